@@ -1,0 +1,61 @@
+import { readFileSync } from "node:fs";
+import { commands } from "./commands/index.ts";
+import { UsageError, type CliIO } from "./command.ts";
+
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  return pkg.version;
+}
+
+export function helpText(): string {
+  const width = Math.max(...commands.map((c) => c.name.length), 4);
+  const list = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n");
+  return `taproom ${version()}: chat and roleplay with local LLMs in your terminal
+
+Usage:
+  taproom [--model FILE] [--character NAME] [--models-dir DIR]   open the app
+  taproom <command> [options]                                      run headless
+  taproom <command> --help                                         one command's options
+
+Commands:
+${list}
+
+Your library, chats and models live in the data directory (TAPROOM_HOME to move it).
+`;
+}
+
+/** Runs one invocation and returns the exit code; never calls process.exit itself. */
+export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === "--help" || first === "-h" || first === "help") {
+    io.stdout.write(helpText());
+    return 0;
+  }
+  if (first === "--version" || first === "-v") {
+    io.stdout.write(`${version()}\n`);
+    return 0;
+  }
+  const named = commands.find((c) => c.name === first);
+  const command = named ?? commands.find((c) => c.name === "tui");
+  const args = named ? rest : argv;
+  if (!command) {
+    io.stderr.write(`taproom: unknown command "${first}". Run taproom --help.\n`);
+    return 2;
+  }
+  if (named && (args.includes("--help") || args.includes("-h"))) {
+    io.stdout.write(command.usage.endsWith("\n") ? command.usage : `${command.usage}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(args, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`taproom ${command.name}: ${error.message}\nRun taproom ${command.name} --help for usage.\n`);
+      return 2;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr.write(`taproom ${command.name}: ${message}\n`);
+    if (io.env.TAPROOM_DEBUG && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,39 @@
+// Untrusted text (cards, lorebooks, model output) is stored raw and made inert only
+// when drawn: escape sequences could retitle the window, write the clipboard (OSC 52)
+// or hide text. Apply to a whole message, never per streamed chunk: a sequence can
+// span chunks.
+
+const ESCAPE_SEQUENCE =
+  // OSC / DCS / SOS / PM / APC strings (terminated by BEL or ST), then CSI, then 2-char ESC sequences.
+  /\x1b[\]PX^_][\s\S]*?(?:\x07|\x1b\\|$)|\x1b\[[0-?]*[ -/]*[@-~]?|\x1b[ -/]*[0-~]?|[\x90\x98\x9d\x9e\x9f][\s\S]*?(?:\x07|\x9c|\x1b\\|$)|\x9b[0-?]*[ -/]*[@-~]?/g;
+const CONTROLS = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]/g;
+// Bidi overrides/isolates and invisible tag characters can reorder or hide text.
+const INVISIBLE = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]|[\u{e0000}-\u{e007f}]/gu;
+
+export function sanitizeForTerminal(text: string): string {
+  return text
+    .replace(/\r\n/g, "\n")
+    .replace(/\r/g, "\n")
+    .replace(ESCAPE_SEQUENCE, "")
+    .replace(CONTROLS, "")
+    .replace(INVISIBLE, "");
+}
+
+/** Tabs are zero-width to Ink but expanded by the terminal, which breaks layout. */
+export function expandTabs(text: string, width = 4): string {
+  return text
+    .split("\n")
+    .map((line) => {
+      let out = "";
+      for (const ch of line) {
+        out += ch === "\t" ? " ".repeat(width - (out.length % width)) : ch;
+      }
+      return out;
+    })
+    .join("\n");
+}
+
+/** What the UI draws for any untrusted text. */
+export function displayText(text: string): string {
+  return expandTabs(sanitizeForTerminal(text));
+}
