@@ -1,0 +1,77 @@
+/**
+ * The chat as taproom keeps it: the contract shared by chat operations (core/chat),
+ * prompt building (core/prompt), storage (store) and the UI. Field names stay close to
+ * SillyTavern's JSONL so import/export is a mapping, not a translation.
+ */
+import type { SamplerSettings } from "../samplers/types.ts";
+
+export type MessageRole = "user" | "assistant" | "system";
+
+/** How one swipe (one candidate text of a message) was produced. */
+export interface GenerationInfo {
+  model?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  tokens?: number;
+  tokensPerSecond?: number;
+  stopReason?: "eos" | "stop-string" | "max-tokens" | "abort" | "error";
+  samplers?: Partial<SamplerSettings>;
+}
+
+export interface Swipe {
+  text: string;
+  sentAt: string;
+  generation?: GenerationInfo;
+  /** Keys from imported data this program does not know, kept for export. */
+  extra?: Record<string, unknown>;
+}
+
+export interface ChatMessage {
+  id: string;
+  role: MessageRole;
+  /** Display name at the time of sending (character or persona name). */
+  name: string;
+  swipes: Swipe[];
+  /** Index into swipes of the text currently shown and used in prompts. */
+  swipeIndex: number;
+  /** A hidden message stays in the chat but is left out of prompts. */
+  hidden?: boolean;
+  extra?: Record<string, unknown>;
+}
+
+export interface AuthorsNote {
+  text: string;
+  /** Messages from the end at which the note is inserted. */
+  depth: number;
+  /** Insert every N user turns; 1 = always, 0 = never. */
+  frequency: number;
+  role: MessageRole;
+}
+
+export interface ChatSettings {
+  samplers?: Partial<SamplerSettings>;
+  presetName?: string;
+  authorsNote?: AuthorsNote;
+  /** Names of lorebooks attached to this chat, besides global and character books. */
+  lorebooks?: string[];
+  instructTemplate?: string;
+  personaName?: string;
+}
+
+export interface Chat {
+  id: string;
+  title: string;
+  /** Library id or file of the character this chat is with. */
+  characterId: string;
+  characterName: string;
+  createdAt: string;
+  updatedAt: string;
+  messages: ChatMessage[];
+  settings: ChatSettings;
+  /** Lorebook timed effects (sticky, cooldown, delay), owned by core/lorebook. */
+  loreState?: unknown;
+  /** Values set by {{setvar}} and the seed for {{pick}}. */
+  variables: Record<string, string>;
+  /** Chat metadata from imported files, kept for export. */
+  extra?: Record<string, unknown>;
+}
