@@ -1,0 +1,91 @@
+import { readCharx, writeCharx, embeddedPath } from "./charx.ts";
+import { CardFormatError, type CardWarning } from "./errors.ts";
+import { parseCardJson } from "./parse.ts";
+import { isPng, placeholderPng, readPngCardText, writePngCard } from "./png.ts";
+import type { CharacterCard } from "./record.ts";
+import { writeCardJsonSameSpec, writeV2Json, writeV3Json } from "./write.ts";
+
+export type CardFileFormat = "png" | "json" | "charx";
+export type CardExportFormat = "png" | "json" | "charx" | "v2json";
+
+/** Card files larger than this are refused before any parsing. */
+export const MAX_CARD_FILE_BYTES = 32 * 1024 * 1024;
+
+/** A card together with what its file carried besides the JSON. */
+export interface CardFile {
+  card: CharacterCard;
+  format: CardFileFormat;
+  warnings: CardWarning[];
+  /** The PNG the card was read from (card chunks included; they are replaced on write). */
+  image?: Uint8Array;
+  /** CharX files other than card.json, keyed by archive path. */
+  assets?: Map<string, Uint8Array>;
+}
+
+export function checkCardSize(size: number, source: string): void {
+  if (size > MAX_CARD_FILE_BYTES) {
+    const mb = (n: number) => (n / (1024 * 1024)).toFixed(1);
+    throw new CardFormatError(source, `file is ${mb(size)} MB; card files over ${mb(MAX_CARD_FILE_BYTES)} MB are refused`);
+  }
+}
+
+function isZip(bytes: Uint8Array): boolean {
+  return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && (bytes[2] === 3 || bytes[2] === 5);
+}
+
+/** Reads a card from file bytes of any supported kind (PNG, CharX, JSON). */
+export function decodeCardFile(bytes: Uint8Array, source: string): CardFile {
+  checkCardSize(bytes.length, source);
+  if (isPng(bytes)) {
+    const { json, keyword } = readPngCardText(bytes, source);
+    const parsed = parseCardJson(json, { source: `${source} (${keyword} chunk)` });
+    return { card: parsed.card, warnings: parsed.warnings, format: "png", image: bytes };
+  }
+  if (isZip(bytes)) {
+    const { cardJson, assets } = readCharx(bytes, source);
+    const parsed = parseCardJson(cardJson, { source: `${source} (card.json)` });
+    return { card: parsed.card, warnings: parsed.warnings, format: "charx", assets };
+  }
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new CardFormatError(source, "not a character card (neither PNG, CharX nor UTF-8 JSON)");
+  }
+  if (!/^\s*[{[]/.test(text.replace(/^\ufeff/, ""))) {
+    throw new CardFormatError(source, "not a character card (neither PNG, CharX nor JSON)");
+  }
+  const parsed = parseCardJson(text, { source });
+  return { card: parsed.card, warnings: parsed.warnings, format: "json" };
+}
+
+function iconFromAssets(file: CardFile): Uint8Array | undefined {
+  for (const asset of file.card.character.assets ?? []) {
+    const path = embeddedPath(asset.uri);
+    const data = path ? file.assets?.get(path) : undefined;
+    if (asset.type === "icon" && data && isPng(data)) return data;
+  }
+  return undefined;
+}
+
+/** Encodes a card for writing; `same` keeps the card's own file format and spec. */
+export function encodeCardFile(file: CardFile, format: CardExportFormat | "same"): Uint8Array {
+  const encoder = new TextEncoder();
+  const target = format === "same" ? file.format : format;
+  switch (target) {
+    case "png": {
+      const image = file.image ?? iconFromAssets(file) ?? placeholderPng();
+      return writePngCard(image, { chara: writeV2Json(file.card), ccv3: writeV3Json(file.card) });
+    }
+    case "charx":
+      return writeCharx({ cardJson: writeV3Json(file.card), assets: file.assets ?? new Map() });
+    case "v2json":
+      return encoder.encode(writeV2Json(file.card));
+    case "json":
+      return encoder.encode(format === "same" ? writeCardJsonSameSpec(file.card) : writeV3Json(file.card));
+  }
+}
+
+export function extensionFor(format: CardExportFormat | CardFileFormat): string {
+  return format === "png" ? ".png" : format === "charx" ? ".charx" : ".json";
+}

@@ -1,0 +1,56 @@
+import { isObject } from "./parse.ts";
+import type { CharacterCard } from "./record.ts";
+import type { CardWarning } from "./errors.ts";
+
+export interface LintFinding {
+  level: "error" | "warning";
+  field: string;
+  message: string;
+}
+
+export interface LintOptions {
+  /** Fields longer than this many characters are flagged. */
+  maxFieldChars?: number;
+}
+
+const KNOWN_SPECS = new Set(["", "chara_card_v2", "chara_card_v3"]);
+/** `{char}`, `{{ char}}`, `{{Char }` and friends: macros that will not be expanded. */
+const MISSPELT_MACRO = /(?<!\{)\{\s*(char|user)\s*\}(?!\})|\{\{\s+(char|user)\s*\}\}|\{\{(char|user)\s+\}\}|\{\{\s*(char|user)\s*\}(?!\})|(?<!\{)\{\s*(char|user)\s*\}\}|\{\{(Char|User|CHAR|USER)\}\}/g;
+
+const TEXT_FIELDS = [
+  "name", "description", "personality", "scenario", "first_mes", "mes_example", "creator_notes",
+  "system_prompt", "post_history_instructions",
+] as const;
+
+/** Checks a parsed card for what will surprise its user; repairs from parsing count as warnings. */
+export function lintCard(card: CharacterCard, repairs: CardWarning[] = [], options: LintOptions = {}): LintFinding[] {
+  const max = options.maxFieldChars ?? 8000;
+  const c = card.character;
+  const findings: LintFinding[] = repairs.map((r) => ({ level: "warning", field: r.field, message: r.message }));
+  if (c.name.trim() === "") findings.push({ level: "error", field: "name", message: "missing name" });
+  if (c.first_mes.trim() === "" && c.alternate_greetings.length === 0) {
+    findings.push({ level: "warning", field: "first_mes", message: "no greeting (first_mes is empty)" });
+  }
+  if (!KNOWN_SPECS.has(card.specName)) {
+    findings.push({ level: "warning", field: "spec", message: `unknown spec "${card.specName}"` });
+  }
+  const texts: [string, string][] = TEXT_FIELDS.map((f) => [f, c[f]]);
+  c.alternate_greetings.forEach((g, i) => texts.push([`alternate_greetings[${i}]`, g]));
+  c.character_book?.entries.forEach((e, i) => texts.push([`character_book.entries[${i}].content`, e.content]));
+  for (const [field, text] of texts) {
+    if (text.length > max) findings.push({ level: "warning", field, message: `very long (${text.length} characters)` });
+    for (const m of text.matchAll(MISSPELT_MACRO)) {
+      findings.push({ level: "warning", field, message: `"${m[0]}" looks like a misspelt macro (write {{char}} or {{user}})` });
+    }
+  }
+  if (c.mes_example.trim() !== "" && !/<START>/i.test(c.mes_example)) {
+    findings.push({ level: "warning", field: "mes_example", message: "example dialogue has no <START> separator" });
+  }
+  if (!isObject(c.extensions)) findings.push({ level: "error", field: "extensions", message: "extensions is not an object" });
+  c.character_book?.entries.forEach((e, i) => {
+    if (e.keys.length === 0 && !e.constant) {
+      findings.push({ level: "warning", field: `character_book.entries[${i}].keys`, message: "entry has no keys and is not constant: it never fires" });
+    }
+  });
+  return findings;
+}

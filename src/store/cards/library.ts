@@ -1,0 +1,251 @@
+import { createHash } from "node:crypto";
+import { readdir, stat, unlink } from "node:fs/promises";
+import { basename, extname, join, resolve as resolvePath } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Low } from "lowdb";
+import { extensionFor, type CardExportFormat, type CardFile, type CardFileFormat } from "../../core/cards/codec.ts";
+import type { CardWarning } from "../../core/cards/errors.ts";
+import type { CardSpec } from "../../core/cards/record.ts";
+import { writeFileAtomic } from "../atomicWrite.ts";
+import { openJsonDb } from "../jsonDb.ts";
+import { dataPaths } from "../paths.ts";
+import { readCardFile, writeCardFile } from "./cardFiles.ts";
+
+/** What `list()` shows without opening the card file again. */
+export interface CardSummary {
+  /** File name without extension; bundled samples are prefixed "samples/". */
+  id: string;
+  name: string;
+  path: string;
+  format: CardFileFormat;
+  spec: CardSpec;
+  tags: string[];
+  creator: string;
+  /** First 200 characters, for previews. */
+  description: string;
+  firstMes: string;
+  hasBook: boolean;
+  bundled: boolean;
+  /** sha256 of the file bytes, for duplicate detection. */
+  hash: string;
+  mtimeMs: number;
+  size: number;
+}
+
+export interface LoadedCard extends CardFile {
+  path: string;
+  id?: string;
+  bundled: boolean;
+}
+
+export interface ImportResult {
+  source: string;
+  status: "imported" | "duplicate";
+  id: string;
+  name: string;
+  path: string;
+  warnings: CardWarning[];
+}
+
+export class CardNotFoundError extends Error {
+  constructor(readonly query: string) {
+    super(`no character named "${query}" in the library, and no such file`);
+    this.name = "CardNotFoundError";
+  }
+}
+
+export class ReadOnlyCardError extends Error {
+  constructor(readonly path: string) {
+    super(`${path}: bundled sample cards are read-only; import it to edit a copy`);
+    this.name = "ReadOnlyCardError";
+  }
+}
+
+interface IndexData {
+  version: 1;
+  entries: Record<string, CardSummary>;
+}
+
+const CARD_EXTENSIONS = new Set([".png", ".json", ".charx"]);
+
+export const BUNDLED_CHARACTERS_DIR = fileURLToPath(new URL("../../../characters/", import.meta.url));
+
+export interface CardLibraryOptions {
+  /** The user's library; defaults to dataPaths().characters. */
+  dir?: string;
+  /** Read-only samples listed after the user's cards; null for none. */
+  bundledDir?: string | null;
+  /** The lowdb metadata cache file; defaults to <data>/cache/card-index.json. */
+  indexPath?: string;
+}
+
+function slug(name: string): string {
+  const s = name.normalize("NFKD").replace(/[^\w\- ]+/g, "").trim().replace(/\s+/g, "-").toLowerCase();
+  return s.slice(0, 60) || "character";
+}
+
+function summarize(file: CardFile, path: string, id: string, bundled: boolean, bytes: Uint8Array, info: { mtimeMs: number; size: number }): CardSummary {
+  const c = file.card.character;
+  return {
+    id, name: c.name, path, format: file.format, spec: file.card.spec, tags: c.tags, creator: c.creator,
+    description: c.description.slice(0, 200), firstMes: c.first_mes.slice(0, 200),
+    hasBook: (c.character_book?.entries.length ?? 0) > 0, bundled,
+    hash: createHash("sha256").update(bytes).digest("hex"), mtimeMs: info.mtimeMs, size: info.size,
+  };
+}
+
+/** The user's cards (in the data directory) plus the bundled samples, with a metadata cache. */
+export class CardLibrary {
+  readonly dir: string;
+  readonly bundledDir: string | null;
+  readonly indexPath: string;
+  private db?: Low<IndexData>;
+  /** Cards that could not be read during the last list(), with their error lines. */
+  problems: { path: string; message: string }[] = [];
+
+  constructor(options: CardLibraryOptions = {}) {
+    const paths = dataPaths();
+    this.dir = options.dir ?? paths.characters;
+    this.bundledDir = options.bundledDir === undefined ? BUNDLED_CHARACTERS_DIR : options.bundledDir;
+    this.indexPath = options.indexPath ?? join(paths.cache, "card-index.json");
+  }
+
+  private async index(): Promise<Low<IndexData>> {
+    this.db ??= await openJsonDb<IndexData>({ path: this.indexPath, defaults: { version: 1, entries: {} } });
+    return this.db;
+  }
+
+  private async filesIn(dir: string): Promise<string[]> {
+    try {
+      const names = await readdir(dir);
+      return names.filter((n) => !n.startsWith(".") && CARD_EXTENSIONS.has(extname(n).toLowerCase())).sort().map((n) => join(dir, n));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+      throw error;
+    }
+  }
+
+  private idFor(path: string, bundled: boolean): string {
+    const base = basename(path, extname(path));
+    return bundled ? `samples/${base}` : base;
+  }
+
+  /** Every readable card, the user's first; unreadable files are listed in `problems`. */
+  async list(): Promise<CardSummary[]> {
+    const db = await this.index();
+    const seen = new Set<string>();
+    const out: CardSummary[] = [];
+    this.problems = [];
+    let changed = false;
+    const groups: [string[], boolean][] = [[await this.filesIn(this.dir), false]];
+    if (this.bundledDir) groups.push([await this.filesIn(this.bundledDir), true]);
+    for (const [files, bundled] of groups) {
+      for (const path of files) {
+        seen.add(path);
+        const info = await stat(path);
+        const cached = db.data.entries[path];
+        if (cached && cached.mtimeMs === info.mtimeMs && cached.size === info.size) {
+          out.push(cached);
+          continue;
+        }
+        try {
+          const file = await readCardFile(path);
+          const summary = summarize(file, path, this.idFor(path, bundled), bundled, file.bytes, info);
+          db.data.entries[path] = summary;
+          out.push(summary);
+        } catch (error) {
+          this.problems.push({ path, message: (error as Error).message });
+          delete db.data.entries[path];
+        }
+        changed = true;
+      }
+    }
+    for (const path of Object.keys(db.data.entries)) {
+      if (!seen.has(path)) {
+        delete db.data.entries[path];
+        changed = true;
+      }
+    }
+    if (changed) await db.write();
+    return out;
+  }
+
+  /** Finds a summary by id, then by name (case-insensitive); the user's cards win over samples. */
+  async find(idOrName: string): Promise<CardSummary | undefined> {
+    const all = await this.list();
+    const lower = idOrName.toLowerCase();
+    return all.find((s) => s.id === idOrName) ?? all.find((s) => s.name.toLowerCase() === lower) ?? all.find((s) => s.id.toLowerCase() === lower);
+  }
+
+  async get(idOrName: string): Promise<LoadedCard> {
+    const summary = await this.find(idOrName);
+    if (!summary) throw new CardNotFoundError(idOrName);
+    return { ...(await readCardFile(summary.path)), path: summary.path, id: summary.id, bundled: summary.bundled };
+  }
+
+  /** A path to any card file (relative to cwd), or a library id or name. */
+  async resolve(nameOrFile: string, cwd = process.cwd()): Promise<LoadedCard> {
+    const path = resolvePath(cwd, nameOrFile);
+    const isFile = await stat(path).then((s) => s.isFile(), () => false);
+    if (isFile) return { ...(await readCardFile(path)), path, bundled: false };
+    return this.get(nameOrFile);
+  }
+
+  /**
+   * Copies card files into the library. Every file is read and checked first, so one
+   * bad file refuses the whole import and the library is unchanged.
+   */
+  async import(paths: string[]): Promise<ImportResult[]> {
+    const loaded = [];
+    for (const path of paths) loaded.push({ source: path, file: await readCardFile(path) });
+    const existing = await this.list();
+    const byHash = new Map(existing.map((s) => [s.hash, s]));
+    const taken = new Set((await this.filesIn(this.dir)).map((p) => basename(p).toLowerCase()));
+    const results: ImportResult[] = [];
+    const written: string[] = [];
+    try {
+      for (const { source, file } of loaded) {
+        const hash = createHash("sha256").update(file.bytes).digest("hex");
+        const dup = byHash.get(hash);
+        const name = file.card.character.name;
+        if (dup) {
+          results.push({ source, status: "duplicate", id: dup.id, name, path: dup.path, warnings: file.warnings });
+          continue;
+        }
+        const ext = extensionFor(file.format);
+        let base = slug(name);
+        for (let n = 2; taken.has(`${base}${ext}`); n++) base = `${slug(name)}-${n}`;
+        taken.add(`${base}${ext}`);
+        const target = join(this.dir, `${base}${ext}`);
+        await writeFileAtomic(target, file.bytes);
+        written.push(target);
+        byHash.set(hash, { id: base, path: target } as CardSummary);
+        results.push({ source, status: "imported", id: base, name, path: target, warnings: file.warnings });
+      }
+    } catch (error) {
+      await Promise.all(written.map((p) => unlink(p).catch(() => {})));
+      throw error;
+    }
+    return results;
+  }
+
+  /** Writes an edited card back to its own file, in the file's own format. */
+  async save(card: LoadedCard): Promise<void> {
+    if (card.bundled) throw new ReadOnlyCardError(card.path);
+    await writeCardFile(card.path, card, "same");
+  }
+
+  async delete(idOrName: string): Promise<void> {
+    const summary = await this.find(idOrName);
+    if (!summary) throw new CardNotFoundError(idOrName);
+    if (summary.bundled) throw new ReadOnlyCardError(summary.path);
+    await unlink(summary.path);
+    await this.list();
+  }
+
+  async export(idOrName: string, options: { format: CardExportFormat; out: string }): Promise<string> {
+    const card = await this.resolve(idOrName);
+    await writeCardFile(options.out, card, options.format);
+    return options.out;
+  }
+}
