@@ -167,9 +167,9 @@ function readCharacter(data: Obj, p: string, spec: CardSpec, r: FieldReader): Ch
     );
   }
   if (data.source !== undefined) c.source = r.textList(data.source, `${p}source`);
-  if (data.group_only_greetings !== undefined || spec === "v3") {
-    c.group_only_greetings = r.textList(data.group_only_greetings, `${p}group_only_greetings`);
-  }
+  // An empty list and no list mean the same; keeping only non-empty ones lets V2 -> V3 -> V2 compare equal.
+  const groupGreetings = r.textList(data.group_only_greetings, `${p}group_only_greetings`);
+  if (groupGreetings.length > 0) c.group_only_greetings = groupGreetings;
   for (const f of ["creation_date", "modification_date"] as const) {
     const n = r.number(data[f], p + f);
     if (n !== undefined) c[f] = n;

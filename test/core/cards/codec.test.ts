@@ -1,0 +1,65 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { decodeCardFile, encodeCardFile, MAX_CARD_FILE_BYTES, type CardExportFormat } from "../../../src/core/cards/codec.ts";
+import { CardFormatError } from "../../../src/core/cards/errors.ts";
+import { imageChunks, placeholderPng, writePngCard } from "../../../src/core/cards/png.ts";
+import { writeCharx } from "../../../src/core/cards/charx.ts";
+import { bytesOf, json, v1Card, v2Card, v3Card } from "../../support/cards.ts";
+
+const hex = (cs: Uint8Array[]) => cs.map((c) => Buffer.from(c).toString("hex"));
+
+test("each format re-reads equal after writing in the same format", () => {
+  const files = [
+    decodeCardFile(bytesOf(json(v1Card())), "v1.json"),
+    decodeCardFile(bytesOf(json(v2Card({}, { avatar: "none" }))), "v2.json"),
+    decodeCardFile(bytesOf(json(v3Card())), "v3.json"),
+    decodeCardFile(writePngCard(placeholderPng({ size: 8 }), { chara: json(v2Card()), ccv3: json(v3Card()) }), "v3.png"),
+    decodeCardFile(writeCharx({ cardJson: json(v3Card()), assets: new Map([["assets/icon/images/a.png", placeholderPng()]]) }), "c.charx"),
+  ];
+  for (const file of files) {
+    const again = decodeCardFile(encodeCardFile(file, "same"), "again");
+    assert.equal(again.format, file.format);
+    assert.deepEqual(again.card, file.card, file.format);
+    assert.deepEqual(again.assets, file.assets);
+  }
+});
+
+test("PNG export onto the card's own image keeps the image; V3 PNG re-imports equal", () => {
+  const image = placeholderPng({ size: 16, rgb: [1, 2, 3] });
+  const file = decodeCardFile(writePngCard(image, { chara: json(v2Card()), ccv3: json(v3Card()) }), "a.png");
+  const out = encodeCardFile(file, "png");
+  assert.deepEqual(hex(imageChunks(out)), hex(imageChunks(image)));
+  assert.deepEqual(decodeCardFile(out, "b.png").card, file.card);
+});
+
+test("a JSON card exported as PNG gets a placeholder image and reads back equal", () => {
+  const file = decodeCardFile(bytesOf(json(v2Card())), "v2.json");
+  const png = decodeCardFile(encodeCardFile(file, "png"), "out.png");
+  assert.equal(png.format, "png");
+  assert.deepEqual(png.card.character, file.card.character);
+});
+
+test("conversions between formats keep the character", () => {
+  const file = decodeCardFile(bytesOf(json(v3Card())), "v3.json");
+  for (const format of ["png", "json", "charx", "v2json"] as CardExportFormat[]) {
+    const back = decodeCardFile(encodeCardFile(file, format), `out.${format}`);
+    assert.deepEqual(back.card.character, file.card.character, format);
+    assert.deepEqual(back.card.extraData, file.card.extraData, format);
+  }
+});
+
+test("a 50 MB file is refused before parsing", () => {
+  const big = new Uint8Array(50 * 1024 * 1024);
+  assert.ok(big.length > MAX_CARD_FILE_BYTES);
+  assert.throws(() => decodeCardFile(big, "huge.png"), (e: unknown) => e instanceof CardFormatError && /^huge\.png: file is 50\.0 MB; card files over 32\.0 MB are refused$/.test(e.message));
+});
+
+test("text that is not a card is refused clearly", () => {
+  assert.throws(() => decodeCardFile(bytesOf("hello there"), "notes.txt"), (e: unknown) => e instanceof CardFormatError && /^notes\.txt: not a character card/.test(e.message));
+  assert.throws(() => decodeCardFile(new Uint8Array([0xff, 0xfe, 0x00, 0x81]), "x.bin"), (e: unknown) => e instanceof CardFormatError && /^x\.bin: not a character card/.test(e.message));
+});
+
+test("bad JSON inside a PNG chunk names the file and the chunk", () => {
+  const png = writePngCard(placeholderPng(), { chara: "{broken", ccv3: "{broken" });
+  assert.throws(() => decodeCardFile(png, "b.png"), (e: unknown) => e instanceof CardFormatError && /^b\.png \(ccv3 chunk\): not valid JSON/.test(e.message));
+});

@@ -1,0 +1,49 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, readdirSync } from "node:fs";
+import { lintCard } from "../../../src/core/cards/lint.ts";
+import { parseCardObject } from "../../../src/core/cards/parse.ts";
+import { decodeCardFile } from "../../../src/core/cards/codec.ts";
+import { v2Card } from "../../support/cards.ts";
+
+const lint = (input: unknown, maxFieldChars?: number) => {
+  const { card, warnings } = parseCardObject(input, { source: "t.json" });
+  return lintCard(card, warnings, { maxFieldChars });
+};
+
+test("a clean card has no findings", () => {
+  assert.deepEqual(lint(v2Card()), []);
+});
+
+test("missing name is an error, missing greeting a warning", () => {
+  const findings = lint(v2Card({ name: "", first_mes: "", alternate_greetings: [] }));
+  assert.ok(findings.some((f) => f.level === "error" && f.field === "name"));
+  assert.ok(findings.some((f) => f.level === "warning" && f.field === "first_mes"));
+});
+
+test("misspelt macros are flagged, correct ones are not", () => {
+  const findings = lint(v2Card({ description: "{char} meets {{ user}} and {{Char}} but {{char}} is fine", scenario: "{{user}" }));
+  const flagged = findings.filter((f) => /misspelt macro/.test(f.message)).map((f) => f.message.match(/"(.*)"/)?.[1]);
+  assert.deepEqual(flagged, ["{char}", "{{ user}}", "{{Char}}", "{{user}"]);
+});
+
+test("unknown spec, very long fields, repairs and dead lore entries are reported", () => {
+  const input = { ...v2Card({ personality: "x".repeat(50), tags: "one", character_book: { entries: [{ keys: [], content: "never", insertion_order: 1, enabled: true, extensions: {} }] } }), spec: "chara_card_v7" };
+  const fields = lint(input, 40).map((f) => `${f.field}: ${f.message}`);
+  assert.ok(fields.some((f) => f.startsWith('spec: unknown spec "chara_card_v7"')));
+  assert.ok(fields.some((f) => f.startsWith("personality: very long (50 characters)")));
+  assert.ok(fields.some((f) => f.startsWith("data.tags: expected a list")));
+  assert.ok(fields.some((f) => f.startsWith("character_book.entries[0].keys: entry has no keys")));
+});
+
+test("the bundled sample characters parse and lint clean", () => {
+  const dir = new URL("../../../characters/", import.meta.url);
+  const files = readdirSync(dir).filter((f) => /\.(json|png|charx)$/.test(f));
+  assert.ok(files.length >= 3);
+  for (const f of files) {
+    const file = decodeCardFile(new Uint8Array(readFileSync(new URL(f, dir))), f);
+    assert.deepEqual(lintCard(file.card, file.warnings), [], f);
+    const c = file.card.character;
+    assert.ok(c.description.length + c.personality.length + c.scenario.length < 1600, `${f} is short enough for small contexts`);
+  }
+});
