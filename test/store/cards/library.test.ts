@@ -1,0 +1,142 @@
+import { test, beforeEach, afterEach } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtemp, readdir, readFile, rm, writeFile, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CardLibrary, CardNotFoundError, ReadOnlyCardError } from "../../../src/store/cards/library.ts";
+import { readCardFile } from "../../../src/store/cards/cardFiles.ts";
+import { placeholderPng, writePngCard, imageChunks } from "../../../src/core/cards/png.ts";
+import { writeCharx } from "../../../src/core/cards/charx.ts";
+import { CardFormatError } from "../../../src/core/cards/errors.ts";
+import { json, v1Card, v2Card, v3Card } from "../../support/cards.ts";
+
+let home: string;
+let inbox: string;
+
+function library(bundled: string | null = null): CardLibrary {
+  return new CardLibrary({ dir: join(home, "characters"), indexPath: join(home, "cache", "index.json"), bundledDir: bundled });
+}
+
+beforeEach(async () => {
+  home = await mkdtemp(join(tmpdir(), "taproom-lib-"));
+  inbox = await mkdtemp(join(tmpdir(), "taproom-inbox-"));
+  await writeFile(join(inbox, "ilsa.json"), json(v2Card()));
+  await writeFile(join(inbox, "odo.json"), json(v1Card()));
+  await writeFile(join(inbox, "three.png"), writePngCard(placeholderPng({ size: 8 }), { chara: json(v2Card()), ccv3: json(v3Card()) }));
+  await writeFile(join(inbox, "box.charx"), writeCharx({ cardJson: json(v3Card({ name: "Boxed" })), assets: new Map([["assets/icon/images/main.png", placeholderPng()]]) }));
+});
+
+afterEach(async () => {
+  await rm(home, { recursive: true, force: true });
+  await rm(inbox, { recursive: true, force: true });
+});
+
+const inboxFiles = () => ["ilsa.json", "odo.json", "three.png", "box.charx"].map((f) => join(inbox, f));
+
+test("import copies every format, list shows them, get finds by id and by name", async () => {
+  const lib = library();
+  const results = await lib.import(inboxFiles());
+  assert.deepEqual(results.map((r) => [r.status, r.name]), [["imported", "Ilsa"], ["imported", "Odo"], ["imported", "Ilsa Three"], ["imported", "Boxed"]]);
+  const list = await lib.list();
+  assert.deepEqual(list.map((s) => `${s.id}:${s.format}:${s.spec}`).sort(), ["boxed:charx:v3", "ilsa-three:png:v3", "ilsa:json:v2", "odo:json:v1"]);
+  assert.equal((await lib.get("ilsa-three")).card.character.name, "Ilsa Three");
+  assert.equal((await lib.get("boxed")).assets?.size, 1);
+  assert.equal((await lib.get("ODO")).card.character.name, "Odo");
+  await assert.rejects(lib.get("nobody"), CardNotFoundError);
+});
+
+test("duplicates are detected by content hash and skipped", async () => {
+  const lib = library();
+  await lib.import([join(inbox, "ilsa.json")]);
+  await writeFile(join(inbox, "copy.json"), await readFile(join(inbox, "ilsa.json")));
+  const [result] = await lib.import([join(inbox, "copy.json")]);
+  assert.equal(result?.status, "duplicate");
+  assert.equal(result?.id, "ilsa");
+  assert.deepEqual(await readdir(join(home, "characters")), ["ilsa.json"]);
+});
+
+test("a failed import changes nothing in the library", async () => {
+  const lib = library();
+  await lib.import([join(inbox, "odo.json")]);
+  await writeFile(join(inbox, "bad.json"), "{not json");
+  await assert.rejects(lib.import([join(inbox, "ilsa.json"), join(inbox, "bad.json")]), (e: unknown) => e instanceof CardFormatError && e.message.startsWith(join(inbox, "bad.json")));
+  assert.deepEqual(await readdir(join(home, "characters")), ["odo.json"]);
+});
+
+test("a 50 MB file is refused with one line before it is read", async () => {
+  const big = join(inbox, "huge.png");
+  await writeFile(big, new Uint8Array(50 * 1024 * 1024));
+  await assert.rejects(library().import([big]), (e: unknown) => e instanceof CardFormatError && /huge\.png: file is 50\.0 MB/.test(e.message));
+  await assert.rejects(readdir(join(home, "characters")), /ENOENT/);
+});
+
+test("export -> import round trip is equal for each format", async () => {
+  const lib = library();
+  await lib.import(inboxFiles());
+  for (const [id, format, ext] of [["ilsa", "v2json", "json"], ["ilsa-three", "png", "png"], ["boxed", "charx", "charx"], ["ilsa-three", "json", "json"]] as const) {
+    const out = join(inbox, `out-${id}-${format}.${ext}`);
+    await lib.export(id, { format, out });
+    const original = await lib.get(id);
+    const back = await readCardFile(out);
+    assert.deepEqual(back.card.character, original.card.character, `${id} ${format}`);
+    assert.deepEqual(back.card.extraData, original.card.extraData);
+    if (format === "png") assert.deepEqual(imageChunks(back.bytes).map((c) => Buffer.from(c).toString("hex")), imageChunks(original.image!).map((c) => Buffer.from(c).toString("hex")));
+  }
+});
+
+test("save writes an edit back in the file's own format; delete removes it", async () => {
+  const lib = library();
+  await lib.import(inboxFiles());
+  const card = await lib.get("ilsa-three");
+  card.card.character.description = "Edited.";
+  await lib.save(card);
+  const again = await lib.get("ilsa-three");
+  assert.equal(again.format, "png");
+  assert.equal(again.card.character.description, "Edited.");
+  assert.equal((await lib.list()).find((s) => s.id === "ilsa-three")?.description, "Edited.");
+  await lib.delete("ilsa-three");
+  assert.equal((await lib.list()).some((s) => s.id === "ilsa-three"), false);
+});
+
+test("bundled samples are listed, resolvable and read-only", async () => {
+  const lib = library(new URL("../../../characters/", import.meta.url).pathname);
+  const list = await lib.list();
+  const brindle = list.find((s) => s.name === "Brindle");
+  assert.equal(brindle?.bundled, true);
+  assert.equal(brindle?.id, "samples/brindle");
+  const loaded = await lib.resolve("Brindle");
+  assert.equal(loaded.card.character.extensions.world, "The Copper Tankard");
+  assert.ok(loaded.card.character.alternate_greetings.length >= 2);
+  await assert.rejects(lib.save(loaded), ReadOnlyCardError);
+  assert.ok(list.some((s) => s.hasBook));
+  assert.ok(list.some((s) => s.format === "charx" && s.spec === "v3"));
+});
+
+test("resolve takes a file path too", async () => {
+  const card = await library().resolve("three.png", inbox);
+  assert.equal(card.card.character.name, "Ilsa Three");
+});
+
+test("list uses the cache: unchanged files are not re-read; changed files are", async () => {
+  const lib = library();
+  await lib.import([join(inbox, "ilsa.json")]);
+  await lib.list();
+  const index = JSON.parse(await readFile(join(home, "cache", "index.json"), "utf8"));
+  const path = join(home, "characters", "ilsa.json");
+  index.entries[path].name = "From cache";
+  await writeFile(join(home, "cache", "index.json"), JSON.stringify(index));
+  assert.equal((await library().list())[0]?.name, "From cache");
+  const before = await stat(path);
+  await writeFile(path, json(v2Card({ name: "Changed on disk" })));
+  assert.notEqual((await stat(path)).size, before.size);
+  assert.equal((await library().list())[0]?.name, "Changed on disk");
+});
+
+test("unreadable files in the library are reported, not fatal", async () => {
+  const lib = library();
+  await lib.import([join(inbox, "odo.json")]);
+  await writeFile(join(home, "characters", "junk.png"), "not a png");
+  const list = await lib.list();
+  assert.deepEqual(list.map((s) => s.id), ["odo"]);
+  assert.match(lib.problems[0]?.message ?? "", /junk\.png: not a character card/);
+});
