@@ -50,9 +50,10 @@ async function listCards(args: string[], io: CliIO): Promise<number> {
   } else if (cards.length === 0) {
     io.stdout.write("No characters yet. Import one with: taproom card import FILE\n");
   } else {
+    const width = Math.max(...cards.map((c) => c.id.length));
     for (const c of cards) {
       const tags = c.tags.length ? `  [${c.tags.join(", ")}]` : "";
-      io.stdout.write(show(`${c.id.padEnd(24)} ${c.name}  (${c.format}, ${c.spec})${c.bundled ? " sample" : ""}${tags}`) + "\n");
+      io.stdout.write(show(`${c.id.padEnd(width)}  ${c.name} (${c.format}, ${c.spec}${c.bundled ? ", sample" : ""})${tags}`) + "\n");
     }
   }
   for (const p of library.problems) io.stderr.write(show(p.message) + "\n");

@@ -1,0 +1,68 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runCli } from "../../../src/cli/main.ts";
+import { captureIO } from "../../support/cliIO.ts";
+import { json, v2Card } from "../../support/cards.ts";
+import { readCardFile } from "../../../src/store/cards/cardFiles.ts";
+
+async function withHome(fn: (home: string, io: ReturnType<typeof captureIO>) => Promise<void>) {
+  const home = await mkdtemp(join(tmpdir(), "taproom-cli-"));
+  try {
+    const io = captureIO({ TAPROOM_HOME: home });
+    io.cwd = home;
+    await fn(home, io);
+  } finally {
+    await rm(home, { recursive: true, force: true });
+  }
+}
+
+test("card import, list, show, export through the CLI", async () => {
+  await withHome(async (home, io) => {
+    await writeFile(join(home, "evil.json"), json(v2Card({ name: "Evil", description: "hi \x1b]52;c;aGVsbG8=\x07 there \x1b[2J" })));
+    assert.equal(await runCli(["card", "import", "evil.json"], io), 0);
+    assert.match(io.out(), /evil\.json: imported "Evil" as evil/);
+    assert.equal(await runCli(["card", "list"], io), 0);
+    assert.match(io.out(), /evil\s+Evil \(json, v2\)/);
+    assert.match(io.out(), /samples\/brindle\s+Brindle/);
+    assert.equal(await runCli(["card", "show", "Evil"], io), 0);
+    assert.match(io.out(), /description: hi  there/);
+    assert.doesNotMatch(io.out(), /\x1b/);
+    assert.match(io.out(), /alternate_greetings:\n  \[1\] Another night\./);
+    assert.match(io.out(), /x_data_unknown/);
+    const showJson = captureIO({ TAPROOM_HOME: home });
+    assert.equal(await runCli(["card", "show", "evil", "--json"], showJson), 0);
+    assert.match(JSON.parse(showJson.out()).card.data.description, /\x1b\]52/);
+    assert.equal(await runCli(["card", "export", "Evil", "--format", "png", "--out", "evil.png"], io), 0);
+    const exported = await readCardFile(join(home, "evil.png"));
+    assert.equal(exported.card.character.name, "Evil");
+    assert.equal(await runCli(["card", "import", "evil.png"], io), 0);
+    assert.deepEqual((await readdir(join(home, "characters"))).sort(), ["evil.json", "evil.png"]);
+  });
+});
+
+test("bad input: one line on stderr naming the file, exit 1; usage errors exit 2", async () => {
+  await withHome(async (home, io) => {
+    await writeFile(join(home, "bad.json"), "{nope");
+    assert.equal(await runCli(["card", "import", "bad.json"], io), 1);
+    assert.match(io.err(), /^taproom card: .*bad\.json: not valid JSON.*\n$/);
+    assert.equal(await runCli(["card", "export", "Brindle", "--format", "gif", "--out", "x"], io), 2);
+    assert.equal(await runCli(["card", "show", "Nobody"], io), 1);
+  });
+});
+
+test("card lint reports findings and exits 1 on errors", async () => {
+  await withHome(async (home, io) => {
+    await writeFile(join(home, "l.json"), json(v2Card({ name: "", scenario: "{user} arrives" })));
+    assert.equal(await runCli(["card", "lint", "l.json"], io), 1);
+    assert.match(io.out(), /error: name: missing name/);
+    assert.match(io.out(), /warning: scenario: "\{user\}" looks like a misspelt macro/);
+    const clean = captureIO({ TAPROOM_HOME: home });
+    clean.cwd = home;
+    await writeFile(join(home, "ok.json"), json(v2Card()));
+    assert.equal(await runCli(["card", "lint", "ok.json"], clean), 0);
+    assert.match(clean.out(), /no problems found/);
+  });
+});
