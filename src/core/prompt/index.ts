@@ -1,0 +1,16 @@
+export { buildPrompt, messageText } from "./build.ts";
+export { blockBoundaries, firstKeptMessage } from "./budget.ts";
+export { expandMacros, humanizeDuration, seededUnit, type MacroEnv } from "./macros.ts";
+export { approximateTokenCount } from "./approximateTokens.ts";
+export {
+  INSTRUCT_TEMPLATES,
+  UnknownTemplateError,
+  chooseTemplate,
+  getTemplate,
+  templateFromChatTemplate,
+  withNames,
+  type InstructTemplate,
+  type TemplateChoice,
+  type TurnFormat,
+} from "./templates.ts";
+export * from "./types.ts";
