@@ -5,7 +5,7 @@
  */
 import type { ChatMessage } from "../chat/types.ts";
 import type { LoreInsertion, PromptRole } from "../lorebook/insertion.ts";
-import { blockBoundaries, firstKeptMessage } from "./budget.ts";
+import { firstKeptMessage } from "./budget.ts";
 import { expandMacros, type MacroEnv } from "./macros.ts";
 import {
   exampleTurns,
@@ -19,7 +19,7 @@ import {
 import type { InstructTemplate } from "./templates.ts";
 import { PromptBudgetError, type BuildPromptInput, type BuiltPrompt, type PromptSection } from "./types.ts";
 
-const DEFAULT_BLOCK_FRACTION = 0.25;
+const DEFAULT_FREE_FRACTION = 0.3;
 const DEFAULT_AN_DEPTH = 4;
 
 interface Ctx {
@@ -59,8 +59,8 @@ export function buildPrompt(input: BuildPromptInput): BuiltPrompt {
   // prompt's start does not change again once the chat outgrows them.
   const keepExamples = input.settings.pinExamples || fixed + exampleTokens + allHistory <= budget;
   const available = budget - fixed - (keepExamples ? exampleTokens : 0);
-  const blockTokens = Math.floor(budget * (input.settings.trimBlockFraction ?? DEFAULT_BLOCK_FRACTION));
-  let start = firstKeptMessage({ messageTokens: historyTokens, available, blockTokens });
+  const freeFraction = input.settings.trimFreeFraction ?? DEFAULT_FREE_FRACTION;
+  let start = firstKeptMessage({ messageTokens: historyTokens, available, freeFraction });
 
   for (;;) {
     const sections = assemble(ctx, {
@@ -75,7 +75,7 @@ export function buildPrompt(input: BuildPromptInput): BuiltPrompt {
     const tokens = input.countTokens(text);
     // Tokens at section joins can merge differently: trim one more message if over.
     if (tokens > budget && start < history.length) {
-      start = blockBoundaries(historyTokens, blockTokens).find((b) => b > start) ?? start + 1;
+      start++;
       continue;
     }
     return {

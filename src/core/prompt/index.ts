@@ -1,5 +1,5 @@
 export { buildPrompt, messageText } from "./build.ts";
-export { blockBoundaries, firstKeptMessage } from "./budget.ts";
+export { firstKeptMessage, type TrimInput } from "./budget.ts";
 export { expandMacros, humanizeDuration, seededUnit, type MacroEnv } from "./macros.ts";
 export { approximateTokenCount } from "./approximateTokens.ts";
 export {

@@ -46,11 +46,11 @@ export interface PromptSettings {
   /** Keep example messages even when history must be trimmed. */
   pinExamples?: boolean;
   /**
-   * History is trimmed in blocks of about this share of the budget, so the start of the
-   * prompt stays the same for many turns (what keeps llama.cpp's KV cache warm).
-   * 0 trims one message at a time. Default 0.25.
+   * When history must be trimmed, this share of its budget is freed at once, so the
+   * start of the prompt stays the same for many turns (what keeps llama.cpp's KV cache
+   * warm). 0 trims one message at a time. Default 0.3.
    */
-  trimBlockFraction?: number;
+  trimFreeFraction?: number;
 }
 
 export interface BuildPromptInput {
