@@ -14,3 +14,4 @@ export {
   type TurnFormat,
 } from "./templates.ts";
 export * from "./types.ts";
+export { formatInspection, inspectPrompt, type InspectOptions, type PromptInspection } from "./inspect.ts";

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { buildPrompt, getTemplate, INSTRUCT_TEMPLATES, withNames, type BuildPromptInput } from "../../../src/core/prompt/index.ts";
+import { buildPrompt, formatInspection, getTemplate, inspectPrompt, INSTRUCT_TEMPLATES, withNames, type BuildPromptInput } from "../../../src/core/prompt/index.ts";
 import { authorsNote, card, loreAtEachPosition, message, messages, persona } from "./fixture.ts";
 
 const chars = (s: string) => s.length;
@@ -316,4 +316,15 @@ test("names off; hidden messages and other swipes stay out", () => {
       "<|im_start|>assistant\nWelcome.<|im_end|>\n<|im_start|>user\nWhere am I?<|im_end|>\n<|im_start|>assistant\nsecond<|im_end|>\n<|im_start|>assistant\n",
   );
   assert.deepEqual(prompt.stops, ["<|im_end|>", "<|im_start|>"]);
+});
+
+test("the inspector lists each section with its tokens and makes card text inert", () => {
+  const prompt = build({ character: card({ description: "Evil \x1b]52;c;aGk=\x07card." }) }, "plain");
+  const view = inspectPrompt(prompt, { template: "Plain text", counter: "characters" });
+  assert.equal(view.totals.examples, "***\nAnn: Hi\nSeraphina: Hello, Ann.\n".length);
+  const text = formatInspection(view);
+  assert.ok(text.startsWith("── system: system prompt (35 tokens)\nWrite the next reply. Stay gentle.\n── lore: lore before character (15 tokens)\n"));
+  assert.ok(text.includes("── card: description (23 tokens)\nEvil card.\n"));
+  assert.ok(!text.includes("\x1b"));
+  assert.match(text, /\ntokens: \d+ of 3840 \(characters\); system \d+, lore \d+, card \d+, examples 35, history \d+/);
 });
