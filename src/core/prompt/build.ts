@@ -46,19 +46,21 @@ export function buildPrompt(input: BuildPromptInput): BuiltPrompt {
 
   const count = (parts: RawPart[]) => parts.reduce((sum, p) => sum + input.countTokens(p.text), 0);
   const budget = input.settings.contextSize - input.settings.responseTokens;
-  const fixed = count(story) + count(chatStart) + count(tail) + count(depthItems.flatMap((d) => d.parts));
+  const fixed = count(story) + count(chatStart) + count(tail);
+  const dynamic = count(depthItems.flatMap((d) => d.parts));
   const exampleTokens = count(examples);
   const historyTokens = history.map((p) => input.countTokens(p.text));
   const allHistory = historyTokens.reduce((a, b) => a + b, 0);
-  if (fixed > budget) {
+  if (fixed + dynamic > budget) {
     throw new PromptBudgetError(
-      `the prompt without history needs ${fixed} tokens but only ${budget} fit (context ${input.settings.contextSize} minus ${input.settings.responseTokens} for the reply): use a larger context or shorten the card`,
+      `the prompt without history needs ${fixed + dynamic} tokens but only ${budget} fit (context ${input.settings.contextSize} minus ${input.settings.responseTokens} for the reply): use a larger context or shorten the card`,
     );
   }
+  const reserve = insertionReserve(input, budget, dynamic);
   // Like SillyTavern, examples give way to history unless pinned; all or none, so the
   // prompt's start does not change again once the chat outgrows them.
-  const keepExamples = input.settings.pinExamples || fixed + exampleTokens + allHistory <= budget;
-  const available = budget - fixed - (keepExamples ? exampleTokens : 0);
+  const keepExamples = input.settings.pinExamples || fixed + reserve + exampleTokens + allHistory <= budget;
+  const available = budget - fixed - reserve - (keepExamples ? exampleTokens : 0);
   const freeFraction = input.settings.trimFreeFraction ?? DEFAULT_FREE_FRACTION;
   let start = firstKeptMessage({ messageTokens: historyTokens, available, freeFraction });
 
@@ -89,6 +91,19 @@ export function buildPrompt(input: BuildPromptInput): BuiltPrompt {
       variables: ctx.env.variables,
     };
   }
+}
+
+/**
+ * Room kept for at-depth lore and the author's note. They come and go from turn to
+ * turn; if the history's budget followed them, the trimming point would move and the
+ * whole prompt would be re-evaluated. So a whole number of steps (10% of the budget
+ * each) is reserved whenever lore or a note is in play.
+ */
+function insertionReserve(input: BuildPromptInput, budget: number, dynamic: number): number {
+  if (input.settings.insertionReserve !== undefined) return Math.max(input.settings.insertionReserve, dynamic);
+  if (dynamic === 0 && input.lore === undefined && input.authorsNote === undefined) return 0;
+  const step = Math.max(1, Math.round(budget * 0.1));
+  return step * Math.max(1, Math.ceil(dynamic / step));
 }
 
 function makeContext(input: BuildPromptInput): Ctx {

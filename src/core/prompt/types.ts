@@ -51,6 +51,12 @@ export interface PromptSettings {
    * warm). 0 trims one message at a time. Default 0.3.
    */
   trimFreeFraction?: number;
+  /**
+   * Tokens kept free for at-depth lore and the author's note, so their coming and going
+   * does not move the trimming point. Default: steps of 10% of the budget, when lore or
+   * a note is given.
+   */
+  insertionReserve?: number;
 }
 
 export interface BuildPromptInput {
