@@ -89,3 +89,28 @@ test("a card too big for the context is a clear error", () => {
     (error: unknown) => error instanceof PromptBudgetError && /needs \d+ tokens but only 800 fit/.test(error.message),
   );
 });
+
+test("at-depth lore coming and going does not move the trimming point", () => {
+  const lore = { entryId: "w", content: "Wolves roam the forest at night, hungry and bold.", position: "at_depth" as const, depth: 2, role: "system" as const, order: 1 };
+  const starts = (withLore: boolean) => {
+    const list: number[] = [];
+    for (let n = 30; n <= 90; n++) {
+      const prompt = buildPrompt({
+        character: card(),
+        persona,
+        messages: chat(n),
+        chatId: "c",
+        lore: withLore && n % 2 === 0 ? [lore] : [],
+        settings: { template: getTemplate("chatml"), contextSize: 3000, responseTokens: 200 },
+        countTokens: chars,
+      });
+      assert.ok(prompt.tokens <= prompt.budget);
+      list.push(prompt.droppedMessages);
+    }
+    return list;
+  };
+  const toggling = starts(true);
+  assert.deepEqual(toggling, starts(false), "the same messages are kept whether or not the entry fired");
+  const moves = toggling.filter((s, i) => i > 0 && s !== toggling[i - 1]).length;
+  assert.ok(moves > 0 && moves <= 15, `trimming point moved ${moves} times in 60 turns`);
+});
