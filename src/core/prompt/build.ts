@@ -222,9 +222,23 @@ function depthInsertions(ctx: Ctx, visible: ChatMessage[]): DepthItem[] {
     }
     items.push({ depth, parts });
   }
+  const characterNote = characterNotePart(ctx);
+  if (characterNote) items.push(characterNote);
   const note = authorsNotePart(ctx, visible);
   if (note) items.push(note);
   return items;
+}
+
+/** SillyTavern's "character's note": the card's extensions.depth_prompt {prompt, depth, role}. */
+function characterNotePart(ctx: Ctx): DepthItem | undefined {
+  const raw = ctx.input.character.extensions["depth_prompt"];
+  if (!raw || typeof raw !== "object") return undefined;
+  const { prompt, depth, role } = raw as Record<string, unknown>;
+  const text = typeof prompt === "string" ? ctx.expand(prompt) : "";
+  if (!text.trim()) return undefined;
+  const at = typeof depth === "number" && Number.isFinite(depth) ? Math.max(0, Math.floor(depth)) : DEFAULT_AN_DEPTH;
+  const asRole: PromptRole = role === "user" || role === "assistant" ? role : "system";
+  return { depth: at, parts: [{ kind: "card", label: `character's note at depth ${at}`, text: turn(ctx.template, asRole, text) }] };
 }
 
 function authorsNotePart(ctx: Ctx, visible: ChatMessage[]): DepthItem | undefined {

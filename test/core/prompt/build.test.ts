@@ -328,3 +328,9 @@ test("the inspector lists each section with its tokens and makes card text inert
   assert.ok(!text.includes("\x1b"));
   assert.match(text, /\ntokens: \d+ of 3840 \(characters\); system \d+, lore \d+, card \d+, examples 35, history \d+/);
 });
+
+test("the card's depth prompt (character's note) goes in at its depth and role", () => {
+  const prompt = build({ character: card({ extensions: { depth_prompt: { prompt: "{{char}} hides a wound.", depth: 1, role: "assistant" } } }), lore: [], authorsNote: undefined });
+  assert.ok(prompt.text.includes("Seraphina: Welcome.<|im_end|>\n<|im_start|>assistant\nSeraphina hides a wound.<|im_end|>\n<|im_start|>user\nAnn: Where am I?"));
+  assert.ok(prompt.sections.some((s) => s.label === "character's note at depth 1"));
+});
