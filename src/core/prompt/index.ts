@@ -15,3 +15,4 @@ export {
 } from "./templates.ts";
 export * from "./types.ts";
 export { formatInspection, inspectPrompt, type InspectOptions, type PromptInspection } from "./inspect.ts";
+export { historyForTurn, promptMode, turnText, TurnModeError, type TurnMode } from "./turn.ts";
