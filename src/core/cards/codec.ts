@@ -1,7 +1,7 @@
 import { readCharx, writeCharx, embeddedPath } from "./charx.ts";
 import { CardFormatError, type CardWarning } from "./errors.ts";
-import { parseCardJson } from "./parse.ts";
-import { isPng, placeholderPng, readPngCardText, writePngCard } from "./png.ts";
+import { parseCardJson, type ParsedCard } from "./parse.ts";
+import { decodeBase64Utf8, isPng, placeholderPng, readPngCardChunks, writePngCard } from "./png.ts";
 import type { CharacterCard } from "./record.ts";
 import { writeCardJsonSameSpec, writeV2Json, writeV3Json } from "./write.ts";
 
@@ -36,11 +36,7 @@ function isZip(bytes: Uint8Array): boolean {
 /** Reads a card from file bytes of any supported kind (PNG, CharX, JSON). */
 export function decodeCardFile(bytes: Uint8Array, source: string): CardFile {
   checkCardSize(bytes.length, source);
-  if (isPng(bytes)) {
-    const { json, keyword } = readPngCardText(bytes, source);
-    const parsed = parseCardJson(json, { source: `${source} (${keyword} chunk)` });
-    return { card: parsed.card, warnings: parsed.warnings, format: "png", image: bytes };
-  }
+  if (isPng(bytes)) return decodePng(bytes, source);
   if (isZip(bytes)) {
     const { cardJson, assets } = readCharx(bytes, source);
     const parsed = parseCardJson(cardJson, { source: `${source} (card.json)` });
@@ -57,6 +53,33 @@ export function decodeCardFile(bytes: Uint8Array, source: string): CardFile {
   }
   const parsed = parseCardJson(text, { source });
   return { card: parsed.card, warnings: parsed.warnings, format: "json" };
+}
+
+/** ccv3 wins; a broken ccv3 beside a good chara chunk falls back to chara with a warning. */
+function decodePng(bytes: Uint8Array, source: string): CardFile {
+  const chunks = readPngCardChunks(bytes, source);
+  const read = (keyword: "ccv3" | "chara") => {
+    const json = decodeBase64Utf8(chunks.get(keyword)!, source, keyword);
+    return parseCardJson(json, { source: `${source} (${keyword} chunk)` });
+  };
+  if (chunks.size === 0) throw new CardFormatError(source, "PNG has no character card in it (no chara or ccv3 text chunk)");
+  let parsed: ParsedCard;
+  if (!chunks.has("ccv3")) parsed = read("chara");
+  else if (!chunks.has("chara")) parsed = read("ccv3");
+  else {
+    try {
+      parsed = read("ccv3");
+    } catch (error) {
+      if (!(error instanceof CardFormatError)) throw error;
+      try {
+        parsed = read("chara");
+      } catch {
+        throw error;
+      }
+      parsed.warnings.unshift({ field: "ccv3", message: `${error.message}; used the chara chunk instead` });
+    }
+  }
+  return { card: parsed.card, warnings: parsed.warnings, format: "png", image: bytes };
 }
 
 function iconFromAssets(file: CardFile): Uint8Array | undefined {

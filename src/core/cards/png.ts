@@ -116,6 +116,18 @@ export function encodeBase64Utf8(text: string): string {
   return btoa(binary);
 }
 
+/** The raw (still base64) text of each card chunk present in a PNG. */
+export function readPngCardChunks(bytes: Uint8Array, source: string): Map<"ccv3" | "chara", string> {
+  const found = new Map<"ccv3" | "chara", string>();
+  for (const chunk of readPngChunks(bytes, source)) {
+    if (chunk.type !== "tEXt" && chunk.type !== "zTXt" && chunk.type !== "iTXt") continue;
+    const text = decodeTextChunk(chunk, source);
+    const keyword = text?.keyword;
+    if ((keyword === "ccv3" || keyword === "chara") && !found.has(keyword)) found.set(keyword, text!.text);
+  }
+  return found;
+}
+
 /** Finds the card JSON in a PNG (ccv3 preferred over chara). */
 export function readPngCardText(bytes: Uint8Array, source: string): PngCardText {
   const found = new Map<string, string>();

@@ -125,9 +125,12 @@ export class CardLibrary {
     }
   }
 
-  private idFor(path: string, bundled: boolean): string {
+  /** File name without extension, or with it when two files share a base name. */
+  private idFor(path: string, bundled: boolean, siblings: string[]): string {
     const base = basename(path, extname(path));
-    return bundled ? `samples/${base}` : base;
+    const shared = siblings.filter((p) => basename(p, extname(p)) === base).length > 1;
+    const id = shared ? basename(path) : base;
+    return bundled ? `samples/${id}` : id;
   }
 
   /** Every readable card, the user's first; unreadable files are listed in `problems`. */
@@ -150,7 +153,7 @@ export class CardLibrary {
         }
         try {
           const file = await readCardFile(path);
-          const summary = summarize(file, path, this.idFor(path, bundled), bundled, file.bytes, info);
+          const summary = summarize(file, path, this.idFor(path, bundled, files), bundled, file.bytes, info);
           db.data.entries[path] = summary;
           out.push(summary);
         } catch (error) {
@@ -200,7 +203,7 @@ export class CardLibrary {
     for (const path of paths) loaded.push({ source: path, file: await readCardFile(path) });
     const existing = await this.list();
     const byHash = new Map(existing.map((s) => [s.hash, s]));
-    const taken = new Set((await this.filesIn(this.dir)).map((p) => basename(p).toLowerCase()));
+    const taken = new Set((await this.filesIn(this.dir)).map((p) => basename(p, extname(p)).toLowerCase()));
     const results: ImportResult[] = [];
     const written: string[] = [];
     try {
@@ -214,8 +217,8 @@ export class CardLibrary {
         }
         const ext = extensionFor(file.format);
         let base = slug(name);
-        for (let n = 2; taken.has(`${base}${ext}`); n++) base = `${slug(name)}-${n}`;
-        taken.add(`${base}${ext}`);
+        for (let n = 2; taken.has(base); n++) base = `${slug(name)}-${n}`;
+        taken.add(base);
         const target = join(this.dir, `${base}${ext}`);
         await writeFileAtomic(target, file.bytes);
         written.push(target);

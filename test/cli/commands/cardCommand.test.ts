@@ -39,7 +39,7 @@ test("card import, list, show, export through the CLI", async () => {
     const exported = await readCardFile(join(home, "evil.png"));
     assert.equal(exported.card.character.name, "Evil");
     assert.equal(await runCli(["card", "import", "evil.png"], io), 0);
-    assert.deepEqual((await readdir(join(home, "characters"))).sort(), ["evil.json", "evil.png"]);
+    assert.deepEqual((await readdir(join(home, "characters"))).sort(), ["evil-2.png", "evil.json"]);
   });
 });
 

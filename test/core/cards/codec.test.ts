@@ -61,5 +61,13 @@ test("text that is not a card is refused clearly", () => {
 
 test("bad JSON inside a PNG chunk names the file and the chunk", () => {
   const png = writePngCard(placeholderPng(), { chara: "{broken", ccv3: "{broken" });
+  assert.throws(() => decodeCardFile(writePngCard(placeholderPng(), { chara: "[1]", ccv3: "[1]" }).slice(), "arr.png"), /arr\.png \(ccv3 chunk\): not a character card/);
   assert.throws(() => decodeCardFile(png, "b.png"), (e: unknown) => e instanceof CardFormatError && /^b\.png \(ccv3 chunk\): not valid JSON/.test(e.message));
+});
+
+test("a broken ccv3 chunk beside a good chara chunk falls back to chara with a warning", () => {
+  const png = writePngCard(placeholderPng(), { chara: json(v2Card()), ccv3: "{broken" });
+  const file = decodeCardFile(png, "mixed.png");
+  assert.equal(file.card.character.name, "Ilsa");
+  assert.match(file.warnings[0]?.message ?? "", /^mixed\.png \(ccv3 chunk\): not valid JSON.*; used the chara chunk instead$/);
 });

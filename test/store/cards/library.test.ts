@@ -140,3 +140,15 @@ test("unreadable files in the library are reported, not fatal", async () => {
   assert.deepEqual(list.map((s) => s.id), ["odo"]);
   assert.match(lib.problems[0]?.message ?? "", /junk\.png: not a character card/);
 });
+
+test("cards with the same name get distinct ids, whatever their formats", async () => {
+  const lib = library();
+  await writeFile(join(inbox, "ilsa.png"), writePngCard(placeholderPng(), { chara: json(v2Card()), ccv3: json(v2Card()) }));
+  await writeFile(join(inbox, "ilsa2.json"), json(v2Card({ description: "another Ilsa" })));
+  const results = await lib.import([join(inbox, "ilsa.json"), join(inbox, "ilsa.png"), join(inbox, "ilsa2.json")]);
+  assert.deepEqual(results.map((r) => r.id), ["ilsa", "ilsa-2", "ilsa-3"]);
+  await writeFile(join(home, "characters", "ilsa.charx"), writeCharx({ cardJson: json(v3Card()), assets: new Map() }));
+  const ids = (await lib.list()).map((s) => s.id);
+  assert.equal(new Set(ids).size, ids.length);
+  assert.ok(ids.includes("ilsa.json") && ids.includes("ilsa.charx"));
+});
