@@ -1,8 +1,9 @@
 import { readCharx, writeCharx, embeddedPath } from "./charx.ts";
 import { CardFormatError, type CardWarning } from "./errors.ts";
 import { parseCardJson, type ParsedCard } from "./parse.ts";
-import { decodeBase64Utf8, isPng, placeholderPng, readPngCardChunks, writePngCard } from "./png.ts";
+import { decodeBase64Utf8, imageWithoutCard, isPng, placeholderPng, readPngCardChunks, writePngCard } from "./png.ts";
 import type { CharacterCard } from "./record.ts";
+import type { CharacterAsset } from "./character.ts";
 import { writeCardJsonSameSpec, writeV2Json, writeV3Json } from "./write.ts";
 
 export type CardFileFormat = "png" | "json" | "charx";
@@ -82,13 +83,34 @@ function decodePng(bytes: Uint8Array, source: string): CardFile {
   return { card: parsed.card, warnings: parsed.warnings, format: "png", image: bytes };
 }
 
-function iconFromAssets(file: CardFile): Uint8Array | undefined {
+function iconFromAssets(file: CardFile): { uri: string; data: Uint8Array } | undefined {
   for (const asset of file.card.character.assets ?? []) {
     const path = embeddedPath(asset.uri);
     const data = path ? file.assets?.get(path) : undefined;
-    if (asset.type === "icon" && data && isPng(data)) return data;
+    if (asset.type === "icon" && data && isPng(data)) return { uri: asset.uri, data };
   }
   return undefined;
+}
+
+function withAssets(card: CharacterCard, map: (a: CharacterAsset) => CharacterAsset, extra: CharacterAsset[] = []): CharacterCard {
+  const assets = [...(card.character.assets ?? []).map(map), ...extra];
+  return { ...card, character: { ...card.character, assets } };
+}
+
+const PNG_ICON_PATH = "assets/icon/images/main.png";
+
+/** A PNG card's own image goes into the archive as its main icon, so the picture is not lost. */
+function encodeCharx(file: CardFile): Uint8Array {
+  const assets = new Map(file.assets ?? []);
+  let card = file.card;
+  if (file.image && !iconFromAssets(file) && !assets.has(PNG_ICON_PATH)) {
+    const uri = `embeded://${PNG_ICON_PATH}`;
+    const hadDefault = (card.character.assets ?? []).some((a) => a.uri === "ccdefault:");
+    const icon: CharacterAsset = { type: "icon", uri, name: "main", ext: "png" };
+    card = withAssets(card, (a) => (a.uri === "ccdefault:" ? { ...a, uri } : a), hadDefault ? [] : [icon]);
+    assets.set(PNG_ICON_PATH, imageWithoutCard(file.image));
+  }
+  return writeCharx({ cardJson: writeV3Json(card), assets });
 }
 
 /** Encodes a card for writing; `same` keeps the card's own file format and spec. */
@@ -97,11 +119,13 @@ export function encodeCardFile(file: CardFile, format: CardExportFormat | "same"
   const target = format === "same" ? file.format : format;
   switch (target) {
     case "png": {
-      const image = file.image ?? iconFromAssets(file) ?? placeholderPng();
-      return writePngCard(image, { chara: writeV2Json(file.card), ccv3: writeV3Json(file.card) });
+      if (file.image) return writePngCard(file.image, { chara: writeV2Json(file.card), ccv3: writeV3Json(file.card) });
+      const icon = iconFromAssets(file);
+      const card = icon ? withAssets(file.card, (a) => (a.uri === icon.uri ? { ...a, uri: "ccdefault:" } : a)) : file.card;
+      return writePngCard(icon?.data ?? placeholderPng(), { chara: writeV2Json(card), ccv3: writeV3Json(card) });
     }
     case "charx":
-      return writeCharx({ cardJson: writeV3Json(file.card), assets: file.assets ?? new Map() });
+      return encodeCharx(file);
     case "v2json":
       return encoder.encode(writeV2Json(file.card));
     case "json":

@@ -201,6 +201,18 @@ export function imageChunks(bytes: Uint8Array, source = "image"): Uint8Array[] {
   return readPngChunks(bytes, source).filter((c) => !isCardChunk(c)).map((c) => c.raw);
 }
 
+/** The PNG with its card chunks removed: the bare picture. */
+export function imageWithoutCard(bytes: Uint8Array, source = "image"): Uint8Array {
+  const parts = [Uint8Array.from(SIGNATURE), ...imageChunks(bytes, source)];
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
 /** A small solid-colour RGB PNG for cards that have no image of their own. */
 export function placeholderPng(options: { size?: number; rgb?: [number, number, number] } = {}): Uint8Array {
   const size = options.size ?? 64;

@@ -71,3 +71,14 @@ test("a broken ccv3 chunk beside a good chara chunk falls back to chara with a w
   assert.equal(file.card.character.name, "Ilsa");
   assert.match(file.warnings[0]?.message ?? "", /^mixed\.png \(ccv3 chunk\): not valid JSON.*; used the chara chunk instead$/);
 });
+
+test("PNG -> CharX keeps the picture as the main icon; CharX -> PNG uses it as the image", () => {
+  const image = placeholderPng({ size: 12, rgb: [9, 9, 9] });
+  const png = decodeCardFile(writePngCard(image, { chara: json(v2Card()), ccv3: json(v3Card()) }), "a.png");
+  const charx = decodeCardFile(encodeCardFile(png, "charx"), "a.charx");
+  assert.equal(charx.card.character.assets?.[0]?.uri, "embeded://assets/icon/images/main.png");
+  assert.deepEqual(Buffer.from(charx.assets!.get("assets/icon/images/main.png")!), Buffer.from(image));
+  const back = decodeCardFile(encodeCardFile(charx, "png"), "b.png");
+  assert.deepEqual(hex(imageChunks(back.image!)), hex(imageChunks(image)));
+  assert.deepEqual(back.card.character, png.card.character);
+});
