@@ -15,8 +15,8 @@ export interface RawPart {
 
 /** The card's prompt wins unless the user prefers theirs; `{{original}}` is the user's. */
 export function resolveCardPrompt(cardPrompt: string, userPrompt: string, preferUser: boolean): string {
-  if (preferUser || cardPrompt.trim() === "") return userPrompt;
-  return cardPrompt.replace(/\{\{original\}\}/gi, userPrompt);
+  if (preferUser || cardPrompt.trim() === "") return userPrompt.trim();
+  return cardPrompt.replace(/\{\{original\}\}/gi, userPrompt).trim();
 }
 
 export function loreAt(lore: LoreInsertion[], position: LorePosition): LoreInsertion[] {

@@ -334,3 +334,8 @@ test("the card's depth prompt (character's note) goes in at its depth and role",
   assert.ok(prompt.text.includes("Seraphina: Welcome.<|im_end|>\n<|im_start|>assistant\nSeraphina hides a wound.<|im_end|>\n<|im_start|>user\nAnn: Where am I?"));
   assert.ok(prompt.sections.some((s) => s.label === "character's note at depth 1"));
 });
+
+test("{{original}} with no prompt of the user's own leaves the card's text alone", () => {
+  const prompt = build({ settings: { template: getTemplate("plain"), contextSize: 4096, responseTokens: 256 }, lore: [], authorsNote: undefined });
+  assert.ok(prompt.text.startsWith("Stay gentle.\nSeraphina guards the forest.\n"));
+});

@@ -1,0 +1,145 @@
+/**
+ * One chat turn, end to end but without saving: build the prompt from the chat, let the
+ * model write, and hand back the new text with everything needed to apply it (the
+ * caller uses core/chat operations and the store for that).
+ */
+import type { Character } from "../core/cards/character.ts";
+import type { Chat, GenerationInfo } from "../core/chat/types.ts";
+import type { LoreInsertion } from "../core/lorebook/insertion.ts";
+import {
+  buildPrompt,
+  chooseTemplate,
+  historyForTurn,
+  promptMode,
+  turnText,
+  withNames,
+  type BuiltPrompt,
+  type Persona,
+  type TemplateChoice,
+  type TurnMode,
+} from "../core/prompt/index.ts";
+import type { SamplerSettings } from "../core/samplers/types.ts";
+
+export type StopReason = NonNullable<GenerationInfo["stopReason"]>;
+
+export interface TurnGenerationRequest {
+  prompt: string;
+  stops: string[];
+  samplers: SamplerSettings;
+  signal?: AbortSignal;
+  onText?: (chunk: string) => void;
+}
+
+export interface TurnGenerationResult {
+  text: string;
+  stopReason: StopReason;
+  /** Tokens generated. */
+  tokens: number;
+  /** Prompt tokens really evaluated (the rest came from the KV cache). */
+  evaluatedPromptTokens?: number;
+  promptTokens?: number;
+  durationMs?: number;
+}
+
+/** What a turn needs from a loaded model. */
+export interface TurnModel {
+  name: string;
+  contextSize: number;
+  /** The GGUF's own chat template, for the "auto" template choice. */
+  chatTemplate?: string;
+  countTokens(text: string): number;
+  generate(request: TurnGenerationRequest): Promise<TurnGenerationResult>;
+}
+
+export interface TurnSettings {
+  samplers: SamplerSettings;
+  /** A template name, or "auto"/undefined for the model's own. */
+  template?: string;
+  names?: boolean;
+  systemPrompt?: string;
+  postHistoryInstructions?: string;
+  preferUserPrompts?: boolean;
+  pinExamples?: boolean;
+}
+
+export interface ChatTurnInput {
+  model: TurnModel;
+  chat: Chat;
+  character: Character;
+  persona: Persona;
+  /** Lore activated for this turn (see core/lorebook); at their positions. */
+  lore?: LoreInsertion[];
+  settings: TurnSettings;
+  mode: TurnMode;
+  signal?: AbortSignal;
+  onText?: (chunk: string) => void;
+  now?: () => Date;
+  random?: () => number;
+}
+
+export interface ChatTurnResult {
+  /** The message text: the new reply, the user's impersonated line, or the continued message whole. */
+  text: string;
+  generation: GenerationInfo;
+  prompt: BuiltPrompt;
+  template: TemplateChoice;
+  /** Updated {{setvar}} variables for the chat. */
+  variables: Record<string, string>;
+  evaluatedPromptTokens?: number;
+}
+
+export async function runChatTurn(input: ChatTurnInput): Promise<ChatTurnResult> {
+  const { model, chat, settings, mode } = input;
+  const choice = chooseTemplate(settings.template ?? chat.settings.instructTemplate, model.chatTemplate);
+  const template = settings.names === undefined ? choice.template : withNames(choice.template, settings.names);
+  const history = historyForTurn(chat.messages, mode);
+  const prompt = buildPrompt({
+    character: input.character,
+    persona: input.persona,
+    messages: history,
+    chatId: chat.id,
+    variables: chat.variables,
+    lore: input.lore,
+    authorsNote: chat.settings.authorsNote,
+    mode: promptMode(mode),
+    settings: {
+      template,
+      contextSize: model.contextSize,
+      responseTokens: settings.samplers.maxTokens,
+      systemPrompt: settings.systemPrompt,
+      postHistoryInstructions: settings.postHistoryInstructions,
+      preferUserPrompts: settings.preferUserPrompts,
+      pinExamples: settings.pinExamples,
+    },
+    countTokens: (text) => model.countTokens(text),
+    now: input.now,
+    random: input.random,
+  });
+  const startedAt = (input.now ?? (() => new Date()))();
+  const result = await model.generate({
+    prompt: prompt.text,
+    stops: prompt.stops,
+    samplers: settings.samplers,
+    signal: input.signal,
+    onText: input.onText,
+  });
+  const finishedAt = (input.now ?? (() => new Date()))();
+  const speaker = mode === "impersonate" ? input.persona.name : input.character.name;
+  const seconds = (result.durationMs ?? finishedAt.getTime() - startedAt.getTime()) / 1000;
+  return {
+    text: turnText(mode, result.text, speaker, mode === "continue" ? history[history.length - 1] : undefined),
+    generation: {
+      model: model.name,
+      startedAt: startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      tokens: result.tokens,
+      tokensPerSecond: seconds > 0 ? result.tokens / seconds : undefined,
+      stopReason: result.stopReason,
+      samplers: settings.samplers,
+    },
+    prompt,
+    template: choice,
+    variables: prompt.variables,
+    evaluatedPromptTokens: result.evaluatedPromptTokens,
+  };
+}
