@@ -74,4 +74,6 @@ export interface Chat {
   variables: Record<string, string>;
   /** Chat metadata from imported files, kept for export. */
   extra?: Record<string, unknown>;
+  /** Text waiting in the user's input box (an impersonation lands here, unsent). */
+  draft?: string;
 }
