@@ -1,4 +1,6 @@
 import type { CliCommand } from "../command.ts";
+import { chatsCommand } from "./chatsCommand.ts";
+import { presetCommand } from "./presetCommand.ts";
 
 /** Every subcommand, in the order `taproom --help` lists them. */
-export const commands: CliCommand[] = [];
+export const commands: CliCommand[] = [chatsCommand, presetCommand];
