@@ -70,7 +70,7 @@ export function parseChatJsonl(options: ParseJsonlOptions): Chat {
 export function formatChatJsonl(chat: Chat, userName?: string): string {
   const extra = chat.extra ?? {};
   const chatMetadata = { ...((extra.chat_metadata as Record<string, unknown> | undefined) ?? {}) };
-  if (Object.keys(chat.variables).length > 0) chatMetadata.variables = { ...chat.variables };
+  if (Object.keys(chat.variables).length > 0) chatMetadata.variables = exportVariables(chat.variables, chatMetadata.variables);
   else delete chatMetadata.variables;
   const meta: Record<string, unknown> = {
     ...withoutKeys(extra, ["chat_metadata", "branchedFrom"]),
@@ -183,6 +183,17 @@ function stringVariables(value: unknown): Record<string, string> {
   if (!isObject(value)) return {};
   const out: Record<string, string> = {};
   for (const [key, v] of Object.entries(value)) out[key] = typeof v === "string" ? v : JSON.stringify(v);
+  return out;
+}
+
+/** Variables that SillyTavern kept as numbers or objects go back the way they came. */
+function exportVariables(variables: Record<string, string>, original: unknown): Record<string, unknown> {
+  const before = isObject(original) ? original : {};
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(variables)) {
+    const old = before[key];
+    out[key] = old !== undefined && typeof old !== "string" && JSON.stringify(old) === value ? old : value;
+  }
   return out;
 }
 
