@@ -46,7 +46,7 @@ test("settings are written, read back, and keys this version does not know are k
 });
 
 test("wrong types are refused with the file and field named", () => {
-  assert.throws(() => validateSettings({ defaultPersona: 3 }, "s.json"), /^SettingsError: s\.json: "defaultPersona" must be text$|s\.json: "defaultPersona" must be text/);
+  assert.throws(() => validateSettings({ defaultPersona: 3 }, "s.json"), /s\.json: "defaultPersona" must be text/);
   assert.throws(() => validateSettings({ modelFolders: "/m" }, "s.json"), /s\.json: "modelFolders" must be a list of folder paths/);
   assert.throws(() => validateSettings({ keybindings: { quit: 1 } }, "s.json"), /"keybindings" must map action names to keys/);
   assert.throws(() => validateSettings({ personas: [{ name: "" }] }, "s.json"), /"personas\[0\]\.name" must be a non-empty text/);
