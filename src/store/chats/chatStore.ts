@@ -5,7 +5,7 @@
 import { mkdir, readdir, rename } from "node:fs/promises";
 import { join } from "node:path";
 import type { Low } from "lowdb";
-import { openJsonDb } from "../jsonDb.ts";
+import { CorruptDataFileError, openJsonDb } from "../jsonDb.ts";
 import type { Chat } from "../../core/chat/types.ts";
 import {
   appendJournal,
@@ -63,11 +63,27 @@ export class ChatStore {
     await mkdir(options.dir, { recursive: true });
     const index = await openJsonDb<ChatIndex>({ path: join(options.dir, "index.json"), defaults: { version: 1, chats: {} } });
     const store = new ChatStore(options.dir, index);
+    await store.reread();
     if (Object.keys(index.data.chats).length === 0) await store.rebuildIndex();
     return store;
   }
 
-  /** Newest first. */
+  /** Re-reads the index, to see chats another taproom process saved. */
+  async refresh(): Promise<void> {
+    await this.reread();
+  }
+
+  private async reread(): Promise<void> {
+    try {
+      await this.index.read();
+    } catch (error) {
+      // A corrupt index on disk is replaced by ours on the next write.
+      if (!(error instanceof CorruptDataFileError)) throw error;
+    }
+    if (typeof this.index.data.chats !== "object" || this.index.data.chats === null) this.index.data = { version: 1, chats: {} };
+  }
+
+  /** Newest first, as of the last open, save or refresh. */
   list(): ChatIndexEntry[] {
     return Object.values(this.index.data.chats).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
   }
@@ -106,6 +122,7 @@ export class ChatStore {
   async delete(name: string): Promise<string> {
     const entry = this.resolve(name);
     const trash = join(this.dir, ".trash", `${entry.id}-${Date.now()}`);
+    await this.reread();
     await mkdir(trash, { recursive: true });
     await rename(snapshotPath(this.dir, entry.id), join(trash, `${entry.id}.json`));
     await rename(journalPath(this.dir, entry.id), join(trash, `${entry.id}.log.jsonl`)).catch(ignoreMissing);
@@ -124,6 +141,8 @@ export class ChatStore {
 
   /** @internal called by ChatHandle after each save. */
   async updateIndex(chat: Chat): Promise<number> {
+    // Re-read first so that chats saved meanwhile by another process are not dropped.
+    await this.reread();
     this.index.data.chats[chat.id] = indexEntry(chat);
     await this.index.write();
     return Buffer.byteLength(JSON.stringify(this.index.data));

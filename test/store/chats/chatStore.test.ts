@@ -178,3 +178,24 @@ test("chat ids that are not safe file names are refused", async () => {
   const chat = ops.createChat({ character: testCharacter(), characterId: "s", env: { ...testEnv(), newId: () => "../evil" } });
   await assert.rejects(store.create(chat), /must be letters, digits/);
 });
+
+test("two taproom processes saving chats do not drop each other's from the index", async () => {
+  const dir = await tempChats();
+  const env = testEnv();
+  const tui = await ChatStore.open({ dir });
+  const cli = await ChatStore.open({ dir });
+  const a = await tui.create(ops.createChat({ character: testCharacter(), characterId: "s", env, title: "A" }));
+  await cli.create(ops.createChat({ character: testCharacter(), characterId: "s", env, title: "B" }));
+  await a.save(ops.sendUserMessage(a.chat, { text: "hi", name: "Ann", env }));
+  assert.deepEqual((await ChatStore.open({ dir })).list().map((c) => c.title).sort(), ["A", "B"]);
+});
+
+test("a corrupt index is set aside and rebuilt from the chat files", async () => {
+  const dir = await tempChats();
+  const env = testEnv();
+  const store = await ChatStore.open({ dir });
+  await store.create(ops.createChat({ character: testCharacter(), characterId: "s", env, title: "Kept" }));
+  await writeFile(join(dir, "index.json"), "{ torn");
+  assert.deepEqual((await ChatStore.open({ dir })).list().map((c) => c.title), ["Kept"]);
+  assert.ok((await readdir(dir)).some((f) => f.startsWith("index.json.corrupt-")));
+});
