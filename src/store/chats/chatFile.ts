@@ -38,8 +38,11 @@ interface JournalRecord {
 }
 
 export interface SaveStats {
+  /** Chat file bytes plus index bytes written by this save. */
   bytesWritten: number;
+  /** The chat was rewritten as a new snapshot (journal too long, or torn). */
   compacted: boolean;
+  indexWritten: boolean;
 }
 
 export interface LoadedChat {

@@ -199,3 +199,31 @@ test("a corrupt index is set aside and rebuilt from the chat files", async () =>
   assert.deepEqual((await ChatStore.open({ dir })).list().map((c) => c.title), ["Kept"]);
   assert.ok((await readdir(dir)).some((f) => f.startsWith("index.json.corrupt-")));
 });
+
+test("saves in quick succession leave the index for later; a crash before the flush is healed on open", async () => {
+  const dir = await tempChats();
+  const env = testEnv();
+  const store = await ChatStore.open({ dir, indexWriteIntervalMs: 60_000 });
+  const handle = await store.create(ops.createChat({ character: testCharacter(), characterId: "s", env, title: "Quick" }));
+  const indexBefore = await readFile(join(dir, "index.json"), "utf8");
+  for (let i = 0; i < 5; i++) {
+    const stats = await handle.save(ops.sendUserMessage(handle.chat, { text: `m${i}`, name: "Ann", env }));
+    assert.equal(stats.indexWritten, false);
+  }
+  assert.equal(await readFile(join(dir, "index.json"), "utf8"), indexBefore, "the index was not rewritten");
+  assert.equal(store.list()[0]!.messageCount, 6, "this process already lists the new count");
+  // Another process (or this one after a crash) opens the store: the entry is read again.
+  assert.equal((await ChatStore.open({ dir })).list()[0]!.messageCount, 6);
+  await handle.flush();
+  assert.equal((JSON.parse(await readFile(join(dir, "index.json"), "utf8")) as { chats: Record<string, { messageCount: number }> }).chats[handle.chat.id]!.messageCount, 6);
+});
+
+test("a renamed chat is written to the index at once", async () => {
+  const dir = await tempChats();
+  const env = testEnv();
+  const store = await ChatStore.open({ dir, indexWriteIntervalMs: 60_000 });
+  const handle = await store.create(ops.createChat({ character: testCharacter(), characterId: "s", env, title: "Old" }));
+  const stats = await handle.save(ops.renameChat(handle.chat, "New", env));
+  assert.equal(stats.indexWritten, true);
+  assert.match(await readFile(join(dir, "index.json"), "utf8"), /"title":"New"/);
+});
