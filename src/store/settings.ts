@@ -4,7 +4,8 @@
  */
 import type { Low } from "lowdb";
 import { openJsonDb } from "./jsonDb.ts";
-import type { Persona } from "../core/chat/persona.ts";
+import { choosePersona, type Persona } from "../core/chat/persona.ts";
+import type { ChatSettings } from "../core/chat/types.ts";
 
 export interface Settings {
   personas: Persona[];
@@ -109,6 +110,15 @@ export class SettingsStore {
 
   get settings(): Settings {
     return this.current;
+  }
+
+  /** The persona a chat uses: its own choice, else the default persona, else "User". */
+  personaFor(chatSettings: ChatSettings = {}): Persona {
+    return choosePersona({
+      personas: this.current.personas,
+      ...(this.current.defaultPersona !== undefined && { defaultName: this.current.defaultPersona }),
+      ...(chatSettings.personaName !== undefined && { chatName: chatSettings.personaName }),
+    });
   }
 
   /** Sets the given fields (undefined removes one) and writes the file. */

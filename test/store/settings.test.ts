@@ -41,6 +41,8 @@ test("settings are written, read back, and keys this version does not know are k
     preferUserSystemPrompt: true,
   });
   assert.deepEqual(JSON.parse(await readFile(path, "utf8")).futureOption, { a: 1 });
+  assert.deepEqual(again.personaFor(), { name: "Ann", description: "A traveller." });
+  assert.deepEqual(again.personaFor({ personaName: "Nobody" }), { name: "Ann", description: "A traveller." });
   await again.update({ lastModel: undefined });
   assert.equal((await SettingsStore.open({ path })).settings.lastModel, undefined);
 });

@@ -20,6 +20,7 @@ export interface GenerationInfo {
 
 export interface Swipe {
   text: string;
+  /** ISO time for messages made here; imported chats keep SillyTavern's own date text. */
   sentAt: string;
   generation?: GenerationInfo;
   /** Keys from imported data this program does not know, kept for export. */
