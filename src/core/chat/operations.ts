@@ -175,8 +175,9 @@ export function setHidden(chat: Chat, messageId: string, hidden: boolean, env: C
 export function branchChat(chat: Chat, messageId: string, env: ChatEnv): Chat {
   const index = indexOf(chat, messageId);
   const now = env.now();
+  const { draft: _draft, ...rest } = chat;
   return {
-    ...structuredClone(chat),
+    ...structuredClone(rest),
     id: env.newId(),
     title: `${chat.title} (branch)`,
     createdAt: now,

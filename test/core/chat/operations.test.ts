@@ -148,7 +148,9 @@ test("branch copies the chat up to a message under a new id and title", () => {
   c = appendAssistantReply(c, { text: "b", name: "S", env });
   c = updateSettings(c, { presetName: "Creative" }, env);
   c = setVariables(c, { mood: "calm" }, env);
+  c = setDraft(c, "unsent words", env);
   const branch = branchChat(c, c.messages[1]!.id, env);
+  assert.equal(branch.draft, undefined, "the draft stays with the source chat");
   assert.notEqual(branch.id, c.id);
   assert.equal(branch.title, `${c.title} (branch)`);
   assert.deepEqual(texts(branch), ["Welcome to the glade, {{user}}.", "a"]);
