@@ -58,7 +58,7 @@ export function parseChatJsonl(options: ParseJsonlOptions): Chat {
     characterId: options.characterId ?? characterName,
     characterName,
     createdAt,
-    updatedAt: last ? lastSentAt(last) || createdAt : createdAt,
+    updatedAt: sillyTavernDateToIso(last ? lastSentAt(last) : "") ?? sillyTavernDateToIso(createdAt) ?? env.now(),
     messages,
     settings: typeof meta.user_name === "string" && meta.user_name !== "" ? { personaName: meta.user_name } : {},
     variables: stringVariables(chatMetadata.variables),
@@ -195,6 +195,21 @@ function exportVariables(variables: Record<string, string>, original: unknown): 
     out[key] = old !== undefined && typeof old !== "string" && JSON.stringify(old) === value ? old : value;
   }
   return out;
+}
+
+/**
+ * A SillyTavern date as ISO time, or undefined when it is not one. SillyTavern has
+ * written "2026-01-01@12h00m00s" (file and chat dates), "January 1, 2026 12:00pm"
+ * (message dates) and ISO times over its versions; the first two are local time.
+ */
+export function sillyTavernDateToIso(text: string): string | undefined {
+  const humanized = /^(\d{4})-(\d{2})-(\d{2})@(\d{1,2})h(\d{1,2})m(\d{1,2})s/.exec(text);
+  if (humanized) {
+    const [y, mo, d, h, mi, se] = humanized.slice(1).map(Number) as [number, number, number, number, number, number];
+    return new Date(y, mo - 1, d, h, mi, se).toISOString();
+  }
+  const time = Date.parse(text.replace(/(\d)\s*(am|pm)$/i, "$1 $2"));
+  return Number.isNaN(time) ? undefined : new Date(time).toISOString();
 }
 
 /** SillyTavern writes dates as text ("November 24, 2026 10:46pm") or epoch numbers. */

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ChatFormatError, formatChatJsonl, parseChatJsonl } from "../../../src/core/chat/jsonl.ts";
+import { ChatFormatError, formatChatJsonl, parseChatJsonl, sillyTavernDateToIso } from "../../../src/core/chat/jsonl.ts";
 import { testEnv } from "../../support/chatFixtures.ts";
 
 const lines = [
@@ -87,4 +87,14 @@ test("bad lines are errors naming the file and line", () => {
 
 test("Windows line endings and blank lines are accepted", () => {
   assert.deepEqual(parse(file.replace(/\n/g, "\r\n\r\n")), parse(file));
+});
+
+test("SillyTavern's date styles read as ISO times; the chat's updatedAt is its last message's", () => {
+  const local = (y: number, mo: number, d: number, h: number, mi: number) => new Date(y, mo - 1, d, h, mi).toISOString();
+  assert.equal(sillyTavernDateToIso("2026-01-01@12h05m00s"), local(2026, 1, 1, 12, 5));
+  assert.equal(sillyTavernDateToIso("January 1, 2026 12:04pm"), local(2026, 1, 1, 12, 4));
+  assert.equal(sillyTavernDateToIso("November 24, 2026 10:46 PM"), local(2026, 11, 24, 22, 46));
+  assert.equal(sillyTavernDateToIso("2026-01-01T12:03:00.000Z"), "2026-01-01T12:03:00.000Z");
+  assert.equal(sillyTavernDateToIso("someday"), undefined);
+  assert.equal(parse(file).updatedAt, local(2026, 1, 1, 12, 4));
 });
