@@ -1,5 +1,11 @@
 import type { CliCommand } from "../command.ts";
 import { cardCommand } from "./cardCommand.ts";
+import { chatsCommand } from "./chatsCommand.ts";
+import { presetCommand } from "./presetCommand.ts";
 
 /** Every subcommand, in the order `taproom --help` lists them. */
-export const commands: CliCommand[] = [cardCommand];
+export const commands: CliCommand[] = [
+  cardCommand,
+  chatsCommand,
+  presetCommand,
+];

@@ -20,6 +20,7 @@ export interface GenerationInfo {
 
 export interface Swipe {
   text: string;
+  /** ISO time for messages made here; imported chats keep SillyTavern's own date text. */
   sentAt: string;
   generation?: GenerationInfo;
   /** Keys from imported data this program does not know, kept for export. */
@@ -74,4 +75,6 @@ export interface Chat {
   variables: Record<string, string>;
   /** Chat metadata from imported files, kept for export. */
   extra?: Record<string, unknown>;
+  /** Text waiting in the user's input box (an impersonation lands here, unsent). */
+  draft?: string;
 }

@@ -1,0 +1,49 @@
+/** Moving chats in and out: SillyTavern JSONL both ways, taproom JSON out. */
+import { readFile } from "node:fs/promises";
+import { basename } from "node:path";
+import { writeFileAtomic } from "../atomicWrite.ts";
+import { formatChatJsonl, parseChatJsonl } from "../../core/chat/jsonl.ts";
+import { systemChatEnv, type ChatEnv } from "../../core/chat/operations.ts";
+import type { Chat } from "../../core/chat/types.ts";
+import type { ChatStore } from "./chatStore.ts";
+
+export interface ImportChatOptions {
+  store: ChatStore;
+  file: string;
+  /** Overrides the file's character_name (and is the character id). */
+  characterName?: string;
+  title?: string;
+  env?: ChatEnv;
+}
+
+/** Reads and checks the whole file before saving anything: a bad file changes nothing. */
+export async function importChatJsonl(options: ImportChatOptions): Promise<Chat> {
+  const text = await readFile(options.file, "utf8");
+  const chat = parseChatJsonl({
+    text,
+    file: options.file,
+    env: options.env ?? systemChatEnv,
+    title: options.title ?? basename(options.file).replace(/\.jsonl$/i, ""),
+    ...(options.characterName !== undefined && { characterName: options.characterName, characterId: options.characterName }),
+  });
+  await options.store.create(chat);
+  return chat;
+}
+
+export type ChatExportFormat = "jsonl" | "json";
+
+export interface ExportChatOptions {
+  store: ChatStore;
+  name: string;
+  format: ChatExportFormat;
+  out: string;
+  /** The persona name written as user_name in JSONL. */
+  userName?: string;
+}
+
+export async function exportChat(options: ExportChatOptions): Promise<Chat> {
+  const { chat } = await options.store.open(options.name);
+  const text = options.format === "jsonl" ? formatChatJsonl(chat, options.userName) : `${JSON.stringify(chat, null, 2)}\n`;
+  await writeFileAtomic(options.out, text);
+  return chat;
+}

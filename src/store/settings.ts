@@ -1,0 +1,137 @@
+/**
+ * The user's settings (dataPaths().settings). Checked on load with one clear line per
+ * problem; keys this version does not know are kept when the file is written back.
+ */
+import type { Low } from "lowdb";
+import { openJsonDb } from "./jsonDb.ts";
+import { choosePersona, type Persona } from "../core/chat/persona.ts";
+import type { ChatSettings } from "../core/chat/types.ts";
+
+export interface Settings {
+  personas: Persona[];
+  /** Name of the persona new chats use. */
+  defaultPersona?: string;
+  /** Name of the sampler preset chats use unless they pick one. */
+  defaultPreset?: string;
+  modelsDir?: string;
+  /** Extra folders holding models (read by the models library too). */
+  modelFolders: string[];
+  /** Action name -> key, overriding the TUI's defaults. */
+  keybindings: Record<string, string>;
+  lastModel?: string;
+  lastCharacter?: string;
+  /** Use the user's own system prompt even when a card brings one. */
+  preferUserSystemPrompt: boolean;
+}
+
+export const defaultSettings: Settings = {
+  personas: [],
+  modelFolders: [],
+  keybindings: {},
+  preferUserSystemPrompt: false,
+};
+
+export class SettingsError extends Error {
+  constructor(
+    readonly path: string,
+    readonly field: string,
+    detail: string,
+  ) {
+    super(`${path}: "${field}" ${detail}`);
+    this.name = "SettingsError";
+  }
+}
+
+const OPTIONAL_STRINGS = ["defaultPersona", "defaultPreset", "modelsDir", "lastModel", "lastCharacter"] as const;
+
+/** The settings a raw settings.json holds, with defaults for what it leaves out. */
+export function validateSettings(raw: unknown, path: string): Settings {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new SettingsError(path, "(root)", "must be a JSON object");
+  const value = raw as Record<string, unknown>;
+  const settings: Settings = structuredClone(defaultSettings);
+  for (const key of OPTIONAL_STRINGS) {
+    const v = value[key];
+    if (v === undefined || v === null) continue;
+    if (typeof v !== "string") throw new SettingsError(path, key, "must be text");
+    settings[key] = v;
+  }
+  if (value.personas !== undefined) settings.personas = personas(value.personas, path);
+  if (value.modelFolders !== undefined) {
+    if (!Array.isArray(value.modelFolders) || value.modelFolders.some((f) => typeof f !== "string")) {
+      throw new SettingsError(path, "modelFolders", "must be a list of folder paths");
+    }
+    settings.modelFolders = value.modelFolders as string[];
+  }
+  if (value.keybindings !== undefined) {
+    const k = value.keybindings;
+    if (typeof k !== "object" || k === null || Array.isArray(k) || Object.values(k).some((v) => typeof v !== "string")) {
+      throw new SettingsError(path, "keybindings", "must map action names to keys (text)");
+    }
+    settings.keybindings = { ...(k as Record<string, string>) };
+  }
+  if (value.preferUserSystemPrompt !== undefined) {
+    if (typeof value.preferUserSystemPrompt !== "boolean") throw new SettingsError(path, "preferUserSystemPrompt", "must be true or false");
+    settings.preferUserSystemPrompt = value.preferUserSystemPrompt;
+  }
+  return settings;
+}
+
+function personas(value: unknown, path: string): Persona[] {
+  if (!Array.isArray(value)) throw new SettingsError(path, "personas", "must be a list");
+  return value.map((p, i) => {
+    const entry = p as Partial<Persona> | null;
+    if (!entry || typeof entry.name !== "string" || entry.name.trim() === "") {
+      throw new SettingsError(path, `personas[${i}].name`, "must be a non-empty text");
+    }
+    if (entry.description !== undefined && typeof entry.description !== "string") {
+      throw new SettingsError(path, `personas[${i}].description`, "must be text");
+    }
+    return { name: entry.name, description: entry.description ?? "" };
+  });
+}
+
+export class SettingsStore {
+  private constructor(
+    readonly path: string,
+    private readonly db: Low<Record<string, unknown>>,
+    private current: Settings,
+  ) {}
+
+  /** path: dataPaths().settings. A corrupt file is moved aside and reported. */
+  static async open(options: { path: string; onCorrupt?: (backup: string) => void }): Promise<SettingsStore> {
+    const db = await openJsonDb<Record<string, unknown>>({
+      path: options.path,
+      defaults: {},
+      indent: 2,
+      ...(options.onCorrupt && { onCorrupt: options.onCorrupt }),
+    });
+    return new SettingsStore(options.path, db, validateSettings(db.data, options.path));
+  }
+
+  get settings(): Settings {
+    return this.current;
+  }
+
+  /** The persona a chat uses: its own choice, else the default persona, else "User". */
+  personaFor(chatSettings: ChatSettings = {}): Persona {
+    return choosePersona({
+      personas: this.current.personas,
+      ...(this.current.defaultPersona !== undefined && { defaultName: this.current.defaultPersona }),
+      ...(chatSettings.personaName !== undefined && { chatName: chatSettings.personaName }),
+    });
+  }
+
+  /** Sets the given fields (undefined removes one) and writes the file. */
+  async update(patch: Partial<Settings>): Promise<Settings> {
+    const next: Record<string, unknown> = { ...this.db.data };
+    for (const [key, value] of Object.entries(patch)) {
+      if (value === undefined) delete next[key];
+      else next[key] = value;
+    }
+    const checked = validateSettings(next, this.path);
+    this.db.data = next;
+    await this.db.write();
+    this.current = checked;
+    return checked;
+  }
+}

@@ -1,0 +1,75 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SettingsStore, validateSettings, defaultSettings } from "../../src/store/settings.ts";
+
+async function settingsPath(): Promise<string> {
+  return join(await mkdtemp(join(tmpdir(), "taproom-settings-")), "settings.json");
+}
+
+test("a missing settings file gives the defaults", async () => {
+  const store = await SettingsStore.open({ path: await settingsPath() });
+  assert.deepEqual(store.settings, defaultSettings);
+});
+
+test("settings are written, read back, and keys this version does not know are kept", async () => {
+  const path = await settingsPath();
+  await writeFile(path, JSON.stringify({ futureOption: { a: 1 }, modelFolders: ["/models"] }));
+  const store = await SettingsStore.open({ path });
+  await store.update({
+    personas: [{ name: "Ann", description: "A traveller." }],
+    defaultPersona: "Ann",
+    defaultPreset: "Creative",
+    modelsDir: "/m",
+    keybindings: { regenerate: "ctrl+r" },
+    lastModel: "tiny.gguf",
+    lastCharacter: "Seraphina",
+    preferUserSystemPrompt: true,
+  });
+  const again = await SettingsStore.open({ path });
+  assert.deepEqual(again.settings, {
+    personas: [{ name: "Ann", description: "A traveller." }],
+    defaultPersona: "Ann",
+    defaultPreset: "Creative",
+    modelsDir: "/m",
+    modelFolders: ["/models"],
+    keybindings: { regenerate: "ctrl+r" },
+    lastModel: "tiny.gguf",
+    lastCharacter: "Seraphina",
+    preferUserSystemPrompt: true,
+  });
+  assert.deepEqual(JSON.parse(await readFile(path, "utf8")).futureOption, { a: 1 });
+  assert.deepEqual(again.personaFor(), { name: "Ann", description: "A traveller." });
+  assert.deepEqual(again.personaFor({ personaName: "Nobody" }), { name: "Ann", description: "A traveller." });
+  await again.update({ lastModel: undefined });
+  assert.equal((await SettingsStore.open({ path })).settings.lastModel, undefined);
+});
+
+test("wrong types are refused with the file and field named", () => {
+  assert.throws(() => validateSettings({ defaultPersona: 3 }, "s.json"), /s\.json: "defaultPersona" must be text/);
+  assert.throws(() => validateSettings({ modelFolders: "/m" }, "s.json"), /s\.json: "modelFolders" must be a list of folder paths/);
+  assert.throws(() => validateSettings({ keybindings: { quit: 1 } }, "s.json"), /"keybindings" must map action names to keys/);
+  assert.throws(() => validateSettings({ personas: [{ name: "" }] }, "s.json"), /"personas\[0\]\.name" must be a non-empty text/);
+  assert.throws(() => validateSettings({ preferUserSystemPrompt: "yes" }, "s.json"), /"preferUserSystemPrompt" must be true or false/);
+  assert.throws(() => validateSettings([], "s.json"), /must be a JSON object/);
+});
+
+test("an update that would make the settings invalid writes nothing", async () => {
+  const path = await settingsPath();
+  const store = await SettingsStore.open({ path });
+  await store.update({ defaultPreset: "Neutral" });
+  await assert.rejects(store.update({ modelFolders: "nope" as never }), /"modelFolders" must be a list/);
+  assert.deepEqual(JSON.parse(await readFile(path, "utf8")), { defaultPreset: "Neutral" });
+  assert.equal(store.settings.defaultPreset, "Neutral");
+});
+
+test("a corrupt settings file is moved aside and reported", async () => {
+  const path = await settingsPath();
+  await writeFile(path, "{ nope");
+  let backup = "";
+  const store = await SettingsStore.open({ path, onCorrupt: (b) => (backup = b) });
+  assert.deepEqual(store.settings, defaultSettings);
+  assert.equal(await readFile(backup, "utf8"), "{ nope");
+});
