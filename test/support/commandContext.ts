@@ -1,0 +1,17 @@
+import type { CommandContext } from "../../src/ui/commands/command.ts";
+import { slashCommands } from "../../src/ui/commands/index.ts";
+import type { SamplerSettings } from "../../src/core/samplers/types.ts";
+
+/** A CommandContext that records what commands did. */
+export function recordingContext() {
+  const samplers: Partial<SamplerSettings> = {};
+  const notes: string[] = [];
+  let swipes = 0;
+  const ctx: CommandContext = {
+    setSamplers: (c) => Object.assign(samplers, c),
+    notify: (m) => notes.push(m),
+    swipe: () => void swipes++,
+    listCommands: () => slashCommands,
+  };
+  return { ctx, samplers, notes, swipes: () => swipes };
+}
