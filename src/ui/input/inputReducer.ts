@@ -26,6 +26,8 @@ export type InputAction =
   | { type: "historyPrev" }
   | { type: "historyNext" }
   | { type: "set"; text: string }
+  /** Puts text back after a failed send, unless the person has typed something since. */
+  | { type: "restore"; text: string }
   | { type: "submitted"; text: string };
 
 export const emptyInput: InputState = { text: "", cursor: 0, history: [], historyIndex: null, draft: "" };
@@ -119,6 +121,8 @@ export function inputReducer(state: InputState, action: InputAction): InputState
     }
     case "set":
       return edit(state, action.text, action.text.length);
+    case "restore":
+      return state.text === "" ? edit(state, action.text, action.text.length) : state;
     case "submitted": {
       const history = action.text.trim() && state.history.at(-1) !== action.text ? [...state.history, action.text] : state.history;
       return { text: "", cursor: 0, history, historyIndex: null, draft: "" };

@@ -1,0 +1,176 @@
+import React, { useCallback, useEffect, useReducer, useRef, useState } from "react";
+import { Box, Static, Text, useInput } from "ink";
+import type { ChatMessage } from "../../core/chat/types.ts";
+import type { SamplerSettings } from "../../core/samplers/types.ts";
+import type { AppServices } from "../app/services.ts";
+import { emptyInput, inputReducer } from "../input/inputReducer.ts";
+import { InputView } from "../input/InputView.tsx";
+import { completeCommand, runSlashCommand, slashCommands } from "../commands/index.ts";
+import type { CommandContext } from "../commands/command.ts";
+import { chatSessionReducer, initialSession, lastReply } from "./chatSession.ts";
+import { MessageView, tailLines } from "./MessageView.tsx";
+
+export interface ChatScreenProps {
+  services: AppServices;
+  characterName: string;
+  personaName: string;
+  initialMessages: ChatMessage[];
+  initialSamplers: SamplerSettings;
+  color: boolean;
+  /** Terminal rows: the live region is clamped below this. */
+  rows: number;
+  onQuit(messages: ChatMessage[]): void;
+  /** How often streamed text is drawn, in ms. */
+  flushMs?: number;
+}
+
+let nextId = 0;
+const newId = (prefix: string) => `${prefix}${Date.now().toString(36)}${(nextId++).toString(36)}`;
+
+export function ChatScreen(props: ChatScreenProps) {
+  const { services, color } = props;
+  const [session, dispatch] = useReducer(chatSessionReducer, props.initialMessages, initialSession);
+  const [input, dispatchInput] = useReducer(inputReducer, emptyInput);
+  const [samplers, setSamplers] = useState(props.initialSamplers);
+  const [speed, setSpeed] = useState<number | null>(null);
+  const abortRef = useRef<AbortController | null>(null);
+  const quitArmedRef = useRef(false);
+  const sessionRef = useRef(session);
+  sessionRef.current = session;
+  const samplersRef = useRef(samplers);
+  samplersRef.current = samplers;
+
+  const generate = useCallback(
+    async (history: ChatMessage[], restoreInput: string | null) => {
+      const controller = new AbortController();
+      abortRef.current = controller;
+      let latest = "";
+      let drawn = "";
+      const timer = setInterval(() => {
+        if (latest !== drawn) dispatch({ type: "replyText", text: (drawn = latest) });
+      }, props.flushMs ?? 40);
+      try {
+        const result = await services.generate({
+          messages: history,
+          characterName: props.characterName,
+          samplers: samplersRef.current,
+          signal: controller.signal,
+          onText: (text) => void (latest = text),
+        });
+        dispatch({ type: "replyEnd", text: result.text, generation: { stopReason: result.stopReason, tokens: result.tokens, tokensPerSecond: result.tokensPerSecond } });
+        setSpeed(result.tokensPerSecond);
+        if (result.stopReason === "abort") dispatch({ type: "notice", message: "Stopped (partial reply kept)" });
+      } catch (error) {
+        dispatch({ type: "replyFailed", message: `Generation failed: ${error instanceof Error ? error.message : String(error)}` });
+        // Nothing typed is lost: the sent text goes back to an empty input.
+        if (restoreInput !== null) dispatchInput({ type: "restore", text: restoreInput });
+      } finally {
+        clearInterval(timer);
+        abortRef.current = null;
+      }
+    },
+    [services, props.characterName, props.flushMs],
+  );
+
+  const send = useCallback(
+    (text: string) => {
+      const at = new Date().toISOString();
+      const user: ChatMessage = { id: newId("u"), role: "user", name: props.personaName, swipes: [{ text, sentAt: at }], swipeIndex: 0 };
+      dispatch({ type: "send", id: user.id, name: user.name, text, at });
+      dispatch({ type: "replyStart", id: newId("a"), name: props.characterName, at });
+      void generate([...sessionRef.current.messages, user], text);
+    },
+    [generate, props.personaName, props.characterName],
+  );
+
+  const swipeNew = useCallback(() => {
+    const current = sessionRef.current;
+    if (current.streaming || !lastReply(current)) return;
+    dispatch({ type: "swipeStart", at: new Date().toISOString() });
+    void generate(current.messages.slice(0, -1), null);
+  }, [generate]);
+
+  const commandContext: CommandContext = {
+    setSamplers: (change) => setSamplers((s) => ({ ...s, ...change })),
+    notify: (message) => dispatch({ type: "notice", message }),
+    swipe: swipeNew,
+    listCommands: () => slashCommands,
+  };
+
+  useInput((char, key) => {
+    const current = sessionRef.current;
+    if (key.ctrl && char === "c") {
+      if (abortRef.current) {
+        abortRef.current.abort();
+        return;
+      }
+      if (quitArmedRef.current) {
+        props.onQuit(current.messages);
+        return;
+      }
+      quitArmedRef.current = true;
+      dispatch({ type: "notice", message: "Press Ctrl+C again to quit" });
+      return;
+    }
+    quitArmedRef.current = false;
+    if (key.escape) return; // a bare Esc (or half an escape sequence over SSH) never destroys anything
+    if (key.return && (key.meta || key.shift)) return dispatchInput({ type: "newline" });
+    if (key.ctrl && char === "j") return dispatchInput({ type: "newline" });
+    if (key.return) {
+      const text = inputTextRef.current;
+      if (!text.trim() || current.streaming) return;
+      dispatchInput({ type: "submitted", text });
+      if (text.startsWith("/")) return runSlashCommand(text, commandContext);
+      return send(text);
+    }
+    if (key.tab) {
+      const [first] = completeCommand(inputTextRef.current);
+      if (first) dispatchInput({ type: "set", text: first });
+      return;
+    }
+    const inputEmpty = inputTextRef.current === "";
+    if (key.leftArrow) return inputEmpty ? dispatch({ type: "swipe", direction: -1 }) : dispatchInput({ type: "left" });
+    if (key.rightArrow) {
+      if (!inputEmpty) return dispatchInput({ type: "right" });
+      const last = lastReply(current);
+      if (last && last.swipeIndex === last.swipes.length - 1) return swipeNew();
+      return dispatch({ type: "swipe", direction: 1 });
+    }
+    if (key.upArrow) return dispatchInput({ type: "historyPrev" });
+    if (key.downArrow) return dispatchInput({ type: "historyNext" });
+    if (key.home) return dispatchInput({ type: "home" });
+    if (key.end) return dispatchInput({ type: "end" });
+    if (key.backspace || key.delete) return dispatchInput({ type: "backspace" });
+    if (key.ctrl && char === "d") return inputEmpty ? dispatch({ type: "deleteLast" }) : undefined;
+    if (key.ctrl || key.meta) return;
+    if (char) dispatchInput({ type: "insert", text: char });
+  });
+
+  // Enter reads the text through a ref the reducer keeps current, never a stale closure.
+  const inputTextRef = useRef(input.text);
+  inputTextRef.current = input.text;
+
+  const finished = session.messages.slice(0, session.committed);
+  const live = session.messages.slice(session.committed);
+  const liveBudget = Math.max(3, props.rows - 8);
+  const model = services.modelStatus();
+
+  return (
+    <Box flexDirection="column">
+      <Static items={finished}>{(m) => <MessageView key={m.id} message={m} color={color} />}</Static>
+      {live.map((m, i) => {
+        const isLast = i === live.length - 1;
+        const streamingHere = session.streaming?.messageId === m.id;
+        const text = streamingHere ? (session.streaming?.text ?? "") : (m.swipes[m.swipeIndex]?.text ?? "");
+        return <MessageView key={m.id} message={m} text={isLast ? tailLines(text, liveBudget) : tailLines(text, 3)} color={color} showSwipes={isLast && m.role === "assistant"} />;
+      })}
+      {session.notice ? <Text color={color ? "yellow" : undefined}>{session.notice}</Text> : null}
+      <InputView state={input} color={color} busy={session.streaming !== null} />
+      <Text dimColor>
+        {`${model.model ?? "no model"} · ${model.backend} · ctx ${model.contextUsed}/${model.contextSize}` +
+          (speed !== null ? ` · ${speed.toFixed(1)} tok/s` : "") +
+          ` · temp ${samplers.temperature} · ? help`}
+      </Text>
+    </Box>
+  );
+}

@@ -1,0 +1,128 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import React from "react";
+import { render } from "ink-testing-library";
+import { ChatScreen } from "../../../src/ui/chat/ChatScreen.tsx";
+import type { ChatMessage } from "../../../src/core/chat/types.ts";
+import { scriptedServices, testSamplers } from "../../support/fakeServices.ts";
+
+const tick = (ms = 60) => new Promise((r) => setTimeout(r, ms));
+
+async function until(frame: () => string | undefined, check: (f: string) => boolean, what: string) {
+  const deadline = Date.now() + 3000;
+  while (Date.now() < deadline) {
+    if (check(frame() ?? "")) return;
+    await tick(20);
+  }
+  assert.fail(`timed out waiting for ${what}; last frame:\n${frame()}`);
+}
+
+function mount(services: ReturnType<typeof scriptedServices>["services"], messages: ChatMessage[] = []) {
+  const quits: ChatMessage[][] = [];
+  const app = render(
+    <ChatScreen services={services} characterName="Mira" personaName="You" initialMessages={messages} initialSamplers={testSamplers} color={false} rows={24} flushMs={10} onQuit={(m) => quits.push(m)} />,
+  );
+  return { ...app, quits };
+}
+
+async function type(stdin: { write(s: string): void }, text: string) {
+  stdin.write(text);
+  await tick(30);
+}
+
+test("send a message and see the reply streamed, with the status line", async () => {
+  const fake = scriptedServices([["Hello ", "*waves*", " traveller."]]);
+  const app = mount(fake.services);
+  await type(app.stdin, "hi there");
+  await type(app.stdin, "\r");
+  await until(app.lastFrame, (f) => f.includes("Hello *waves* traveller."), "the reply");
+  const frame = app.lastFrame() ?? "";
+  assert.match(frame, /You\s+hi there/);
+  assert.match(frame, /Mira/);
+  assert.match(frame, /tiny\.gguf · cpu · ctx 12\/512 · 42\.0 tok\/s/);
+  assert.equal(fake.requests[0]?.messages.at(-1)?.swipes[0]?.text, "hi there");
+  app.unmount();
+});
+
+test("Ctrl+C stops a generation and keeps the partial text; twice at idle quits", async () => {
+  const fake = scriptedServices([["Once upon", " a time"]], { hold: true });
+  const app = mount(fake.services);
+  await type(app.stdin, "tell a story");
+  await type(app.stdin, "\r");
+  await until(app.lastFrame, (f) => f.includes("Once upon"), "the first chunk");
+  await type(app.stdin, "\x03");
+  await until(app.lastFrame, (f) => f.includes("Stopped (partial reply kept)"), "the stop notice");
+  assert.doesNotMatch(app.lastFrame() ?? "", /a time/);
+  await type(app.stdin, "\x03");
+  assert.match(app.lastFrame() ?? "", /Press Ctrl\+C again to quit/);
+  assert.equal(app.quits.length, 0);
+  await type(app.stdin, "\x03");
+  assert.equal(app.quits.length, 1);
+  assert.equal(app.quits[0]?.at(-1)?.swipes[0]?.text, "Once upon");
+  app.unmount();
+});
+
+test("right arrow on the last reply generates a swipe; left goes back: < 1/2 >", async () => {
+  const fake = scriptedServices([["First reply"], ["Second reply"]]);
+  const app = mount(fake.services);
+  await type(app.stdin, "hi");
+  await type(app.stdin, "\r");
+  await until(app.lastFrame, (f) => f.includes("First reply"), "first reply");
+  await type(app.stdin, "\x1b[C");
+  await until(app.lastFrame, (f) => f.includes("Second reply") && f.includes("< 2/2 >"), "the swipe");
+  assert.equal(fake.requests[1]?.messages.length, 1, "a swipe regenerates from the history before the reply");
+  await type(app.stdin, "\x1b[D");
+  await until(app.lastFrame, (f) => f.includes("First reply") && f.includes("< 1/2 >"), "back to the first swipe");
+  app.unmount();
+});
+
+test("a failed generation shows why and puts the sent text back in the input", async () => {
+  const fake = scriptedServices([], { fail: "model not loaded" });
+  const app = mount(fake.services);
+  await type(app.stdin, "precious words");
+  await type(app.stdin, "\r");
+  await until(app.lastFrame, (f) => f.includes("Generation failed: model not loaded"), "the error");
+  assert.match(app.lastFrame() ?? "", /│ precious words/);
+  app.unmount();
+});
+
+test("slash commands change a sampler and report bad values", async () => {
+  const fake = scriptedServices([["ok"]]);
+  const app = mount(fake.services);
+  await type(app.stdin, "/temp 1.3");
+  await type(app.stdin, "\r");
+  assert.match(app.lastFrame() ?? "", /temperature set to 1\.3/);
+  assert.match(app.lastFrame() ?? "", /temp 1\.3 · \? help/);
+  await type(app.stdin, "/temp -1");
+  await type(app.stdin, "\r");
+  assert.match(app.lastFrame() ?? "", /\/temp must be between 0 and 5, got -1/);
+  await type(app.stdin, "hello");
+  await type(app.stdin, "\r");
+  await until(app.lastFrame, (f) => f.includes("ok"), "reply");
+  assert.equal(fake.requests[0]?.samplers.temperature, 1.3);
+  app.unmount();
+});
+
+test("pasted lines stay in the input instead of sending; Ctrl+D deletes the last reply", async () => {
+  const fake = scriptedServices([["Reply to delete"]]);
+  const app = mount(fake.services);
+  await type(app.stdin, "line one\r\nline two");
+  assert.equal(fake.requests.length, 0);
+  assert.match(app.lastFrame() ?? "", /│ line one +│\n│ line two/);
+  await type(app.stdin, "\r");
+  await until(app.lastFrame, (f) => f.includes("Reply to delete"), "reply");
+  await type(app.stdin, "\x04");
+  await until(app.lastFrame, (f) => !f.includes("Reply to delete"), "deletion");
+  assert.match(app.lastFrame() ?? "", /Message deleted/);
+  app.unmount();
+});
+
+test("model output with escape sequences is drawn inert", async () => {
+  const fake = scriptedServices([["safe\x1b]0;pwned\x07 text\x1b[2J"]]);
+  const app = mount(fake.services);
+  await type(app.stdin, "x");
+  await type(app.stdin, "\r");
+  await until(app.lastFrame, (f) => f.includes("safe text"), "reply");
+  assert.doesNotMatch(app.lastFrame() ?? "", /\x1b\]0|pwned/);
+  app.unmount();
+});
