@@ -9,6 +9,8 @@ import { completeCommand, runSlashCommand, slashCommands } from "../commands/ind
 import type { CommandContext } from "../commands/command.ts";
 import { chatSessionReducer, initialSession, lastReply } from "./chatSession.ts";
 import { MessageView, tailLines } from "./MessageView.tsx";
+import { actionFor, defaultKeybindings, type Keybindings } from "../app/keybindings.ts";
+import { HelpOverlay } from "../app/HelpOverlay.tsx";
 
 export interface ChatScreenProps {
   services: AppServices;
@@ -20,6 +22,7 @@ export interface ChatScreenProps {
   /** Terminal rows: the live region is clamped below this. */
   rows: number;
   onQuit(messages: ChatMessage[]): void;
+  keybindings?: Keybindings;
   /** How often streamed text is drawn, in ms. */
   flushMs?: number;
 }
@@ -33,6 +36,9 @@ export function ChatScreen(props: ChatScreenProps) {
   const [input, dispatchInput] = useReducer(inputReducer, emptyInput);
   const [samplers, setSamplers] = useState(props.initialSamplers);
   const [speed, setSpeed] = useState<number | null>(null);
+  const [showHelp, setShowHelp] = useState(false);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const bindings = props.keybindings ?? defaultKeybindings;
   const abortRef = useRef<AbortController | null>(null);
   const quitArmedRef = useRef(false);
   const sessionRef = useRef(session);
@@ -99,7 +105,8 @@ export function ChatScreen(props: ChatScreenProps) {
 
   useInput((char, key) => {
     const current = sessionRef.current;
-    if (key.ctrl && char === "c") {
+    const action = actionFor(bindings, char, key);
+    if (action === "stop") {
       if (abortRef.current) {
         abortRef.current.abort();
         return;
@@ -113,36 +120,64 @@ export function ChatScreen(props: ChatScreenProps) {
       return;
     }
     quitArmedRef.current = false;
-    if (key.escape) return; // a bare Esc (or half an escape sequence over SSH) never destroys anything
-    if (key.return && (key.meta || key.shift)) return dispatchInput({ type: "newline" });
-    if (key.ctrl && char === "j") return dispatchInput({ type: "newline" });
-    if (key.return) {
-      const text = inputTextRef.current;
-      if (!text.trim() || current.streaming) return;
-      dispatchInput({ type: "submitted", text });
-      if (text.startsWith("/")) return runSlashCommand(text, commandContext);
-      return send(text);
-    }
-    if (key.tab) {
-      const [first] = completeCommand(inputTextRef.current);
-      if (first) dispatchInput({ type: "set", text: first });
+    const inputEmpty = inputTextRef.current === "";
+    if (confirmDelete) {
+      setConfirmDelete(false);
+      if (char === "y" || char === "Y") dispatch({ type: "deleteLast" });
+      else dispatch({ type: "notice", message: "Kept" });
       return;
     }
-    const inputEmpty = inputTextRef.current === "";
-    if (key.leftArrow) return inputEmpty ? dispatch({ type: "swipe", direction: -1 }) : dispatchInput({ type: "left" });
-    if (key.rightArrow) {
-      if (!inputEmpty) return dispatchInput({ type: "right" });
-      const last = lastReply(current);
-      if (last && last.swipeIndex === last.swipes.length - 1) return swipeNew();
-      return dispatch({ type: "swipe", direction: 1 });
+    if (key.escape) {
+      // A bare Esc (or half an escape sequence over SSH) only closes overlays.
+      setShowHelp(false);
+      return;
     }
-    if (key.upArrow) return dispatchInput({ type: "historyPrev" });
-    if (key.downArrow) return dispatchInput({ type: "historyNext" });
+    switch (action) {
+      case "newline":
+        return dispatchInput({ type: "newline" });
+      case "send": {
+        const text = inputTextRef.current;
+        if (!text.trim() || current.streaming) return;
+        dispatchInput({ type: "submitted", text });
+        if (text.startsWith("/")) return runSlashCommand(text, commandContext);
+        return send(text);
+      }
+      case "complete": {
+        const [first] = completeCommand(inputTextRef.current);
+        if (first) dispatchInput({ type: "set", text: first });
+        return;
+      }
+      case "help":
+        if (inputEmpty) return setShowHelp((v) => !v);
+        break;
+      case "swipeLeft":
+        if (inputEmpty) return dispatch({ type: "swipe", direction: -1 });
+        break;
+      case "swipeRight": {
+        if (!inputEmpty) break;
+        const last = lastReply(current);
+        if (last && last.swipeIndex === last.swipes.length - 1) return swipeNew();
+        return dispatch({ type: "swipe", direction: 1 });
+      }
+      case "deleteLast":
+        if (inputEmpty && !current.streaming && current.messages.length > current.committed) {
+          setConfirmDelete(true);
+          dispatch({ type: "notice", message: "Delete the last message? y/n" });
+        }
+        return;
+      case "historyPrev":
+        return dispatchInput({ type: "historyPrev" });
+      case "historyNext":
+        return dispatchInput({ type: "historyNext" });
+      default:
+        break;
+    }
+    if (key.leftArrow) return dispatchInput({ type: "left" });
+    if (key.rightArrow) return dispatchInput({ type: "right" });
     if (key.home) return dispatchInput({ type: "home" });
     if (key.end) return dispatchInput({ type: "end" });
     if (key.backspace || key.delete) return dispatchInput({ type: "backspace" });
-    if (key.ctrl && char === "d") return inputEmpty ? dispatch({ type: "deleteLast" }) : undefined;
-    if (key.ctrl || key.meta) return;
+    if (key.ctrl || key.meta || key.return || key.tab) return;
     if (char) dispatchInput({ type: "insert", text: char });
   });
 
@@ -165,6 +200,7 @@ export function ChatScreen(props: ChatScreenProps) {
         return <MessageView key={m.id} message={m} text={isLast ? tailLines(text, liveBudget) : tailLines(text, 3)} color={color} showSwipes={isLast && m.role === "assistant"} />;
       })}
       {session.notice ? <Text color={color ? "yellow" : undefined}>{session.notice}</Text> : null}
+      {showHelp ? <HelpOverlay bindings={bindings} commands={slashCommands} /> : null}
       <InputView state={input} color={color} busy={session.streaming !== null} />
       <Text dimColor>
         {`${model.model ?? "no model"} · ${model.backend} · ctx ${model.contextUsed}/${model.contextSize}` +

@@ -103,7 +103,7 @@ test("slash commands change a sampler and report bad values", async () => {
   app.unmount();
 });
 
-test("pasted lines stay in the input instead of sending; Ctrl+D deletes the last reply", async () => {
+test("pasted lines stay in the input instead of sending; Ctrl+D deletes the last reply after y", async () => {
   const fake = scriptedServices([["Reply to delete"]]);
   const app = mount(fake.services);
   await type(app.stdin, "line one\r\nline two");
@@ -112,6 +112,11 @@ test("pasted lines stay in the input instead of sending; Ctrl+D deletes the last
   await type(app.stdin, "\r");
   await until(app.lastFrame, (f) => f.includes("Reply to delete"), "reply");
   await type(app.stdin, "\x04");
+  assert.match(app.lastFrame() ?? "", /Delete the last message\? y\/n/);
+  await type(app.stdin, "n");
+  assert.match(app.lastFrame() ?? "", /Reply to delete/);
+  await type(app.stdin, "\x04");
+  await type(app.stdin, "y");
   await until(app.lastFrame, (f) => !f.includes("Reply to delete"), "deletion");
   assert.match(app.lastFrame() ?? "", /Message deleted/);
   app.unmount();
@@ -124,5 +129,19 @@ test("model output with escape sequences is drawn inert", async () => {
   await type(app.stdin, "\r");
   await until(app.lastFrame, (f) => f.includes("safe text"), "reply");
   assert.doesNotMatch(app.lastFrame() ?? "", /\x1b\]0|pwned/);
+  app.unmount();
+});
+
+test("? opens the help overlay listing every key; Esc closes it and keeps the input", async () => {
+  const fake = scriptedServices([]);
+  const app = mount(fake.services);
+  await type(app.stdin, "?");
+  const frame = app.lastFrame() ?? "";
+  for (const line of [/ctrl\+c +Stop the reply/, /alt\+enter, ctrl\+j +New line/, /ctrl\+d +Delete the last message/, /\/temp  \/minp/]) assert.match(frame, line);
+  await type(app.stdin, "\x1b");
+  await tick(60);
+  assert.doesNotMatch(app.lastFrame() ?? "", /Stop the reply/);
+  await type(app.stdin, "a?");
+  assert.match(app.lastFrame() ?? "", /│ a\?/);
   app.unmount();
 });
