@@ -67,7 +67,7 @@ export function ChatScreen(props: ChatScreenProps) {
         setSpeed(result.tokensPerSecond);
         if (result.stopReason === "abort") dispatch({ type: "notice", message: "Stopped (partial reply kept)" });
       } catch (error) {
-        dispatch({ type: "replyFailed", message: `Generation failed: ${error instanceof Error ? error.message : String(error)}` });
+        dispatch({ type: "replyFailed", message: `Generation failed: ${error instanceof Error ? error.message : String(error)}`, dropUserMessage: restoreInput !== null });
         // Nothing typed is lost: the sent text goes back to an empty input.
         if (restoreInput !== null) dispatchInput({ type: "restore", text: restoreInput });
       } finally {

@@ -24,7 +24,7 @@ export type ChatSessionAction =
   | { type: "swipeStart"; at: string }
   | { type: "replyText"; text: string }
   | { type: "replyEnd"; text: string; generation: GenerationInfo }
-  | { type: "replyFailed"; message: string }
+  | { type: "replyFailed"; message: string; dropUserMessage?: boolean }
   | { type: "swipe"; direction: -1 | 1 }
   | { type: "deleteLast" }
   | { type: "notice"; message: string | null };
@@ -78,6 +78,8 @@ export function chatSessionReducer(state: ChatSessionState, action: ChatSessionA
       } else if (last?.role === "assistant") {
         messages = messages.slice(0, -1);
       }
+      // The text goes back into the input, so the unanswered message leaves the chat.
+      if (action.dropUserMessage && messages.at(-1)?.role === "user" && messages.length > state.committed) messages = messages.slice(0, -1);
       return { ...state, messages, streaming: null, notice: action.message };
     }
     case "swipe": {

@@ -83,6 +83,7 @@ test("a failed generation shows why and puts the sent text back in the input", a
   await type(app.stdin, "\r");
   await until(app.lastFrame, (f) => f.includes("Generation failed: model not loaded"), "the error");
   assert.match(app.lastFrame() ?? "", /│ precious words/);
+  assert.doesNotMatch(app.lastFrame() ?? "", /You\n/, "the unanswered message is not left in the chat");
   app.unmount();
 });
 

@@ -44,3 +44,8 @@ test("only messages not yet printed for good can be deleted", () => {
   const committed = initialSession(s.messages);
   assert.equal(run([{ type: "deleteLast" }], committed).messages.length, 2);
 });
+
+test("a failed send can take the unanswered message out (its text returns to the input)", () => {
+  const s = run([{ type: "send", id: "u1", name: "You", text: "hi", at }, { type: "replyStart", id: "a1", name: "Mira", at }, { type: "replyFailed", message: "x", dropUserMessage: true }]);
+  assert.equal(s.messages.length, 0);
+});
