@@ -1,5 +1,5 @@
 import React, { useCallback, useEffect, useReducer, useRef, useState } from "react";
-import { Box, Static, Text, useInput } from "ink";
+import { Box, Text, useInput } from "ink";
 import type { ChatMessage } from "../../core/chat/types.ts";
 import type { SamplerSettings } from "../../core/samplers/types.ts";
 import type { AppServices } from "../app/services.ts";
@@ -8,7 +8,7 @@ import { InputView } from "../input/InputView.tsx";
 import { completeCommand, runSlashCommand, slashCommands } from "../commands/index.ts";
 import type { CommandContext } from "../commands/command.ts";
 import { chatSessionReducer, initialSession, lastReply } from "./chatSession.ts";
-import { MessageView, tailLines } from "./MessageView.tsx";
+import { Transcript } from "./Transcript.tsx";
 import { actionFor, defaultKeybindings, type Keybindings } from "../app/keybindings.ts";
 import { HelpOverlay } from "../app/HelpOverlay.tsx";
 
@@ -185,20 +185,11 @@ export function ChatScreen(props: ChatScreenProps) {
   const inputTextRef = useRef(input.text);
   inputTextRef.current = input.text;
 
-  const finished = session.messages.slice(0, session.committed);
-  const live = session.messages.slice(session.committed);
-  const liveBudget = Math.max(3, props.rows - 8);
   const model = services.modelStatus();
 
   return (
     <Box flexDirection="column">
-      <Static items={finished}>{(m) => <MessageView key={m.id} message={m} color={color} />}</Static>
-      {live.map((m, i) => {
-        const isLast = i === live.length - 1;
-        const streamingHere = session.streaming?.messageId === m.id;
-        const text = streamingHere ? (session.streaming?.text ?? "") : (m.swipes[m.swipeIndex]?.text ?? "");
-        return <MessageView key={m.id} message={m} text={isLast ? tailLines(text, liveBudget) : tailLines(text, 3)} color={color} showSwipes={isLast && m.role === "assistant"} />;
-      })}
+      <Transcript messages={session.messages} committed={session.committed} streaming={session.streaming} liveBudget={Math.max(3, props.rows - 8)} color={color} />
       {session.notice ? <Text color={color ? "yellow" : undefined}>{session.notice}</Text> : null}
       {showHelp ? <HelpOverlay bindings={bindings} commands={slashCommands} /> : null}
       <InputView state={input} color={color} busy={session.streaming !== null} />
