@@ -7,11 +7,14 @@ export function recordingContext() {
   const samplers: Partial<SamplerSettings> = {};
   const notes: string[] = [];
   let swipes = 0;
+  const calls: string[] = [];
   const ctx: CommandContext = {
     setSamplers: (c) => Object.assign(samplers, c),
     notify: (m) => notes.push(m),
     swipe: () => void swipes++,
+    continueReply: () => void calls.push("continueReply"),
+    impersonate: () => void calls.push("impersonate"),
     listCommands: () => slashCommands,
   };
-  return { ctx, samplers, notes, swipes: () => swipes };
+  return { ctx, samplers, notes, calls, swipes: () => swipes };
 }

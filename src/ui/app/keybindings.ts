@@ -2,7 +2,7 @@
  * Every key the TUI answers to, in one table. The settings file's `keybindings`
  * object ({ action: "ctrl+x" | ["ctrl+x", "f2"] }) overrides the defaults.
  */
-export type KeyAction = "stop" | "send" | "newline" | "swipeLeft" | "swipeRight" | "deleteLast" | "complete" | "help" | "historyPrev" | "historyNext";
+export type KeyAction = "stop" | "send" | "newline" | "swipeLeft" | "swipeRight" | "deleteLast" | "complete" | "help" | "historyPrev" | "historyNext" | "continue" | "impersonate" | "edit";
 
 export interface KeyInfo {
   upArrow: boolean; downArrow: boolean; leftArrow: boolean; rightArrow: boolean;
@@ -20,6 +20,9 @@ export const keyDescriptions: Record<KeyAction, string> = {
   deleteLast: "Delete the last message (input empty, asks first)",
   complete: "Complete a /command",
   help: "Show or hide this help (input empty)",
+  continue: "Continue the last message",
+  impersonate: "Write your next message with the model (into the input)",
+  edit: "Edit the last message in the input (again: cancel)",
   historyPrev: "Previous sent line",
   historyNext: "Next sent line",
 };
@@ -33,6 +36,9 @@ export const defaultKeybindings: Keybindings = {
   deleteLast: ["ctrl+d"],
   complete: ["tab"],
   help: ["?"],
+  continue: ["alt+c"],
+  impersonate: ["alt+i"],
+  edit: ["ctrl+e"],
   historyPrev: ["up"],
   historyNext: ["down"],
 };

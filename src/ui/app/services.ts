@@ -4,13 +4,17 @@
  */
 import type { ChatMessage } from "../../core/chat/types.ts";
 import type { SamplerSettings } from "../../core/samplers/types.ts";
+import type { TurnMode } from "../../core/prompt/turn.ts";
 
 export interface GenerateRequest {
+  /** What to generate (core/prompt's turn modes): the real layer builds history with historyForTurn. */
+  mode: TurnMode;
+  /** The whole chat as shown; for a swipe, without the reply being replaced. */
   messages: ChatMessage[];
   characterName: string;
   samplers: SamplerSettings;
   signal: AbortSignal;
-  /** Called with the whole text so far (not a delta), so the UI sanitizes whole text. */
+  /** Called with the whole generated text so far (not a delta), so the UI sanitizes whole text. */
   onText(text: string): void;
 }
 

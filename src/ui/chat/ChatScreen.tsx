@@ -9,6 +9,7 @@ import { completeCommand, runSlashCommand, slashCommands } from "../commands/ind
 import type { CommandContext } from "../commands/command.ts";
 import { chatSessionReducer, initialSession, lastReply } from "./chatSession.ts";
 import { Transcript } from "./Transcript.tsx";
+import { turnText, type TurnMode } from "../../core/prompt/turn.ts";
 import { actionFor, defaultKeybindings, type Keybindings } from "../app/keybindings.ts";
 import { HelpOverlay } from "../app/HelpOverlay.tsx";
 
@@ -38,6 +39,8 @@ export function ChatScreen(props: ChatScreenProps) {
   const [speed, setSpeed] = useState<number | null>(null);
   const [showHelp, setShowHelp] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const [impersonating, setImpersonating] = useState(false);
+  const [editing, setEditing] = useState(false);
   const bindings = props.keybindings ?? defaultKeybindings;
   const abortRef = useRef<AbortController | null>(null);
   const quitArmedRef = useRef(false);
@@ -47,35 +50,53 @@ export function ChatScreen(props: ChatScreenProps) {
   samplersRef.current = samplers;
 
   const generate = useCallback(
-    async (history: ChatMessage[], restoreInput: string | null) => {
+    async (mode: TurnMode, messages: ChatMessage[], restoreInput: string | null) => {
       const controller = new AbortController();
       abortRef.current = controller;
+      const continued = mode === "continue" ? messages.at(-1) : undefined;
+      // What the screen shows for the generated text so far.
+      const shown = (generated: string) => (continued ? turnText("continue", generated, "", continued) : generated);
       let latest = "";
       let drawn = "";
       const timer = setInterval(() => {
-        if (latest !== drawn) dispatch({ type: "replyText", text: (drawn = latest) });
+        if (latest === drawn) return;
+        drawn = latest;
+        if (mode === "impersonate") dispatch({ type: "notice", message: `Writing as ${props.personaName}: ${drawn}` });
+        else dispatch({ type: "replyText", text: shown(drawn) });
       }, props.flushMs ?? 40);
+      setImpersonating(mode === "impersonate");
       try {
         const result = await services.generate({
-          messages: history,
+          mode,
+          messages,
           characterName: props.characterName,
           samplers: samplersRef.current,
           signal: controller.signal,
           onText: (text) => void (latest = text),
         });
-        dispatch({ type: "replyEnd", text: result.text, generation: { stopReason: result.stopReason, tokens: result.tokens, tokensPerSecond: result.tokensPerSecond } });
         setSpeed(result.tokensPerSecond);
-        if (result.stopReason === "abort") dispatch({ type: "notice", message: "Stopped (partial reply kept)" });
+        const stopped = result.stopReason === "abort" ? "Stopped (partial reply kept)" : null;
+        if (mode === "impersonate") {
+          dispatchInput({ type: "restore", text: turnText("impersonate", result.text, props.personaName) });
+          dispatch({ type: "notice", message: stopped });
+          return;
+        }
+        const text = continued ? turnText("continue", result.text, "", continued) : turnText("reply", result.text, props.characterName);
+        dispatch({ type: "replyEnd", text, generation: { stopReason: result.stopReason, tokens: result.tokens, tokensPerSecond: result.tokensPerSecond } });
+        if (stopped) dispatch({ type: "notice", message: stopped });
       } catch (error) {
-        dispatch({ type: "replyFailed", message: `Generation failed: ${error instanceof Error ? error.message : String(error)}`, dropUserMessage: restoreInput !== null });
+        const message = `Generation failed: ${error instanceof Error ? error.message : String(error)}`;
+        if (mode === "impersonate") dispatch({ type: "notice", message });
+        else dispatch({ type: "replyFailed", message, mode, dropUserMessage: restoreInput !== null });
         // Nothing typed is lost: the sent text goes back to an empty input.
         if (restoreInput !== null) dispatchInput({ type: "restore", text: restoreInput });
       } finally {
         clearInterval(timer);
         abortRef.current = null;
+        setImpersonating(false);
       }
     },
-    [services, props.characterName, props.flushMs],
+    [services, props.characterName, props.personaName, props.flushMs],
   );
 
   const send = useCallback(
@@ -84,22 +105,40 @@ export function ChatScreen(props: ChatScreenProps) {
       const user: ChatMessage = { id: newId("u"), role: "user", name: props.personaName, swipes: [{ text, sentAt: at }], swipeIndex: 0 };
       dispatch({ type: "send", id: user.id, name: user.name, text, at });
       dispatch({ type: "replyStart", id: newId("a"), name: props.characterName, at });
-      void generate([...sessionRef.current.messages, user], text);
+      void generate("reply", [...sessionRef.current.messages, user], text);
     },
     [generate, props.personaName, props.characterName],
   );
 
+  const busy = () => sessionRef.current.streaming !== null || abortRef.current !== null;
+
   const swipeNew = useCallback(() => {
     const current = sessionRef.current;
-    if (current.streaming || !lastReply(current)) return;
+    if (busy() || !lastReply(current)) return dispatch({ type: "notice", message: "Nothing to swipe: the last message is not a reply" });
     dispatch({ type: "swipeStart", at: new Date().toISOString() });
-    void generate(current.messages.slice(0, -1), null);
+    void generate("swipe", current.messages, null);
+  }, [generate]);
+
+  const continueReply = useCallback(() => {
+    const current = sessionRef.current;
+    if (busy()) return;
+    if (current.messages.length <= current.committed) return dispatch({ type: "notice", message: "Nothing to continue: send a message first" });
+    dispatch({ type: "continueStart" });
+    void generate("continue", current.messages, null);
+  }, [generate]);
+
+  const impersonate = useCallback(() => {
+    if (busy()) return;
+    if (inputTextRef.current !== "") return dispatch({ type: "notice", message: "Impersonate writes into the input: empty it first" });
+    void generate("impersonate", sessionRef.current.messages, null);
   }, [generate]);
 
   const commandContext: CommandContext = {
     setSamplers: (change) => setSamplers((s) => ({ ...s, ...change })),
     notify: (message) => dispatch({ type: "notice", message }),
     swipe: swipeNew,
+    continueReply,
+    impersonate,
     listCommands: () => slashCommands,
   };
 
@@ -137,8 +176,12 @@ export function ChatScreen(props: ChatScreenProps) {
         return dispatchInput({ type: "newline" });
       case "send": {
         const text = inputTextRef.current;
-        if (!text.trim() || current.streaming) return;
+        if (!text.trim() || busy()) return;
         dispatchInput({ type: "submitted", text });
+        if (editing) {
+          setEditing(false);
+          return dispatch({ type: "editLast", text });
+        }
         if (text.startsWith("/")) return runSlashCommand(text, commandContext);
         return send(text);
       }
@@ -165,6 +208,21 @@ export function ChatScreen(props: ChatScreenProps) {
           dispatch({ type: "notice", message: "Delete the last message? y/n" });
         }
         return;
+      case "continue":
+        return continueReply();
+      case "impersonate":
+        return impersonate();
+      case "edit": {
+        if (editing) {
+          setEditing(false);
+          return dispatch({ type: "notice", message: "Edit cancelled (your text stays in the input)" });
+        }
+        const last = current.messages.at(-1);
+        if (!inputEmpty || busy() || !last || current.messages.length <= current.committed) return dispatch({ type: "notice", message: "Only the last message can be edited, with the input empty" });
+        setEditing(true);
+        dispatchInput({ type: "set", text: last.swipes[last.swipeIndex]?.text ?? "" });
+        return dispatch({ type: "notice", message: "Editing the last message: Enter saves" });
+      }
       case "historyPrev":
         return dispatchInput({ type: "historyPrev" });
       case "historyNext":
@@ -192,7 +250,7 @@ export function ChatScreen(props: ChatScreenProps) {
       <Transcript messages={session.messages} committed={session.committed} streaming={session.streaming} liveBudget={Math.max(3, props.rows - 8)} color={color} />
       {session.notice ? <Text color={color ? "yellow" : undefined}>{session.notice}</Text> : null}
       {showHelp ? <HelpOverlay bindings={bindings} commands={slashCommands} /> : null}
-      <InputView state={input} color={color} busy={session.streaming !== null} />
+      <InputView state={input} color={color} busy={session.streaming !== null || impersonating} />
       <Text dimColor>
         {`${model.model ?? "no model"} · ${model.backend} · ctx ${model.contextUsed}/${model.contextSize}` +
           (speed !== null ? ` · ${speed.toFixed(1)} tok/s` : "") +

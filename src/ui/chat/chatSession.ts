@@ -22,9 +22,11 @@ export type ChatSessionAction =
   | { type: "send"; id: string; name: string; text: string; at: string }
   | { type: "replyStart"; id: string; name: string; at: string }
   | { type: "swipeStart"; at: string }
+  | { type: "continueStart" }
+  | { type: "editLast"; text: string }
   | { type: "replyText"; text: string }
   | { type: "replyEnd"; text: string; generation: GenerationInfo }
-  | { type: "replyFailed"; message: string; dropUserMessage?: boolean }
+  | { type: "replyFailed"; message: string; mode?: "reply" | "swipe" | "continue"; dropUserMessage?: boolean }
   | { type: "swipe"; direction: -1 | 1 }
   | { type: "deleteLast" }
   | { type: "notice"; message: string | null };
@@ -60,6 +62,16 @@ export function chatSessionReducer(state: ChatSessionState, action: ChatSessionA
       const messages = updateLast(state.messages, (m) => ({ ...m, swipes: [...m.swipes, { text: "", sentAt: action.at }], swipeIndex: m.swipes.length }));
       return { ...state, messages, streaming: { messageId: last.id, text: "" }, notice: null };
     }
+    case "continueStart": {
+      const last = state.messages.at(-1);
+      if (!last || state.streaming || state.messages.length <= state.committed) return state;
+      return { ...state, streaming: { messageId: last.id, text: last.swipes[last.swipeIndex]?.text ?? "" }, notice: null };
+    }
+    case "editLast": {
+      if (state.streaming || state.messages.length <= state.committed) return state;
+      const messages = updateLast(state.messages, (m) => ({ ...m, swipes: m.swipes.map((s, i) => (i === m.swipeIndex ? { ...s, text: action.text } : s)) }));
+      return { ...state, messages, notice: "Message edited" };
+    }
     case "replyText":
       return state.streaming ? { ...state, streaming: { ...state.streaming, text: action.text } } : state;
     case "replyEnd": {
@@ -71,6 +83,8 @@ export function chatSessionReducer(state: ChatSessionState, action: ChatSessionA
       return { ...state, messages, streaming: null };
     }
     case "replyFailed": {
+      // A failed continuation leaves the message as it was.
+      if (action.mode === "continue") return { ...state, streaming: null, notice: action.message };
       const last = state.messages.at(-1);
       let messages = state.messages;
       if (last?.role === "assistant" && last.swipes.length > 1) {

@@ -5,6 +5,8 @@ export interface CommandContext {
   setSamplers(change: Partial<SamplerSettings>): void;
   notify(message: string): void;
   swipe(): void;
+  continueReply(): void;
+  impersonate(): void;
   listCommands(): SlashCommand[];
 }
 

@@ -1,5 +1,7 @@
 import { CommandArgumentError, type CommandContext, type SlashCommand } from "./command.ts";
+import { continueCommand } from "./continueCommand.ts";
 import { helpCommand } from "./helpCommand.ts";
+import { impersonateCommand } from "./impersonateCommand.ts";
 import { minpCommand } from "./minpCommand.ts";
 import { reppenCommand } from "./reppenCommand.ts";
 import { swipeCommand } from "./swipeCommand.ts";
@@ -7,7 +9,7 @@ import { tempCommand } from "./tempCommand.ts";
 import { topkCommand } from "./topkCommand.ts";
 import { toppCommand } from "./toppCommand.ts";
 
-export const slashCommands: SlashCommand[] = [tempCommand, minpCommand, toppCommand, topkCommand, reppenCommand, swipeCommand, helpCommand];
+export const slashCommands: SlashCommand[] = [tempCommand, minpCommand, toppCommand, topkCommand, reppenCommand, swipeCommand, continueCommand, impersonateCommand, helpCommand];
 
 /** Completions for a partly typed "/na": full "/name " strings. */
 export function completeCommand(line: string, commands = slashCommands): string[] {

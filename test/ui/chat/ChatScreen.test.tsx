@@ -70,7 +70,8 @@ test("right arrow on the last reply generates a swipe; left goes back: < 1/2 >",
   await until(app.lastFrame, (f) => f.includes("First reply"), "first reply");
   await type(app.stdin, "\x1b[C");
   await until(app.lastFrame, (f) => f.includes("Second reply") && f.includes("< 2/2 >"), "the swipe");
-  assert.equal(fake.requests[1]?.messages.length, 1, "a swipe regenerates from the history before the reply");
+  assert.equal(fake.requests[1]?.mode, "swipe");
+  assert.equal(fake.requests[1]?.messages.length, 2, "the services get the chat with the reply being replaced");
   await type(app.stdin, "\x1b[D");
   await until(app.lastFrame, (f) => f.includes("First reply") && f.includes("< 1/2 >"), "back to the first swipe");
   app.unmount();
@@ -144,5 +145,29 @@ test("? opens the help overlay listing every key; Esc closes it and keeps the in
   assert.doesNotMatch(app.lastFrame() ?? "", /Stop the reply/);
   await type(app.stdin, "a?");
   assert.match(app.lastFrame() ?? "", /│ a\?/);
+  app.unmount();
+});
+
+test("Alt+C continues the last reply; Alt+I writes the next message into the input; Ctrl+E edits", async () => {
+  const fake = scriptedServices([["It was dark"], [" and stormy", " night."], ["You: I open the door."]]);
+  const app = mount(fake.services);
+  await type(app.stdin, "begin");
+  await type(app.stdin, "\r");
+  await until(app.lastFrame, (f) => f.includes("It was dark"), "the reply");
+  await type(app.stdin, "\x1bc");
+  await until(app.lastFrame, (f) => f.includes("It was dark and stormy night."), "the continuation");
+  assert.equal(fake.requests[1]?.mode, "continue");
+  await type(app.stdin, "\x1bi");
+  await until(app.lastFrame, (f) => f.includes("│ I open the door."), "the impersonated text in the input");
+  assert.equal(fake.requests[2]?.mode, "impersonate");
+  for (let i = 0; i < "I open the door.".length; i++) await type(app.stdin, "\x7f");
+  await type(app.stdin, "\x05");
+  await until(app.lastFrame, (f) => f.includes("│ It was dark and stormy night."), "the message in the input");
+  for (const _ of " night.") await type(app.stdin, "\x7f");
+  await type(app.stdin, "!");
+  await type(app.stdin, "\r");
+  await until(app.lastFrame, (f) => f.includes("Message edited"), "the edit");
+  assert.match(app.lastFrame() ?? "", /Mira\n {0,2}It was dark and stormy!/);
+  assert.equal(fake.requests.length, 3, "saving an edit generates nothing");
   app.unmount();
 });

@@ -49,3 +49,13 @@ test("a failed send can take the unanswered message out (its text returns to the
   const s = run([{ type: "send", id: "u1", name: "You", text: "hi", at }, { type: "replyStart", id: "a1", name: "Mira", at }, { type: "replyFailed", message: "x", dropUserMessage: true }]);
   assert.equal(s.messages.length, 0);
 });
+
+test("continue streams onto the last message; edit replaces the shown swipe's text", () => {
+  let s = run([...exchange, { type: "continueStart" }]);
+  assert.equal(s.streaming?.text, "Hello");
+  s = run([{ type: "replyText", text: "Hello, friend" }, { type: "replyEnd", text: "Hello, friend", generation: {} }], s);
+  assert.equal(s.messages[1]?.swipes[0]?.text, "Hello, friend");
+  s = run([{ type: "editLast", text: "Hi" }], s);
+  assert.equal(s.messages[1]?.swipes[0]?.text, "Hi");
+  assert.equal(s.messages[1]?.swipes.length, 1);
+});
