@@ -5,7 +5,9 @@ import type { TuiOptions } from "../../cli/commands/tuiCommand.ts";
 import type { SamplerSettings } from "../../core/samplers/types.ts";
 import { App } from "./App.tsx";
 import { createServices } from "./createServices.ts";
-import { defaultKeybindings } from "./keybindings.ts";
+import { resolveKeybindings } from "./keybindings.ts";
+import { readKeybindingSettings } from "../../store/keybindingSettings.ts";
+import { dataPaths, dataDir } from "../../store/paths.ts";
 import { colorEnabled } from "./useTerminalSize.ts";
 
 const defaultSamplers: SamplerSettings = {
@@ -16,6 +18,7 @@ const defaultSamplers: SamplerSettings = {
 /** Renders the app and resolves once it has closed, with the terminal restored on every path. */
 export async function launchTui(options: TuiOptions, io: CliIO): Promise<number> {
   const services = createServices(options);
+  const keybindings = resolveKeybindings(await readKeybindingSettings(dataPaths(dataDir(io.env)).settings));
   let instance: ReturnType<typeof render> | undefined;
   const quit = () => instance?.unmount();
   const onSignal = () => quit();
@@ -30,7 +33,7 @@ export async function launchTui(options: TuiOptions, io: CliIO): Promise<number>
         characterName={options.character ?? "Assistant"}
         personaName={io.env.USER ?? "You"}
         samplers={defaultSamplers}
-        keybindings={defaultKeybindings}
+        keybindings={keybindings}
         onQuit={quit}
       />,
       { exitOnCtrlC: false, patchConsole: true },
