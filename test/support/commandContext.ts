@@ -14,6 +14,7 @@ export function recordingContext() {
     swipe: () => void swipes++,
     continueReply: () => void calls.push("continueReply"),
     impersonate: () => void calls.push("impersonate"),
+    setPersona: (name) => void calls.push(`persona:${name}`),
     listCommands: () => slashCommands,
   };
   return { ctx, samplers, notes, calls, swipes: () => swipes };

@@ -41,6 +41,7 @@ export function ChatScreen(props: ChatScreenProps) {
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [impersonating, setImpersonating] = useState(false);
   const [editing, setEditing] = useState(false);
+  const [persona, setPersona] = useState(props.personaName);
   const bindings = props.keybindings ?? defaultKeybindings;
   const abortRef = useRef<AbortController | null>(null);
   const quitArmedRef = useRef(false);
@@ -61,7 +62,7 @@ export function ChatScreen(props: ChatScreenProps) {
       const timer = setInterval(() => {
         if (latest === drawn) return;
         drawn = latest;
-        if (mode === "impersonate") dispatch({ type: "notice", message: `Writing as ${props.personaName}: ${drawn}` });
+        if (mode === "impersonate") dispatch({ type: "notice", message: `Writing as ${persona}: ${drawn}` });
         else dispatch({ type: "replyText", text: shown(drawn) });
       }, props.flushMs ?? 40);
       setImpersonating(mode === "impersonate");
@@ -77,7 +78,7 @@ export function ChatScreen(props: ChatScreenProps) {
         setSpeed(result.tokensPerSecond);
         const stopped = result.stopReason === "abort" ? "Stopped (partial reply kept)" : null;
         if (mode === "impersonate") {
-          dispatchInput({ type: "restore", text: turnText("impersonate", result.text, props.personaName) });
+          dispatchInput({ type: "restore", text: turnText("impersonate", result.text, persona) });
           dispatch({ type: "notice", message: stopped });
           return;
         }
@@ -96,18 +97,18 @@ export function ChatScreen(props: ChatScreenProps) {
         setImpersonating(false);
       }
     },
-    [services, props.characterName, props.personaName, props.flushMs],
+    [services, props.characterName, persona, props.flushMs],
   );
 
   const send = useCallback(
     (text: string) => {
       const at = new Date().toISOString();
-      const user: ChatMessage = { id: newId("u"), role: "user", name: props.personaName, swipes: [{ text, sentAt: at }], swipeIndex: 0 };
+      const user: ChatMessage = { id: newId("u"), role: "user", name: persona, swipes: [{ text, sentAt: at }], swipeIndex: 0 };
       dispatch({ type: "send", id: user.id, name: user.name, text, at });
       dispatch({ type: "replyStart", id: newId("a"), name: props.characterName, at });
       void generate("reply", [...sessionRef.current.messages, user], text);
     },
-    [generate, props.personaName, props.characterName],
+    [generate, persona, props.characterName],
   );
 
   const busy = () => sessionRef.current.streaming !== null || abortRef.current !== null;
@@ -139,6 +140,7 @@ export function ChatScreen(props: ChatScreenProps) {
     swipe: swipeNew,
     continueReply,
     impersonate,
+    setPersona,
     listCommands: () => slashCommands,
   };
 

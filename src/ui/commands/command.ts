@@ -7,6 +7,7 @@ export interface CommandContext {
   swipe(): void;
   continueReply(): void;
   impersonate(): void;
+  setPersona(name: string): void;
   listCommands(): SlashCommand[];
 }
 

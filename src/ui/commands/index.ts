@@ -2,6 +2,7 @@ import { CommandArgumentError, type CommandContext, type SlashCommand } from "./
 import { continueCommand } from "./continueCommand.ts";
 import { helpCommand } from "./helpCommand.ts";
 import { impersonateCommand } from "./impersonateCommand.ts";
+import { personaCommand } from "./personaCommand.ts";
 import { minpCommand } from "./minpCommand.ts";
 import { reppenCommand } from "./reppenCommand.ts";
 import { swipeCommand } from "./swipeCommand.ts";
@@ -9,7 +10,7 @@ import { tempCommand } from "./tempCommand.ts";
 import { topkCommand } from "./topkCommand.ts";
 import { toppCommand } from "./toppCommand.ts";
 
-export const slashCommands: SlashCommand[] = [tempCommand, minpCommand, toppCommand, topkCommand, reppenCommand, swipeCommand, continueCommand, impersonateCommand, helpCommand];
+export const slashCommands: SlashCommand[] = [tempCommand, minpCommand, toppCommand, topkCommand, reppenCommand, swipeCommand, continueCommand, impersonateCommand, personaCommand, helpCommand];
 
 /** Completions for a partly typed "/na": full "/name " strings. */
 export function completeCommand(line: string, commands = slashCommands): string[] {

@@ -171,3 +171,16 @@ test("Alt+C continues the last reply; Alt+I writes the next message into the inp
   assert.equal(fake.requests.length, 3, "saving an edit generates nothing");
   app.unmount();
 });
+
+test("/persona changes the name on the next sent message", async () => {
+  const fake = scriptedServices([["Welcome, knight."]]);
+  const app = mount(fake.services);
+  await type(app.stdin, "/persona Galahad");
+  await type(app.stdin, "\r");
+  await type(app.stdin, "greetings");
+  await type(app.stdin, "\r");
+  await until(app.lastFrame, (f) => f.includes("Welcome, knight."), "reply");
+  assert.match(app.lastFrame() ?? "", /Galahad\n {0,2}greetings/);
+  assert.equal(fake.requests[0]?.messages.at(-1)?.name, "Galahad");
+  app.unmount();
+});
