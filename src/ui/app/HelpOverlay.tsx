@@ -7,7 +7,7 @@ import type { SlashCommand } from "../commands/command.ts";
 export function HelpOverlay({ bindings, commands }: { bindings: Keybindings; commands: SlashCommand[] }) {
   const actions = Object.keys(keyDescriptions) as KeyAction[];
   return (
-    <Box flexDirection="column" borderStyle="single" paddingX={1}>
+    <Box flexDirection="column" borderStyle="single" paddingX={1} width={80}>
       <Text bold>Keys (Esc or ? closes)</Text>
       {actions.map((a) => (
         <Text key={a}>{`${bindings[a].join(", ").padEnd(18)} ${keyDescriptions[a]}`}</Text>

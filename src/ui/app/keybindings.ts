@@ -12,16 +12,16 @@ export interface KeyInfo {
 export type Keybindings = Record<KeyAction, string[]>;
 
 export const keyDescriptions: Record<KeyAction, string> = {
-  stop: "Stop the reply; at an idle prompt, press twice to quit",
+  stop: "Stop the reply; when idle, press twice to quit",
   send: "Send the message (or run a /command)",
   newline: "New line in the input",
   swipeLeft: "Previous swipe of the last reply (input empty)",
-  swipeRight: "Next swipe; past the last, generate a new one (input empty)",
-  deleteLast: "Delete the last message (input empty, asks first)",
+  swipeRight: "Next swipe, or a new one past the last (input empty)",
+  deleteLast: "Delete the last message (input empty; asks first)",
   complete: "Complete a /command",
   help: "Show or hide this help (input empty)",
   continue: "Continue the last message",
-  impersonate: "Write your next message with the model (into the input)",
+  impersonate: "The model writes your next message into the input",
   edit: "Edit the last message in the input (again: cancel)",
   historyPrev: "Previous sent line",
   historyNext: "Next sent line",

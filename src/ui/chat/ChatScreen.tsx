@@ -237,6 +237,11 @@ export function ChatScreen(props: ChatScreenProps) {
     if (key.home) return dispatchInput({ type: "home" });
     if (key.end) return dispatchInput({ type: "end" });
     if (key.backspace || key.delete) return dispatchInput({ type: "backspace" });
+    // Held or fast Backspace (tmux, SSH) can arrive as one read of several DEL bytes.
+    if (/^[\x7f\b]+$/.test(char)) {
+      for (let i = 0; i < char.length; i++) dispatchInput({ type: "backspace" });
+      return;
+    }
     if (key.ctrl || key.meta || key.return || key.tab) return;
     if (char) dispatchInput({ type: "insert", text: char });
   });
@@ -249,7 +254,7 @@ export function ChatScreen(props: ChatScreenProps) {
 
   return (
     <Box flexDirection="column">
-      <Transcript messages={session.messages} committed={session.committed} streaming={session.streaming} liveBudget={Math.max(3, props.rows - 8)} color={color} />
+      <Transcript messages={session.messages} committed={session.committed} streaming={session.streaming} liveBudget={Math.max(3, props.rows - 8)} color={color} hideLive={showHelp} />
       {session.notice ? <Text color={color ? "yellow" : undefined}>{session.notice}</Text> : null}
       {showHelp ? <HelpOverlay bindings={bindings} commands={slashCommands} /> : null}
       <InputView state={input} color={color} busy={session.streaming !== null || impersonating} />

@@ -12,12 +12,14 @@ export interface TranscriptProps {
   /** Most lines the last message may take in the live region. */
   liveBudget: number;
   color: boolean;
+  /** An overlay takes the live region's room (the terminal may be only 24 rows). */
+  hideLive?: boolean;
 }
 
 /** Finished messages printed once; only the uncommitted tail re-renders, clamped in height. */
-export function Transcript({ messages, committed, streaming, liveBudget, color }: TranscriptProps) {
+export function Transcript({ messages, committed, streaming, liveBudget, color, hideLive }: TranscriptProps) {
   const finished = messages.slice(0, committed);
-  const live = messages.slice(committed);
+  const live = hideLive ? [] : messages.slice(committed);
   return (
     <>
       <Static items={finished}>{(m) => <MessageView key={m.id} message={m} color={color} />}</Static>

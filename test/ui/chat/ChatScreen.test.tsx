@@ -139,7 +139,11 @@ test("? opens the help overlay listing every key; Esc closes it and keeps the in
   const app = mount(fake.services);
   await type(app.stdin, "?");
   const frame = app.lastFrame() ?? "";
-  for (const line of [/ctrl\+c +Stop the reply/, /alt\+enter, ctrl\+j +New line/, /ctrl\+d +Delete the last message/, /\/temp  \/minp/]) assert.match(frame, line);
+  assert.ok(frame.split("\n").length <= 24, `help fits 80x24:\n${frame}`);
+  const lines = frame.split("\n");
+  const help = lines.slice(lines.findIndex((l) => l.startsWith("┌")), lines.findIndex((l) => l.startsWith("└")) + 1);
+  assert.ok(help.length > 10 && help.every((l) => [...l].length <= 80), "the help box fits 80 columns");
+  for (const line of [/ctrl\+c +Stop the reply; when idle, press twice to quit/, /alt\+enter, ctrl\+j +New line/, /ctrl\+d +Delete the last message/, /\/temp  \/minp/]) assert.match(frame, line);
   await type(app.stdin, "\x1b");
   await tick(60);
   assert.doesNotMatch(app.lastFrame() ?? "", /Stop the reply/);
@@ -182,5 +186,13 @@ test("/persona changes the name on the next sent message", async () => {
   await until(app.lastFrame, (f) => f.includes("Welcome, knight."), "reply");
   assert.match(app.lastFrame() ?? "", /Galahad\n {0,2}greetings/);
   assert.equal(fake.requests[0]?.messages.at(-1)?.name, "Galahad");
+  app.unmount();
+});
+
+test("several Backspaces arriving in one read each delete a character", async () => {
+  const app = mount(scriptedServices([]).services);
+  await type(app.stdin, "abcd👍");
+  await type(app.stdin, "\x7f\x7f\x7f");
+  assert.match(app.lastFrame() ?? "", /│ ab /);
   app.unmount();
 });
