@@ -1,10 +1,12 @@
 import type { CliCommand } from "../command.ts";
+import { tuiCommand } from "./tuiCommand.ts";
 import { cardCommand } from "./cardCommand.ts";
 import { chatsCommand } from "./chatsCommand.ts";
 import { presetCommand } from "./presetCommand.ts";
 
 /** Every subcommand, in the order `taproom --help` lists them. */
 export const commands: CliCommand[] = [
+  tuiCommand,
   cardCommand,
   chatsCommand,
   presetCommand,

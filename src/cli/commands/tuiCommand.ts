@@ -1,0 +1,102 @@
+import { basename } from "node:path";
+import { parseCommandArgs, parseIntegerFlag } from "../args.ts";
+import { UsageError, type CliCommand, type CliIO } from "../command.ts";
+
+export interface TuiOptions {
+  model?: string;
+  character?: string;
+  modelsDir?: string;
+  gpu?: "cuda" | "vulkan" | "metal" | "cpu";
+  contextSize?: number;
+  gpuLayers?: number;
+  threads?: number;
+}
+
+export interface TuiTerminal {
+  stdin: { isTTY?: boolean };
+  stdout: { isTTY?: boolean };
+}
+
+/** Starts the interactive app and resolves with its exit code once it has closed. */
+export type TuiLauncher = (options: TuiOptions, io: CliIO) => Promise<number>;
+
+const usage = `Usage: taproom [tui] [options]
+
+Opens the interactive app (needs a terminal).
+
+Options:
+  --model FILE        GGUF model to load
+  --character NAME    character to chat with
+  --models-dir DIR    folder of GGUF files
+  --gpu TYPE          cuda | vulkan | metal | cpu
+  --context N         context size in tokens
+  --gpu-layers N      layers to offload to the GPU
+  --threads N         CPU threads
+`;
+
+export const notATerminalMessage = `taproom: the app needs an interactive terminal (stdin and stdout must be a TTY).
+For scripts and pipes use the headless command, which prints only the reply:
+  taproom chat --model FILE --character NAME --message "Hello"
+Run taproom chat --help for its options.
+`;
+
+function parseGpu(value: string | undefined): TuiOptions["gpu"] {
+  if (value === undefined) return undefined;
+  if (value === "cuda" || value === "vulkan" || value === "metal" || value === "cpu") return value;
+  throw new UsageError(`--gpu must be cuda, vulkan, metal or cpu, got "${value}"`);
+}
+
+export function parseTuiOptions(argv: string[]): TuiOptions {
+  const { values, positionals } = parseCommandArgs(
+    argv,
+    {
+      model: { type: "string" },
+      character: { type: "string" },
+      "models-dir": { type: "string" },
+      gpu: { type: "string" },
+      context: { type: "string" },
+      "gpu-layers": { type: "string" },
+      threads: { type: "string" },
+    },
+    true,
+  );
+  if (positionals.length > 0) throw new UsageError(`unknown command "${positionals[0]}"`);
+  const options: TuiOptions = {
+    model: values.model,
+    character: values.character,
+    modelsDir: values["models-dir"],
+    gpu: parseGpu(values.gpu),
+    contextSize: parseIntegerFlag("context", values.context),
+    gpuLayers: parseIntegerFlag("gpu-layers", values["gpu-layers"]),
+    threads: parseIntegerFlag("threads", values.threads),
+  };
+  for (const [flag, value] of [["context", options.contextSize], ["threads", options.threads]] as const) {
+    if (value !== undefined && value < 1) throw new UsageError(`--${flag} must be at least 1, got ${value}`);
+  }
+  if (options.gpuLayers !== undefined && options.gpuLayers < 0) throw new UsageError(`--gpu-layers must be 0 or more, got ${options.gpuLayers}`);
+  return options;
+}
+
+export function createTuiCommand(terminal: TuiTerminal, launch: TuiLauncher): CliCommand {
+  return {
+    name: "tui",
+    summary: "open the interactive app (the default when no command is given)",
+    usage,
+    async run(argv, io) {
+      const options = parseTuiOptions(argv);
+      // Piped stdin reports isRawModeSupported as undefined and Ink's input would throw.
+      if (terminal.stdin.isTTY !== true || terminal.stdout.isTTY !== true) {
+        io.stderr.write(notATerminalMessage);
+        return 2;
+      }
+      return launch(options, io);
+    },
+  };
+}
+
+export const tuiCommand: CliCommand = createTuiCommand({ stdin: process.stdin, stdout: process.stdout }, async (options, io) => {
+  const { launchTui } = await import("../../ui/app/launch.tsx");
+  return launchTui(options, io);
+});
+
+export const modelDisplayName = (file: string | undefined) => (file ? basename(file) : null);

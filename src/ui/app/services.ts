@@ -1,0 +1,38 @@
+/**
+ * What the TUI needs from the layers below. The real layers implement it in
+ * createServices(); tests pass small in-memory implementations.
+ */
+import type { ChatMessage } from "../../core/chat/types.ts";
+import type { SamplerSettings } from "../../core/samplers/types.ts";
+import type { TurnMode } from "../../core/prompt/turn.ts";
+
+export interface GenerateRequest {
+  /** What to generate (core/prompt's turn modes): the real layer builds history with historyForTurn. */
+  mode: TurnMode;
+  /** The whole chat as shown; for a swipe, without the reply being replaced. */
+  messages: ChatMessage[];
+  characterName: string;
+  samplers: SamplerSettings;
+  signal: AbortSignal;
+  /** Called with the whole generated text so far (not a delta), so the UI sanitizes whole text. */
+  onText(text: string): void;
+}
+
+export interface GenerateResult {
+  text: string;
+  stopReason: "eos" | "stop-string" | "max-tokens" | "abort" | "error";
+  tokens: number;
+  tokensPerSecond: number;
+}
+
+export interface ModelStatus {
+  model: string | null;
+  backend: string;
+  contextUsed: number;
+  contextSize: number;
+}
+
+export interface AppServices {
+  generate(request: GenerateRequest): Promise<GenerateResult>;
+  modelStatus(): ModelStatus;
+}

@@ -1,0 +1,33 @@
+import React from "react";
+import { Static } from "ink";
+import type { ChatMessage } from "../../core/chat/types.ts";
+import type { Streaming } from "./chatSession.ts";
+import { MessageView, tailLines } from "./MessageView.tsx";
+
+export interface TranscriptProps {
+  messages: ChatMessage[];
+  /** Messages before this index are printed once through Static. */
+  committed: number;
+  streaming: Streaming | null;
+  /** Most lines the last message may take in the live region. */
+  liveBudget: number;
+  color: boolean;
+  /** An overlay takes the live region's room (the terminal may be only 24 rows). */
+  hideLive?: boolean;
+}
+
+/** Finished messages printed once; only the uncommitted tail re-renders, clamped in height. */
+export function Transcript({ messages, committed, streaming, liveBudget, color, hideLive }: TranscriptProps) {
+  const finished = messages.slice(0, committed);
+  const live = hideLive ? [] : messages.slice(committed);
+  return (
+    <>
+      <Static items={finished}>{(m) => <MessageView key={m.id} message={m} color={color} />}</Static>
+      {live.map((m, i) => {
+        const isLast = i === live.length - 1;
+        const text = streaming?.messageId === m.id ? streaming.text : (m.swipes[m.swipeIndex]?.text ?? "");
+        return <MessageView key={m.id} message={m} text={tailLines(text, isLast ? liveBudget : 3)} color={color} showSwipes={isLast && m.role === "assistant"} />;
+      })}
+    </>
+  );
+}

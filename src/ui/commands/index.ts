@@ -1,0 +1,35 @@
+import { CommandArgumentError, type CommandContext, type SlashCommand } from "./command.ts";
+import { continueCommand } from "./continueCommand.ts";
+import { helpCommand } from "./helpCommand.ts";
+import { impersonateCommand } from "./impersonateCommand.ts";
+import { personaCommand } from "./personaCommand.ts";
+import { minpCommand } from "./minpCommand.ts";
+import { reppenCommand } from "./reppenCommand.ts";
+import { swipeCommand } from "./swipeCommand.ts";
+import { tempCommand } from "./tempCommand.ts";
+import { topkCommand } from "./topkCommand.ts";
+import { toppCommand } from "./toppCommand.ts";
+
+export const slashCommands: SlashCommand[] = [tempCommand, minpCommand, toppCommand, topkCommand, reppenCommand, swipeCommand, continueCommand, impersonateCommand, personaCommand, helpCommand];
+
+/** Completions for a partly typed "/na": full "/name " strings. */
+export function completeCommand(line: string, commands = slashCommands): string[] {
+  if (!line.startsWith("/") || line.includes(" ")) return [];
+  return commands.filter((c) => c.name.startsWith(line.slice(1))).map((c) => `/${c.name} `);
+}
+
+/** Runs a "/name args" line; a bad command or argument is reported through notify. */
+export function runSlashCommand(line: string, ctx: CommandContext, commands = slashCommands): void {
+  const match = /^\/(\S+)\s*([\s\S]*)$/.exec(line.trim());
+  const command = match ? commands.find((c) => c.name === match[1]) : undefined;
+  if (!match || !command) {
+    ctx.notify(`Unknown command ${line.trim().split(/\s/)[0]}. Type /help.`);
+    return;
+  }
+  try {
+    command.action(match[2] ?? "", ctx);
+  } catch (error) {
+    if (error instanceof CommandArgumentError) ctx.notify(error.message);
+    else throw error;
+  }
+}

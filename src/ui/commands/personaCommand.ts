@@ -1,0 +1,14 @@
+import { CommandArgumentError, type SlashCommand } from "./command.ts";
+
+export const personaCommand: SlashCommand = {
+  name: "persona",
+  description: "Speak as another name from the next message on",
+  usage: "/persona NAME",
+  action(args, ctx) {
+    const name = args.trim().replace(/\s+/g, " ");
+    if (!name) throw new CommandArgumentError("/persona needs a name");
+    if (name.length > 60) throw new CommandArgumentError("/persona: a name has at most 60 characters");
+    ctx.setPersona(name);
+    ctx.notify(`You are now ${name}`);
+  },
+};

@@ -1,0 +1,62 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+const hasTmux = spawnSync("tmux", ["-V"]).status === 0;
+const root = resolve(import.meta.dirname, "../..");
+
+/** One tmux server on its own socket, always killed at the end. */
+function tmuxSession() {
+  const socket = `taproom-e2e-${process.pid}-${Date.now()}`;
+  const tmux = (...args: string[]) => execFileSync("tmux", ["-L", socket, ...args], { encoding: "utf8" });
+  const capture = () => {
+    try {
+      return tmux("capture-pane", "-p", "-t", "app");
+    } catch {
+      return null; // the session ended
+    }
+  };
+  const waitFor = async (check: (screen: string | null) => boolean, what: string, ms = 15000) => {
+    const deadline = Date.now() + ms;
+    let screen: string | null = "";
+    while (Date.now() < deadline) {
+      screen = capture();
+      if (check(screen)) return screen;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.fail(`timed out waiting for ${what}; screen:\n${screen}`);
+  };
+  const kill = () => spawnSync("tmux", ["-L", socket, "kill-server"]);
+  return { tmux, capture, waitFor, kill };
+}
+
+test("the real binary in tmux: start, type, see the reason a reply failed, help, quit with Ctrl+C twice", { skip: hasTmux ? false : "tmux is not installed" }, async () => {
+  const home = mkdtempSync(join(tmpdir(), "taproom-e2e-"));
+  const t = tmuxSession();
+  try {
+    const command = `cd ${JSON.stringify(root)} && TAPROOM_HOME=${JSON.stringify(home)} NO_COLOR=1 node bin/taproom.js --character Mira`;
+    t.tmux("new-session", "-d", "-s", "app", "-x", "80", "-y", "24", command);
+    await t.waitFor((s) => s?.includes("? help") ?? false, "the status line");
+    t.tmux("send-keys", "-t", "app", "-l", "hello there");
+    await t.waitFor((s) => s?.includes("│ hello there") ?? false, "the typed text");
+    t.tmux("send-keys", "-t", "app", "Enter");
+    const failed = await t.waitFor((s) => s?.includes("Generation failed") ?? false, "the reply's outcome");
+    assert.match(failed ?? "", /no model loaded; start taproom with --model FILE/);
+    assert.match(failed ?? "", /│ hello there/, "the text is back in the input");
+    t.tmux("send-keys", "-t", "app", "C-u");
+    for (let i = 0; i < 11; i++) t.tmux("send-keys", "-t", "app", "BSpace");
+    await t.waitFor((s) => !(s?.includes("│ hello") ?? true), "the input to empty");
+    t.tmux("send-keys", "-t", "app", "?");
+    await t.waitFor((s) => s?.includes("Stop the reply") ?? false, "the help overlay");
+    t.tmux("send-keys", "-t", "app", "C-c");
+    await t.waitFor((s) => s?.includes("Press Ctrl+C again to quit") ?? false, "the quit prompt");
+    t.tmux("send-keys", "-t", "app", "C-c");
+    await t.waitFor((s) => s === null, "the app to exit");
+  } finally {
+    t.kill();
+    rmSync(home, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,21 @@
+import type { CommandContext } from "../../src/ui/commands/command.ts";
+import { slashCommands } from "../../src/ui/commands/index.ts";
+import type { SamplerSettings } from "../../src/core/samplers/types.ts";
+
+/** A CommandContext that records what commands did. */
+export function recordingContext() {
+  const samplers: Partial<SamplerSettings> = {};
+  const notes: string[] = [];
+  let swipes = 0;
+  const calls: string[] = [];
+  const ctx: CommandContext = {
+    setSamplers: (c) => Object.assign(samplers, c),
+    notify: (m) => notes.push(m),
+    swipe: () => void swipes++,
+    continueReply: () => void calls.push("continueReply"),
+    impersonate: () => void calls.push("impersonate"),
+    setPersona: (name) => void calls.push(`persona:${name}`),
+    listCommands: () => slashCommands,
+  };
+  return { ctx, samplers, notes, calls, swipes: () => swipes };
+}

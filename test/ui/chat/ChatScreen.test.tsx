@@ -1,0 +1,198 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import React from "react";
+import { render } from "ink-testing-library";
+import { ChatScreen } from "../../../src/ui/chat/ChatScreen.tsx";
+import type { ChatMessage } from "../../../src/core/chat/types.ts";
+import { scriptedServices, testSamplers } from "../../support/fakeServices.ts";
+
+const tick = (ms = 60) => new Promise((r) => setTimeout(r, ms));
+
+async function until(frame: () => string | undefined, check: (f: string) => boolean, what: string) {
+  const deadline = Date.now() + 3000;
+  while (Date.now() < deadline) {
+    if (check(frame() ?? "")) return;
+    await tick(20);
+  }
+  assert.fail(`timed out waiting for ${what}; last frame:\n${frame()}`);
+}
+
+function mount(services: ReturnType<typeof scriptedServices>["services"], messages: ChatMessage[] = []) {
+  const quits: ChatMessage[][] = [];
+  const app = render(
+    <ChatScreen services={services} characterName="Mira" personaName="You" initialMessages={messages} initialSamplers={testSamplers} color={false} rows={24} flushMs={10} onQuit={(m) => quits.push(m)} />,
+  );
+  return { ...app, quits };
+}
+
+async function type(stdin: { write(s: string): void }, text: string) {
+  stdin.write(text);
+  await tick(30);
+}
+
+test("send a message and see the reply streamed, with the status line", async () => {
+  const fake = scriptedServices([["Hello ", "*waves*", " traveller."]]);
+  const app = mount(fake.services);
+  await type(app.stdin, "hi there");
+  await type(app.stdin, "\r");
+  await until(app.lastFrame, (f) => f.includes("Hello *waves* traveller."), "the reply");
+  const frame = app.lastFrame() ?? "";
+  assert.match(frame, /You\s+hi there/);
+  assert.match(frame, /Mira/);
+  assert.match(frame, /tiny\.gguf · cpu · ctx 12\/512 · 42\.0 tok\/s/);
+  assert.equal(fake.requests[0]?.messages.at(-1)?.swipes[0]?.text, "hi there");
+  app.unmount();
+});
+
+test("Ctrl+C stops a generation and keeps the partial text; twice at idle quits", async () => {
+  const fake = scriptedServices([["Once upon", " a time"]], { hold: true });
+  const app = mount(fake.services);
+  await type(app.stdin, "tell a story");
+  await type(app.stdin, "\r");
+  await until(app.lastFrame, (f) => f.includes("Once upon"), "the first chunk");
+  await type(app.stdin, "\x03");
+  await until(app.lastFrame, (f) => f.includes("Stopped (partial reply kept)"), "the stop notice");
+  assert.doesNotMatch(app.lastFrame() ?? "", /a time/);
+  await type(app.stdin, "\x03");
+  assert.match(app.lastFrame() ?? "", /Press Ctrl\+C again to quit/);
+  assert.equal(app.quits.length, 0);
+  await type(app.stdin, "\x03");
+  assert.equal(app.quits.length, 1);
+  assert.equal(app.quits[0]?.at(-1)?.swipes[0]?.text, "Once upon");
+  app.unmount();
+});
+
+test("right arrow on the last reply generates a swipe; left goes back: < 1/2 >", async () => {
+  const fake = scriptedServices([["First reply"], ["Second reply"]]);
+  const app = mount(fake.services);
+  await type(app.stdin, "hi");
+  await type(app.stdin, "\r");
+  await until(app.lastFrame, (f) => f.includes("First reply"), "first reply");
+  await type(app.stdin, "\x1b[C");
+  await until(app.lastFrame, (f) => f.includes("Second reply") && f.includes("< 2/2 >"), "the swipe");
+  assert.equal(fake.requests[1]?.mode, "swipe");
+  assert.equal(fake.requests[1]?.messages.length, 2, "the services get the chat with the reply being replaced");
+  await type(app.stdin, "\x1b[D");
+  await until(app.lastFrame, (f) => f.includes("First reply") && f.includes("< 1/2 >"), "back to the first swipe");
+  app.unmount();
+});
+
+test("a failed generation shows why and puts the sent text back in the input", async () => {
+  const fake = scriptedServices([], { fail: "model not loaded" });
+  const app = mount(fake.services);
+  await type(app.stdin, "precious words");
+  await type(app.stdin, "\r");
+  await until(app.lastFrame, (f) => f.includes("Generation failed: model not loaded"), "the error");
+  assert.match(app.lastFrame() ?? "", /│ precious words/);
+  assert.doesNotMatch(app.lastFrame() ?? "", /You\n/, "the unanswered message is not left in the chat");
+  app.unmount();
+});
+
+test("slash commands change a sampler and report bad values", async () => {
+  const fake = scriptedServices([["ok"]]);
+  const app = mount(fake.services);
+  await type(app.stdin, "/temp 1.3");
+  await type(app.stdin, "\r");
+  assert.match(app.lastFrame() ?? "", /temperature set to 1\.3/);
+  assert.match(app.lastFrame() ?? "", /temp 1\.3 · \? help/);
+  await type(app.stdin, "/temp -1");
+  await type(app.stdin, "\r");
+  assert.match(app.lastFrame() ?? "", /\/temp must be between 0 and 5, got -1/);
+  await type(app.stdin, "hello");
+  await type(app.stdin, "\r");
+  await until(app.lastFrame, (f) => f.includes("ok"), "reply");
+  assert.equal(fake.requests[0]?.samplers.temperature, 1.3);
+  app.unmount();
+});
+
+test("pasted lines stay in the input instead of sending; Ctrl+D deletes the last reply after y", async () => {
+  const fake = scriptedServices([["Reply to delete"]]);
+  const app = mount(fake.services);
+  await type(app.stdin, "line one\r\nline two");
+  assert.equal(fake.requests.length, 0);
+  assert.match(app.lastFrame() ?? "", /│ line one +│\n│ line two/);
+  await type(app.stdin, "\r");
+  await until(app.lastFrame, (f) => f.includes("Reply to delete"), "reply");
+  await type(app.stdin, "\x04");
+  assert.match(app.lastFrame() ?? "", /Delete the last message\? y\/n/);
+  await type(app.stdin, "n");
+  assert.match(app.lastFrame() ?? "", /Reply to delete/);
+  await type(app.stdin, "\x04");
+  await type(app.stdin, "y");
+  await until(app.lastFrame, (f) => !f.includes("Reply to delete"), "deletion");
+  assert.match(app.lastFrame() ?? "", /Message deleted/);
+  app.unmount();
+});
+
+test("model output with escape sequences is drawn inert", async () => {
+  const fake = scriptedServices([["safe\x1b]0;pwned\x07 text\x1b[2J"]]);
+  const app = mount(fake.services);
+  await type(app.stdin, "x");
+  await type(app.stdin, "\r");
+  await until(app.lastFrame, (f) => f.includes("safe text"), "reply");
+  assert.doesNotMatch(app.lastFrame() ?? "", /\x1b\]0|pwned/);
+  app.unmount();
+});
+
+test("? opens the help overlay listing every key; Esc closes it and keeps the input", async () => {
+  const fake = scriptedServices([]);
+  const app = mount(fake.services);
+  await type(app.stdin, "?");
+  const frame = app.lastFrame() ?? "";
+  assert.ok(frame.split("\n").length <= 24, `help fits 80x24:\n${frame}`);
+  const lines = frame.split("\n");
+  const help = lines.slice(lines.findIndex((l) => l.startsWith("┌")), lines.findIndex((l) => l.startsWith("└")) + 1);
+  assert.ok(help.length > 10 && help.every((l) => [...l].length <= 80), "the help box fits 80 columns");
+  for (const line of [/ctrl\+c +Stop the reply; when idle, press twice to quit/, /alt\+enter, ctrl\+j +New line/, /ctrl\+d +Delete the last message/, /\/temp  \/minp/]) assert.match(frame, line);
+  await type(app.stdin, "\x1b");
+  await tick(60);
+  assert.doesNotMatch(app.lastFrame() ?? "", /Stop the reply/);
+  await type(app.stdin, "a?");
+  assert.match(app.lastFrame() ?? "", /│ a\?/);
+  app.unmount();
+});
+
+test("Alt+C continues the last reply; Alt+I writes the next message into the input; Ctrl+E edits", async () => {
+  const fake = scriptedServices([["It was dark"], [" and stormy", " night."], ["You: I open the door."]]);
+  const app = mount(fake.services);
+  await type(app.stdin, "begin");
+  await type(app.stdin, "\r");
+  await until(app.lastFrame, (f) => f.includes("It was dark"), "the reply");
+  await type(app.stdin, "\x1bc");
+  await until(app.lastFrame, (f) => f.includes("It was dark and stormy night."), "the continuation");
+  assert.equal(fake.requests[1]?.mode, "continue");
+  await type(app.stdin, "\x1bi");
+  await until(app.lastFrame, (f) => f.includes("│ I open the door."), "the impersonated text in the input");
+  assert.equal(fake.requests[2]?.mode, "impersonate");
+  for (let i = 0; i < "I open the door.".length; i++) await type(app.stdin, "\x7f");
+  await type(app.stdin, "\x05");
+  await until(app.lastFrame, (f) => f.includes("│ It was dark and stormy night."), "the message in the input");
+  for (const _ of " night.") await type(app.stdin, "\x7f");
+  await type(app.stdin, "!");
+  await type(app.stdin, "\r");
+  await until(app.lastFrame, (f) => f.includes("Message edited"), "the edit");
+  assert.match(app.lastFrame() ?? "", /Mira\n {0,2}It was dark and stormy!/);
+  assert.equal(fake.requests.length, 3, "saving an edit generates nothing");
+  app.unmount();
+});
+
+test("/persona changes the name on the next sent message", async () => {
+  const fake = scriptedServices([["Welcome, knight."]]);
+  const app = mount(fake.services);
+  await type(app.stdin, "/persona Galahad");
+  await type(app.stdin, "\r");
+  await type(app.stdin, "greetings");
+  await type(app.stdin, "\r");
+  await until(app.lastFrame, (f) => f.includes("Welcome, knight."), "reply");
+  assert.match(app.lastFrame() ?? "", /Galahad\n {0,2}greetings/);
+  assert.equal(fake.requests[0]?.messages.at(-1)?.name, "Galahad");
+  app.unmount();
+});
+
+test("several Backspaces arriving in one read each delete a character", async () => {
+  const app = mount(scriptedServices([]).services);
+  await type(app.stdin, "abcd👍");
+  await type(app.stdin, "\x7f\x7f\x7f");
+  assert.match(app.lastFrame() ?? "", /│ ab /);
+  app.unmount();
+});

@@ -1,0 +1,52 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { emptyInput, inputReducer, isPaste, cleanInputText, type InputAction, type InputState } from "../../../src/ui/input/inputReducer.ts";
+
+function run(actions: InputAction[], start: InputState = emptyInput): InputState {
+  return actions.reduce(inputReducer, start);
+}
+
+test("backspace removes a whole emoji, never half a surrogate pair", () => {
+  const s = run([{ type: "insert", text: "a👍b" }, { type: "backspace" }, { type: "backspace" }]);
+  assert.equal(s.text, "a");
+  assert.equal(s.cursor, 1);
+});
+
+test("a family emoji and a combined accent delete as one character", () => {
+  assert.equal(run([{ type: "insert", text: "x👨‍👩‍👧" }, { type: "backspace" }]).text, "x");
+  assert.equal(run([{ type: "insert", text: "café" }, { type: "backspace" }]).text, "caf");
+});
+
+test("cursor moves by grapheme over CJK and emoji, and inserts in the middle", () => {
+  const s = run([{ type: "insert", text: "日本👍" }, { type: "left" }, { type: "left" }, { type: "insert", text: "X" }]);
+  assert.equal(s.text, "日X本👍");
+  const d = run([{ type: "home" }, { type: "delete" }], s);
+  assert.equal(d.text, "X本👍");
+});
+
+test("newline inserts a line break; home and end stay on the current line", () => {
+  const s = run([{ type: "insert", text: "ab" }, { type: "newline" }, { type: "insert", text: "cd" }, { type: "home" }]);
+  assert.equal(s.text, "ab\ncd");
+  assert.equal(s.cursor, 3);
+  assert.equal(run([{ type: "end" }], { ...s, cursor: 0 }).cursor, 2);
+});
+
+test("paste keeps its lines, drops bracketed-paste markers and escape remnants", () => {
+  assert.equal(isPaste("line1\nline2"), true);
+  assert.equal(isPaste("abc\r"), true);
+  assert.equal(isPaste("a"), false);
+  const s = run([{ type: "insert", text: "\x1b[200~one\r\ntwo\tx\x1b[201~" }]);
+  assert.equal(s.text, "one\ntwo    x");
+  assert.equal(cleanInputText("[A\x1b[Bok"), "[Aok");
+});
+
+test("history recalls sent lines and restores the draft", () => {
+  let s = run([{ type: "submitted", text: "first" }, { type: "submitted", text: "second" }, { type: "insert", text: "draft" }]);
+  s = run([{ type: "historyPrev" }], s);
+  assert.equal(s.text, "second");
+  s = run([{ type: "historyPrev" }, { type: "historyPrev" }], s);
+  assert.equal(s.text, "first");
+  s = run([{ type: "historyNext" }, { type: "historyNext" }], s);
+  assert.equal(s.text, "draft");
+  assert.equal(s.historyIndex, null);
+});
