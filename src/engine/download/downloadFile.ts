@@ -121,9 +121,9 @@ async function streamBody(args: {
   const hash = options.digest.hash;
   const meter = new ProgressMeter(options, args.total, args.existing);
   let bytes = args.existing;
-  if (!response.body) throw new DownloadInterruptedError(options.what, bytes, new Error("empty response"));
+  const body = (response.body ?? []) as unknown as AsyncIterable<Uint8Array>;
   try {
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    for await (const chunk of body) {
       await handle.write(chunk);
       hash?.update(chunk);
       bytes += chunk.byteLength;
