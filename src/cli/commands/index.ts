@@ -1,4 +1,7 @@
 import type { CliCommand } from "../command.ts";
+import { fitCommand } from "./fitCommand.ts";
+
+import { pullCommand } from "./pullCommand.ts";
 
 /** Every subcommand, in the order `taproom --help` lists them. */
-export const commands: CliCommand[] = [];
+export const commands: CliCommand[] = [fitCommand, pullCommand];

@@ -61,7 +61,7 @@ export function chooseQuant(options: ChooseQuantOptions): QuantChoice {
   if (!spill) {
     const smallest = table.at(-1);
     const need = smallest ? `; even ${smallest.quant.name} needs more memory than this machine has` : "";
-    return { chosen: undefined, reason: `Nothing in this repository runs on this machine${need}.`, table };
+    return { chosen: undefined, reason: `No quant runs on this machine${need}.`, table };
   }
   const where = options.hasGpu
     ? `Nothing fits fully on the GPU with ${options.wantedContext} tokens of context; ${spill.quant.name} runs with ${spill.gpuLayers} of ${spill.totalLayers} layers on the GPU and the rest on the CPU`

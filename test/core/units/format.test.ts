@@ -4,8 +4,9 @@ import { formatBytes, formatDuration, progressBar } from "../../../src/core/unit
 
 test("sizes, durations and bars read as people expect", () => {
   assert.equal(formatBytes(999), "999 B");
-  assert.equal(formatBytes(4_920_000_000), "4.92 GB");
-  assert.equal(formatBytes(34_800_000_000), "34.8 GB");
+  assert.equal(formatBytes(4.58 * 2 ** 30), "4.58 GiB");
+  assert.equal(formatBytes(34.8 * 2 ** 30), "34.8 GiB");
+  assert.equal(formatBytes(300_000), "293 KiB");
   assert.equal(formatDuration(151), "2m31s");
   assert.equal(formatDuration(3700), "1h01m");
   assert.equal(formatDuration(undefined), "--");

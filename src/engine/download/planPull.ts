@@ -1,0 +1,59 @@
+import { parseHfUri, type HfUri } from "./hfUri.ts";
+import { listRepoFiles, type HubOptions } from "./hubClient.ts";
+import { groupRepoModels, type RepoModel } from "./repoModels.ts";
+import { chooseRepoModel, type RepoChoice } from "./chooseRepoModel.ts";
+import type { FitMachine } from "../fit/planQuantFits.ts";
+
+export class PullChoiceError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PullChoiceError";
+  }
+}
+
+export interface PlanPullOptions {
+  /** `hf:USER/REPO[:QUANT]` or `hf:USER/REPO:FILE.gguf`. */
+  uri: string;
+  hub: HubOptions;
+  /** Needed only when the address names no quant. */
+  machine?: FitMachine;
+  /** Context the user wants; default 8192. */
+  contextSize?: number;
+  signal?: AbortSignal;
+}
+
+export interface PullPlan {
+  uri: HfUri;
+  /** Every GGUF model of the repository. */
+  models: RepoModel[];
+  /** What to download; undefined when nothing runs on the machine. */
+  model: RepoModel | undefined;
+  /** How the choice was made (absent when the address named the quant or file). */
+  choice?: RepoChoice;
+}
+
+/**
+ * Lists the repository and decides what `pull` would download: the named quant or
+ * file, or the best one for the machine. Downloads nothing (this is `--dry-run`).
+ */
+export async function planPull(options: PlanPullOptions): Promise<PullPlan> {
+  const uri = parseHfUri(options.uri);
+  const models = groupRepoModels(await listRepoFiles({ hub: options.hub, repo: uri.repo, ...(options.signal ? { signal: options.signal } : {}) }));
+  if (models.length === 0) throw new PullChoiceError(`${uri.repo}: the repository has no .gguf model files`);
+  if (uri.quant || uri.file) return { uri, models, model: pickNamed(uri, models) };
+  if (!options.machine) throw new PullChoiceError(`${uri.repo}: name a quant (hf:${uri.repo}:Q4_K_M) or give the machine to choose for`);
+  const choice = chooseRepoModel({ models, machine: options.machine, contextSize: options.contextSize ?? 8192 });
+  return { uri, models, model: choice.model, choice };
+}
+
+function pickNamed(uri: HfUri, models: RepoModel[]): RepoModel {
+  const found = uri.file
+    ? models.find((m) => m.files.some((f) => f.path === uri.file || f.path.endsWith(`/${uri.file}`)))
+    : models.find((m) => m.quantLabel === uri.quant);
+  if (!found) {
+    const have = [...new Set(models.map((m) => m.quantLabel ?? m.name))].join(", ");
+    throw new PullChoiceError(`${uri.repo}: no ${uri.file ?? uri.quant} file; the repository has ${have}`);
+  }
+  if (found.missingParts.length > 0) throw new PullChoiceError(`${uri.repo}/${found.name}: the repository lacks part(s) ${found.missingParts.join(", ")}`);
+  return found;
+}
