@@ -7,12 +7,16 @@ import { randomBytes } from "node:crypto";
 import { runCli } from "../../src/cli/main.ts";
 import { captureIO } from "../support/cliIO.ts";
 import { startFakeHub, type FakeHubFile } from "../support/fakeHub.ts";
+import { llamaHeader } from "../support/ggufHeader.ts";
 
 const GB = 1e9;
 const tiny = randomBytes(1000);
 
-/** A 32B repository as bartowski-style repos list it: real sizes announced, tiny bytes served. */
-function qwen32bListing(): FakeHubFile[] {
+/** Qwen2.5-32B's shape, as its GGUF header says it; tensor data left out. */
+const qwen32bHeader = llamaHeader({ layers: 64, embedding: 5120, heads: 40, kvHeads: 8, feedForward: 27648, vocab: 152064, context: 32768, name: "Qwen2.5 32B Instruct" });
+
+/** A 32B repository as bartowski-style repos list it: real sizes announced, only the header served. */
+function qwen32bListing(content: Uint8Array = qwen32bHeader): FakeHubFile[] {
   const sizes: Record<string, number> = {
     Q8_0: 34.8 * GB,
     Q6_K: 26.9 * GB,
@@ -24,7 +28,7 @@ function qwen32bListing(): FakeHubFile[] {
     Q2_K: 12.3 * GB,
     IQ2_XXS: 9.0 * GB,
   };
-  return Object.entries(sizes).map(([quant, size]) => ({ path: `Qwen2.5-32B-Instruct-${quant}.gguf`, content: tiny, announcedSize: Math.round(size) }));
+  return Object.entries(sizes).map(([quant, size]) => ({ path: `Qwen2.5-32B-Instruct-${quant}.gguf`, content, announcedSize: Math.round(size) }));
 }
 
 async function pull(args: string[], endpoint: string, extraEnv: Record<string, string> = {}) {
@@ -50,9 +54,21 @@ test("pull --dry-run prints a choice and its reason for CPU-only, 8, 12, 24 and 
     assert.match(result.out, choice, flags.join(" "));
     assert.match(result.out, reason, flags.join(" "));
     assert.match(result.out, /Would download Qwen2\.5-32B-Instruct-\w+\.gguf/);
+    assert.match(result.out, /^Model: 32B parameters, llama architecture from its GGUF header: 64 layers, 8 KV heads; KV cache 2\.00 GiB at 8192 tokens$/m);
     assert.deepEqual(await readdir(result.home).catch(() => []), [], "a dry run writes nothing");
   }
-  assert.ok(hub.requests.every((r) => r.includes("/api/models/")), "a dry run downloads no file bytes");
+  // A dry run reads one header (with Range requests), never a whole file.
+  assert.ok(hub.requests.every((r) => r.includes("/api/models/") || (r.includes("IQ2_XXS") && / bytes=\d+-\d+$/.test(r))), hub.requests.join("\n"));
+});
+
+test("without a readable header, pull --dry-run assumes the typical shape for the size and says so", async (t) => {
+  const hub = await startFakeHub({ repos: { "bart/Qwen2.5-32B-Instruct-GGUF": { files: qwen32bListing(tiny) } } });
+  t.after(() => hub.close());
+  const result = await pull(["hf:bart/Qwen2.5-32B-Instruct-GGUF", "--dry-run", "--gpu", "cuda", "--vram", "24GB", "--ram", "64GB"], hub.endpoint);
+  assert.equal(result.code, 0, result.err);
+  assert.match(result.err, /could not read the GGUF header \(Qwen2\.5-32B-Instruct-IQ2_XXS\.gguf: not a GGUF file\); assuming a typical architecture/);
+  assert.match(result.out, /^Model: about 33B parameters, assumed Qwen2\.5-32B shape: 64 layers/m);
+  assert.match(result.out, /Choice: Q4_K_M/);
 });
 
 test("pull with a quant downloads it into the models folder, then says it is already there", async (t) => {

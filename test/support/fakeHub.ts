@@ -73,18 +73,20 @@ export async function startFakeHub(options: FakeHubOptions): Promise<FakeHub> {
   }
 
   async function sendFile(req: IncomingMessage, res: ServerResponse, file: FakeHubFile): Promise<void> {
-    const total = file.content.byteLength;
-    const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? "");
+    const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? "");
     let start = 0;
+    let total = file.content.byteLength;
     if (range && !options.ignoreRange) {
       start = Number(range[1]);
       if (start >= total) {
         res.writeHead(416, { "content-range": `bytes */${total}` });
         return void res.end();
       }
-      res.writeHead(206, { "content-length": total - start, "content-range": `bytes ${start}-${total - 1}/${total}`, "accept-ranges": "bytes" });
+      const last = range[2] ? Math.min(Number(range[2]), total - 1) : total - 1;
+      res.writeHead(206, { "content-length": last - start + 1, "content-range": `bytes ${start}-${last}/${total}`, "accept-ranges": "bytes" });
+      total = last + 1;
     } else {
-      res.writeHead(200, { "content-length": total, "accept-ranges": "bytes" });
+      res.writeHead(200, { "content-length": file.content.byteLength, "accept-ranges": "bytes" });
     }
     const drop = !dropped && options.dropOnce?.path === file.path ? options.dropOnce.afterBytes : undefined;
     const chunk = options.chunkSize ?? 4096;

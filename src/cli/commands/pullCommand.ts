@@ -10,7 +10,7 @@ import type { FitMachine } from "../../engine/fit/planQuantFits.ts";
 import { downloadRepoModel } from "../../engine/download/downloadRepoModel.ts";
 import { DownloadCancelledError } from "../../engine/download/errors.ts";
 import { formatBytes } from "../../core/units/format.ts";
-import { formatParameters } from "../../engine/quants/index.ts";
+import { formatParameters, kvCacheBytes } from "../../engine/quants/index.ts";
 import { createDownloadProgressReporter } from "../downloadProgress.ts";
 import { formatFitTable } from "../fitTable.ts";
 import { machineFlags, machineFromFlags, describeMachine } from "../machineFlags.ts";
@@ -51,6 +51,7 @@ export const pullCommand: CliCommand = {
     const machine = uri.quant || uri.file ? undefined : await machineFromFlags(values);
     const plan = await planPull({ uri: positionals[0]!, hub, contextSize, ...(machine ? { machine } : {}) });
     io.stdout.write(`${uri.repo}: ${plan.models.map(describeRepoModel).join(", ")}\n`);
+    if (plan.headerError) io.stderr.write(`taproom pull: could not read the GGUF header (${plan.headerError}); assuming a typical architecture\n`);
     if (machine && plan.choice) printChoice(plan.choice, machine, io);
     const model = plan.model;
     if (!model) {
@@ -81,7 +82,10 @@ function describeRepoModel(model: RepoModel): string {
 
 function printChoice(result: RepoChoice, machine: FitMachine, io: CliIO): void {
   io.stdout.write(`Machine: ${describeMachine(machine)}\n`);
-  io.stdout.write(`Model: about ${formatParameters(result.parameters)} parameters (${result.shape.like} shape, ${result.shape.layers} layers)\n\n`);
+  const { shape } = result;
+  const source = result.shapeFromHeader ? `${shape.id} architecture from its GGUF header` : `assumed ${shape.like} shape`;
+  const kv = formatBytes(kvCacheBytes(shape, result.wantedContext));
+  io.stdout.write(`Model: ${result.shapeFromHeader ? "" : "about "}${formatParameters(result.parameters)} parameters, ${source}: ${shape.layers} layers, ${shape.kvHeads} KV heads; KV cache ${kv} at ${result.wantedContext} tokens\n\n`);
   io.stdout.write(formatFitTable(result.choice.table, result.choice.chosen));
   const chosen = result.model ? `Choice: ${result.model.quantLabel} (${formatBytes(result.model.totalBytes)}). ` : "";
   io.stdout.write(`\n${chosen}${result.choice.reason}\n`);

@@ -1,5 +1,6 @@
 import { parseHfUri, type HfUri } from "./hfUri.ts";
-import { listRepoFiles, type HubOptions } from "./hubClient.ts";
+import { authHeaders, fileUrl, listRepoFiles, type HubOptions } from "./hubClient.ts";
+import { readRemoteModelFacts, type LibraryFacts } from "../library/readModelFacts.ts";
 import { groupRepoModels, type RepoModel } from "./repoModels.ts";
 import { chooseRepoModel, type RepoChoice } from "./chooseRepoModel.ts";
 import type { FitMachine } from "../fit/planQuantFits.ts";
@@ -30,6 +31,8 @@ export interface PullPlan {
   model: RepoModel | undefined;
   /** How the choice was made (absent when the address named the quant or file). */
   choice?: RepoChoice;
+  /** Why the GGUF header could not be read, when the choice fell back to a typical shape. */
+  headerError?: string;
 }
 
 /**
@@ -42,8 +45,22 @@ export async function planPull(options: PlanPullOptions): Promise<PullPlan> {
   if (models.length === 0) throw new PullChoiceError(`${uri.repo}: the repository has no .gguf model files`);
   if (uri.quant || uri.file) return { uri, models, model: pickNamed(uri, models) };
   if (!options.machine) throw new PullChoiceError(`${uri.repo}: name a quant (hf:${uri.repo}:Q4_K_M) or give the machine to choose for`);
-  const choice = chooseRepoModel({ models, machine: options.machine, contextSize: options.contextSize ?? 8192 });
-  return { uri, models, model: choice.model, choice };
+  const { header, headerError } = await readOneHeader(uri.repo, models, options);
+  const choice = chooseRepoModel({ models, machine: options.machine, contextSize: options.contextSize ?? 8192, ...(header ? { header } : {}) });
+  return { uri, models, model: choice.model, choice, ...(headerError ? { headerError } : {}) };
+}
+
+/** The header of the smallest model file: all quants of a repository share one architecture. */
+async function readOneHeader(repo: string, models: RepoModel[], options: PlanPullOptions): Promise<{ header?: LibraryFacts; headerError?: string }> {
+  const smallest = models.filter((m) => m.quant && m.missingParts.length === 0).sort((a, b) => a.totalBytes - b.totalBytes)[0];
+  const file = smallest?.files[0];
+  if (!file) return {};
+  try {
+    const url = fileUrl(options.hub, repo, file.path);
+    return { header: await readRemoteModelFacts({ url, headers: authHeaders(options.hub), ...(options.signal ? { signal: options.signal } : {}) }) };
+  } catch (error) {
+    return { headerError: `${file.path}: ${error instanceof Error ? error.message.split(": ").pop() : String(error)}` };
+  }
 }
 
 function pickNamed(uri: HfUri, models: RepoModel[]): RepoModel {

@@ -35,15 +35,48 @@ export class ModelMetadataError extends Error {
 // The vocabulary arrays are most of a header and the library needs none of it.
 const IGNORED_KEYS = ["tokenizer.ggml.tokens", "tokenizer.ggml.scores", "tokenizer.ggml.token_type", "tokenizer.ggml.merges"];
 
+type GgufInfo = Awaited<ReturnType<typeof import("node-llama-cpp").readGgufFileInfo>>;
+
 export async function readModelFacts(path: string): Promise<LibraryFacts> {
   const { readGgufFileInfo } = await import("node-llama-cpp");
   let info;
   try {
     info = await readGgufFileInfo(path, { logWarnings: false, ignoreKeys: IGNORED_KEYS, sourceType: "filesystem" });
   } catch (error) {
-    const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    throw new ModelMetadataError(path, /magic|Invalid|not a GGUF/i.test(message ?? "") ? "not a GGUF file" : `unreadable GGUF (${message})`);
+    throw new ModelMetadataError(path, explainReadError(error));
   }
+  return factsFromGgufInfo(info, path);
+}
+
+/**
+ * The same facts from a file on the hub, reading only its header through HTTP Range
+ * requests (a few MB at most, whatever the model's size).
+ */
+export async function readRemoteModelFacts(options: { url: string; headers: Record<string, string>; signal?: AbortSignal }): Promise<LibraryFacts> {
+  const { readGgufFileInfo } = await import("node-llama-cpp");
+  let info;
+  try {
+    info = await readGgufFileInfo(options.url, {
+      sourceType: "network",
+      fetchHeaders: options.headers,
+      fetchRetryOptions: { retries: 0 },
+      spliceSplitFiles: false,
+      logWarnings: false,
+      ignoreKeys: IGNORED_KEYS,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  } catch (error) {
+    throw new ModelMetadataError(options.url, explainReadError(error));
+  }
+  return factsFromGgufInfo(info, options.url);
+}
+
+function explainReadError(error: unknown): string {
+  const message = error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error);
+  return /magic|Invalid|not a GGUF/i.test(message) ? "not a GGUF file" : `unreadable GGUF (${message})`;
+}
+
+function factsFromGgufInfo(info: GgufInfo, path: string): LibraryFacts {
   const meta = info.metadata as unknown as Record<string, Record<string, unknown> | undefined>;
   const general = meta.general ?? {};
   const architecture = typeof general.architecture === "string" ? general.architecture : undefined;
