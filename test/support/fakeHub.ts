@@ -23,6 +23,8 @@ export interface FakeHubOptions {
   dropOnce?: { path: string; afterBytes: number };
   /** Answer Range requests with the whole file (200), as some servers do. */
   ignoreRange?: boolean;
+  /** Split the tree listing into pages of this many entries, linked with `Link: <...>; rel="next"`. */
+  pageSize?: number;
   /** Delay between body chunks, to give a cancel time to land. */
   chunkDelayMs?: number;
   chunkSize?: number;
@@ -55,21 +57,26 @@ export async function startFakeHub(options: FakeHubOptions): Promise<FakeHub> {
       res.writeHead(401, { "x-error-code": "GatedRepo", "content-type": "application/json" });
       return void res.end(JSON.stringify({ error: "Access to model is restricted" }));
     }
-    if (tree) return listing(res, repo);
+    if (tree) return listing(res, repo, Number(url.searchParams.get("cursor") ?? 0), url);
     const path = decodeURIComponent(resolve?.[2] ?? "");
     const file = repo.files.find((f) => f.path === path);
     if (!file) return notFound(res, "EntryNotFound");
     await sendFile(req, res, file);
   }
 
-  function listing(res: ServerResponse, repo: FakeHubRepo): void {
+  function listing(res: ServerResponse, repo: FakeHubRepo, cursor: number, url: URL): void {
     const entries = repo.files.map((f) => {
       const sha = f.announcedSha256 ?? createHash("sha256").update(f.content).digest("hex");
       const size = f.announcedSize ?? f.content.byteLength;
       return { type: "file", oid: createHash("sha1").update(f.path).digest("hex"), size, path: f.path, lfs: { oid: sha, size, pointerSize: 134 } };
     });
-    res.writeHead(200, { "content-type": "application/json" });
-    res.end(JSON.stringify([{ type: "file", oid: "0", size: 12, path: "README.md" }, ...entries]));
+    const all = [{ type: "directory", oid: "1", size: 0, path: "docs" }, { type: "file", oid: "0", size: 12, path: "README.md" }, ...entries];
+    const size = options.pageSize ?? all.length;
+    const page = all.slice(cursor, cursor + size);
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    if (cursor + size < all.length) headers.link = `<${url.pathname}?recursive=true&cursor=${cursor + size}>; rel="next"`;
+    res.writeHead(200, headers);
+    res.end(JSON.stringify(page));
   }
 
   async function sendFile(req: IncomingMessage, res: ServerResponse, file: FakeHubFile): Promise<void> {

@@ -110,3 +110,13 @@ test("404 and 401 are explained in one line", async (t) => {
   const files = await listRepoFiles({ hub: { endpoint: hub.endpoint, token: "secret" }, repo: "bob/Gated-GGUF" });
   assert.deepEqual(files.map((f) => f.path), ["README.md", "g-Q4_K_M.gguf"]);
 });
+
+test("a long listing is followed across the hub's Link pagination", async (t) => {
+  const files = Array.from({ length: 7 }, (_, i) => ({ path: `m-${i}-Q4_K_M.gguf`, content: content.subarray(0, 10 + i) }));
+  const hub = await startFakeHub({ repos: { [repo]: { files } }, pageSize: 3 });
+  t.after(() => hub.close());
+  const listed = await listRepoFiles({ hub: { endpoint: hub.endpoint }, repo });
+  assert.deepEqual(listed.map((f) => f.path), ["README.md", ...files.map((f) => f.path)]);
+  assert.deepEqual(listed.slice(1).map((f) => f.size), [10, 11, 12, 13, 14, 15, 16]);
+  assert.equal(hub.requests.length, 3);
+});
