@@ -209,7 +209,8 @@ class ProgressMeter {
   private emit(bytes: number): void {
     const first = this.samples[0]!;
     const seconds = (Date.now() - first.at) / 1000;
-    const bytesPerSecond = seconds > 0 ? (bytes - first.bytes) / seconds : 0;
+    // Under half a second the figure is mostly noise from the first buffered chunks.
+    const bytesPerSecond = seconds >= 0.5 ? (bytes - first.bytes) / seconds : 0;
     const total = Math.max(this.total, bytes);
     const etaSeconds = bytesPerSecond > 0 ? (total - bytes) / bytesPerSecond : undefined;
     this.options.onProgress?.({ file: this.options.destination, bytes, total, bytesPerSecond, etaSeconds });

@@ -30,7 +30,7 @@ async function setup(extra: Partial<FakeHubOptions> = {}, fileOverrides = {}) {
 }
 
 test("a download reports progress up to the total and lands verified under its final name", async (t) => {
-  const { hub, dir, base } = await setup({ chunkDelayMs: 2 });
+  const { hub, dir, base } = await setup({ chunkDelayMs: 15 });
   t.after(() => hub.close());
   const events: DownloadProgress[] = [];
   const result = await downloadFile({ ...base, onProgress: (p) => events.push(p), progressIntervalMs: 0 });
