@@ -135,3 +135,12 @@ test("a dropped connection is explained as resumable and the rerun completes the
   assert.equal(await runCli(["pull", "hf:alice/Tiny-GGUF:Q4_K_M"], io), 0, io.err());
   assert.deepEqual(await readFile(join(first.home, "models", "tiny-Q4_K_M.gguf")), content);
 });
+
+test("a model bigger than the free disk space is refused before any byte is fetched", async (t) => {
+  const hub = await startFakeHub({ repos: { "alice/Huge-GGUF": { files: [{ path: "huge-Q8_0.gguf", content: tiny, announcedSize: 2 ** 50 }] } } });
+  t.after(() => hub.close());
+  const result = await pull(["hf:alice/Huge-GGUF:Q8_0"], hub.endpoint);
+  assert.equal(result.code, 1);
+  assert.match(result.err, /^taproom pull: .*models: not enough disk space: the download needs 1024 TiB more, .* is free\n$/);
+  assert.ok(hub.requests.every((r) => r.includes("/api/models/")));
+});
