@@ -1,8 +1,8 @@
 import { createHash, type Hash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { mkdir, open, rename, stat, truncate, unlink, type FileHandle } from "node:fs/promises";
+import { mkdir, open, readFile, rename, stat, truncate, unlink, writeFile, type FileHandle } from "node:fs/promises";
 import { dirname } from "node:path";
-import { DownloadCancelledError, DownloadInterruptedError, DownloadVerifyError } from "./errors.ts";
+import { DownloadBusyError, DownloadCancelledError, DownloadInterruptedError, DownloadVerifyError } from "./errors.ts";
 import { hubFetch, type HubOptions } from "./hubClient.ts";
 
 export interface DownloadProgress {
@@ -47,6 +47,41 @@ export interface DownloadFileResult {
 export async function downloadFile(options: DownloadFileOptions): Promise<DownloadFileResult> {
   const part = `${options.destination}.part`;
   await mkdir(dirname(part), { recursive: true });
+  const lock = await takeLock(`${part}.lock`, options.what);
+  try {
+    return await downloadLocked(options, part);
+  } finally {
+    await unlink(lock).catch(() => {});
+  }
+}
+
+/** Another running download of the same file is an error; a lock left by a dead process is taken over. */
+async function takeLock(path: string, what: string): Promise<string> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await writeFile(path, String(process.pid), { flag: "wx" });
+      return path;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const pid = Number(await readFile(path, "utf8").catch(() => ""));
+      if (pid > 0 && pid !== process.pid && isAlive(pid)) break;
+      if (pid === process.pid) break;
+      await unlink(path).catch(() => {});
+    }
+  }
+  throw new DownloadBusyError(what);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+async function downloadLocked(options: DownloadFileOptions, part: string): Promise<DownloadFileResult> {
   let existing = await sizeOf(part);
   if (options.expectedSize !== undefined && existing > options.expectedSize) {
     await truncate(part, 0);
