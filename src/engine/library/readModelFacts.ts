@@ -1,3 +1,4 @@
+import { open, stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { quantFromFileName, quantFromFileType } from "../quants/index.ts";
 
@@ -38,6 +39,7 @@ const IGNORED_KEYS = ["tokenizer.ggml.tokens", "tokenizer.ggml.scores", "tokeniz
 type GgufInfo = Awaited<ReturnType<typeof import("node-llama-cpp").readGgufFileInfo>>;
 
 export async function readModelFacts(path: string): Promise<LibraryFacts> {
+  const size = await checkHeader(path);
   const { readGgufFileInfo } = await import("node-llama-cpp");
   let info;
   try {
@@ -45,7 +47,42 @@ export async function readModelFacts(path: string): Promise<LibraryFacts> {
   } catch (error) {
     throw new ModelMetadataError(path, explainReadError(error));
   }
+  checkTruncation(info, path, size);
   return factsFromGgufInfo(info, path);
+}
+
+/**
+ * The fixed 24-byte header, checked before the parser sees the file: counts that
+ * cannot fit in the file make the parser loop for minutes over reads past the end.
+ */
+async function checkHeader(path: string): Promise<number> {
+  const { size } = await stat(path);
+  const handle = await open(path, "r");
+  const header = Buffer.alloc(24);
+  try {
+    await handle.read(header, 0, 24, 0);
+  } finally {
+    await handle.close();
+  }
+  if (size < 24 || header.toString("latin1", 0, 4) !== "GGUF") throw new ModelMetadataError(path, "not a GGUF file");
+  const version = header.readUInt32LE(4);
+  if (version !== 2 && version !== 3) throw new ModelMetadataError(path, `GGUF version ${version} is not supported (2 and 3 are)`);
+  // A tensor info takes at least 32 bytes, a key/value at least 13.
+  if (header.readBigUInt64LE(8) > BigInt(size) / 32n || header.readBigUInt64LE(16) > BigInt(size) / 13n) {
+    throw new ModelMetadataError(path, "corrupt or truncated GGUF header (more tensors or keys than the file can hold)");
+  }
+  return size;
+}
+
+type GgufInfoLike = { infoEndOffset?: number; tensorInfo?: ReadonlyArray<{ offset: number | bigint }> };
+
+/** A download cut short keeps a valid header but lacks tensor data. */
+function checkTruncation(info: GgufInfoLike, path: string, size: number): void {
+  const dataStart = info.infoEndOffset ?? 0;
+  const lastOffset = Math.max(0, ...(info.tensorInfo ?? []).map((t) => Number(t.offset)));
+  if (dataStart > size || (info.tensorInfo?.length && dataStart + lastOffset >= size)) {
+    throw new ModelMetadataError(path, "truncated: the file ends before its tensor data (an interrupted download?)");
+  }
 }
 
 /**

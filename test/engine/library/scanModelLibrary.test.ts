@@ -94,3 +94,31 @@ test("metadata is cached by path, size and mtime: unchanged files are not read a
   await scanModelLibrary({ folders, machine, cachePath, readFacts });
   assert.deepEqual(reads, [touched]);
 });
+
+test("corrupt and truncated headers are refused in milliseconds with a one-line reason", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "taproom-bad-"));
+  const good = llamaHeader({ layers: 2, embedding: 64, heads: 4, kvHeads: 4, feedForward: 128, vocab: 300, context: 512 });
+  const patched = (at: number, value: bigint | number) => {
+    const copy = good.slice();
+    const view = new DataView(copy.buffer);
+    if (typeof value === "bigint") view.setBigUint64(at, value, true);
+    else view.setUint32(at, value, true);
+    return copy;
+  };
+  const cases: Array<[string, Uint8Array, RegExp]> = [
+    ["tensor-count.gguf", patched(8, 2n ** 40n), /corrupt or truncated GGUF header/],
+    ["version.gguf", patched(4, 99), /GGUF version 99 is not supported/],
+    ["cut-header.gguf", good.subarray(0, 100), /corrupt or truncated GGUF header/],
+    ["cut-data.gguf", good.subarray(0, good.length - 40), /truncated: the file ends before its tensor data/],
+    ["empty.gguf", new Uint8Array(0), /not a GGUF file/],
+  ];
+  for (const [name, bytes] of cases) await writeFile(join(dir, name), bytes);
+  const started = Date.now();
+  const models = await scanModelLibrary({ folders: [dir], machine: { gpu: false, vramBytes: 0, ramBytes: 8 * GiB } });
+  assert.ok(Date.now() - started < 5000);
+  for (const [name, , reason] of cases) {
+    const model = models.find((m) => m.name === name);
+    assert.match(model?.error ?? "", reason, name);
+    assert.doesNotMatch(model?.error ?? "", /\n/);
+  }
+});
