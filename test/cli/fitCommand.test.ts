@@ -15,7 +15,7 @@ interface FitJson {
   kvCacheBytes: number;
   best: { quant: string; fit: string; gpuLayers: number; fileBytes: number } | null;
   reason: string;
-  quants: Array<{ quant: string; fit: string; gpuLayers: number; totalLayers: number; contextSize: number }>;
+  quants: Array<{ quant: string; fit: string; gpuLayers: number; totalLayers: number; contextSize: number; maxFullContext: number }>;
 }
 
 async function best(params: string, vram: string, ram = "64GB"): Promise<FitJson> {
@@ -51,12 +51,22 @@ test("the KV cache comes from the architecture: Llama-2-13B caps context at 4096
   assert.equal(eight.kvCacheBytes, 2 ** 30);
 });
 
+test("each quant says how much context it leaves on the GPU: smaller quants leave more", async () => {
+  const report = await best("13B", "8GB");
+  const contexts = report.quants.map((q) => q.maxFullContext);
+  assert.ok(contexts.every((c, i) => i === 0 || c >= contexts[i - 1]!), contexts.join(","));
+  assert.ok(report.quants.every((q) => q.maxFullContext % 256 === 0 && q.maxFullContext <= 4096));
+  const q3 = report.quants.find((q) => q.quant === "Q3_K_M")!;
+  assert.ok(q3.maxFullContext > 0 && q3.maxFullContext < 4096, String(q3.maxFullContext));
+  assert.equal(report.quants.find((q) => q.quant === "IQ2_XXS")?.maxFullContext, 4096);
+});
+
 test("the text table marks the choice and names fits fully / partly / not", async () => {
   const { code, out } = await fit("--params", "70B", "--vram", "24GB", "--ram", "16GB", "--gpu", "cuda");
   assert.equal(code, 0);
   assert.match(out, /^70B parameters, Llama-3-70B shape: 80 layers, 64 heads, 8 KV heads$/m);
-  assert.match(out, /^\* IQ2_XXS +\d+\.\d+ GiB +fully on GPU +8192/m);
-  assert.match(out, /^ {2}Q8_0 +\d+\.\d GiB +does not fit +- +- +-$/m);
+  assert.match(out, /^\* IQ2_XXS +\d+\.\d+ GiB +fully on GPU +8192 +\d+/m);
+  assert.match(out, /^ {2}Q8_0 +\d+\.\d GiB +does not fit +- +- +- +-$/m);
   assert.match(out, /partly: \d+\/81 layers on GPU/);
   assert.match(out, /^Best: IQ2_XXS, a .* file using .* VRAM/m);
 });

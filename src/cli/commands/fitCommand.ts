@@ -74,6 +74,7 @@ function toJson(report: FitReport) {
     gpuLayers: f.gpuLayers,
     totalLayers: f.totalLayers,
     contextSize: f.contextSize,
+    maxFullContext: f.maxFullContext,
     vramBytes: f.vramBytes,
     ramBytes: f.ramBytes,
     reasons: f.reasons,

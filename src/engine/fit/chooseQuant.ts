@@ -11,6 +11,8 @@ export interface QuantFit {
   totalLayers: number;
   /** Context the plan gives; 0 when it cannot run. */
   contextSize: number;
+  /** The most context (up to the train context) with which it still fits fully on the GPU; 0 if none. */
+  maxFullContext: number;
   vramBytes: number;
   ramBytes: number;
   /** False when even partial offload leaves too little RAM. */

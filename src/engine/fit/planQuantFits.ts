@@ -12,9 +12,27 @@ export function planQuantFits(options: {
   machine: FitMachine;
   contextSize: number;
 }): QuantFit[] {
+  const { shape, machine } = options;
   return options.candidates.map(({ quant, fileBytes }) => ({
     quant,
     fileBytes,
-    ...estimateFit({ shape: options.shape, fileBytes, contextSize: options.contextSize, machine: options.machine }),
+    ...estimateFit({ shape, fileBytes, contextSize: options.contextSize, machine }),
+    maxFullContext: maxFullContext({ shape, fileBytes, machine }),
   }));
+}
+
+const CONTEXT_STEP = 256;
+
+/** Binary search in steps of 256 tokens: fitting fully only gets harder as context grows. */
+function maxFullContext(options: { shape: ArchitectureShape; fileBytes: number; machine: FitMachine }): number {
+  const fits = (steps: number) => estimateFit({ ...options, contextSize: steps * CONTEXT_STEP }).fitsFully;
+  let low = 0;
+  let high = Math.floor(options.shape.trainContext / CONTEXT_STEP);
+  if (!fits(1)) return 0;
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (fits(mid)) low = mid;
+    else high = mid - 1;
+  }
+  return low * CONTEXT_STEP;
 }
