@@ -144,3 +144,15 @@ test("a model bigger than the free disk space is refused before any byte is fetc
   assert.match(result.err, /^taproom pull: .*models: not enough disk space: the download needs 1024 TiB more, .* is free\n$/);
   assert.ok(hub.requests.every((r) => r.includes("/api/models/")));
 });
+
+test("file names from the hub cannot send escape sequences to the terminal", async (t) => {
+  const evil = "evil-\x1b]0;pwned\x07\x1b[2J-Q4_K_M.gguf";
+  const hub = await startFakeHub({ repos: { "alice/Evil-GGUF": { files: [{ path: evil, content: tiny }, { path: "x\x1b[31m.gguf", content: tiny }] } } });
+  t.after(() => hub.close());
+  const dry = await pull(["hf:alice/Evil-GGUF:Q4_K_M", "--dry-run"], hub.endpoint);
+  assert.equal(dry.code, 0, dry.err);
+  assert.match(dry.out, /Would download evil--Q4_K_M\.gguf/);
+  const missing = await pull(["hf:alice/Evil-GGUF:Q8_0"], hub.endpoint);
+  assert.match(missing.err, /no Q8_0 file; the repository has Q4_K_M, x\.gguf/);
+  for (const text of [dry.out, dry.err, missing.out, missing.err]) assert.doesNotMatch(text, /\x1b/);
+});

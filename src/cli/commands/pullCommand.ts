@@ -10,6 +10,7 @@ import type { FitMachine } from "../../engine/fit/planQuantFits.ts";
 import { downloadRepoModel } from "../../engine/download/downloadRepoModel.ts";
 import { DownloadCancelledError } from "../../engine/download/errors.ts";
 import { formatBytes } from "../../core/units/format.ts";
+import { sanitizeForTerminal } from "../../core/text/sanitize.ts";
 import { formatParameters, kvCacheBytes } from "../../engine/quants/index.ts";
 import { createDownloadProgressReporter } from "../downloadProgress.ts";
 import { formatFitTable } from "../fitTable.ts";
@@ -50,8 +51,8 @@ export const pullCommand: CliCommand = {
     const hub = hubOptionsFromEnv(io.env);
     const machine = uri.quant || uri.file ? undefined : await machineFromFlags(values);
     const plan = await planPull({ uri: positionals[0]!, hub, contextSize, ...(machine ? { machine } : {}) });
-    io.stdout.write(`${uri.repo}: ${plan.models.map(describeRepoModel).join(", ")}\n`);
-    if (plan.headerError) io.stderr.write(`taproom pull: could not read the GGUF header (${plan.headerError}); assuming a typical architecture\n`);
+    say(io, `${uri.repo}: ${plan.models.map(describeRepoModel).join(", ")}\n`);
+    if (plan.headerError) io.stderr.write(sanitizeForTerminal(`taproom pull: could not read the GGUF header (${plan.headerError}); assuming a typical architecture\n`));
     if (machine && plan.choice) printChoice(plan.choice, machine, io);
     const model = plan.model;
     if (!model) {
@@ -59,12 +60,17 @@ export const pullCommand: CliCommand = {
       return 1;
     }
     if (values["dry-run"]) {
-      io.stdout.write(`Would download ${model.files.map((f) => f.path).join(", ")} (${formatBytes(model.totalBytes)}).\n`);
+      say(io, `Would download ${model.files.map((f) => f.path).join(", ")} (${formatBytes(model.totalBytes)}).\n`);
       return 0;
     }
     return download(uri.repo, model, resolveModelsDir(values["models-dir"], io), io);
   },
 };
+
+/** File names and paths come from the hub: nothing in them reaches the terminal as a control sequence. */
+function say(io: CliIO, text: string): void {
+  io.stdout.write(sanitizeForTerminal(text));
+}
 
 function parseUri(text: string): HfUri {
   try {
@@ -81,14 +87,14 @@ function describeRepoModel(model: RepoModel): string {
 }
 
 function printChoice(result: RepoChoice, machine: FitMachine, io: CliIO): void {
-  io.stdout.write(`Machine: ${describeMachine(machine)}\n`);
+  say(io, `Machine: ${describeMachine(machine)}\n`);
   const { shape } = result;
   const source = result.shapeFromHeader ? `${shape.id} architecture from its GGUF header` : `assumed ${shape.like} shape`;
   const kv = formatBytes(kvCacheBytes(shape, result.wantedContext));
-  io.stdout.write(`Model: ${result.shapeFromHeader ? "" : "about "}${formatParameters(result.parameters)} parameters, ${source}: ${shape.layers} layers, ${shape.kvHeads} KV heads; KV cache ${kv} at ${result.wantedContext} tokens\n\n`);
-  io.stdout.write(formatFitTable(result.choice.table, result.choice.chosen));
+  say(io, `Model: ${result.shapeFromHeader ? "" : "about "}${formatParameters(result.parameters)} parameters, ${source}: ${shape.layers} layers, ${shape.kvHeads} KV heads; KV cache ${kv} at ${result.wantedContext} tokens\n\n`);
+  say(io, formatFitTable(result.choice.table, result.choice.chosen));
   const chosen = result.model ? `Choice: ${result.model.quantLabel} (${formatBytes(result.model.totalBytes)}). ` : "";
-  io.stdout.write(`\n${chosen}${result.choice.reason}\n`);
+  say(io, `\n${chosen}${result.choice.reason}\n`);
 }
 
 async function download(repo: string, model: RepoModel, modelsDir: string, io: CliIO): Promise<number> {
@@ -103,7 +109,7 @@ async function download(repo: string, model: RepoModel, modelsDir: string, io: C
     const result = await downloadRepoModel({ hub: hubOptionsFromEnv(io.env), repo, model, modelsDir, signal: controller.signal, onProgress: reporter.update });
     reporter.finish();
     const note = result.alreadyPresent === model.files.length ? " (already in the library)" : "";
-    io.stdout.write(`Saved ${result.paths.join(", ")}${note}\n`);
+    say(io, `Saved ${result.paths.join(", ")}${note}\n`);
     return 0;
   } catch (error) {
     reporter.finish();

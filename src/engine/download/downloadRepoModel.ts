@@ -3,6 +3,7 @@ import { basename, join } from "node:path";
 import { downloadFile, type DownloadProgress } from "./downloadFile.ts";
 import { HubError } from "./errors.ts";
 import { formatBytes } from "../../core/units/format.ts";
+import { sanitizeForTerminal } from "../../core/text/sanitize.ts";
 
 export class NotEnoughDiskSpaceError extends Error {
   constructor(readonly folder: string, readonly neededBytes: number, readonly freeBytes: number) {
@@ -63,7 +64,7 @@ export async function downloadRepoModel(options: DownloadRepoModelOptions): Prom
     const result = await downloadFile({
       hub: options.hub,
       url: fileUrl(options.hub, options.repo, file.path),
-      what: `${options.repo}/${file.path}`,
+      what: sanitizeForTerminal(`${options.repo}/${file.path}`),
       destination,
       expectedSize: file.size,
       ...(file.sha256 ? { sha256: file.sha256 } : {}),

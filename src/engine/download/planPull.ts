@@ -1,4 +1,5 @@
 import { parseHfUri, type HfUri } from "./hfUri.ts";
+import { sanitizeForTerminal } from "../../core/text/sanitize.ts";
 import { authHeaders, fileUrl, listRepoFiles, type HubOptions } from "./hubClient.ts";
 import { readRemoteModelFacts, type LibraryFacts } from "../library/readModelFacts.ts";
 import { groupRepoModels, type RepoModel } from "./repoModels.ts";
@@ -68,7 +69,7 @@ function pickNamed(uri: HfUri, models: RepoModel[]): RepoModel {
     ? models.find((m) => m.files.some((f) => f.path === uri.file || f.path.endsWith(`/${uri.file}`)))
     : models.find((m) => m.quantLabel === uri.quant);
   if (!found) {
-    const have = [...new Set(models.map((m) => m.quantLabel ?? m.name))].join(", ");
+    const have = sanitizeForTerminal([...new Set(models.map((m) => m.quantLabel ?? m.name))].join(", "));
     throw new PullChoiceError(`${uri.repo}: no ${uri.file ?? uri.quant} file; the repository has ${have}`);
   }
   if (found.missingParts.length > 0) throw new PullChoiceError(`${uri.repo}/${found.name}: the repository lacks part(s) ${found.missingParts.join(", ")}`);
