@@ -16,10 +16,11 @@ export function formatFitTable(fits: QuantFit[], chosen?: QuantFit): string {
     formatBytes(f.fileBytes),
     describeFit(f),
     f.runnable ? String(f.contextSize) : "-",
+    f.maxFullContext > 0 ? String(f.maxFullContext) : "-",
     f.runnable ? formatBytes(f.vramBytes) : "-",
     f.runnable ? formatBytes(f.ramBytes) : "-",
   ]);
-  const header = ["  Quant", "File", "Fits", "Context", "VRAM", "RAM"];
+  const header = ["  Quant", "File", "Fits", "Context", "Max GPU ctx", "VRAM", "RAM"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i === 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ").trimEnd();
   return `${[header, ...rows].map(line).join("\n")}\n`;

@@ -23,6 +23,8 @@ export interface FakeHubOptions {
   dropOnce?: { path: string; afterBytes: number };
   /** Answer Range requests with the whole file (200), as some servers do. */
   ignoreRange?: boolean;
+  /** Split the tree listing into pages of this many entries, linked with `Link: <...>; rel="next"`. */
+  pageSize?: number;
   /** Delay between body chunks, to give a cancel time to land. */
   chunkDelayMs?: number;
   chunkSize?: number;
@@ -55,36 +57,43 @@ export async function startFakeHub(options: FakeHubOptions): Promise<FakeHub> {
       res.writeHead(401, { "x-error-code": "GatedRepo", "content-type": "application/json" });
       return void res.end(JSON.stringify({ error: "Access to model is restricted" }));
     }
-    if (tree) return listing(res, repo);
+    if (tree) return listing(res, repo, Number(url.searchParams.get("cursor") ?? 0), url);
     const path = decodeURIComponent(resolve?.[2] ?? "");
     const file = repo.files.find((f) => f.path === path);
     if (!file) return notFound(res, "EntryNotFound");
     await sendFile(req, res, file);
   }
 
-  function listing(res: ServerResponse, repo: FakeHubRepo): void {
+  function listing(res: ServerResponse, repo: FakeHubRepo, cursor: number, url: URL): void {
     const entries = repo.files.map((f) => {
       const sha = f.announcedSha256 ?? createHash("sha256").update(f.content).digest("hex");
       const size = f.announcedSize ?? f.content.byteLength;
       return { type: "file", oid: createHash("sha1").update(f.path).digest("hex"), size, path: f.path, lfs: { oid: sha, size, pointerSize: 134 } };
     });
-    res.writeHead(200, { "content-type": "application/json" });
-    res.end(JSON.stringify([{ type: "file", oid: "0", size: 12, path: "README.md" }, ...entries]));
+    const all = [{ type: "directory", oid: "1", size: 0, path: "docs" }, { type: "file", oid: "0", size: 12, path: "README.md" }, ...entries];
+    const size = options.pageSize ?? all.length;
+    const page = all.slice(cursor, cursor + size);
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    if (cursor + size < all.length) headers.link = `<${url.pathname}?recursive=true&cursor=${cursor + size}>; rel="next"`;
+    res.writeHead(200, headers);
+    res.end(JSON.stringify(page));
   }
 
   async function sendFile(req: IncomingMessage, res: ServerResponse, file: FakeHubFile): Promise<void> {
-    const total = file.content.byteLength;
-    const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? "");
+    const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? "");
     let start = 0;
+    let total = file.content.byteLength;
     if (range && !options.ignoreRange) {
       start = Number(range[1]);
       if (start >= total) {
         res.writeHead(416, { "content-range": `bytes */${total}` });
         return void res.end();
       }
-      res.writeHead(206, { "content-length": total - start, "content-range": `bytes ${start}-${total - 1}/${total}`, "accept-ranges": "bytes" });
+      const last = range[2] ? Math.min(Number(range[2]), total - 1) : total - 1;
+      res.writeHead(206, { "content-length": last - start + 1, "content-range": `bytes ${start}-${last}/${total}`, "accept-ranges": "bytes" });
+      total = last + 1;
     } else {
-      res.writeHead(200, { "content-length": total, "accept-ranges": "bytes" });
+      res.writeHead(200, { "content-length": file.content.byteLength, "accept-ranges": "bytes" });
     }
     const drop = !dropped && options.dropOnce?.path === file.path ? options.dropOnce.afterBytes : undefined;
     const chunk = options.chunkSize ?? 4096;

@@ -3,6 +3,9 @@ import { tuiCommand } from "./tuiCommand.ts";
 import { cardCommand } from "./cardCommand.ts";
 import { chatsCommand } from "./chatsCommand.ts";
 import { presetCommand } from "./presetCommand.ts";
+import { fitCommand } from "./fitCommand.ts";
+import { modelsCommand } from "./modelsCommand.ts";
+import { pullCommand } from "./pullCommand.ts";
 
 /** Every subcommand, in the order `taproom --help` lists them. */
 export const commands: CliCommand[] = [
@@ -10,4 +13,7 @@ export const commands: CliCommand[] = [
   cardCommand,
   chatsCommand,
   presetCommand,
+  fitCommand,
+  modelsCommand,
+  pullCommand,
 ];

@@ -1,13 +1,16 @@
 /** Human figures for sizes, speeds and durations, as progress lines and tables show them. */
 
-const UNITS = ["B", "KB", "MB", "GB", "TB"];
+const UNITS = ["B", "KiB", "MiB", "GiB", "TiB"];
 
-/** Decimal units, like the hub's file pages and disk vendors: 4920000000 -> "4.92 GB". */
+/**
+ * Binary units, as memory is sold and llama.cpp reports sizes, labelled so that
+ * nobody mistakes them for the hub's decimal GB: 4.58 * 2**30 -> "4.58 GiB".
+ */
 export function formatBytes(bytes: number): string {
   let value = bytes;
   let unit = 0;
-  while (Math.abs(value) >= 1000 && unit < UNITS.length - 1) {
-    value /= 1000;
+  while (Math.abs(value) >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
     unit++;
   }
   const digits = unit === 0 ? 0 : value >= 100 ? 0 : value >= 10 ? 1 : 2;

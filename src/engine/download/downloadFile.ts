@@ -1,8 +1,8 @@
 import { createHash, type Hash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { mkdir, open, rename, stat, truncate, unlink, type FileHandle } from "node:fs/promises";
+import { mkdir, open, readFile, rename, stat, truncate, unlink, writeFile, type FileHandle } from "node:fs/promises";
 import { dirname } from "node:path";
-import { DownloadCancelledError, DownloadInterruptedError, DownloadVerifyError } from "./errors.ts";
+import { DownloadBusyError, DownloadCancelledError, DownloadInterruptedError, DownloadVerifyError } from "./errors.ts";
 import { hubFetch, type HubOptions } from "./hubClient.ts";
 
 export interface DownloadProgress {
@@ -47,6 +47,41 @@ export interface DownloadFileResult {
 export async function downloadFile(options: DownloadFileOptions): Promise<DownloadFileResult> {
   const part = `${options.destination}.part`;
   await mkdir(dirname(part), { recursive: true });
+  const lock = await takeLock(`${part}.lock`, options.what);
+  try {
+    return await downloadLocked(options, part);
+  } finally {
+    await unlink(lock).catch(() => {});
+  }
+}
+
+/** Another running download of the same file is an error; a lock left by a dead process is taken over. */
+async function takeLock(path: string, what: string): Promise<string> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await writeFile(path, String(process.pid), { flag: "wx" });
+      return path;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const pid = Number(await readFile(path, "utf8").catch(() => ""));
+      if (pid > 0 && pid !== process.pid && isAlive(pid)) break;
+      if (pid === process.pid) break;
+      await unlink(path).catch(() => {});
+    }
+  }
+  throw new DownloadBusyError(what);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+async function downloadLocked(options: DownloadFileOptions, part: string): Promise<DownloadFileResult> {
   let existing = await sizeOf(part);
   if (options.expectedSize !== undefined && existing > options.expectedSize) {
     await truncate(part, 0);
@@ -121,9 +156,9 @@ async function streamBody(args: {
   const hash = options.digest.hash;
   const meter = new ProgressMeter(options, args.total, args.existing);
   let bytes = args.existing;
-  if (!response.body) throw new DownloadInterruptedError(options.what, bytes, new Error("empty response"));
+  const body = (response.body ?? []) as unknown as AsyncIterable<Uint8Array>;
   try {
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    for await (const chunk of body) {
       await handle.write(chunk);
       hash?.update(chunk);
       bytes += chunk.byteLength;
@@ -209,7 +244,8 @@ class ProgressMeter {
   private emit(bytes: number): void {
     const first = this.samples[0]!;
     const seconds = (Date.now() - first.at) / 1000;
-    const bytesPerSecond = seconds > 0 ? (bytes - first.bytes) / seconds : 0;
+    // Under half a second the figure is mostly noise from the first buffered chunks.
+    const bytesPerSecond = seconds >= 0.5 ? (bytes - first.bytes) / seconds : 0;
     const total = Math.max(this.total, bytes);
     const etaSeconds = bytesPerSecond > 0 ? (total - bytes) / bytesPerSecond : undefined;
     this.options.onProgress?.({ file: this.options.destination, bytes, total, bytesPerSecond, etaSeconds });

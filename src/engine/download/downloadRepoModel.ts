@@ -1,7 +1,16 @@
-import { stat } from "node:fs/promises";
+import { mkdir, stat, statfs } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { downloadFile, type DownloadProgress } from "./downloadFile.ts";
 import { HubError } from "./errors.ts";
+import { formatBytes } from "../../core/units/format.ts";
+import { sanitizeForTerminal } from "../../core/text/sanitize.ts";
+
+export class NotEnoughDiskSpaceError extends Error {
+  constructor(readonly folder: string, readonly neededBytes: number, readonly freeBytes: number) {
+    super(`${folder}: not enough disk space: the download needs ${formatBytes(neededBytes)} more, ${formatBytes(freeBytes)} is free`);
+    this.name = "NotEnoughDiskSpaceError";
+  }
+}
 import { fileUrl, type HubOptions } from "./hubClient.ts";
 import type { RepoModel } from "./repoModels.ts";
 
@@ -38,6 +47,7 @@ export async function downloadRepoModel(options: DownloadRepoModelOptions): Prom
   if (model.missingParts.length > 0) {
     throw new HubError(`${options.repo}/${model.name}: the repository lacks part(s) ${model.missingParts.join(", ")} of this split model`, "bad-listing");
   }
+  await checkDiskSpace(options);
   const paths: string[] = [];
   let done = 0;
   let fetchedBytes = 0;
@@ -54,7 +64,7 @@ export async function downloadRepoModel(options: DownloadRepoModelOptions): Prom
     const result = await downloadFile({
       hub: options.hub,
       url: fileUrl(options.hub, options.repo, file.path),
-      what: `${options.repo}/${file.path}`,
+      what: sanitizeForTerminal(`${options.repo}/${file.path}`),
       destination,
       expectedSize: file.size,
       ...(file.sha256 ? { sha256: file.sha256 } : {}),
@@ -74,6 +84,21 @@ export async function downloadRepoModel(options: DownloadRepoModelOptions): Prom
     done += file.size;
   }
   return { paths, fetchedBytes, alreadyPresent };
+}
+
+/** Refuses up front rather than failing hours in with a full disk. */
+async function checkDiskSpace(options: DownloadRepoModelOptions): Promise<void> {
+  await mkdir(options.modelsDir, { recursive: true });
+  let needed = 0;
+  for (const file of options.model.files) {
+    const destination = join(options.modelsDir, safeFileName(options.repo, file.path));
+    if ((await sizeOrUndefined(destination)) === file.size) continue;
+    needed += file.size - Math.min(file.size, (await sizeOrUndefined(`${destination}.part`)) ?? 0);
+  }
+  const fs = await statfs(options.modelsDir).catch(() => undefined);
+  if (!fs) return;
+  const free = fs.bavail * fs.bsize;
+  if (needed > free) throw new NotEnoughDiskSpaceError(options.modelsDir, needed, free);
 }
 
 /** Hub paths are untrusted: keep the base name only, and refuse anything odd in it. */

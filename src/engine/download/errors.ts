@@ -43,6 +43,14 @@ export class DownloadCancelledError extends Error {
   }
 }
 
+/** The same file is being downloaded by another taproom right now. */
+export class DownloadBusyError extends Error {
+  constructor(readonly file: string) {
+    super(`${file}: another taproom is downloading this file right now; wait for it or stop it first`);
+    this.name = "DownloadBusyError";
+  }
+}
+
 export function describeCause(cause: unknown): string {
   if (!(cause instanceof Error)) return String(cause);
   const inner = (cause as { cause?: unknown }).cause;

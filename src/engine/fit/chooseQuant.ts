@@ -11,6 +11,8 @@ export interface QuantFit {
   totalLayers: number;
   /** Context the plan gives; 0 when it cannot run. */
   contextSize: number;
+  /** The most context (up to the train context) with which it still fits fully on the GPU; 0 if none. */
+  maxFullContext: number;
   vramBytes: number;
   ramBytes: number;
   /** False when even partial offload leaves too little RAM. */
@@ -61,7 +63,7 @@ export function chooseQuant(options: ChooseQuantOptions): QuantChoice {
   if (!spill) {
     const smallest = table.at(-1);
     const need = smallest ? `; even ${smallest.quant.name} needs more memory than this machine has` : "";
-    return { chosen: undefined, reason: `Nothing in this repository runs on this machine${need}.`, table };
+    return { chosen: undefined, reason: `No quant runs on this machine${need}.`, table };
   }
   const where = options.hasGpu
     ? `Nothing fits fully on the GPU with ${options.wantedContext} tokens of context; ${spill.quant.name} runs with ${spill.gpuLayers} of ${spill.totalLayers} layers on the GPU and the rest on the CPU`

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { downloadFile, type DownloadProgress } from "../../../src/engine/download/downloadFile.ts";
 import { fileUrl, listRepoFiles } from "../../../src/engine/download/hubClient.ts";
-import { DownloadCancelledError, DownloadInterruptedError, DownloadVerifyError, HubError } from "../../../src/engine/download/errors.ts";
+import { DownloadBusyError, DownloadCancelledError, DownloadInterruptedError, DownloadVerifyError, HubError } from "../../../src/engine/download/errors.ts";
 import { startFakeHub, type FakeHubOptions } from "../../support/fakeHub.ts";
 
 const content = randomBytes(200_000);
@@ -30,7 +30,7 @@ async function setup(extra: Partial<FakeHubOptions> = {}, fileOverrides = {}) {
 }
 
 test("a download reports progress up to the total and lands verified under its final name", async (t) => {
-  const { hub, dir, base } = await setup({ chunkDelayMs: 2 });
+  const { hub, dir, base } = await setup({ chunkDelayMs: 15 });
   t.after(() => hub.close());
   const events: DownloadProgress[] = [];
   const result = await downloadFile({ ...base, onProgress: (p) => events.push(p), progressIntervalMs: 0 });
@@ -109,4 +109,30 @@ test("404 and 401 are explained in one line", async (t) => {
   });
   const files = await listRepoFiles({ hub: { endpoint: hub.endpoint, token: "secret" }, repo: "bob/Gated-GGUF" });
   assert.deepEqual(files.map((f) => f.path), ["README.md", "g-Q4_K_M.gguf"]);
+});
+
+test("a long listing is followed across the hub's Link pagination", async (t) => {
+  const files = Array.from({ length: 7 }, (_, i) => ({ path: `m-${i}-Q4_K_M.gguf`, content: content.subarray(0, 10 + i) }));
+  const hub = await startFakeHub({ repos: { [repo]: { files } }, pageSize: 3 });
+  t.after(() => hub.close());
+  const listed = await listRepoFiles({ hub: { endpoint: hub.endpoint }, repo });
+  assert.deepEqual(listed.map((f) => f.path), ["README.md", ...files.map((f) => f.path)]);
+  assert.deepEqual(listed.slice(1).map((f) => f.size), [10, 11, 12, 13, 14, 15, 16]);
+  assert.equal(hub.requests.length, 3);
+});
+
+test("two downloads of one file at once: the second is refused, not interleaved; a dead process's lock is taken over", async (t) => {
+  const { hub, dir, base } = await setup({ chunkDelayMs: 5 });
+  t.after(() => hub.close());
+  const first = downloadFile(base);
+  await new Promise((r) => setTimeout(r, 30));
+  await assert.rejects(downloadFile(base), DownloadBusyError);
+  await first;
+  assert.deepEqual(await readdir(dir), ["tiny-Q4_K_M.gguf"]);
+
+  const other = join(dir, "again.gguf");
+  await writeFile(`${other}.part.lock`, "999999999");
+  const result = await downloadFile({ ...base, destination: other });
+  assert.deepEqual(await readFile(result.path), content);
+  assert.deepEqual((await readdir(dir)).sort(), ["again.gguf", "tiny-Q4_K_M.gguf"]);
 });

@@ -4,7 +4,7 @@ import { chooseQuant, type QuantFit } from "../../../src/engine/fit/chooseQuant.
 import { quantInfo } from "../../../src/engine/quants/index.ts";
 
 function fit(name: string, over: Partial<QuantFit>): QuantFit {
-  return { quant: quantInfo(name)!, fileBytes: 1, fitsFully: false, gpuLayers: 0, totalLayers: 33, contextSize: 8192, vramBytes: 0, ramBytes: 0, runnable: true, reasons: [], ...over };
+  return { quant: quantInfo(name)!, fileBytes: 1, fitsFully: false, gpuLayers: 0, totalLayers: 33, contextSize: 8192, maxFullContext: 0, vramBytes: 0, ramBytes: 0, runnable: true, reasons: [], ...over };
 }
 
 test("the best quality that fits fully with the wanted context wins, whatever the input order", () => {

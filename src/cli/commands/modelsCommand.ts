@@ -1,0 +1,64 @@
+import type { CliCommand } from "../command.ts";
+import { parseCommandArgs } from "../args.ts";
+import { scanModelLibrary, type LibraryModel } from "../../engine/library/scanModelLibrary.ts";
+import { defaultModelCachePath } from "../../store/models/metadataCache.ts";
+import { readExtraModelFolders } from "../../store/models/modelFolders.ts";
+import { dataDir } from "../../store/paths.ts";
+import { formatBytes } from "../../core/units/format.ts";
+import { formatParameters } from "../../engine/quants/index.ts";
+import { displayText } from "../../core/text/sanitize.ts";
+import { describeMachine, machineFlags, machineFromFlags } from "../machineFlags.ts";
+import { resolveModelsDir } from "../modelsDir.ts";
+
+const usage = `Usage: taproom models [options]
+
+Lists the GGUF models in the models folder (and the folders listed in settings.json's
+"modelFolders"), with what each is and whether it fits this machine.
+
+Options:
+  --models-dir DIR   the models folder (default: the data directory's models/)
+  --vram SIZE        answer for this much GPU memory instead of this machine's
+  --ram SIZE         answer for this much RAM
+  --gpu TYPE         cuda | vulkan | metal | cpu
+  --json             machine-readable output`;
+
+export const modelsCommand: CliCommand = {
+  name: "models",
+  summary: "list the models in the library and whether each fits this machine",
+  usage,
+  async run(argv, io) {
+    const { values } = parseCommandArgs(argv, { "models-dir": { type: "string" }, json: { type: "boolean" }, ...machineFlags }, false);
+    const root = dataDir(io.env);
+    const modelsDir = resolveModelsDir(values["models-dir"], io);
+    const folders = [modelsDir, ...(await readExtraModelFolders(root))];
+    const machine = await machineFromFlags(values);
+    const models = await scanModelLibrary({ folders, machine, cachePath: defaultModelCachePath(root) });
+    if (values.json) {
+      io.stdout.write(`${JSON.stringify({ folders, machine, models }, null, 2)}\n`);
+      return 0;
+    }
+    io.stdout.write(`Machine: ${describeMachine(machine)}\n`);
+    if (models.length === 0) {
+      io.stdout.write(`No models in ${folders.join(", ")}.\nDownload one with: taproom pull hf:USER/REPO (taproom fit --params 8B shows which quant suits this machine)\n`);
+      return 0;
+    }
+    for (const model of models) io.stdout.write(formatModel(model));
+    return 0;
+  },
+};
+
+function formatModel(model: LibraryModel): string {
+  const name = displayText(model.name);
+  if (model.error) return `\n${name}  ${formatBytes(model.sizeBytes)}\n  unreadable: ${displayText(model.error)}\n`;
+  const facts = [
+    model.architecture,
+    model.parameters ? formatParameters(model.parameters) : undefined,
+    model.quant,
+    model.trainContext ? `${model.trainContext} ctx` : undefined,
+    model.layers ? `${model.layers} layers` : undefined,
+    model.chatTemplate ? `template ${model.chatTemplate}` : undefined,
+    model.parts > 1 ? `${model.parts} parts` : undefined,
+  ].filter(Boolean);
+  const verdict = model.verdict ? `\n  ${model.verdict.summary}: ${model.verdict.reason}` : "";
+  return `\n${name}  ${formatBytes(model.sizeBytes)}\n  ${displayText(facts.join(", "))}${verdict}\n`;
+}

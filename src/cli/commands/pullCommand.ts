@@ -1,0 +1,124 @@
+import type { CliCommand, CliIO } from "../command.ts";
+import { UsageError } from "../command.ts";
+import { parseCommandArgs, parseIntegerFlag } from "../args.ts";
+import { parseHfUri, HfUriError, type HfUri } from "../../engine/download/hfUri.ts";
+import { hubOptionsFromEnv } from "../../engine/download/hubClient.ts";
+import type { RepoModel } from "../../engine/download/repoModels.ts";
+import type { RepoChoice } from "../../engine/download/chooseRepoModel.ts";
+import { planPull } from "../../engine/download/planPull.ts";
+import type { FitMachine } from "../../engine/fit/planQuantFits.ts";
+import { downloadRepoModel } from "../../engine/download/downloadRepoModel.ts";
+import { DownloadCancelledError } from "../../engine/download/errors.ts";
+import { formatBytes } from "../../core/units/format.ts";
+import { sanitizeForTerminal } from "../../core/text/sanitize.ts";
+import { formatParameters, kvCacheBytes } from "../../engine/quants/index.ts";
+import { createDownloadProgressReporter } from "../downloadProgress.ts";
+import { formatFitTable } from "../fitTable.ts";
+import { machineFlags, machineFromFlags, describeMachine } from "../machineFlags.ts";
+import { resolveModelsDir } from "../modelsDir.ts";
+
+const usage = `Usage: taproom pull hf:USER/REPO[:QUANT] [options]
+
+Downloads a GGUF model from Hugging Face into the models folder. Without :QUANT,
+picks the best quality that fits this machine's GPU with the wanted context.
+
+Options:
+  --dry-run           show the files and the choice, download nothing
+  --context N         context you want to use (default 8192)
+  --vram SIZE         plan for this much GPU memory instead of this machine's (e.g. 12GB)
+  --ram SIZE          plan for this much RAM
+  --gpu TYPE          cuda | vulkan | metal | cpu
+  --models-dir DIR    where models are kept (default: the data directory's models/)
+
+Environment: HF_TOKEN for gated repositories, HF_ENDPOINT for another hub.
+Ctrl+C cancels; running the same command again resumes.`;
+
+export const pullCommand: CliCommand = {
+  name: "pull",
+  summary: "download a GGUF model from Hugging Face (best quant for this machine)",
+  usage,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(argv, {
+      "dry-run": { type: "boolean" },
+      context: { type: "string" },
+      "models-dir": { type: "string" },
+      ...machineFlags,
+    });
+    if (positionals.length !== 1) throw new UsageError("give one hf:USER/REPO[:QUANT]");
+    const uri = parseUri(positionals[0]!);
+    const contextSize = parseIntegerFlag("context", values.context) ?? 8192;
+    if (contextSize < 256) throw new UsageError("--context must be at least 256");
+    const hub = hubOptionsFromEnv(io.env);
+    const machine = uri.quant || uri.file ? undefined : await machineFromFlags(values);
+    const plan = await planPull({ uri: positionals[0]!, hub, contextSize, ...(machine ? { machine } : {}) });
+    say(io, `${uri.repo}: ${plan.models.map(describeRepoModel).join(", ")}\n`);
+    if (plan.headerError) io.stderr.write(sanitizeForTerminal(`taproom pull: could not read the GGUF header (${plan.headerError}); assuming a typical architecture\n`));
+    if (machine && plan.choice) printChoice(plan.choice, machine, io);
+    const model = plan.model;
+    if (!model) {
+      io.stderr.write(`taproom pull: nothing to download for this machine; name a quant (hf:${uri.repo}:Q2_K) to download anyway\n`);
+      return 1;
+    }
+    if (values["dry-run"]) {
+      say(io, `Would download ${model.files.map((f) => f.path).join(", ")} (${formatBytes(model.totalBytes)}).\n`);
+      return 0;
+    }
+    return download(uri.repo, model, resolveModelsDir(values["models-dir"], io), io);
+  },
+};
+
+/** File names and paths come from the hub: nothing in them reaches the terminal as a control sequence. */
+function say(io: CliIO, text: string): void {
+  io.stdout.write(sanitizeForTerminal(text));
+}
+
+function parseUri(text: string): HfUri {
+  try {
+    return parseHfUri(text);
+  } catch (error) {
+    if (error instanceof HfUriError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+function describeRepoModel(model: RepoModel): string {
+  const parts = model.files.length > 1 ? ` in ${model.files.length} parts` : "";
+  return `${model.quantLabel ?? model.name} (${formatBytes(model.totalBytes)}${parts})`;
+}
+
+function printChoice(result: RepoChoice, machine: FitMachine, io: CliIO): void {
+  say(io, `Machine: ${describeMachine(machine)}\n`);
+  const { shape } = result;
+  const source = result.shapeFromHeader ? `${shape.id} architecture from its GGUF header` : `assumed ${shape.like} shape`;
+  const kv = formatBytes(kvCacheBytes(shape, result.wantedContext));
+  say(io, `Model: ${result.shapeFromHeader ? "" : "about "}${formatParameters(result.parameters)} parameters, ${source}: ${shape.layers} layers, ${shape.kvHeads} KV heads; KV cache ${kv} at ${result.wantedContext} tokens\n\n`);
+  say(io, formatFitTable(result.choice.table, result.choice.chosen));
+  const chosen = result.model ? `Choice: ${result.model.quantLabel} (${formatBytes(result.model.totalBytes)}). ` : "";
+  say(io, `\n${chosen}${result.choice.reason}\n`);
+}
+
+async function download(repo: string, model: RepoModel, modelsDir: string, io: CliIO): Promise<number> {
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once("SIGINT", onSigint);
+  const reporter = createDownloadProgressReporter({
+    write: (t) => io.stderr.write(t),
+    isTTY: Boolean((io.stderr as { isTTY?: boolean }).isTTY),
+  });
+  try {
+    const result = await downloadRepoModel({ hub: hubOptionsFromEnv(io.env), repo, model, modelsDir, signal: controller.signal, onProgress: reporter.update });
+    reporter.finish();
+    const note = result.alreadyPresent === model.files.length ? " (already in the library)" : "";
+    say(io, `Saved ${result.paths.join(", ")}${note}\n`);
+    return 0;
+  } catch (error) {
+    reporter.finish();
+    if (error instanceof DownloadCancelledError) {
+      io.stderr.write(`taproom pull: ${error.message}\n`);
+      return 130;
+    }
+    throw error;
+  } finally {
+    process.removeListener("SIGINT", onSigint);
+  }
+}

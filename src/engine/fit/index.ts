@@ -1,0 +1,7 @@
+export { fitModelSize, COMMON_QUANTS, type FitModelSizeOptions, type FitReport } from "./fitModelSize.ts";
+export { chooseQuant, type QuantFit, type QuantChoice } from "./chooseQuant.ts";
+export { planQuantFits } from "./planQuantFits.ts";
+export { estimateFit, type FitEstimate } from "./estimateFit.ts";
+export { machineHasGpu, describeFitMachine, type FitMachine, type GpuBackend } from "./machine.ts";
+export { detectFitMachine } from "./detectMachine.ts";
+export { parseMemorySize } from "./parseSize.ts";

@@ -1,0 +1,158 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtemp, readFile, readdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import { runCli } from "../../src/cli/main.ts";
+import { captureIO } from "../support/cliIO.ts";
+import { startFakeHub, type FakeHubFile } from "../support/fakeHub.ts";
+import { llamaHeader } from "../support/ggufHeader.ts";
+
+const GB = 1e9;
+const tiny = randomBytes(1000);
+
+/** Qwen2.5-32B's shape, as its GGUF header says it; tensor data left out. */
+const qwen32bHeader = llamaHeader({ layers: 64, embedding: 5120, heads: 40, kvHeads: 8, feedForward: 27648, vocab: 152064, context: 32768, name: "Qwen2.5 32B Instruct" });
+
+/** A 32B repository as bartowski-style repos list it: real sizes announced, only the header served. */
+function qwen32bListing(content: Uint8Array = qwen32bHeader): FakeHubFile[] {
+  const sizes: Record<string, number> = {
+    Q8_0: 34.8 * GB,
+    Q6_K: 26.9 * GB,
+    Q5_K_M: 23.3 * GB,
+    Q4_K_M: 19.9 * GB,
+    IQ4_XS: 17.7 * GB,
+    Q3_K_M: 15.9 * GB,
+    IQ3_M: 14.8 * GB,
+    Q2_K: 12.3 * GB,
+    IQ2_XXS: 9.0 * GB,
+  };
+  return Object.entries(sizes).map(([quant, size]) => ({ path: `Qwen2.5-32B-Instruct-${quant}.gguf`, content, announcedSize: Math.round(size) }));
+}
+
+async function pull(args: string[], endpoint: string, extraEnv: Record<string, string> = {}) {
+  const home = await mkdtemp(join(tmpdir(), "taproom-pull-"));
+  const io = captureIO({ HF_ENDPOINT: endpoint, TAPROOM_HOME: home, ...extraEnv });
+  const code = await runCli(["pull", ...args], io);
+  return { code, out: io.out(), err: io.err(), home };
+}
+
+test("pull --dry-run prints a choice and its reason for CPU-only, 8, 12, 24 and 48 GB machines", async (t) => {
+  const hub = await startFakeHub({ repos: { "bart/Qwen2.5-32B-Instruct-GGUF": { files: qwen32bListing() } } });
+  t.after(() => hub.close());
+  const machines: Array<[string[], RegExp, RegExp]> = [
+    [["--gpu", "cpu", "--ram", "64GB"], /Choice: Q4_K_M \(18\.5 GiB\)/, /No GPU: Q4_K_M runs on the CPU from RAM \(larger quants would also run/],
+    [["--gpu", "cuda", "--vram", "8GB", "--ram", "64GB"], /Choice: Q4_K_M/, /Nothing fits fully on the GPU with 8192 tokens of context; Q4_K_M runs with 21 of 65 layers on the GPU/],
+    [["--gpu", "cuda", "--vram", "12GB", "--ram", "64GB"], /Choice: IQ2_XXS \(8\.38 GiB\)/, /IQ2_XXS is the best quality that fits fully on the GPU with 8192 tokens/],
+    [["--gpu", "cuda", "--vram", "24GB", "--ram", "64GB"], /Choice: Q4_K_M/, /Q4_K_M is the best quality that fits fully on the GPU with 8192 tokens of context; better quants \(Q8_0, Q6_K, Q5_K_M\) do not fit/],
+    [["--gpu", "cuda", "--vram", "48GB", "--ram", "64GB"], /Choice: Q8_0 \(32\.4 GiB\)/, /Q8_0 is the best quality that fits fully/],
+  ];
+  for (const [flags, choice, reason] of machines) {
+    const result = await pull(["hf:bart/Qwen2.5-32B-Instruct-GGUF", "--dry-run", ...flags], hub.endpoint);
+    assert.equal(result.code, 0, result.err);
+    assert.match(result.out, choice, flags.join(" "));
+    assert.match(result.out, reason, flags.join(" "));
+    assert.match(result.out, /Would download Qwen2\.5-32B-Instruct-\w+\.gguf/);
+    assert.match(result.out, /^Model: 32B parameters, llama architecture from its GGUF header: 64 layers, 8 KV heads; KV cache 2\.00 GiB at 8192 tokens$/m);
+    assert.deepEqual(await readdir(result.home).catch(() => []), [], "a dry run writes nothing");
+  }
+  // A dry run reads one header (with Range requests), never a whole file.
+  assert.ok(hub.requests.every((r) => r.includes("/api/models/") || (r.includes("IQ2_XXS") && / bytes=\d+-\d+$/.test(r))), hub.requests.join("\n"));
+});
+
+test("without a readable header, pull --dry-run assumes the typical shape for the size and says so", async (t) => {
+  const hub = await startFakeHub({ repos: { "bart/Qwen2.5-32B-Instruct-GGUF": { files: qwen32bListing(tiny) } } });
+  t.after(() => hub.close());
+  const result = await pull(["hf:bart/Qwen2.5-32B-Instruct-GGUF", "--dry-run", "--gpu", "cuda", "--vram", "24GB", "--ram", "64GB"], hub.endpoint);
+  assert.equal(result.code, 0, result.err);
+  assert.match(result.err, /could not read the GGUF header \(Qwen2\.5-32B-Instruct-IQ2_XXS\.gguf: not a GGUF file\); assuming a typical architecture/);
+  assert.match(result.out, /^Model: about 33B parameters, assumed Qwen2\.5-32B shape: 64 layers/m);
+  assert.match(result.out, /Choice: Q4_K_M/);
+});
+
+test("pull with a quant downloads it into the models folder, then says it is already there", async (t) => {
+  const content = randomBytes(300_000);
+  const hub = await startFakeHub({ repos: { "alice/Tiny-GGUF": { files: [{ path: "tiny-Q8_0.gguf", content }, { path: "tiny-Q4_K_M.gguf", content: tiny }] } } });
+  t.after(() => hub.close());
+  const first = await pull(["hf:alice/Tiny-GGUF:q8_0"], hub.endpoint);
+  assert.equal(first.code, 0, first.err);
+  const path = join(first.home, "models", "tiny-Q8_0.gguf");
+  assert.deepEqual(await readFile(path), content);
+  assert.match(first.out, /Saved .*tiny-Q8_0\.gguf\n/);
+  assert.match(first.err, /100%\s+293 KiB \/ 293 KiB/, "a plain progress line when stderr is not a terminal");
+  const io = captureIO({ HF_ENDPOINT: hub.endpoint, TAPROOM_HOME: first.home });
+  assert.equal(await runCli(["pull", "hf:alice/Tiny-GGUF:Q8_0"], io), 0);
+  assert.match(io.out(), /already in the library/);
+});
+
+test("pull downloads every part of a split model", async (t) => {
+  const part1 = randomBytes(50_000);
+  const part2 = randomBytes(30_000);
+  const hub = await startFakeHub({
+    repos: {
+      "alice/Big-GGUF": {
+        files: [
+          { path: "Big-Q4_K_M/Big-Q4_K_M-00002-of-00002.gguf", content: part2 },
+          { path: "Big-Q4_K_M/Big-Q4_K_M-00001-of-00002.gguf", content: part1 },
+        ],
+      },
+    },
+  });
+  t.after(() => hub.close());
+  const result = await pull(["hf:alice/Big-GGUF:Q4_K_M"], hub.endpoint);
+  assert.equal(result.code, 0, result.err);
+  assert.match(result.out, /Q4_K_M \(78\.1 KiB in 2 parts\)/);
+  assert.deepEqual(await readFile(join(result.home, "models", "Big-Q4_K_M-00001-of-00002.gguf")), part1);
+  assert.deepEqual(await readFile(join(result.home, "models", "Big-Q4_K_M-00002-of-00002.gguf")), part2);
+});
+
+test("pull explains a missing repo, a missing quant and a gated repo in one line each", async (t) => {
+  const hub = await startFakeHub({ repos: { "alice/Tiny-GGUF": { files: [{ path: "tiny-Q4_K_M.gguf", content: tiny }] }, "meta/Gated-GGUF": { token: "t0k", files: [{ path: "g-Q4_K_M.gguf", content: tiny }] } } });
+  t.after(() => hub.close());
+  const missing = await pull(["hf:alice/Nope-GGUF"], hub.endpoint);
+  assert.equal(missing.code, 1);
+  assert.equal(missing.err, `taproom pull: alice/Nope-GGUF: not found (check the repository and file names) (HTTP 404 from ${hub.endpoint})\n`);
+  const quant = await pull(["hf:alice/Tiny-GGUF:Q6_K"], hub.endpoint);
+  assert.equal(quant.err, "taproom pull: alice/Tiny-GGUF: no Q6_K file; the repository has Q4_K_M\n");
+  const gated = await pull(["hf:meta/Gated-GGUF:Q4_K_M"], hub.endpoint);
+  assert.equal(gated.err, "taproom pull: meta/Gated-GGUF: access denied (HTTP 401); the repository is gated or private: accept its terms on the hub and set HF_TOKEN\n");
+  const withToken = await pull(["hf:meta/Gated-GGUF:Q4_K_M"], hub.endpoint, { HF_TOKEN: "t0k" });
+  assert.equal(withToken.code, 0, withToken.err);
+  const bad = await pull(["alice/Tiny-GGUF"], hub.endpoint);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /not an hf: address/);
+});
+
+test("a dropped connection is explained as resumable and the rerun completes the file", async (t) => {
+  const content = randomBytes(120_000);
+  const hub = await startFakeHub({ repos: { "alice/Tiny-GGUF": { files: [{ path: "tiny-Q4_K_M.gguf", content }] } }, dropOnce: { path: "tiny-Q4_K_M.gguf", afterBytes: 40_000 } });
+  t.after(() => hub.close());
+  const first = await pull(["hf:alice/Tiny-GGUF:Q4_K_M"], hub.endpoint);
+  assert.equal(first.code, 1);
+  assert.match(first.err, /connection dropped after 40000 bytes .*run the same command again to resume/);
+  const io = captureIO({ HF_ENDPOINT: hub.endpoint, TAPROOM_HOME: first.home });
+  assert.equal(await runCli(["pull", "hf:alice/Tiny-GGUF:Q4_K_M"], io), 0, io.err());
+  assert.deepEqual(await readFile(join(first.home, "models", "tiny-Q4_K_M.gguf")), content);
+});
+
+test("a model bigger than the free disk space is refused before any byte is fetched", async (t) => {
+  const hub = await startFakeHub({ repos: { "alice/Huge-GGUF": { files: [{ path: "huge-Q8_0.gguf", content: tiny, announcedSize: 2 ** 50 }] } } });
+  t.after(() => hub.close());
+  const result = await pull(["hf:alice/Huge-GGUF:Q8_0"], hub.endpoint);
+  assert.equal(result.code, 1);
+  assert.match(result.err, /^taproom pull: .*models: not enough disk space: the download needs 1024 TiB more, .* is free\n$/);
+  assert.ok(hub.requests.every((r) => r.includes("/api/models/")));
+});
+
+test("file names from the hub cannot send escape sequences to the terminal", async (t) => {
+  const evil = "evil-\x1b]0;pwned\x07\x1b[2J-Q4_K_M.gguf";
+  const hub = await startFakeHub({ repos: { "alice/Evil-GGUF": { files: [{ path: evil, content: tiny }, { path: "x\x1b[31m.gguf", content: tiny }] } } });
+  t.after(() => hub.close());
+  const dry = await pull(["hf:alice/Evil-GGUF:Q4_K_M", "--dry-run"], hub.endpoint);
+  assert.equal(dry.code, 0, dry.err);
+  assert.match(dry.out, /Would download evil--Q4_K_M\.gguf/);
+  const missing = await pull(["hf:alice/Evil-GGUF:Q8_0"], hub.endpoint);
+  assert.match(missing.err, /no Q8_0 file; the repository has Q4_K_M, x\.gguf/);
+  for (const text of [dry.out, dry.err, missing.out, missing.err]) assert.doesNotMatch(text, /\x1b/);
+});

@@ -1,0 +1,15 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { formatBytes, formatDuration, progressBar } from "../../../src/core/units/format.ts";
+
+test("sizes, durations and bars read as people expect", () => {
+  assert.equal(formatBytes(999), "999 B");
+  assert.equal(formatBytes(4.58 * 2 ** 30), "4.58 GiB");
+  assert.equal(formatBytes(34.8 * 2 ** 30), "34.8 GiB");
+  assert.equal(formatBytes(300_000), "293 KiB");
+  assert.equal(formatDuration(151), "2m31s");
+  assert.equal(formatDuration(3700), "1h01m");
+  assert.equal(formatDuration(undefined), "--");
+  assert.equal(progressBar(0.5, 10), "[#####.....]");
+  assert.equal(progressBar(2, 4), "[####]");
+});
