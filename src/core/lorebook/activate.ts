@@ -1,0 +1,312 @@
+import type { LoreInsertion, LorePosition, PromptRole } from "./insertion.ts";
+import type { LoreEntry, Lorebook } from "./model.ts";
+import { compileRegexKey, isRegexKey } from "./regexKey.ts";
+
+export interface LoreMessage { name?: string; text: string }
+
+/** Timed-effect memory between turns; the chat stores it opaquely as `loreState`. */
+export interface LoreState {
+  /** "book/uid" -> message count at which stickiness ends. */
+  sticky: Record<string, number>;
+  /** "book/uid" -> message count at which cooldown ends. */
+  cooldown: Record<string, number>;
+}
+
+export interface LoreSettings {
+  scanDepth: number;
+  budgetPercent: number;
+  budgetCap: number;
+  recursive: boolean;
+  maxRecursionSteps: number;
+  minActivations: number;
+  caseSensitive: boolean;
+  matchWholeWords: boolean;
+  includeNames: boolean;
+  useGroupScoring: boolean;
+}
+
+export const DEFAULT_LORE_SETTINGS: LoreSettings = {
+  scanDepth: 2, budgetPercent: 25, budgetCap: 0, recursive: true, maxRecursionSteps: 0,
+  minActivations: 0, caseSensitive: false, matchWholeWords: true, includeNames: true,
+  useGroupScoring: false,
+};
+
+export interface ActivateLoreOptions {
+  books: Lorebook[];
+  /** Chat messages, oldest first. */
+  messages: LoreMessage[];
+  contextSize: number;
+  tokenize: (text: string) => number;
+  settings?: Partial<LoreSettings>;
+  state?: LoreState;
+  seed?: number;
+  expandMacros?: (s: string) => string;
+}
+
+export type LoreOutcome =
+  | "constant" | "key_matched" | "sticky" | "recursion"
+  | "disabled" | "no_key_matched" | "secondary_failed" | "probability_roll" | "cooldown"
+  | "delay" | "budget_exhausted" | "lost_group" | "recursion_excluded"
+  | "waiting_for_recursion" | "no_keys";
+
+export interface LoreVerdict {
+  book: string;
+  uid: number;
+  comment: string;
+  fired: boolean;
+  outcome: LoreOutcome;
+  detail: string;
+  tokens: number;
+}
+
+export interface LoreDiagnostic { book: string; uid: number; key: string; problem: string }
+
+export interface ActivateLoreResult {
+  insertions: LoreInsertion[];
+  verdicts: LoreVerdict[];
+  diagnostics: LoreDiagnostic[];
+  state: LoreState;
+  budget: number;
+  tokensUsed: number;
+}
+
+const POSITIONS: LorePosition[] = ["before_char", "after_char", "an_top", "an_bottom", "at_depth", "before_examples", "after_examples"];
+const ROLES: PromptRole[] = ["system", "user", "assistant"];
+/** Scanned text longer than this (per buffer) is cut, so regex cost stays bounded. */
+export const MAX_SCAN_CHARS = 200_000;
+
+interface Candidate { book: string; entry: LoreEntry; id: string; score: number }
+
+function entryId(book: string, e: LoreEntry): string { return `${book}/${e.uid}`; }
+
+/** Deterministic roll in [0, 100) from seed and the entry's identity. */
+function roll(seed: number, id: string, salt: number): number {
+  let h = (2166136261 ^ seed ^ Math.imul(salt, 0x9e3779b1)) >>> 0;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 16777619) >>> 0;
+  h ^= h >>> 15; h = Math.imul(h, 0x2c1b3c6d) >>> 0; h ^= h >>> 12;
+  return (h >>> 0) / 2 ** 32 * 100;
+}
+
+const WORD = /[\p{L}\p{N}_]/u;
+
+function matchPlain(text: string, key: string, caseSensitive: boolean, wholeWords: boolean): boolean {
+  const hay = caseSensitive ? text : text.toLowerCase();
+  const needle = caseSensitive ? key : key.toLowerCase();
+  if (!needle) return false;
+  let at = hay.indexOf(needle);
+  if (!wholeWords || /\s/.test(needle)) return at >= 0;
+  while (at >= 0) {
+    const before = hay[at - 1];
+    const after = hay[at + needle.length];
+    if ((before === undefined || !WORD.test(before)) && (after === undefined || !WORD.test(after))) return true;
+    at = hay.indexOf(needle, at + 1);
+  }
+  return false;
+}
+
+interface KeyContext {
+  settings: LoreSettings;
+  expand: (s: string) => string;
+  diagnostics: LoreDiagnostic[];
+  book: string;
+  regexCache: Map<string, RegExp | null>;
+}
+
+function matchKey(text: string, rawKey: string, e: LoreEntry, ctx: KeyContext): boolean {
+  const key = ctx.expand(rawKey).trim();
+  if (!key) return false;
+  if (isRegexKey(key)) {
+    let re = ctx.regexCache.get(key);
+    if (re === undefined) {
+      const compiled = compileRegexKey(key);
+      re = compiled.ok ? compiled.regex : null;
+      if (!compiled.ok) ctx.diagnostics.push({ book: ctx.book, uid: e.uid, key, problem: compiled.problem });
+      ctx.regexCache.set(key, re);
+    }
+    return re !== null && re.test(text);
+  }
+  return matchPlain(text, key, e.caseSensitive ?? ctx.settings.caseSensitive, e.matchWholeWords ?? ctx.settings.matchWholeWords);
+}
+
+type KeyCheck = { ok: true; score: number } | { ok: false; outcome: LoreOutcome; detail: string };
+
+function checkKeys(text: string, e: LoreEntry, ctx: KeyContext): KeyCheck {
+  const primary = e.key.filter((k) => matchKey(text, k, e, ctx));
+  if (primary.length === 0) return { ok: false, outcome: "no_key_matched", detail: "no primary key found in the scanned text" };
+  const secondary = e.selective ? e.keysecondary.filter((k) => ctx.expand(k).trim()) : [];
+  if (secondary.length === 0) return { ok: true, score: primary.length };
+  const hits = secondary.filter((k) => matchKey(text, k, e, ctx)).length;
+  const all = hits === secondary.length;
+  const logic = e.selectiveLogic;
+  const pass = logic === 1 ? !all : logic === 2 ? hits === 0 : logic === 3 ? all : hits > 0;
+  const names = ["AND ANY", "NOT ALL", "NOT ANY", "AND ALL"];
+  if (!pass) return { ok: false, outcome: "secondary_failed", detail: `secondary keys failed ${names[logic] ?? "AND ANY"} (${hits}/${secondary.length} found)` };
+  return { ok: true, score: primary.length + hits };
+}
+
+function scanText(messages: LoreMessage[], depth: number, includeNames: boolean): string {
+  const parts: string[] = [];
+  for (let i = messages.length - 1; i >= 0 && parts.length < depth; i--) {
+    const m = messages[i]!;
+    parts.push(includeNames && m.name ? `${m.name}: ${m.text}` : m.text);
+  }
+  return parts.join("\n").slice(0, MAX_SCAN_CHARS);
+}
+
+function groupsOf(e: LoreEntry): string[] {
+  return e.group.split(",").map((g) => g.trim()).filter(Boolean);
+}
+
+/** Keeps one winner per inclusion group; losers get a "lost_group" verdict. */
+function resolveGroups(cands: Candidate[], seed: number, count: number, settings: LoreSettings, lose: (c: Candidate, detail: string) => void, stickyIds: Set<string>): Candidate[] {
+  const out = new Set(cands);
+  const byGroup = new Map<string, Candidate[]>();
+  for (const c of cands) for (const g of groupsOf(c.entry)) byGroup.set(g, [...(byGroup.get(g) ?? []), c]);
+  for (const [g, members0] of byGroup) {
+    let members = members0.filter((c) => out.has(c));
+    if (members.length < 2) continue;
+    const sticky = members.find((c) => stickyIds.has(c.id));
+    let winner: Candidate | undefined = sticky;
+    if (!winner && members.some((c) => c.entry.useGroupScoring ?? settings.useGroupScoring)) {
+      const best = Math.max(...members.map((c) => c.score));
+      for (const c of members) if (c.score < best) { out.delete(c); lose(c, `group "${g}": fewer keys matched (${c.score} < ${best})`); }
+      members = members.filter((c) => out.has(c));
+    }
+    if (!winner) {
+      const overrides = members.filter((c) => c.entry.groupOverride);
+      if (overrides.length) winner = overrides.reduce((a, b) => (b.entry.order > a.entry.order ? b : a));
+    }
+    if (!winner) {
+      const total = members.reduce((s, c) => s + Math.max(0, c.entry.groupWeight), 0);
+      let r = (roll(seed, `group:${g}`, count) / 100) * total;
+      winner = members[members.length - 1];
+      for (const c of members) { r -= Math.max(0, c.entry.groupWeight); if (r < 0) { winner = c; break; } }
+    }
+    for (const c of members) if (c !== winner) { out.delete(c); lose(c, `group "${g}" won by ${winner!.id}`); }
+  }
+  return cands.filter((c) => out.has(c));
+}
+
+/** Runs World Info activation over several books: returns insertions, a verdict per entry, and the next state. */
+export function activateLore(options: ActivateLoreOptions): ActivateLoreResult {
+  const settings = { ...DEFAULT_LORE_SETTINGS, ...options.settings };
+  const seed = options.seed ?? 0;
+  const count = options.messages.length;
+  const prev = options.state ?? { sticky: {}, cooldown: {} };
+  const state: LoreState = { sticky: {}, cooldown: {} };
+  for (const [k, v] of Object.entries(prev.sticky)) if (v > count) state.sticky[k] = v;
+  for (const [k, v] of Object.entries(prev.cooldown)) if (v > count) state.cooldown[k] = v;
+  const diagnostics: LoreDiagnostic[] = [];
+  const expand = options.expandMacros ?? ((s: string) => s);
+  const verdicts = new Map<string, LoreVerdict>();
+  const all: Candidate[] = [];
+  for (const b of options.books) for (const e of b.entries) all.push({ book: b.name, entry: e, id: entryId(b.name, e), score: 0 });
+  const tokensOf = new Map<string, number>();
+  const tokens = (c: Candidate) => {
+    let t = tokensOf.get(c.id);
+    if (t === undefined) { t = options.tokenize(c.entry.content); tokensOf.set(c.id, t); }
+    return t;
+  };
+  const set = (c: Candidate, fired: boolean, outcome: LoreOutcome, detail: string) =>
+    verdicts.set(c.id, { book: c.book, uid: c.entry.uid, comment: c.entry.comment, fired, outcome, detail, tokens: tokens(c) });
+
+  const regexCaches = new Map<string, Map<string, RegExp | null>>();
+  const ctxFor = (book: string): KeyContext => {
+    let cache = regexCaches.get(book);
+    if (!cache) { cache = new Map(); regexCaches.set(book, cache); }
+    return { settings, expand, diagnostics, book, regexCache: cache };
+  };
+
+  const budget = Math.max(0, Math.floor((options.contextSize * settings.budgetPercent) / 100));
+  const cap = settings.budgetCap > 0 ? Math.min(budget, settings.budgetCap) : budget;
+  let used = 0;
+  const activated: Candidate[] = [];
+  const done = new Set<string>();
+  const stickyIds = new Set(all.filter((c) => state.sticky[c.id] !== undefined).map((c) => c.id));
+
+  const accept = (c: Candidate, outcome: LoreOutcome, detail: string): boolean => {
+    const t = tokens(c);
+    if (used + t > cap) { set(c, false, "budget_exhausted", `needs ${t} tokens, ${cap - used} of ${cap} left`); done.add(c.id); return false; }
+    used += t;
+    activated.push(c);
+    done.add(c.id);
+    set(c, true, outcome, detail);
+    const e = c.entry;
+    if (!stickyIds.has(c.id)) {
+      const stickyEnd = e.sticky && e.sticky > 0 ? count + e.sticky : undefined;
+      if (stickyEnd !== undefined) state.sticky[c.id] = stickyEnd;
+      if (e.cooldown && e.cooldown > 0) state.cooldown[c.id] = (stickyEnd ?? count) + e.cooldown;
+    }
+    return true;
+  };
+
+  let depth = settings.scanDepth;
+  let recursionBuffer = "";
+  let level = 0;
+  for (;;) {
+    const chatText = scanText(options.messages, depth, settings.includeNames);
+    const passCands: Candidate[] = [];
+    for (const c of all) {
+      if (done.has(c.id)) continue;
+      const e = c.entry;
+      if (e.disable) { set(c, false, "disabled", "entry is disabled"); continue; }
+      if (stickyIds.has(c.id)) { passCands.push(c); continue; }
+      if (e.delay && e.delay > 0 && count < e.delay) { set(c, false, "delay", `waits until ${e.delay} messages (chat has ${count})`); continue; }
+      if (state.cooldown[c.id] !== undefined) { set(c, false, "cooldown", `cooling down until message ${state.cooldown[c.id]}`); continue; }
+      if (e.constant) { passCands.push(c); continue; }
+      if (e.delayUntilRecursion > 0 && level < e.delayUntilRecursion) {
+        set(c, false, "waiting_for_recursion", `needs recursion level ${e.delayUntilRecursion}`);
+        continue;
+      }
+      if (e.key.length === 0) { set(c, false, "no_keys", "entry has no primary keys"); continue; }
+      const ownDepth = e.scanDepth ?? depth;
+      const base = ownDepth === depth ? chatText : scanText(options.messages, ownDepth, settings.includeNames);
+      const text = e.excludeRecursion || !recursionBuffer ? base : `${base}\n${recursionBuffer}`;
+      const check = checkKeys(text, e, ctxFor(c.book));
+      if (!check.ok) {
+        const onlyInBuffer = e.excludeRecursion && recursionBuffer && checkKeys(recursionBuffer, e, ctxFor(c.book)).ok;
+        if (onlyInBuffer) set(c, false, "recursion_excluded", "keys found only in activated entries' content, and this entry excludes recursion");
+        else set(c, false, check.outcome, check.detail);
+        continue;
+      }
+      c.score = check.score;
+      passCands.push(c);
+    }
+    const rolled = passCands.filter((c) => {
+      const e = c.entry;
+      if (stickyIds.has(c.id) || !e.useProbability || e.probability >= 100) return true;
+      const r = roll(seed, c.id, count);
+      if (r < e.probability) return true;
+      set(c, false, "probability_roll", `rolled ${r.toFixed(1)} against ${e.probability}%`);
+      done.add(c.id);
+      return false;
+    });
+    const lose = (c: Candidate, detail: string) => { set(c, false, "lost_group", detail); done.add(c.id); };
+    const winners = resolveGroups(rolled, seed, count, settings, lose, stickyIds)
+      .sort((a, b) => Number(b.entry.constant) - Number(a.entry.constant) || b.entry.order - a.entry.order);
+    const fresh: Candidate[] = [];
+    for (const c of winners) {
+      const outcome: LoreOutcome = stickyIds.has(c.id) ? "sticky" : c.entry.constant ? "constant" : level > 0 ? "recursion" : "key_matched";
+      const detail = outcome === "sticky" ? `sticky until message ${state.sticky[c.id]}` : outcome === "constant" ? "constant entry" : level > 0 ? `matched at recursion level ${level}` : "primary key matched";
+      if (accept(c, outcome, detail)) fresh.push(c);
+    }
+    const recurse = fresh.filter((c) => !c.entry.preventRecursion).map((c) => c.entry.content);
+    const canRecurse = settings.recursive && (settings.maxRecursionSteps === 0 || level < settings.maxRecursionSteps);
+    const waiting = all.some((c) => !done.has(c.id) && c.entry.delayUntilRecursion > level);
+    if (canRecurse && (recurse.length > 0 || (waiting && fresh.length > 0))) {
+      recursionBuffer = [recursionBuffer, ...recurse].filter(Boolean).join("\n").slice(0, MAX_SCAN_CHARS);
+      level++;
+      continue;
+    }
+    if (activated.length < settings.minActivations && depth < count && used < cap) { depth++; continue; }
+    break;
+  }
+
+  const insertions: LoreInsertion[] = activated
+    .map((c) => ({
+      entryId: c.id, content: c.entry.content, position: POSITIONS[c.entry.position] ?? "before_char",
+      depth: c.entry.depth, role: ROLES[c.entry.role] ?? "system", order: c.entry.order,
+    }))
+    .sort((a, b) => a.order - b.order);
+  return { insertions, verdicts: all.map((c) => verdicts.get(c.id)!).filter(Boolean), diagnostics, state, budget: cap, tokensUsed: used };
+}
