@@ -26,6 +26,7 @@ export interface LoreEntry {
   caseSensitive: boolean | null;
   matchWholeWords: boolean | null;
   useGroupScoring: boolean | null;
+  automationId: string;
   /** 0 system, 1 user, 2 assistant */
   role: number;
   sticky: number | null;
@@ -49,7 +50,7 @@ export function defaultEntry(uid: number): LoreEntry {
     excludeRecursion: false, preventRecursion: false, delayUntilRecursion: 0,
     probability: 100, useProbability: true, depth: 4, group: "", groupOverride: false,
     groupWeight: 100, scanDepth: null, caseSensitive: null, matchWholeWords: null,
-    useGroupScoring: null, role: 0, sticky: null, cooldown: null, delay: null, extra: {},
+    useGroupScoring: null, automationId: "", role: 0, sticky: null, cooldown: null, delay: null, extra: {},
   };
 }
 

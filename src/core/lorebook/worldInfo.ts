@@ -3,15 +3,15 @@ import { defaultEntry, LorebookFormatError, type LoreEntry, type Lorebook } from
 /** Fields the model knows, in SillyTavern's names; anything else goes to `extra`. */
 const KNOWN = Object.keys(defaultEntry(0)).filter((k) => k !== "extra");
 
-type Kind = "strings" | "string" | "bool" | "int" | "intOrNull" | "boolOrNull";
+type Kind = "strings" | "string" | "bool" | "int" | "intOrNull" | "boolOrNull" | "level" | "role";
 const KINDS: Record<string, Kind> = {
   uid: "int", key: "strings", keysecondary: "strings", comment: "string", content: "string",
   constant: "bool", selective: "bool", selectiveLogic: "int", order: "int", position: "int",
   disable: "bool", excludeRecursion: "bool", preventRecursion: "bool",
-  delayUntilRecursion: "int", probability: "int", useProbability: "bool", depth: "int",
+  delayUntilRecursion: "level", probability: "int", useProbability: "bool", depth: "int",
   group: "string", groupOverride: "bool", groupWeight: "int", scanDepth: "intOrNull",
-  caseSensitive: "boolOrNull", matchWholeWords: "boolOrNull", useGroupScoring: "boolOrNull",
-  role: "int", sticky: "intOrNull", cooldown: "intOrNull", delay: "intOrNull",
+  caseSensitive: "boolOrNull", matchWholeWords: "boolOrNull", useGroupScoring: "boolOrNull", automationId: "string",
+  role: "role", sticky: "intOrNull", cooldown: "intOrNull", delay: "intOrNull",
 };
 
 function coerce(kind: Kind, v: unknown, file: string, field: string): unknown {
@@ -30,6 +30,12 @@ function coerce(kind: Kind, v: unknown, file: string, field: string): unknown {
     case "boolOrNull":
       if (v !== null && typeof v !== "boolean") throw bad("true, false or null");
       return v;
+    case "level":
+      // SillyTavern writes false/true for "no delay"/"level 1", or a level number.
+      if (typeof v === "boolean") return v ? 1 : 0;
+      return coerce("int", v, file, field);
+    case "role":
+      return v === null ? 0 : coerce("int", v, file, field);
     case "int":
     case "intOrNull": {
       if (v === null && kind === "intOrNull") return null;
