@@ -1,4 +1,5 @@
 import type { CliCommand } from "../command.ts";
+import { loreCommand } from "./loreCommand.ts";
 
 /** Every subcommand, in the order `taproom --help` lists them. */
-export const commands: CliCommand[] = [];
+export const commands: CliCommand[] = [loreCommand];
