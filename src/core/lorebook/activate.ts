@@ -1,6 +1,6 @@
 import type { LoreInsertion, LorePosition, PromptRole } from "./insertion.ts";
 import type { LoreEntry, Lorebook } from "./model.ts";
-import { compileRegexKey, isRegexKey } from "./regexKey.ts";
+import { compileKey, compileLorebook, indexText, type CompiledEntry, type CompiledKey, type ScanIndex } from "./compile.ts";
 
 export interface LoreMessage { name?: string; text: string }
 
@@ -56,7 +56,8 @@ export interface LoreVerdict {
   fired: boolean;
   outcome: LoreOutcome;
   detail: string;
-  tokens: number;
+  /** Token cost of the content; null when the entry never reached the budget. */
+  tokens: number | null;
 }
 
 export interface LoreDiagnostic { book: string; uid: number; key: string; problem: string }
@@ -75,7 +76,7 @@ const ROLES: PromptRole[] = ["system", "user", "assistant"];
 /** Scanned text longer than this (per buffer) is cut, so regex cost stays bounded. */
 export const MAX_SCAN_CHARS = 200_000;
 
-interface Candidate { book: string; entry: LoreEntry; id: string; score: number }
+interface Candidate { book: string; entry: LoreEntry; compiled: CompiledEntry; id: string; score: number; tokens: Map<number, number> }
 
 function entryId(book: string, e: LoreEntry): string { return `${book}/${e.uid}`; }
 
@@ -89,8 +90,8 @@ function roll(seed: number, id: string, salt: number): number {
 
 const WORD = /[\p{L}\p{N}_]/u;
 
-function matchPlain(text: string, key: string, caseSensitive: boolean, wholeWords: boolean): boolean {
-  const hay = caseSensitive ? text : text.toLowerCase();
+function findPlain(idx: ScanIndex, key: string, caseSensitive: boolean, wholeWords: boolean): boolean {
+  const hay = caseSensitive ? idx.text : idx.lower;
   const needle = caseSensitive ? key : key.toLowerCase();
   if (!needle) return false;
   let at = hay.indexOf(needle);
@@ -107,41 +108,55 @@ function matchPlain(text: string, key: string, caseSensitive: boolean, wholeWord
 interface KeyContext {
   settings: LoreSettings;
   expand: (s: string) => string;
+  macroKeys: Map<string, CompiledKey>;
+  reported: Set<string>;
   diagnostics: LoreDiagnostic[];
-  book: string;
-  regexCache: Map<string, RegExp | null>;
 }
 
-function matchKey(text: string, rawKey: string, e: LoreEntry, ctx: KeyContext): boolean {
-  const key = ctx.expand(rawKey).trim();
-  if (!key) return false;
-  if (isRegexKey(key)) {
-    let re = ctx.regexCache.get(key);
-    if (re === undefined) {
-      const compiled = compileRegexKey(key);
-      re = compiled.ok ? compiled.regex : null;
-      if (!compiled.ok) ctx.diagnostics.push({ book: ctx.book, uid: e.uid, key, problem: compiled.problem });
-      ctx.regexCache.set(key, re);
-    }
-    return re !== null && re.test(text);
+function matchKey(idx: ScanIndex, key: CompiledKey, e: LoreEntry, book: string, ctx: KeyContext): boolean {
+  if (key.kind === "macro") {
+    const expanded = ctx.expand(key.raw);
+    let k = ctx.macroKeys.get(expanded);
+    if (!k) { k = compileKey(expanded); if (k.kind === "macro") k = { kind: "text", raw: expanded, text: expanded.trim() }; ctx.macroKeys.set(expanded, k); }
+    key = k;
   }
-  return matchPlain(text, key, e.caseSensitive ?? ctx.settings.caseSensitive, e.matchWholeWords ?? ctx.settings.matchWholeWords);
+  const caseSensitive = e.caseSensitive ?? ctx.settings.caseSensitive;
+  const wholeWords = e.matchWholeWords ?? ctx.settings.matchWholeWords;
+  switch (key.kind) {
+    case "word":
+      if (wholeWords) return caseSensitive ? idx.words.has(key.word) : idx.lowerWords.has(key.word.toLowerCase());
+      return findPlain(idx, key.word, caseSensitive, false);
+    case "text":
+      return findPlain(idx, key.text, caseSensitive, wholeWords);
+    case "regex":
+      key.regex.lastIndex = 0;
+      return key.regex.test(idx.text);
+    case "invalid": {
+      const id = `${book}/${e.uid}/${key.raw}`;
+      if (!ctx.reported.has(id)) { ctx.reported.add(id); ctx.diagnostics.push({ book, uid: e.uid, key: key.raw, problem: key.problem }); }
+      return false;
+    }
+    default:
+      return false;
+  }
 }
 
 type KeyCheck = { ok: true; score: number } | { ok: false; outcome: LoreOutcome; detail: string };
+const LOGIC_NAMES = ["AND ANY", "NOT ALL", "NOT ANY", "AND ALL"];
 
-function checkKeys(text: string, e: LoreEntry, ctx: KeyContext): KeyCheck {
-  const primary = e.key.filter((k) => matchKey(text, k, e, ctx));
-  if (primary.length === 0) return { ok: false, outcome: "no_key_matched", detail: "no primary key found in the scanned text" };
-  const secondary = e.selective ? e.keysecondary.filter((k) => ctx.expand(k).trim()) : [];
-  if (secondary.length === 0) return { ok: true, score: primary.length };
-  const hits = secondary.filter((k) => matchKey(text, k, e, ctx)).length;
+function checkKeys(idx: ScanIndex, c: CompiledEntry, book: string, ctx: KeyContext): KeyCheck {
+  const e = c.entry;
+  let primary = 0;
+  for (const k of c.primary) if (matchKey(idx, k, e, book, ctx)) primary++;
+  if (primary === 0) return { ok: false, outcome: "no_key_matched", detail: "no primary key found in the scanned text" };
+  const secondary = e.selective ? c.secondary.filter((k) => k.raw.trim()) : [];
+  if (secondary.length === 0) return { ok: true, score: primary };
+  const hits = secondary.filter((k) => matchKey(idx, k, e, book, ctx)).length;
   const all = hits === secondary.length;
   const logic = e.selectiveLogic;
   const pass = logic === 1 ? !all : logic === 2 ? hits === 0 : logic === 3 ? all : hits > 0;
-  const names = ["AND ANY", "NOT ALL", "NOT ANY", "AND ALL"];
-  if (!pass) return { ok: false, outcome: "secondary_failed", detail: `secondary keys failed ${names[logic] ?? "AND ANY"} (${hits}/${secondary.length} found)` };
-  return { ok: true, score: primary.length + hits };
+  if (!pass) return { ok: false, outcome: "secondary_failed", detail: `secondary keys failed ${LOGIC_NAMES[logic] ?? "AND ANY"} (${hits}/${secondary.length} found)` };
+  return { ok: true, score: primary + hits };
 }
 
 function scanText(messages: LoreMessage[], depth: number, includeNames: boolean): string {
@@ -200,21 +215,30 @@ export function activateLore(options: ActivateLoreOptions): ActivateLoreResult {
   const expand = options.expandMacros ?? ((s: string) => s);
   const verdicts = new Map<string, LoreVerdict>();
   const all: Candidate[] = [];
-  for (const b of options.books) for (const e of b.entries) all.push({ book: b.name, entry: e, id: entryId(b.name, e), score: 0 });
-  const tokensOf = new Map<string, number>();
+  for (const b of options.books) {
+    const compiled = compileLorebook(b);
+    let tokens = compiled.tokens.get(options.tokenize);
+    if (!tokens) { tokens = new Map(); compiled.tokens.set(options.tokenize, tokens); }
+    for (const ce of compiled.entries) all.push({ book: b.name, entry: ce.entry, compiled: ce, id: entryId(b.name, ce.entry), score: 0, tokens });
+  }
   const tokens = (c: Candidate) => {
-    let t = tokensOf.get(c.id);
-    if (t === undefined) { t = options.tokenize(c.entry.content); tokensOf.set(c.id, t); }
+    let t = c.tokens.get(c.entry.uid);
+    if (t === undefined) { t = options.tokenize(c.entry.content); c.tokens.set(c.entry.uid, t); }
     return t;
   };
-  const set = (c: Candidate, fired: boolean, outcome: LoreOutcome, detail: string) =>
-    verdicts.set(c.id, { book: c.book, uid: c.entry.uid, comment: c.entry.comment, fired, outcome, detail, tokens: tokens(c) });
-
-  const regexCaches = new Map<string, Map<string, RegExp | null>>();
-  const ctxFor = (book: string): KeyContext => {
-    let cache = regexCaches.get(book);
-    if (!cache) { cache = new Map(); regexCaches.set(book, cache); }
-    return { settings, expand, diagnostics, book, regexCache: cache };
+  const set = (c: Candidate, fired: boolean, outcome: LoreOutcome, detail: string, measured = false) =>
+    verdicts.set(c.id, { book: c.book, uid: c.entry.uid, comment: c.entry.comment, fired, outcome, detail, tokens: measured ? tokens(c) : null });
+  const ctx: KeyContext = { settings, expand, diagnostics, macroKeys: new Map(), reported: new Set() };
+  const indexes = new Map<string, ScanIndex>();
+  const scanIndex = (d: number, withBuffer: boolean): ScanIndex => {
+    const id = `${d}|${withBuffer ? recursionBuffer.length : -1}`;
+    let idx = indexes.get(id);
+    if (!idx) {
+      const base = scanText(options.messages, d, settings.includeNames);
+      idx = indexText(withBuffer && recursionBuffer ? `${base}\n${recursionBuffer}` : base);
+      indexes.set(id, idx);
+    }
+    return idx;
   };
 
   const budget = Math.max(0, Math.floor((options.contextSize * settings.budgetPercent) / 100));
@@ -226,11 +250,11 @@ export function activateLore(options: ActivateLoreOptions): ActivateLoreResult {
 
   const accept = (c: Candidate, outcome: LoreOutcome, detail: string): boolean => {
     const t = tokens(c);
-    if (used + t > cap) { set(c, false, "budget_exhausted", `needs ${t} tokens, ${cap - used} of ${cap} left`); done.add(c.id); return false; }
+    if (used + t > cap) { set(c, false, "budget_exhausted", `needs ${t} tokens, ${cap - used} of ${cap} left`, true); done.add(c.id); return false; }
     used += t;
     activated.push(c);
     done.add(c.id);
-    set(c, true, outcome, detail);
+    set(c, true, outcome, detail, true);
     const e = c.entry;
     if (!stickyIds.has(c.id)) {
       const stickyEnd = e.sticky && e.sticky > 0 ? count + e.sticky : undefined;
@@ -244,7 +268,6 @@ export function activateLore(options: ActivateLoreOptions): ActivateLoreResult {
   let recursionBuffer = "";
   let level = 0;
   for (;;) {
-    const chatText = scanText(options.messages, depth, settings.includeNames);
     const passCands: Candidate[] = [];
     for (const c of all) {
       if (done.has(c.id)) continue;
@@ -260,11 +283,9 @@ export function activateLore(options: ActivateLoreOptions): ActivateLoreResult {
       }
       if (e.key.length === 0) { set(c, false, "no_keys", "entry has no primary keys"); continue; }
       const ownDepth = e.scanDepth ?? depth;
-      const base = ownDepth === depth ? chatText : scanText(options.messages, ownDepth, settings.includeNames);
-      const text = e.excludeRecursion || !recursionBuffer ? base : `${base}\n${recursionBuffer}`;
-      const check = checkKeys(text, e, ctxFor(c.book));
+      const check = checkKeys(scanIndex(ownDepth, !e.excludeRecursion), c.compiled, c.book, ctx);
       if (!check.ok) {
-        const onlyInBuffer = e.excludeRecursion && recursionBuffer && checkKeys(recursionBuffer, e, ctxFor(c.book)).ok;
+        const onlyInBuffer = e.excludeRecursion && recursionBuffer && checkKeys(indexText(recursionBuffer), c.compiled, c.book, ctx).ok;
         if (onlyInBuffer) set(c, false, "recursion_excluded", "keys found only in activated entries' content, and this entry excludes recursion");
         else set(c, false, check.outcome, check.detail);
         continue;
