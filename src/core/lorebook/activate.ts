@@ -1,6 +1,6 @@
 import type { LoreInsertion, LorePosition, PromptRole } from "./insertion.ts";
 import type { LoreEntry, Lorebook } from "./model.ts";
-import { compileKey, compileLorebook, indexText, type CompiledEntry, type CompiledKey, type ScanIndex } from "./compile.ts";
+import { compileKey, compileLorebook, indexText, type CompiledEntry, type CompiledKey, ScanIndex } from "./compile.ts";
 
 export interface LoreMessage { name?: string; text: string }
 
@@ -78,7 +78,6 @@ export const MAX_SCAN_CHARS = 200_000;
 
 interface Candidate { book: string; entry: LoreEntry; compiled: CompiledEntry; id: string; score: number; tokens: Map<number, number> }
 
-function entryId(book: string, e: LoreEntry): string { return `${book}/${e.uid}`; }
 
 /** Deterministic roll in [0, 100) from seed and the entry's identity. */
 function roll(seed: number, id: string, salt: number): number {
@@ -124,7 +123,7 @@ function matchKey(idx: ScanIndex, key: CompiledKey, e: LoreEntry, book: string, 
   const wholeWords = e.matchWholeWords ?? ctx.settings.matchWholeWords;
   switch (key.kind) {
     case "word":
-      if (wholeWords) return caseSensitive ? idx.words.has(key.word) : idx.lowerWords.has(key.word.toLowerCase());
+      if (wholeWords) return caseSensitive ? idx.words.has(key.word) : idx.lowerWords.has(key.lower);
       return findPlain(idx, key.word, caseSensitive, false);
     case "text":
       return findPlain(idx, key.text, caseSensitive, wholeWords);
@@ -219,7 +218,7 @@ export function activateLore(options: ActivateLoreOptions): ActivateLoreResult {
     const compiled = compileLorebook(b);
     let tokens = compiled.tokens.get(options.tokenize);
     if (!tokens) { tokens = new Map(); compiled.tokens.set(options.tokenize, tokens); }
-    for (const ce of compiled.entries) all.push({ book: b.name, entry: ce.entry, compiled: ce, id: entryId(b.name, ce.entry), score: 0, tokens });
+    for (const ce of compiled.entries) all.push({ book: b.name, entry: ce.entry, compiled: ce, id: ce.id, score: 0, tokens });
   }
   const tokens = (c: Candidate) => {
     let t = c.tokens.get(c.entry.uid);

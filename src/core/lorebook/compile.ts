@@ -3,7 +3,7 @@ import { compileRegexKey, isRegexKey } from "./regexKey.ts";
 
 /** A key prepared once per book version, reused across turns. */
 export type CompiledKey =
-  | { kind: "word"; raw: string; word: string }
+  | { kind: "word"; raw: string; word: string; lower: string }
   | { kind: "text"; raw: string; text: string }
   | { kind: "regex"; raw: string; regex: RegExp }
   | { kind: "invalid"; raw: string; problem: string }
@@ -12,6 +12,8 @@ export type CompiledKey =
 
 export interface CompiledEntry {
   entry: LoreEntry;
+  /** "book/uid", the entry's id in verdicts and insertions. */
+  id: string;
   primary: CompiledKey[];
   secondary: CompiledKey[];
 }
@@ -32,7 +34,7 @@ export function compileKey(raw: string): CompiledKey {
     const r = compileRegexKey(key);
     return r.ok ? { kind: "regex", raw, regex: r.regex } : { kind: "invalid", raw, problem: r.problem };
   }
-  return SINGLE_WORD.test(key) ? { kind: "word", raw, word: key } : { kind: "text", raw, text: key };
+  return SINGLE_WORD.test(key) ? { kind: "word", raw, word: key, lower: key.toLowerCase() } : { kind: "text", raw, text: key };
 }
 
 const cache = new WeakMap<Lorebook, CompiledLorebook>();
@@ -52,7 +54,7 @@ export function compileLorebook(book: Lorebook): CompiledLorebook {
   };
   const compiled: CompiledLorebook = {
     book,
-    entries: book.entries.map((entry) => ({ entry, primary: entry.key.map(key), secondary: entry.keysecondary.map(key) })),
+    entries: book.entries.map((entry) => ({ entry, id: `${book.name}/${entry.uid}`, primary: entry.key.map(key), secondary: entry.keysecondary.map(key) })),
     tokens: new WeakMap(),
   };
   cache.set(book, compiled);
@@ -62,19 +64,24 @@ export function compileLorebook(book: Lorebook): CompiledLorebook {
 const WORD_RUN = /[\p{L}\p{N}_]+/gu;
 
 /** A scanned text with its word sets, built once per text per pass. */
-export interface ScanIndex {
-  text: string;
-  lower: string;
-  words: Set<string>;
-  lowerWords: Set<string>;
+export class ScanIndex {
+  readonly lower: string;
+  readonly lowerWords = new Set<string>();
+  private exact?: Set<string>;
+  constructor(readonly text: string) {
+    this.lower = text.toLowerCase();
+    for (const m of this.lower.matchAll(WORD_RUN)) this.lowerWords.add(m[0]);
+  }
+  /** Case-sensitive words, built only when a case-sensitive key asks. */
+  get words(): Set<string> {
+    if (!this.exact) {
+      this.exact = new Set();
+      for (const m of this.text.matchAll(WORD_RUN)) this.exact.add(m[0]);
+    }
+    return this.exact;
+  }
 }
 
 export function indexText(text: string): ScanIndex {
-  const words = new Set<string>();
-  const lowerWords = new Set<string>();
-  for (const m of text.matchAll(WORD_RUN)) {
-    words.add(m[0]);
-    lowerWords.add(m[0].toLowerCase());
-  }
-  return { text, lower: text.toLowerCase(), words, lowerWords };
+  return new ScanIndex(text);
 }
