@@ -180,3 +180,9 @@ test("macros in keys are expanded", () => {
   const b = book([{ key: ["{{char}}"], content: "me" }]);
   assert.deepEqual(fired(run(b, "Brindle waves", { expandMacros: (s) => s.replace("{{char}}", "Brindle") })), ["me"]);
 });
+
+test("nested-quantifier check catches deep and alternation shapes, allows ordinary patterns", async () => {
+  const { hasNestedQuantifier } = await import("../../../src/core/lorebook/regexKey.ts");
+  for (const bad of ["(a+)+$", "((a+))*", "(x|xx)*y", "(.*a){20}", "(?:\\w+\\s?)+$", "((ab)*c)+"]) assert.ok(hasNestedQuantifier(bad), bad);
+  for (const ok of ["dra+gons?", "(red|blue) dragon", "\\b\\d+\\s*(copper|silver)s?\\b", "[(+)]+", "(?:sir )?knight", "\\(a+\\)+"]) assert.ok(!hasNestedQuantifier(ok), ok);
+});
