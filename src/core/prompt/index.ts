@@ -1,0 +1,18 @@
+export { buildPrompt, messageText } from "./build.ts";
+export { firstKeptMessage, type TrimInput } from "./budget.ts";
+export { expandMacros, humanizeDuration, seededUnit, type MacroEnv } from "./macros.ts";
+export { approximateTokenCount } from "./approximateTokens.ts";
+export {
+  INSTRUCT_TEMPLATES,
+  UnknownTemplateError,
+  chooseTemplate,
+  getTemplate,
+  templateFromChatTemplate,
+  withNames,
+  type InstructTemplate,
+  type TemplateChoice,
+  type TurnFormat,
+} from "./templates.ts";
+export * from "./types.ts";
+export { formatInspection, inspectPrompt, type InspectOptions, type PromptInspection } from "./inspect.ts";
+export { historyForTurn, promptMode, turnText, TurnModeError, type TurnMode } from "./turn.ts";

@@ -1,0 +1,101 @@
+import type { Character } from "../cards/character.ts";
+import type { AuthorsNote, ChatMessage } from "../chat/types.ts";
+import type { LoreInsertion } from "../lorebook/insertion.ts";
+import type { InstructTemplate } from "./templates.ts";
+
+export type SectionKind =
+  | "system"
+  | "card"
+  | "examples"
+  | "lore"
+  | "history"
+  | "authors_note"
+  | "post_history"
+  | "reply_prefix";
+
+/** One piece of the prompt, for the prompt inspector. The texts concatenate to the prompt. */
+export interface PromptSection {
+  kind: SectionKind;
+  /** Which part, in words: "description", "lore before_char", "message 12 (user)". */
+  label: string;
+  text: string;
+  tokens: number;
+}
+
+/** Counts tokens with the model's tokenizer (or an approximation). */
+export type CountTokens = (text: string) => number;
+
+export interface Persona {
+  name: string;
+  description: string;
+}
+
+export type PromptMode = "reply" | "continue" | "impersonate";
+
+export interface PromptSettings {
+  template: InstructTemplate;
+  contextSize: number;
+  /** Tokens kept free for the reply. */
+  responseTokens: number;
+  /** The user's own system prompt (the card's may replace it, with {{original}}). */
+  systemPrompt?: string;
+  /** The user's own post-history instructions. */
+  postHistoryInstructions?: string;
+  /** Use the user's prompts even when the card has its own. */
+  preferUserPrompts?: boolean;
+  /** Keep example messages even when history must be trimmed. */
+  pinExamples?: boolean;
+  /**
+   * When history must be trimmed, this share of its budget is freed at once, so the
+   * start of the prompt stays the same for many turns (what keeps llama.cpp's KV cache
+   * warm). 0 trims one message at a time. Default 0.3.
+   */
+  trimFreeFraction?: number;
+  /**
+   * Tokens kept free for at-depth lore and the author's note, so their coming and going
+   * does not move the trimming point. Default: steps of 10% of the budget, when lore or
+   * a note is given.
+   */
+  insertionReserve?: number;
+}
+
+export interface BuildPromptInput {
+  character: Character;
+  persona: Persona;
+  /** The chat history to show the model, oldest first. Hidden messages are skipped. */
+  messages: ChatMessage[];
+  chatId: string;
+  /** {{setvar}} values; a copy is returned updated. */
+  variables?: Record<string, string>;
+  lore?: LoreInsertion[];
+  authorsNote?: AuthorsNote;
+  /** "continue" extends the last message; "impersonate" writes the user's next one. */
+  mode?: PromptMode;
+  settings: PromptSettings;
+  countTokens: CountTokens;
+  now?: () => Date;
+  random?: () => number;
+  timeZone?: string;
+}
+
+export interface BuiltPrompt {
+  sections: PromptSection[];
+  text: string;
+  /** Strings that end the reply (besides the model's end-of-generation token). */
+  stops: string[];
+  /** Token count of the whole text, counted once. */
+  tokens: number;
+  /** Tokens available to the prompt: context size minus response length. */
+  budget: number;
+  /** How many history messages were trimmed from the start. */
+  droppedMessages: number;
+  examplesIncluded: boolean;
+  variables: Record<string, string>;
+}
+
+export class PromptBudgetError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PromptBudgetError";
+  }
+}

@@ -1,0 +1,34 @@
+/** Human figures for sizes, speeds and durations, as progress lines and tables show them. */
+
+const UNITS = ["B", "KB", "MB", "GB", "TB"];
+
+/** Decimal units, like the hub's file pages and disk vendors: 4920000000 -> "4.92 GB". */
+export function formatBytes(bytes: number): string {
+  let value = bytes;
+  let unit = 0;
+  while (Math.abs(value) >= 1000 && unit < UNITS.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  const digits = unit === 0 ? 0 : value >= 100 ? 0 : value >= 10 ? 1 : 2;
+  return `${value.toFixed(digits)} ${UNITS[unit]}`;
+}
+
+export function formatRate(bytesPerSecond: number): string {
+  return `${formatBytes(bytesPerSecond)}/s`;
+}
+
+/** 151 -> "2m31s"; 3700 -> "1h01m"; undefined -> "--". */
+export function formatDuration(seconds: number | undefined): string {
+  if (seconds === undefined || !Number.isFinite(seconds)) return "--";
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
+}
+
+/** "[#######.............]" of `width` characters inside the brackets. */
+export function progressBar(fraction: number, width: number): string {
+  const filled = Math.max(0, Math.min(width, Math.round(fraction * width)));
+  return `[${"#".repeat(filled)}${".".repeat(width - filled)}]`;
+}

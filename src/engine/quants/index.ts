@@ -1,0 +1,3 @@
+export * from "./table.ts";
+export * from "./fileName.ts";
+export * from "./architectures.ts";

@@ -1,0 +1,71 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  QUANTS,
+  compareQuality,
+  estimateFileBytes,
+  kvCacheBytes,
+  parseParameterCount,
+  parseSplitName,
+  quantFromFileName,
+  quantFromFileType,
+  quantInfo,
+  quantLabelFromFileName,
+  typicalArchitecture,
+} from "../../../src/engine/quants/index.ts";
+
+test("the usual quality order holds", () => {
+  const order = ["Q8_0", "Q6_K", "Q5_K_M", "Q4_K_M", "IQ4_XS", "Q3_K_M", "IQ3_M", "Q2_K", "IQ2_XXS"];
+  const sorted = order.map((n) => quantInfo(n)!).sort(compareQuality).map((q) => q.name);
+  assert.deepEqual(sorted, order);
+  assert.equal(QUANTS[0]?.name, "F32");
+});
+
+test("bits per weight are llama.cpp's figures", () => {
+  assert.equal(quantInfo("q8_0")?.bitsPerWeight, 8.5008);
+  assert.equal(quantInfo("Q6_K")?.bitsPerWeight, 6.5633);
+  assert.equal(quantInfo("Q4_K_M")?.bitsPerWeight, 4.8944);
+  // An 8B at Q4_K_M is 4.58 GiB in llama.cpp's table.
+  const bytes = estimateFileBytes(8.03e9, quantInfo("Q4_K_M")!);
+  assert.ok(Math.abs(bytes / 2 ** 30 - 4.58) < 0.05, `${bytes / 2 ** 30}`);
+  assert.equal(quantFromFileType(15)?.name, "Q4_K_M");
+  assert.equal(quantFromFileType(30)?.name, "IQ4_XS");
+});
+
+test("quant names come out of real file names", () => {
+  assert.equal(quantFromFileName("Model-13B-Q4_K_M.gguf")?.name, "Q4_K_M");
+  assert.equal(quantFromFileName("Meta-Llama-3-70B-IQ3_M-00001-of-00002.gguf")?.name, "IQ3_M");
+  assert.equal(quantFromFileName("mistral-7b-instruct-v0.2.q5_k_m.gguf")?.name, "Q5_K_M");
+  assert.equal(quantFromFileName("Qwen2.5-32B-Q8_0/Qwen2.5-32B-Q8_0-00002-of-00003.gguf")?.name, "Q8_0");
+  assert.equal(quantFromFileName("model-bf16.gguf")?.name, "BF16");
+  assert.equal(quantLabelFromFileName("Model-UD-Q4_K_XL.gguf"), "Q4_K_XL");
+  assert.equal(quantFromFileName("Model-UD-Q4_K_XL.gguf"), undefined);
+  assert.equal(quantLabelFromFileName("my-model.gguf"), undefined);
+});
+
+test("split names give base, part and total", () => {
+  assert.deepEqual(parseSplitName("dir/Model-IQ3_M-00001-of-00002.gguf"), { base: "Model-IQ3_M", part: 1, total: 2 });
+  assert.equal(parseSplitName("Model-00003-of-00002.gguf"), undefined);
+  assert.equal(parseSplitName("Model-Q4_K_M.gguf"), undefined);
+});
+
+test("KV cache comes from the architecture: GQA models need far less than Llama-2", () => {
+  const llama3 = typicalArchitecture(8e9);
+  assert.equal(llama3.like, "Llama-3-8B");
+  assert.equal(kvCacheBytes(llama3, 8192), 2 ** 30); // 2 x 32 layers x 8 heads x 128 x 8192 x 2 bytes
+  const llama2 = typicalArchitecture(13e9);
+  assert.equal(llama2.like, "Llama-2-13B");
+  assert.equal(kvCacheBytes(llama2, 4096), 3200 * 2 ** 20);
+  assert.equal(typicalArchitecture(70e9).layers, 80);
+  assert.equal(typicalArchitecture(32e9).like, "Qwen2.5-32B");
+  const scaled = typicalArchitecture(200e9);
+  assert.ok(scaled.layers > 88 && scaled.layers < 126, String(scaled.layers));
+});
+
+test("parameter counts parse with suffixes", () => {
+  assert.equal(parseParameterCount("13B"), 13e9);
+  assert.equal(parseParameterCount("1.5b"), 1.5e9);
+  assert.equal(parseParameterCount("350M"), 350e6);
+  assert.equal(parseParameterCount("thirteen"), undefined);
+  assert.equal(parseParameterCount("0B"), undefined);
+});

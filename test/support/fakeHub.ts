@@ -1,0 +1,122 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createHash } from "node:crypto";
+import type { AddressInfo } from "node:net";
+
+export interface FakeHubFile {
+  path: string;
+  content: Uint8Array;
+  /** Announce this sha256 instead of the real one (to test a refused hash). */
+  announcedSha256?: string;
+  /** Announce this size instead of the real one. */
+  announcedSize?: number;
+}
+
+export interface FakeHubRepo {
+  files: FakeHubFile[];
+  /** Requests without `Authorization: Bearer <token>` get 401 (a gated repo). */
+  token?: string;
+}
+
+export interface FakeHubOptions {
+  repos: Record<string, FakeHubRepo>;
+  /** Cut the connection after this many bytes of the named file's body, once. */
+  dropOnce?: { path: string; afterBytes: number };
+  /** Answer Range requests with the whole file (200), as some servers do. */
+  ignoreRange?: boolean;
+  /** Delay between body chunks, to give a cancel time to land. */
+  chunkDelayMs?: number;
+  chunkSize?: number;
+}
+
+export interface FakeHub {
+  endpoint: string;
+  /** "METHOD path range?" of every request, in order. */
+  requests: string[];
+  close(): Promise<void>;
+}
+
+/** A local stand-in for huggingface.co: the tree API and resolve downloads with Range. */
+export async function startFakeHub(options: FakeHubOptions): Promise<FakeHub> {
+  const requests: string[] = [];
+  let dropped = false;
+  const server = createServer((req, res) => {
+    requests.push(`${req.method} ${req.url}${req.headers.range ? ` ${req.headers.range}` : ""}`);
+    void handle(req, res).catch(() => res.destroy());
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://x");
+    const tree = /^\/api\/models\/([^/]+\/[^/]+)\/tree\/main$/.exec(url.pathname);
+    const resolve = /^\/([^/]+\/[^/]+)\/resolve\/main\/(.+)$/.exec(url.pathname);
+    const repoName = tree?.[1] ?? resolve?.[1];
+    const repo = repoName ? options.repos[repoName] : undefined;
+    if (!repo) return notFound(res, "RepoNotFound");
+    if (repo.token && req.headers.authorization !== `Bearer ${repo.token}`) {
+      res.writeHead(401, { "x-error-code": "GatedRepo", "content-type": "application/json" });
+      return void res.end(JSON.stringify({ error: "Access to model is restricted" }));
+    }
+    if (tree) return listing(res, repo);
+    const path = decodeURIComponent(resolve?.[2] ?? "");
+    const file = repo.files.find((f) => f.path === path);
+    if (!file) return notFound(res, "EntryNotFound");
+    await sendFile(req, res, file);
+  }
+
+  function listing(res: ServerResponse, repo: FakeHubRepo): void {
+    const entries = repo.files.map((f) => {
+      const sha = f.announcedSha256 ?? createHash("sha256").update(f.content).digest("hex");
+      const size = f.announcedSize ?? f.content.byteLength;
+      return { type: "file", oid: createHash("sha1").update(f.path).digest("hex"), size, path: f.path, lfs: { oid: sha, size, pointerSize: 134 } };
+    });
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify([{ type: "file", oid: "0", size: 12, path: "README.md" }, ...entries]));
+  }
+
+  async function sendFile(req: IncomingMessage, res: ServerResponse, file: FakeHubFile): Promise<void> {
+    const total = file.content.byteLength;
+    const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? "");
+    let start = 0;
+    if (range && !options.ignoreRange) {
+      start = Number(range[1]);
+      if (start >= total) {
+        res.writeHead(416, { "content-range": `bytes */${total}` });
+        return void res.end();
+      }
+      res.writeHead(206, { "content-length": total - start, "content-range": `bytes ${start}-${total - 1}/${total}`, "accept-ranges": "bytes" });
+    } else {
+      res.writeHead(200, { "content-length": total, "accept-ranges": "bytes" });
+    }
+    const drop = !dropped && options.dropOnce?.path === file.path ? options.dropOnce.afterBytes : undefined;
+    const chunk = options.chunkSize ?? 4096;
+    for (let at = start; at < total; at += chunk) {
+      if (res.destroyed) return;
+      const end = Math.min(total, at + chunk);
+      if (drop !== undefined && end > drop) {
+        dropped = true;
+        res.write(file.content.subarray(at, drop));
+        await new Promise((r) => setTimeout(r, 20));
+        return void res.destroy();
+      }
+      res.write(file.content.subarray(at, end));
+      if (options.chunkDelayMs) await new Promise((r) => setTimeout(r, options.chunkDelayMs));
+    }
+    res.end();
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function notFound(res: ServerResponse, code: string): void {
+  res.writeHead(404, { "x-error-code": code, "content-type": "application/json" });
+  res.end(JSON.stringify({ error: code }));
+}
