@@ -78,3 +78,14 @@ test("validators: one line naming file and field", () => {
   bad(() => parseCharacterBook({ entries: [{ content: "x" }] }, opts), /entries\[0\]\.keys/);
   bad(() => parseCharacterBook({ entries: [{ keys: [], extensions: { probability: "x" } }] }, opts), /entries\[0\]\.probability/);
 });
+
+test("an exported SillyTavern book activates as SillyTavern would: at depth with role, preventRecursion, disabled", async () => {
+  const { activateLore } = await import("../../../src/core/lorebook/activate.ts");
+  const { compileLorebook } = await import("../../../src/core/lorebook/compile.ts");
+  const book = parseWorldInfo(fixture, opts);
+  assert.equal(compileLorebook(book), compileLorebook(book));
+  const r = activateLore({ books: [book], messages: [{ text: "We reach the docks at night, ships in sight." }], contextSize: 4096, tokenize: (t) => t.length });
+  assert.deepEqual(r.insertions, [{ entryId: "Harbor/0", content: "Fog rolls over the docks after dark.", position: "at_depth", depth: 2, role: "user", order: 100 }]);
+  assert.equal(r.verdicts[1]!.outcome, "disabled");
+  assert.equal(r.verdicts[0]!.tokens, 36);
+});
