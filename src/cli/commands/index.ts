@@ -3,6 +3,7 @@ import { tuiCommand } from "./tuiCommand.ts";
 import { cardCommand } from "./cardCommand.ts";
 import { chatsCommand } from "./chatsCommand.ts";
 import { presetCommand } from "./presetCommand.ts";
+import { loreCommand } from "./loreCommand.ts";
 import { fitCommand } from "./fitCommand.ts";
 import { modelsCommand } from "./modelsCommand.ts";
 import { pullCommand } from "./pullCommand.ts";
@@ -13,6 +14,7 @@ export const commands: CliCommand[] = [
   cardCommand,
   chatsCommand,
   presetCommand,
+  loreCommand,
   fitCommand,
   modelsCommand,
   pullCommand,

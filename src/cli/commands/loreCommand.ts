@@ -1,0 +1,146 @@
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { parseCommandArgs, parseIntegerFlag } from "../args.ts";
+import { UsageError, type CliCommand, type CliIO } from "../command.ts";
+import { activateLore, type ActivateLoreResult, type LoreMessage } from "../../core/lorebook/activate.ts";
+import { sanitizeForTerminal } from "../../core/text/sanitize.ts";
+import {
+  exportLorebook, getLorebook, importLorebook, listLorebooks, readLorebookFile, type StoredLorebook,
+} from "../../store/lorebooks/lorebookFiles.ts";
+
+const usage = `Usage:
+  taproom lore import FILE                      import World Info JSON, a character_book, or a card JSON
+  taproom lore list [--json]                    list your books and the samples
+  taproom lore export NAME --format st|card --out FILE
+  taproom lore test BOOK (--text "..." | --chat FILE) [--json] [--context N] [--seed N] [--scan-depth N]
+                                                show which entries fire, where, in which order, and why others did not
+BOOK is a book name or a path to a lorebook file. --chat takes a SillyTavern JSONL chat or a JSON list of
+messages ({name, mes} or {name, text}); messages are scanned newest first. Token costs are approximate
+(characters / 4).`;
+
+const show = (s: string) => sanitizeForTerminal(s);
+
+async function findBook(ref: string, io: CliIO): Promise<StoredLorebook> {
+  const path = resolve(io.cwd, ref);
+  if (ref.toLowerCase().endsWith(".json") && existsSync(path)) return { book: await readLorebookFile(path), file: path, source: "user" };
+  const found = await getLorebook(ref, { env: io.env });
+  if (!found) throw new Error(`lore: no lorebook named "${ref}" (see \`taproom lore list\`)`);
+  return found;
+}
+
+function messageOf(raw: unknown, file: string, where: string): LoreMessage | undefined {
+  if (typeof raw !== "object" || raw === null) throw new Error(`${file}: ${where}: expected a message object`);
+  const m = raw as Record<string, unknown>;
+  if (m.mes === undefined && m.text === undefined && m.content === undefined) {
+    if ("chat_metadata" in m || "user_name" in m) return undefined; // JSONL header line
+    throw new Error(`${file}: ${where}.mes: missing message text`);
+  }
+  const text = m.mes ?? m.text ?? m.content;
+  if (typeof text !== "string") throw new Error(`${file}: ${where}.mes: expected a string`);
+  return { text, name: typeof m.name === "string" ? m.name : undefined };
+}
+
+/** Reads a JSONL chat (SillyTavern) or a JSON array / {messages: [...]}; oldest first. */
+export async function readChatMessages(file: string): Promise<LoreMessage[]> {
+  const raw = await readFile(file, "utf8");
+  let items: unknown[];
+  try {
+    const json: unknown = JSON.parse(raw);
+    items = Array.isArray(json) ? json : Array.isArray((json as { messages?: unknown }).messages) ? (json as { messages: unknown[] }).messages : [json];
+  } catch {
+    items = raw.split("\n").map((line, i) => {
+      if (!line.trim()) return undefined;
+      try { return JSON.parse(line) as unknown; } catch { throw new Error(`${file}: line ${i + 1}: not valid JSON`); }
+    }).filter((x) => x !== undefined);
+  }
+  return items.map((m, i) => messageOf(m, file, `message ${i + 1}`)).filter((m): m is LoreMessage => m !== undefined);
+}
+
+async function runTest(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, {
+    text: { type: "string", multiple: true }, chat: { type: "string" }, json: { type: "boolean" },
+    context: { type: "string" }, seed: { type: "string" }, "scan-depth": { type: "string" },
+  });
+  const ref = positionals[0];
+  if (!ref) throw new UsageError("lore test: name a BOOK");
+  if (!values.text && !values.chat) throw new UsageError("lore test: give --text or --chat");
+  const stored = await findBook(ref, io);
+  const messages = values.chat ? await readChatMessages(resolve(io.cwd, values.chat)) : values.text!.map((text) => ({ text }));
+  const scanDepth = parseIntegerFlag("scan-depth", values["scan-depth"]);
+  const result = activateLore({
+    books: [stored.book], messages, tokenize: (t) => Math.ceil(t.length / 4),
+    contextSize: parseIntegerFlag("context", values.context) ?? 8192, seed: parseIntegerFlag("seed", values.seed) ?? 0,
+    settings: scanDepth === undefined ? {} : { scanDepth },
+  });
+  if (values.json) {
+    io.stdout.write(JSON.stringify({ book: stored.book.name, tokenizer: "chars/4", ...result }, null, 2) + "\n");
+    return 0;
+  }
+  io.stdout.write(report(stored, result));
+  return 0;
+}
+
+function report(stored: StoredLorebook, r: ActivateLoreResult): string {
+  const names = new Map(r.verdicts.map((v) => [`${v.book}/${v.uid}`, v]));
+  const lines = [`${show(stored.book.name)}: ${r.insertions.length} of ${r.verdicts.length} entries fire; ${r.tokensUsed} of ${r.budget} budget tokens (≈ chars/4)`];
+  lines.push("Fired, in insertion order:");
+  for (const ins of r.insertions) {
+    const v = names.get(ins.entryId)!;
+    const where = ins.position === "at_depth" ? `at_depth ${ins.depth} (${ins.role})` : ins.position;
+    lines.push(`  #${v.uid} ${show(v.comment) || "(no title)"}  [${where}, order ${ins.order}, ~${v.tokens} tokens] ${v.outcome}: ${show(v.detail)}`);
+  }
+  const rest = r.verdicts.filter((v) => !v.fired);
+  if (rest.length) lines.push("Not fired:");
+  for (const v of rest) lines.push(`  #${v.uid} ${show(v.comment) || "(no title)"}  ${v.outcome}: ${show(v.detail)}`);
+  for (const d of r.diagnostics) lines.push(`warning: #${d.uid} key ${show(d.key)}: ${show(d.problem)}`);
+  return lines.join("\n") + "\n";
+}
+
+async function runList(argv: string[], io: CliIO): Promise<number> {
+  const { values } = parseCommandArgs(argv, { json: { type: "boolean" } }, false);
+  const books = await listLorebooks({ env: io.env });
+  if (values.json) {
+    io.stdout.write(JSON.stringify(books.map((s) => ({ name: s.book.name, entries: s.book.entries.length, source: s.source, file: s.file })), null, 2) + "\n");
+    return 0;
+  }
+  if (!books.length) io.stdout.write("No lorebooks yet. Import one with `taproom lore import FILE`.\n");
+  for (const s of books) io.stdout.write(`${show(s.book.name)}  (${s.book.entries.length} entries, ${s.source})\n`);
+  return 0;
+}
+
+async function runImport(argv: string[], io: CliIO): Promise<number> {
+  const { positionals } = parseCommandArgs(argv, {});
+  if (!positionals[0]) throw new UsageError("lore import: name a FILE");
+  const saved = await importLorebook(resolve(io.cwd, positionals[0]), { env: io.env });
+  io.stdout.write(`Imported "${show(saved.book.name)}" (${saved.book.entries.length} entries) to ${show(saved.file)}\n`);
+  return 0;
+}
+
+async function runExport(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, { format: { type: "string" }, out: { type: "string" } });
+  if (!positionals[0]) throw new UsageError("lore export: name a book");
+  if (values.format !== "st" && values.format !== "card") throw new UsageError("lore export: --format must be st or card");
+  if (!values.out) throw new UsageError("lore export: give --out FILE");
+  const stored = await findBook(positionals[0], io);
+  const out = resolve(io.cwd, values.out);
+  await exportLorebook(stored.book, values.format, out);
+  io.stdout.write(`Wrote "${show(stored.book.name)}" as ${values.format === "st" ? "SillyTavern World Info" : "a card character_book"} to ${show(out)}\n`);
+  return 0;
+}
+
+const subcommands: Record<string, (argv: string[], io: CliIO) => Promise<number>> = {
+  import: runImport, list: runList, export: runExport, test: runTest,
+};
+
+export const loreCommand: CliCommand = {
+  name: "lore",
+  summary: "Import, list, export and test lorebooks (World Info)",
+  usage,
+  async run(argv, io) {
+    const [sub, ...rest] = argv;
+    const fn = sub ? subcommands[sub] : undefined;
+    if (!fn) throw new UsageError(`lore: expected one of import, list, export, test${sub ? `, got "${sub}"` : ""}`);
+    return fn(rest, io);
+  },
+};

@@ -1,0 +1,332 @@
+import type { LoreInsertion, LorePosition, PromptRole } from "./insertion.ts";
+import type { LoreEntry, Lorebook } from "./model.ts";
+import { compileKey, compileLorebook, indexText, type CompiledEntry, type CompiledKey, ScanIndex } from "./compile.ts";
+
+export interface LoreMessage { name?: string; text: string }
+
+/** Timed-effect memory between turns; the chat stores it opaquely as `loreState`. */
+export interface LoreState {
+  /** "book/uid" -> message count at which stickiness ends. */
+  sticky: Record<string, number>;
+  /** "book/uid" -> message count at which cooldown ends. */
+  cooldown: Record<string, number>;
+}
+
+export interface LoreSettings {
+  scanDepth: number;
+  budgetPercent: number;
+  budgetCap: number;
+  recursive: boolean;
+  maxRecursionSteps: number;
+  minActivations: number;
+  caseSensitive: boolean;
+  matchWholeWords: boolean;
+  includeNames: boolean;
+  useGroupScoring: boolean;
+}
+
+export const DEFAULT_LORE_SETTINGS: LoreSettings = {
+  scanDepth: 2, budgetPercent: 25, budgetCap: 0, recursive: true, maxRecursionSteps: 0,
+  minActivations: 0, caseSensitive: false, matchWholeWords: true, includeNames: true,
+  useGroupScoring: false,
+};
+
+export interface ActivateLoreOptions {
+  books: Lorebook[];
+  /** Chat messages, oldest first. */
+  messages: LoreMessage[];
+  contextSize: number;
+  tokenize: (text: string) => number;
+  settings?: Partial<LoreSettings>;
+  state?: LoreState;
+  seed?: number;
+  expandMacros?: (s: string) => string;
+}
+
+export type LoreOutcome =
+  | "constant" | "key_matched" | "sticky" | "recursion"
+  | "disabled" | "no_key_matched" | "secondary_failed" | "probability_roll" | "cooldown"
+  | "delay" | "budget_exhausted" | "lost_group" | "recursion_excluded"
+  | "waiting_for_recursion" | "no_keys";
+
+export interface LoreVerdict {
+  book: string;
+  uid: number;
+  comment: string;
+  fired: boolean;
+  outcome: LoreOutcome;
+  detail: string;
+  /** Token cost of the content; null when the entry never reached the budget. */
+  tokens: number | null;
+}
+
+export interface LoreDiagnostic { book: string; uid: number; key: string; problem: string }
+
+export interface ActivateLoreResult {
+  insertions: LoreInsertion[];
+  verdicts: LoreVerdict[];
+  diagnostics: LoreDiagnostic[];
+  state: LoreState;
+  budget: number;
+  tokensUsed: number;
+}
+
+const POSITIONS: LorePosition[] = ["before_char", "after_char", "an_top", "an_bottom", "at_depth", "before_examples", "after_examples"];
+const ROLES: PromptRole[] = ["system", "user", "assistant"];
+/** Scanned text longer than this (per buffer) is cut, so regex cost stays bounded. */
+export const MAX_SCAN_CHARS = 200_000;
+
+interface Candidate { book: string; entry: LoreEntry; compiled: CompiledEntry; id: string; score: number; tokens: Map<number, number> }
+
+
+/** Deterministic roll in [0, 100) from seed and the entry's identity. */
+function roll(seed: number, id: string, salt: number): number {
+  let h = (2166136261 ^ seed ^ Math.imul(salt, 0x9e3779b1)) >>> 0;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 16777619) >>> 0;
+  h ^= h >>> 15; h = Math.imul(h, 0x2c1b3c6d) >>> 0; h ^= h >>> 12;
+  return (h >>> 0) / 2 ** 32 * 100;
+}
+
+const WORD = /[\p{L}\p{N}_]/u;
+
+function findPlain(idx: ScanIndex, key: string, caseSensitive: boolean, wholeWords: boolean): boolean {
+  const hay = caseSensitive ? idx.text : idx.lower;
+  const needle = caseSensitive ? key : key.toLowerCase();
+  if (!needle) return false;
+  let at = hay.indexOf(needle);
+  if (!wholeWords || /\s/.test(needle)) return at >= 0;
+  while (at >= 0) {
+    const before = hay[at - 1];
+    const after = hay[at + needle.length];
+    if ((before === undefined || !WORD.test(before)) && (after === undefined || !WORD.test(after))) return true;
+    at = hay.indexOf(needle, at + 1);
+  }
+  return false;
+}
+
+interface KeyContext {
+  settings: LoreSettings;
+  expand: (s: string) => string;
+  macroKeys: Map<string, CompiledKey>;
+  reported: Set<string>;
+  diagnostics: LoreDiagnostic[];
+}
+
+function matchKey(idx: ScanIndex, key: CompiledKey, e: LoreEntry, book: string, ctx: KeyContext): boolean {
+  if (key.kind === "macro") {
+    const expanded = ctx.expand(key.raw);
+    let k = ctx.macroKeys.get(expanded);
+    if (!k) { k = compileKey(expanded); if (k.kind === "macro") k = { kind: "text", raw: expanded, text: expanded.trim() }; ctx.macroKeys.set(expanded, k); }
+    key = k;
+  }
+  const caseSensitive = e.caseSensitive ?? ctx.settings.caseSensitive;
+  const wholeWords = e.matchWholeWords ?? ctx.settings.matchWholeWords;
+  switch (key.kind) {
+    case "word":
+      if (wholeWords) return caseSensitive ? idx.words.has(key.word) : idx.lowerWords.has(key.lower);
+      return findPlain(idx, key.word, caseSensitive, false);
+    case "text":
+      return findPlain(idx, key.text, caseSensitive, wholeWords);
+    case "regex":
+      key.regex.lastIndex = 0;
+      return key.regex.test(idx.text);
+    case "invalid": {
+      const id = `${book}/${e.uid}/${key.raw}`;
+      if (!ctx.reported.has(id)) { ctx.reported.add(id); ctx.diagnostics.push({ book, uid: e.uid, key: key.raw, problem: key.problem }); }
+      return false;
+    }
+    default:
+      return false;
+  }
+}
+
+type KeyCheck = { ok: true; score: number } | { ok: false; outcome: LoreOutcome; detail: string };
+const LOGIC_NAMES = ["AND ANY", "NOT ALL", "NOT ANY", "AND ALL"];
+
+function checkKeys(idx: ScanIndex, c: CompiledEntry, book: string, ctx: KeyContext): KeyCheck {
+  const e = c.entry;
+  let primary = 0;
+  for (const k of c.primary) if (matchKey(idx, k, e, book, ctx)) primary++;
+  if (primary === 0) return { ok: false, outcome: "no_key_matched", detail: "no primary key found in the scanned text" };
+  const secondary = e.selective ? c.secondary.filter((k) => k.raw.trim()) : [];
+  if (secondary.length === 0) return { ok: true, score: primary };
+  const hits = secondary.filter((k) => matchKey(idx, k, e, book, ctx)).length;
+  const all = hits === secondary.length;
+  const logic = e.selectiveLogic;
+  const pass = logic === 1 ? !all : logic === 2 ? hits === 0 : logic === 3 ? all : hits > 0;
+  if (!pass) return { ok: false, outcome: "secondary_failed", detail: `secondary keys failed ${LOGIC_NAMES[logic] ?? "AND ANY"} (${hits}/${secondary.length} found)` };
+  return { ok: true, score: primary + hits };
+}
+
+function scanText(messages: LoreMessage[], depth: number, includeNames: boolean): string {
+  const parts: string[] = [];
+  for (let i = messages.length - 1; i >= 0 && parts.length < depth; i--) {
+    const m = messages[i]!;
+    parts.push(includeNames && m.name ? `${m.name}: ${m.text}` : m.text);
+  }
+  return parts.join("\n").slice(0, MAX_SCAN_CHARS);
+}
+
+function groupsOf(e: LoreEntry): string[] {
+  return e.group.split(",").map((g) => g.trim()).filter(Boolean);
+}
+
+/** Keeps one winner per inclusion group; losers get a "lost_group" verdict. */
+function resolveGroups(cands: Candidate[], seed: number, count: number, settings: LoreSettings, lose: (c: Candidate, detail: string) => void, stickyIds: Set<string>): Candidate[] {
+  const out = new Set(cands);
+  const byGroup = new Map<string, Candidate[]>();
+  for (const c of cands) for (const g of groupsOf(c.entry)) byGroup.set(g, [...(byGroup.get(g) ?? []), c]);
+  for (const [g, members0] of byGroup) {
+    let members = members0.filter((c) => out.has(c));
+    if (members.length < 2) continue;
+    const sticky = members.find((c) => stickyIds.has(c.id));
+    let winner: Candidate | undefined = sticky;
+    if (!winner && members.some((c) => c.entry.useGroupScoring ?? settings.useGroupScoring)) {
+      const best = Math.max(...members.map((c) => c.score));
+      for (const c of members) if (c.score < best) { out.delete(c); lose(c, `group "${g}": fewer keys matched (${c.score} < ${best})`); }
+      members = members.filter((c) => out.has(c));
+    }
+    if (!winner) {
+      const overrides = members.filter((c) => c.entry.groupOverride);
+      if (overrides.length) winner = overrides.reduce((a, b) => (b.entry.order > a.entry.order ? b : a));
+    }
+    if (!winner) {
+      const total = members.reduce((s, c) => s + Math.max(0, c.entry.groupWeight), 0);
+      let r = (roll(seed, `group:${g}`, count) / 100) * total;
+      winner = members[members.length - 1];
+      for (const c of members) { r -= Math.max(0, c.entry.groupWeight); if (r < 0) { winner = c; break; } }
+    }
+    for (const c of members) if (c !== winner) { out.delete(c); lose(c, `group "${g}" won by ${winner!.id}`); }
+  }
+  return cands.filter((c) => out.has(c));
+}
+
+/** Runs World Info activation over several books: returns insertions, a verdict per entry, and the next state. */
+export function activateLore(options: ActivateLoreOptions): ActivateLoreResult {
+  const settings = { ...DEFAULT_LORE_SETTINGS, ...options.settings };
+  const seed = options.seed ?? 0;
+  const count = options.messages.length;
+  const prev = options.state ?? { sticky: {}, cooldown: {} };
+  const state: LoreState = { sticky: {}, cooldown: {} };
+  for (const [k, v] of Object.entries(prev.sticky)) if (v > count) state.sticky[k] = v;
+  for (const [k, v] of Object.entries(prev.cooldown)) if (v > count) state.cooldown[k] = v;
+  const diagnostics: LoreDiagnostic[] = [];
+  const expand = options.expandMacros ?? ((s: string) => s);
+  const verdicts = new Map<string, LoreVerdict>();
+  const all: Candidate[] = [];
+  for (const b of options.books) {
+    const compiled = compileLorebook(b);
+    let tokens = compiled.tokens.get(options.tokenize);
+    if (!tokens) { tokens = new Map(); compiled.tokens.set(options.tokenize, tokens); }
+    for (const ce of compiled.entries) all.push({ book: b.name, entry: ce.entry, compiled: ce, id: ce.id, score: 0, tokens });
+  }
+  const tokens = (c: Candidate) => {
+    let t = c.tokens.get(c.entry.uid);
+    if (t === undefined) { t = options.tokenize(c.entry.content); c.tokens.set(c.entry.uid, t); }
+    return t;
+  };
+  const set = (c: Candidate, fired: boolean, outcome: LoreOutcome, detail: string, measured = false) =>
+    verdicts.set(c.id, { book: c.book, uid: c.entry.uid, comment: c.entry.comment, fired, outcome, detail, tokens: measured ? tokens(c) : null });
+  const ctx: KeyContext = { settings, expand, diagnostics, macroKeys: new Map(), reported: new Set() };
+  const indexes = new Map<string, ScanIndex>();
+  const scanIndex = (d: number, withBuffer: boolean): ScanIndex => {
+    const id = `${d}|${withBuffer ? recursionBuffer.length : -1}`;
+    let idx = indexes.get(id);
+    if (!idx) {
+      const base = scanText(options.messages, d, settings.includeNames);
+      idx = indexText(withBuffer && recursionBuffer ? `${base}\n${recursionBuffer}` : base);
+      indexes.set(id, idx);
+    }
+    return idx;
+  };
+
+  const budget = Math.max(0, Math.floor((options.contextSize * settings.budgetPercent) / 100));
+  const cap = settings.budgetCap > 0 ? Math.min(budget, settings.budgetCap) : budget;
+  let used = 0;
+  const activated: Candidate[] = [];
+  const done = new Set<string>();
+  const stickyIds = new Set(all.filter((c) => state.sticky[c.id] !== undefined).map((c) => c.id));
+
+  const accept = (c: Candidate, outcome: LoreOutcome, detail: string): boolean => {
+    const t = tokens(c);
+    if (used + t > cap) { set(c, false, "budget_exhausted", `needs ${t} tokens, ${cap - used} of ${cap} left`, true); done.add(c.id); return false; }
+    used += t;
+    activated.push(c);
+    done.add(c.id);
+    set(c, true, outcome, detail, true);
+    const e = c.entry;
+    if (!stickyIds.has(c.id)) {
+      const stickyEnd = e.sticky && e.sticky > 0 ? count + e.sticky : undefined;
+      if (stickyEnd !== undefined) state.sticky[c.id] = stickyEnd;
+      if (e.cooldown && e.cooldown > 0) state.cooldown[c.id] = (stickyEnd ?? count) + e.cooldown;
+    }
+    return true;
+  };
+
+  let depth = settings.scanDepth;
+  let recursionBuffer = "";
+  let level = 0;
+  for (;;) {
+    const passCands: Candidate[] = [];
+    for (const c of all) {
+      if (done.has(c.id)) continue;
+      const e = c.entry;
+      if (e.disable) { set(c, false, "disabled", "entry is disabled"); continue; }
+      if (stickyIds.has(c.id)) { passCands.push(c); continue; }
+      if (e.delay && e.delay > 0 && count < e.delay) { set(c, false, "delay", `waits until ${e.delay} messages (chat has ${count})`); continue; }
+      if (state.cooldown[c.id] !== undefined) { set(c, false, "cooldown", `cooling down until message ${state.cooldown[c.id]}`); continue; }
+      if (e.constant) { passCands.push(c); continue; }
+      if (e.delayUntilRecursion > 0 && level < e.delayUntilRecursion) {
+        set(c, false, "waiting_for_recursion", `needs recursion level ${e.delayUntilRecursion}`);
+        continue;
+      }
+      if (e.key.length === 0) { set(c, false, "no_keys", "entry has no primary keys"); continue; }
+      const ownDepth = e.scanDepth ?? depth;
+      const check = checkKeys(scanIndex(ownDepth, !e.excludeRecursion), c.compiled, c.book, ctx);
+      if (!check.ok) {
+        const onlyInBuffer = e.excludeRecursion && recursionBuffer && checkKeys(indexText(recursionBuffer), c.compiled, c.book, ctx).ok;
+        if (onlyInBuffer) set(c, false, "recursion_excluded", "keys found only in activated entries' content, and this entry excludes recursion");
+        else set(c, false, check.outcome, check.detail);
+        continue;
+      }
+      c.score = check.score;
+      passCands.push(c);
+    }
+    const rolled = passCands.filter((c) => {
+      const e = c.entry;
+      if (stickyIds.has(c.id) || !e.useProbability || e.probability >= 100) return true;
+      const r = roll(seed, c.id, count);
+      if (r < e.probability) return true;
+      set(c, false, "probability_roll", `rolled ${r.toFixed(1)} against ${e.probability}%`);
+      done.add(c.id);
+      return false;
+    });
+    const lose = (c: Candidate, detail: string) => { set(c, false, "lost_group", detail); done.add(c.id); };
+    const winners = resolveGroups(rolled, seed, count, settings, lose, stickyIds)
+      .sort((a, b) => Number(b.entry.constant) - Number(a.entry.constant) || b.entry.order - a.entry.order);
+    const fresh: Candidate[] = [];
+    for (const c of winners) {
+      const outcome: LoreOutcome = stickyIds.has(c.id) ? "sticky" : c.entry.constant ? "constant" : level > 0 ? "recursion" : "key_matched";
+      const detail = outcome === "sticky" ? `sticky until message ${state.sticky[c.id]}` : outcome === "constant" ? "constant entry" : level > 0 ? `matched at recursion level ${level}` : "primary key matched";
+      if (accept(c, outcome, detail)) fresh.push(c);
+    }
+    const recurse = fresh.filter((c) => !c.entry.preventRecursion).map((c) => c.entry.content);
+    const canRecurse = settings.recursive && (settings.maxRecursionSteps === 0 || level < settings.maxRecursionSteps);
+    const waiting = all.some((c) => !done.has(c.id) && c.entry.delayUntilRecursion > level);
+    if (canRecurse && (recurse.length > 0 || (waiting && fresh.length > 0))) {
+      recursionBuffer = [recursionBuffer, ...recurse].filter(Boolean).join("\n").slice(0, MAX_SCAN_CHARS);
+      level++;
+      continue;
+    }
+    if (activated.length < settings.minActivations && depth < count && used < cap) { depth++; continue; }
+    break;
+  }
+
+  const insertions: LoreInsertion[] = activated
+    .map((c) => ({
+      entryId: c.id, content: c.entry.content, position: POSITIONS[c.entry.position] ?? "before_char",
+      depth: c.entry.depth, role: ROLES[c.entry.role] ?? "system", order: c.entry.order,
+    }))
+    .sort((a, b) => a.order - b.order);
+  return { insertions, verdicts: all.map((c) => verdicts.get(c.id)!).filter(Boolean), diagnostics, state, budget: cap, tokensUsed: used };
+}

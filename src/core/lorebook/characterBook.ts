@@ -1,0 +1,76 @@
+import type { CharacterBook, CharacterBookEntry } from "../cards/character.ts";
+import { LorebookFormatError, type LoreEntry, type Lorebook } from "./model.ts";
+import { readWorldInfoEntry } from "./worldInfo.ts";
+
+/** Where SillyTavern keeps its richer fields inside a card entry's `extensions`. */
+const EXT: [keyof LoreEntry, string][] = [
+  ["position", "position"], ["excludeRecursion", "exclude_recursion"],
+  ["preventRecursion", "prevent_recursion"], ["delayUntilRecursion", "delay_until_recursion"],
+  ["probability", "probability"], ["useProbability", "useProbability"], ["depth", "depth"],
+  ["selectiveLogic", "selectiveLogic"], ["group", "group"], ["groupOverride", "group_override"],
+  ["groupWeight", "group_weight"], ["scanDepth", "scan_depth"], ["matchWholeWords", "match_whole_words"],
+  ["useGroupScoring", "use_group_scoring"], ["automationId", "automation_id"], ["role", "role"],
+  ["sticky", "sticky"], ["cooldown", "cooldown"], ["delay", "delay"],
+];
+const TOP: [keyof LoreEntry, string][] = [
+  ["key", "keys"], ["keysecondary", "secondary_keys"], ["content", "content"], ["order", "insertion_order"],
+  ["caseSensitive", "case_sensitive"], ["constant", "constant"], ["comment", "comment"],
+  ["selective", "selective"], ["uid", "id"],
+];
+const TOP_CARD = new Set([...TOP.map(([, c]) => c), "enabled", "position", "extensions"]);
+const EXT_CARD = new Set(EXT.map(([, c]) => c));
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function readEntry(raw: unknown, index: number, file: string): LoreEntry {
+  const where = `character_book.entries[${index}]`;
+  if (!isObject(raw)) throw new LorebookFormatError(file, where, "expected an object");
+  if (!Array.isArray(raw.keys)) throw new LorebookFormatError(file, `${where}.keys`, "expected a list of strings");
+  if (raw.enabled !== undefined && typeof raw.enabled !== "boolean") throw new LorebookFormatError(file, `${where}.enabled`, "expected true or false");
+  const ext = raw.extensions === undefined ? {} : raw.extensions;
+  if (!isObject(ext)) throw new LorebookFormatError(file, `${where}.extensions`, "expected an object");
+  const wi: Record<string, unknown> = {};
+  for (const [mine, card] of TOP) if (raw[card] !== undefined) wi[mine] = raw[card];
+  if (typeof wi.uid !== "number" && !(typeof wi.uid === "string" && /^\d+$/.test(wi.uid))) wi.uid = index;
+  if (raw.position === "after_char") wi.position = 1;
+  for (const [mine, card] of EXT) if (ext[card] !== undefined) wi[mine] = ext[card];
+  // extension fields written here keep their card spelling, errors name them as card fields
+  const entry = readWorldInfoEntry(wi, index, file, where);
+  entry.disable = raw.enabled === false;
+  for (const [k, v] of Object.entries(raw)) if (!TOP_CARD.has(k)) entry.extra[k] = v;
+  const otherExt = Object.fromEntries(Object.entries(ext).filter(([k]) => !EXT_CARD.has(k)));
+  if (Object.keys(otherExt).length) entry.extra.extensions = otherExt;
+  return entry;
+}
+
+/** Reads a card's `character_book` into the internal model. Throws LorebookFormatError. */
+export function parseCharacterBook(json: unknown, options: { file: string; name: string }): Lorebook {
+  const { file } = options;
+  if (!isObject(json)) throw new LorebookFormatError(file, "character_book", "expected an object");
+  if (!Array.isArray(json.entries)) throw new LorebookFormatError(file, "character_book.entries", "expected a list");
+  const entries = json.entries.map((e, i) => readEntry(e, i, file));
+  const { entries: _e, ...extra } = json;
+  const name = typeof extra.name === "string" && extra.name ? extra.name : options.name;
+  return { name, entries, extra };
+}
+
+function writeEntry(e: LoreEntry): CharacterBookEntry {
+  const { extensions: extraExt, ...rest } = e.extra;
+  const extensions: Record<string, unknown> = isObject(extraExt) ? { ...extraExt } : {};
+  for (const [mine, card] of EXT) extensions[card] = e[mine];
+  const out: Record<string, unknown> = { ...rest };
+  for (const [mine, card] of TOP) out[card] = e[mine];
+  out.enabled = !e.disable;
+  out.position = e.position === 0 ? "before_char" : "after_char";
+  out.extensions = extensions;
+  if (out.case_sensitive === null) delete out.case_sensitive;
+  return out as CharacterBookEntry;
+}
+
+/** Writes the card `character_book` form; SillyTavern's extra fields go into each entry's extensions. */
+export function toCharacterBook(book: Lorebook): CharacterBook {
+  const extensions = isObject(book.extra.extensions) ? book.extra.extensions : {};
+  return { ...book.extra, name: book.name, extensions, entries: book.entries.map(writeEntry) };
+}

@@ -1,0 +1,111 @@
+import { readFile, readdir, stat } from "node:fs/promises";
+import { basename, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseCharacterBook, toCharacterBook } from "../../core/lorebook/characterBook.ts";
+import { LorebookFormatError, type Lorebook } from "../../core/lorebook/model.ts";
+import { parseWorldInfo, toWorldInfo } from "../../core/lorebook/worldInfo.ts";
+import { writeFileAtomic } from "../atomicWrite.ts";
+import { dataDir, dataPaths } from "../paths.ts";
+
+/** Sample books shipped in the repository's `lorebooks/`. */
+export const SAMPLE_LOREBOOKS_DIR = fileURLToPath(new URL("../../../lorebooks/", import.meta.url));
+/** Lorebook files bigger than this are refused before parsing. */
+export const MAX_LOREBOOK_BYTES = 64 * 1024 * 1024;
+
+export type LorebookSource = "user" | "sample";
+export interface StoredLorebook { book: Lorebook; file: string; source: LorebookSource }
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Accepts World Info JSON, a bare character_book, or a card JSON holding one. */
+export function parseLorebookJson(json: unknown, file: string): Lorebook {
+  const name = basename(file).replace(/\.json$/i, "");
+  if (isObject(json) && isObject(json.data) && typeof json.spec === "string") {
+    const cb = json.data.character_book;
+    if (!isObject(cb)) throw new LorebookFormatError(file, "data.character_book", "this card has no lorebook");
+    const cardName = typeof json.data.name === "string" ? json.data.name : name;
+    return parseCharacterBook(cb, { file, name: typeof cb.name === "string" && cb.name ? cb.name : cardName });
+  }
+  if (isObject(json) && Array.isArray(json.entries)) return parseCharacterBook(json, { file, name });
+  return parseWorldInfo(json, { file, name });
+}
+
+export async function readLorebookFile(file: string): Promise<Lorebook> {
+  const info = await stat(file);
+  if (info.size > MAX_LOREBOOK_BYTES) throw new LorebookFormatError(file, "(file)", `larger than ${MAX_LOREBOOK_BYTES} bytes`);
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(file, "utf8"));
+  } catch (err) {
+    throw new LorebookFormatError(file, "(file)", `not valid JSON: ${(err as Error).message.split("\n")[0]}`);
+  }
+  return parseLorebookJson(json, file);
+}
+
+async function readDir(dir: string, source: LorebookSource): Promise<StoredLorebook[]> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const out: StoredLorebook[] = [];
+  for (const n of names.filter((f) => f.toLowerCase().endsWith(".json")).sort()) {
+    const file = join(dir, n);
+    try {
+      out.push({ book: await readLorebookFile(file), file, source });
+    } catch {
+      // A broken file must not hide the others; `lore import` reports the details.
+    }
+  }
+  return out;
+}
+
+export interface LorebookStoreOptions { env?: NodeJS.ProcessEnv; samplesDir?: string }
+
+function userDir(o: LorebookStoreOptions): string {
+  return dataPaths(dataDir(o.env ?? process.env)).lorebooks;
+}
+
+/** User books first, then samples whose names the user has not taken. */
+export async function listLorebooks(o: LorebookStoreOptions = {}): Promise<StoredLorebook[]> {
+  const user = await readDir(userDir(o), "user");
+  const taken = new Set(user.map((s) => s.book.name.toLowerCase()));
+  const samples = (await readDir(o.samplesDir ?? SAMPLE_LOREBOOKS_DIR, "sample")).filter((s) => !taken.has(s.book.name.toLowerCase()));
+  return [...user, ...samples];
+}
+
+export async function getLorebook(name: string, o: LorebookStoreOptions = {}): Promise<StoredLorebook | undefined> {
+  const all = await listLorebooks(o);
+  const want = name.toLowerCase();
+  return all.find((s) => s.book.name.toLowerCase() === want) ?? all.find((s) => basename(s.file, ".json").toLowerCase() === want);
+}
+
+function fileStem(name: string): string {
+  return name.replace(/[^\p{L}\p{N} _.-]/gu, "_").replace(/^[.\s]+/, "").slice(0, 100) || "lorebook";
+}
+
+/** Saves as SillyTavern World Info JSON (with the book's name), atomically. */
+export async function saveLorebook(book: Lorebook, o: LorebookStoreOptions = {}): Promise<string> {
+  const file = join(userDir(o), `${fileStem(book.name)}.json`);
+  await writeFileAtomic(file, JSON.stringify({ ...toWorldInfo(book), name: book.name }, null, 2) + "\n");
+  return file;
+}
+
+/** Validates the whole file first: a failed import writes nothing. Names are made unique. */
+export async function importLorebook(file: string, o: LorebookStoreOptions = {}): Promise<StoredLorebook> {
+  const book = await readLorebookFile(file);
+  const users = (await readDir(userDir(o), "user")).map((s) => s.book.name.toLowerCase());
+  let name = book.name;
+  for (let i = 2; users.includes(name.toLowerCase()); i++) name = `${book.name} (${i})`;
+  const saved = { ...book, name };
+  return { book: saved, file: await saveLorebook(saved, o), source: "user" };
+}
+
+export type LorebookExportFormat = "st" | "card";
+
+export function serializeLorebook(book: Lorebook, format: LorebookExportFormat): string {
+  const json = format === "card" ? toCharacterBook(book) : toWorldInfo(book);
+  return JSON.stringify(json, null, 2) + "\n";
+}
+
+export async function exportLorebook(book: Lorebook, format: LorebookExportFormat, out: string): Promise<void> {
+  await writeFileAtomic(out, serializeLorebook(book, format));
+}

@@ -1,0 +1,69 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { captureIO } from "../../support/cliIO.ts";
+import { loreCommand } from "../../../src/cli/commands/loreCommand.ts";
+import { commands } from "../../../src/cli/commands/index.ts";
+
+function setup() {
+  const dir = mkdtempSync(join(tmpdir(), "taproom-lorecli-"));
+  const io = { ...captureIO({ TAPROOM_HOME: dir }), cwd: dir };
+  return { dir, io };
+}
+
+test("lore is registered", () => assert.ok(commands.includes(loreCommand)));
+
+test("lore test explains fired entries with position, order and tokens, and why others did not", async () => {
+  const { io } = setup();
+  assert.equal(await loreCommand.run(["test", "The Copper Tankard", "--text", "Brindle, is there a brawl tonight?"], io), 0);
+  const out = io.out();
+  assert.match(out, /#1 Brindle\s+\[before_char, order 50, ~\d+ tokens\] key_matched/);
+  assert.match(out, /#11 .*\[at_depth 2 \(system\), order 130/);
+  assert.match(out, /#6 Quiet night.*secondary_failed/);
+  assert.match(out, /#15 Disabled draft\s+disabled/);
+  assert.match(out, /chars\/4/);
+  assert.ok(out.indexOf("#0 ") < out.indexOf("#1 "));
+});
+
+test("lore test --chat reads a SillyTavern JSONL chat, newest first, and --json gives verdicts", async () => {
+  const { dir, io } = setup();
+  const chat = join(dir, "chat.jsonl");
+  writeFileSync(chat, [
+    JSON.stringify({ user_name: "You", character_name: "Brindle", chat_metadata: {} }),
+    JSON.stringify({ name: "You", is_user: true, mes: "Tell me about the festival" }),
+    JSON.stringify({ name: "Brindle", is_user: false, mes: "Ah, Wren came by.\u001b[2J" }),
+    JSON.stringify({ name: "You", is_user: true, mes: "Pour me a mug." }),
+  ].join("\n"));
+  assert.equal(await loreCommand.run(["test", "The Copper Tankard", "--chat", chat, "--json"], io), 0);
+  const r = JSON.parse(io.out());
+  const v = (uid: number) => r.verdicts.find((x: { uid: number }) => x.uid === uid);
+  assert.equal(v(9).fired, true); // Wren, in the last 2 messages
+  assert.equal(v(12).outcome, "no_key_matched"); // festival is 3 messages back
+  assert.equal(r.tokenizer, "chars/4");
+  const { io: io2 } = setup();
+  await loreCommand.run(["test", "The Copper Tankard", "--chat", chat, "--scan-depth", "3"], io2);
+  assert.match(io2.out(), /#12 The Harvest Festival.*key_matched/);
+  assert.ok(!io2.out().includes("\u001b"));
+});
+
+test("lore import, list --json, export st and card", async () => {
+  const { dir, io } = setup();
+  const src = join(dir, "in.json");
+  writeFileSync(src, JSON.stringify({ entries: { "3": { uid: 3, key: ["k"], content: "c", sticky: 2, mystery: true } } }));
+  assert.equal(await loreCommand.run(["import", src], io), 0);
+  assert.match(io.out(), /Imported "in" \(1 entries\)/);
+  await loreCommand.run(["list", "--json"], io);
+  const listed = JSON.parse(io.out().slice(io.out().indexOf("[")));
+  assert.equal(listed[0].name, "in");
+  await loreCommand.run(["export", "in", "--format", "card", "--out", "card.json"], io);
+  const card = JSON.parse(readFileSync(join(dir, "card.json"), "utf8"));
+  assert.equal(card.entries[0].extensions.sticky, 2);
+  assert.equal(card.entries[0].mystery, true);
+  await loreCommand.run(["export", "in", "--format", "st", "--out", "st.json"], io);
+  const st = JSON.parse(readFileSync(join(dir, "st.json"), "utf8"));
+  assert.equal(st.entries["3"].mystery, true);
+  await assert.rejects(loreCommand.run(["export", "in", "--format", "xml", "--out", "x"], io), /--format must be st or card/);
+  await assert.rejects(loreCommand.run(["test", "nope", "--text", "x"], io), /no lorebook named "nope"/);
+});

@@ -1,0 +1,91 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { parseWorldInfo, toWorldInfo } from "../../../src/core/lorebook/worldInfo.ts";
+import { parseCharacterBook, toCharacterBook } from "../../../src/core/lorebook/characterBook.ts";
+import { LorebookFormatError } from "../../../src/core/lorebook/model.ts";
+
+const fixture = JSON.parse(readFileSync(new URL("./fixtures/st-export.json", import.meta.url), "utf8"));
+const opts = { file: "harbor.json", name: "Harbor" };
+
+test("reads a SillyTavern export: fields, string numbers, false as delay level, defaults", () => {
+  const b = parseWorldInfo(fixture, opts);
+  assert.equal(b.name, "Harbor");
+  const [a, s] = b.entries;
+  assert.deepEqual(a!.key, ["harbor", "docks"]);
+  assert.equal(a!.position, 4);
+  assert.equal(a!.role, 1);
+  assert.equal(a!.delayUntilRecursion, 0);
+  assert.equal(s!.order, 5);
+  assert.equal(s!.role, 0);
+  assert.equal(s!.caseSensitive, true);
+  assert.deepEqual(a!.extra.characterFilter, { isExclude: false, names: [], tags: [] });
+  const minimal = parseWorldInfo({ entries: { "9": { key: "solo", content: "x" } } }, opts).entries[0]!;
+  assert.deepEqual([minimal.uid, minimal.key, minimal.order, minimal.depth, minimal.probability, minimal.sticky], [9, ["solo"], 100, 4, 100, null]);
+});
+
+test("World Info JSON round-trips with unknown fields", () => {
+  const once = toWorldInfo(parseWorldInfo(fixture, opts));
+  const twice = toWorldInfo(parseWorldInfo(once, opts));
+  assert.deepEqual(twice, once);
+  assert.deepEqual(once.originalData, { name: "kept as is" });
+  const e1 = (once.entries as Record<string, Record<string, unknown>>)["1"]!;
+  assert.equal(e1.displayIndex, 1);
+  assert.equal(e1.automationId, "auto");
+});
+
+test("ST -> card book -> ST loses no field; richer fields live in extensions", () => {
+  const book = parseWorldInfo(fixture, opts);
+  const card = toCharacterBook(book);
+  const e1 = card.entries[1]!;
+  assert.deepEqual(e1.keys, ["/ship(s)?/i"]);
+  assert.equal(e1.enabled, false);
+  assert.equal(e1.insertion_order, 5);
+  assert.equal(e1.position, "after_char");
+  assert.equal(e1.extensions.group_weight, 7);
+  assert.equal(e1.extensions.sticky, 3);
+  assert.equal(card.entries[0]!.extensions.position, 4);
+  const back = parseCharacterBook(JSON.parse(JSON.stringify(card)), opts);
+  assert.deepEqual(toWorldInfo(back).entries, toWorldInfo(book).entries);
+});
+
+test("card book -> internal -> card keeps unknown entry keys and extensions", () => {
+  const card = {
+    name: "Mini", description: "d", scan_depth: 3, extensions: { x: 1 },
+    entries: [{ keys: ["a"], content: "A", extensions: { mine: "kept" }, enabled: true, insertion_order: 3, name: "A entry", priority: 2, use_regex: true }],
+  };
+  const back = toCharacterBook(parseCharacterBook(card, opts));
+  assert.equal(back.description, "d");
+  assert.equal(back.scan_depth, 3);
+  assert.deepEqual(back.extensions, { x: 1 });
+  const e = back.entries[0]!;
+  assert.equal(e.extensions.mine, "kept");
+  assert.equal(e.name, "A entry");
+  assert.equal(e.priority, 2);
+  assert.equal(e.use_regex, true);
+  assert.equal(e.position, "before_char");
+  assert.deepEqual(toCharacterBook(parseCharacterBook(back, opts)), back);
+});
+
+test("validators: one line naming file and field", () => {
+  const bad = (f: () => unknown, re: RegExp) => assert.throws(f, (err: Error) => err instanceof LorebookFormatError && re.test(err.message) && !err.message.includes("\n"));
+  bad(() => parseWorldInfo([], opts), /^harbor\.json: \(root\)/);
+  bad(() => parseWorldInfo({}, opts), /harbor\.json: entries: expected/);
+  bad(() => parseWorldInfo({ entries: { "1": { key: [1] } } }, opts), /entries\.1\.key: expected a list of strings/);
+  bad(() => parseWorldInfo({ entries: { "1": { depth: "deep" } } }, opts), /entries\.1\.depth: expected a number/);
+  bad(() => parseWorldInfo({ entries: { "1": { constant: "yes" } } }, opts), /entries\.1\.constant/);
+  bad(() => parseCharacterBook({ entries: {} }, opts), /character_book\.entries: expected a list/);
+  bad(() => parseCharacterBook({ entries: [{ content: "x" }] }, opts), /entries\[0\]\.keys/);
+  bad(() => parseCharacterBook({ entries: [{ keys: [], extensions: { probability: "x" } }] }, opts), /entries\[0\]\.probability/);
+});
+
+test("an exported SillyTavern book activates as SillyTavern would: at depth with role, preventRecursion, disabled", async () => {
+  const { activateLore } = await import("../../../src/core/lorebook/activate.ts");
+  const { compileLorebook } = await import("../../../src/core/lorebook/compile.ts");
+  const book = parseWorldInfo(fixture, opts);
+  assert.equal(compileLorebook(book), compileLorebook(book));
+  const r = activateLore({ books: [book], messages: [{ text: "We reach the docks at night, ships in sight." }], contextSize: 4096, tokenize: (t) => t.length });
+  assert.deepEqual(r.insertions, [{ entryId: "Harbor/0", content: "Fog rolls over the docks after dark.", position: "at_depth", depth: 2, role: "user", order: 100 }]);
+  assert.equal(r.verdicts[1]!.outcome, "disabled");
+  assert.equal(r.verdicts[0]!.tokens, 36);
+});
