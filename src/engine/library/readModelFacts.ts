@@ -1,6 +1,8 @@
 import { open, stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { quantFromFileName, quantFromFileType } from "../quants/index.ts";
+import { ModelMetadataError } from "./modelMetadataError.ts";
+import { validateModelMetadata } from "./validateModelMetadata.ts";
 
 /**
  * What the library shows about a model, read from its GGUF header without loading
@@ -26,12 +28,7 @@ export interface LibraryFacts {
   chatTemplate?: string;
 }
 
-export class ModelMetadataError extends Error {
-  constructor(readonly path: string, reason: string) {
-    super(`${path}: ${reason}`);
-    this.name = "ModelMetadataError";
-  }
-}
+export { ModelMetadataError };
 
 // The vocabulary arrays are most of a header and the library needs none of it.
 const IGNORED_KEYS = ["tokenizer.ggml.tokens", "tokenizer.ggml.scores", "tokenizer.ggml.token_type", "tokenizer.ggml.merges"];
@@ -114,6 +111,7 @@ function explainReadError(error: unknown): string {
 }
 
 function factsFromGgufInfo(info: GgufInfo, path: string): LibraryFacts {
+  validateModelMetadata(info.metadata as unknown as Record<string, unknown>, path);
   const meta = info.metadata as unknown as Record<string, Record<string, unknown> | undefined>;
   const general = meta.general ?? {};
   const architecture = typeof general.architecture === "string" ? general.architecture : undefined;
