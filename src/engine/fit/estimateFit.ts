@@ -29,7 +29,14 @@ export interface FitEstimate {
  * Offloading goes layer by layer until VRAM (less a margin) is used up; the rest
  * runs from RAM.
  */
-export function estimateFit(options: { shape: ArchitectureShape; fileBytes: number; contextSize: number; machine: FitMachine }): FitEstimate {
+export function estimateFit(options: {
+  shape: ArchitectureShape;
+  fileBytes: number;
+  contextSize: number;
+  machine: FitMachine;
+  /** Layers the user insists on offloading, fitting or not (clamped to the model's). */
+  gpuLayers?: number;
+}): FitEstimate {
   const { shape, fileBytes, contextSize, machine } = options;
   const totalLayers = shape.layers + 1;
   const perLayerWeights = fileBytes / totalLayers;
@@ -39,17 +46,29 @@ export function estimateFit(options: { shape: ArchitectureShape; fileBytes: numb
   const vramBudget = machineHasGpu(machine) ? machine.vramBytes - VRAM_MARGIN : 0;
   const ramBudget = machine.ramBytes - RAM_MARGIN;
   const gb = (b: number) => `${(b / 2 ** 30).toFixed(1)} GiB`;
+  if (options.gpuLayers !== undefined) {
+    const forced = Math.max(0, Math.min(totalLayers, Math.floor(options.gpuLayers), machineHasGpu(machine) ? totalLayers : 0));
+    if (forced === totalLayers) {
+      const fitsFully = needFull <= vramBudget;
+      const reason = fitsFully ? `needs ${gb(needFull)} of ${gb(machine.vramBytes)} VRAM` : `all ${totalLayers} layers need ${gb(needFull)}, more than the ${gb(machine.vramBytes)} of VRAM`;
+      return { fitsFully, gpuLayers: forced, totalLayers, contextSize, vramBytes: needFull, ramBytes: 256 * MiB, runnable: true, reasons: [reason] };
+    }
+    return split(forced);
+  }
   if (needFull <= vramBudget) {
     return { fitsFully: true, gpuLayers: totalLayers, totalLayers, contextSize, vramBytes: needFull, ramBytes: 256 * MiB, runnable: true, reasons: [`needs ${gb(needFull)} of ${gb(machine.vramBytes)} VRAM`] };
   }
-  const gpuLayers = vramBudget > compute ? Math.min(totalLayers - 1, Math.floor((vramBudget - compute) / (perLayerWeights + perLayerKv))) : 0;
-  const vramBytes = gpuLayers > 0 ? compute + gpuLayers * (perLayerWeights + perLayerKv) : 0;
-  const cpuLayers = totalLayers - gpuLayers;
-  const ramBytes = cpuLayers * perLayerWeights + Math.min(cpuLayers, shape.layers) * perLayerKv + (gpuLayers > 0 ? compute / 2 : compute);
-  const runnable = ramBytes <= ramBudget;
-  const reasons = [
-    machineHasGpu(machine) ? `needs ${gb(needFull)} to fit fully; ${gb(machine.vramBytes)} VRAM holds ${gpuLayers} of ${totalLayers} layers` : "no GPU: all layers on the CPU",
-    runnable ? `the rest takes ${gb(ramBytes)} of ${gb(machine.ramBytes)} RAM` : `the rest needs ${gb(ramBytes)} RAM, more than the ${gb(machine.ramBytes)} this machine has`,
-  ];
-  return { fitsFully: false, gpuLayers, totalLayers, contextSize: runnable ? contextSize : 0, vramBytes, ramBytes, runnable, reasons };
+  return split(vramBudget > compute ? Math.min(totalLayers - 1, Math.floor((vramBudget - compute) / (perLayerWeights + perLayerKv))) : 0);
+
+  function split(gpuLayers: number): FitEstimate {
+    const vramBytes = gpuLayers > 0 ? compute + gpuLayers * (perLayerWeights + perLayerKv) : 0;
+    const cpuLayers = totalLayers - gpuLayers;
+    const ramBytes = cpuLayers * perLayerWeights + Math.min(cpuLayers, shape.layers) * perLayerKv + (gpuLayers > 0 ? compute / 2 : compute);
+    const runnable = ramBytes <= ramBudget;
+    const reasons = [
+      machineHasGpu(machine) ? `needs ${gb(needFull)} to fit fully; ${gb(machine.vramBytes)} VRAM holds ${gpuLayers} of ${totalLayers} layers` : "no GPU: all layers on the CPU",
+      runnable ? `the rest takes ${gb(ramBytes)} of ${gb(machine.ramBytes)} RAM` : `the rest needs ${gb(ramBytes)} RAM, more than the ${gb(machine.ramBytes)} this machine has`,
+    ];
+    return { fitsFully: false, gpuLayers, totalLayers, contextSize: runnable ? contextSize : 0, vramBytes, ramBytes, runnable, reasons };
+  }
 }

@@ -2,6 +2,6 @@ export { fitModelSize, COMMON_QUANTS, type FitModelSizeOptions, type FitReport }
 export { chooseQuant, type QuantFit, type QuantChoice } from "./chooseQuant.ts";
 export { planQuantFits } from "./planQuantFits.ts";
 export { estimateFit, type FitEstimate } from "./estimateFit.ts";
-export { machineHasGpu, describeFitMachine, type FitMachine, type GpuBackend } from "./machine.ts";
-export { detectFitMachine } from "./detectMachine.ts";
+export { machineHasGpu, describeFitMachine, BACKEND_CHOICES, type FitMachine, type GpuBackend, type BackendChoice, type MachineFacts } from "./machine.ts";
+export { detectFitMachine, detectMachine, BackendUnavailableError, type DetectMachineOptions } from "./detectMachine.ts";
 export { parseMemorySize } from "./parseSize.ts";

@@ -23,3 +23,17 @@ export function describeFitMachine(machine: FitMachine): string {
   const names = machine.gpuNames?.length ? ` (${machine.gpuNames.join(", ")})` : "";
   return `${machine.gpu}${names}, ${gb(machine.vramBytes)} VRAM, ${ram}`;
 }
+
+/** What the user asked for with `--gpu`: "auto" takes the best backend this machine has. */
+export type BackendChoice = "auto" | GpuBackend | "cpu";
+export const BACKEND_CHOICES: readonly BackendChoice[] = ["auto", "cuda", "vulkan", "metal", "cpu"];
+
+/** Everything the load planner needs to know about a machine. */
+export interface MachineFacts extends FitMachine {
+  /** VRAM free right now (other programs use some); planning uses it when known. */
+  freeVramBytes?: number;
+  /** RAM free right now. */
+  ramFreeBytes?: number;
+  /** Cores llama.cpp may use (`os.availableParallelism()`). */
+  cpuCores: number;
+}

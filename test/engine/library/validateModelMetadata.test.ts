@@ -54,7 +54,7 @@ test("the check follows the file's architecture, not llama's", async () => {
   const qwen = Object.fromEntries(Object.entries(complete).map(([k, v]) => [k.replace(/^llama\./, "qwen2."), v]));
   qwen["general.architecture"] = "qwen2";
   await withFile(qwen, async (path) => assert.equal((await readModelFacts(path)).architecture, "qwen2"));
-  const broken = { ...qwen, "llama.feed_forward_length": 128 };
+  const broken: Record<string, GgufValue> = { ...qwen, "llama.feed_forward_length": 128 };
   delete broken["qwen2.feed_forward_length"];
   await withFile(broken, async (path) => {
     await assert.rejects(readModelFacts(path), /missing qwen2\.feed_forward_length — this file would crash llama\.cpp/);
