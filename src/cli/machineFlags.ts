@@ -1,8 +1,8 @@
-import { totalmem } from "node:os";
+import { availableParallelism, totalmem } from "node:os";
 import { UsageError } from "./command.ts";
 import { parseMemorySize } from "../engine/fit/parseSize.ts";
-import { detectFitMachine } from "../engine/fit/detectMachine.ts";
-import { describeFitMachine, type FitMachine, type GpuBackend } from "../engine/fit/machine.ts";
+import { detectMachine } from "../engine/fit/detectMachine.ts";
+import { describeFitMachine, type FitMachine, type GpuBackend, type MachineFacts } from "../engine/fit/machine.ts";
 
 /** `--vram SIZE --ram SIZE --gpu TYPE`: plan for another machine than this one. */
 export const machineFlags = {
@@ -15,23 +15,31 @@ const BACKENDS = ["cuda", "vulkan", "metal", "cpu"];
 
 /**
  * The machine to plan for: this one, with any flag given replacing what was detected.
- * `--vram` without `--gpu` on a machine without a GPU plans for a CUDA card. The GPU
- * is only probed when a flag leaves a GPU figure open.
+ * `--vram` without `--gpu` on a machine without a GPU plans for a CUDA card. llama.cpp
+ * is only loaded when a flag leaves a GPU figure open; `--gpu TYPE` alone on a machine
+ * without that backend is a BackendUnavailableError.
  */
-export async function machineFromFlags(values: { vram?: string; ram?: string; gpu?: string }): Promise<FitMachine> {
+export async function machineFromFlags(values: { vram?: string; ram?: string; gpu?: string; cores?: number }): Promise<MachineFacts> {
   const gpu = values.gpu?.toLowerCase();
   if (gpu !== undefined && !BACKENDS.includes(gpu)) throw new UsageError(`--gpu must be one of ${BACKENDS.join(", ")}, got "${values.gpu}"`);
+  if (values.cores !== undefined && values.cores < 1) throw new UsageError("--cores must be at least 1");
   const vram = sizeFlag("vram", values.vram);
-  const ram = sizeFlag("ram", values.ram) ?? totalmem();
-  if (gpu === "cpu") return { gpu: false, vramBytes: 0, ramBytes: ram };
-  if (vram !== undefined && gpu !== undefined) return { gpu: gpu as GpuBackend, vramBytes: vram, ramBytes: ram };
-  const detected = await detectFitMachine();
-  if (vram === undefined) {
-    if (gpu !== undefined && detected.gpu === false) throw new UsageError(`no ${gpu} GPU found on this machine; give --vram SIZE to plan for one`);
-    return { ...detected, ...(gpu ? { gpu: gpu as GpuBackend } : {}), ramBytes: ram };
-  }
-  const backend = (gpu as GpuBackend | undefined) ?? (detected.gpu || "cuda");
-  return { gpu: backend, vramBytes: vram, ramBytes: ram };
+  const ram = sizeFlag("ram", values.ram);
+  const cpuCores = values.cores ?? availableParallelism();
+  const ramBytes = ram ?? totalmem();
+  if (gpu === "cpu") return { gpu: false, vramBytes: 0, ramBytes, cpuCores };
+  if (vram !== undefined && gpu !== undefined) return { gpu: gpu as GpuBackend, vramBytes: vram, ramBytes, cpuCores };
+  const detected = withoutStale(await detectMachine({ backend: (gpu as GpuBackend | undefined) ?? "auto" }), { ram: ram !== undefined });
+  if (vram === undefined) return { ...detected, ramBytes, cpuCores };
+  const { freeVramBytes: _free, ...rest } = detected;
+  return { ...rest, gpu: detected.gpu || "cuda", vramBytes: vram, ramBytes, cpuCores };
+}
+
+/** Free RAM belongs to this machine: planning for another amount drops it. */
+function withoutStale(machine: MachineFacts, replaced: { ram: boolean }): MachineFacts {
+  if (!replaced.ram) return machine;
+  const { ramFreeBytes: _free, ...rest } = machine;
+  return rest;
 }
 
 export function describeMachine(machine: FitMachine): string {

@@ -5,6 +5,7 @@ import { chatsCommand } from "./chatsCommand.ts";
 import { presetCommand } from "./presetCommand.ts";
 import { loreCommand } from "./loreCommand.ts";
 import { fitCommand } from "./fitCommand.ts";
+import { planCommand } from "./planCommand.ts";
 import { modelsCommand } from "./modelsCommand.ts";
 import { pullCommand } from "./pullCommand.ts";
 
@@ -16,6 +17,7 @@ export const commands: CliCommand[] = [
   presetCommand,
   loreCommand,
   fitCommand,
+  planCommand,
   modelsCommand,
   pullCommand,
 ];
