@@ -1,5 +1,6 @@
 import type { CliCommand } from "../command.ts";
 import { tuiCommand } from "./tuiCommand.ts";
+import { chatCommand } from "./chatCommand.ts";
 import { cardCommand } from "./cardCommand.ts";
 import { chatsCommand } from "./chatsCommand.ts";
 import { presetCommand } from "./presetCommand.ts";
@@ -11,6 +12,7 @@ import { pullCommand } from "./pullCommand.ts";
 /** Every subcommand, in the order `taproom --help` lists them. */
 export const commands: CliCommand[] = [
   tuiCommand,
+  chatCommand,
   cardCommand,
   chatsCommand,
   presetCommand,
