@@ -4,7 +4,7 @@
  * caller uses core/chat operations and the store for that).
  */
 import type { Character } from "../core/cards/character.ts";
-import type { Chat, GenerationInfo } from "../core/chat/types.ts";
+import type { Chat, ChatMessage, GenerationInfo } from "../core/chat/types.ts";
 import type { LoreInsertion } from "../core/lorebook/insertion.ts";
 import {
   buildPrompt,
@@ -88,7 +88,12 @@ export interface ChatTurnResult {
   evaluatedPromptTokens?: number;
 }
 
-export async function runChatTurn(input: ChatTurnInput): Promise<ChatTurnResult> {
+export type TurnPromptInput = Omit<ChatTurnInput, "model" | "signal" | "onText"> & {
+  model: Pick<TurnModel, "contextSize" | "chatTemplate" | "countTokens">;
+};
+
+/** The prompt a turn would send, without generating: for the turn itself and the prompt inspector. */
+export function buildTurnPrompt(input: TurnPromptInput): { prompt: BuiltPrompt; choice: TemplateChoice; history: ChatMessage[] } {
   const { model, chat, settings, mode } = input;
   const choice = chooseTemplate(settings.template ?? chat.settings.instructTemplate, model.chatTemplate);
   const template = settings.names === undefined ? choice.template : withNames(choice.template, settings.names);
@@ -115,6 +120,12 @@ export async function runChatTurn(input: ChatTurnInput): Promise<ChatTurnResult>
     now: input.now,
     random: input.random,
   });
+  return { prompt, choice, history };
+}
+
+export async function runChatTurn(input: ChatTurnInput): Promise<ChatTurnResult> {
+  const { model, settings, mode } = input;
+  const { prompt, choice, history } = buildTurnPrompt(input);
   const startedAt = (input.now ?? (() => new Date()))();
   const result = await model.generate({
     prompt: prompt.text,

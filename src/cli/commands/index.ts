@@ -1,5 +1,7 @@
 import type { CliCommand } from "../command.ts";
 import { tuiCommand } from "./tuiCommand.ts";
+import { chatCommand } from "./chatCommand.ts";
+import { promptCommand } from "./promptCommand.ts";
 import { cardCommand } from "./cardCommand.ts";
 import { chatsCommand } from "./chatsCommand.ts";
 import { presetCommand } from "./presetCommand.ts";
@@ -12,6 +14,8 @@ import { pullCommand } from "./pullCommand.ts";
 /** Every subcommand, in the order `taproom --help` lists them. */
 export const commands: CliCommand[] = [
   tuiCommand,
+  chatCommand,
+  promptCommand,
   cardCommand,
   chatsCommand,
   presetCommand,

@@ -1,0 +1,181 @@
+import { createChat, sendUserMessage, systemChatEnv } from "../../core/chat/operations.ts";
+import type { Chat } from "../../core/chat/types.ts";
+import type { SamplerSettings } from "../../core/samplers/types.ts";
+import { resolveSamplers, SamplerRangeError } from "../../core/samplers/validate.ts";
+import { samplersForChat } from "../../core/samplers/presets.ts";
+import { loadModel } from "../../engine/generation/loadModel.ts";
+import { playChatTurn } from "../../engine/playChatTurn.ts";
+import type { GpuChoice } from "../../engine/runtime/llama.ts";
+import { CardLibrary } from "../../store/cards/library.ts";
+import { ChatStore, type ChatHandle } from "../../store/chats/chatStore.ts";
+import { booksForCharacter } from "../../store/lorebooks/booksForCharacter.ts";
+import { dataDir, dataPaths } from "../../store/paths.ts";
+import { PresetStore } from "../../store/presets/presetStore.ts";
+import { SettingsStore } from "../../store/settings.ts";
+import { parseCommandArgs, parseIntegerFlag, parseNumberFlag } from "../args.ts";
+import { UsageError, type CliCommand, type CliIO } from "../command.ts";
+
+const usage = `Usage: taproom chat --model FILE --character FILE_OR_NAME --message TEXT [options]
+
+Sends one message and prints only the reply on stdout, for scripts and SSH one-liners.
+
+Chat:
+  --chat NAME            continue a saved chat (the reply is saved)
+  --new-chat NAME        start a saved chat with this title
+  --template NAME        instruct template (auto, chatml, llama3, mistral, gemma, alpaca, vicuna, plain)
+  --json                 print reply, stop reason, tokens, timings and the load plan as JSON
+Sampling:
+  --max-tokens N  --temperature T  --top-p P  --min-p P  --top-k K
+  --repeat-penalty R  --repeat-last-n N  --seed S  --preset NAME
+Runtime:
+  --gpu auto|cuda|vulkan|metal|cpu  --gpu-layers N  --context N  --threads N
+`;
+
+const options = {
+  model: { type: "string" },
+  character: { type: "string" },
+  message: { type: "string", short: "m" },
+  chat: { type: "string" },
+  "new-chat": { type: "string" },
+  template: { type: "string" },
+  json: { type: "boolean" },
+  "max-tokens": { type: "string" },
+  temperature: { type: "string" },
+  "top-p": { type: "string" },
+  "min-p": { type: "string" },
+  "top-k": { type: "string" },
+  "repeat-penalty": { type: "string" },
+  "repeat-last-n": { type: "string" },
+  seed: { type: "string" },
+  preset: { type: "string" },
+  gpu: { type: "string" },
+  "gpu-layers": { type: "string" },
+  context: { type: "string" },
+  threads: { type: "string" },
+} as const;
+
+type Values = ReturnType<typeof parseCommandArgs<typeof options>>["values"];
+
+const GPU_CHOICES = ["auto", "cuda", "vulkan", "metal", "cpu"];
+
+export function parseGpuChoice(value: string | undefined): GpuChoice | undefined {
+  if (value === undefined) return undefined;
+  if (!GPU_CHOICES.includes(value)) throw new UsageError(`--gpu must be one of ${GPU_CHOICES.join(", ")}, got "${value}"`);
+  return value as GpuChoice;
+}
+
+function samplerFlags(v: Values): Partial<SamplerSettings> {
+  const flags: Partial<SamplerSettings> = {
+    maxTokens: parseIntegerFlag("max-tokens", v["max-tokens"]),
+    temperature: parseNumberFlag("temperature", v.temperature),
+    topP: parseNumberFlag("top-p", v["top-p"]),
+    minP: parseNumberFlag("min-p", v["min-p"]),
+    topK: parseIntegerFlag("top-k", v["top-k"]),
+    repeatPenalty: parseNumberFlag("repeat-penalty", v["repeat-penalty"]),
+    repeatLastN: parseIntegerFlag("repeat-last-n", v["repeat-last-n"]),
+    seed: parseIntegerFlag("seed", v.seed),
+  };
+  return Object.fromEntries(Object.entries(flags).filter(([, x]) => x !== undefined));
+}
+
+async function openChat(v: Values, store: () => Promise<ChatStore>, fresh: () => Chat): Promise<{ chat: Chat; handle?: ChatHandle }> {
+  if (v.chat) {
+    const handle = await (await store()).open(v.chat);
+    return { chat: handle.chat, handle };
+  }
+  if (v["new-chat"]) {
+    const chat = { ...fresh(), title: v["new-chat"] };
+    const handle = await (await store()).create(chat);
+    return { chat: handle.chat, handle };
+  }
+  return { chat: fresh() };
+}
+
+async function run(argv: string[], io: CliIO): Promise<number> {
+  const { values: v } = parseCommandArgs(argv, options, false);
+  if (!v.model) throw new UsageError("--model FILE is required");
+  if (!v.message) throw new UsageError("--message TEXT is required");
+  if (v.chat && v["new-chat"]) throw new UsageError("use either --chat or --new-chat, not both");
+  if (!v.chat && !v.character) throw new UsageError("--character FILE_OR_NAME is required (or --chat NAME)");
+  const flags = samplerFlags(v);
+  const gpu = parseGpuChoice(v.gpu);
+  const paths = dataPaths(dataDir(io.env));
+  const settings = await SettingsStore.open({ path: paths.settings });
+  let chatStore: ChatStore | undefined;
+  const store = async () => (chatStore ??= await ChatStore.open({ dir: paths.chats }));
+
+  const library = new CardLibrary({ dir: paths.characters, indexPath: `${paths.cache}/card-index.json` });
+  const characterRef = v.character ?? (await store()).resolve(v.chat!).characterId;
+  const card = await library.resolve(characterRef, io.cwd);
+  const character = card.card.character;
+  const fresh = () => createChat({ character, characterId: card.id ?? card.path, env: systemChatEnv });
+  const opened = await openChat(v, store, fresh);
+  const persona = settings.personaFor(opened.chat.settings);
+  const chat = sendUserMessage(opened.chat, { text: v.message, name: persona.name, env: systemChatEnv });
+
+  const presets = (await PresetStore.open({ root: paths.root })).list();
+  let samplers: SamplerSettings;
+  try {
+    const forChat = samplersForChat({
+      defaults: resolveSamplers(),
+      presets,
+      ...(settings.settings.defaultPreset !== undefined && { defaultPresetName: settings.settings.defaultPreset }),
+      ...((v.preset ?? chat.settings.presetName) !== undefined && { chatPresetName: v.preset ?? chat.settings.presetName }),
+      ...(chat.settings.samplers && { chatOverrides: chat.settings.samplers }),
+    });
+    samplers = resolveSamplers(forChat, flags);
+  } catch (error) {
+    if (error instanceof SamplerRangeError) throw new UsageError(error.message);
+    throw error;
+  }
+
+  const { books } = await booksForCharacter(character, chat.settings.lorebooks, { env: io.env });
+  const model = await loadModel({
+    path: v.model,
+    ...(gpu && { gpu }),
+    ...(v["gpu-layers"] !== undefined && { gpuLayers: parseIntegerFlag("gpu-layers", v["gpu-layers"]) }),
+    ...(v.context !== undefined && { contextSize: parseIntegerFlag("context", v.context) }),
+    ...(v.threads !== undefined && { threads: parseIntegerFlag("threads", v.threads) }),
+  });
+  try {
+    const played = await playChatTurn({
+      model,
+      chat,
+      character,
+      persona,
+      books,
+      settings: { samplers, ...(v.template && { template: v.template }), preferUserPrompts: settings.settings.preferUserSystemPrompt ?? false },
+      mode: "reply",
+      env: systemChatEnv,
+    });
+    if (opened.handle) {
+      await opened.handle.save(played.chat);
+      await opened.handle.flush();
+    }
+    const g = played.turn.generation;
+    if (v.json) {
+      io.stdout.write(`${JSON.stringify({
+        reply: played.turn.text,
+        stopReason: g.stopReason,
+        tokens: g.tokens,
+        timings: { tokensPerSecond: g.tokensPerSecond, promptTokens: played.turn.prompt.tokens, evaluatedPromptTokens: played.turn.evaluatedPromptTokens },
+        template: played.turn.template.template.name,
+        lore: played.lore.insertions.map((i) => i.entryId),
+        plan: model.info,
+        chat: opened.handle ? played.chat.title : undefined,
+      }, (k, x) => (k === "facts" ? undefined : x), 2)}\n`);
+    } else {
+      io.stdout.write(`${played.turn.text}\n`);
+    }
+  } finally {
+    await model.unload();
+  }
+  return 0;
+}
+
+export const chatCommand: CliCommand = {
+  name: "chat",
+  summary: "send one message headless and print the reply",
+  usage,
+  run,
+};

@@ -1,0 +1,91 @@
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { parseChatJsonl } from "../../core/chat/jsonl.ts";
+import { createChat, systemChatEnv } from "../../core/chat/operations.ts";
+import type { Chat } from "../../core/chat/types.ts";
+import { activateLoreForChat } from "../../core/lorebook/forChat.ts";
+import { approximateTokenCount } from "../../core/prompt/approximateTokens.ts";
+import { formatInspection, inspectPrompt } from "../../core/prompt/inspect.ts";
+import { resolveSamplers } from "../../core/samplers/validate.ts";
+import { buildTurnPrompt, type TurnModel } from "../../engine/chatTurn.ts";
+import { loadModel, type LoadedModel } from "../../engine/generation/loadModel.ts";
+import { CardLibrary } from "../../store/cards/library.ts";
+import { ChatStore } from "../../store/chats/chatStore.ts";
+import { booksForCharacter } from "../../store/lorebooks/booksForCharacter.ts";
+import { dataDir, dataPaths } from "../../store/paths.ts";
+import { SettingsStore } from "../../store/settings.ts";
+import { parseCommandArgs, parseIntegerFlag } from "../args.ts";
+import { UsageError, type CliCommand, type CliIO } from "../command.ts";
+
+const usage = `Usage: taproom prompt --character FILE_OR_NAME [--chat NAME_OR_FILE.jsonl] [--model FILE] [--template NAME] [--context N] [--json]
+
+Prints the exact prompt the next reply would be generated from, split into its
+sections (system, card, examples, lore, history, author's note) with token counts:
+the model's tokenizer with --model, otherwise an estimate (and it says so).
+`;
+
+const options = {
+  character: { type: "string" },
+  chat: { type: "string" },
+  model: { type: "string" },
+  template: { type: "string" },
+  context: { type: "string" },
+  "max-tokens": { type: "string" },
+  json: { type: "boolean" },
+} as const;
+
+async function readChat(ref: string, io: CliIO, chatsDir: string): Promise<Chat> {
+  if (ref.endsWith(".jsonl")) {
+    const file = resolve(io.cwd, ref);
+    return parseChatJsonl({ text: await readFile(file, "utf8"), file, env: systemChatEnv });
+  }
+  const store = await ChatStore.open({ dir: chatsDir });
+  return (await store.open(ref)).chat;
+}
+
+async function run(argv: string[], io: CliIO): Promise<number> {
+  const { values: v } = parseCommandArgs(argv, options, false);
+  if (!v.character) throw new UsageError("--character FILE_OR_NAME is required");
+  const paths = dataPaths(dataDir(io.env));
+  const library = new CardLibrary({ dir: paths.characters, indexPath: `${paths.cache}/card-index.json` });
+  const card = await library.resolve(v.character, io.cwd);
+  const character = card.card.character;
+  const chat = v.chat ? await readChat(v.chat, io, paths.chats) : createChat({ character, characterId: card.id ?? card.path, env: systemChatEnv });
+  const settings = await SettingsStore.open({ path: paths.settings });
+  let loaded: LoadedModel | undefined;
+  if (v.model) {
+    loaded = await loadModel({ path: v.model, gpu: "cpu", gpuLayers: 0, threads: 1, ...(v.context && { contextSize: parseIntegerFlag("context", v.context) }) });
+  }
+  try {
+    const model: Pick<TurnModel, "contextSize" | "chatTemplate" | "countTokens"> = loaded ?? {
+      contextSize: parseIntegerFlag("context", v.context) ?? 8192,
+      chatTemplate: undefined,
+      countTokens: approximateTokenCount,
+    };
+    const { books } = await booksForCharacter(character, chat.settings.lorebooks, { env: io.env });
+    const lore = activateLoreForChat({ books, chat, contextSize: model.contextSize, tokenize: (t) => model.countTokens(t) });
+    const samplers = resolveSamplers(chat.settings.samplers, { maxTokens: parseIntegerFlag("max-tokens", v["max-tokens"]) ?? 300 });
+    const { prompt, choice } = buildTurnPrompt({
+      model,
+      chat,
+      character,
+      persona: settings.personaFor(chat.settings),
+      lore: lore.insertions,
+      settings: { samplers, ...(v.template && { template: v.template }) },
+      mode: "reply",
+    });
+    const counter = loaded ? `${loaded.name} tokenizer` : "estimated: about 3.5 characters per token; pass --model for exact counts";
+    const view = inspectPrompt(prompt, { template: choice.note, counter });
+    io.stdout.write(v.json ? `${JSON.stringify({ ...view, text: prompt.text }, null, 2)}\n` : `${formatInspection(view)}\n`);
+  } finally {
+    await loaded?.unload();
+  }
+  return 0;
+}
+
+export const promptCommand: CliCommand = {
+  name: "prompt",
+  summary: "show the exact prompt for the next reply, by section with token counts",
+  usage,
+  run,
+};

@@ -1,0 +1,21 @@
+/** A model that could not be loaded: one line a person can act on; the app keeps running. */
+export class ModelLoadError extends Error {
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+  ) {
+    super(`${path}: ${reason}`);
+    this.name = "ModelLoadError";
+  }
+}
+
+/** The prompt does not leave room for the reply in the context window. */
+export class ContextOverflowError extends Error {
+  constructor(
+    readonly promptTokens: number,
+    readonly contextSize: number,
+  ) {
+    super(`the prompt has ${promptTokens} tokens, which leaves no room for a reply in a context of ${contextSize}`);
+    this.name = "ContextOverflowError";
+  }
+}

@@ -1,0 +1,249 @@
+import { stat } from "node:fs/promises";
+import { availableParallelism } from "node:os";
+import { basename } from "node:path";
+import type { LlamaContext, LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
+import type { TurnGenerationRequest, TurnGenerationResult, TurnModel } from "../chatTurn.ts";
+import { readModelFacts, ModelMetadataError, type LibraryFacts } from "../library/readModelFacts.ts";
+import { getLlamaFor, recentLlamaLogs, type GpuChoice } from "../runtime/llama.ts";
+import { ContextOverflowError, ModelLoadError } from "./errors.ts";
+import { toEvaluateOptions } from "./samplerOptions.ts";
+import { scanForStops } from "./stopStrings.ts";
+
+export interface LoadModelOptions {
+  path: string;
+  gpu?: GpuChoice;
+  /** Layers on the GPU; unset lets the fit search decide for the context. */
+  gpuLayers?: number;
+  contextSize?: number;
+  threads?: number;
+  flashAttention?: boolean;
+}
+
+/** What was chosen at load time, and why, for the status line and the model panel. */
+export interface LoadedModelInfo {
+  path: string;
+  name: string;
+  backend: "cuda" | "vulkan" | "metal" | "cpu";
+  gpuLayers: number;
+  totalLayers: number;
+  contextSize: number;
+  threads: number;
+  trainContext: number;
+  facts: LibraryFacts;
+  reasons: string[];
+}
+
+export interface GenerationResult extends TurnGenerationResult {
+  promptTokens: number;
+  evaluatedPromptTokens: number;
+  reusedPromptTokens: number;
+  promptMs: number;
+  durationMs: number;
+  tokensPerSecond: number;
+}
+
+/** Common default context: enough for a long roleplay, small enough for modest GPUs. */
+const DEFAULT_CONTEXT = 8192;
+
+export async function loadModel(options: LoadModelOptions): Promise<LoadedModel> {
+  const { path } = options;
+  try {
+    await stat(path);
+  } catch {
+    throw new ModelLoadError(path, "file not found");
+  }
+  let facts: LibraryFacts;
+  try {
+    facts = await readModelFacts(path);
+  } catch (error) {
+    if (error instanceof ModelMetadataError) throw new ModelLoadError(path, error.message.replace(`${path}: `, ""));
+    throw error;
+  }
+  const llama = await getLlamaFor(options.gpu ?? "auto");
+  const backend = llama.gpu === false ? "cpu" : llama.gpu;
+  const trainContext = facts.trainContext || DEFAULT_CONTEXT;
+  const contextSize = options.contextSize ?? Math.min(DEFAULT_CONTEXT, trainContext);
+  const cores = availableParallelism();
+  // node-llama-cpp's default of max(4, cores) decodes ~1000x slower on a 2-core machine.
+  const threads = options.threads ?? (backend === "cpu" ? cores : Math.min(4, cores));
+  const reasons = [
+    options.contextSize ? `context ${contextSize} as asked` : `context ${contextSize} (the model was trained on ${trainContext})`,
+    options.threads ? `${threads} threads as asked` : `${threads} threads for ${cores} CPU cores`,
+  ];
+  let model: LlamaModel;
+  try {
+    model = await llama.loadModel({
+      modelPath: path,
+      gpuLayers: backend === "cpu" ? 0 : (options.gpuLayers ?? { fitContext: { contextSize } }),
+      defaultContextFlashAttention: options.flashAttention ?? (backend !== "cpu"),
+    });
+  } catch (error) {
+    throw new ModelLoadError(path, explainLoadError(error));
+  }
+  let context: LlamaContext;
+  try {
+    context = await model.createContext({ contextSize, threads, sequences: 1 });
+  } catch (error) {
+    await model.dispose();
+    throw new ModelLoadError(path, `${explainLoadError(error)} (context ${contextSize}: try --context ${Math.max(512, contextSize / 2)})`);
+  }
+  const totalLayers = facts.layers + 1;
+  reasons.unshift(
+    backend === "cpu"
+      ? "no GPU in use: every layer runs on the CPU"
+      : `${model.gpuLayers} of ${totalLayers} layers on the ${backend} GPU`,
+  );
+  const info: LoadedModelInfo = {
+    path,
+    name: facts.name ?? basename(path).replace(/\.gguf$/i, ""),
+    backend,
+    gpuLayers: model.gpuLayers,
+    totalLayers,
+    contextSize: context.contextSize,
+    threads,
+    trainContext,
+    facts,
+    reasons,
+  };
+  return new LoadedModel(model, context, context.getSequence(), info);
+}
+
+function explainLoadError(error: unknown): string {
+  const name = (error as Error)?.name ?? "";
+  const message = ((error as Error)?.message ?? String(error)).split("\n")[0] ?? "";
+  if (name === "InsufficientMemoryError" || /memory|alloc/i.test(message)) {
+    return `not enough memory to load it (${message}); try fewer --gpu-layers, a smaller --context or a smaller quant`;
+  }
+  const lastLog = recentLlamaLogs.at(-1)?.message;
+  return lastLog && !message.includes(lastLog) ? `${message} (llama.cpp: ${lastLog})` : message || "llama.cpp could not load it";
+}
+
+export class LoadedModel implements TurnModel {
+  private busy = false;
+
+  constructor(
+    private readonly model: LlamaModel,
+    private readonly context: LlamaContext,
+    private readonly sequence: LlamaContextSequence,
+    readonly info: LoadedModelInfo,
+  ) {}
+
+  get name(): string {
+    return this.info.name;
+  }
+
+  get contextSize(): number {
+    return this.context.contextSize;
+  }
+
+  get chatTemplate(): string | undefined {
+    return this.model.fileInfo.metadata.tokenizer?.chat_template;
+  }
+
+  /** Tokens now held in the KV cache: how much of the context is in use. */
+  get contextUsed(): number {
+    return this.sequence.nextTokenIndex;
+  }
+
+  /** Special tokens are parsed: an assembled prompt's `<|im_start|>` is one token, not text. */
+  tokenize(text: string): Token[] {
+    return this.model.tokenize(text, true);
+  }
+
+  detokenize(tokens: readonly Token[]): string {
+    return this.model.detokenize(tokens);
+  }
+
+  countTokens(text: string): number {
+    return this.model.tokenize(text, true).length;
+  }
+
+  async generate(request: TurnGenerationRequest): Promise<GenerationResult> {
+    if (this.busy) throw new Error("a generation is already running on this model");
+    this.busy = true;
+    try {
+      return await this.run(request);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private promptTokens(prompt: string): Token[] {
+    const tokens = this.model.tokenize(prompt, true);
+    const bos = this.model.tokens.bos;
+    if (bos !== null && this.model.tokens.shouldPrependBosToken && tokens[0] !== bos) tokens.unshift(bos);
+    return tokens;
+  }
+
+  /** Keeps the longest common prefix in the KV cache; returns how many tokens were reused. */
+  private async reusePrefix(tokens: Token[]): Promise<number> {
+    const cached = this.sequence.nextTokenIndex;
+    const { firstDifferentIndex } = this.sequence.compareContextTokens(tokens);
+    // The last prompt token is always evaluated again: its logits pick the first reply token.
+    const keep = Math.min(firstDifferentIndex, tokens.length - 1);
+    if (keep < cached) await this.sequence.eraseContextTokenRanges([{ start: keep, end: cached }]);
+    return keep;
+  }
+
+  private async run(request: TurnGenerationRequest): Promise<GenerationResult> {
+    const { samplers, signal, onText } = request;
+    const started = performance.now();
+    const tokens = this.promptTokens(request.prompt);
+    if (tokens.length >= this.contextSize) throw new ContextOverflowError(tokens.length, this.contextSize);
+    const maxTokens = Math.min(samplers.maxTokens, this.contextSize - tokens.length);
+    const reused = await this.reusePrefix(tokens);
+    const generated: Token[] = [];
+    const recent = () => [...tokens, ...generated];
+    let emitted = 0;
+    let text = "";
+    let stopReason: GenerationResult["stopReason"] = "max-tokens";
+    let promptMs = 0;
+    if (signal?.aborted) stopReason = "abort";
+    else {
+      const evaluation = this.sequence.evaluate(tokens.slice(reused), toEvaluateOptions(samplers, recent, this.contextSize));
+      for await (const token of evaluation) {
+        if (generated.length === 0) promptMs = performance.now() - started;
+        if (this.model.isEogToken(token)) {
+          stopReason = "eos";
+          break;
+        }
+        generated.push(token);
+        const full = this.model.detokenize(generated);
+        const scan = scanForStops(full, request.stops);
+        text = full.slice(0, scan.stopAt ?? full.length);
+        if (scan.safeLength > emitted) {
+          onText?.(full.slice(emitted, scan.safeLength));
+          emitted = scan.safeLength;
+        }
+        if (scan.stopAt !== undefined) {
+          stopReason = "stop-string";
+          break;
+        }
+        if (signal?.aborted) {
+          stopReason = "abort";
+          break;
+        }
+        if (generated.length >= maxTokens) break;
+      }
+    }
+    if (stopReason !== "stop-string" && text.length > emitted) onText?.(text.slice(emitted));
+    const durationMs = performance.now() - started;
+    const genMs = Math.max(1, durationMs - promptMs);
+    return {
+      text,
+      stopReason,
+      tokens: generated.length,
+      promptTokens: tokens.length,
+      evaluatedPromptTokens: tokens.length - reused,
+      reusedPromptTokens: reused,
+      promptMs,
+      durationMs,
+      tokensPerSecond: generated.length > 1 ? ((generated.length - 1) * 1000) / genMs : 0,
+    };
+  }
+
+  async unload(): Promise<void> {
+    await this.context.dispose();
+    await this.model.dispose();
+  }
+}

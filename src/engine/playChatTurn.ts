@@ -1,0 +1,63 @@
+import type { Character } from "../core/cards/character.ts";
+import { addSwipe, appendAssistantReply, continueReply, currentSwipe, setDraft, setLoreState, setVariables, type ChatEnv } from "../core/chat/operations.ts";
+import type { Persona } from "../core/chat/persona.ts";
+import type { Chat } from "../core/chat/types.ts";
+import { activateLoreForChat } from "../core/lorebook/forChat.ts";
+import type { ActivateLoreResult } from "../core/lorebook/activate.ts";
+import type { Lorebook } from "../core/lorebook/model.ts";
+import type { TurnMode } from "../core/prompt/turn.ts";
+import { runChatTurn, type ChatTurnResult, type TurnModel, type TurnSettings } from "./chatTurn.ts";
+
+export interface PlayChatTurnInput {
+  model: TurnModel;
+  chat: Chat;
+  character: Character;
+  persona: Persona;
+  books: Lorebook[];
+  settings: TurnSettings;
+  mode: TurnMode;
+  env: ChatEnv;
+  signal?: AbortSignal;
+  onText?: (chunk: string) => void;
+}
+
+export interface PlayedChatTurn {
+  /** The chat with the turn applied: a new reply, a new swipe, a longer reply, or a draft. */
+  chat: Chat;
+  turn: ChatTurnResult;
+  lore: ActivateLoreResult;
+}
+
+/**
+ * One whole turn, the same for the TUI and the headless command: activate lore,
+ * build the prompt, generate, and apply the result to the chat. Saving is the
+ * caller's.
+ */
+export async function playChatTurn(input: PlayChatTurnInput): Promise<PlayedChatTurn> {
+  const { model, character, env, mode } = input;
+  const lore = activateLoreForChat({ books: input.books, chat: input.chat, contextSize: model.contextSize, tokenize: (t) => model.countTokens(t) });
+  const turn = await runChatTurn({
+    model,
+    chat: input.chat,
+    character,
+    persona: input.persona,
+    lore: lore.insertions,
+    settings: input.settings,
+    mode,
+    ...(input.signal && { signal: input.signal }),
+    ...(input.onText && { onText: input.onText }),
+  });
+  let chat = input.chat;
+  const generation = turn.generation;
+  if (mode === "reply") chat = appendAssistantReply(chat, { text: turn.text, name: character.name, env, generation });
+  else if (mode === "swipe") chat = addSwipe(chat, { text: turn.text, env, generation });
+  else if (mode === "continue") {
+    const last = chat.messages.at(-1);
+    const before = last ? currentSwipe(last).text : "";
+    const added = turn.text.startsWith(before) ? turn.text.slice(before.length) : turn.text;
+    chat = continueReply(chat, { text: added, env, generation });
+  } else chat = setDraft(chat, turn.text, env);
+  chat = setLoreState(chat, lore.state, env);
+  chat = setVariables(chat, turn.variables, env);
+  return { chat, turn, lore };
+}
