@@ -1,13 +1,8 @@
 import { availableParallelism, freemem, totalmem } from "node:os";
+import { BackendUnavailableError, getLlamaFor } from "../runtime/llama.ts";
 import type { BackendChoice, GpuBackend, MachineFacts } from "./machine.ts";
 
-/** The backend the user asked for is not on this machine (no prebuilt binary, no device). */
-export class BackendUnavailableError extends Error {
-  constructor(readonly backend: BackendChoice, detail: string) {
-    super(`--gpu ${backend}: ${detail}`);
-    this.name = "BackendUnavailableError";
-  }
-}
+export { BackendUnavailableError };
 
 export interface DetectMachineOptions {
   /** Default "auto": the best GPU backend there is, else CPU. */
@@ -16,35 +11,27 @@ export interface DetectMachineOptions {
 
 /**
  * This machine as llama.cpp sees it: backend, devices, total and free VRAM, RAM and
- * cores. Prebuilt binaries only (`build: "never"`): a missing GPU build means CPU for
- * "auto" and a BackendUnavailableError for a named backend, never a source build.
- * llama.cpp's logs are collected, not printed, and only quoted in that error.
+ * cores. The binding comes from runtime/llama.ts (prebuilt only, logs kept, never
+ * printed), so detecting and loading share one instance. A named backend that is not
+ * there is a BackendUnavailableError; "auto" falls back to CPU.
  */
 export async function detectMachine(options: DetectMachineOptions = {}): Promise<MachineFacts> {
   const backend = options.backend ?? "auto";
   const base = { ramBytes: totalmem(), ramFreeBytes: freemem(), cpuCores: availableParallelism() };
   const cpu: MachineFacts = { gpu: false, vramBytes: 0, gpuNames: [], ...base };
   if (backend === "cpu") return cpu;
-  const logs: string[] = [];
   let llama;
   try {
-    const { getLlama, LlamaLogLevel } = await import("node-llama-cpp");
-    llama = await getLlama({
-      gpu: backend,
-      build: "never",
-      progressLogs: false,
-      logLevel: LlamaLogLevel.warn,
-      logger: (_level, message) => void logs.push(message.trim()),
-    });
+    llama = await getLlamaFor(backend);
   } catch (error) {
     if (backend === "auto") return cpu;
-    throw new BackendUnavailableError(backend, `not available on this machine (${firstLine(error)})`);
+    throw error;
   }
   if (!llama.gpu) {
     if (backend === "auto") return cpu;
-    throw new BackendUnavailableError(backend, `not available on this machine${logs.length ? ` (${logs.at(-1)})` : ""}`);
+    throw new BackendUnavailableError(backend, "llama.cpp found no GPU");
   }
-  if (backend !== "auto" && llama.gpu !== backend) throw new BackendUnavailableError(backend, `this machine's llama.cpp runs ${llama.gpu}, not ${backend}`);
+  if (backend !== "auto" && llama.gpu !== backend) throw new BackendUnavailableError(backend, `llama.cpp runs ${llama.gpu} here`);
   const vram = await llama.getVramState();
   const gpuNames = await llama.getGpuDeviceNames();
   return { gpu: llama.gpu as GpuBackend, vramBytes: vram.total, freeVramBytes: vram.free, gpuNames, ...base };
@@ -53,8 +40,4 @@ export async function detectMachine(options: DetectMachineOptions = {}): Promise
 /** The machine's figures for a fit: never throws, CPU when no GPU can be used. */
 export async function detectFitMachine(): Promise<MachineFacts> {
   return detectMachine({ backend: "auto" });
-}
-
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "unknown error";
 }
