@@ -1,7 +1,7 @@
 import { availableParallelism, totalmem } from "node:os";
 import { UsageError } from "./command.ts";
 import { parseMemorySize } from "../engine/fit/parseSize.ts";
-import { detectMachine } from "../engine/fit/detectMachine.ts";
+import { BackendUnavailableError, detectMachine } from "../engine/fit/detectMachine.ts";
 import { describeFitMachine, type FitMachine, type GpuBackend, type MachineFacts } from "../engine/fit/machine.ts";
 
 /** `--vram SIZE --ram SIZE --gpu TYPE`: plan for another machine than this one. */
@@ -29,10 +29,19 @@ export async function machineFromFlags(values: { vram?: string; ram?: string; gp
   const ramBytes = ram ?? totalmem();
   if (gpu === "cpu") return { gpu: false, vramBytes: 0, ramBytes, cpuCores };
   if (vram !== undefined && gpu !== undefined) return { gpu: gpu as GpuBackend, vramBytes: vram, ramBytes, cpuCores };
-  const detected = withoutStale(await detectMachine({ backend: (gpu as GpuBackend | undefined) ?? "auto" }), { ram: ram !== undefined });
+  const detected = withoutStale(await detectForFlags(gpu as GpuBackend | undefined), { ram: ram !== undefined });
   if (vram === undefined) return { ...detected, ramBytes, cpuCores };
   const { freeVramBytes: _free, ...rest } = detected;
   return { ...rest, gpu: detected.gpu || "cuda", vramBytes: vram, ramBytes, cpuCores };
+}
+
+async function detectForFlags(gpu: GpuBackend | undefined): Promise<MachineFacts> {
+  try {
+    return await detectMachine({ backend: gpu ?? "auto" });
+  } catch (error) {
+    if (!(error instanceof BackendUnavailableError)) throw error;
+    throw new BackendUnavailableError(error.backend, `${error.message.replace(/^.*?\((.*)\);.*$/, "$1")}; give --vram SIZE to plan for a ${gpu} machine`);
+  }
 }
 
 /** Free RAM belongs to this machine: planning for another amount drops it. */

@@ -95,3 +95,12 @@ test("taproom plan refuses a file that would crash llama.cpp, and bad flags", as
     await rm(root, { recursive: true, force: true });
   }
 });
+
+test("taproom plan --gpu metal on a machine without it says so and how to plan for one", { skip: process.platform === "darwin" }, async () => {
+  await withModel(async (path, root) => {
+    const io = captureIO({ TAPROOM_HOME: root });
+    assert.equal(await runCli(["plan", "--model", path, "--gpu", "metal"], io), 1);
+    assert.match(io.err(), /the metal backend is not available on this machine \(.*give --vram SIZE to plan for a metal machine\)/);
+    assert.equal(io.out(), "");
+  });
+});
