@@ -11,7 +11,7 @@ export interface DetectMachineOptions {
 
 /**
  * This machine as llama.cpp sees it: backend, devices, total and free VRAM, RAM and
- * cores. The binding comes from runtime/llama.ts (prebuilt only, logs kept, never
+ * cores (physical, as llama.cpp counts them, at most `os.availableParallelism()`). The binding comes from runtime/llama.ts (prebuilt only, logs kept, never
  * printed), so detecting and loading share one instance. A named backend that is not
  * there is a BackendUnavailableError; "auto" falls back to CPU.
  */
@@ -19,14 +19,16 @@ export async function detectMachine(options: DetectMachineOptions = {}): Promise
   const backend = options.backend ?? "auto";
   const base = { ramBytes: totalmem(), ramFreeBytes: freemem(), cpuCores: availableParallelism() };
   const cpu: MachineFacts = { gpu: false, vramBytes: 0, gpuNames: [], ...base };
-  if (backend === "cpu") return cpu;
   let llama;
   try {
     llama = await getLlamaFor(backend);
   } catch (error) {
-    if (backend === "auto") return cpu;
+    if (backend === "auto" || backend === "cpu") return cpu;
     throw error;
   }
+  // llama.cpp counts physical cores (hyperthreads slow decoding down): the better figure.
+  if (llama.cpuMathCores > 0) base.cpuCores = Math.min(base.cpuCores, llama.cpuMathCores);
+  if (backend === "cpu") return { ...cpu, ...base };
   if (!llama.gpu) {
     if (backend === "auto") return cpu;
     throw new BackendUnavailableError(backend, "llama.cpp found no GPU");

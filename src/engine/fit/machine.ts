@@ -34,6 +34,6 @@ export interface MachineFacts extends FitMachine {
   freeVramBytes?: number;
   /** RAM free right now. */
   ramFreeBytes?: number;
-  /** Cores llama.cpp may use (`os.availableParallelism()`). */
+  /** Cores worth a thread: llama.cpp's physical count, at most `os.availableParallelism()`. */
   cpuCores: number;
 }

@@ -3,12 +3,12 @@ import assert from "node:assert/strict";
 import { availableParallelism, totalmem } from "node:os";
 import { detectMachine, BackendUnavailableError } from "../../../src/engine/fit/index.ts";
 
-test("--gpu cpu: this machine's RAM and cores, no GPU, without loading llama.cpp", async () => {
+test("--gpu cpu: this machine's RAM and cores, no GPU", async () => {
   const machine = await detectMachine({ backend: "cpu" });
   assert.equal(machine.gpu, false);
   assert.equal(machine.vramBytes, 0);
   assert.equal(machine.ramBytes, totalmem());
-  assert.equal(machine.cpuCores, availableParallelism());
+  assert.ok(machine.cpuCores >= 1 && machine.cpuCores <= availableParallelism());
   assert.ok(machine.ramFreeBytes! > 0 && machine.ramFreeBytes! <= machine.ramBytes);
 });
 
