@@ -226,7 +226,7 @@ function suggest(options: { model: LibraryFacts & { fileBytes: number }; shape: 
     quant,
     fileBytes: current ? Math.round((model.fileBytes * quant.bitsPerWeight) / current.bitsPerWeight) : estimateFileBytes(model.parameters, quant),
   }));
-  const estimates = sized.map((s) => ({ ...s, fit: estimateFit({ shape, fileBytes: s.fileBytes, contextSize, machine }) }));
+  const estimates = sized.filter((s) => s.fileBytes < model.fileBytes).map((s) => ({ ...s, fit: estimateFit({ shape, fileBytes: s.fileBytes, contextSize, machine }) }));
   const full = machineHasGpu(machine) ? estimates.find((e) => e.fit.fitsFully && unifiedMemoryFits(machine, e.fit)) : undefined;
   if (full) {
     suggestions.push(`${full.quant.name} (about ${gib(full.fileBytes)}) would fit fully on the GPU with ${contextSize} context`);

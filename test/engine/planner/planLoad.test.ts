@@ -156,3 +156,11 @@ test("free VRAM, when known, is what the plan uses", () => {
   assert.equal(p.fitsFully, false);
   assert.match(p.reasons[0]!, /3\.0 GiB free VRAM holds/);
 });
+
+test("with an unknown quant, only files smaller than this one are suggested", () => {
+  const { quant: _quant, ...unknown } = model("llama2-13b");
+  const p = planLoad({ model: unknown, machine: cuda(8) });
+  const named = /^(\w+) \(about (\d+\.\d) GiB\)/.exec(p.suggestions[0] ?? "");
+  assert.ok(named, p.suggestions.join(" | "));
+  assert.ok(Number(named[2]) * GiB < unknown.fileBytes);
+});
