@@ -1,9 +1,10 @@
 import { stat } from "node:fs/promises";
-import { availableParallelism } from "node:os";
 import { basename } from "node:path";
 import type { LlamaContext, LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
 import type { TurnGenerationRequest, TurnGenerationResult, TurnModel } from "../chatTurn.ts";
 import { readModelFacts, ModelMetadataError, type LibraryFacts } from "../library/readModelFacts.ts";
+import { detectMachine } from "../fit/detectMachine.ts";
+import { planLoad } from "../planner/planLoad.ts";
 import { getLlamaFor, recentLlamaLogs, type GpuChoice } from "../runtime/llama.ts";
 import { ContextOverflowError, ModelLoadError } from "./errors.ts";
 import { toEvaluateOptions } from "./samplerOptions.ts";
@@ -12,7 +13,7 @@ import { scanForStops } from "./stopStrings.ts";
 export interface LoadModelOptions {
   path: string;
   gpu?: GpuChoice;
-  /** Layers on the GPU; unset lets the fit search decide for the context. */
+  /** Layers on the GPU; unset lets the planner decide. */
   gpuLayers?: number;
   contextSize?: number;
   threads?: number;
@@ -31,6 +32,7 @@ export interface LoadedModelInfo {
   trainContext: number;
   facts: LibraryFacts;
   reasons: string[];
+  suggestions: string[];
 }
 
 export interface GenerationResult extends TurnGenerationResult {
@@ -42,16 +44,11 @@ export interface GenerationResult extends TurnGenerationResult {
   tokensPerSecond: number;
 }
 
-/** Common default context: enough for a long roleplay, small enough for modest GPUs. */
-const DEFAULT_CONTEXT = 8192;
-
 export async function loadModel(options: LoadModelOptions): Promise<LoadedModel> {
   const { path } = options;
-  try {
-    await stat(path);
-  } catch {
+  const fileBytes = await stat(path).then((s) => s.size, () => {
     throw new ModelLoadError(path, "file not found");
-  }
+  });
   let facts: LibraryFacts;
   try {
     facts = await readModelFacts(path);
@@ -59,24 +56,23 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
     if (error instanceof ModelMetadataError) throw new ModelLoadError(path, error.message.replace(`${path}: `, ""));
     throw error;
   }
-  const llama = await getLlamaFor(options.gpu ?? "auto");
-  const backend = llama.gpu === false ? "cpu" : llama.gpu;
-  const trainContext = facts.trainContext || DEFAULT_CONTEXT;
-  const contextSize = options.contextSize ?? Math.min(DEFAULT_CONTEXT, trainContext);
-  const cores = availableParallelism();
-  // node-llama-cpp's default of max(4, cores) decodes ~1000x slower on a 2-core machine.
-  const threads = options.threads ?? (backend === "cpu" ? cores : Math.min(4, cores));
-  const reasons = [
-    options.contextSize ? `context ${contextSize} as asked` : `context ${contextSize} (the model was trained on ${trainContext})`,
-    options.threads ? `${threads} threads as asked` : `${threads} threads for ${cores} CPU cores`,
-  ];
+  const machine = await detectMachine({ backend: options.gpu ?? "auto" });
+  const plan = planLoad({
+    model: { ...facts, fileBytes },
+    machine,
+    wishes: {
+      ...(options.contextSize !== undefined && { contextSize: options.contextSize }),
+      ...(options.gpuLayers !== undefined && { gpuLayers: options.gpuLayers }),
+      ...(options.threads !== undefined && { threads: options.threads }),
+      ...(options.flashAttention !== undefined && { flashAttention: options.flashAttention }),
+    },
+  });
+  if (!plan.runnable) throw new ModelLoadError(path, [...plan.reasons, ...plan.suggestions].join("; "));
+  const llama = await getLlamaFor(plan.backend === "cpu" ? "cpu" : plan.backend);
+  const { contextSize, threads } = plan;
   let model: LlamaModel;
   try {
-    model = await llama.loadModel({
-      modelPath: path,
-      gpuLayers: backend === "cpu" ? 0 : (options.gpuLayers ?? { fitContext: { contextSize } }),
-      defaultContextFlashAttention: options.flashAttention ?? (backend !== "cpu"),
-    });
+    model = await llama.loadModel({ modelPath: path, gpuLayers: plan.gpuLayers, defaultContextFlashAttention: plan.flashAttention });
   } catch (error) {
     throw new ModelLoadError(path, explainLoadError(error));
   }
@@ -87,23 +83,18 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
     await model.dispose();
     throw new ModelLoadError(path, `${explainLoadError(error)} (context ${contextSize}: try --context ${Math.max(512, contextSize / 2)})`);
   }
-  const totalLayers = facts.layers + 1;
-  reasons.unshift(
-    backend === "cpu"
-      ? "no GPU in use: every layer runs on the CPU"
-      : `${model.gpuLayers} of ${totalLayers} layers on the ${backend} GPU`,
-  );
   const info: LoadedModelInfo = {
     path,
     name: facts.name ?? basename(path).replace(/\.gguf$/i, ""),
-    backend,
+    backend: plan.backend,
     gpuLayers: model.gpuLayers,
-    totalLayers,
+    totalLayers: plan.totalLayers,
     contextSize: context.contextSize,
     threads,
-    trainContext,
+    trainContext: facts.trainContext,
     facts,
-    reasons,
+    reasons: plan.reasons,
+    suggestions: plan.suggestions,
   };
   return new LoadedModel(model, context, context.getSequence(), info);
 }
