@@ -187,7 +187,8 @@ export class LoadedModel implements TurnModel {
     const recent = () => [...tokens, ...generated];
     let emitted = 0;
     let text = "";
-    let stopReason: GenerationResult["stopReason"] = "max-tokens";
+    // The evaluation ends by itself at an end-of-generation token.
+    let stopReason: GenerationResult["stopReason"] = "eos";
     let promptMs = 0;
     if (signal?.aborted) stopReason = "abort";
     else {
@@ -214,7 +215,10 @@ export class LoadedModel implements TurnModel {
           stopReason = "abort";
           break;
         }
-        if (generated.length >= maxTokens) break;
+        if (generated.length >= maxTokens) {
+          stopReason = "max-tokens";
+          break;
+        }
       }
     }
     if (stopReason !== "stop-string" && text.length > emitted) onText?.(text.slice(emitted));

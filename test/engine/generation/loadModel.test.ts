@@ -1,0 +1,118 @@
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { resolveSamplers } from "../../../src/core/samplers/validate.ts";
+import { loadModel, type LoadedModel } from "../../../src/engine/generation/loadModel.ts";
+import { ModelLoadError } from "../../../src/engine/generation/errors.ts";
+import { greedyReference, tinyChatModelBytes, writeTinyChatModel } from "../../support/tinyGguf.ts";
+
+let dir: string;
+let model: LoadedModel;
+const greedy = resolveSamplers({ temperature: 0, maxTokens: 60 });
+const chatPrompt = "<|im_start|>user\nEvening.<|im_end|>\n<|im_start|>assistant\n";
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), "taproom-engine-"));
+  model = await loadModel({ path: await writeTinyChatModel(join(dir, "tiny.gguf")), gpu: "cpu", threads: 1, contextSize: 512 });
+});
+
+after(async () => {
+  await model.unload();
+});
+
+test("the planner's choices are applied and explained", () => {
+  assert.equal(model.info.backend, "cpu");
+  assert.equal(model.info.gpuLayers, 0);
+  assert.equal(model.contextSize, 512);
+  assert.equal(model.info.threads, 1);
+  assert.ok(model.info.reasons.length > 0);
+  assert.match(model.chatTemplate ?? "", /<\|im_start\|>/);
+});
+
+test("greedy output equals the TypeScript reference token for token, and stops at end of line", async () => {
+  const streamed: string[] = [];
+  const result = await model.generate({ prompt: chatPrompt, stops: [], samplers: greedy, onText: (t) => streamed.push(t) });
+  const expected = greedyReference(chatPrompt, 60);
+  assert.equal(expected, "Hi, Bryn.");
+  assert.equal(result.text, expected);
+  assert.equal(result.stopReason, "eos");
+  assert.equal(result.tokens, expected.length);
+  assert.equal(streamed.join(""), expected);
+});
+
+test("a stop string ends the reply and is not part of it", async () => {
+  const result = await model.generate({ prompt: chatPrompt, stops: [", B"], samplers: greedy });
+  assert.equal(result.text, "Hi");
+  assert.equal(result.stopReason, "stop-string");
+});
+
+test("max tokens cuts the reply", async () => {
+  const result = await model.generate({ prompt: chatPrompt, stops: [], samplers: { ...greedy, maxTokens: 3 } });
+  assert.equal(result.text, "Hi,");
+  assert.equal(result.stopReason, "max-tokens");
+});
+
+test("abort keeps the partial text", async () => {
+  const controller = new AbortController();
+  const result = await model.generate({
+    prompt: chatPrompt,
+    stops: [],
+    samplers: greedy,
+    signal: controller.signal,
+    onText: () => controller.abort(),
+  });
+  assert.equal(result.stopReason, "abort");
+  assert.ok(result.text.length > 0 && "Hi, Bryn.".startsWith(result.text) && result.text !== "Hi, Bryn.");
+});
+
+test("the repetition penalty looks at the prompt and changes the output as predicted", async () => {
+  const prompt = "Hi, Bryn.\n";
+  const plain = await model.generate({ prompt, stops: [], samplers: greedy });
+  const penalised = await model.generate({ prompt, stops: [], samplers: { ...greedy, repeatPenalty: 2, repeatLastN: 64 } });
+  assert.equal(plain.text, greedyReference(prompt, 60));
+  assert.equal(penalised.text, greedyReference(prompt, 60, { repeatPenalty: 2, lastN: 64 }));
+  assert.notEqual(penalised.text, plain.text);
+});
+
+test("a seed reproduces sampled output and another seed changes it", async () => {
+  const hot = (seed: number) => resolveSamplers({ temperature: 2, topK: 0, topP: 1, minP: 0, seed, maxTokens: 40 });
+  const first = await model.generate({ prompt: "\n", stops: [], samplers: hot(7) });
+  const again = await model.generate({ prompt: "\n", stops: [], samplers: hot(7) });
+  assert.equal(again.text, first.text);
+  const others = [];
+  for (const seed of [1, 2, 3, 4]) others.push((await model.generate({ prompt: "\n", stops: [], samplers: hot(seed) })).text);
+  assert.ok(others.some((t) => t !== first.text), "different seeds should not all give the same text");
+});
+
+test("turn 2 reuses the KV cache and evaluates only the new tokens", async () => {
+  const turn1 = `<|im_start|>user\nHello there, barkeep.<|im_end|>\n<|im_start|>assistant\n`;
+  const first = await model.generate({ prompt: turn1, stops: [], samplers: greedy });
+  const turn2 = `${turn1}${first.text}<|im_end|>\n<|im_start|>user\nA cup, please.<|im_end|>\n<|im_start|>assistant\n`;
+  const second = await model.generate({ prompt: turn2, stops: [], samplers: greedy });
+  const newTokens = second.promptTokens - first.promptTokens;
+  assert.ok(second.reusedPromptTokens >= first.promptTokens - 1, `reused ${second.reusedPromptTokens} of ${first.promptTokens}`);
+  assert.ok(second.evaluatedPromptTokens <= newTokens + 1, `evaluated ${second.evaluatedPromptTokens}, new ${newTokens}`);
+});
+
+test("files that are not loadable models give a one-line ModelLoadError, and the process carries on", async () => {
+  const notGguf = join(dir, "notes.gguf");
+  await writeFile(notGguf, "just some text, not a model");
+  const truncated = join(dir, "cut.gguf");
+  await writeFile(truncated, tinyChatModelBytes().subarray(0, 50_000));
+  const cases: Array<[string, RegExp]> = [
+    [join(dir, "missing.gguf"), /file not found/],
+    [notGguf, /not a GGUF file/],
+    [truncated, /truncated|corrupt/],
+  ];
+  for (const [path, reason] of cases) {
+    await assert.rejects(loadModel({ path, gpu: "cpu", threads: 1 }), (error: unknown) => {
+      assert.ok(error instanceof ModelLoadError);
+      assert.match(error.message, reason);
+      assert.ok(error.message.startsWith(path));
+      assert.ok(!error.message.includes("\n"));
+      return true;
+    });
+  }
+});
