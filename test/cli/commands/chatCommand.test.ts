@@ -1,0 +1,85 @@
+import { before, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { runCli } from "../../../src/cli/main.ts";
+import { captureIO } from "../../support/cliIO.ts";
+import { greedyReference, writeTinyChatModel } from "../../support/tinyGguf.ts";
+
+let home: string;
+let modelPath: string;
+const run = promisify(execFile);
+
+before(async () => {
+  home = await mkdtemp(join(tmpdir(), "taproom-chatcli-"));
+  modelPath = await writeTinyChatModel(join(home, "tiny.gguf"));
+});
+
+async function promptText(): Promise<string> {
+  const io = captureIO({ TAPROOM_HOME: home });
+  const code = await runCli(["prompt", "--character", "Brindle", "--model", modelPath, "--context", "2048", "--json"], io);
+  assert.equal(code, 0, io.err());
+  const view = JSON.parse(io.out()) as { text: string; sections: Array<{ kind: string }> };
+  assert.ok(view.sections.some((s) => s.kind === "card"));
+  return view.text;
+}
+
+test("taproom chat prints exactly the reply the reference predicts for greedy settings", async () => {
+  const prompt = await promptText();
+  const io = captureIO({ TAPROOM_HOME: home });
+  const code = await runCli(
+    ["chat", "--model", modelPath, "--character", "Brindle", "--message", "Evening.", "--temperature", "0", "--threads", "1", "--context", "2048", "--gpu", "cpu"],
+    io,
+  );
+  assert.equal(code, 0, io.err());
+  // The user's message changes the history but not the prompt's last characters.
+  assert.equal(io.out(), `${greedyReference(prompt, 300)}\n`);
+  assert.equal(io.out(), "Hi, Bryn.\n");
+});
+
+test("--json reports reply, stop reason, tokens and the load plan", async () => {
+  const io = captureIO({ TAPROOM_HOME: home });
+  const code = await runCli(["chat", "--model", modelPath, "--character", "Brindle", "--message", "Hi", "--temperature", "0", "--threads", "1", "--context", "2048", "--json"], io);
+  assert.equal(code, 0, io.err());
+  const out = JSON.parse(io.out());
+  assert.equal(out.reply, "Hi, Bryn.");
+  assert.equal(out.stopReason, "eos");
+  assert.equal(out.plan.backend, "cpu");
+  assert.equal(out.plan.contextSize, 2048);
+  assert.ok(out.tokens > 0);
+});
+
+test("--new-chat saves the chat and --chat continues it", async () => {
+  const args = ["--model", modelPath, "--temperature", "0", "--threads", "1", "--context", "2048"];
+  let io = captureIO({ TAPROOM_HOME: home });
+  assert.equal(await runCli(["chat", ...args, "--character", "Brindle", "--new-chat", "rainy night", "--message", "Hello"], io), 0, io.err());
+  io = captureIO({ TAPROOM_HOME: home });
+  assert.equal(await runCli(["chat", ...args, "--chat", "rainy night", "--message", "A cup, please."], io), 0, io.err());
+  io = captureIO({ TAPROOM_HOME: home });
+  assert.equal(await runCli(["chats", "list", "--json"], io), 0, io.err());
+  const listed = JSON.parse(io.out()) as Array<{ title: string; messageCount: number }>;
+  const chat = listed.find((c) => c.title === "rainy night");
+  assert.ok(chat);
+  assert.equal(chat.messageCount, 5, "greeting + two user messages + two replies");
+});
+
+test("a bad sampler value and a bad model file fail with one line and a non-zero code", async () => {
+  let io = captureIO({ TAPROOM_HOME: home });
+  assert.equal(await runCli(["chat", "--model", modelPath, "--character", "Brindle", "--message", "x", "--temperature", "-1"], io), 2);
+  assert.match(io.err(), /temperature must be between 0 and 5, got -1/);
+  io = captureIO({ TAPROOM_HOME: home });
+  assert.equal(await runCli(["chat", "--model", join(home, "nope.gguf"), "--character", "Brindle", "--message", "x"], io), 1);
+  assert.match(io.err(), /nope\.gguf: file not found/);
+  assert.equal(io.out(), "");
+});
+
+test("the real binary prints only the reply on stdout", async () => {
+  const bin = new URL("../../../bin/taproom.js", import.meta.url).pathname;
+  const { stdout } = await run(process.execPath, [bin, "chat", "--model", modelPath, "--character", "Brindle", "--message", "Hi", "--temperature", "0", "--threads", "1", "--context", "2048"], {
+    env: { ...process.env, TAPROOM_HOME: home },
+  });
+  assert.equal(stdout, "Hi, Bryn.\n");
+});
