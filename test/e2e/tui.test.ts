@@ -37,14 +37,16 @@ test("the real binary in tmux: start, type, see the reason a reply failed, help,
   const home = mkdtempSync(join(tmpdir(), "taproom-e2e-"));
   const t = tmuxSession();
   try {
-    const command = `cd ${JSON.stringify(root)} && TAPROOM_HOME=${JSON.stringify(home)} NO_COLOR=1 node bin/taproom.js --character Mira`;
+    const command = `cd ${JSON.stringify(root)} && TAPROOM_HOME=${JSON.stringify(home)} NO_COLOR=1 node bin/taproom.js --character Brindle`;
     t.tmux("new-session", "-d", "-s", "app", "-x", "80", "-y", "24", command);
-    await t.waitFor((s) => s?.includes("? help") ?? false, "the status line");
+    const start = await t.waitFor((s) => s?.includes("? help") ?? false, "the status line");
+    assert.match(start ?? "", /No model loaded/);
+    assert.match(start ?? "", /taproom pull hf:USER\/REPO/);
     t.tmux("send-keys", "-t", "app", "-l", "hello there");
     await t.waitFor((s) => s?.includes("│ hello there") ?? false, "the typed text");
     t.tmux("send-keys", "-t", "app", "Enter");
     const failed = await t.waitFor((s) => s?.includes("Generation failed") ?? false, "the reply's outcome");
-    assert.match(failed ?? "", /no model loaded; start taproom with --model FILE/);
+    assert.match(failed ?? "", /no model loaded: start taproom with --model FILE/);
     assert.match(failed ?? "", /│ hello there/, "the text is back in the input");
     t.tmux("send-keys", "-t", "app", "C-u");
     for (let i = 0; i < 11; i++) t.tmux("send-keys", "-t", "app", "BSpace");
@@ -55,6 +57,39 @@ test("the real binary in tmux: start, type, see the reason a reply failed, help,
     await t.waitFor((s) => s?.includes("Press Ctrl+C again to quit") ?? false, "the quit prompt");
     t.tmux("send-keys", "-t", "app", "C-c");
     await t.waitFor((s) => s === null, "the app to exit");
+  } finally {
+    t.kill();
+    rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test("the real binary in tmux with a tiny model: a streamed reply, a swipe, quit, and the chat resumes", { skip: hasTmux ? false : "tmux is not installed" }, async () => {
+  const home = mkdtempSync(join(tmpdir(), "taproom-e2e-"));
+  const model = join(home, "tiny.gguf");
+  execFileSync(process.execPath, ["--import", "tsx", join(root, "test/support/makeTinyModel.ts"), model], { cwd: root });
+  const command = `cd ${JSON.stringify(root)} && TAPROOM_HOME=${JSON.stringify(home)} NO_COLOR=1 node bin/taproom.js --character Brindle --model ${JSON.stringify(model)} --gpu cpu --threads 1 --context 2048`;
+  const t = tmuxSession();
+  try {
+    t.tmux("new-session", "-d", "-s", "app", "-x", "100", "-y", "30", command);
+    const start = await t.waitFor((s) => s?.includes("? help") ?? false, "the status line", 30000);
+    assert.match(start ?? "", /taproom-tiny/);
+    t.tmux("send-keys", "-t", "app", "-l", "/temp 0");
+    await t.waitFor((s) => s?.includes("│ /temp 0") ?? false, "the typed command");
+    t.tmux("send-keys", "-t", "app", "Enter");
+    await t.waitFor((s) => s?.includes("temp 0 ") ?? false, "greedy sampling in the status line");
+    t.tmux("send-keys", "-t", "app", "-l", "Evening.");
+    await t.waitFor((s) => s?.includes("│ Evening.") ?? false, "the typed text");
+    t.tmux("send-keys", "-t", "app", "Enter");
+    await t.waitFor((s) => /Brindle[^\n]*\n?[^\n]*Hi, Bryn\./.test(s ?? ""), "the streamed reply", 30000);
+    t.tmux("send-keys", "-t", "app", "Right");
+    await t.waitFor((s) => s?.includes("2/2") ?? false, "a second swipe", 30000);
+    t.tmux("send-keys", "-t", "app", "C-c");
+    await t.waitFor((s) => s?.includes("Press Ctrl+C again to quit") ?? false, "the quit prompt");
+    t.tmux("send-keys", "-t", "app", "C-c");
+    await t.waitFor((s) => s === null, "the app to exit");
+    t.tmux("new-session", "-d", "-s", "app", "-x", "100", "-y", "30", command);
+    const resumed = await t.waitFor((s) => s?.includes("? help") ?? false, "the app to start again", 30000);
+    assert.match(resumed ?? "", /Evening\./, "the saved chat is shown again");
   } finally {
     t.kill();
     rmSync(home, { recursive: true, force: true });

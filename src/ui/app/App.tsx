@@ -12,6 +12,8 @@ export interface AppProps {
   color: boolean;
   characterName: string;
   personaName: string;
+  initialMessages?: ChatMessage[];
+  notice?: string | null;
   samplers: SamplerSettings;
   keybindings: Keybindings;
   onQuit(messages: ChatMessage[]): void;
@@ -25,7 +27,8 @@ export function App(props: AppProps) {
       services={props.services}
       characterName={props.characterName}
       personaName={props.personaName}
-      initialMessages={[]}
+      initialMessages={props.initialMessages ?? []}
+      initialNotice={props.notice ?? null}
       initialSamplers={props.samplers}
       color={props.color}
       rows={rows}

@@ -2,22 +2,30 @@ import React from "react";
 import { render } from "ink";
 import type { CliIO } from "../../cli/command.ts";
 import type { TuiOptions } from "../../cli/commands/tuiCommand.ts";
-import type { SamplerSettings } from "../../core/samplers/types.ts";
 import { App } from "./App.tsx";
-import { createServices } from "./createServices.ts";
+import { loadModelForTui, openAppSession } from "./createServices.ts";
+import { noModelNotice } from "./noModelNotice.ts";
 import { resolveKeybindings } from "./keybindings.ts";
 import { readKeybindingSettings } from "../../store/keybindingSettings.ts";
 import { dataPaths, dataDir } from "../../store/paths.ts";
 import { colorEnabled } from "./useTerminalSize.ts";
 
-const defaultSamplers: SamplerSettings = {
-  temperature: 0.8, topK: 40, topP: 0.95, minP: 0.05, repeatPenalty: 1.1, repeatLastN: 64, frequencyPenalty: 0, presencePenalty: 0,
-  dryMultiplier: 0, dryBase: 1.75, dryAllowedLength: 2, dryLastN: -1, drySequenceBreakers: ["\n", ":", "\"", "*"], xtcProbability: 0, xtcThreshold: 0.1, seed: -1, maxTokens: 400,
-};
-
 /** Renders the app and resolves once it has closed, with the terminal restored on every path. */
 export async function launchTui(options: TuiOptions, io: CliIO): Promise<number> {
-  const services = createServices(options);
+  const session = await openAppSession(options, io.env);
+  let notice = session.notice;
+  if (options.model) {
+    io.stdout.write(`Loading ${options.model}…\n`);
+    try {
+      const model = await loadModelForTui({ ...options, model: options.model });
+      session.setModel(model);
+      notice = [`${model.name}: ${model.info.reasons.join("; ")}`, notice].filter(Boolean).join(" · ");
+    } catch (error) {
+      notice = [(error as Error).message, notice].filter(Boolean).join(" · ");
+    }
+  } else {
+    notice = [await noModelNotice(options, io.env), notice].filter(Boolean).join(" · ");
+  }
   const keybindings = resolveKeybindings(await readKeybindingSettings(dataPaths(dataDir(io.env)).settings));
   let instance: ReturnType<typeof render> | undefined;
   const quit = () => instance?.unmount();
@@ -27,12 +35,14 @@ export async function launchTui(options: TuiOptions, io: CliIO): Promise<number>
   try {
     instance = render(
       <App
-        services={services}
+        services={session.services}
         stdout={process.stdout}
         color={colorEnabled(io.env, process.stdout)}
-        characterName={options.character ?? "Assistant"}
-        personaName={io.env.USER ?? "You"}
-        samplers={defaultSamplers}
+        characterName={session.character.name}
+        personaName={session.persona.name}
+        initialMessages={session.initialMessages}
+        notice={notice}
+        samplers={session.samplers}
         keybindings={keybindings}
         onQuit={quit}
       />,
@@ -41,6 +51,7 @@ export async function launchTui(options: TuiOptions, io: CliIO): Promise<number>
     await instance.waitUntilExit();
     return 0;
   } finally {
+    await session.close();
     process.off("SIGHUP", onSignal);
     process.off("SIGTERM", onSignal);
     if (process.stdin.isTTY) process.stdin.setRawMode(false);

@@ -35,4 +35,6 @@ export interface ModelStatus {
 export interface AppServices {
   generate(request: GenerateRequest): Promise<GenerateResult>;
   modelStatus(): ModelStatus;
+  /** Called whenever the finished conversation changes, so it is saved at once. */
+  saveMessages?(messages: ChatMessage[]): void;
 }

@@ -18,6 +18,8 @@ export interface ChatScreenProps {
   characterName: string;
   personaName: string;
   initialMessages: ChatMessage[];
+  /** Shown once when the screen opens (model loaded, no model, a missing lorebook). */
+  initialNotice?: string | null;
   initialSamplers: SamplerSettings;
   color: boolean;
   /** Terminal rows: the live region is clamped below this. */
@@ -33,7 +35,14 @@ const newId = (prefix: string) => `${prefix}${Date.now().toString(36)}${(nextId+
 
 export function ChatScreen(props: ChatScreenProps) {
   const { services, color } = props;
-  const [session, dispatch] = useReducer(chatSessionReducer, props.initialMessages, initialSession);
+  const [session, dispatch] = useReducer(chatSessionReducer, props.initialMessages, (messages: ChatMessage[]) => ({
+    ...initialSession(messages),
+    notice: props.initialNotice ?? null,
+  }));
+  const { saveMessages } = props.services;
+  useEffect(() => {
+    if (session.streaming === null) saveMessages?.(session.messages);
+  }, [session.messages, session.streaming, saveMessages]);
   const [input, dispatchInput] = useReducer(inputReducer, emptyInput);
   const [samplers, setSamplers] = useState(props.initialSamplers);
   const [speed, setSpeed] = useState<number | null>(null);
