@@ -51,11 +51,15 @@ export interface TurnFigures {
   evaluated: number;
 }
 
-export function replayChat(strategy: Strategy, tokenize: (text: string) => number[], turns = TURNS): TurnFigures[] {
-  const count = (text: string) => tokenize(text).length;
+export interface ScriptedTurn {
+  prompt: BuiltPrompt;
+  /** The scripted reply the history records after this turn (the same for every strategy). */
+  reply: string;
+}
+
+/** The prompts of a scripted roleplay, turn by turn, as a strategy builds them. */
+export function* scriptedPrompts(strategy: Strategy, count: (text: string) => number, turns = TURNS): Generator<ScriptedTurn> {
   const messages: ChatMessage[] = [assistantMessage(-1, benchCharacter.first_mes)];
-  const figures: TurnFigures[] = [];
-  let cached: number[] = [];
   for (let turn = 0; turn < turns; turn++) {
     messages.push(userMessage(turn));
     const prompt = buildPrompt({
@@ -75,18 +79,26 @@ export function replayChat(strategy: Strategy, tokenize: (text: string) => numbe
       now: () => new Date("2026-01-01T12:00:00Z"),
       random: () => 0.5,
     });
-    const tokens = tokenize(prompt.text);
     const reply = scriptedReply(turn);
+    yield { prompt, reply };
+    messages.push(assistantMessage(turn, reply));
+  }
+}
+
+export function replayChat(strategy: Strategy, tokenize: (text: string) => number[], turns = TURNS): TurnFigures[] {
+  const figures: TurnFigures[] = [];
+  let cached: number[] = [];
+  for (const { prompt, reply } of scriptedPrompts(strategy, (text) => tokenize(text).length, turns)) {
+    const tokens = tokenize(prompt.text);
     figures.push({ promptTokens: tokens.length, newTokens: newTokens(prompt), evaluated: tokens.length - commonPrefix(tokens, cached) });
     // The sequence now holds the prompt and the generated reply with its end marker.
     cached = [...tokens, ...tokenize(` ${reply}<|im_end|>`)];
-    messages.push(assistantMessage(turn, reply));
   }
   return figures;
 }
 
 /** What a perfect cache would still evaluate: the new user message and the reply prefix. */
-function newTokens(prompt: BuiltPrompt): number {
+export function newTokens(prompt: BuiltPrompt): number {
   const history = prompt.sections.filter((s) => s.kind === "history");
   const tail = prompt.sections.filter((s) => s.kind === "reply_prefix" || s.kind === "post_history");
   return (history[history.length - 1]?.tokens ?? 0) + tail.reduce((sum, s) => sum + s.tokens, 0);
