@@ -9,7 +9,7 @@ import { scriptedServices, testSamplers } from "../../support/fakeServices.ts";
 const tick = (ms = 60) => new Promise((r) => setTimeout(r, ms));
 
 async function until(frame: () => string | undefined, check: (f: string) => boolean, what: string) {
-  const deadline = Date.now() + 3000;
+  const deadline = Date.now() + 10000;
   while (Date.now() < deadline) {
     if (check(frame() ?? "")) return;
     await tick(20);
@@ -34,6 +34,8 @@ test("send a message and see the reply streamed, with the status line", async ()
   const fake = scriptedServices([["Hello ", "*waves*", " traveller."]]);
   const app = mount(fake.services);
   await type(app.stdin, "hi there");
+  // Text and Enter in one read would be a paste: let the text land first.
+  await until(app.lastFrame, (f) => f.includes("│ hi there"), "the typed text");
   await type(app.stdin, "\r");
   await until(app.lastFrame, (f) => f.includes("Hello *waves* traveller."), "the reply");
   const frame = app.lastFrame() ?? "";
