@@ -27,7 +27,7 @@ function mount(services: ReturnType<typeof scriptedServices>["services"], messag
 
 async function type(stdin: { write(s: string): void }, text: string) {
   stdin.write(text);
-  await tick(30);
+  await tick(80);
 }
 
 test("send a message and see the reply streamed, with the status line", async () => {
