@@ -14,6 +14,8 @@ export function useTerminalSize(stdout: SizedStream): { columns: number; rows: n
   useEffect(() => {
     const onResize = () => setSize(read());
     stdout.on("resize", onResize);
+    // A resize between the first render and this subscription would otherwise be missed.
+    onResize();
     return () => void stdout.off("resize", onResize);
   }, [stdout]);
   return size;
