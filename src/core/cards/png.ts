@@ -187,13 +187,7 @@ export function writePngCard(image: Uint8Array, payload: PngCardPayload, source 
     }
     parts.push(c.raw);
   }
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /** Every chunk that is not card text, for checking that the image survived a rewrite. */
@@ -204,13 +198,7 @@ export function imageChunks(bytes: Uint8Array, source = "image"): Uint8Array[] {
 /** The PNG with its card chunks removed: the bare picture. */
 export function imageWithoutCard(bytes: Uint8Array, source = "image"): Uint8Array {
   const parts = [Uint8Array.from(SIGNATURE), ...imageChunks(bytes, source)];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /** A small solid-colour RGB PNG for cards that have no image of their own. */
@@ -228,6 +216,10 @@ export function placeholderPng(options: { size?: number; rgb?: [number, number, 
     for (let x = 0; x < size; x++) rows.set([r, g, b], row + 1 + x * 3);
   }
   const parts = [Uint8Array.from(SIGNATURE), makeChunk("IHDR", header), makeChunk("IDAT", zlibSync(rows)), makeChunk("IEND", new Uint8Array(0))];
+  return concatBytes(parts);
+}
+
+function concatBytes(parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) {
