@@ -1,6 +1,6 @@
 /**
- * The machine figures a fit needs. Interim: the engine's runtime module (MachineFacts)
- * had not landed when this was written; fitMachineFrom* are the one place to map it.
+ * The machine figures that planning and fitting need; detectMachine fills them from
+ * llama.cpp, and the CLI's --vram/--ram/--gpu flags describe another machine.
  */
 export type GpuBackend = "cuda" | "vulkan" | "metal";
 

@@ -6,9 +6,8 @@ import { validateModelMetadata } from "./validateModelMetadata.ts";
 
 /**
  * What the library shows about a model, read from its GGUF header without loading
- * weights. Interim: built on node-llama-cpp's readGgufFileInfo because the engine's
- * GGUF module (ModelFacts with validation) had not landed; this is the one place to
- * switch over.
+ * weights (node-llama-cpp's readGgufFileInfo), after checks that refuse files which
+ * would crash llama.cpp or make the parser loop: the one GGUF reader of the project.
  */
 export interface LibraryFacts {
   name?: string;
