@@ -11,7 +11,7 @@ export default async function kvReuse(): Promise<void> {
   const ours = replayChat(TAPROOM, tokenize);
   const naive = replayChat(NAIVE, tokenize);
   console.log(`${TURNS} turns, context ${CONTEXT}, reply ${RESPONSE}; ChatML; lorebook entries come and go`);
-  console.log("tokens: a word-level stand-in tokenizer (no model in this bench yet); cache: longest common prefix");
+  console.log("tokens: a word-level stand-in tokenizer (kvReuseEngine runs the same chat on llama.cpp); cache: longest common prefix");
   console.log("prompt tokens evaluated per turn (longest common prefix reused, as llama.cpp does):");
   console.log("turn  prompt   new  taproom  naive");
   ours.forEach((t, i) => {
