@@ -194,7 +194,7 @@ function chooseThreads(machine: MachineFacts, estimate: FitEstimate, asked: numb
   const cores = Math.max(1, Math.floor(machine.cpuCores));
   if (asked !== undefined) {
     const note = asked > cores ? `; this machine has ${cores} cores, so more threads than that will be slower` : "";
-    reasons.push(`${asked} threads as asked${note}`);
+    reasons.push(`${asked} ${asked === 1 ? "thread" : "threads"} as asked${note}`);
     return asked;
   }
   if (estimate.fitsFully && machineHasGpu(machine)) {
@@ -202,7 +202,7 @@ function chooseThreads(machine: MachineFacts, estimate: FitEstimate, asked: numb
     reasons.push(`${threads} threads: the GPU does the work`);
     return threads;
   }
-  reasons.push(`${cores} threads, one per core`);
+  reasons.push(cores === 1 ? "1 thread for the one core" : `${cores} threads, one per core`);
   return cores;
 }
 
