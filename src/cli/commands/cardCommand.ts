@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { parseCommandArgs } from "../args.ts";
+import { loadTokenizer } from "../../engine/generation/loadTokenizer.ts";
 import { UsageError, type CliCommand, type CliIO } from "../command.ts";
 import type { CardExportFormat } from "../../core/cards/codec.ts";
 import { lintCard } from "../../core/cards/lint.ts";
@@ -14,7 +15,8 @@ import { join } from "node:path";
 const usage = `Usage:
   taproom card import FILE...                  copy card files (PNG, JSON, CharX) into your library
   taproom card list [--json]                   your cards and the bundled samples
-  taproom card show NAME_OR_FILE [--json]      every field of a card
+  taproom card show NAME_OR_FILE [--json] [--model FILE]
+                                               every field of a card (token counts with a model)
   taproom card export NAME_OR_FILE --format png|json|charx|v2json --out FILE
   taproom card lint FILE                       problems a card's author should fix
 
@@ -75,14 +77,15 @@ function formatValue(value: unknown): string {
   return JSON.stringify(value, null, 2);
 }
 
-function showText(card: LoadedCard): string {
+function showText(card: LoadedCard, countTokens?: (text: string) => number): string {
   const c = card.card.character;
   const lines = [`file: ${card.path}`, `format: ${card.format} (${card.card.spec}${card.card.specVersion ? ` ${card.card.specVersion}` : ""})`];
   for (const key of FIELD_ORDER) {
     const value = c[key];
     if (value === undefined) continue;
     const text = formatValue(value);
-    lines.push(text.includes("\n") ? `${key}:\n${text.replace(/^/gm, "  ")}` : `${key}: ${text}`);
+    const label = countTokens && typeof value === "string" && value ? `${key} (${countTokens(value)} tokens)` : key;
+    lines.push(text.includes("\n") ? `${label}:\n${text.replace(/^/gm, "  ")}` : `${label}: ${text}`);
   }
   const extra = { ...card.card.extraTop, ...card.card.extraData };
   if (Object.keys(extra).length) lines.push(`other keys:\n${JSON.stringify(extra, null, 2).replace(/^/gm, "  ")}`);
@@ -91,16 +94,18 @@ function showText(card: LoadedCard): string {
 }
 
 async function showCard(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, { json: { type: "boolean" } });
+  const { values, positionals } = parseCommandArgs(args, { json: { type: "boolean" }, model: { type: "string" } });
   const [query] = positionals;
   if (!query || positionals.length > 1) throw new UsageError("card show needs one NAME_OR_FILE");
+  const tokenizer = values.model ? await loadTokenizer(values.model) : undefined;
   const card = await libraryFor(io).resolve(query, io.cwd);
   for (const w of card.warnings) io.stderr.write(show(`${card.path}: repaired ${w.field}: ${w.message}`) + "\n");
   if (values.json) {
     io.stdout.write(JSON.stringify({ path: card.path, format: card.format, spec: card.card.spec, card: toV3Object(card.card) }, null, 2) + "\n");
   } else {
-    io.stdout.write(showText(card));
+    io.stdout.write(showText(card, tokenizer && ((t) => tokenizer.countTokens(t))));
   }
+  await tokenizer?.close();
   return 0;
 }
 

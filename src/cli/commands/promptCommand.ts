@@ -8,7 +8,7 @@ import { approximateTokenCount } from "../../core/prompt/approximateTokens.ts";
 import { formatInspection, inspectPrompt } from "../../core/prompt/inspect.ts";
 import { resolveSamplers } from "../../core/samplers/validate.ts";
 import { buildTurnPrompt, type TurnModel } from "../../engine/chatTurn.ts";
-import { loadModel, type LoadedModel } from "../../engine/generation/loadModel.ts";
+import { loadTokenizer, type ModelTokenizer } from "../../engine/generation/loadTokenizer.ts";
 import { CardLibrary } from "../../store/cards/library.ts";
 import { ChatStore } from "../../store/chats/chatStore.ts";
 import { booksForCharacter } from "../../store/lorebooks/booksForCharacter.ts";
@@ -52,15 +52,13 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const character = card.card.character;
   const chat = v.chat ? await readChat(v.chat, io, paths.chats) : createChat({ character, characterId: card.id ?? card.path, env: systemChatEnv });
   const settings = await SettingsStore.open({ path: paths.settings });
-  let loaded: LoadedModel | undefined;
-  if (v.model) {
-    loaded = await loadModel({ path: v.model, gpu: "cpu", gpuLayers: 0, threads: 1, ...(v.context && { contextSize: parseIntegerFlag("context", v.context) }) });
-  }
+  const tokenizer: ModelTokenizer | undefined = v.model ? await loadTokenizer(v.model) : undefined;
   try {
-    const model: Pick<TurnModel, "contextSize" | "chatTemplate" | "countTokens"> = loaded ?? {
-      contextSize: parseIntegerFlag("context", v.context) ?? 8192,
-      chatTemplate: undefined,
-      countTokens: approximateTokenCount,
+    const contextSize = parseIntegerFlag("context", v.context) ?? Math.min(8192, tokenizer?.facts.trainContext || 8192);
+    const model: Pick<TurnModel, "contextSize" | "chatTemplate" | "countTokens"> = {
+      contextSize,
+      chatTemplate: tokenizer?.chatTemplate,
+      countTokens: tokenizer ? (t) => tokenizer.countTokens(t) : approximateTokenCount,
     };
     const { books } = await booksForCharacter(character, chat.settings.lorebooks, { env: io.env });
     const lore = activateLoreForChat({ books, chat, contextSize: model.contextSize, tokenize: (t) => model.countTokens(t) });
@@ -74,11 +72,11 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       settings: { samplers, ...(v.template && { template: v.template }) },
       mode: "reply",
     });
-    const counter = loaded ? `${loaded.name} tokenizer` : "estimated: about 3.5 characters per token; pass --model for exact counts";
+    const counter = tokenizer ? `${tokenizer.name} tokenizer` : "estimated: about 3.5 characters per token; pass --model for exact counts";
     const view = inspectPrompt(prompt, { template: choice.note, counter });
     io.stdout.write(v.json ? `${JSON.stringify({ ...view, text: prompt.text }, null, 2)}\n` : `${formatInspection(view)}\n`);
   } finally {
-    await loaded?.unload();
+    await tokenizer?.close();
   }
   return 0;
 }

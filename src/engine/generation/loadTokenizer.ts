@@ -1,0 +1,37 @@
+import { stat } from "node:fs/promises";
+import { readModelFacts, ModelMetadataError, type LibraryFacts } from "../library/readModelFacts.ts";
+import { getLlamaFor } from "../runtime/llama.ts";
+import { ModelLoadError } from "./errors.ts";
+
+/** A model's tokenizer alone: for exact token counts without loading any weights. */
+export interface ModelTokenizer {
+  name: string;
+  facts: LibraryFacts;
+  chatTemplate?: string;
+  countTokens(text: string): number;
+  close(): Promise<void>;
+}
+
+export async function loadTokenizer(path: string): Promise<ModelTokenizer> {
+  await stat(path).catch(() => {
+    throw new ModelLoadError(path, "file not found");
+  });
+  let facts: LibraryFacts;
+  try {
+    facts = await readModelFacts(path);
+  } catch (error) {
+    if (error instanceof ModelMetadataError) throw new ModelLoadError(path, error.message.replace(`${path}: `, ""));
+    throw error;
+  }
+  const llama = await getLlamaFor("cpu");
+  const model = await llama.loadModel({ modelPath: path, vocabOnly: true }).catch((error: Error) => {
+    throw new ModelLoadError(path, error.message.split("\n")[0] ?? "its tokenizer could not be read");
+  });
+  return {
+    name: facts.name ?? path,
+    facts,
+    ...(model.fileInfo.metadata.tokenizer?.chat_template && { chatTemplate: model.fileInfo.metadata.tokenizer.chat_template }),
+    countTokens: (text) => model.tokenize(text, true).length,
+    close: () => model.dispose(),
+  };
+}
