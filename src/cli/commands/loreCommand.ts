@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseCommandArgs, parseIntegerFlag } from "../args.ts";
+import { loadTokenizer } from "../../engine/generation/loadTokenizer.ts";
 import { UsageError, type CliCommand, type CliIO } from "../command.ts";
 import { activateLore, type ActivateLoreResult, type LoreMessage } from "../../core/lorebook/activate.ts";
 import { sanitizeForTerminal } from "../../core/text/sanitize.ts";
@@ -13,11 +14,11 @@ const usage = `Usage:
   taproom lore import FILE                      import World Info JSON, a character_book, or a card JSON
   taproom lore list [--json]                    list your books and the samples
   taproom lore export NAME --format st|card --out FILE
-  taproom lore test BOOK (--text "..." | --chat FILE) [--json] [--context N] [--seed N] [--scan-depth N]
+  taproom lore test BOOK (--text "..." | --chat FILE) [--json] [--context N] [--seed N] [--scan-depth N] [--model FILE]
                                                 show which entries fire, where, in which order, and why others did not
 BOOK is a book name or a path to a lorebook file. --chat takes a SillyTavern JSONL chat or a JSON list of
-messages ({name, mes} or {name, text}); messages are scanned newest first. Token costs are approximate
-(characters / 4).`;
+messages ({name, mes} or {name, text}); messages are scanned newest first. Token costs come from the
+model's tokenizer with --model, otherwise they are approximate (characters / 4).`;
 
 const show = (s: string) => sanitizeForTerminal(s);
 
@@ -60,7 +61,7 @@ export async function readChatMessages(file: string): Promise<LoreMessage[]> {
 async function runTest(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {
     text: { type: "string", multiple: true }, chat: { type: "string" }, json: { type: "boolean" },
-    context: { type: "string" }, seed: { type: "string" }, "scan-depth": { type: "string" },
+    context: { type: "string" }, seed: { type: "string" }, "scan-depth": { type: "string" }, model: { type: "string" },
   });
   const ref = positionals[0];
   if (!ref) throw new UsageError("lore test: name a BOOK");
@@ -68,22 +69,25 @@ async function runTest(argv: string[], io: CliIO): Promise<number> {
   const stored = await findBook(ref, io);
   const messages = values.chat ? await readChatMessages(resolve(io.cwd, values.chat)) : values.text!.map((text) => ({ text }));
   const scanDepth = parseIntegerFlag("scan-depth", values["scan-depth"]);
+  const tokenizer = values.model ? await loadTokenizer(values.model) : undefined;
+  const counter = tokenizer ? `${tokenizer.name} tokenizer` : "≈ chars/4";
   const result = activateLore({
-    books: [stored.book], messages, tokenize: (t) => Math.ceil(t.length / 4),
+    books: [stored.book], messages, tokenize: tokenizer ? (t) => tokenizer.countTokens(t) : (t) => Math.ceil(t.length / 4),
     contextSize: parseIntegerFlag("context", values.context) ?? 8192, seed: parseIntegerFlag("seed", values.seed) ?? 0,
     settings: scanDepth === undefined ? {} : { scanDepth },
   });
+  await tokenizer?.close();
   if (values.json) {
-    io.stdout.write(JSON.stringify({ book: stored.book.name, tokenizer: "chars/4", ...result }, null, 2) + "\n");
+    io.stdout.write(JSON.stringify({ book: stored.book.name, tokenizer: tokenizer ? counter : "chars/4", ...result }, null, 2) + "\n");
     return 0;
   }
-  io.stdout.write(report(stored, result));
+  io.stdout.write(report(stored, result, counter));
   return 0;
 }
 
-function report(stored: StoredLorebook, r: ActivateLoreResult): string {
+function report(stored: StoredLorebook, r: ActivateLoreResult, counter: string): string {
   const names = new Map(r.verdicts.map((v) => [`${v.book}/${v.uid}`, v]));
-  const lines = [`${show(stored.book.name)}: ${r.insertions.length} of ${r.verdicts.length} entries fire; ${r.tokensUsed} of ${r.budget} budget tokens (≈ chars/4)`];
+  const lines = [`${show(stored.book.name)}: ${r.insertions.length} of ${r.verdicts.length} entries fire; ${r.tokensUsed} of ${r.budget} budget tokens (${counter})`];
   lines.push("Fired, in insertion order:");
   for (const ins of r.insertions) {
     const v = names.get(ins.entryId)!;

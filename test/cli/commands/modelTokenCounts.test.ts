@@ -18,3 +18,18 @@ test("card show --model counts each field with the model's own tokenizer, withou
   // The tiny model has one token per printable character.
   assert.match(io.out(), new RegExp(`^description \\(${description.length} tokens\\): `, "m"));
 });
+
+test("lore test --model reports budget and entry costs in the model's tokens", async () => {
+  const home = await mkdtemp(join(tmpdir(), "taproom-loretokens-"));
+  const model = await writeTinyChatModel(join(home, "tiny.gguf"));
+  const io = captureIO({ TAPROOM_HOME: home });
+  const code = await runCli(["lore", "test", "The Copper Tankard", "--text", "Emberstout, please.", "--model", model, "--json"], io);
+  assert.equal(code, 0, io.err());
+  const out = JSON.parse(io.out()) as { tokenizer: string; verdicts: Array<{ comment: string; fired: boolean; tokens: number | null }> };
+  assert.equal(out.tokenizer, "taproom-tiny tokenizer");
+  const book = JSON.parse(await readFile(new URL("../../../lorebooks/The Copper Tankard.json", import.meta.url), "utf8"));
+  const stout = Object.values(book.entries as Record<string, { comment: string; content: string }>).find((e) => e.comment.startsWith("Emberstout"))!;
+  const verdict = out.verdicts.find((v) => v.comment === stout.comment)!;
+  assert.equal(verdict.fired, true);
+  assert.equal(verdict.tokens, stout.content.length);
+});
