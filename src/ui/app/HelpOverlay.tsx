@@ -12,8 +12,10 @@ export function HelpOverlay({ bindings, commands }: { bindings: Keybindings; com
       {actions.map((a) => (
         <Text key={a}>{`${bindings[a].join(", ").padEnd(18)} ${keyDescriptions[a]}`}</Text>
       ))}
-      <Text bold>Commands</Text>
-      <Text>{commands.map((c) => `/${c.name}`).join("  ")}</Text>
+      <Text>
+        <Text bold>Commands: </Text>
+        {commands.map((c) => `/${c.name}`).join("  ")}
+      </Text>
     </Box>
   );
 }

@@ -15,7 +15,7 @@ import { booksForCharacter } from "../../store/lorebooks/booksForCharacter.ts";
 import { dataDir, dataPaths } from "../../store/paths.ts";
 import { PresetStore } from "../../store/presets/presetStore.ts";
 import { SettingsStore } from "../../store/settings.ts";
-import type { AppServices, GenerateRequest, GenerateResult } from "./services.ts";
+import type { AppServices, GenerateRequest, GenerateResult, TurnReport } from "./services.ts";
 
 /** Generation was asked for but no model can serve it; the chat shows the reason. */
 export class NoEngineError extends Error {
@@ -74,18 +74,23 @@ export async function openAppSession(options: TuiOptions, env: NodeJS.ProcessEnv
   await settings.update({ lastCharacter: characterId }).catch(() => {});
   let model: LoadedModel | null = null;
   let saveError: string | null = null;
+  let lastTurn: TurnReport | null = null;
 
   const services: AppServices = {
     modelStatus: () => ({
       model: model?.name ?? null,
-      backend: model ? `${model.info.backend}${model.info.backend === "cpu" ? "" : ` ${model.info.gpuLayers}/${model.info.totalLayers} layers`}` : "no model",
+      backend: model ? `${model.info.backend}${model.info.backend === "cpu" ? "" : ` ${model.info.gpuLayers}/${model.info.totalLayers} layers`}` : "start with --model FILE",
       contextUsed: model?.contextUsed ?? 0,
       contextSize: model?.contextSize ?? 0,
     }),
     generate: (request) => {
       if (!model) throw new NoEngineError("no model loaded: start taproom with --model FILE (taproom models lists yours)");
-      return generateWith(model, request, chat, character, persona, books, (next) => (chat = next));
+      return generateWith(model, request, chat, character, persona, books, (next, report) => {
+        chat = next;
+        lastTurn = report;
+      });
     },
+    lastTurn: () => lastTurn,
     saveMessages(messages) {
       if (messages === chat.messages) return;
       chat = { ...chat, messages, updatedAt: new Date().toISOString() };
@@ -116,7 +121,7 @@ async function generateWith(
   character: Character,
   persona: Persona,
   books: Lorebook[],
-  keep: (chat: Chat) => void,
+  keep: (chat: Chat, report: TurnReport) => void,
 ): Promise<GenerateResult> {
   let streamed = "";
   const played = await playChatTurn({
@@ -132,7 +137,18 @@ async function generateWith(
     onText: (chunk) => request.onText((streamed += chunk)),
   });
   // Lore timers and {{setvar}} values belong to the chat; the messages are the screen's.
-  keep({ ...chat, loreState: played.chat.loreState, variables: played.chat.variables });
+  const prompt = played.turn.prompt;
+  keep(
+    { ...chat, loreState: played.chat.loreState, variables: played.chat.variables },
+    {
+      template: played.turn.template.note,
+      promptTokens: prompt.tokens,
+      evaluatedTokens: played.turn.evaluatedPromptTokens ?? prompt.tokens,
+      sections: prompt.sections.map(({ kind, label, tokens }) => ({ kind, label, tokens })),
+      lore: played.lore.verdicts.map((v) => ({ title: v.comment, fired: v.fired, outcome: v.outcome, detail: v.detail, tokens: v.tokens })),
+      plan: model.info.reasons,
+    },
+  );
   const last = request.messages.at(-1);
   const before = request.mode === "continue" && last ? currentSwipe(last).text : "";
   const text = played.turn.text.startsWith(before) ? played.turn.text.slice(before.length) : played.turn.text;

@@ -2,7 +2,7 @@
  * Every key the TUI answers to, in one table. The settings file's `keybindings`
  * object ({ action: "ctrl+x" | ["ctrl+x", "f2"] }) overrides the defaults.
  */
-export type KeyAction = "stop" | "send" | "newline" | "swipeLeft" | "swipeRight" | "deleteLast" | "complete" | "help" | "historyPrev" | "historyNext" | "continue" | "impersonate" | "edit";
+export type KeyAction = "stop" | "send" | "newline" | "swipeLeft" | "swipeRight" | "deleteLast" | "complete" | "help" | "historyPrev" | "historyNext" | "continue" | "impersonate" | "edit" | "inspect";
 
 export interface KeyInfo {
   upArrow: boolean; downArrow: boolean; leftArrow: boolean; rightArrow: boolean;
@@ -23,6 +23,7 @@ export const keyDescriptions: Record<KeyAction, string> = {
   continue: "Continue the last message",
   impersonate: "The model writes your next message into the input",
   edit: "Edit the last message in the input (again: cancel)",
+  inspect: "Show or hide the last turn: prompt, lore, cache",
   historyPrev: "Previous sent line",
   historyNext: "Next sent line",
 };
@@ -39,6 +40,7 @@ export const defaultKeybindings: Keybindings = {
   continue: ["alt+c"],
   impersonate: ["alt+i"],
   edit: ["ctrl+e"],
+  inspect: ["alt+p"],
   historyPrev: ["up"],
   historyNext: ["down"],
 };

@@ -32,9 +32,23 @@ export interface ModelStatus {
   contextSize: number;
 }
 
+/** What the last turn sent and why: the model, prompt and lore panel. */
+export interface TurnReport {
+  template: string;
+  promptTokens: number;
+  /** Prompt tokens llama.cpp really evaluated; the rest came from the KV cache. */
+  evaluatedTokens: number;
+  sections: Array<{ kind: string; label: string; tokens: number }>;
+  lore: Array<{ title: string; fired: boolean; outcome: string; detail: string; tokens: number | null }>;
+  /** Why the model was loaded as it was (the planner's words). */
+  plan: string[];
+}
+
 export interface AppServices {
   generate(request: GenerateRequest): Promise<GenerateResult>;
   modelStatus(): ModelStatus;
   /** Called whenever the finished conversation changes, so it is saved at once. */
   saveMessages?(messages: ChatMessage[]): void;
+  /** The last turn's prompt and lore, or null before the first reply. */
+  lastTurn?(): TurnReport | null;
 }

@@ -12,6 +12,7 @@ import { Transcript } from "./Transcript.tsx";
 import { turnText, type TurnMode } from "../../core/prompt/turn.ts";
 import { actionFor, defaultKeybindings, type Keybindings } from "../app/keybindings.ts";
 import { HelpOverlay } from "../app/HelpOverlay.tsx";
+import { TurnPanel } from "../panels/TurnPanel.tsx";
 
 export interface ChatScreenProps {
   services: AppServices;
@@ -47,6 +48,7 @@ export function ChatScreen(props: ChatScreenProps) {
   const [samplers, setSamplers] = useState(props.initialSamplers);
   const [speed, setSpeed] = useState<number | null>(null);
   const [showHelp, setShowHelp] = useState(false);
+  const [showTurn, setShowTurn] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [impersonating, setImpersonating] = useState(false);
   const [editing, setEditing] = useState(false);
@@ -180,6 +182,7 @@ export function ChatScreen(props: ChatScreenProps) {
     if (key.escape) {
       // A bare Esc (or half an escape sequence over SSH) only closes overlays.
       setShowHelp(false);
+      setShowTurn(false);
       return;
     }
     switch (action) {
@@ -204,6 +207,8 @@ export function ChatScreen(props: ChatScreenProps) {
       case "help":
         if (inputEmpty) return setShowHelp((v) => !v);
         break;
+      case "inspect":
+        return setShowTurn((v) => !v);
       case "swipeLeft":
         if (inputEmpty) return dispatch({ type: "swipe", direction: -1 });
         break;
@@ -263,9 +268,10 @@ export function ChatScreen(props: ChatScreenProps) {
 
   return (
     <Box flexDirection="column">
-      <Transcript messages={session.messages} committed={session.committed} streaming={session.streaming} liveBudget={Math.max(3, props.rows - 8)} color={color} hideLive={showHelp} />
+      <Transcript messages={session.messages} committed={session.committed} streaming={session.streaming} liveBudget={Math.max(3, props.rows - 8)} color={color} hideLive={showHelp || showTurn} />
       {session.notice ? <Text color={color ? "yellow" : undefined}>{session.notice}</Text> : null}
       {showHelp ? <HelpOverlay bindings={bindings} commands={slashCommands} /> : null}
+      {showTurn && !showHelp ? <TurnPanel report={services.lastTurn?.() ?? null} maxLines={Math.max(4, props.rows - 7)} color={color} /> : null}
       <InputView state={input} color={color} busy={session.streaming !== null || impersonating} />
       <Text dimColor>
         {`${model.model ?? "no model"} · ${model.backend} · ctx ${model.contextUsed}/${model.contextSize}` +
