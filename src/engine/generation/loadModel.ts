@@ -1,8 +1,8 @@
-import { stat } from "node:fs/promises";
 import { basename } from "node:path";
 import type { LlamaContext, LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
 import type { TurnGenerationRequest, TurnGenerationResult, TurnModel } from "../chatTurn.ts";
-import { readModelFacts, ModelMetadataError, type LibraryFacts } from "../library/readModelFacts.ts";
+import type { LibraryFacts } from "../library/readModelFacts.ts";
+import { readModelFile } from "./readModelFile.ts";
 import { detectMachine } from "../fit/detectMachine.ts";
 import { planLoad } from "../planner/planLoad.ts";
 import { getLlamaFor, recentLlamaLogs, type GpuChoice } from "../runtime/llama.ts";
@@ -46,16 +46,7 @@ export interface GenerationResult extends TurnGenerationResult {
 
 export async function loadModel(options: LoadModelOptions): Promise<LoadedModel> {
   const { path } = options;
-  const fileBytes = await stat(path).then((s) => s.size, () => {
-    throw new ModelLoadError(path, "file not found");
-  });
-  let facts: LibraryFacts;
-  try {
-    facts = await readModelFacts(path);
-  } catch (error) {
-    if (error instanceof ModelMetadataError) throw new ModelLoadError(path, error.message.replace(`${path}: `, ""));
-    throw error;
-  }
+  const { facts, fileBytes } = await readModelFile(path);
   const machine = await detectMachine({ backend: options.gpu ?? "auto" });
   const plan = planLoad({
     model: { ...facts, fileBytes },

@@ -1,5 +1,5 @@
-import { stat } from "node:fs/promises";
-import { readModelFacts, ModelMetadataError, type LibraryFacts } from "../library/readModelFacts.ts";
+import type { LibraryFacts } from "../library/readModelFacts.ts";
+import { readModelFile } from "./readModelFile.ts";
 import { getLlamaFor } from "../runtime/llama.ts";
 import { ModelLoadError } from "./errors.ts";
 
@@ -13,16 +13,7 @@ export interface ModelTokenizer {
 }
 
 export async function loadTokenizer(path: string): Promise<ModelTokenizer> {
-  await stat(path).catch(() => {
-    throw new ModelLoadError(path, "file not found");
-  });
-  let facts: LibraryFacts;
-  try {
-    facts = await readModelFacts(path);
-  } catch (error) {
-    if (error instanceof ModelMetadataError) throw new ModelLoadError(path, error.message.replace(`${path}: `, ""));
-    throw error;
-  }
+  const { facts } = await readModelFile(path);
   const llama = await getLlamaFor("cpu");
   const model = await llama.loadModel({ modelPath: path, vocabOnly: true }).catch((error: Error) => {
     throw new ModelLoadError(path, error.message.split("\n")[0] ?? "its tokenizer could not be read");
