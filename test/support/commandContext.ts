@@ -15,6 +15,7 @@ export function recordingContext() {
     continueReply: () => void calls.push("continueReply"),
     impersonate: () => void calls.push("impersonate"),
     setPersona: (name) => void calls.push(`persona:${name}`),
+    setAuthorsNote: (text) => void calls.push(`note:${text}`),
     listCommands: () => slashCommands,
   };
   return { ctx, samplers, notes, calls, swipes: () => swipes };

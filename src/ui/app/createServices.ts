@@ -1,6 +1,6 @@
 import type { TuiOptions } from "../../cli/commands/tuiCommand.ts";
 import type { Character } from "../../core/cards/character.ts";
-import { createChat, currentSwipe, systemChatEnv } from "../../core/chat/operations.ts";
+import { createChat, currentSwipe, systemChatEnv, updateSettings } from "../../core/chat/operations.ts";
 import type { Persona } from "../../core/chat/persona.ts";
 import type { Chat, ChatMessage } from "../../core/chat/types.ts";
 import type { Lorebook } from "../../core/lorebook/model.ts";
@@ -91,6 +91,11 @@ export async function openAppSession(options: TuiOptions, env: NodeJS.ProcessEnv
       });
     },
     lastTurn: () => lastTurn,
+    setAuthorsNote(text) {
+      const authorsNote = text ? { text, depth: 4, frequency: 1, role: "system" as const } : undefined;
+      chat = updateSettings(chat, { authorsNote }, systemChatEnv);
+      handle.save(chat).catch((error: Error) => (saveError = error.message));
+    },
     saveMessages(messages) {
       if (messages === chat.messages) return;
       chat = { ...chat, messages, updatedAt: new Date().toISOString() };

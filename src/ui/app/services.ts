@@ -51,4 +51,6 @@ export interface AppServices {
   saveMessages?(messages: ChatMessage[]): void;
   /** The last turn's prompt and lore, or null before the first reply. */
   lastTurn?(): TurnReport | null;
+  /** Sets (or, with empty text, removes) the chat's author's note, saved with the chat. */
+  setAuthorsNote?(text: string): void;
 }

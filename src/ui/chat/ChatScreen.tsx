@@ -6,7 +6,7 @@ import type { AppServices } from "../app/services.ts";
 import { emptyInput, inputReducer } from "../input/inputReducer.ts";
 import { InputView } from "../input/InputView.tsx";
 import { completeCommand, runSlashCommand, slashCommands } from "../commands/index.ts";
-import type { CommandContext } from "../commands/command.ts";
+import { CommandArgumentError, type CommandContext } from "../commands/command.ts";
 import { chatSessionReducer, initialSession, lastReply } from "./chatSession.ts";
 import { Transcript } from "./Transcript.tsx";
 import { turnText, type TurnMode } from "../../core/prompt/turn.ts";
@@ -152,6 +152,10 @@ export function ChatScreen(props: ChatScreenProps) {
     continueReply,
     impersonate,
     setPersona,
+    setAuthorsNote: (text) => {
+      if (!services.setAuthorsNote) throw new CommandArgumentError("/note needs a saved chat");
+      services.setAuthorsNote(text);
+    },
     listCommands: () => slashCommands,
   };
 

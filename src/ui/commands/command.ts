@@ -8,6 +8,8 @@ export interface CommandContext {
   continueReply(): void;
   impersonate(): void;
   setPersona(name: string): void;
+  /** The chat's author's note; empty text removes it. */
+  setAuthorsNote(text: string): void;
   listCommands(): SlashCommand[];
 }
 
