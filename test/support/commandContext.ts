@@ -1,4 +1,5 @@
 import type { CommandContext } from "../../src/ui/commands/command.ts";
+import { builtInPresets } from "../../src/core/samplers/presets.ts";
 import { slashCommands } from "../../src/ui/commands/index.ts";
 import type { SamplerSettings } from "../../src/core/samplers/types.ts";
 
@@ -16,6 +17,8 @@ export function recordingContext() {
     impersonate: () => void calls.push("impersonate"),
     setPersona: (name) => void calls.push(`persona:${name}`),
     setAuthorsNote: (text) => void calls.push(`note:${text}`),
+    presets: () => builtInPresets.slice(),
+    choosePreset: (name) => void calls.push(`preset:${name}`),
     listCommands: () => slashCommands,
   };
   return { ctx, samplers, notes, calls, swipes: () => swipes };

@@ -91,6 +91,11 @@ export async function openAppSession(options: TuiOptions, env: NodeJS.ProcessEnv
       });
     },
     lastTurn: () => lastTurn,
+    presets: () => presets,
+    setPreset(name) {
+      chat = updateSettings(chat, { presetName: name, samplers: undefined }, systemChatEnv);
+      handle.save(chat).catch((error: Error) => (saveError = error.message));
+    },
     setAuthorsNote(text) {
       const authorsNote = text ? { text, depth: 4, frequency: 1, role: "system" as const } : undefined;
       chat = updateSettings(chat, { authorsNote }, systemChatEnv);

@@ -3,6 +3,7 @@
  * createServices(); tests pass small in-memory implementations.
  */
 import type { ChatMessage } from "../../core/chat/types.ts";
+import type { SamplerPreset } from "../../core/samplers/presets.ts";
 import type { SamplerSettings } from "../../core/samplers/types.ts";
 import type { TurnMode } from "../../core/prompt/turn.ts";
 
@@ -53,4 +54,7 @@ export interface AppServices {
   lastTurn?(): TurnReport | null;
   /** Sets (or, with empty text, removes) the chat's author's note, saved with the chat. */
   setAuthorsNote?(text: string): void;
+  presets?(): SamplerPreset[];
+  /** Records the preset the chat uses, saved with the chat. */
+  setPreset?(name: string): void;
 }

@@ -6,6 +6,7 @@ import type { AppServices } from "../app/services.ts";
 import { emptyInput, inputReducer } from "../input/inputReducer.ts";
 import { InputView } from "../input/InputView.tsx";
 import { completeCommand, runSlashCommand, slashCommands } from "../commands/index.ts";
+import { builtInPresets } from "../../core/samplers/presets.ts";
 import { CommandArgumentError, type CommandContext } from "../commands/command.ts";
 import { chatSessionReducer, initialSession, lastReply } from "./chatSession.ts";
 import { Transcript } from "./Transcript.tsx";
@@ -156,6 +157,8 @@ export function ChatScreen(props: ChatScreenProps) {
       if (!services.setAuthorsNote) throw new CommandArgumentError("/note needs a saved chat");
       services.setAuthorsNote(text);
     },
+    presets: () => services.presets?.() ?? builtInPresets.slice(),
+    choosePreset: (name) => services.setPreset?.(name),
     listCommands: () => slashCommands,
   };
 

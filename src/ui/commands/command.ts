@@ -1,3 +1,4 @@
+import type { SamplerPreset } from "../../core/samplers/presets.ts";
 import type { SamplerSettings } from "../../core/samplers/types.ts";
 
 /** What a slash command may do to the chat screen. */
@@ -10,6 +11,10 @@ export interface CommandContext {
   setPersona(name: string): void;
   /** The chat's author's note; empty text removes it. */
   setAuthorsNote(text: string): void;
+  /** Sampler presets the user can pick: shipped ones and their own. */
+  presets(): SamplerPreset[];
+  /** Records the chosen preset with the chat. */
+  choosePreset(name: string): void;
   listCommands(): SlashCommand[];
 }
 

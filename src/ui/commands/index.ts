@@ -4,6 +4,7 @@ import { helpCommand } from "./helpCommand.ts";
 import { impersonateCommand } from "./impersonateCommand.ts";
 import { personaCommand } from "./personaCommand.ts";
 import { noteCommand } from "./noteCommand.ts";
+import { presetCommand } from "./presetCommand.ts";
 import { minpCommand } from "./minpCommand.ts";
 import { reppenCommand } from "./reppenCommand.ts";
 import { swipeCommand } from "./swipeCommand.ts";
@@ -11,7 +12,7 @@ import { tempCommand } from "./tempCommand.ts";
 import { topkCommand } from "./topkCommand.ts";
 import { toppCommand } from "./toppCommand.ts";
 
-export const slashCommands: SlashCommand[] = [tempCommand, minpCommand, toppCommand, topkCommand, reppenCommand, swipeCommand, continueCommand, impersonateCommand, personaCommand, noteCommand, helpCommand];
+export const slashCommands: SlashCommand[] = [tempCommand, minpCommand, toppCommand, topkCommand, reppenCommand, swipeCommand, continueCommand, impersonateCommand, personaCommand, noteCommand, presetCommand, helpCommand];
 
 /** Completions for a partly typed "/na": full "/name " strings. */
 export function completeCommand(line: string, commands = slashCommands): string[] {

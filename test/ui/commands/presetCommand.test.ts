@@ -1,0 +1,27 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { runSlashCommand } from "../../../src/ui/commands/index.ts";
+import { builtInPresets } from "../../../src/core/samplers/presets.ts";
+import { defaultSamplers } from "../../../src/core/samplers/validate.ts";
+import { recordingContext } from "../../support/commandContext.ts";
+
+test("/preset applies a whole preset (unset fields back to defaults) and records it with the chat", () => {
+  const deterministic = builtInPresets.find((p) => p.name === "Deterministic");
+  assert.ok(deterministic);
+  const r = recordingContext();
+  runSlashCommand("/preset deterministic", r.ctx);
+  assert.deepEqual(r.calls, ["preset:Deterministic"]);
+  assert.equal(r.samplers.temperature, deterministic.samplers.temperature);
+  assert.equal(r.samplers.maxTokens, deterministic.samplers.maxTokens ?? defaultSamplers.maxTokens);
+  assert.match(r.notes[0] ?? "", /^Preset Deterministic: /);
+});
+
+test("/preset alone lists the presets; an unknown name lists them too and changes nothing", () => {
+  const r = recordingContext();
+  runSlashCommand("/preset", r.ctx);
+  runSlashCommand("/preset Spicy", r.ctx);
+  assert.match(r.notes[0] ?? "", /^Presets: .*Universal-Light/);
+  assert.match(r.notes[1] ?? "", /no preset "Spicy"; there are .*Deterministic/);
+  assert.deepEqual(r.calls, []);
+  assert.deepEqual(r.samplers, {});
+});
