@@ -52,7 +52,7 @@ test("the real binary in tmux: start, type, see the reason a reply failed, help,
     for (let i = 0; i < 11; i++) t.tmux("send-keys", "-t", "app", "BSpace");
     await t.waitFor((s) => !(s?.includes("│ hello") ?? true), "the input to empty");
     t.tmux("send-keys", "-t", "app", "?");
-    await t.waitFor((s) => s?.includes("Stop the reply") ?? false, "the help overlay");
+    await t.waitFor((s) => s?.includes("Stop; idle: twice quits") ?? false, "the help overlay");
     t.tmux("send-keys", "-t", "app", "C-c");
     await t.waitFor((s) => s?.includes("Press Ctrl+C again to quit") ?? false, "the quit prompt");
     t.tmux("send-keys", "-t", "app", "C-c");

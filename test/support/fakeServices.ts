@@ -1,4 +1,4 @@
-import type { AppServices, GenerateRequest, GenerateResult } from "../../src/ui/app/services.ts";
+import type { ChatServices, GenerateRequest, GenerateResult } from "../../src/ui/app/services.ts";
 import type { SamplerSettings } from "../../src/core/samplers/types.ts";
 
 export const testSamplers: SamplerSettings = {
@@ -13,7 +13,7 @@ export const testSamplers: SamplerSettings = {
 export function scriptedServices(replies: string[][], opts: { hold?: boolean; fail?: string } = {}) {
   const requests: GenerateRequest[] = [];
   let release: () => void = () => {};
-  const services: AppServices = {
+  const services: ChatServices = {
     modelStatus: () => ({ model: "tiny.gguf", backend: "cpu", contextUsed: 12, contextSize: 512 }),
     async generate(request): Promise<GenerateResult> {
       requests.push(request);

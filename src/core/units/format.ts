@@ -35,3 +35,15 @@ export function progressBar(fraction: number, width: number): string {
   const filled = Math.max(0, Math.min(width, Math.round(fraction * width)));
   return `[${"#".repeat(filled)}${".".repeat(width - filled)}]`;
 }
+
+/** How long ago `iso` was, as a list shows it: "just now", "5m ago", "3h ago", "2d ago", else the date. */
+export function formatAgo(iso: string, now: Date): string {
+  const then = Date.parse(iso);
+  if (!Number.isFinite(then)) return iso;
+  const s = Math.max(0, (now.getTime() - then) / 1000);
+  if (s < 60) return "just now";
+  if (s < 3600) return `${Math.floor(s / 60)}m ago`;
+  if (s < 86400) return `${Math.floor(s / 3600)}h ago`;
+  if (s < 86400 * 14) return `${Math.floor(s / 86400)}d ago`;
+  return new Date(then).toISOString().slice(0, 10);
+}

@@ -1,39 +1,86 @@
-import React from "react";
-import type { ChatMessage } from "../../core/chat/types.ts";
-import type { SamplerSettings } from "../../core/samplers/types.ts";
-import type { AppServices } from "./services.ts";
+import React, { useCallback, useEffect, useState } from "react";
+import { Text } from "ink";
+import type { AppServices, ChatTarget, OpenedChat } from "./appServices.ts";
 import type { Keybindings } from "./keybindings.ts";
 import { useTerminalSize, type SizedStream } from "./useTerminalSize.ts";
 import { ChatScreen } from "../chat/ChatScreen.tsx";
+import { HomeScreen, type HomeLink } from "../home/HomeScreen.tsx";
+import { usePrintLog } from "./PrintLog.tsx";
+
+/** Where the app is: one screen at a time; the chat screen holds an open chat. */
+export type Screen = { name: "home" } | { name: "opening"; target: ChatTarget } | { name: "chat"; chat: OpenedChat };
 
 export interface AppProps {
   services: AppServices;
   stdout: SizedStream;
   color: boolean;
-  characterName: string;
-  personaName: string;
-  initialMessages?: ChatMessage[];
-  notice?: string | null;
-  samplers: SamplerSettings;
   keybindings: Keybindings;
-  onQuit(messages: ChatMessage[]): void;
+  /** The chat to open at start (--character); the home screen otherwise. */
+  start?: ChatTarget | null;
+  /** Shown once on the first screen (the model that loaded, or why none did). */
+  notice?: string | null;
+  onQuit(): void;
 }
 
-/** The app shell: follows the terminal's size and hosts the chat screen. */
+/** The app shell: follows the terminal's size and shows one screen at a time. */
 export function App(props: AppProps) {
+  const { services, color } = props;
   const { rows } = useTerminalSize(props.stdout);
-  return (
-    <ChatScreen
-      services={props.services}
-      characterName={props.characterName}
-      personaName={props.personaName}
-      initialMessages={props.initialMessages ?? []}
-      initialNotice={props.notice ?? null}
-      initialSamplers={props.samplers}
-      color={props.color}
-      rows={rows}
-      keybindings={props.keybindings}
-      onQuit={props.onQuit}
-    />
-  );
+  const [screen, setScreen] = useState<Screen>(props.start ? { name: "opening", target: props.start } : { name: "home" });
+  const [notice, setNotice] = useState(props.notice ?? null);
+
+  const log = usePrintLog();
+  // Each screen starts on a clean terminal, before it prints anything of its own.
+  const go = useCallback((next: Screen) => {
+    log.reset();
+    setScreen(next);
+  }, [log]);
+  const openChat = useCallback((target: ChatTarget) => go({ name: "opening", target }), [go]);
+  const goHome = useCallback(() => go({ name: "home" }), [go]);
+
+  useEffect(() => {
+    if (screen.name !== "opening") return;
+    let live = true;
+    services
+      .openChat(screen.target)
+      .then((chat) => live && setScreen({ name: "chat", chat }))
+      .catch((error: Error) => {
+        if (!live) return;
+        setNotice(`Could not open the chat: ${error.message}`);
+        goHome();
+      });
+    return () => void (live = false);
+  }, [screen, services, goHome]);
+
+  const links: HomeLink[] = [];
+
+  switch (screen.name) {
+    case "opening":
+      return <Text dimColor>Opening the chat…</Text>;
+    case "home":
+      return <HomeScreen services={services} color={color} rows={rows} notice={notice} links={links} onOpen={openChat} onQuit={props.onQuit} />;
+    case "chat": {
+      const { chat } = screen;
+      const first = notice;
+      return (
+        <ChatScreen
+          key={chat.chatId}
+          services={chat.services}
+          characterName={chat.characterName}
+          personaName={chat.personaName}
+          initialMessages={chat.initialMessages}
+          initialNotice={[first, chat.notice].filter(Boolean).join(" · ") || null}
+          initialSamplers={chat.samplers}
+          color={color}
+          rows={rows}
+          keybindings={props.keybindings}
+          onQuit={props.onQuit}
+          onLeave={() => {
+            setNotice(null);
+            goHome();
+          }}
+        />
+      );
+    }
+  }
 }

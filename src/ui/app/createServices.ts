@@ -2,20 +2,20 @@ import type { TuiOptions } from "../../cli/commands/tuiCommand.ts";
 import type { Character } from "../../core/cards/character.ts";
 import { createChat, currentSwipe, systemChatEnv, updateSettings } from "../../core/chat/operations.ts";
 import type { Persona } from "../../core/chat/persona.ts";
-import type { Chat, ChatMessage } from "../../core/chat/types.ts";
+import type { Chat } from "../../core/chat/types.ts";
 import type { Lorebook } from "../../core/lorebook/model.ts";
 import { samplersForChat } from "../../core/samplers/presets.ts";
-import type { SamplerSettings } from "../../core/samplers/types.ts";
 import { resolveSamplers } from "../../core/samplers/validate.ts";
 import { loadModel, type LoadedModel } from "../../engine/generation/loadModel.ts";
 import { playChatTurn } from "../../engine/playChatTurn.ts";
 import { CardLibrary } from "../../store/cards/library.ts";
 import { ChatStore, type ChatHandle } from "../../store/chats/chatStore.ts";
 import { booksForCharacter } from "../../store/lorebooks/booksForCharacter.ts";
-import { dataDir, dataPaths } from "../../store/paths.ts";
+import { dataDir, dataPaths, type DataPaths } from "../../store/paths.ts";
 import { PresetStore } from "../../store/presets/presetStore.ts";
 import { SettingsStore } from "../../store/settings.ts";
-import type { AppServices, GenerateRequest, GenerateResult, TurnReport } from "./services.ts";
+import type { ChatServices, GenerateRequest, GenerateResult, TurnReport } from "./services.ts";
+import type { AppServices, ChatTarget, OpenedChat } from "./appServices.ts";
 
 /** Generation was asked for but no model can serve it; the chat shows the reason. */
 export class NoEngineError extends Error {
@@ -25,44 +25,97 @@ export class NoEngineError extends Error {
   }
 }
 
-/** Everything the app needs for one chat with one character: the real layers behind AppServices. */
-export interface AppSession {
+/** The app's real layers: library, chats, settings and the loaded model, shared by every screen. */
+export interface AppRuntime {
   services: AppServices;
-  character: Character;
-  persona: Persona;
-  chatTitle: string;
-  initialMessages: ChatMessage[];
-  samplers: SamplerSettings;
-  /** Shown when the chat opens: where things stand (no model, a book that is missing...). */
-  notice: string | null;
+  model(): LoadedModel | null;
   setModel(model: LoadedModel | null): void;
   close(): Promise<void>;
 }
 
-const DEFAULT_CHARACTER = "Brindle";
+interface OpenChatState {
+  services: ChatServices;
+  handle: ChatHandle;
+}
 
-async function openChatFor(store: ChatStore, character: Character, characterId: string): Promise<ChatHandle> {
-  const latest = store
-    .list()
-    .filter((entry) => entry.characterId === characterId)
-    .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0];
+async function openChatHandle(store: ChatStore, character: Character, characterId: string, target: ChatTarget): Promise<ChatHandle> {
+  if (target.chatId) return store.open(target.chatId);
+  const latest = target.fresh
+    ? undefined
+    : store
+        .list()
+        .filter((entry) => entry.characterId === characterId)
+        .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0];
   if (latest) return store.open(latest.id);
   return store.create(createChat({ character, characterId, env: systemChatEnv }));
 }
 
-/** Resolves the character, resumes its latest chat (or starts one from its greeting), and wires generation. */
-export async function openAppSession(options: TuiOptions, env: NodeJS.ProcessEnv): Promise<AppSession> {
+function describeModel(model: LoadedModel | null): string {
+  if (!model) return "no model loaded";
+  const layers = model.info.backend === "cpu" ? "" : ` ${model.info.gpuLayers}/${model.info.totalLayers} layers`;
+  return `${model.name} · ${model.info.backend}${layers} · ${model.contextSize} ctx`;
+}
+
+export async function createAppServices(options: TuiOptions, env: NodeJS.ProcessEnv): Promise<AppRuntime> {
   const paths = dataPaths(dataDir(env));
   const settings = await SettingsStore.open({ path: paths.settings });
   const library = new CardLibrary({ dir: paths.characters, indexPath: `${paths.cache}/card-index.json` });
-  const card = await library.resolve(options.character ?? settings.settings.lastCharacter ?? DEFAULT_CHARACTER);
-  const character = card.card.character;
-  const characterId = card.id ?? card.path;
   const store = await ChatStore.open({ dir: paths.chats });
-  const handle = await openChatFor(store, character, characterId);
+  let model: LoadedModel | null = null;
+  let open: OpenChatState | null = null;
+
+  const closeOpen = async () => {
+    const closing = open;
+    open = null;
+    await closing?.handle.flush();
+  };
+
+  const services: AppServices = {
+    async recentChats() {
+      await store.refresh();
+      return store.list().sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+    },
+    characters: () => library.list(),
+    modelLine: () => describeModel(model),
+    async openChat(target) {
+      await closeOpen();
+      const card = await library.resolve(target.characterId);
+      const characterId = card.id ?? card.path;
+      const handle = await openChatHandle(store, card.card.character, characterId, target);
+      const opened = await openChatSession({ handle, character: card.card.character, characterId, settings, paths, env, model: () => model });
+      open = { services: opened.services, handle };
+      await settings.update({ lastCharacter: characterId }).catch(() => {});
+      return opened;
+    },
+  };
+  return {
+    services,
+    model: () => model,
+    setModel: (next) => (model = next),
+    async close() {
+      await closeOpen();
+      await store.flush();
+      await model?.unload();
+    },
+  };
+}
+
+interface ChatSessionOptions {
+  handle: ChatHandle;
+  character: Character;
+  characterId: string;
+  settings: SettingsStore;
+  paths: DataPaths;
+  env: NodeJS.ProcessEnv;
+  model(): LoadedModel | null;
+}
+
+/** One chat with one character on the real layers: generation with lore, every change saved. */
+async function openChatSession(o: ChatSessionOptions): Promise<OpenedChat> {
+  const { handle, character, settings } = o;
   let chat: Chat = handle.chat;
   const persona = settings.personaFor(chat.settings);
-  const presets = (await PresetStore.open({ root: paths.root })).list();
+  const presets = (await PresetStore.open({ root: o.paths.root })).list();
   const samplers = samplersForChat({
     defaults: resolveSamplers(),
     presets,
@@ -70,20 +123,26 @@ export async function openAppSession(options: TuiOptions, env: NodeJS.ProcessEnv
     ...(chat.settings.presetName !== undefined && { chatPresetName: chat.settings.presetName }),
     ...(chat.settings.samplers && { chatOverrides: chat.settings.samplers }),
   });
-  const { books, problems } = await booksForCharacter(character, chat.settings.lorebooks, { env });
-  await settings.update({ lastCharacter: characterId }).catch(() => {});
-  let model: LoadedModel | null = null;
+  const { books, problems } = await booksForCharacter(character, chat.settings.lorebooks, { env: o.env });
   let saveError: string | null = null;
   let lastTurn: TurnReport | null = null;
+  const save = (next: Chat) => {
+    chat = next;
+    handle.save(chat).catch((error: Error) => (saveError = error.message));
+  };
 
-  const services: AppServices = {
-    modelStatus: () => ({
-      model: model?.name ?? null,
-      backend: model ? `${model.info.backend}${model.info.backend === "cpu" ? "" : ` ${model.info.gpuLayers}/${model.info.totalLayers} layers`}` : "start with --model FILE",
-      contextUsed: model?.contextUsed ?? 0,
-      contextSize: model?.contextSize ?? 0,
-    }),
+  const services: ChatServices = {
+    modelStatus: () => {
+      const model = o.model();
+      return {
+        model: model?.name ?? null,
+        backend: model ? `${model.info.backend}${model.info.backend === "cpu" ? "" : ` ${model.info.gpuLayers}/${model.info.totalLayers} layers`}` : "start with --model FILE",
+        contextUsed: model?.contextUsed ?? 0,
+        contextSize: model?.contextSize ?? 0,
+      };
+    },
     generate: (request) => {
+      const model = o.model();
       if (!model) throw new NoEngineError("no model loaded: start taproom with --model FILE (taproom models lists yours)");
       return generateWith(model, request, chat, character, persona, books, (next, report) => {
         chat = next;
@@ -92,35 +151,27 @@ export async function openAppSession(options: TuiOptions, env: NodeJS.ProcessEnv
     },
     lastTurn: () => lastTurn,
     presets: () => presets,
-    setPreset(name) {
-      chat = updateSettings(chat, { presetName: name, samplers: undefined }, systemChatEnv);
-      handle.save(chat).catch((error: Error) => (saveError = error.message));
-    },
+    setPreset: (name) => save(updateSettings(chat, { presetName: name, samplers: undefined }, systemChatEnv)),
     setAuthorsNote(text) {
       const authorsNote = text ? { text, depth: 4, frequency: 1, role: "system" as const } : undefined;
-      chat = updateSettings(chat, { authorsNote }, systemChatEnv);
-      handle.save(chat).catch((error: Error) => (saveError = error.message));
+      save(updateSettings(chat, { authorsNote }, systemChatEnv));
     },
     saveMessages(messages) {
       if (messages === chat.messages) return;
-      chat = { ...chat, messages, updatedAt: new Date().toISOString() };
-      handle.save(chat).catch((error: Error) => (saveError = error.message));
+      save({ ...chat, messages, updatedAt: new Date().toISOString() });
     },
   };
   const notes = [...problems, ...(saveError ? [saveError] : [])];
   return {
-    services,
-    character,
-    persona,
+    chatId: chat.id,
     chatTitle: chat.title,
+    characterId: o.characterId,
+    characterName: character.name,
+    personaName: persona.name,
     initialMessages: chat.messages,
     samplers,
     notice: notes.length ? notes.join("; ") : null,
-    setModel: (next) => (model = next),
-    async close() {
-      await handle.flush();
-      await model?.unload();
-    },
+    services,
   };
 }
 

@@ -2,7 +2,7 @@
  * Every key the TUI answers to, in one table. The settings file's `keybindings`
  * object ({ action: "ctrl+x" | ["ctrl+x", "f2"] }) overrides the defaults.
  */
-export type KeyAction = "stop" | "send" | "newline" | "swipeLeft" | "swipeRight" | "deleteLast" | "complete" | "help" | "historyPrev" | "historyNext" | "continue" | "impersonate" | "edit" | "inspect";
+export type KeyAction = "stop" | "send" | "newline" | "swipeLeft" | "swipeRight" | "deleteLast" | "complete" | "help" | "historyPrev" | "historyNext" | "continue" | "impersonate" | "edit" | "inspect" | "home";
 
 export interface KeyInfo {
   upArrow: boolean; downArrow: boolean; leftArrow: boolean; rightArrow: boolean;
@@ -11,19 +11,21 @@ export interface KeyInfo {
 
 export type Keybindings = Record<KeyAction, string[]>;
 
+/** Short enough for two columns of help at 80 columns. */
 export const keyDescriptions: Record<KeyAction, string> = {
-  stop: "Stop the reply; when idle, press twice to quit",
-  send: "Send the message (or run a /command)",
-  newline: "New line in the input",
-  swipeLeft: "Previous swipe of the last reply (input empty)",
-  swipeRight: "Next swipe, or a new one past the last (input empty)",
-  deleteLast: "Delete the last message (input empty; asks first)",
+  stop: "Stop; idle: twice quits",
+  send: "Send, or run a /command",
+  newline: "New line",
+  swipeLeft: "Previous swipe *",
+  swipeRight: "Next or new swipe *",
+  deleteLast: "Delete last message *",
   complete: "Complete a /command",
-  help: "Show or hide this help (input empty)",
-  continue: "Continue the last message",
-  impersonate: "The model writes your next message into the input",
-  edit: "Edit the last message in the input (again: cancel)",
-  inspect: "Show or hide the last turn: prompt, lore, cache",
+  help: "This help *",
+  continue: "Continue last reply",
+  impersonate: "Model writes for you",
+  edit: "Edit last message",
+  inspect: "Last turn: prompt, lore",
+  home: "Home (chat is saved)",
   historyPrev: "Previous sent line",
   historyNext: "Next sent line",
 };
@@ -41,6 +43,7 @@ export const defaultKeybindings: Keybindings = {
   impersonate: ["alt+i"],
   edit: ["ctrl+e"],
   inspect: ["alt+p"],
+  home: ["ctrl+o"],
   historyPrev: ["up"],
   historyNext: ["down"],
 };

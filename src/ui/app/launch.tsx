@@ -3,7 +3,8 @@ import { render } from "ink";
 import type { CliIO } from "../../cli/command.ts";
 import type { TuiOptions } from "../../cli/commands/tuiCommand.ts";
 import { App } from "./App.tsx";
-import { loadModelForTui, openAppSession } from "./createServices.ts";
+import { PrintLogProvider } from "./PrintLog.tsx";
+import { createAppServices, loadModelForTui } from "./createServices.ts";
 import { noModelNotice } from "./noModelNotice.ts";
 import { resolveKeybindings } from "./keybindings.ts";
 import { readKeybindingSettings } from "../../store/keybindingSettings.ts";
@@ -12,19 +13,19 @@ import { colorEnabled } from "./useTerminalSize.ts";
 
 /** Renders the app and resolves once it has closed, with the terminal restored on every path. */
 export async function launchTui(options: TuiOptions, io: CliIO): Promise<number> {
-  const session = await openAppSession(options, io.env);
-  let notice = session.notice;
+  const session = await createAppServices(options, io.env);
+  let notice: string | null = null;
   if (options.model) {
     io.stdout.write(`Loading ${options.model}…\n`);
     try {
       const model = await loadModelForTui({ ...options, model: options.model });
       session.setModel(model);
-      notice = [`${model.name}: ${model.info.reasons.join("; ")}`, notice].filter(Boolean).join(" · ");
+      notice = `${model.name}: ${model.info.reasons.join("; ")}`;
     } catch (error) {
-      notice = [(error as Error).message, notice].filter(Boolean).join(" · ");
+      notice = (error as Error).message;
     }
   } else {
-    notice = [await noModelNotice(options, io.env), notice].filter(Boolean).join(" · ");
+    notice = await noModelNotice(options, io.env);
   }
   const keybindings = resolveKeybindings(await readKeybindingSettings(dataPaths(dataDir(io.env)).settings));
   let instance: ReturnType<typeof render> | undefined;
@@ -34,18 +35,17 @@ export async function launchTui(options: TuiOptions, io: CliIO): Promise<number>
   process.once("SIGTERM", onSignal);
   try {
     instance = render(
+      <PrintLogProvider>
       <App
         services={session.services}
         stdout={process.stdout}
         color={colorEnabled(io.env, process.stdout)}
-        characterName={session.character.name}
-        personaName={session.persona.name}
-        initialMessages={session.initialMessages}
+        start={options.character ? { characterId: options.character } : null}
         notice={notice}
-        samplers={session.samplers}
         keybindings={keybindings}
         onQuit={quit}
-      />,
+      />
+      </PrintLogProvider>,
       { exitOnCtrlC: false, patchConsole: true },
     );
     await instance.waitUntilExit();

@@ -1,5 +1,5 @@
 /**
- * What the TUI needs from the layers below. The real layers implement it in
+ * What the chat screen needs from the layers below for one open chat. The real layers implement it in
  * createServices(); tests pass small in-memory implementations.
  */
 import type { ChatMessage } from "../../core/chat/types.ts";
@@ -45,7 +45,7 @@ export interface TurnReport {
   plan: string[];
 }
 
-export interface AppServices {
+export interface ChatServices {
   generate(request: GenerateRequest): Promise<GenerateResult>;
   modelStatus(): ModelStatus;
   /** Called whenever the finished conversation changes, so it is saved at once. */

@@ -2,7 +2,7 @@ import React, { useCallback, useEffect, useReducer, useRef, useState } from "rea
 import { Box, Text, useInput } from "ink";
 import type { ChatMessage } from "../../core/chat/types.ts";
 import type { SamplerSettings } from "../../core/samplers/types.ts";
-import type { AppServices } from "../app/services.ts";
+import type { ChatServices } from "../app/services.ts";
 import { emptyInput, inputReducer } from "../input/inputReducer.ts";
 import { InputView } from "../input/InputView.tsx";
 import { completeCommand, runSlashCommand, slashCommands } from "../commands/index.ts";
@@ -16,7 +16,7 @@ import { HelpOverlay } from "../app/HelpOverlay.tsx";
 import { TurnPanel } from "../panels/TurnPanel.tsx";
 
 export interface ChatScreenProps {
-  services: AppServices;
+  services: ChatServices;
   characterName: string;
   personaName: string;
   initialMessages: ChatMessage[];
@@ -27,6 +27,8 @@ export interface ChatScreenProps {
   /** Terminal rows: the live region is clamped below this. */
   rows: number;
   onQuit(messages: ChatMessage[]): void;
+  /** Back to the home screen (the chat is already saved). */
+  onLeave?(): void;
   keybindings?: Keybindings;
   /** How often streamed text is drawn, in ms. */
   flushMs?: number;
@@ -246,6 +248,9 @@ export function ChatScreen(props: ChatScreenProps) {
         dispatchInput({ type: "set", text: last.swipes[last.swipeIndex]?.text ?? "" });
         return dispatch({ type: "notice", message: "Editing the last message: Enter saves" });
       }
+      case "home":
+        if (busy()) return dispatch({ type: "notice", message: "A reply is being written: Ctrl+C stops it first" });
+        return props.onLeave?.();
       case "historyPrev":
         return dispatchInput({ type: "historyPrev" });
       case "historyNext":

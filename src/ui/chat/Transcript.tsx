@@ -1,12 +1,12 @@
-import React from "react";
-import { Static } from "ink";
+import React, { useEffect, useRef } from "react";
 import type { ChatMessage } from "../../core/chat/types.ts";
+import { usePrintLog } from "../app/PrintLog.tsx";
 import type { Streaming } from "./chatSession.ts";
 import { MessageView, tailLines } from "./MessageView.tsx";
 
 export interface TranscriptProps {
   messages: ChatMessage[];
-  /** Messages before this index are printed once through Static. */
+  /** Messages before this index are final: printed once, never redrawn. */
   committed: number;
   streaming: Streaming | null;
   /** Most lines the last message may take in the live region. */
@@ -18,11 +18,16 @@ export interface TranscriptProps {
 
 /** Finished messages printed once; only the uncommitted tail re-renders, clamped in height. */
 export function Transcript({ messages, committed, streaming, liveBudget, color, hideLive }: TranscriptProps) {
-  const finished = messages.slice(0, committed);
+  const log = usePrintLog();
+  const printed = useRef(0);
+  useEffect(() => {
+    if (committed <= printed.current) return;
+    log.print(messages.slice(printed.current, committed).map((m) => ({ key: m.id, node: <MessageView message={m} color={color} /> })));
+    printed.current = committed;
+  }, [committed, messages, log, color]);
   const live = hideLive ? [] : messages.slice(committed);
   return (
     <>
-      <Static items={finished}>{(m) => <MessageView key={m.id} message={m} color={color} />}</Static>
       {live.map((m, i) => {
         const isLast = i === live.length - 1;
         const text = streaming?.messageId === m.id ? streaming.text : (m.swipes[m.swipeIndex]?.text ?? "");

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import React from "react";
 import { render } from "ink-testing-library";
 import { ChatScreen } from "../../../src/ui/chat/ChatScreen.tsx";
+import { PrintLogProvider } from "../../../src/ui/app/PrintLog.tsx";
 import type { ChatMessage } from "../../../src/core/chat/types.ts";
 import { scriptedServices, testSamplers } from "../../support/fakeServices.ts";
 
@@ -20,7 +21,9 @@ async function until(frame: () => string | undefined, check: (f: string) => bool
 function mount(services: ReturnType<typeof scriptedServices>["services"], messages: ChatMessage[] = []) {
   const quits: ChatMessage[][] = [];
   const app = render(
-    <ChatScreen services={services} characterName="Mira" personaName="You" initialMessages={messages} initialSamplers={testSamplers} color={false} rows={24} flushMs={10} onQuit={(m) => quits.push(m)} />,
+    <PrintLogProvider>
+      <ChatScreen services={services} characterName="Mira" personaName="You" initialMessages={messages} initialSamplers={testSamplers} color={false} rows={24} flushMs={10} onQuit={(m) => quits.push(m)} />
+    </PrintLogProvider>,
   );
   return { ...app, quits };
 }
@@ -145,10 +148,10 @@ test("? opens the help overlay listing every key; Esc closes it and keeps the in
   const lines = frame.split("\n");
   const help = lines.slice(lines.findIndex((l) => l.startsWith("┌")), lines.findIndex((l) => l.startsWith("└")) + 1);
   assert.ok(help.length > 10 && help.every((l) => [...l].length <= 80), "the help box fits 80 columns");
-  for (const line of [/ctrl\+c +Stop the reply; when idle, press twice to quit/, /alt\+enter, ctrl\+j +New line/, /ctrl\+d +Delete the last message/, /\/temp  \/minp/]) assert.match(frame, line);
+  for (const line of [/ctrl\+c +Stop; idle: twice quits/, /alt\+enter,ctrl\+j New line/, /ctrl\+d +Delete last message \*/, /ctrl\+o +Home/, /\/temp  \/minp/]) assert.match(frame, line);
   await type(app.stdin, "\x1b");
   await tick(60);
-  assert.doesNotMatch(app.lastFrame() ?? "", /Stop the reply/);
+  assert.doesNotMatch(app.lastFrame() ?? "", /Stop; idle/);
   await type(app.stdin, "a?");
   assert.match(app.lastFrame() ?? "", /│ a\?/);
   app.unmount();

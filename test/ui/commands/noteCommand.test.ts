@@ -4,7 +4,7 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runSlashCommand } from "../../../src/ui/commands/index.ts";
-import { openAppSession } from "../../../src/ui/app/createServices.ts";
+import { createAppServices } from "../../../src/ui/app/createServices.ts";
 import { ChatStore } from "../../../src/store/chats/chatStore.ts";
 import { recordingContext } from "../../support/commandContext.ts";
 
@@ -19,13 +19,14 @@ test("/note sets the author's note and /note alone removes it", () => {
 test("the author's note is saved with the chat and comes back when it is reopened", async () => {
   const home = await mkdtemp(join(tmpdir(), "taproom-note-"));
   const env = { TAPROOM_HOME: home };
-  const session = await openAppSession({ character: "Brindle" }, env);
-  session.services.setAuthorsNote?.("Brindle is tired tonight.");
-  await session.close();
+  const app = await createAppServices({}, env);
+  const chat = await app.services.openChat({ characterId: "Brindle" });
+  chat.services.setAuthorsNote?.("Brindle is tired tonight.");
+  await app.close();
   const store = await ChatStore.open({ dir: join(home, "chats") });
   const [entry] = store.list();
   assert.ok(entry);
-  const chat = (await store.open(entry.id)).chat;
-  assert.deepEqual(chat.settings.authorsNote, { text: "Brindle is tired tonight.", depth: 4, frequency: 1, role: "system" });
-  assert.equal(chat.messages[0]?.role, "assistant", "the chat began with Brindle's greeting");
+  const saved = (await store.open(entry.id)).chat;
+  assert.deepEqual(saved.settings.authorsNote, { text: "Brindle is tired tonight.", depth: 4, frequency: 1, role: "system" });
+  assert.equal(saved.messages[0]?.role, "assistant", "the chat began with Brindle's greeting");
 });

@@ -4,6 +4,7 @@ import React from "react";
 import { render } from "ink-testing-library";
 import { TurnPanel, turnPanelLines } from "../../../src/ui/panels/TurnPanel.tsx";
 import { ChatScreen } from "../../../src/ui/chat/ChatScreen.tsx";
+import { PrintLogProvider } from "../../../src/ui/app/PrintLog.tsx";
 import type { TurnReport } from "../../../src/ui/app/services.ts";
 import { scriptedServices, testSamplers } from "../../support/fakeServices.ts";
 
@@ -46,9 +47,12 @@ test("Alt+P in the chat opens the last turn's panel and Esc closes it", async ()
   let last: TurnReport | null = null;
   fake.services.lastTurn = () => last;
   const app = render(
-    <ChatScreen services={fake.services} characterName="Mira" personaName="You" initialMessages={[]} initialSamplers={testSamplers} color={false} rows={30} flushMs={10} onQuit={() => {}} />,
+    <PrintLogProvider>
+      <ChatScreen services={fake.services} characterName="Mira" personaName="You" initialMessages={[]} initialSamplers={testSamplers} color={false} rows={30} flushMs={10} onQuit={() => {}} />
+    </PrintLogProvider>,
   );
   const wait = (ms = 80) => new Promise((r) => setTimeout(r, ms));
+  await wait();
   app.stdin.write("\x1bp");
   await wait();
   assert.match(app.lastFrame() ?? "", /No reply yet/);

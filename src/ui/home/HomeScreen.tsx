@@ -1,0 +1,105 @@
+import React, { useEffect, useRef, useState } from "react";
+import { Box, Text, useInput } from "ink";
+import type { AppServices, ChatTarget } from "../app/appServices.ts";
+import { listWindow, moveSelection } from "../components/listWindow.ts";
+import { homeItems, type HomeItem } from "./homeItems.ts";
+
+/** A screen the home screen can open with one key. */
+export interface HomeLink {
+  key: string;
+  label: string;
+  open(): void;
+}
+
+export interface HomeScreenProps {
+  services: AppServices;
+  color: boolean;
+  rows: number;
+  notice?: string | null;
+  links: HomeLink[];
+  onOpen(target: ChatTarget): void;
+  onQuit(): void;
+  now?: () => Date;
+}
+
+type Loaded = { items: HomeItem[]; error: null } | { items: null; error: string | null };
+
+/** Recent chats and characters: Enter resumes the latest chat, a digit opens any of the first nine. */
+export function HomeScreen(props: HomeScreenProps) {
+  const { services, color } = props;
+  const [loaded, setLoaded] = useState<Loaded>({ items: null, error: null });
+  const [selected, setSelected] = useState(0);
+  const [notice, setNotice] = useState(props.notice ?? null);
+  const quitArmed = useRef(false);
+
+  useEffect(() => {
+    let live = true;
+    Promise.all([services.recentChats(), services.characters()])
+      .then(([chats, characters]) => live && setLoaded({ items: homeItems(chats, characters, props.now?.() ?? new Date()), error: null }))
+      .catch((error: Error) => live && setLoaded({ items: null, error: error.message }));
+    return () => void (live = false);
+  }, [services]);
+
+  const items = loaded.items ?? [];
+  useInput((char, key) => {
+    if (key.ctrl && char === "c") {
+      if (quitArmed.current) return props.onQuit();
+      quitArmed.current = true;
+      return setNotice("Press Ctrl+C again to quit");
+    }
+    quitArmed.current = false;
+    if (key.upArrow) return setSelected((s) => moveSelection(items.length, s, -1));
+    if (key.downArrow) return setSelected((s) => moveSelection(items.length, s, 1));
+    if (key.pageUp) return setSelected((s) => moveSelection(items.length, s, -10));
+    if (key.pageDown) return setSelected((s) => moveSelection(items.length, s, 10));
+    const item = items[selected];
+    if (key.return && item) return props.onOpen(item.target);
+    if (/^[1-9]$/.test(char)) {
+      const picked = items[Number(char) - 1];
+      if (picked) props.onOpen(picked.target);
+      return;
+    }
+    if (char === "n" && item) return props.onOpen({ characterId: item.target.characterId, fresh: true });
+    if (char === "q") return props.onQuit();
+    const link = props.links.find((l) => l.key === char);
+    if (link) link.open();
+  });
+
+  const listRows = Math.max(3, props.rows - 7);
+  const [start, end] = listWindow(items.length, selected, listRows);
+  return (
+    <Box flexDirection="column">
+      <Text>
+        <Text bold color={color ? "magenta" : undefined}>taproom</Text>
+        <Text dimColor>{` · ${services.modelLine()}`}</Text>
+      </Text>
+      {notice ? <Text color={color ? "yellow" : undefined}>{notice}</Text> : null}
+      {loaded.error ? <Text color={color ? "red" : undefined}>{`Could not read the library: ${loaded.error}`}</Text> : null}
+      {loaded.items === null && !loaded.error ? <Text dimColor>Loading…</Text> : null}
+      {loaded.items?.length === 0 ? <Text>No characters yet: press c to import a card.</Text> : null}
+      {items.slice(start, end).map((item, i) => {
+        const index = start + i;
+        const header = index === start || items[index - 1]?.section !== item.section;
+        return (
+          <Box key={item.key} flexDirection="column">
+            {header ? <Text bold>{item.section === "chats" ? "Recent chats" : "Characters"}</Text> : null}
+            <HomeRow item={item} index={index} active={index === selected} color={color} />
+          </Box>
+        );
+      })}
+      <Text dimColor wrap="truncate-end">
+        {["↑↓ select", "Enter open", "1-9 open", "n new chat", ...props.links.map((l) => `${l.key} ${l.label}`), "q quit"].join(" · ")}
+      </Text>
+    </Box>
+  );
+}
+
+function HomeRow({ item, index, active, color }: { item: HomeItem; index: number; active: boolean; color: boolean }) {
+  const number = index < 9 ? `${index + 1}` : " ";
+  return (
+    <Text wrap="truncate-end" bold={active} inverse={active && !color} color={active && color ? "cyan" : undefined}>
+      {`${active ? "›" : " "} ${number} ${item.label}`}
+      {item.detail ? <Text dimColor>{`  ${item.detail}`}</Text> : null}
+    </Text>
+  );
+}

@@ -1,0 +1,35 @@
+import { displayText } from "../../core/text/sanitize.ts";
+import { formatAgo } from "../../core/units/format.ts";
+import type { CardSummary } from "../../store/cards/library.ts";
+import type { ChatIndexEntry } from "../../store/chats/chatStore.ts";
+import type { ChatTarget } from "../app/appServices.ts";
+import type { SelectListItem } from "../components/SelectList.tsx";
+
+export interface HomeItem extends SelectListItem {
+  target: ChatTarget;
+  section: "chats" | "characters";
+}
+
+const RECENT_CHATS = 9;
+
+/**
+ * The home list: the most recent chats first (resume), then every character (its latest
+ * chat, or a new one from the greeting). Names come from files people download.
+ */
+export function homeItems(chats: ChatIndexEntry[], characters: CardSummary[], now: Date): HomeItem[] {
+  const recent = chats.slice(0, RECENT_CHATS).map((c): HomeItem => ({
+    key: `chat:${c.id}`,
+    section: "chats",
+    label: `${displayText(c.characterName)} · ${displayText(c.title)}`,
+    detail: `${c.messageCount} message${c.messageCount === 1 ? "" : "s"} · ${formatAgo(c.updatedAt, now)}`,
+    target: { characterId: c.characterId, chatId: c.id },
+  }));
+  const people = characters.map((c): HomeItem => ({
+    key: `char:${c.id}`,
+    section: "characters",
+    label: displayText(c.name),
+    detail: [c.bundled ? "sample" : "", c.tags.slice(0, 3).map(displayText).join(", ")].filter(Boolean).join(" · "),
+    target: { characterId: c.id },
+  }));
+  return [...recent, ...people];
+}
