@@ -76,6 +76,30 @@ test("the repetition penalty looks at the prompt and changes the output as predi
   assert.notEqual(penalised.text, plain.text);
 });
 
+test("frequency and presence penalties over the last N tokens change the output as llama.cpp defines them", async () => {
+  const prompt = "Hi, Bryn.\n";
+  const cases = [
+    { frequencyPenalty: 1.5, lastN: 64 },
+    { presencePenalty: 1.5, lastN: 64 },
+    { frequencyPenalty: 0.6, presencePenalty: 0.4, lastN: 16 },
+    { frequencyPenalty: 0.6, presencePenalty: 0.4, lastN: 64 },
+  ];
+  const plain = greedyReference(prompt, 60);
+  for (const c of cases) {
+    const samplers = { ...greedy, repeatLastN: c.lastN, frequencyPenalty: c.frequencyPenalty ?? 0, presencePenalty: c.presencePenalty ?? 0 };
+    const result = await model.generate({ prompt, stops: [], samplers });
+    const expected = greedyReference(prompt, 60, c);
+    assert.notEqual(expected, plain, `the case ${JSON.stringify(c)} should change the reference`);
+    assert.equal(result.text, expected, JSON.stringify(c));
+  }
+});
+
+test("the repetition range limits what is punished: with a range of 0 the penalty does nothing", async () => {
+  const prompt = "Hi, Bryn.\n";
+  const result = await model.generate({ prompt, stops: [], samplers: { ...greedy, repeatPenalty: 2, repeatLastN: 0 } });
+  assert.equal(result.text, greedyReference(prompt, 60));
+});
+
 test("a seed reproduces sampled output and another seed changes it", async () => {
   const hot = (seed: number) => resolveSamplers({ temperature: 2, topK: 0, topP: 1, minP: 0, seed, maxTokens: 40 });
   const first = await model.generate({ prompt: "\n", stops: [], samplers: hot(7) });
