@@ -156,3 +156,14 @@ test("file names from the hub cannot send escape sequences to the terminal", asy
   assert.match(missing.err, /no Q8_0 file; the repository has Q4_K_M, x\.gguf/);
   for (const text of [dry.out, dry.err, missing.out, missing.err]) assert.doesNotMatch(text, /\x1b/);
 });
+
+test("pull for a machine nothing runs on shows the table, downloads nothing and says how to pull anyway", async (t) => {
+  const hub = await startFakeHub({ repos: { "bart/Qwen2.5-32B-Instruct-GGUF": { files: qwen32bListing() } } });
+  t.after(() => hub.close());
+  const result = await pull(["hf:bart/Qwen2.5-32B-Instruct-GGUF", "--gpu", "cpu", "--ram", "4GB"], hub.endpoint);
+  assert.equal(result.code, 1);
+  assert.match(result.out, /IQ2_XXS/);
+  assert.match(result.err, /^taproom pull: bart\/Qwen2\.5-32B-Instruct-GGUF: nothing to download for this machine \(No quant runs on this machine; even IQ2_XXS needs more memory than this machine has\); name a quant \(hf:bart\/Qwen2\.5-32B-Instruct-GGUF:Q2_K\) to download anyway\n$/);
+  assert.ok(hub.requests.every((r) => !r.includes("resolve") || / bytes=\d+-\d+$/.test(r)), "only the header was read");
+  assert.deepEqual(await readdir(result.home).catch(() => []), []);
+});

@@ -6,3 +6,4 @@ export { planPull, PullChoiceError, type PlanPullOptions, type PullPlan } from "
 export { downloadFile, type DownloadFileOptions, type DownloadFileResult, type DownloadProgress } from "./downloadFile.ts";
 export { downloadRepoModel, NotEnoughDiskSpaceError, type DownloadRepoModelOptions, type DownloadRepoModelResult, type ModelDownloadProgress } from "./downloadRepoModel.ts";
 export { HubError, DownloadBusyError, DownloadCancelledError, DownloadInterruptedError, DownloadVerifyError } from "./errors.ts";
+export { pullModel, type PullModelOptions, type PulledModel } from "./pullModel.ts";
