@@ -9,6 +9,7 @@ import { planPull, type PullPlan } from "../../engine/download/planPull.ts";
 import { pullModel, type PullModelOptions } from "../../engine/download/pullModel.ts";
 import type { FitMachine } from "../../engine/fit/planQuantFits.ts";
 import { DownloadCancelledError } from "../../engine/download/errors.ts";
+import type { DownloadRetry } from "../../engine/download/downloadFile.ts";
 import { formatBytes } from "../../core/units/format.ts";
 import { sanitizeForTerminal } from "../../core/text/sanitize.ts";
 import { formatParameters, kvCacheBytes } from "../../engine/quants/index.ts";
@@ -31,7 +32,8 @@ Options:
   --models-dir DIR    where models are kept (default: the data directory's models/)
 
 Environment: HF_TOKEN for gated repositories, HF_ENDPOINT for another hub.
-Ctrl+C cancels; running the same command again resumes.`;
+A dropped connection is resumed by itself (3 tries); Ctrl+C cancels, and running
+the same command again resumes.`;
 
 export const pullCommand: CliCommand = {
   name: "pull",
@@ -108,7 +110,11 @@ async function download(request: Omit<PullModelOptions, "modelsDir">, modelsDir:
     isTTY: Boolean((io.stderr as { isTTY?: boolean }).isTTY),
   });
   try {
-    const result = await pullModel({ ...request, modelsDir, signal: controller.signal, onPlan: show, onProgress: reporter.update });
+    const onRetry = (r: DownloadRetry) => {
+      reporter.finish();
+      io.stderr.write(`taproom pull: connection dropped at ${formatBytes(r.bytesSoFar)}; resuming in ${Math.round(r.delayMs / 100) / 10}s (retry ${r.attempt} of ${r.retries})\n`);
+    };
+    const result = await pullModel({ ...request, modelsDir, signal: controller.signal, onPlan: show, onProgress: reporter.update, onRetry });
     reporter.finish();
     say(io, `Saved ${result.paths.join(", ")}${result.alreadyPresent ? " (already in the library)" : ""}\n`);
     return 0;

@@ -2,8 +2,12 @@ import { downloadRepoModel, type ModelDownloadProgress } from "./downloadRepoMod
 import { planPull, PullChoiceError, type PullPlan } from "./planPull.ts";
 import type { HubOptions } from "./hubClient.ts";
 import { DownloadCancelledError } from "./errors.ts";
+import type { DownloadRetry } from "./downloadFile.ts";
 import type { RepoModel } from "./repoModels.ts";
 import type { FitMachine } from "../fit/machine.ts";
+
+/** Enough for a flaky link over a long download; a dead one still fails within seconds. */
+export const DEFAULT_RETRIES = 3;
 
 export interface PullModelOptions {
   /** `hf:USER/REPO[:QUANT]` or `hf:USER/REPO:FILE.gguf`. */
@@ -22,6 +26,12 @@ export interface PullModelOptions {
   /** Bytes, total, speed and ETA over the whole model, all parts together. */
   onProgress?: (progress: ModelDownloadProgress) => void;
   progressIntervalMs?: number;
+  /** Resumes by itself this many times per file after a dropped connection; default 3. */
+  retries?: number;
+  /** Wait before retry n is n times this; default 1000. */
+  retryDelayMs?: number;
+  /** A dropped connection is being resumed (say so; the download goes on). */
+  onRetry?: (retry: DownloadRetry) => void;
 }
 
 export interface PulledModel {
@@ -67,6 +77,9 @@ export async function pullModel(options: PullModelOptions): Promise<PulledModel>
     ...(options.signal && { signal: options.signal }),
     ...(options.onProgress && { onProgress: options.onProgress }),
     ...(options.progressIntervalMs !== undefined && { progressIntervalMs: options.progressIntervalMs }),
+    retries: options.retries ?? DEFAULT_RETRIES,
+    ...(options.retryDelayMs !== undefined && { retryDelayMs: options.retryDelayMs }),
+    ...(options.onRetry && { onRetry: options.onRetry }),
   });
   return { plan: chosen, paths: result.paths, fetchedBytes: result.fetchedBytes, alreadyPresent: result.alreadyPresent === model.files.length };
 }

@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { pullModel } from "../../../src/engine/download/pullModel.ts";
 import type { ModelDownloadProgress } from "../../../src/engine/download/downloadRepoModel.ts";
-import { DownloadCancelledError } from "../../../src/engine/download/errors.ts";
+import { DownloadCancelledError, DownloadInterruptedError } from "../../../src/engine/download/errors.ts";
+import type { DownloadRetry } from "../../../src/engine/download/downloadFile.ts";
 import { PullChoiceError } from "../../../src/engine/download/planPull.ts";
 import { startFakeHub } from "../../support/fakeHub.ts";
 
@@ -91,4 +92,38 @@ test("a machine nothing runs on gets a PullChoiceError saying why and how to dow
   );
   assert.equal(shown, "undefined: 2 quants", "the table is shown before the refusal");
   assert.deepEqual(await readdir(modelsDir), []);
+});
+
+test("a flaky link is resumed by itself, each time from where it broke; one that keeps failing ends resumable", async (t) => {
+  const hub = await startFakeHub({ repos, dropEvery: { path: "tiny-Q8_0.gguf", bytes: 150_000 } });
+  t.after(() => hub.close());
+  const modelsDir = await library();
+  const retries: DownloadRetry[] = [];
+  const pulled = await pullModel({ uri: "hf:alice/Tiny-GGUF:Q8_0", hub: { endpoint: hub.endpoint }, modelsDir, retryDelayMs: 5, onRetry: (r) => retries.push(r) });
+  assert.deepEqual(await readFile(pulled.paths[0]!), q8, "sha256 and size verified across three connections");
+  assert.deepEqual(retries.map((r) => [r.attempt, r.bytesSoFar, r.delayMs]), [[1, 150_000, 5], [2, 300_000, 10]]);
+  assert.match(retries[0]!.reason, /connection dropped after 150000 bytes/);
+  assert.doesNotMatch(retries[0]!.reason, /run the same command/);
+  assert.deepEqual(hub.requests.filter((r) => r.includes("resolve")).map((r) => r.split(" ")[2] ?? "whole"), ["whole", "bytes=150000-", "bytes=300000-"]);
+
+  const fresh = await library();
+  await assert.rejects(
+    pullModel({ uri: "hf:alice/Tiny-GGUF:Q8_0", hub: { endpoint: hub.endpoint }, modelsDir: fresh, retries: 1, retryDelayMs: 5 }),
+    (error: unknown) => error instanceof DownloadInterruptedError && /after 300000 bytes .*run the same command again to resume$/.test(error.message),
+  );
+  assert.deepEqual(await readdir(fresh), ["tiny-Q8_0.gguf.part"]);
+});
+
+test("a cancel during the wait before a retry stops at once and keeps the .part", async (t) => {
+  const hub = await startFakeHub({ repos, dropEvery: { path: "tiny-Q8_0.gguf", bytes: 100_000 } });
+  t.after(() => hub.close());
+  const modelsDir = await library();
+  const controller = new AbortController();
+  const started = Date.now();
+  await assert.rejects(
+    pullModel({ uri: "hf:alice/Tiny-GGUF:Q8_0", hub: { endpoint: hub.endpoint }, modelsDir, signal: controller.signal, retryDelayMs: 60_000, onRetry: () => controller.abort() }),
+    DownloadCancelledError,
+  );
+  assert.ok(Date.now() - started < 10_000, "the minute-long wait was cut short");
+  assert.deepEqual(await readdir(modelsDir), ["tiny-Q8_0.gguf.part"]);
 });
