@@ -37,7 +37,12 @@ export interface TurnGenerationResult {
   tokens: number;
   /** Prompt tokens really evaluated (the rest came from the KV cache). */
   evaluatedPromptTokens?: number;
+  /** Prompt tokens kept from the previous turn's KV cache. */
+  reusedPromptTokens?: number;
+  /** Prompt as the model saw it (beginning-of-sequence token included). */
   promptTokens?: number;
+  /** Time to evaluate the prompt, up to the first reply token. */
+  promptMs?: number;
   durationMs?: number;
 }
 
@@ -85,7 +90,21 @@ export interface ChatTurnResult {
   template: TemplateChoice;
   /** Updated {{setvar}} variables for the chat. */
   variables: Record<string, string>;
+  /** The turn's figures as the model measured them: what the cache saved and what the prompt cost. */
+  timings: TurnTimings;
   evaluatedPromptTokens?: number;
+}
+
+export interface TurnTimings {
+  /** Tokens of the prompt as the model saw it; the built prompt's count when the model does not say. */
+  promptTokens: number;
+  evaluatedPromptTokens: number;
+  reusedPromptTokens: number;
+  /** Undefined when the model does not measure it. */
+  promptMs?: number;
+  durationMs?: number;
+  /** Reply tokens per second, prompt evaluation left out. */
+  tokensPerSecond?: number;
 }
 
 export type TurnPromptInput = Omit<ChatTurnInput, "model" | "signal" | "onText"> & {
@@ -137,6 +156,17 @@ export async function runChatTurn(input: ChatTurnInput): Promise<ChatTurnResult>
   const finishedAt = (input.now ?? (() => new Date()))();
   const speaker = mode === "impersonate" ? input.persona.name : input.character.name;
   const seconds = (result.durationMs ?? finishedAt.getTime() - startedAt.getTime()) / 1000;
+  const promptTokens = result.promptTokens ?? prompt.tokens;
+  const evaluated = result.evaluatedPromptTokens ?? promptTokens;
+  const genSeconds = result.promptMs !== undefined && result.durationMs !== undefined ? (result.durationMs - result.promptMs) / 1000 : undefined;
+  const timings: TurnTimings = {
+    promptTokens,
+    evaluatedPromptTokens: evaluated,
+    reusedPromptTokens: result.reusedPromptTokens ?? promptTokens - evaluated,
+    ...(result.promptMs !== undefined && { promptMs: result.promptMs }),
+    ...(result.durationMs !== undefined && { durationMs: result.durationMs }),
+    ...(genSeconds !== undefined && genSeconds > 0 && result.tokens > 1 && { tokensPerSecond: (result.tokens - 1) / genSeconds }),
+  };
   return {
     text: turnText(mode, result.text, speaker, mode === "continue" ? history[history.length - 1] : undefined),
     generation: {
@@ -151,6 +181,7 @@ export async function runChatTurn(input: ChatTurnInput): Promise<ChatTurnResult>
     prompt,
     template: choice,
     variables: prompt.variables,
+    timings,
     evaluatedPromptTokens: result.evaluatedPromptTokens,
   };
 }

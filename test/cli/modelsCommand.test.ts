@@ -50,3 +50,20 @@ test("an empty library says how to get a model", async () => {
   assert.equal(await runCli(["models", "--gpu", "cpu", "--ram", "8GB", "--models-dir", join(root, "nothing")], io), 0);
   assert.match(io.out(), /No models in .*nothing\.\nDownload one with: taproom pull hf:USER\/REPO/);
 });
+
+test("taproom models --add-folder keeps a folder in settings and lists its models; --remove-folder drops it", async () => {
+  const root = await home();
+  const disk2 = join(root, "disk2");
+  await mkdir(disk2);
+  await writeFile(join(disk2, "other.gguf"), "not a model either");
+  let io = captureIO({ TAPROOM_HOME: root });
+  assert.equal(await runCli(["models", "--add-folder", disk2, "--gpu", "cpu", "--ram", "32GB"], io), 0, io.err());
+  assert.match(io.err(), new RegExp(`^Model folders: .*more-models, ${disk2}\n$`));
+  assert.match(io.out(), /^other\.gguf  18 B$/m);
+  io = captureIO({ TAPROOM_HOME: root });
+  assert.equal(await runCli(["models", "--remove-folder", disk2, "--gpu", "cpu", "--ram", "32GB"], io), 0, io.err());
+  assert.doesNotMatch(io.out(), /other\.gguf/);
+  io = captureIO({ TAPROOM_HOME: root });
+  assert.equal(await runCli(["models", "--add-folder", join(root, "missing"), "--gpu", "cpu"], io), 1);
+  assert.equal(io.err(), `taproom models: ${join(root, "missing")}: no such folder\n`);
+});

@@ -124,16 +124,15 @@ test("pull explains a missing repo, a missing quant and a gated repo in one line
   assert.match(bad.err, /not an hf: address/);
 });
 
-test("a dropped connection is explained as resumable and the rerun completes the file", async (t) => {
+test("a dropped connection is resumed by itself, said on stderr, and the file completes in one run", async (t) => {
   const content = randomBytes(120_000);
   const hub = await startFakeHub({ repos: { "alice/Tiny-GGUF": { files: [{ path: "tiny-Q4_K_M.gguf", content }] } }, dropOnce: { path: "tiny-Q4_K_M.gguf", afterBytes: 40_000 } });
   t.after(() => hub.close());
   const first = await pull(["hf:alice/Tiny-GGUF:Q4_K_M"], hub.endpoint);
-  assert.equal(first.code, 1);
-  assert.match(first.err, /connection dropped after 40000 bytes .*run the same command again to resume/);
-  const io = captureIO({ HF_ENDPOINT: hub.endpoint, TAPROOM_HOME: first.home });
-  assert.equal(await runCli(["pull", "hf:alice/Tiny-GGUF:Q4_K_M"], io), 0, io.err());
+  assert.equal(first.code, 0, first.err);
+  assert.match(first.err, /^taproom pull: connection dropped at 39\.1 KiB; resuming in 1s \(retry 1 of 3\)$/m);
   assert.deepEqual(await readFile(join(first.home, "models", "tiny-Q4_K_M.gguf")), content);
+  assert.ok(hub.requests.some((r) => r.endsWith(" bytes=40000-")), hub.requests.join("\n"));
 });
 
 test("a model bigger than the free disk space is refused before any byte is fetched", async (t) => {
@@ -155,4 +154,15 @@ test("file names from the hub cannot send escape sequences to the terminal", asy
   const missing = await pull(["hf:alice/Evil-GGUF:Q8_0"], hub.endpoint);
   assert.match(missing.err, /no Q8_0 file; the repository has Q4_K_M, x\.gguf/);
   for (const text of [dry.out, dry.err, missing.out, missing.err]) assert.doesNotMatch(text, /\x1b/);
+});
+
+test("pull for a machine nothing runs on shows the table, downloads nothing and says how to pull anyway", async (t) => {
+  const hub = await startFakeHub({ repos: { "bart/Qwen2.5-32B-Instruct-GGUF": { files: qwen32bListing() } } });
+  t.after(() => hub.close());
+  const result = await pull(["hf:bart/Qwen2.5-32B-Instruct-GGUF", "--gpu", "cpu", "--ram", "4GB"], hub.endpoint);
+  assert.equal(result.code, 1);
+  assert.match(result.out, /IQ2_XXS/);
+  assert.match(result.err, /^taproom pull: bart\/Qwen2\.5-32B-Instruct-GGUF: nothing to download for this machine \(No quant runs on this machine; even IQ2_XXS needs more memory than this machine has\); name a quant \(hf:bart\/Qwen2\.5-32B-Instruct-GGUF:Q2_K\) to download anyway\n$/);
+  assert.ok(hub.requests.every((r) => !r.includes("resolve") || / bytes=\d+-\d+$/.test(r)), "only the header was read");
+  assert.deepEqual(await readdir(result.home).catch(() => []), []);
 });

@@ -52,6 +52,17 @@ test("a reply uses the model's own template and returns the text and generation 
   assert.equal(c.messages.length, 2, "the chat is not changed");
 });
 
+test("the turn's timings say how much of the prompt came from the KV cache and what evaluating the rest cost", async () => {
+  const { model } = recordingModel("Yes.");
+  model.generate = async () => ({ text: "Yes.", stopReason: "eos", tokens: 5, promptTokens: 120, evaluatedPromptTokens: 20, reusedPromptTokens: 100, promptMs: 250, durationMs: 650 });
+  const result = await runChatTurn({ model, chat: chat(), character: card(), persona, settings: { samplers }, mode: "reply", now });
+  assert.deepEqual(result.timings, { promptTokens: 120, evaluatedPromptTokens: 20, reusedPromptTokens: 100, promptMs: 250, durationMs: 650, tokensPerSecond: 10 });
+  const bare = recordingModel("Yes.");
+  const counted = await runChatTurn({ model: bare.model, chat: chat(), character: card(), persona, settings: { samplers }, mode: "reply", now });
+  assert.equal(counted.timings.promptTokens, counted.prompt.tokens, "without the model's count, the built prompt's");
+  assert.equal(counted.timings.reusedPromptTokens, counted.prompt.tokens - 7);
+});
+
 test("swipe regenerates from before the last reply; continue extends it; impersonate speaks as the user", async () => {
   const list = [...messages, message(3, "assistant", "Seraphina", "You are in")];
   const swipe = recordingModel("A new reply.");

@@ -21,6 +21,8 @@ export interface FakeHubOptions {
   repos: Record<string, FakeHubRepo>;
   /** Cut the connection after this many bytes of the named file's body, once. */
   dropOnce?: { path: string; afterBytes: number };
+  /** Cut every response for the named file after this many more bytes (a flaky link). */
+  dropEvery?: { path: string; bytes: number };
   /** Answer Range requests with the whole file (200), as some servers do. */
   ignoreRange?: boolean;
   /** Split the tree listing into pages of this many entries, linked with `Link: <...>; rel="next"`. */
@@ -95,13 +97,18 @@ export async function startFakeHub(options: FakeHubOptions): Promise<FakeHub> {
     } else {
       res.writeHead(200, { "content-length": file.content.byteLength, "accept-ranges": "bytes" });
     }
-    const drop = !dropped && options.dropOnce?.path === file.path ? options.dropOnce.afterBytes : undefined;
+    const drop =
+      !dropped && options.dropOnce?.path === file.path
+        ? options.dropOnce.afterBytes
+        : options.dropEvery?.path === file.path && start + options.dropEvery.bytes < total
+          ? start + options.dropEvery.bytes
+          : undefined;
     const chunk = options.chunkSize ?? 4096;
     for (let at = start; at < total; at += chunk) {
       if (res.destroyed) return;
       const end = Math.min(total, at + chunk);
       if (drop !== undefined && end > drop) {
-        dropped = true;
+        if (options.dropOnce?.path === file.path) dropped = true;
         res.write(file.content.subarray(at, drop));
         await new Promise((r) => setTimeout(r, 20));
         return void res.destroy();

@@ -216,6 +216,10 @@ export interface ReferenceOptions {
   /** llama.cpp's repeat penalty over the last `lastN` tokens, prompt included. */
   repeatPenalty?: number;
   lastN?: number;
+  /** Subtracted once per occurrence in the last `lastN` tokens (llama.cpp's penalty_freq). */
+  frequencyPenalty?: number;
+  /** Subtracted once if the token occurs there at all (llama.cpp's penalty_present). */
+  presencePenalty?: number;
 }
 
 /** The prompt's tokens as the tiny model's tokenizer makes them (BOS first), for penalties. */
@@ -230,16 +234,19 @@ function referenceTokens(text: string): number[] {
 
 /** The greedy continuation llama.cpp must produce for a prompt: plain TypeScript. */
 export function greedyReference(promptText: string, maxTokens: number, options: ReferenceOptions = {}): string {
-  const { repeatPenalty = 1, lastN = 64 } = options;
+  const { repeatPenalty = 1, lastN = 64, frequencyPenalty = 0, presencePenalty = 0 } = options;
   const history = referenceTokens(promptText);
   let context = classOfChar(promptText.at(-1) ?? "\n");
   let out = "";
   for (let i = 0; i < maxTokens; i++) {
-    const punished = new Set(lastN > 0 ? history.slice(-lastN) : []);
+    const counts = new Map<number, number>();
+    for (const t of lastN > 0 ? history.slice(-lastN) : []) counts.set(t, (counts.get(t) ?? 0) + 1);
     const logit = (t: number) => {
       const x = SCORES[context]![t]!;
-      if (repeatPenalty === 1 || !punished.has(t)) return x;
-      return x <= 0 ? x * repeatPenalty : x / repeatPenalty;
+      const count = counts.get(t) ?? 0;
+      if (count === 0) return x;
+      const repeated = x <= 0 ? x * repeatPenalty : x / repeatPenalty;
+      return repeated - count * frequencyPenalty - presencePenalty;
     };
     let best = 0;
     for (let t = 1; t < VOCAB.length; t++) if (logit(t) > logit(best)) best = t;

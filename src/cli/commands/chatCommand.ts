@@ -26,7 +26,8 @@ Chat:
   --json                 print reply, stop reason, tokens, timings and the load plan as JSON
 Sampling:
   --max-tokens N  --temperature T  --top-p P  --min-p P  --top-k K
-  --repeat-penalty R  --repeat-last-n N  --seed S  --preset NAME
+  --repeat-penalty R  --repeat-last-n N  --frequency-penalty F  --presence-penalty P
+  --seed S  --preset NAME
 Runtime:
   --gpu auto|cuda|vulkan|metal|cpu  --gpu-layers N  --context N  --threads N
 `;
@@ -46,6 +47,8 @@ const options = {
   "top-k": { type: "string" },
   "repeat-penalty": { type: "string" },
   "repeat-last-n": { type: "string" },
+  "frequency-penalty": { type: "string" },
+  "presence-penalty": { type: "string" },
   seed: { type: "string" },
   preset: { type: "string" },
   gpu: { type: "string" },
@@ -73,6 +76,8 @@ function samplerFlags(v: Values): Partial<SamplerSettings> {
     topK: parseIntegerFlag("top-k", v["top-k"]),
     repeatPenalty: parseNumberFlag("repeat-penalty", v["repeat-penalty"]),
     repeatLastN: parseIntegerFlag("repeat-last-n", v["repeat-last-n"]),
+    frequencyPenalty: parseNumberFlag("frequency-penalty", v["frequency-penalty"]),
+    presencePenalty: parseNumberFlag("presence-penalty", v["presence-penalty"]),
     seed: parseIntegerFlag("seed", v.seed),
   };
   return Object.fromEntries(Object.entries(flags).filter(([, x]) => x !== undefined));
@@ -158,7 +163,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
         reply: played.turn.text,
         stopReason: g.stopReason,
         tokens: g.tokens,
-        timings: { tokensPerSecond: g.tokensPerSecond, promptTokens: played.turn.prompt.tokens, evaluatedPromptTokens: played.turn.evaluatedPromptTokens },
+        timings: { ...played.turn.timings, tokensPerSecond: played.turn.timings.tokensPerSecond ?? g.tokensPerSecond },
         template: played.turn.template.template.name,
         lore: played.lore.insertions.map((i) => i.entryId),
         plan: model.info,

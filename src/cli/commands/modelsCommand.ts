@@ -2,7 +2,7 @@ import type { CliCommand } from "../command.ts";
 import { parseCommandArgs } from "../args.ts";
 import { scanModelLibrary, type LibraryModel } from "../../engine/library/scanModelLibrary.ts";
 import { defaultModelCachePath } from "../../store/models/metadataCache.ts";
-import { readExtraModelFolders } from "../../store/models/modelFolders.ts";
+import { addModelFolder, ModelFolderError, readExtraModelFolders, removeModelFolder } from "../../store/models/modelFolders.ts";
 import { dataDir } from "../../store/paths.ts";
 import { formatBytes } from "../../core/units/format.ts";
 import { formatParameters } from "../../engine/quants/index.ts";
@@ -20,15 +20,31 @@ Options:
   --vram SIZE        answer for this much GPU memory instead of this machine's
   --ram SIZE         answer for this much RAM
   --gpu TYPE         cuda | vulkan | metal | cpu
-  --json             machine-readable output`;
+  --json             machine-readable output
+  --add-folder DIR   also look for models in DIR from now on (kept in settings.json)
+  --remove-folder DIR  stop looking in DIR (its files stay)`;
 
 export const modelsCommand: CliCommand = {
   name: "models",
   summary: "list the models in the library and whether each fits this machine",
   usage,
   async run(argv, io) {
-    const { values } = parseCommandArgs(argv, { "models-dir": { type: "string" }, json: { type: "boolean" }, ...machineFlags }, false);
+    const { values } = parseCommandArgs(
+      argv,
+      { "models-dir": { type: "string" }, json: { type: "boolean" }, "add-folder": { type: "string" }, "remove-folder": { type: "string" }, ...machineFlags },
+      false,
+    );
     const root = dataDir(io.env);
+    try {
+      if (values["add-folder"] !== undefined) io.stderr.write(`Model folders: ${(await addModelFolder(root, values["add-folder"], io.cwd)).join(", ")}\n`);
+      if (values["remove-folder"] !== undefined) io.stderr.write(`Model folders: ${(await removeModelFolder(root, values["remove-folder"], io.cwd)).join(", ") || "none besides the models folder"}\n`);
+    } catch (error) {
+      if (error instanceof ModelFolderError) {
+        io.stderr.write(`taproom models: ${displayText(error.message)}\n`);
+        return 1;
+      }
+      throw error;
+    }
     const modelsDir = resolveModelsDir(values["models-dir"], io);
     const folders = [modelsDir, ...(await readExtraModelFolders(root))];
     const machine = await machineFromFlags(values);

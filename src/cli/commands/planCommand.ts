@@ -1,9 +1,8 @@
-import { stat } from "node:fs/promises";
-import { basename, dirname, resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import type { CliCommand } from "../command.ts";
 import { UsageError } from "../command.ts";
 import { parseCommandArgs, parseIntegerFlag } from "../args.ts";
-import { findModelFiles, readModelFacts, type LibraryFacts } from "../../engine/library/index.ts";
+import { modelFileBytes, readModelFacts, type LibraryFacts } from "../../engine/library/index.ts";
 import { planLoad, type LoadPlan } from "../../engine/planner/planLoad.ts";
 import { formatParameters } from "../../engine/quants/index.ts";
 import { formatBytes } from "../../core/units/format.ts";
@@ -52,7 +51,7 @@ export const planCommand: CliCommand = {
     const cores = positive("cores", values.cores);
     const path = resolve(io.cwd, values.model);
     const facts = await readModelFacts(path);
-    const fileBytes = await modelBytes(path);
+    const fileBytes = await modelFileBytes(path);
     const machine = await machineFromFlags({ vram: values.vram, ram: values.ram, gpu: values.gpu, ...(cores !== undefined ? { cores } : {}) });
     const wishes = { ...(contextSize !== undefined ? { contextSize } : {}), ...(gpuLayers !== undefined ? { gpuLayers } : {}), ...(threads !== undefined ? { threads } : {}) };
     const plan = planLoad({ model: { ...facts, fileBytes }, machine, wishes });
@@ -71,13 +70,6 @@ function positive(name: string, value: string | undefined): number | undefined {
   const number = parseIntegerFlag(name, value);
   if (number !== undefined && number < 1) throw new UsageError(`--${name} must be at least 1`);
   return number;
-}
-
-/** All parts of a split model count; a lone file is its own size. */
-async function modelBytes(path: string): Promise<number> {
-  const found = await findModelFiles({ folders: [dirname(path)], maxDepth: 0 });
-  const entry = found.find((files) => files.paths.some((p) => resolve(p) === path));
-  return entry?.totalBytes ?? (await stat(path)).size;
 }
 
 function describe(facts: LibraryFacts, fileBytes: number, path: string, plan: LoadPlan): string {

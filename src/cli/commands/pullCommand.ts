@@ -5,10 +5,11 @@ import { parseHfUri, HfUriError, type HfUri } from "../../engine/download/hfUri.
 import { hubOptionsFromEnv } from "../../engine/download/hubClient.ts";
 import type { RepoModel } from "../../engine/download/repoModels.ts";
 import type { RepoChoice } from "../../engine/download/chooseRepoModel.ts";
-import { planPull } from "../../engine/download/planPull.ts";
+import { planPull, type PullPlan } from "../../engine/download/planPull.ts";
+import { pullModel, type PullModelOptions } from "../../engine/download/pullModel.ts";
 import type { FitMachine } from "../../engine/fit/planQuantFits.ts";
-import { downloadRepoModel } from "../../engine/download/downloadRepoModel.ts";
 import { DownloadCancelledError } from "../../engine/download/errors.ts";
+import type { DownloadRetry } from "../../engine/download/downloadFile.ts";
 import { formatBytes } from "../../core/units/format.ts";
 import { sanitizeForTerminal } from "../../core/text/sanitize.ts";
 import { formatParameters, kvCacheBytes } from "../../engine/quants/index.ts";
@@ -31,7 +32,8 @@ Options:
   --models-dir DIR    where models are kept (default: the data directory's models/)
 
 Environment: HF_TOKEN for gated repositories, HF_ENDPOINT for another hub.
-Ctrl+C cancels; running the same command again resumes.`;
+A dropped connection is resumed by itself (3 tries); Ctrl+C cancels, and running
+the same command again resumes.`;
 
 export const pullCommand: CliCommand = {
   name: "pull",
@@ -50,20 +52,22 @@ export const pullCommand: CliCommand = {
     if (contextSize < 256) throw new UsageError("--context must be at least 256");
     const hub = hubOptionsFromEnv(io.env);
     const machine = uri.quant || uri.file ? undefined : await machineFromFlags(values);
-    const plan = await planPull({ uri: positionals[0]!, hub, contextSize, ...(machine ? { machine } : {}) });
-    say(io, `${uri.repo}: ${plan.models.map(describeRepoModel).join(", ")}\n`);
-    if (plan.headerError) io.stderr.write(sanitizeForTerminal(`taproom pull: could not read the GGUF header (${plan.headerError}); assuming a typical architecture\n`));
-    if (machine && plan.choice) printChoice(plan.choice, machine, io);
+    const show = (plan: PullPlan) => {
+      say(io, `${uri.repo}: ${plan.models.map(describeRepoModel).join(", ")}\n`);
+      if (plan.headerError) io.stderr.write(sanitizeForTerminal(`taproom pull: could not read the GGUF header (${plan.headerError}); assuming a typical architecture\n`));
+      if (machine && plan.choice) printChoice(plan.choice, machine, io);
+    };
+    const request = { uri: positionals[0]!, hub, contextSize, ...(machine ? { machine } : {}) };
+    if (!values["dry-run"]) return download(request, resolveModelsDir(values["models-dir"], io), show, io);
+    const plan = await planPull(request);
+    show(plan);
     const model = plan.model;
     if (!model) {
       io.stderr.write(`taproom pull: nothing to download for this machine; name a quant (hf:${uri.repo}:Q2_K) to download anyway\n`);
       return 1;
     }
-    if (values["dry-run"]) {
-      say(io, `Would download ${model.files.map((f) => f.path).join(", ")} (${formatBytes(model.totalBytes)}).\n`);
-      return 0;
-    }
-    return download(uri.repo, model, resolveModelsDir(values["models-dir"], io), io);
+    say(io, `Would download ${model.files.map((f) => f.path).join(", ")} (${formatBytes(model.totalBytes)}).\n`);
+    return 0;
   },
 };
 
@@ -97,7 +101,7 @@ function printChoice(result: RepoChoice, machine: FitMachine, io: CliIO): void {
   say(io, `\n${chosen}${result.choice.reason}\n`);
 }
 
-async function download(repo: string, model: RepoModel, modelsDir: string, io: CliIO): Promise<number> {
+async function download(request: Omit<PullModelOptions, "modelsDir">, modelsDir: string, show: (plan: PullPlan) => void, io: CliIO): Promise<number> {
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once("SIGINT", onSigint);
@@ -106,10 +110,13 @@ async function download(repo: string, model: RepoModel, modelsDir: string, io: C
     isTTY: Boolean((io.stderr as { isTTY?: boolean }).isTTY),
   });
   try {
-    const result = await downloadRepoModel({ hub: hubOptionsFromEnv(io.env), repo, model, modelsDir, signal: controller.signal, onProgress: reporter.update });
+    const onRetry = (r: DownloadRetry) => {
+      reporter.finish();
+      io.stderr.write(`taproom pull: connection dropped at ${formatBytes(r.bytesSoFar)}; resuming in ${Math.round(r.delayMs / 100) / 10}s (retry ${r.attempt} of ${r.retries})\n`);
+    };
+    const result = await pullModel({ ...request, modelsDir, signal: controller.signal, onPlan: show, onProgress: reporter.update, onRetry });
     reporter.finish();
-    const note = result.alreadyPresent === model.files.length ? " (already in the library)" : "";
-    say(io, `Saved ${result.paths.join(", ")}${note}\n`);
+    say(io, `Saved ${result.paths.join(", ")}${result.alreadyPresent ? " (already in the library)" : ""}\n`);
     return 0;
   } catch (error) {
     reporter.finish();

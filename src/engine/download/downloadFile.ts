@@ -2,7 +2,7 @@ import { createHash, type Hash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { mkdir, open, readFile, rename, stat, truncate, unlink, writeFile, type FileHandle } from "node:fs/promises";
 import { dirname } from "node:path";
-import { DownloadBusyError, DownloadCancelledError, DownloadInterruptedError, DownloadVerifyError } from "./errors.ts";
+import { DownloadBusyError, DownloadCancelledError, DownloadInterruptedError, DownloadVerifyError, HubError } from "./errors.ts";
 import { hubFetch, type HubOptions } from "./hubClient.ts";
 
 export interface DownloadProgress {
@@ -30,6 +30,23 @@ export interface DownloadFileOptions {
   onProgress?: (progress: DownloadProgress) => void;
   /** Minimum milliseconds between progress events (the last one always comes). */
   progressIntervalMs?: number;
+  /** Times to resume by itself after a dropped connection or an unreachable hub; default 0. */
+  retries?: number;
+  /** Wait before retry n is n times this; default 1000. */
+  retryDelayMs?: number;
+  onRetry?: (retry: DownloadRetry) => void;
+}
+
+/** A dropped connection about to be resumed from the `.part` file. */
+export interface DownloadRetry {
+  file: string;
+  /** 1-based, at most `retries`. */
+  attempt: number;
+  retries: number;
+  bytesSoFar: number;
+  /** One line: what went wrong. */
+  reason: string;
+  delayMs: number;
 }
 
 export interface DownloadFileResult {
@@ -92,11 +109,45 @@ async function downloadLocked(options: DownloadFileOptions, part: string): Promi
   const resumedFrom = existing;
   let total = options.expectedSize;
   if (options.expectedSize === undefined || existing < options.expectedSize) {
-    total = await fetchInto({ ...options, part, existing, digest });
+    const retries = Math.max(0, Math.floor(options.retries ?? 0));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        total = await fetchInto({ ...options, part, existing, digest });
+        break;
+      } catch (error) {
+        if (attempt > retries || options.signal?.aborted || !isTransient(error)) throw error;
+        const delayMs = (options.retryDelayMs ?? 1000) * attempt;
+        existing = await sizeOf(part);
+        // Cut after the last byte: nothing is left to fetch, only to verify.
+        if (options.expectedSize !== undefined && existing >= options.expectedSize) break;
+        options.onRetry?.({ file: options.destination, attempt, retries, bytesSoFar: existing, reason: (error as Error).message.replace(/; run the same command again to resume$/, ""), delayMs });
+        await sleep(delayMs, options.signal);
+        if (options.signal?.aborted) throw new DownloadCancelledError(options.what);
+      }
+    }
   }
   await verify(options, part, total, digest);
   await rename(part, options.destination);
   return { path: options.destination, bytes: await sizeOf(options.destination), resumedFrom };
+}
+
+/** What a retry can cure: a cut connection, a hub that cannot be reached or answers 5xx for a moment. */
+function isTransient(error: unknown): boolean {
+  if (error instanceof DownloadInterruptedError) return true;
+  return error instanceof HubError && (error.kind === "network" || (error.status !== undefined && error.status >= 500));
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+  });
 }
 
 /** The running sha256, replaced when a download has to start over. */

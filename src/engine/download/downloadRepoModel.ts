@@ -1,6 +1,6 @@
 import { mkdir, stat, statfs } from "node:fs/promises";
 import { basename, join } from "node:path";
-import { downloadFile, type DownloadProgress } from "./downloadFile.ts";
+import { downloadFile, type DownloadProgress, type DownloadRetry } from "./downloadFile.ts";
 import { HubError } from "./errors.ts";
 import { formatBytes } from "../../core/units/format.ts";
 import { sanitizeForTerminal } from "../../core/text/sanitize.ts";
@@ -30,6 +30,10 @@ export interface DownloadRepoModelOptions {
   /** bytes/total count the whole model, all parts together. */
   onProgress?: (progress: ModelDownloadProgress) => void;
   progressIntervalMs?: number;
+  /** Resumes by itself after a dropped connection, per file; default 0. */
+  retries?: number;
+  retryDelayMs?: number;
+  onRetry?: (retry: DownloadRetry) => void;
 }
 
 export interface DownloadRepoModelResult {
@@ -70,6 +74,9 @@ export async function downloadRepoModel(options: DownloadRepoModelOptions): Prom
       ...(file.sha256 ? { sha256: file.sha256 } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.progressIntervalMs !== undefined ? { progressIntervalMs: options.progressIntervalMs } : {}),
+      ...(options.retries !== undefined && { retries: options.retries }),
+      ...(options.retryDelayMs !== undefined && { retryDelayMs: options.retryDelayMs }),
+      ...(options.onRetry && { onRetry: options.onRetry }),
       onProgress: (p) =>
         options.onProgress?.({
           ...p,

@@ -3,6 +3,7 @@ export { DEFAULT_HF_ENDPOINT, hubOptionsFromEnv, listRepoFiles, fileUrl, authHea
 export { groupRepoModels, type RepoModel } from "./repoModels.ts";
 export { chooseRepoModel, type RepoChoice, type ChooseRepoModelOptions } from "./chooseRepoModel.ts";
 export { planPull, PullChoiceError, type PlanPullOptions, type PullPlan } from "./planPull.ts";
-export { downloadFile, type DownloadFileOptions, type DownloadFileResult, type DownloadProgress } from "./downloadFile.ts";
+export { downloadFile, type DownloadFileOptions, type DownloadFileResult, type DownloadProgress, type DownloadRetry } from "./downloadFile.ts";
 export { downloadRepoModel, NotEnoughDiskSpaceError, type DownloadRepoModelOptions, type DownloadRepoModelResult, type ModelDownloadProgress } from "./downloadRepoModel.ts";
 export { HubError, DownloadBusyError, DownloadCancelledError, DownloadInterruptedError, DownloadVerifyError } from "./errors.ts";
+export { pullModel, DEFAULT_RETRIES, type PullModelOptions, type PulledModel } from "./pullModel.ts";

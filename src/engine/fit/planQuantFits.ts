@@ -23,8 +23,12 @@ export function planQuantFits(options: {
 
 const CONTEXT_STEP = 256;
 
-/** Binary search in steps of 256 tokens: fitting fully only gets harder as context grows. */
-function maxFullContext(options: { shape: ArchitectureShape; fileBytes: number; machine: FitMachine }): number {
+/**
+ * The most context (up to the train context, in steps of 256 tokens) with which the
+ * model still fits fully on the GPU; 0 if it never does. Binary search: fitting fully
+ * only gets harder as context grows.
+ */
+export function maxFullContext(options: { shape: ArchitectureShape; fileBytes: number; machine: FitMachine }): number {
   const fits = (steps: number) => estimateFit({ ...options, contextSize: steps * CONTEXT_STEP }).fitsFully;
   let low = 0;
   let high = Math.floor(options.shape.trainContext / CONTEXT_STEP);

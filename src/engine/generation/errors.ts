@@ -19,3 +19,11 @@ export class ContextOverflowError extends Error {
     this.name = "ContextOverflowError";
   }
 }
+
+/** The user stopped a load (Esc on the model screen); nothing stays allocated. */
+export class ModelLoadCancelledError extends Error {
+  constructor(readonly path: string) {
+    super(`${path}: loading cancelled`);
+    this.name = "ModelLoadCancelledError";
+  }
+}

@@ -4,9 +4,10 @@ import type { TurnGenerationRequest, TurnGenerationResult, TurnModel } from "../
 import type { LibraryFacts } from "../library/readModelFacts.ts";
 import { readModelFile } from "./readModelFile.ts";
 import { detectMachine } from "../fit/detectMachine.ts";
-import { planLoad } from "../planner/planLoad.ts";
+import type { MachineFacts } from "../fit/machine.ts";
+import { LoadPlanError, planLoad, type LoadPlan, type PlanLoadOptions } from "../planner/planLoad.ts";
 import { getLlamaFor, recentLlamaLogs, type GpuChoice } from "../runtime/llama.ts";
-import { ContextOverflowError, ModelLoadError } from "./errors.ts";
+import { ContextOverflowError, ModelLoadCancelledError, ModelLoadError } from "./errors.ts";
 import { toEvaluateOptions } from "./samplerOptions.ts";
 import { scanForStops } from "./stopStrings.ts";
 
@@ -18,6 +19,27 @@ export interface LoadModelOptions {
   contextSize?: number;
   threads?: number;
   flashAttention?: boolean;
+  /** Plan for these figures instead of probing the machine (the model screen already has them). */
+  machine?: MachineFacts;
+  /** Aborting stops the load and frees what was allocated: a ModelLoadCancelledError. */
+  signal?: AbortSignal;
+  /** Loading progress from 0 to 1 (weights, then the context). */
+  onProgress?: (fraction: number) => void;
+}
+
+/** What the loaded model occupies now: the GPU device's figures and this model's own share. */
+export interface ModelMemoryUsage {
+  backend: LoadedModelInfo["backend"];
+  /** The GPU device(s) as llama.cpp reads them at this moment; all 0 on the CPU backend. */
+  vramTotalBytes: number;
+  vramUsedBytes: number;
+  vramFreeBytes: number;
+  /** VRAM this model took when it loaded (device use after the load less before it); 0 on the CPU. */
+  modelVramBytes: number;
+  /** Weights in memory (GPU and CPU parts together). */
+  weightsBytes: number;
+  /** The context's KV cache and state. */
+  contextBytes: number;
 }
 
 /** What was chosen at load time, and why, for the status line and the model panel. */
@@ -33,6 +55,8 @@ export interface LoadedModelInfo {
   facts: LibraryFacts;
   reasons: string[];
   suggestions: string[];
+  /** VRAM the load took on the device (0 on the CPU backend). */
+  vramBytes: number;
 }
 
 export interface GenerationResult extends TurnGenerationResult {
@@ -45,10 +69,12 @@ export interface GenerationResult extends TurnGenerationResult {
 }
 
 export async function loadModel(options: LoadModelOptions): Promise<LoadedModel> {
-  const { path } = options;
+  const { path, signal } = options;
+  const cancelled = () => new ModelLoadCancelledError(path);
+  if (signal?.aborted) throw cancelled();
   const { facts, fileBytes } = await readModelFile(path);
-  const machine = await detectMachine({ backend: options.gpu ?? "auto" });
-  const plan = planLoad({
+  const machine = options.machine ?? (await detectMachine({ backend: options.gpu ?? "auto" }));
+  const plan = planOrExplain(path, {
     model: { ...facts, fileBytes },
     machine,
     wishes: {
@@ -56,24 +82,43 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
       ...(options.gpuLayers !== undefined && { gpuLayers: options.gpuLayers }),
       ...(options.threads !== undefined && { threads: options.threads }),
       ...(options.flashAttention !== undefined && { flashAttention: options.flashAttention }),
+      ...(options.machine && options.gpu && { gpu: options.gpu }),
     },
   });
   if (!plan.runnable) throw new ModelLoadError(path, [...plan.reasons, ...plan.suggestions].join("; "));
   const llama = await getLlamaFor(plan.backend === "cpu" ? "cpu" : plan.backend);
   const { contextSize, threads } = plan;
+  const vramBefore = plan.backend === "cpu" ? 0 : (await llama.getVramState()).used;
+  // Weights are most of the time; the context's allocation is the last step.
+  const progress = (fraction: number) => options.onProgress?.(Math.min(1, Math.max(0, fraction)));
+  progress(0);
   let model: LlamaModel;
   try {
-    model = await llama.loadModel({ modelPath: path, gpuLayers: plan.gpuLayers, defaultContextFlashAttention: plan.flashAttention });
+    model = await llama.loadModel({
+      modelPath: path,
+      gpuLayers: plan.gpuLayers,
+      defaultContextFlashAttention: plan.flashAttention,
+      ...(signal && { loadSignal: signal }),
+      ...(options.onProgress && { onLoadProgress: (p: number) => progress(p * 0.95) }),
+    });
   } catch (error) {
+    if (signal?.aborted) throw cancelled();
     throw new ModelLoadError(path, explainLoadError(error));
+  }
+  if (signal?.aborted) {
+    await model.dispose();
+    throw cancelled();
   }
   let context: LlamaContext;
   try {
-    context = await model.createContext({ contextSize, threads, sequences: 1 });
+    context = await model.createContext({ contextSize, threads, sequences: 1, ...(signal && { createSignal: signal }) });
   } catch (error) {
     await model.dispose();
+    if (signal?.aborted) throw cancelled();
     throw new ModelLoadError(path, `${explainLoadError(error)} (context ${contextSize}: try --context ${Math.max(512, contextSize / 2)})`);
   }
+  const vramAfter = plan.backend === "cpu" ? 0 : (await llama.getVramState()).used;
+  progress(1);
   const info: LoadedModelInfo = {
     path,
     name: facts.name ?? basename(path).replace(/\.gguf$/i, ""),
@@ -86,8 +131,18 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
     facts,
     reasons: plan.reasons,
     suggestions: plan.suggestions,
+    vramBytes: Math.max(0, vramAfter - vramBefore),
   };
   return new LoadedModel(model, context, context.getSequence(), info);
+}
+
+function planOrExplain(path: string, options: PlanLoadOptions): LoadPlan {
+  try {
+    return planLoad(options);
+  } catch (error) {
+    if (error instanceof LoadPlanError) throw new ModelLoadError(path, error.message);
+    throw error;
+  }
 }
 
 function explainLoadError(error: unknown): string {
@@ -228,7 +283,28 @@ export class LoadedModel implements TurnModel {
     };
   }
 
+  /** Reads the device now: for a model panel's "VRAM used / free". */
+  async memoryUsage(): Promise<ModelMemoryUsage> {
+    const onGpu = this.info.backend !== "cpu";
+    const vram = onGpu ? await this.model.llama.getVramState() : { total: 0, used: 0, free: 0 };
+    return {
+      backend: this.info.backend,
+      vramTotalBytes: vram.total,
+      vramUsedBytes: vram.used,
+      vramFreeBytes: vram.free,
+      modelVramBytes: onGpu ? this.info.vramBytes : 0,
+      weightsBytes: this.model.size,
+      contextBytes: this.context.stateSize,
+    };
+  }
+
+  get unloaded(): boolean {
+    return this.model.disposed;
+  }
+
+  /** Frees the context and the weights; abort a running generation first. Safe to call twice. */
   async unload(): Promise<void> {
+    if (this.model.disposed) return;
     await this.context.dispose();
     await this.model.dispose();
   }

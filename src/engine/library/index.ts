@@ -4,3 +4,4 @@ export { readModelFacts, readRemoteModelFacts, chatTemplateName, ModelMetadataEr
 export { findModelFiles, type ModelFiles } from "./findModelFiles.ts";
 export { readLibrary, type LibraryEntry } from "./readLibrary.ts";
 export { validateModelMetadata } from "./validateModelMetadata.ts";
+export { modelFileBytes } from "./modelFileBytes.ts";

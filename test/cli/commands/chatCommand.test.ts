@@ -49,7 +49,12 @@ test("--json reports reply, stop reason, tokens and the load plan", async () => 
   assert.equal(out.stopReason, "eos");
   assert.equal(out.plan.backend, "cpu");
   assert.equal(out.plan.contextSize, 2048);
-  assert.ok(out.tokens > 0);
+  assert.equal(out.tokens, "Hi, Bryn.".length);
+  const t = out.timings;
+  assert.equal(t.evaluatedPromptTokens + t.reusedPromptTokens, t.promptTokens, "a fresh model evaluates what it does not reuse");
+  assert.equal(t.reusedPromptTokens, 0, "nothing is cached in a fresh process");
+  assert.ok(t.promptMs > 0 && t.durationMs > t.promptMs, JSON.stringify(t));
+  assert.ok(t.tokensPerSecond > 0);
 });
 
 test("--new-chat saves the chat and --chat continues it", async () => {
@@ -70,6 +75,18 @@ test("a bad sampler value and a bad model file fail with one line and a non-zero
   let io = captureIO({ TAPROOM_HOME: home });
   assert.equal(await runCli(["chat", "--model", modelPath, "--character", "Brindle", "--message", "x", "--temperature", "-1"], io), 2);
   assert.match(io.err(), /temperature must be between 0 and 5, got -1/);
+  const refused: Array<[string, string, RegExp]> = [
+    ["--top-p", "2", /top-p must be between 0 and 1, got 2/],
+    ["--repeat-penalty", "0", /repetition penalty must be between 0\.5 and 3, got 0/],
+    ["--frequency-penalty", "9", /frequency penalty must be between -2 and 2, got 9/],
+    ["--presence-penalty", "-3", /presence penalty must be between -2 and 2, got -3/],
+  ];
+  for (const [flag, value, message] of refused) {
+    io = captureIO({ TAPROOM_HOME: home });
+    assert.equal(await runCli(["chat", "--model", modelPath, "--character", "Brindle", "--message", "x", flag, value], io), 2, flag);
+    assert.match(io.err(), message);
+    assert.equal(io.err().split("\n")[0]!.startsWith("taproom chat: "), true);
+  }
   io = captureIO({ TAPROOM_HOME: home });
   assert.equal(await runCli(["chat", "--model", join(home, "nope.gguf"), "--character", "Brindle", "--message", "x"], io), 1);
   assert.match(io.err(), /nope\.gguf: file not found/);

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { resolveSamplers } from "../../../src/core/samplers/validate.ts";
 import { loadModel, type LoadedModel } from "../../../src/engine/generation/loadModel.ts";
-import { ModelLoadError } from "../../../src/engine/generation/errors.ts";
+import { ModelLoadCancelledError, ModelLoadError } from "../../../src/engine/generation/errors.ts";
 import { greedyReference, tinyChatModelBytes, writeTinyChatModel } from "../../support/tinyGguf.ts";
 
 let dir: string;
@@ -76,6 +76,30 @@ test("the repetition penalty looks at the prompt and changes the output as predi
   assert.notEqual(penalised.text, plain.text);
 });
 
+test("frequency and presence penalties over the last N tokens change the output as llama.cpp defines them", async () => {
+  const prompt = "Hi, Bryn.\n";
+  const cases = [
+    { frequencyPenalty: 1.5, lastN: 64 },
+    { presencePenalty: 1.5, lastN: 64 },
+    { frequencyPenalty: 0.6, presencePenalty: 0.4, lastN: 16 },
+    { frequencyPenalty: 0.6, presencePenalty: 0.4, lastN: 64 },
+  ];
+  const plain = greedyReference(prompt, 60);
+  for (const c of cases) {
+    const samplers = { ...greedy, repeatLastN: c.lastN, frequencyPenalty: c.frequencyPenalty ?? 0, presencePenalty: c.presencePenalty ?? 0 };
+    const result = await model.generate({ prompt, stops: [], samplers });
+    const expected = greedyReference(prompt, 60, c);
+    assert.notEqual(expected, plain, `the case ${JSON.stringify(c)} should change the reference`);
+    assert.equal(result.text, expected, JSON.stringify(c));
+  }
+});
+
+test("the repetition range limits what is punished: with a range of 0 the penalty does nothing", async () => {
+  const prompt = "Hi, Bryn.\n";
+  const result = await model.generate({ prompt, stops: [], samplers: { ...greedy, repeatPenalty: 2, repeatLastN: 0 } });
+  assert.equal(result.text, greedyReference(prompt, 60));
+});
+
 test("a seed reproduces sampled output and another seed changes it", async () => {
   const hot = (seed: number) => resolveSamplers({ temperature: 2, topK: 0, topP: 1, minP: 0, seed, maxTokens: 40 });
   const first = await model.generate({ prompt: "\n", stops: [], samplers: hot(7) });
@@ -115,4 +139,46 @@ test("files that are not loadable models give a one-line ModelLoadError, and the
       return true;
     });
   }
+});
+
+test("a model the machine has too little memory for is refused in one line before llama.cpp allocates anything", async () => {
+  const path = join(dir, "tiny.gguf");
+  const small = { gpu: false as const, vramBytes: 0, ramBytes: 2 ** 30, cpuCores: 1 };
+  await assert.rejects(loadModel({ path, machine: small, threads: 1 }), (error: unknown) => {
+    assert.ok(error instanceof ModelLoadError);
+    assert.match(error.message, /^.*tiny\.gguf: cannot run on this machine: it needs about [\d.]+ GiB of memory and there is 1\.0 GiB RAM/);
+    assert.ok(!error.message.includes("\n"));
+    return true;
+  });
+  await assert.rejects(loadModel({ path, machine: small, gpu: "cuda" }), /tiny\.gguf: --gpu cuda: this machine's backend is CPU only/);
+});
+
+test("the model screen can follow a load, cancel it, read the memory and unload at runtime", async () => {
+  const path = join(dir, "tiny.gguf");
+  const seen: number[] = [];
+  const loaded = await loadModel({ path, gpu: "cpu", threads: 1, contextSize: 256, onProgress: (f) => seen.push(f) });
+  assert.equal(seen[0], 0);
+  assert.equal(seen.at(-1), 1);
+  assert.ok(seen.every((f, i) => i === 0 || f >= seen[i - 1]!), `progress only grows: ${seen.join(", ")}`);
+  const usage = await loaded.memoryUsage();
+  assert.equal(usage.backend, "cpu");
+  assert.deepEqual([usage.vramTotalBytes, usage.vramUsedBytes, usage.vramFreeBytes, usage.modelVramBytes], [0, 0, 0, 0]);
+  assert.ok(usage.weightsBytes > 200_000 && usage.weightsBytes < 2 * tinyChatModelBytes().length, `weights ${usage.weightsBytes}`);
+  assert.ok(usage.contextBytes > 0);
+  assert.equal(loaded.unloaded, false);
+  await loaded.unload();
+  await loaded.unload();
+  assert.equal(loaded.unloaded, true);
+
+  const before = new AbortController();
+  before.abort();
+  await assert.rejects(loadModel({ path, gpu: "cpu", signal: before.signal }), ModelLoadCancelledError);
+  const during = new AbortController();
+  await assert.rejects(
+    loadModel({ path, gpu: "cpu", threads: 1, signal: during.signal, onProgress: () => during.abort() }),
+    (error: unknown) => error instanceof ModelLoadCancelledError && error.message.endsWith("tiny.gguf: loading cancelled"),
+  );
+  const after = await loadModel({ path, gpu: "cpu", threads: 1, contextSize: 256 });
+  assert.equal((await after.generate({ prompt: chatPrompt, stops: [], samplers: greedy })).text, greedyReference(chatPrompt, 60));
+  await after.unload();
 });

@@ -64,6 +64,12 @@ test("the scan groups split files, reads metadata, judges each model, and lists 
   assert.equal(mistral?.quant, "Q6_K");
   assert.equal(mistral?.chatTemplate, "Mistral/Llama 2");
   assert.equal(mistral?.verdict?.contextSize, 8192, "judged at the wanted context, not the 32K train context");
+  // Mistral 7B Q6_K (5.5 GiB, 8 KV heads x 32 layers: 128 KiB per token) leaves room for far more context on 12 GiB.
+  assert.equal(mistral?.verdict?.fit, "full");
+  assert.ok((mistral?.verdict?.maxContext ?? 0) > 16384 && (mistral?.verdict?.maxContext ?? 0) <= 32768, String(mistral?.verdict?.maxContext));
+  assert.equal(mistral?.verdict?.summary, `fits fully on the GPU with 8192 context (up to ${mistral?.verdict?.maxContext})`);
+  assert.equal(llama?.verdict?.maxContext, 8192, "never beyond the train context");
+  assert.equal(big?.verdict?.maxContext, 0);
 });
 
 test("a small GPU gets a partial verdict with the layer count, and no GPU a CPU verdict", async () => {
