@@ -35,7 +35,7 @@ export interface PlayedChatTurn {
  */
 export async function playChatTurn(input: PlayChatTurnInput): Promise<PlayedChatTurn> {
   const { model, character, env, mode } = input;
-  const lore = activateLoreForChat({ books: input.books, chat: input.chat, contextSize: model.contextSize, tokenize: (t) => model.countTokens(t) });
+  const lore = activateLoreForChat({ books: input.books, chat: input.chat, contextSize: model.contextSize, tokenize: (t) => model.countTokens(t), regenerating: mode === "swipe" });
   const turn = await runChatTurn({
     model,
     chat: input.chat,

@@ -151,17 +151,23 @@ test("minimum activations extend the scan depth until enough entries fire", () =
   assert.deepEqual(fired(run(b, [], { messages: msgs, settings: { minActivations: 2 } })).sort(), ["F", "N"]);
 });
 
-test("token budget: percent of context and cap; higher order kept first", () => {
+test("token budget: percent of context and cap; higher order kept first, nothing after it is spent", () => {
   const b = book([
     { key: ["k"], order: 10, content: "a".repeat(40) },
     { key: ["k"], order: 90, content: "b".repeat(40) },
-    { constant: true, order: 1, content: "c".repeat(40) },
+    { constant: true, order: 50, content: "c".repeat(40) },
+    { key: ["k"], order: 5, content: "d" },
   ]);
   const r = run(b, "k", { contextSize: 100, settings: { budgetPercent: 25 } });
   assert.equal(r.budget, 25);
+  // b (10) + c (10) = 20; a would make 30: the budget overflows and, as in SillyTavern, the small d after it is skipped too.
   assert.deepEqual(fired(r), ["c".repeat(40), "b".repeat(40)]);
   assert.equal(why(r, 0), "budget_exhausted");
+  assert.match(r.verdicts[0]!.detail, /needs 10 tokens, 5 of 25 left/);
+  assert.equal(why(r, 3), "budget_exhausted");
+  assert.match(r.verdicts[3]!.detail, /already spent/);
   assert.equal(run(b, "k", { settings: { budgetCap: 10 } }).budget, 10);
+  assert.equal(run(b, "k", { contextSize: 1, settings: { budgetPercent: 1 } }).budget, 1);
 });
 
 test("positions and roles map to LoreInsertion, sorted by order; several books at once", () => {
