@@ -72,6 +72,31 @@ export async function listLorebooks(o: LorebookStoreOptions = {}): Promise<Store
   return [...user, ...samples];
 }
 
+export interface LorebookSummary {
+  name: string;
+  entries: number;
+  disabled: number;
+  constant: number;
+  source: LorebookSource;
+  file: string;
+  /** Named in the settings' globalLorebooks. */
+  global: boolean;
+}
+
+/** What a book list shows: each book with its entry counts, and whether every chat uses it. */
+export async function summarizeLorebooks(o: LorebookStoreOptions & { globalBooks?: string[] } = {}): Promise<LorebookSummary[]> {
+  const global = new Set((o.globalBooks ?? []).map((n) => n.toLowerCase()));
+  return (await listLorebooks(o)).map((s) => ({
+    name: s.book.name,
+    entries: s.book.entries.length,
+    disabled: s.book.entries.filter((e) => e.disable).length,
+    constant: s.book.entries.filter((e) => e.constant && !e.disable).length,
+    source: s.source,
+    file: s.file,
+    global: global.has(s.book.name.toLowerCase()) || global.has(basename(s.file, ".json").toLowerCase()),
+  }));
+}
+
 export async function getLorebook(name: string, o: LorebookStoreOptions = {}): Promise<StoredLorebook | undefined> {
   const all = await listLorebooks(o);
   const want = name.toLowerCase();

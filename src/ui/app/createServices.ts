@@ -11,6 +11,7 @@ import { loadModel, type LoadedModel } from "../../engine/generation/loadModel.t
 import { playChatTurn } from "../../engine/playChatTurn.ts";
 import { CardLibrary } from "../../store/cards/library.ts";
 import { ChatStore, type ChatHandle } from "../../store/chats/chatStore.ts";
+import type { LoreSettings } from "../../core/lorebook/activate.ts";
 import { booksForCharacter } from "../../store/lorebooks/booksForCharacter.ts";
 import { dataDir, dataPaths } from "../../store/paths.ts";
 import { PresetStore } from "../../store/presets/presetStore.ts";
@@ -70,7 +71,8 @@ export async function openAppSession(options: TuiOptions, env: NodeJS.ProcessEnv
     ...(chat.settings.presetName !== undefined && { chatPresetName: chat.settings.presetName }),
     ...(chat.settings.samplers && { chatOverrides: chat.settings.samplers }),
   });
-  const { books, problems } = await booksForCharacter(character, chat.settings.lorebooks, { env });
+  const { books, problems } = await booksForCharacter(character, chat.settings.lorebooks, { env, globalBooks: settings.settings.globalLorebooks });
+  const loreSettings = settings.settings.worldInfo;
   await settings.update({ lastCharacter: characterId }).catch(() => {});
   let model: LoadedModel | null = null;
   let saveError: string | null = null;
@@ -85,7 +87,7 @@ export async function openAppSession(options: TuiOptions, env: NodeJS.ProcessEnv
     }),
     generate: (request) => {
       if (!model) throw new NoEngineError("no model loaded: start taproom with --model FILE (taproom models lists yours)");
-      return generateWith(model, request, chat, character, persona, books, (next, report) => {
+      return generateWith(model, request, chat, character, persona, books, loreSettings, (next, report) => {
         chat = next;
         lastTurn = report;
       });
@@ -131,6 +133,7 @@ async function generateWith(
   character: Character,
   persona: Persona,
   books: Lorebook[],
+  loreSettings: Partial<LoreSettings>,
   keep: (chat: Chat, report: TurnReport) => void,
 ): Promise<GenerateResult> {
   let streamed = "";
@@ -140,6 +143,7 @@ async function generateWith(
     character,
     persona,
     books,
+    loreSettings,
     settings: { samplers: request.samplers },
     mode: request.mode,
     env: systemChatEnv,
