@@ -1,5 +1,6 @@
 import type { LoreInsertion, LorePosition, PromptRole } from "./insertion.ts";
 import type { LoreEntry, Lorebook } from "./model.ts";
+import { testRegexBounded } from "./regexKey.ts";
 import { compileKey, compileLorebook, indexText, type CompiledEntry, type CompiledKey, ScanIndex } from "./compile.ts";
 
 export interface LoreMessage { name?: string; text: string }
@@ -111,7 +112,13 @@ function findPlain(idx: ScanIndex, key: string, caseSensitive: boolean, wholeWor
   return false;
 }
 
+/** Time one regex key may spend on one pass's text before it is stopped and refused for this book version. */
+export const REGEX_KEY_BUDGET_MS = 40;
+/** Time all regex keys together may spend in one activation pass. */
+export const REGEX_PASS_BUDGET_MS = 200;
+
 interface KeyContext {
+  regexMs: number;
   settings: LoreSettings;
   expand: (s: string) => string;
   macroKeys: Map<string, CompiledKey>;
@@ -134,9 +141,20 @@ function matchKey(idx: ScanIndex, key: CompiledKey, e: LoreEntry, book: string, 
       return findPlain(idx, key.word, caseSensitive, false);
     case "text":
       return findPlain(idx, key.text, caseSensitive, wholeWords);
-    case "regex":
-      key.regex.lastIndex = 0;
-      return key.regex.test(idx.text);
+    case "regex": {
+      const left = Math.min(REGEX_KEY_BUDGET_MS, REGEX_PASS_BUDGET_MS - ctx.regexMs);
+      const r = left > 0 ? testRegexBounded(key.regex, idx.text, left) : { matched: false, spentMs: 0, stopped: true };
+      ctx.regexMs += r.spentMs;
+      if (r.stopped) {
+        const problem = left > 0 ? `stopped after ${Math.round(r.spentMs)} ms on this text (too slow to match); refused until the book changes`
+          : `not tried: regex keys used up this turn's ${REGEX_PASS_BUDGET_MS} ms`;
+        // A slow key stays refused for this book version, so the next turn does not pay again.
+        if (left > 0) Object.assign(key, { kind: "invalid", problem });
+        const id = `${book}/${e.uid}/${key.raw}`;
+        if (!ctx.reported.has(id)) { ctx.reported.add(id); ctx.diagnostics.push({ book, uid: e.uid, key: key.raw, problem }); }
+      }
+      return r.matched;
+    }
     case "invalid": {
       const id = `${book}/${e.uid}/${key.raw}`;
       if (!ctx.reported.has(id)) { ctx.reported.add(id); ctx.diagnostics.push({ book, uid: e.uid, key: key.raw, problem: key.problem }); }
@@ -264,7 +282,7 @@ export function activateLore(options: ActivateLoreOptions): ActivateLoreResult {
   };
   const set = (c: Candidate, fired: boolean, outcome: LoreOutcome, detail: string, measured = false) =>
     verdicts.set(c.id, { book: c.book, uid: c.entry.uid, comment: c.entry.comment, fired, outcome, detail, tokens: measured ? tokens(c) : null });
-  const ctx: KeyContext = { settings, expand, diagnostics, macroKeys: new Map(), reported: new Set() };
+  const ctx: KeyContext = { regexMs: 0, settings, expand, diagnostics, macroKeys: new Map(), reported: new Set() };
   const indexes = new Map<string, ScanIndex>();
   let recursionBuffer = "";
   const scanIndex = (d: number, withBuffer: boolean): ScanIndex => {

@@ -192,3 +192,36 @@ test("nested-quantifier check catches deep and alternation shapes, allows ordina
   for (const bad of ["(a+)+$", "((a+))*", "(x|xx)*y", "(.*a){20}", "(?:\\w+\\s?)+$", "((ab)*c)+"]) assert.ok(hasNestedQuantifier(bad), bad);
   for (const ok of ["dra+gons?", "(red|blue) dragon", "\\b\\d+\\s*(copper|silver)s?\\b", "[(+)]+", "(?:sir )?knight", "\\(a+\\)+"]) assert.ok(!hasNestedQuantifier(ok), ok);
 });
+
+test("polynomial regex shapes (adjacent overlapping repeats) are refused; ordinary ones pass", async () => {
+  const { hasOverlappingQuantifiers, compileRegexKey } = await import("../../../src/core/lorebook/regexKey.ts");
+  for (const bad of ["a*a*b", ".*.*=.*", "\\w+\\s*\\w+", "\\s*\\s*$", "x+x+y", "(?:ab|c)[a-z]*.+", "A*a+", "\\d+[0-9]*z"]) {
+    assert.ok(hasOverlappingQuantifiers(bad, bad === "A*a+"), bad);
+  }
+  for (const ok of ["dra+gons?", "\\b\\d+\\s*(copper|silver)s?\\b", ".*foo.*bar", "\\w+@\\w+", "a*b*c", "A*a+", "[(+)]+", "\\p{L}+ \\p{L}+"]) {
+    assert.ok(!hasOverlappingQuantifiers(ok), ok);
+  }
+  const r = compileRegexKey("/.*.*=/");
+  assert.ok(!r.ok && /adjacent repeats/.test(r.problem));
+});
+
+test("a slow regex key on a long text is stopped within its time budget, reported, and refused on the next turn", async () => {
+  const { REGEX_KEY_BUDGET_MS } = await import("../../../src/core/lorebook/activate.ts");
+  // \w+@ is linear on prose but quadratic on a long run of word characters: 200,000 of them would take minutes.
+  const b = book([
+    { key: ["start"], content: "a".repeat(150_000) },
+    { key: ["/\\w+@/"], content: "never" },
+    { key: ["/dra+gon/i"], content: "ok" },
+  ]);
+  const t0 = performance.now();
+  const r = run(b, "start dragon " + "b".repeat(50_000), { contextSize: 1_000_000 });
+  const ms = performance.now() - t0;
+  assert.ok(ms < REGEX_KEY_BUDGET_MS * 25, `took ${ms} ms`);
+  assert.deepEqual(fired(r).map((c) => c.slice(0, 5)), ["aaaaa", "ok"]);
+  const d = r.diagnostics.find((x) => x.uid === 1);
+  assert.match(d!.problem, /stopped after \d+ ms on this text/);
+  const t1 = performance.now();
+  const again = run(b, "start dragon", { contextSize: 1_000_000 });
+  assert.ok(performance.now() - t1 < 500);
+  assert.match(again.diagnostics.find((x) => x.uid === 1)!.problem, /refused until the book changes/);
+});
