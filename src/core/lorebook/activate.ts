@@ -1,7 +1,7 @@
 import type { LoreInsertion, LorePosition, PromptRole } from "./insertion.ts";
 import type { LoreEntry, Lorebook } from "./model.ts";
 import { testRegexBounded } from "./regexKey.ts";
-import { compileKey, compileLorebook, indexText, type CompiledEntry, type CompiledKey, ScanIndex } from "./compile.ts";
+import { compileKey, compileLorebook, indexText, type CompiledEntry, type CompiledKey, type CompiledLorebook, ScanIndex } from "./compile.ts";
 
 export interface LoreMessage { name?: string; text: string }
 
@@ -84,7 +84,7 @@ const ROLES: PromptRole[] = ["system", "user", "assistant"];
 /** Scanned text longer than this (per buffer) is cut, so regex cost stays bounded. */
 export const MAX_SCAN_CHARS = 200_000;
 
-interface Candidate { book: string; bookIndex: number; entry: LoreEntry; compiled: CompiledEntry; id: string; score: number; tokens: Map<number, number> }
+interface Candidate { book: string; bookIndex: number; entryIndex: number; pos: number; entry: LoreEntry; compiled: CompiledEntry; book_: CompiledLorebook; id: string; score: number; tokens: Map<number, number> }
 
 
 /** Deterministic roll in [0, 100) from seed and the entry's identity. */
@@ -254,6 +254,9 @@ function carryOver(prev: LoreState, count: number): LoreState {
 
 type ScanKind = "initial" | "recursion" | "min_activations";
 
+/** The common verdict, made once per entry of a book version and shared (frozen) between turns. */
+const noKeyVerdicts = new WeakMap<CompiledEntry, LoreVerdict>();
+
 /**
  * Runs World Info activation over several books: returns insertions, a verdict per
  * entry, and the next state. Books earlier in the list take the budget first
@@ -267,21 +270,37 @@ export function activateLore(options: ActivateLoreOptions): ActivateLoreResult {
   const state = carryOver(options.state ?? { sticky: {}, cooldown: {} }, count);
   const diagnostics: LoreDiagnostic[] = [];
   const expand = options.expandMacros ?? ((s: string) => s);
-  const verdicts = new Map<string, LoreVerdict>();
   const all: Candidate[] = [];
   options.books.forEach((b, bookIndex) => {
     const compiled = compileLorebook(b);
     let tokens = compiled.tokens.get(options.tokenize);
     if (!tokens) { tokens = new Map(); compiled.tokens.set(options.tokenize, tokens); }
-    for (const ce of compiled.entries) all.push({ book: b.name, bookIndex, entry: ce.entry, compiled: ce, id: ce.id, score: 0, tokens });
+    // Candidates are reused between turns while the book keeps its place in the list.
+    const scratchKey = `${bookIndex}:${all.length}`;
+    let cands = compiled.scratch.get(scratchKey) as { tokenize: unknown; list: Candidate[] } | undefined;
+    if (!cands || cands.tokenize !== options.tokenize) {
+      const offset = all.length;
+      cands = { tokenize: options.tokenize, list: compiled.entries.map((ce, entryIndex) => ({ book: b.name, bookIndex, entryIndex, pos: offset + entryIndex, entry: ce.entry, compiled: ce, book_: compiled, id: ce.id, score: 0, tokens: tokens! })) };
+      compiled.scratch.set(scratchKey, cands);
+    }
+    for (const c of cands.list) all.push(c);
   });
+  const verdicts: (LoreVerdict | undefined)[] = new Array(all.length);
   const tokens = (c: Candidate) => {
     let t = c.tokens.get(c.entry.uid);
     if (t === undefined) { t = options.tokenize(c.entry.content); c.tokens.set(c.entry.uid, t); }
     return t;
   };
   const set = (c: Candidate, fired: boolean, outcome: LoreOutcome, detail: string, measured = false) =>
-    verdicts.set(c.id, { book: c.book, uid: c.entry.uid, comment: c.entry.comment, fired, outcome, detail, tokens: measured ? tokens(c) : null });
+    (verdicts[c.pos] = { book: c.book, uid: c.entry.uid, comment: c.entry.comment, fired, outcome, detail, tokens: measured ? tokens(c) : null });
+  const noKeyVerdict = (c: Candidate): LoreVerdict => {
+    let v = noKeyVerdicts.get(c.compiled);
+    if (!v) {
+      v = Object.freeze({ book: c.book, uid: c.entry.uid, comment: c.entry.comment, fired: false, outcome: "no_key_matched", detail: "no primary key found in the scanned text", tokens: null }) as LoreVerdict;
+      noKeyVerdicts.set(c.compiled, v);
+    }
+    return v;
+  };
   const ctx: KeyContext = { regexMs: 0, settings, expand, diagnostics, macroKeys: new Map(), reported: new Set() };
   const indexes = new Map<string, ScanIndex>();
   let recursionBuffer = "";
@@ -303,8 +322,8 @@ export function activateLore(options: ActivateLoreOptions): ActivateLoreResult {
   const activated: Candidate[] = [];
   const activeGroups = new Map<string, string>();
   const done = new Set<string>();
-  const stickyIds = new Set(all.filter((c) => state.sticky[c.id] !== undefined).map((c) => c.id));
-  const delayLevels = [...new Set(all.filter((c) => !c.entry.disable && c.entry.delayUntilRecursion > 0).map((c) => c.entry.delayUntilRecursion))].sort((a, b) => a - b);
+  const stickyIds = new Set(Object.keys(state.sticky));
+  const delayLevels = [...new Set(options.books.flatMap((b) => compileLorebook(b).delayLevels))].sort((a, b) => a - b);
   let delayLevel = delayLevels.shift() ?? 0;
 
   const accept = (c: Candidate, outcome: LoreOutcome, detail: string): void => {
@@ -335,7 +354,7 @@ export function activateLore(options: ActivateLoreOptions): ActivateLoreResult {
       if (done.has(c.id)) continue;
       const e = c.entry;
       if (e.disable) { set(c, false, "disabled", "entry is disabled"); done.add(c.id); continue; }
-      if (stickyIds.has(c.id)) { passCands.push(c); continue; }
+      if (stickyIds.has(c.id)) { c.score = 0; passCands.push(c); continue; }
       if (e.delay && e.delay > 0 && count < e.delay) { set(c, false, "delay", `waits until ${e.delay} messages (chat has ${count})`); continue; }
       if (state.cooldown[c.id] !== undefined) { set(c, false, "cooldown", `cooling down until message ${state.cooldown[c.id]}`); continue; }
       if (e.delayUntilRecursion > 0 && (scan !== "recursion" || e.delayUntilRecursion > delayLevel)) {
@@ -348,9 +367,14 @@ export function activateLore(options: ActivateLoreOptions): ActivateLoreResult {
         }
         continue;
       }
-      if (e.constant) { passCands.push(c); continue; }
+      if (e.constant) { c.score = 0; passCands.push(c); continue; }
       if (e.key.length === 0) { set(c, false, "no_keys", "entry has no primary keys"); continue; }
-      const check = checkKeys(scanIndex(e.scanDepth ?? depth, withBuffer && !e.excludeRecursion), c.compiled, c.book, ctx);
+      const idx = scanIndex(e.scanDepth ?? depth, withBuffer && !e.excludeRecursion);
+      if (c.compiled.wordsOnly && (e.matchWholeWords ?? settings.matchWholeWords) && !idx.wordHits(c.book_)[c.entryIndex]) {
+        verdicts[c.pos] = noKeyVerdict(c);
+        continue;
+      }
+      const check = checkKeys(idx, c.compiled, c.book, ctx);
       if (!check.ok) { set(c, false, check.outcome, check.detail); continue; }
       c.score = check.score;
       passCands.push(c);
@@ -403,5 +427,5 @@ export function activateLore(options: ActivateLoreOptions): ActivateLoreResult {
       depth: c.entry.depth, role: ROLES[c.entry.role] ?? "system", order: c.entry.order,
     }))
     .sort((a, b) => a.order - b.order);
-  return { insertions, verdicts: all.map((c) => verdicts.get(c.id)!).filter(Boolean), diagnostics, state, budget: cap, tokensUsed: used };
+  return { insertions, verdicts: verdicts.filter((v): v is LoreVerdict => v !== undefined), diagnostics, state, budget: cap, tokensUsed: used };
 }
