@@ -5,6 +5,7 @@ import type { Chat } from "../core/chat/types.ts";
 import { activateLoreForChat } from "../core/lorebook/forChat.ts";
 import type { ActivateLoreResult } from "../core/lorebook/activate.ts";
 import type { Lorebook } from "../core/lorebook/model.ts";
+import type { LoreSettings } from "../core/lorebook/activate.ts";
 import type { TurnMode } from "../core/prompt/turn.ts";
 import { runChatTurn, type ChatTurnResult, type TurnModel, type TurnSettings } from "./chatTurn.ts";
 
@@ -14,6 +15,8 @@ export interface PlayChatTurnInput {
   character: Character;
   persona: Persona;
   books: Lorebook[];
+  /** World Info activation settings (the user's); defaults where left out. */
+  loreSettings?: Partial<LoreSettings>;
   settings: TurnSettings;
   mode: TurnMode;
   env: ChatEnv;
@@ -35,7 +38,7 @@ export interface PlayedChatTurn {
  */
 export async function playChatTurn(input: PlayChatTurnInput): Promise<PlayedChatTurn> {
   const { model, character, env, mode } = input;
-  const lore = activateLoreForChat({ books: input.books, chat: input.chat, contextSize: model.contextSize, tokenize: (t) => model.countTokens(t) });
+  const lore = activateLoreForChat({ books: input.books, chat: input.chat, contextSize: model.contextSize, tokenize: (t) => model.countTokens(t), regenerating: mode === "swipe", ...(input.loreSettings && { settings: input.loreSettings }) });
   const turn = await runChatTurn({
     model,
     chat: input.chat,

@@ -6,6 +6,7 @@ import type { Low } from "lowdb";
 import { openJsonDb } from "./jsonDb.ts";
 import { choosePersona, type Persona } from "../core/chat/persona.ts";
 import type { ChatSettings } from "../core/chat/types.ts";
+import type { LoreSettings } from "../core/lorebook/activate.ts";
 
 export interface Settings {
   personas: Persona[];
@@ -22,6 +23,10 @@ export interface Settings {
   lastCharacter?: string;
   /** Use the user's own system prompt even when a card brings one. */
   preferUserSystemPrompt: boolean;
+  /** Lorebooks every chat uses (SillyTavern's global World Info), by name. */
+  globalLorebooks: string[];
+  /** World Info activation settings; what is left out keeps the defaults. */
+  worldInfo: Partial<LoreSettings>;
 }
 
 export const defaultSettings: Settings = {
@@ -29,7 +34,35 @@ export const defaultSettings: Settings = {
   modelFolders: [],
   keybindings: {},
   preferUserSystemPrompt: false,
+  globalLorebooks: [],
+  worldInfo: {},
 };
+
+const WORLD_INFO_NUMBERS: Record<string, [min: number, max: number]> = {
+  scanDepth: [0, 1000], budgetPercent: [1, 100], budgetCap: [0, 10_000_000], maxRecursionSteps: [0, 1000],
+  minActivations: [0, 10_000], minActivationsDepthMax: [0, 1000],
+};
+const WORLD_INFO_FLAGS = ["recursive", "caseSensitive", "matchWholeWords", "includeNames", "useGroupScoring"];
+
+function worldInfo(value: unknown, path: string): Partial<LoreSettings> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new SettingsError(path, "worldInfo", "must be an object");
+  const out: Record<string, number | boolean> = {};
+  for (const [key, v] of Object.entries(value)) {
+    const range = WORLD_INFO_NUMBERS[key];
+    if (range) {
+      if (typeof v !== "number" || !Number.isInteger(v) || v < range[0] || v > range[1]) {
+        throw new SettingsError(path, `worldInfo.${key}`, `must be a whole number from ${range[0]} to ${range[1]}`);
+      }
+      out[key] = v;
+    } else if (WORLD_INFO_FLAGS.includes(key)) {
+      if (typeof v !== "boolean") throw new SettingsError(path, `worldInfo.${key}`, "must be true or false");
+      out[key] = v;
+    } else {
+      throw new SettingsError(path, `worldInfo.${key}`, `is not a World Info setting (known: ${[...Object.keys(WORLD_INFO_NUMBERS), ...WORLD_INFO_FLAGS].join(", ")})`);
+    }
+  }
+  return out as Partial<LoreSettings>;
+}
 
 export class SettingsError extends Error {
   constructor(
@@ -69,6 +102,13 @@ export function validateSettings(raw: unknown, path: string): Settings {
     }
     settings.keybindings = { ...(k as Record<string, string>) };
   }
+  if (value.globalLorebooks !== undefined) {
+    if (!Array.isArray(value.globalLorebooks) || value.globalLorebooks.some((n) => typeof n !== "string" || n.trim() === "")) {
+      throw new SettingsError(path, "globalLorebooks", "must be a list of lorebook names");
+    }
+    settings.globalLorebooks = value.globalLorebooks as string[];
+  }
+  if (value.worldInfo !== undefined) settings.worldInfo = worldInfo(value.worldInfo, path);
   if (value.preferUserSystemPrompt !== undefined) {
     if (typeof value.preferUserSystemPrompt !== "boolean") throw new SettingsError(path, "preferUserSystemPrompt", "must be true or false");
     settings.preferUserSystemPrompt = value.preferUserSystemPrompt;

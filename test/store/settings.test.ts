@@ -27,6 +27,8 @@ test("settings are written, read back, and keys this version does not know are k
     lastModel: "tiny.gguf",
     lastCharacter: "Seraphina",
     preferUserSystemPrompt: true,
+    globalLorebooks: ["Weather"],
+    worldInfo: { scanDepth: 3 },
   });
   const again = await SettingsStore.open({ path });
   assert.deepEqual(again.settings, {
@@ -39,6 +41,8 @@ test("settings are written, read back, and keys this version does not know are k
     lastModel: "tiny.gguf",
     lastCharacter: "Seraphina",
     preferUserSystemPrompt: true,
+    globalLorebooks: ["Weather"],
+    worldInfo: { scanDepth: 3 },
   });
   assert.deepEqual(JSON.parse(await readFile(path, "utf8")).futureOption, { a: 1 });
   assert.deepEqual(again.personaFor(), { name: "Ann", description: "A traveller." });
@@ -72,4 +76,16 @@ test("a corrupt settings file is moved aside and reported", async () => {
   const store = await SettingsStore.open({ path, onCorrupt: (b) => (backup = b) });
   assert.deepEqual(store.settings, defaultSettings);
   assert.equal(await readFile(backup, "utf8"), "{ nope");
+});
+
+test("global lorebooks and World Info settings are read and checked field by field", async () => {
+  const { validateSettings: check } = await import("../../src/store/settings.ts");
+  const s = check({ globalLorebooks: ["Weather"], worldInfo: { scanDepth: 4, budgetPercent: 30, recursive: false } }, "s.json");
+  assert.deepEqual(s.globalLorebooks, ["Weather"]);
+  assert.deepEqual(s.worldInfo, { scanDepth: 4, budgetPercent: 30, recursive: false });
+  assert.deepEqual(check({}, "s.json").worldInfo, {});
+  assert.throws(() => check({ worldInfo: { scanDepth: -1 } }, "s.json"), /s\.json: "worldInfo\.scanDepth" must be a whole number from 0 to 1000/);
+  assert.throws(() => check({ worldInfo: { recursive: "yes" } }, "s.json"), /"worldInfo\.recursive" must be true or false/);
+  assert.throws(() => check({ worldInfo: { scandepth: 3 } }, "s.json"), /"worldInfo\.scandepth" is not a World Info setting/);
+  assert.throws(() => check({ globalLorebooks: "Weather" }, "s.json"), /"globalLorebooks" must be a list of lorebook names/);
 });

@@ -134,7 +134,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     throw error;
   }
 
-  const { books } = await booksForCharacter(character, chat.settings.lorebooks, { env: io.env });
+  const { books } = await booksForCharacter(character, chat.settings.lorebooks, { env: io.env, globalBooks: settings.settings.globalLorebooks });
   const model = await loadModel({
     path: v.model,
     ...(gpu && { gpu }),
@@ -149,6 +149,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       character,
       persona,
       books,
+      loreSettings: settings.settings.worldInfo,
       settings: { samplers, ...(v.template && { template: v.template }), preferUserPrompts: settings.settings.preferUserSystemPrompt ?? false },
       mode: "reply",
       env: systemChatEnv,

@@ -7,16 +7,20 @@ import { UsageError, type CliCommand, type CliIO } from "../command.ts";
 import { activateLore, type ActivateLoreResult, type LoreMessage } from "../../core/lorebook/activate.ts";
 import { sanitizeForTerminal } from "../../core/text/sanitize.ts";
 import {
-  exportLorebook, getLorebook, importLorebook, listLorebooks, readLorebookFile, type StoredLorebook,
+  exportLorebook, getLorebook, importLorebook, readLorebookFile, summarizeLorebooks, type StoredLorebook,
 } from "../../store/lorebooks/lorebookFiles.ts";
+import { dataDir, dataPaths } from "../../store/paths.ts";
+import { SettingsStore } from "../../store/settings.ts";
 
 const usage = `Usage:
   taproom lore import FILE                      import World Info JSON, a character_book, or a card JSON
   taproom lore list [--json]                    list your books and the samples
   taproom lore export NAME --format st|card --out FILE
-  taproom lore test BOOK (--text "..." | --chat FILE) [--json] [--context N] [--seed N] [--scan-depth N] [--model FILE]
+  taproom lore test BOOK... (--text "..." | --chat FILE) [--json] [--context N] [--seed N] [--scan-depth N] [--model FILE]
                                                 show which entries fire, where, in which order, and why others did not
-BOOK is a book name or a path to a lorebook file. --chat takes a SillyTavern JSONL chat or a JSON list of
+BOOK is a book name or a path to a lorebook file; several books are tested together, the first taking the
+budget first (as a chat does: its own books, the character's, then the global ones). The World Info settings
+in your settings file (worldInfo) apply; --scan-depth overrides theirs. --chat takes a SillyTavern JSONL chat or a JSON list of
 messages ({name, mes} or {name, text}); messages are scanned newest first. Token costs come from the
 model's tokenizer with --model, otherwise they are approximate (characters / 4).`;
 
@@ -63,53 +67,59 @@ async function runTest(argv: string[], io: CliIO): Promise<number> {
     text: { type: "string", multiple: true }, chat: { type: "string" }, json: { type: "boolean" },
     context: { type: "string" }, seed: { type: "string" }, "scan-depth": { type: "string" }, model: { type: "string" },
   });
-  const ref = positionals[0];
-  if (!ref) throw new UsageError("lore test: name a BOOK");
+  if (positionals.length === 0) throw new UsageError("lore test: name a BOOK");
   if (!values.text && !values.chat) throw new UsageError("lore test: give --text or --chat");
-  const stored = await findBook(ref, io);
+  const found: StoredLorebook[] = [];
+  for (const ref of positionals) found.push(await findBook(ref, io));
+  const stored: StoredLorebook = found.length === 1 ? found[0]! : { book: { name: found.map((s) => s.book.name).join(" + "), entries: found.flatMap((s) => s.book.entries), extra: {} }, file: "", source: "user" };
+  const userSettings = (await SettingsStore.open({ path: dataPaths(dataDir(io.env)).settings })).settings;
   const messages = values.chat ? await readChatMessages(resolve(io.cwd, values.chat)) : values.text!.map((text) => ({ text }));
   const scanDepth = parseIntegerFlag("scan-depth", values["scan-depth"]);
   const tokenizer = values.model ? await loadTokenizer(values.model) : undefined;
   const counter = tokenizer ? `${tokenizer.name} tokenizer` : "≈ chars/4";
   const result = activateLore({
-    books: [stored.book], messages, tokenize: tokenizer ? (t) => tokenizer.countTokens(t) : (t) => Math.ceil(t.length / 4),
+    books: found.map((s) => s.book), messages, tokenize: tokenizer ? (t) => tokenizer.countTokens(t) : (t) => Math.ceil(t.length / 4),
     contextSize: parseIntegerFlag("context", values.context) ?? 8192, seed: parseIntegerFlag("seed", values.seed) ?? 0,
-    settings: scanDepth === undefined ? {} : { scanDepth },
+    settings: { ...userSettings.worldInfo, ...(scanDepth !== undefined && { scanDepth }) },
   });
   await tokenizer?.close();
   if (values.json) {
-    io.stdout.write(JSON.stringify({ book: stored.book.name, tokenizer: tokenizer ? counter : "chars/4", ...result }, null, 2) + "\n");
+    io.stdout.write(JSON.stringify({ book: stored.book.name, books: found.map((s) => s.book.name), tokenizer: tokenizer ? counter : "chars/4", ...result }, null, 2) + "\n");
     return 0;
   }
-  io.stdout.write(report(stored, result, counter));
+  io.stdout.write(report(stored, result, counter, found.length > 1));
   return 0;
 }
 
-function report(stored: StoredLorebook, r: ActivateLoreResult, counter: string): string {
+function report(stored: StoredLorebook, r: ActivateLoreResult, counter: string, several: boolean): string {
   const names = new Map(r.verdicts.map((v) => [`${v.book}/${v.uid}`, v]));
+  const id = (v: { book: string; uid: number }) => (several ? `${show(v.book)}#${v.uid}` : `#${v.uid}`);
   const lines = [`${show(stored.book.name)}: ${r.insertions.length} of ${r.verdicts.length} entries fire; ${r.tokensUsed} of ${r.budget} budget tokens (${counter})`];
   lines.push("Fired, in insertion order:");
   for (const ins of r.insertions) {
     const v = names.get(ins.entryId)!;
     const where = ins.position === "at_depth" ? `at_depth ${ins.depth} (${ins.role})` : ins.position;
-    lines.push(`  #${v.uid} ${show(v.comment) || "(no title)"}  [${where}, order ${ins.order}, ~${v.tokens} tokens] ${v.outcome}: ${show(v.detail)}`);
+    lines.push(`  ${id(v)} ${show(v.comment) || "(no title)"}  [${where}, order ${ins.order}, ~${v.tokens} tokens] ${v.outcome}: ${show(v.detail)}`);
   }
   const rest = r.verdicts.filter((v) => !v.fired);
   if (rest.length) lines.push("Not fired:");
-  for (const v of rest) lines.push(`  #${v.uid} ${show(v.comment) || "(no title)"}  ${v.outcome}: ${show(v.detail)}`);
-  for (const d of r.diagnostics) lines.push(`warning: #${d.uid} key ${show(d.key)}: ${show(d.problem)}`);
+  for (const v of rest) lines.push(`  ${id(v)} ${show(v.comment) || "(no title)"}  ${v.outcome}: ${show(v.detail)}`);
+  for (const d of r.diagnostics) lines.push(`warning: ${id(d)} key ${show(d.key)}: ${show(d.problem)}`);
   return lines.join("\n") + "\n";
 }
 
 async function runList(argv: string[], io: CliIO): Promise<number> {
   const { values } = parseCommandArgs(argv, { json: { type: "boolean" } }, false);
-  const books = await listLorebooks({ env: io.env });
+  const books = await summarizeLorebooks({ env: io.env, globalBooks: (await SettingsStore.open({ path: dataPaths(dataDir(io.env)).settings })).settings.globalLorebooks });
   if (values.json) {
-    io.stdout.write(JSON.stringify(books.map((s) => ({ name: s.book.name, entries: s.book.entries.length, source: s.source, file: s.file })), null, 2) + "\n");
+    io.stdout.write(JSON.stringify(books, null, 2) + "\n");
     return 0;
   }
   if (!books.length) io.stdout.write("No lorebooks yet. Import one with `taproom lore import FILE`.\n");
-  for (const s of books) io.stdout.write(`${show(s.book.name)}  (${s.book.entries.length} entries, ${s.source})\n`);
+  for (const s of books) {
+    const counts = `${s.entries} entries${s.disabled ? `, ${s.disabled} disabled` : ""}${s.constant ? `, ${s.constant} constant` : ""}`;
+    io.stdout.write(`${show(s.name)}  (${counts}, ${s.source}${s.global ? ", global" : ""})\n`);
+  }
   return 0;
 }
 

@@ -60,8 +60,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       chatTemplate: tokenizer?.chatTemplate,
       countTokens: tokenizer ? (t) => tokenizer.countTokens(t) : approximateTokenCount,
     };
-    const { books } = await booksForCharacter(character, chat.settings.lorebooks, { env: io.env });
-    const lore = activateLoreForChat({ books, chat, contextSize: model.contextSize, tokenize: (t) => model.countTokens(t) });
+    const { books } = await booksForCharacter(character, chat.settings.lorebooks, { env: io.env, globalBooks: settings.settings.globalLorebooks });
+    const lore = activateLoreForChat({ books, chat, contextSize: model.contextSize, tokenize: (t) => model.countTokens(t), settings: settings.settings.worldInfo });
     const samplers = resolveSamplers(chat.settings.samplers, { maxTokens: parseIntegerFlag("max-tokens", v["max-tokens"]) ?? 300 });
     const { prompt, choice } = buildTurnPrompt({
       model,

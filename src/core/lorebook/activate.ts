@@ -1,6 +1,7 @@
 import type { LoreInsertion, LorePosition, PromptRole } from "./insertion.ts";
 import type { LoreEntry, Lorebook } from "./model.ts";
-import { compileKey, compileLorebook, indexText, type CompiledEntry, type CompiledKey, ScanIndex } from "./compile.ts";
+import { testRegexBounded } from "./regexKey.ts";
+import { compileKey, compileLorebook, indexText, type CompiledEntry, type CompiledKey, type CompiledLorebook, ScanIndex } from "./compile.ts";
 
 export interface LoreMessage { name?: string; text: string }
 
@@ -10,6 +11,11 @@ export interface LoreState {
   sticky: Record<string, number>;
   /** "book/uid" -> message count at which cooldown ends. */
   cooldown: Record<string, number>;
+  /**
+   * "book/uid" -> chat length when the effect was set. An effect set at the current
+   * length or later is dropped, so regenerating a reply sees the same lore.
+   */
+  started?: Record<string, number>;
 }
 
 export interface LoreSettings {
@@ -19,6 +25,8 @@ export interface LoreSettings {
   recursive: boolean;
   maxRecursionSteps: number;
   minActivations: number;
+  /** How deep minimum activations may scan; 0 = the whole chat. */
+  minActivationsDepthMax: number;
   caseSensitive: boolean;
   matchWholeWords: boolean;
   includeNames: boolean;
@@ -27,7 +35,7 @@ export interface LoreSettings {
 
 export const DEFAULT_LORE_SETTINGS: LoreSettings = {
   scanDepth: 2, budgetPercent: 25, budgetCap: 0, recursive: true, maxRecursionSteps: 0,
-  minActivations: 0, caseSensitive: false, matchWholeWords: true, includeNames: true,
+  minActivations: 0, minActivationsDepthMax: 0, caseSensitive: false, matchWholeWords: true, includeNames: true,
   useGroupScoring: false,
 };
 
@@ -76,7 +84,7 @@ const ROLES: PromptRole[] = ["system", "user", "assistant"];
 /** Scanned text longer than this (per buffer) is cut, so regex cost stays bounded. */
 export const MAX_SCAN_CHARS = 200_000;
 
-interface Candidate { book: string; entry: LoreEntry; compiled: CompiledEntry; id: string; score: number; tokens: Map<number, number> }
+interface Candidate { book: string; bookIndex: number; entryIndex: number; pos: number; entry: LoreEntry; compiled: CompiledEntry; book_: CompiledLorebook; id: string; score: number; tokens: Map<number, number> }
 
 
 /** Deterministic roll in [0, 100) from seed and the entry's identity. */
@@ -104,7 +112,13 @@ function findPlain(idx: ScanIndex, key: string, caseSensitive: boolean, wholeWor
   return false;
 }
 
+/** Time one regex key may spend on one pass's text before it is stopped and refused for this book version. */
+export const REGEX_KEY_BUDGET_MS = 40;
+/** Time all regex keys together may spend in one activation pass. */
+export const REGEX_PASS_BUDGET_MS = 200;
+
 interface KeyContext {
+  regexMs: number;
   settings: LoreSettings;
   expand: (s: string) => string;
   macroKeys: Map<string, CompiledKey>;
@@ -127,9 +141,20 @@ function matchKey(idx: ScanIndex, key: CompiledKey, e: LoreEntry, book: string, 
       return findPlain(idx, key.word, caseSensitive, false);
     case "text":
       return findPlain(idx, key.text, caseSensitive, wholeWords);
-    case "regex":
-      key.regex.lastIndex = 0;
-      return key.regex.test(idx.text);
+    case "regex": {
+      const left = Math.min(REGEX_KEY_BUDGET_MS, REGEX_PASS_BUDGET_MS - ctx.regexMs);
+      const r = left > 0 ? testRegexBounded(key.regex, idx.text, left) : { matched: false, spentMs: 0, stopped: true };
+      ctx.regexMs += r.spentMs;
+      if (r.stopped) {
+        const problem = left > 0 ? `stopped after ${Math.round(r.spentMs)} ms on this text (too slow to match); refused until the book changes`
+          : `not tried: regex keys used up this turn's ${REGEX_PASS_BUDGET_MS} ms`;
+        // A slow key stays refused for this book version, so the next turn does not pay again.
+        if (left > 0) Object.assign(key, { kind: "invalid", problem });
+        const id = `${book}/${e.uid}/${key.raw}`;
+        if (!ctx.reported.has(id)) { ctx.reported.add(id); ctx.diagnostics.push({ book, uid: e.uid, key: key.raw, problem }); }
+      }
+      return r.matched;
+    }
     case "invalid": {
       const id = `${book}/${e.uid}/${key.raw}`;
       if (!ctx.reported.has(id)) { ctx.reported.add(id); ctx.diagnostics.push({ book, uid: e.uid, key: key.raw, problem: key.problem }); }
@@ -155,7 +180,8 @@ function checkKeys(idx: ScanIndex, c: CompiledEntry, book: string, ctx: KeyConte
   const logic = e.selectiveLogic;
   const pass = logic === 1 ? !all : logic === 2 ? hits === 0 : logic === 3 ? all : hits > 0;
   if (!pass) return { ok: false, outcome: "secondary_failed", detail: `secondary keys failed ${LOGIC_NAMES[logic] ?? "AND ANY"} (${hits}/${secondary.length} found)` };
-  return { ok: true, score: primary + hits };
+  // Group scoring counts secondary hits only where they were asked for (AND ANY, AND ALL).
+  return { ok: true, score: primary + (logic === 0 || (logic === 3 && all) ? hits : 0) };
 }
 
 function scanText(messages: LoreMessage[], depth: number, includeNames: boolean): string {
@@ -171,19 +197,31 @@ function groupsOf(e: LoreEntry): string[] {
   return e.group.split(",").map((g) => g.trim()).filter(Boolean);
 }
 
-/** Keeps one winner per inclusion group; losers get a "lost_group" verdict. */
-function resolveGroups(cands: Candidate[], seed: number, count: number, settings: LoreSettings, lose: (c: Candidate, detail: string) => void, stickyIds: Set<string>): Candidate[] {
+/**
+ * Keeps one winner per inclusion group; losers get a "lost_group" verdict. As in
+ * SillyTavern: a sticky member wins outright, a group that already has an entry
+ * active from an earlier pass admits no other, then group scoring, then override
+ * (highest order), then a seeded roll by weight.
+ */
+function resolveGroups(cands: Candidate[], seed: number, count: number, settings: LoreSettings, lose: (c: Candidate, detail: string) => void, stickyIds: Set<string>, activeGroups: Map<string, string>): Candidate[] {
   const out = new Set(cands);
   const byGroup = new Map<string, Candidate[]>();
   for (const c of cands) for (const g of groupsOf(c.entry)) byGroup.set(g, [...(byGroup.get(g) ?? []), c]);
   for (const [g, members0] of byGroup) {
     let members = members0.filter((c) => out.has(c));
+    const holder = activeGroups.get(g);
+    if (holder !== undefined) {
+      for (const c of members) if (!stickyIds.has(c.id)) { out.delete(c); lose(c, `group "${g}" already has ${holder} active`); }
+      continue;
+    }
     if (members.length < 2) continue;
     const sticky = members.find((c) => stickyIds.has(c.id));
     let winner: Candidate | undefined = sticky;
     if (!winner && members.some((c) => c.entry.useGroupScoring ?? settings.useGroupScoring)) {
       const best = Math.max(...members.map((c) => c.score));
-      for (const c of members) if (c.score < best) { out.delete(c); lose(c, `group "${g}": fewer keys matched (${c.score} < ${best})`); }
+      for (const c of members) {
+        if ((c.entry.useGroupScoring ?? settings.useGroupScoring) && c.score < best) { out.delete(c); lose(c, `group "${g}": fewer keys matched (${c.score} < ${best})`); }
+      }
       members = members.filter((c) => out.has(c));
     }
     if (!winner) {
@@ -201,34 +239,71 @@ function resolveGroups(cands: Candidate[], seed: number, count: number, settings
   return cands.filter((c) => out.has(c));
 }
 
-/** Runs World Info activation over several books: returns insertions, a verdict per entry, and the next state. */
+/** An effect set at this chat length or later came from a turn being redone (regenerate, swipe, deleted messages). */
+function carryOver(prev: LoreState, count: number): LoreState {
+  const state: LoreState = { sticky: {}, cooldown: {}, started: {} };
+  const live = (id: string) => { const s = prev.started?.[id]; return s === undefined || s < count; };
+  for (const [k, v] of Object.entries(prev.sticky)) if (v > count && live(k)) state.sticky[k] = v;
+  for (const [k, v] of Object.entries(prev.cooldown)) if (v > count && live(k)) state.cooldown[k] = v;
+  for (const k of [...Object.keys(state.sticky), ...Object.keys(state.cooldown)]) {
+    const s = prev.started?.[k];
+    if (s !== undefined) state.started![k] = s;
+  }
+  return state;
+}
+
+type ScanKind = "initial" | "recursion" | "min_activations";
+
+/** The common verdict, made once per entry of a book version and shared (frozen) between turns. */
+const noKeyVerdicts = new WeakMap<CompiledEntry, LoreVerdict>();
+
+/**
+ * Runs World Info activation over several books: returns insertions, a verdict per
+ * entry, and the next state. Books earlier in the list take the budget first
+ * (SillyTavern's order: chat book, then the character's, then global ones); within
+ * a book, higher `order` goes first.
+ */
 export function activateLore(options: ActivateLoreOptions): ActivateLoreResult {
   const settings = { ...DEFAULT_LORE_SETTINGS, ...options.settings };
   const seed = options.seed ?? 0;
   const count = options.messages.length;
-  const prev = options.state ?? { sticky: {}, cooldown: {} };
-  const state: LoreState = { sticky: {}, cooldown: {} };
-  for (const [k, v] of Object.entries(prev.sticky)) if (v > count) state.sticky[k] = v;
-  for (const [k, v] of Object.entries(prev.cooldown)) if (v > count) state.cooldown[k] = v;
+  const state = carryOver(options.state ?? { sticky: {}, cooldown: {} }, count);
   const diagnostics: LoreDiagnostic[] = [];
   const expand = options.expandMacros ?? ((s: string) => s);
-  const verdicts = new Map<string, LoreVerdict>();
   const all: Candidate[] = [];
-  for (const b of options.books) {
+  options.books.forEach((b, bookIndex) => {
     const compiled = compileLorebook(b);
     let tokens = compiled.tokens.get(options.tokenize);
     if (!tokens) { tokens = new Map(); compiled.tokens.set(options.tokenize, tokens); }
-    for (const ce of compiled.entries) all.push({ book: b.name, entry: ce.entry, compiled: ce, id: ce.id, score: 0, tokens });
-  }
+    // Candidates are reused between turns while the book keeps its place in the list.
+    const scratchKey = `${bookIndex}:${all.length}`;
+    let cands = compiled.scratch.get(scratchKey) as { tokenize: unknown; list: Candidate[] } | undefined;
+    if (!cands || cands.tokenize !== options.tokenize) {
+      const offset = all.length;
+      cands = { tokenize: options.tokenize, list: compiled.entries.map((ce, entryIndex) => ({ book: b.name, bookIndex, entryIndex, pos: offset + entryIndex, entry: ce.entry, compiled: ce, book_: compiled, id: ce.id, score: 0, tokens: tokens! })) };
+      compiled.scratch.set(scratchKey, cands);
+    }
+    for (const c of cands.list) all.push(c);
+  });
+  const verdicts: (LoreVerdict | undefined)[] = new Array(all.length);
   const tokens = (c: Candidate) => {
     let t = c.tokens.get(c.entry.uid);
     if (t === undefined) { t = options.tokenize(c.entry.content); c.tokens.set(c.entry.uid, t); }
     return t;
   };
   const set = (c: Candidate, fired: boolean, outcome: LoreOutcome, detail: string, measured = false) =>
-    verdicts.set(c.id, { book: c.book, uid: c.entry.uid, comment: c.entry.comment, fired, outcome, detail, tokens: measured ? tokens(c) : null });
-  const ctx: KeyContext = { settings, expand, diagnostics, macroKeys: new Map(), reported: new Set() };
+    (verdicts[c.pos] = { book: c.book, uid: c.entry.uid, comment: c.entry.comment, fired, outcome, detail, tokens: measured ? tokens(c) : null });
+  const noKeyVerdict = (c: Candidate): LoreVerdict => {
+    let v = noKeyVerdicts.get(c.compiled);
+    if (!v) {
+      v = Object.freeze({ book: c.book, uid: c.entry.uid, comment: c.entry.comment, fired: false, outcome: "no_key_matched", detail: "no primary key found in the scanned text", tokens: null }) as LoreVerdict;
+      noKeyVerdicts.set(c.compiled, v);
+    }
+    return v;
+  };
+  const ctx: KeyContext = { regexMs: 0, settings, expand, diagnostics, macroKeys: new Map(), reported: new Set() };
   const indexes = new Map<string, ScanIndex>();
+  let recursionBuffer = "";
   const scanIndex = (d: number, withBuffer: boolean): ScanIndex => {
     const id = `${d}|${withBuffer ? recursionBuffer.length : -1}`;
     let idx = indexes.get(id);
@@ -240,93 +315,117 @@ export function activateLore(options: ActivateLoreOptions): ActivateLoreResult {
     return idx;
   };
 
-  const budget = Math.max(0, Math.floor((options.contextSize * settings.budgetPercent) / 100));
-  const cap = settings.budgetCap > 0 ? Math.min(budget, settings.budgetCap) : budget;
+  const percentBudget = Math.round((options.contextSize * settings.budgetPercent) / 100) || 1;
+  const cap = settings.budgetCap > 0 ? Math.min(percentBudget, settings.budgetCap) : percentBudget;
   let used = 0;
+  let overflowed = false;
   const activated: Candidate[] = [];
+  const activeGroups = new Map<string, string>();
   const done = new Set<string>();
-  const stickyIds = new Set(all.filter((c) => state.sticky[c.id] !== undefined).map((c) => c.id));
+  const stickyIds = new Set(Object.keys(state.sticky));
+  const delayLevels = [...new Set(options.books.flatMap((b) => compileLorebook(b).delayLevels))].sort((a, b) => a - b);
+  let delayLevel = delayLevels.shift() ?? 0;
 
-  const accept = (c: Candidate, outcome: LoreOutcome, detail: string): boolean => {
-    const t = tokens(c);
-    if (used + t > cap) { set(c, false, "budget_exhausted", `needs ${t} tokens, ${cap - used} of ${cap} left`, true); done.add(c.id); return false; }
-    used += t;
+  const accept = (c: Candidate, outcome: LoreOutcome, detail: string): void => {
+    used += tokens(c);
     activated.push(c);
     done.add(c.id);
+    for (const g of groupsOf(c.entry)) if (!activeGroups.has(g)) activeGroups.set(g, c.id);
     set(c, true, outcome, detail, true);
     const e = c.entry;
     if (!stickyIds.has(c.id)) {
       const stickyEnd = e.sticky && e.sticky > 0 ? count + e.sticky : undefined;
       if (stickyEnd !== undefined) state.sticky[c.id] = stickyEnd;
       if (e.cooldown && e.cooldown > 0) state.cooldown[c.id] = (stickyEnd ?? count) + e.cooldown;
+      if (stickyEnd !== undefined || (e.cooldown && e.cooldown > 0)) state.started![c.id] = count;
     }
-    return true;
   };
 
   let depth = settings.scanDepth;
-  let recursionBuffer = "";
+  let scan: ScanKind = "initial";
+  let loops = 0;
   let level = 0;
   for (;;) {
+    if (settings.maxRecursionSteps > 0 && loops >= settings.maxRecursionSteps) break;
+    loops++;
+    const withBuffer = scan !== "min_activations";
     const passCands: Candidate[] = [];
     for (const c of all) {
       if (done.has(c.id)) continue;
       const e = c.entry;
-      if (e.disable) { set(c, false, "disabled", "entry is disabled"); continue; }
-      if (stickyIds.has(c.id)) { passCands.push(c); continue; }
+      if (e.disable) { set(c, false, "disabled", "entry is disabled"); done.add(c.id); continue; }
+      if (stickyIds.has(c.id)) { c.score = 0; passCands.push(c); continue; }
       if (e.delay && e.delay > 0 && count < e.delay) { set(c, false, "delay", `waits until ${e.delay} messages (chat has ${count})`); continue; }
       if (state.cooldown[c.id] !== undefined) { set(c, false, "cooldown", `cooling down until message ${state.cooldown[c.id]}`); continue; }
-      if (e.constant) { passCands.push(c); continue; }
-      if (e.delayUntilRecursion > 0 && level < e.delayUntilRecursion) {
-        set(c, false, "waiting_for_recursion", `needs recursion level ${e.delayUntilRecursion}`);
+      if (e.delayUntilRecursion > 0 && (scan !== "recursion" || e.delayUntilRecursion > delayLevel)) {
+        set(c, false, "waiting_for_recursion", `activates only from recursion level ${e.delayUntilRecursion}`);
         continue;
       }
+      if (e.excludeRecursion && scan === "recursion") {
+        if (recursionBuffer && checkKeys(indexText(recursionBuffer), c.compiled, c.book, ctx).ok) {
+          set(c, false, "recursion_excluded", "keys found only in activated entries' content, and this entry excludes recursion");
+        }
+        continue;
+      }
+      if (e.constant) { c.score = 0; passCands.push(c); continue; }
       if (e.key.length === 0) { set(c, false, "no_keys", "entry has no primary keys"); continue; }
-      const ownDepth = e.scanDepth ?? depth;
-      const check = checkKeys(scanIndex(ownDepth, !e.excludeRecursion), c.compiled, c.book, ctx);
-      if (!check.ok) {
-        const onlyInBuffer = e.excludeRecursion && recursionBuffer && checkKeys(indexText(recursionBuffer), c.compiled, c.book, ctx).ok;
-        if (onlyInBuffer) set(c, false, "recursion_excluded", "keys found only in activated entries' content, and this entry excludes recursion");
-        else set(c, false, check.outcome, check.detail);
+      const idx = scanIndex(e.scanDepth ?? depth, withBuffer && !e.excludeRecursion);
+      if (c.compiled.wordsOnly && (e.matchWholeWords ?? settings.matchWholeWords) && !idx.wordHits(c.book_)[c.entryIndex]) {
+        verdicts[c.pos] = noKeyVerdict(c);
         continue;
       }
+      const check = checkKeys(idx, c.compiled, c.book, ctx);
+      if (!check.ok) { set(c, false, check.outcome, check.detail); continue; }
       c.score = check.score;
       passCands.push(c);
     }
-    const rolled = passCands.filter((c) => {
-      const e = c.entry;
-      if (stickyIds.has(c.id) || !e.useProbability || e.probability >= 100) return true;
-      const r = roll(seed, c.id, count);
-      if (r < e.probability) return true;
-      set(c, false, "probability_roll", `rolled ${r.toFixed(1)} against ${e.probability}%`);
-      done.add(c.id);
-      return false;
-    });
     const lose = (c: Candidate, detail: string) => { set(c, false, "lost_group", detail); done.add(c.id); };
-    const winners = resolveGroups(rolled, seed, count, settings, lose, stickyIds)
-      .sort((a, b) => Number(b.entry.constant) - Number(a.entry.constant) || b.entry.order - a.entry.order);
+    const winners = resolveGroups(passCands, seed, count, settings, lose, stickyIds, activeGroups)
+      .sort((a, b) => Number(stickyIds.has(b.id)) - Number(stickyIds.has(a.id)) || a.bookIndex - b.bookIndex || b.entry.order - a.entry.order);
     const fresh: Candidate[] = [];
     for (const c of winners) {
-      const outcome: LoreOutcome = stickyIds.has(c.id) ? "sticky" : c.entry.constant ? "constant" : level > 0 ? "recursion" : "key_matched";
-      const detail = outcome === "sticky" ? `sticky until message ${state.sticky[c.id]}` : outcome === "constant" ? "constant entry" : level > 0 ? `matched at recursion level ${level}` : "primary key matched";
-      if (accept(c, outcome, detail)) fresh.push(c);
+      const e = c.entry;
+      const sticky = stickyIds.has(c.id);
+      const ignoresBudget = e.extra.ignoreBudget === true;
+      if (overflowed && !ignoresBudget) { set(c, false, "budget_exhausted", `budget of ${cap} tokens already spent (${used} used)`, true); done.add(c.id); continue; }
+      if (!sticky && e.useProbability && e.probability < 100) {
+        const r = roll(seed, c.id, count);
+        if (r >= e.probability) { set(c, false, "probability_roll", `rolled ${r.toFixed(1)} against ${e.probability}%`); done.add(c.id); continue; }
+      }
+      const t = tokens(c);
+      if (!ignoresBudget && used + t >= cap) {
+        overflowed = true;
+        set(c, false, "budget_exhausted", `needs ${t} tokens, ${cap - used} of ${cap} left`, true);
+        done.add(c.id);
+        continue;
+      }
+      const outcome: LoreOutcome = sticky ? "sticky" : e.constant ? "constant" : scan === "recursion" ? "recursion" : "key_matched";
+      const detail = sticky ? `sticky until message ${state.sticky[c.id]}`
+        : e.constant ? "constant entry"
+        : scan === "recursion" ? `matched in recursion pass ${level}${e.delayUntilRecursion > 0 ? ` (delay level ${e.delayUntilRecursion})` : ""}`
+        : scan === "min_activations" ? `primary key matched, scanning ${depth} messages to reach ${settings.minActivations} activations`
+        : "primary key matched";
+      accept(c, outcome, detail);
+      fresh.push(c);
     }
     const recurse = fresh.filter((c) => !c.entry.preventRecursion).map((c) => c.entry.content);
-    const canRecurse = settings.recursive && (settings.maxRecursionSteps === 0 || level < settings.maxRecursionSteps);
-    const waiting = all.some((c) => !done.has(c.id) && c.entry.delayUntilRecursion > level);
-    if (canRecurse && (recurse.length > 0 || (waiting && fresh.length > 0))) {
+    if (settings.recursive && !overflowed && (recurse.length > 0 || (scan === "min_activations" && recursionBuffer))) {
       recursionBuffer = [recursionBuffer, ...recurse].filter(Boolean).join("\n").slice(0, MAX_SCAN_CHARS);
+      scan = "recursion";
       level++;
       continue;
     }
-    if (activated.length < settings.minActivations && depth < count && used < cap) { depth++; continue; }
+    if (activated.length < settings.minActivations && !overflowed && depth < count && (settings.minActivationsDepthMax === 0 || depth < settings.minActivationsDepthMax)) { depth++; scan = "min_activations"; continue; }
+    if (delayLevels.length > 0 && !overflowed) { delayLevel = delayLevels.shift()!; scan = "recursion"; level++; continue; }
     break;
   }
 
   const insertions: LoreInsertion[] = activated
+    .filter((c) => c.entry.content.trim() !== "")
     .map((c) => ({
       entryId: c.id, content: c.entry.content, position: POSITIONS[c.entry.position] ?? "before_char",
       depth: c.entry.depth, role: ROLES[c.entry.role] ?? "system", order: c.entry.order,
     }))
     .sort((a, b) => a.order - b.order);
-  return { insertions, verdicts: all.map((c) => verdicts.get(c.id)!).filter(Boolean), diagnostics, state, budget: cap, tokensUsed: used };
+  return { insertions, verdicts: verdicts.filter((v): v is LoreVerdict => v !== undefined), diagnostics, state, budget: cap, tokensUsed: used };
 }

@@ -17,8 +17,20 @@ const TOP: [keyof LoreEntry, string][] = [
   ["caseSensitive", "case_sensitive"], ["constant", "constant"], ["comment", "comment"],
   ["selective", "selective"], ["uid", "id"],
 ];
+/**
+ * SillyTavern fields the engine does not use but a card carries in `extensions`
+ * under another spelling: kept in `extra` with their World Info names, so both
+ * SillyTavern and taproom find them after a conversion either way.
+ */
+const EXTRA_EXT: [string, string][] = [
+  ["displayIndex", "display_index"], ["outletName", "outlet_name"], ["vectorized", "vectorized"],
+  ["ignoreBudget", "ignore_budget"], ["triggers", "triggers"], ["characterFilter", "character_filter"],
+  ["matchPersonaDescription", "match_persona_description"], ["matchCharacterDescription", "match_character_description"],
+  ["matchCharacterPersonality", "match_character_personality"], ["matchCharacterDepthPrompt", "match_character_depth_prompt"],
+  ["matchScenario", "match_scenario"], ["matchCreatorNotes", "match_creator_notes"],
+];
 const TOP_CARD = new Set([...TOP.map(([, c]) => c), "enabled", "position", "extensions"]);
-const EXT_CARD = new Set(EXT.map(([, c]) => c));
+const EXT_CARD = new Set([...EXT.map(([, c]) => c), ...EXTRA_EXT.map(([, c]) => c), "case_sensitive"]);
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -36,10 +48,12 @@ function readEntry(raw: unknown, index: number, file: string): LoreEntry {
   if (typeof wi.uid !== "number" && !(typeof wi.uid === "string" && /^\d+$/.test(wi.uid))) wi.uid = index;
   if (raw.position === "after_char") wi.position = 1;
   for (const [mine, card] of EXT) if (ext[card] !== undefined) wi[mine] = ext[card];
+  if (wi.caseSensitive === undefined && ext.case_sensitive !== undefined) wi.caseSensitive = ext.case_sensitive;
   // extension fields written here keep their card spelling, errors name them as card fields
   const entry = readWorldInfoEntry(wi, index, file, where);
   entry.disable = raw.enabled === false;
   for (const [k, v] of Object.entries(raw)) if (!TOP_CARD.has(k)) entry.extra[k] = v;
+  for (const [mine, card] of EXTRA_EXT) if (ext[card] !== undefined) entry.extra[mine] = ext[card];
   const otherExt = Object.fromEntries(Object.entries(ext).filter(([k]) => !EXT_CARD.has(k)));
   if (Object.keys(otherExt).length) entry.extra.extensions = otherExt;
   return entry;
@@ -60,6 +74,8 @@ function writeEntry(e: LoreEntry): CharacterBookEntry {
   const { extensions: extraExt, ...rest } = e.extra;
   const extensions: Record<string, unknown> = isObject(extraExt) ? { ...extraExt } : {};
   for (const [mine, card] of EXT) extensions[card] = e[mine];
+  extensions.case_sensitive = e.caseSensitive;
+  for (const [mine, card] of EXTRA_EXT) if (rest[mine] !== undefined) { extensions[card] = rest[mine]; delete rest[mine]; }
   const out: Record<string, unknown> = { ...rest };
   for (const [mine, card] of TOP) out[card] = e[mine];
   out.enabled = !e.disable;

@@ -16,6 +16,8 @@ export interface CompiledEntry {
   id: string;
   primary: CompiledKey[];
   secondary: CompiledKey[];
+  /** Every primary key is a single word: with whole-word matching, it can only fire if one of them is a word of the text. */
+  wordsOnly: boolean;
 }
 
 export interface CompiledLorebook {
@@ -23,6 +25,12 @@ export interface CompiledLorebook {
   entries: CompiledEntry[];
   /** Token counts of entry contents, per tokenizer. */
   tokens: WeakMap<(text: string) => number, Map<number, number>>;
+  /** Lower-cased primary word -> indexes of wordsOnly entries that have it. */
+  wordIndex: Map<string, number[]>;
+  /** Distinct delay-until-recursion levels of enabled entries, ascending. */
+  delayLevels: number[];
+  /** Per-activation scratch objects reused between turns (owned by activate.ts). */
+  scratch: Map<string, unknown>;
 }
 
 const SINGLE_WORD = /^[\p{L}\p{N}_]+$/u;
@@ -52,11 +60,22 @@ export function compileLorebook(book: Lorebook): CompiledLorebook {
     if (!c) { c = compileKey(k); keyCache.set(k, c); }
     return c;
   };
-  const compiled: CompiledLorebook = {
-    book,
-    entries: book.entries.map((entry) => ({ entry, id: `${book.name}/${entry.uid}`, primary: entry.key.map(key), secondary: entry.keysecondary.map(key) })),
-    tokens: new WeakMap(),
-  };
+  const entries = book.entries.map((entry) => {
+    const primary = entry.key.map(key);
+    return { entry, id: `${book.name}/${entry.uid}`, primary, secondary: entry.keysecondary.map(key), wordsOnly: primary.length > 0 && primary.every((k) => k.kind === "word") };
+  });
+  const wordIndex = new Map<string, number[]>();
+  entries.forEach((ce, i) => {
+    if (!ce.wordsOnly) return;
+    for (const k of ce.primary) {
+      const w = (k as { lower: string }).lower;
+      const list = wordIndex.get(w);
+      if (!list) wordIndex.set(w, [i]);
+      else if (list[list.length - 1] !== i) list.push(i);
+    }
+  });
+  const delayLevels = [...new Set(book.entries.filter((e) => !e.disable && e.delayUntilRecursion > 0).map((e) => e.delayUntilRecursion))].sort((a, b) => a - b);
+  const compiled: CompiledLorebook = { book, entries, tokens: new WeakMap(), wordIndex, delayLevels, scratch: new Map() };
   cache.set(book, compiled);
   return compiled;
 }
@@ -68,9 +87,26 @@ export class ScanIndex {
   readonly lower: string;
   readonly lowerWords = new Set<string>();
   private exact?: Set<string>;
+  private hits = new WeakMap<CompiledLorebook, Uint8Array>();
   constructor(readonly text: string) {
     this.lower = text.toLowerCase();
     for (const m of this.lower.matchAll(WORD_RUN)) this.lowerWords.add(m[0]);
+  }
+  /**
+   * For each entry of the book, 1 when one of its words occurs in this text: the
+   * scan walks the text's words (linear in the text), not every key of every entry.
+   */
+  wordHits(book: CompiledLorebook): Uint8Array {
+    let hits = this.hits.get(book);
+    if (!hits) {
+      hits = new Uint8Array(book.entries.length);
+      for (const w of this.lowerWords) {
+        const list = book.wordIndex.get(w);
+        if (list) for (const i of list) hits[i] = 1;
+      }
+      this.hits.set(book, hits);
+    }
+    return hits;
   }
   /** Case-sensitive words, built only when a case-sensitive key asks. */
   get words(): Set<string> {
@@ -82,6 +118,14 @@ export class ScanIndex {
   }
 }
 
+const recent: ScanIndex[] = [];
+
+/** Indexes a text; the last few are kept, so a turn that scans the same text as the one before (a swipe) reuses the work. */
 export function indexText(text: string): ScanIndex {
-  return new ScanIndex(text);
+  const hit = recent.find((i) => i.text === text);
+  if (hit) return hit;
+  const idx = new ScanIndex(text);
+  recent.unshift(idx);
+  if (recent.length > 4) recent.pop();
+  return idx;
 }

@@ -9,11 +9,17 @@ export interface ChatLoreOptions {
   tokenize: (text: string) => number;
   settings?: Partial<LoreSettings>;
   expandMacros?: (s: string) => string;
+  /**
+   * A swipe regenerates the last reply: as in SillyTavern that reply is not scanned,
+   * so the new candidate sees the lore (and timed effects) the first one saw.
+   */
+  regenerating?: boolean;
 }
 
 function isLoreState(value: unknown): value is LoreState {
   const v = value as LoreState | undefined;
-  return typeof v === "object" && v !== null && typeof v.sticky === "object" && typeof v.cooldown === "object";
+  return typeof v === "object" && v !== null && typeof v.sticky === "object" && v.sticky !== null && typeof v.cooldown === "object" && v.cooldown !== null
+    && (v.started === undefined || (typeof v.started === "object" && v.started !== null));
 }
 
 /**
@@ -23,9 +29,9 @@ function isLoreState(value: unknown): value is LoreState {
  */
 export function activateLoreForChat(options: ChatLoreOptions): ActivateLoreResult {
   const { chat } = options;
-  const messages = chat.messages
-    .filter((m) => !m.hidden)
-    .map((m) => ({ name: m.name, text: m.swipes[m.swipeIndex]?.text ?? "" }));
+  const visible = chat.messages.filter((m) => !m.hidden);
+  if (options.regenerating && visible.at(-1)?.role === "assistant") visible.pop();
+  const messages = visible.map((m) => ({ name: m.name, text: m.swipes[m.swipeIndex]?.text ?? "" }));
   let seed = messages.length;
   for (const ch of chat.id) seed = (seed * 31 + ch.charCodeAt(0)) >>> 0;
   return activateLore({

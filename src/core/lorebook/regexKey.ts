@@ -49,10 +49,152 @@ export function compileRegexKey(key: string): RegexKeyResult {
   if (hasNestedQuantifier(pattern)) {
     return { ok: false, problem: "nested quantifier refused (catastrophic backtracking)" };
   }
+  if (hasOverlappingQuantifiers(pattern, flags.includes("i"))) {
+    return { ok: false, problem: "adjacent repeats of the same characters refused (catastrophic backtracking)" };
+  }
   const safeFlags = [...new Set(flags.replace(/[gy]/g, ""))].join("");
   try {
     return { ok: true, regex: new RegExp(pattern, safeFlags) };
   } catch (err) {
     return { ok: false, problem: `invalid regex: ${(err as Error).message}` };
   }
+}
+
+type CharClass = { any: true } | { any: false; cats: Set<string>; chars: Set<string> };
+const CATEGORY_ESCAPES: Record<string, string[]> = {
+  d: ["digit"], w: ["digit", "letter", "_"], s: ["space"],
+  D: ["letter", "_", "space", "other"], W: ["space", "other"], S: ["digit", "letter", "_", "other"],
+};
+
+function categoryOf(ch: string): string {
+  if (/\d/.test(ch)) return "digit";
+  if (/\p{L}/u.test(ch)) return "letter";
+  if (ch === "_") return "_";
+  if (/\s/.test(ch)) return "space";
+  return "other";
+}
+
+function overlaps(a: CharClass, b: CharClass, ignoreCase: boolean): boolean {
+  if (a.any || b.any) return true;
+  const norm = (s: Set<string>) => new Set([...s].map((c) => (ignoreCase ? c.toLowerCase() : c)));
+  const ac = norm(a.chars), bc = norm(b.chars);
+  for (const c of ac) if (bc.has(c) || b.cats.has(categoryOf(c))) return true;
+  for (const c of bc) if (a.cats.has(categoryOf(c))) return true;
+  for (const c of a.cats) if (b.cats.has(c)) return true;
+  return false;
+}
+
+interface Atom { cls: CharClass; min: number; unbounded: boolean }
+
+/** Splits one alternative's text into atoms with their quantifiers; groups are opaque ("any") and checked on their own. */
+function atomsOf(seq: string, inner: string[]): Atom[] {
+  const atoms: Atom[] = [];
+  let i = 0;
+  while (i < seq.length) {
+    const ch = seq[i]!;
+    let cls: CharClass;
+    let end = i + 1;
+    if (ch === "\\") {
+      const e = seq[i + 1] ?? "";
+      end = i + 2;
+      if (/[pP]/.test(e) && seq[end] === "{") end = seq.indexOf("}", end) + 1 || seq.length;
+      cls = CATEGORY_ESCAPES[e] ? { any: false, cats: new Set(CATEGORY_ESCAPES[e]), chars: new Set() }
+        : /[bB]/.test(e) ? { any: false, cats: new Set(), chars: new Set() }
+        : /[pPux]/.test(e) ? { any: true } : { any: false, cats: new Set(), chars: new Set([e]) };
+      if (/[bB]/.test(e)) { i = end; continue; }
+    } else if (ch === "[") {
+      let j = i + 1;
+      while (j < seq.length && seq[j] !== "]") j += seq[j] === "\\" ? 2 : 1;
+      end = j + 1;
+      cls = { any: true };
+    } else if (ch === "(") {
+      let depth = 0, j = i;
+      for (; j < seq.length; j++) {
+        if (seq[j] === "\\") { j++; continue; }
+        if (seq[j] === "[") { while (j < seq.length && seq[j] !== "]") j += seq[j] === "\\" ? 2 : 1; continue; }
+        if (seq[j] === "(") depth++;
+        else if (seq[j] === ")" && --depth === 0) break;
+      }
+      const body = seq.slice(i + 1, j).replace(/^\?(?:[:=!]|<[=!]|<[^>]*>)/, "");
+      inner.push(body);
+      end = j + 1;
+      cls = { any: true };
+    } else if (ch === "^" || ch === "$") { i++; continue; }
+    else cls = ch === "." ? { any: true } : { any: false, cats: new Set(), chars: new Set([ch]) };
+    let min = 1, unbounded = false;
+    const q = /^(?:([*+?])|\{(\d+)(,)?(\d*)\})\??/.exec(seq.slice(end));
+    if (q) {
+      if (q[1]) { min = q[1] === "+" ? 1 : 0; unbounded = q[1] !== "?"; }
+      else { min = Number(q[2]); unbounded = q[3] !== undefined && q[4] === ""; }
+      end += q[0].length;
+    }
+    atoms.push({ cls, min, unbounded });
+    i = end;
+  }
+  return atoms;
+}
+
+function splitAlternatives(pattern: string): string[] {
+  const out: string[] = [];
+  let depth = 0, start = 0;
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i]!;
+    if (ch === "\\") { i++; continue; }
+    if (ch === "[") { while (i < pattern.length && pattern[i] !== "]") i += pattern[i] === "\\" ? 2 : 1; continue; }
+    if (ch === "(") depth++;
+    else if (ch === ")") depth--;
+    else if (ch === "|" && depth === 0) { out.push(pattern.slice(start, i)); start = i + 1; }
+  }
+  out.push(pattern.slice(start));
+  return out;
+}
+
+/**
+ * True when two unbounded quantifiers that can match the same character follow
+ * each other with only optional atoms between them: a*a*b, .*.*=, \w+\s*\w+. On a
+ * long run of such characters these cost a power of the text length (polynomial
+ * backtracking) even without nesting.
+ */
+export function hasOverlappingQuantifiers(pattern: string, ignoreCase = false): boolean {
+  const queue = [pattern];
+  while (queue.length) {
+    for (const alt of splitAlternatives(queue.pop()!)) {
+      const inner: string[] = [];
+      const atoms = atomsOf(alt, inner);
+      queue.push(...inner);
+      for (let a = 0; a < atoms.length; a++) {
+        if (!atoms[a]!.unbounded) continue;
+        for (let b = a + 1; b < atoms.length; b++) {
+          const atom = atoms[b]!;
+          if (atom.unbounded && overlaps(atoms[a]!.cls, atom.cls, ignoreCase)) return true;
+          if (atom.min > 0) break;
+        }
+      }
+    }
+  }
+  return false;
+}
+
+/** Regex keys run on windows of the scanned text this long, so even a quadratic pattern costs a bounded amount per window. */
+export const REGEX_WINDOW = 4000;
+/** Windows overlap so that a match up to this long is not lost at a seam. */
+export const REGEX_WINDOW_OVERLAP = 400;
+
+/**
+ * Tests a key's regex on the text window by window; stops (and says so) once the
+ * key has spent more than `budgetMs` on this text.
+ */
+export function testRegexBounded(regex: RegExp, text: string, budgetMs: number, now: () => number = () => performance.now()): { matched: boolean; spentMs: number; stopped: boolean } {
+  const t0 = now();
+  if (text.length <= REGEX_WINDOW) {
+    regex.lastIndex = 0;
+    return { matched: regex.test(text), spentMs: now() - t0, stopped: false };
+  }
+  for (let at = 0; at < text.length; at += REGEX_WINDOW - REGEX_WINDOW_OVERLAP) {
+    regex.lastIndex = 0;
+    if (regex.test(text.slice(at, at + REGEX_WINDOW))) return { matched: true, spentMs: now() - t0, stopped: false };
+    if (at + REGEX_WINDOW >= text.length) break;
+    if (now() - t0 > budgetMs) return { matched: false, spentMs: now() - t0, stopped: true };
+  }
+  return { matched: false, spentMs: now() - t0, stopped: false };
 }

@@ -9,17 +9,40 @@ export interface BooksForCharacterResult {
   problems: string[];
 }
 
+export interface BooksForCharacterOptions extends LorebookStoreOptions {
+  /** Names of the books every chat uses (settings' globalLorebooks). */
+  globalBooks?: string[];
+}
+
 /**
- * The books a chat with this character uses: the card's embedded book, the world
- * book the card names (SillyTavern's `extensions.world`), and the chat's own.
+ * The books a chat with this character uses, in the order they take the lore
+ * budget (SillyTavern's "character first"): the chat's own books, then the
+ * character's (the card's embedded book, then the world book the card names in
+ * `extensions.world`), then the global books. A book that is global is used once,
+ * as a global book.
  */
 export async function booksForCharacter(
   character: Character,
   chatBooks: string[] = [],
-  options: LorebookStoreOptions = {},
+  options: BooksForCharacterOptions = {},
 ): Promise<BooksForCharacterResult> {
   const books: Lorebook[] = [];
   const problems: string[] = [];
+  const globals = options.globalBooks ?? [];
+  const isGlobal = new Set(globals.map((n) => n.toLowerCase()));
+  const seen = new Set<string>();
+  const load = async (name: string) => {
+    if (seen.has(name.toLowerCase())) return;
+    seen.add(name.toLowerCase());
+    try {
+      const stored = await getLorebook(name, options);
+      if (stored) books.push(stored.book);
+      else problems.push(`lorebook "${name}" is not in the library`);
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+  };
+  for (const name of chatBooks) if (!isGlobal.has(name.toLowerCase())) await load(name);
   if (character.character_book) {
     try {
       books.push(parseCharacterBook(character.character_book, { file: character.name, name: `${character.name} (card)` }));
@@ -28,15 +51,7 @@ export async function booksForCharacter(
     }
   }
   const world = character.extensions.world;
-  const names = [...(typeof world === "string" && world ? [world] : []), ...chatBooks];
-  for (const name of new Set(names)) {
-    try {
-      const stored = await getLorebook(name, options);
-      if (stored) books.push(stored.book);
-      else problems.push(`lorebook "${name}" is not in the library`);
-    } catch (error) {
-      problems.push((error as Error).message);
-    }
-  }
+  if (typeof world === "string" && world && !isGlobal.has(world.toLowerCase())) await load(world);
+  for (const name of globals) await load(name);
   return { books, problems };
 }

@@ -2,7 +2,8 @@ import { readFile, readdir, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseCharacterBook, toCharacterBook } from "../../core/lorebook/characterBook.ts";
-import { LorebookFormatError, type Lorebook } from "../../core/lorebook/model.ts";
+import { addEntry, emptyLorebook, removeEntry, updateEntry } from "../../core/lorebook/edit.ts";
+import { LorebookFormatError, type LoreEntry, type Lorebook } from "../../core/lorebook/model.ts";
 import { parseWorldInfo, toWorldInfo } from "../../core/lorebook/worldInfo.ts";
 import { writeFileAtomic } from "../atomicWrite.ts";
 import { dataDir, dataPaths } from "../paths.ts";
@@ -72,6 +73,31 @@ export async function listLorebooks(o: LorebookStoreOptions = {}): Promise<Store
   return [...user, ...samples];
 }
 
+export interface LorebookSummary {
+  name: string;
+  entries: number;
+  disabled: number;
+  constant: number;
+  source: LorebookSource;
+  file: string;
+  /** Named in the settings' globalLorebooks. */
+  global: boolean;
+}
+
+/** What a book list shows: each book with its entry counts, and whether every chat uses it. */
+export async function summarizeLorebooks(o: LorebookStoreOptions & { globalBooks?: string[] } = {}): Promise<LorebookSummary[]> {
+  const global = new Set((o.globalBooks ?? []).map((n) => n.toLowerCase()));
+  return (await listLorebooks(o)).map((s) => ({
+    name: s.book.name,
+    entries: s.book.entries.length,
+    disabled: s.book.entries.filter((e) => e.disable).length,
+    constant: s.book.entries.filter((e) => e.constant && !e.disable).length,
+    source: s.source,
+    file: s.file,
+    global: global.has(s.book.name.toLowerCase()) || global.has(basename(s.file, ".json").toLowerCase()),
+  }));
+}
+
 export async function getLorebook(name: string, o: LorebookStoreOptions = {}): Promise<StoredLorebook | undefined> {
   const all = await listLorebooks(o);
   const want = name.toLowerCase();
@@ -92,11 +118,17 @@ export async function saveLorebook(book: Lorebook, o: LorebookStoreOptions = {})
 /** Validates the whole file first: a failed import writes nothing. Names are made unique. */
 export async function importLorebook(file: string, o: LorebookStoreOptions = {}): Promise<StoredLorebook> {
   const book = await readLorebookFile(file);
-  const users = (await readDir(userDir(o), "user")).map((s) => s.book.name.toLowerCase());
-  let name = book.name;
-  for (let i = 2; users.includes(name.toLowerCase()); i++) name = `${book.name} (${i})`;
-  const saved = { ...book, name };
+  const saved = { ...book, name: await unusedName(book.name, o) };
   return { book: saved, file: await saveLorebook(saved, o), source: "user" };
+}
+
+/** A name no user book has and whose file name is free, so a save never replaces another book. */
+async function unusedName(wanted: string, o: LorebookStoreOptions): Promise<string> {
+  const taken = new Set((await readDir(userDir(o), "user")).map((s) => s.book.name.toLowerCase()));
+  const fileFree = async (n: string) => !(await stat(join(userDir(o), `${fileStem(n)}.json`)).then(() => true, () => false));
+  let name = wanted;
+  for (let i = 2; taken.has(name.toLowerCase()) || !(await fileFree(name)); i++) name = `${wanted} (${i})`;
+  return name;
 }
 
 export type LorebookExportFormat = "st" | "card";
@@ -108,4 +140,51 @@ export function serializeLorebook(book: Lorebook, format: LorebookExportFormat):
 
 export async function exportLorebook(book: Lorebook, format: LorebookExportFormat, out: string): Promise<void> {
   await writeFileAtomic(out, serializeLorebook(book, format));
+}
+
+/**
+ * Writes a changed book back where it lives: a user book to its own file, a sample
+ * to a user copy that shadows it (samples in the repository are never written).
+ */
+export async function saveStoredLorebook(stored: StoredLorebook, book: Lorebook, o: LorebookStoreOptions = {}): Promise<StoredLorebook> {
+  if (stored.source !== "user") return { book, file: await saveLorebook(book, o), source: "user" };
+  await writeFileAtomic(stored.file, JSON.stringify({ ...toWorldInfo(book), name: book.name }, null, 2) + "\n");
+  return { ...stored, book };
+}
+
+async function requireBook(name: string, o: LorebookStoreOptions): Promise<StoredLorebook> {
+  const stored = await getLorebook(name, o);
+  if (!stored) throw new LorebookNotFoundError(name);
+  return stored;
+}
+
+export class LorebookNotFoundError extends Error {
+  constructor(readonly bookName: string) {
+    super(`no lorebook named "${bookName}" (see \`taproom lore list\`)`);
+    this.name = "LorebookNotFoundError";
+  }
+}
+
+/** Saves one edited entry (matched by uid), checked first; the file is replaced atomically. */
+export async function saveLorebookEntry(name: string, entry: LoreEntry, o: LorebookStoreOptions = {}): Promise<StoredLorebook> {
+  const stored = await requireBook(name, o);
+  return saveStoredLorebook(stored, updateEntry(stored.book, entry), o);
+}
+
+export async function addLorebookEntry(name: string, fields: Partial<Omit<LoreEntry, "uid">> = {}, o: LorebookStoreOptions = {}): Promise<{ stored: StoredLorebook; entry: LoreEntry }> {
+  const stored = await requireBook(name, o);
+  const { book, entry } = addEntry(stored.book, fields);
+  return { stored: await saveStoredLorebook(stored, book, o), entry };
+}
+
+export async function removeLorebookEntry(name: string, uid: number, o: LorebookStoreOptions = {}): Promise<StoredLorebook> {
+  const stored = await requireBook(name, o);
+  return saveStoredLorebook(stored, removeEntry(stored.book, uid), o);
+}
+
+/** A new empty user book; the name is made unique like an import's. */
+export async function createLorebook(name: string, o: LorebookStoreOptions = {}): Promise<StoredLorebook> {
+  const book = emptyLorebook(name);
+  const saved = { ...book, name: await unusedName(book.name, o) };
+  return { book: saved, file: await saveLorebook(saved, o), source: "user" };
 }

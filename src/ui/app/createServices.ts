@@ -10,6 +10,7 @@ import { loadModel, type LoadedModel } from "../../engine/generation/loadModel.t
 import { playChatTurn } from "../../engine/playChatTurn.ts";
 import { CardLibrary } from "../../store/cards/library.ts";
 import { ChatStore, type ChatHandle } from "../../store/chats/chatStore.ts";
+import type { LoreSettings } from "../../core/lorebook/activate.ts";
 import { booksForCharacter } from "../../store/lorebooks/booksForCharacter.ts";
 import { dataDir, dataPaths, type DataPaths } from "../../store/paths.ts";
 import { PresetStore } from "../../store/presets/presetStore.ts";
@@ -123,7 +124,8 @@ async function openChatSession(o: ChatSessionOptions): Promise<OpenedChat> {
     ...(chat.settings.presetName !== undefined && { chatPresetName: chat.settings.presetName }),
     ...(chat.settings.samplers && { chatOverrides: chat.settings.samplers }),
   });
-  const { books, problems } = await booksForCharacter(character, chat.settings.lorebooks, { env: o.env });
+  const { books, problems } = await booksForCharacter(character, chat.settings.lorebooks, { env: o.env, globalBooks: settings.settings.globalLorebooks });
+  const loreSettings = settings.settings.worldInfo;
   let saveError: string | null = null;
   let lastTurn: TurnReport | null = null;
   const save = (next: Chat) => {
@@ -144,7 +146,7 @@ async function openChatSession(o: ChatSessionOptions): Promise<OpenedChat> {
     generate: (request) => {
       const model = o.model();
       if (!model) throw new NoEngineError("no model loaded: start taproom with --model FILE (taproom models lists yours)");
-      return generateWith(model, request, chat, character, persona, books, (next, report) => {
+      return generateWith(model, request, chat, character, persona, books, loreSettings, (next, report) => {
         chat = next;
         lastTurn = report;
       });
@@ -182,6 +184,7 @@ async function generateWith(
   character: Character,
   persona: Persona,
   books: Lorebook[],
+  loreSettings: Partial<LoreSettings>,
   keep: (chat: Chat, report: TurnReport) => void,
 ): Promise<GenerateResult> {
   let streamed = "";
@@ -191,6 +194,7 @@ async function generateWith(
     character,
     persona,
     books,
+    loreSettings,
     settings: { samplers: request.samplers },
     mode: request.mode,
     env: systemChatEnv,

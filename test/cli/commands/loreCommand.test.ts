@@ -67,3 +67,23 @@ test("lore import, list --json, export st and card", async () => {
   await assert.rejects(loreCommand.run(["export", "in", "--format", "xml", "--out", "x"], io), /--format must be st or card/);
   await assert.rejects(loreCommand.run(["test", "nope", "--text", "x"], io), /no lorebook named "nope"/);
 });
+
+test("lore test with several books: the first takes the budget first; settings' worldInfo applies; list marks global books", async () => {
+  const { dir, io } = setup();
+  const a = join(dir, "chatbook.json");
+  const b = join(dir, "world.json");
+  writeFileSync(a, JSON.stringify({ entries: { "0": { uid: 0, key: ["ale"], comment: "Chat ale", content: "x".repeat(40), order: 1 } } }));
+  writeFileSync(b, JSON.stringify({ entries: { "0": { uid: 0, key: ["ale"], comment: "World ale", content: "y".repeat(40), order: 900 }, "1": { uid: 1, key: ["old"], comment: "Old", content: "o" } } }));
+  writeFileSync(join(dir, "settings.json"), JSON.stringify({ globalLorebooks: ["world"], worldInfo: { scanDepth: 1 } }));
+  assert.equal(await loreCommand.run(["test", a, b, "--text", "old times", "--text", "more ale", "--context", "60"], io), 0);
+  const out = io.out();
+  assert.match(out, /chatbook#0 Chat ale\s+\[before_char, order 1/);
+  assert.match(out, /world#0 World ale\s+budget_exhausted/);
+  assert.match(out, /world#1 Old\s+no_key_matched/); // scan depth 1 from settings: "old times" is not scanned
+  const { io: io2 } = setup();
+  writeFileSync(join(io2.cwd, "settings.json"), JSON.stringify({ globalLorebooks: ["world"] }));
+  await loreCommand.run(["import", b], io2);
+  await loreCommand.run(["list"], io2);
+  assert.match(io2.out(), /world  \(2 entries, user, global\)/);
+  assert.match(io2.out(), /The Copper Tankard  \(\d+ entries, 1 disabled, \d+ constant, sample\)/);
+});

@@ -151,17 +151,23 @@ test("minimum activations extend the scan depth until enough entries fire", () =
   assert.deepEqual(fired(run(b, [], { messages: msgs, settings: { minActivations: 2 } })).sort(), ["F", "N"]);
 });
 
-test("token budget: percent of context and cap; higher order kept first", () => {
+test("token budget: percent of context and cap; higher order kept first, nothing after it is spent", () => {
   const b = book([
     { key: ["k"], order: 10, content: "a".repeat(40) },
     { key: ["k"], order: 90, content: "b".repeat(40) },
-    { constant: true, order: 1, content: "c".repeat(40) },
+    { constant: true, order: 50, content: "c".repeat(40) },
+    { key: ["k"], order: 5, content: "d" },
   ]);
   const r = run(b, "k", { contextSize: 100, settings: { budgetPercent: 25 } });
   assert.equal(r.budget, 25);
+  // b (10) + c (10) = 20; a would make 30: the budget overflows and, as in SillyTavern, the small d after it is skipped too.
   assert.deepEqual(fired(r), ["c".repeat(40), "b".repeat(40)]);
   assert.equal(why(r, 0), "budget_exhausted");
+  assert.match(r.verdicts[0]!.detail, /needs 10 tokens, 5 of 25 left/);
+  assert.equal(why(r, 3), "budget_exhausted");
+  assert.match(r.verdicts[3]!.detail, /already spent/);
   assert.equal(run(b, "k", { settings: { budgetCap: 10 } }).budget, 10);
+  assert.equal(run(b, "k", { contextSize: 1, settings: { budgetPercent: 1 } }).budget, 1);
 });
 
 test("positions and roles map to LoreInsertion, sorted by order; several books at once", () => {
@@ -185,4 +191,37 @@ test("nested-quantifier check catches deep and alternation shapes, allows ordina
   const { hasNestedQuantifier } = await import("../../../src/core/lorebook/regexKey.ts");
   for (const bad of ["(a+)+$", "((a+))*", "(x|xx)*y", "(.*a){20}", "(?:\\w+\\s?)+$", "((ab)*c)+"]) assert.ok(hasNestedQuantifier(bad), bad);
   for (const ok of ["dra+gons?", "(red|blue) dragon", "\\b\\d+\\s*(copper|silver)s?\\b", "[(+)]+", "(?:sir )?knight", "\\(a+\\)+"]) assert.ok(!hasNestedQuantifier(ok), ok);
+});
+
+test("polynomial regex shapes (adjacent overlapping repeats) are refused; ordinary ones pass", async () => {
+  const { hasOverlappingQuantifiers, compileRegexKey } = await import("../../../src/core/lorebook/regexKey.ts");
+  for (const bad of ["a*a*b", ".*.*=.*", "\\w+\\s*\\w+", "\\s*\\s*$", "x+x+y", "(?:ab|c)[a-z]*.+", "A*a+", "\\d+[0-9]*z"]) {
+    assert.ok(hasOverlappingQuantifiers(bad, bad === "A*a+"), bad);
+  }
+  for (const ok of ["dra+gons?", "\\b\\d+\\s*(copper|silver)s?\\b", ".*foo.*bar", "\\w+@\\w+", "a*b*c", "A*a+", "[(+)]+", "\\p{L}+ \\p{L}+"]) {
+    assert.ok(!hasOverlappingQuantifiers(ok), ok);
+  }
+  const r = compileRegexKey("/.*.*=/");
+  assert.ok(!r.ok && /adjacent repeats/.test(r.problem));
+});
+
+test("a slow regex key on a long text is stopped within its time budget, reported, and refused on the next turn", async () => {
+  const { REGEX_KEY_BUDGET_MS } = await import("../../../src/core/lorebook/activate.ts");
+  // \w+@ is linear on prose but quadratic on a long run of word characters: 200,000 of them would take minutes.
+  const b = book([
+    { key: ["start"], content: "a".repeat(150_000) },
+    { key: ["/\\w+@/"], content: "never" },
+    { key: ["/dra+gon/i"], content: "ok" },
+  ]);
+  const t0 = performance.now();
+  const r = run(b, "start dragon " + "b".repeat(50_000), { contextSize: 1_000_000 });
+  const ms = performance.now() - t0;
+  assert.ok(ms < REGEX_KEY_BUDGET_MS * 25, `took ${ms} ms`);
+  assert.deepEqual(fired(r).map((c) => c.slice(0, 5)), ["aaaaa", "ok"]);
+  const d = r.diagnostics.find((x) => x.uid === 1);
+  assert.match(d!.problem, /stopped after \d+ ms on this text/);
+  const t1 = performance.now();
+  const again = run(b, "start dragon", { contextSize: 1_000_000 });
+  assert.ok(performance.now() - t1 < 500);
+  assert.match(again.diagnostics.find((x) => x.uid === 1)!.problem, /refused until the book changes/);
 });

@@ -89,3 +89,37 @@ test("an exported SillyTavern book activates as SillyTavern would: at depth with
   assert.equal(r.verdicts[1]!.outcome, "disabled");
   assert.equal(r.verdicts[0]!.tokens, 36);
 });
+
+test("SillyTavern's card extensions (display_index, ignore_budget, match_*, triggers, outlet_name) map to World Info names and back", () => {
+  const stCardEntry = {
+    id: 4, keys: ["moon"], secondary_keys: [], comment: "Moon", content: "M", constant: false, selective: true,
+    insertion_order: 100, enabled: true, position: "before_char", use_regex: true,
+    extensions: {
+      position: 0, exclude_recursion: false, display_index: 7, probability: 100, useProbability: true, depth: 4,
+      selectiveLogic: 0, outlet_name: "", group: "", group_override: false, group_weight: 100, prevent_recursion: false,
+      delay_until_recursion: false, scan_depth: null, match_whole_words: null, use_group_scoring: false,
+      case_sensitive: true, automation_id: "", role: 0, vectorized: false, sticky: null, cooldown: null, delay: null,
+      match_persona_description: false, match_character_description: true, match_character_personality: false,
+      match_character_depth_prompt: false, match_scenario: false, match_creator_notes: false, triggers: ["normal"],
+      ignore_budget: true, from_elsewhere: { a: 1 },
+    },
+  };
+  const book = parseCharacterBook({ name: "Sky", entries: [stCardEntry] }, opts);
+  const e = book.entries[0]!;
+  assert.equal(e.caseSensitive, true);
+  const wi = toWorldInfo(book).entries as Record<string, Record<string, unknown>>;
+  assert.equal(wi["4"]!.displayIndex, 7);
+  assert.equal(wi["4"]!.ignoreBudget, true);
+  assert.equal(wi["4"]!.matchCharacterDescription, true);
+  assert.deepEqual(wi["4"]!.triggers, ["normal"]);
+  assert.deepEqual(wi["4"]!.extensions, { from_elsewhere: { a: 1 } });
+  const again = toCharacterBook(parseWorldInfo(toWorldInfo(book), opts)).entries[0]!;
+  assert.deepEqual(again.extensions, { ...stCardEntry.extensions, delay_until_recursion: 0 }); // false is read as level 0
+  assert.equal(again.use_regex, true);
+  assert.equal(again.id, 4);
+  // And from a World Info file: its displayIndex lands where SillyTavern looks in a card.
+  const fromWi = toCharacterBook(parseWorldInfo(fixture, opts)).entries[0]!;
+  assert.equal(fromWi.extensions.display_index, 0);
+  assert.deepEqual(fromWi.extensions.character_filter, { isExclude: false, names: [], tags: [] });
+  assert.equal((fromWi as Record<string, unknown>).displayIndex, undefined);
+});

@@ -55,3 +55,37 @@ test("save overwrites atomically and a user book shadows a sample of the same na
   assert.equal(got.book.entries[0]!.content, "changed");
   assert.equal((await listLorebooks({ env })).filter((s) => s.book.name === "The Copper Tankard").length, 1);
 });
+
+test("entry edits for the editor: save, add, remove go to the book's own file atomically; a sample is copied, never written", async () => {
+  const { dir, env } = home();
+  const { createLorebook, saveLorebookEntry, addLorebookEntry, removeLorebookEntry, summarizeLorebooks } = await import("../../../src/store/lorebooks/lorebookFiles.ts");
+  // A user book whose file name differs from its name keeps its file.
+  const { mkdirSync } = await import("node:fs");
+  mkdirSync(join(dir, "lorebooks"), { recursive: true });
+  const own = join(dir, "lorebooks", "my-file.json");
+  writeFileSync(own, JSON.stringify({ name: "Harbor", entries: { "0": { uid: 0, key: ["dock"], content: "old", mystery: 7 } } }));
+  const stored = (await getLorebook("Harbor", { env }))!;
+  await saveLorebookEntry("Harbor", { ...stored.book.entries[0]!, content: "new" }, { env });
+  const onDisk = JSON.parse(readFileSync(own, "utf8"));
+  assert.equal(onDisk.entries["0"].content, "new");
+  assert.equal(onDisk.entries["0"].mystery, 7);
+  assert.deepEqual(readdirSync(join(dir, "lorebooks")), ["my-file.json"]);
+  const { entry } = await addLorebookEntry("Harbor", { key: ["ship"], content: "S" }, { env });
+  assert.equal(entry.uid, 1);
+  await removeLorebookEntry("Harbor", 0, { env });
+  assert.deepEqual(Object.keys(JSON.parse(readFileSync(own, "utf8")).entries), ["1"]);
+  await assert.rejects(saveLorebookEntry("Harbor", { ...entry, role: 7 }, { env }), /Harbor #1: role: must be a whole number from 0 to 2/);
+  assert.deepEqual(Object.keys(JSON.parse(readFileSync(own, "utf8")).entries), ["1"]);
+  await assert.rejects(saveLorebookEntry("Nope", entry, { env }), /no lorebook named "Nope"/);
+  // Editing a sample writes a user copy.
+  const tankard = (await getLorebook("The Copper Tankard", { env }))!;
+  const saved = await saveLorebookEntry("The Copper Tankard", { ...tankard.book.entries[0]!, content: "mine" }, { env });
+  assert.equal(saved.source, "user");
+  assert.equal((await getLorebook("The Copper Tankard", { env }))!.book.entries[0]!.content, "mine");
+  // New books get unique names and never replace another book's file.
+  const a = await createLorebook("a/b", { env });
+  const b = await createLorebook("a_b", { env });
+  assert.notEqual(a.file, b.file);
+  const list = await summarizeLorebooks({ env, globalBooks: ["harbor"] });
+  assert.deepEqual(list.find((s) => s.name === "Harbor"), { name: "Harbor", entries: 1, disabled: 0, constant: 0, source: "user", file: own, global: true });
+});

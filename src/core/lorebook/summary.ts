@@ -1,0 +1,63 @@
+import type { ActivateLoreResult, LoreOutcome, LoreVerdict } from "./activate.ts";
+import type { LoreInsertion } from "./insertion.ts";
+
+export interface ActiveLoreEntry {
+  entryId: string;
+  book: string;
+  uid: number;
+  title: string;
+  /** Where it goes, in words: "before the character", "at depth 2 as user". */
+  where: string;
+  insertion: LoreInsertion;
+  tokens: number;
+  outcome: LoreOutcome;
+  /** Why it fired, in words. */
+  reason: string;
+}
+
+export interface LoreMiss { entryId: string; book: string; uid: number; title: string; outcome: LoreOutcome; reason: string }
+
+export interface ActiveLoreSummary {
+  /** In prompt order: by position as placed, then insertion order. */
+  active: ActiveLoreEntry[];
+  /** Entries that were close: they matched or were eligible but lost to a rule (budget, group, roll, timer). */
+  misses: LoreMiss[];
+  tokensUsed: number;
+  budget: number;
+  /** Problems with keys (invalid or refused regexes), one line each. */
+  warnings: string[];
+}
+
+const WHERE: Record<LoreInsertion["position"], string> = {
+  before_char: "before the character", after_char: "after the character",
+  before_examples: "before the examples", after_examples: "after the examples",
+  an_top: "top of the author's note", an_bottom: "bottom of the author's note", at_depth: "at depth",
+};
+const ORDER: LoreInsertion["position"][] = ["before_char", "after_char", "before_examples", "after_examples", "an_top", "an_bottom", "at_depth"];
+
+/** Outcomes a person wants to see in a "why not" list; plain misses (no key, disabled) would drown them. */
+const NOTABLE = new Set<LoreOutcome>(["secondary_failed", "probability_roll", "cooldown", "delay", "budget_exhausted", "lost_group", "recursion_excluded", "waiting_for_recursion"]);
+
+export function describePosition(i: LoreInsertion): string {
+  return i.position === "at_depth" ? `at depth ${i.depth} as ${i.role}` : WHERE[i.position];
+}
+
+const title = (v: LoreVerdict) => v.comment.trim() || `entry ${v.uid}`;
+
+/** The "active now" view of one activation: what fired, where, why, and the near misses. */
+export function summarizeActivation(result: ActivateLoreResult): ActiveLoreSummary {
+  const byId = new Map(result.verdicts.map((v) => [`${v.book}/${v.uid}`, v]));
+  const active = result.insertions
+    .map((ins) => ({ ins, v: byId.get(ins.entryId)! }))
+    .filter(({ v }) => v !== undefined)
+    .sort((a, b) => ORDER.indexOf(a.ins.position) - ORDER.indexOf(b.ins.position) || (a.ins.position === "at_depth" ? b.ins.depth - a.ins.depth : 0) || a.ins.order - b.ins.order)
+    .map(({ ins, v }) => ({
+      entryId: ins.entryId, book: v.book, uid: v.uid, title: title(v), where: describePosition(ins), insertion: ins,
+      tokens: v.tokens ?? 0, outcome: v.outcome, reason: v.detail,
+    }));
+  const misses = result.verdicts
+    .filter((v) => !v.fired && NOTABLE.has(v.outcome))
+    .map((v) => ({ entryId: `${v.book}/${v.uid}`, book: v.book, uid: v.uid, title: title(v), outcome: v.outcome, reason: v.detail }));
+  const warnings = result.diagnostics.map((d) => `${d.book} #${d.uid}: key ${d.key}: ${d.problem}`);
+  return { active, misses, tokensUsed: result.tokensUsed, budget: result.budget, warnings };
+}
