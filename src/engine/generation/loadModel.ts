@@ -1,5 +1,5 @@
 import { basename } from "node:path";
-import type { LlamaContext, LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
+import { TokenBias, type LlamaContext, type LlamaContextSequence, type LlamaModel, type Token } from "node-llama-cpp";
 import type { TurnGenerationRequest, TurnGenerationResult, TurnModel } from "../chatTurn.ts";
 import type { LibraryFacts } from "../library/readModelFacts.ts";
 import { readModelFile } from "./readModelFile.ts";
@@ -7,7 +7,7 @@ import { detectMachine } from "../fit/detectMachine.ts";
 import { planLoad } from "../planner/planLoad.ts";
 import { getLlamaFor, recentLlamaLogs, type GpuChoice } from "../runtime/llama.ts";
 import { ContextOverflowError, ModelLoadError } from "./errors.ts";
-import { toEvaluateOptions } from "./samplerOptions.ts";
+import { toEvaluateOptions, type DrySupport } from "./samplerOptions.ts";
 import { scanForStops } from "./stopStrings.ts";
 
 export interface LoadModelOptions {
@@ -150,6 +150,15 @@ export class LoadedModel implements TurnModel {
     }
   }
 
+  private readonly dry: DrySupport = {
+    textOf: (token) => this.model.detokenize([token], true),
+    penalise: (penalties) => {
+      const bias = TokenBias.for(this.model);
+      for (const [token, amount] of penalties) bias.set(token as Token, { logit: -amount });
+      return bias;
+    },
+  };
+
   private promptTokens(prompt: string): Token[] {
     const tokens = this.model.tokenize(prompt, true);
     const bos = this.model.tokens.bos;
@@ -183,7 +192,7 @@ export class LoadedModel implements TurnModel {
     let promptMs = 0;
     if (signal?.aborted) stopReason = "abort";
     else {
-      const evaluation = this.sequence.evaluate(tokens.slice(reused), toEvaluateOptions(samplers, recent, this.contextSize));
+      const evaluation = this.sequence.evaluate(tokens.slice(reused), toEvaluateOptions(samplers, recent, this.contextSize, this.dry));
       for await (const token of evaluation) {
         if (generated.length === 0) promptMs = performance.now() - started;
         if (this.model.isEogToken(token)) {
