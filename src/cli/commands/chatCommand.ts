@@ -144,7 +144,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       character,
       persona,
       books,
-      settings: { samplers, ...(v.template && { template: v.template }), preferUserPrompts: settings.settings.preferUserSystemPrompt ?? false },
+      settings: { samplers, ...(v.template && { template: v.template }), ...settings.promptSettings() },
       mode: "reply",
       env: systemChatEnv,
     });
