@@ -8,6 +8,8 @@ import { planLoad } from "../planner/planLoad.ts";
 import { getLlamaFor, recentLlamaLogs, type GpuChoice } from "../runtime/llama.ts";
 import { ContextOverflowError, ModelLoadError } from "./errors.ts";
 import { toEvaluateOptions, type DrySupport } from "./samplerOptions.ts";
+import { ownTemplateFrom } from "./renderChatTemplate.ts";
+import type { InstructTemplate } from "../../core/prompt/templates.ts";
 import { scanForStops } from "./stopStrings.ts";
 
 export interface LoadModelOptions {
@@ -120,6 +122,14 @@ export class LoadedModel implements TurnModel {
 
   get chatTemplate(): string | undefined {
     return this.model.fileInfo.metadata.tokenizer?.chat_template;
+  }
+
+  private derived?: { template: InstructTemplate | undefined };
+
+  /** The chat template as rendered from the GGUF (derived once), for templates taproom has no table for. */
+  get ownTemplate(): InstructTemplate | undefined {
+    this.derived ??= { template: ownTemplateFrom(this.chatTemplate) };
+    return this.derived.template;
   }
 
   /** Tokens now held in the KV cache: how much of the context is in use. */
