@@ -99,7 +99,8 @@ export type TurnPromptInput = Omit<ChatTurnInput, "model" | "signal" | "onText">
 export function buildTurnPrompt(input: TurnPromptInput): { prompt: BuiltPrompt; choice: TemplateChoice; history: ChatMessage[] } {
   const { model, chat, settings, mode } = input;
   const choice = chooseTemplate(settings.template ?? chat.settings.instructTemplate, model.chatTemplate, model.ownTemplate);
-  const template = settings.names === undefined ? choice.template : withNames(choice.template, settings.names);
+  const names = settings.names ?? chat.settings.names;
+  const template = names === undefined ? choice.template : withNames(choice.template, names);
   const history = historyForTurn(chat.messages, mode);
   const prompt = buildPrompt({
     character: input.character,

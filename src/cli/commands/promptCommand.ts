@@ -18,8 +18,9 @@ import { PresetStore } from "../../store/presets/presetStore.ts";
 import { SettingsStore } from "../../store/settings.ts";
 import { parseCommandArgs, parseIntegerFlag } from "../args.ts";
 import { UsageError, type CliCommand, type CliIO } from "../command.ts";
+import { namesFlag } from "../namesFlag.ts";
 
-const usage = `Usage: taproom prompt --character FILE_OR_NAME [--chat NAME_OR_FILE.jsonl] [--model FILE] [--template NAME] [--context N] [--json]
+const usage = `Usage: taproom prompt --character FILE_OR_NAME [--chat NAME_OR_FILE.jsonl] [--model FILE] [--template NAME] [--names on|off] [--context N] [--json]
 
 Prints the exact prompt the next reply would be generated from, split into its
 sections (system, card, examples, lore, history, author's note) with token counts:
@@ -31,6 +32,7 @@ const options = {
   chat: { type: "string" },
   model: { type: "string" },
   template: { type: "string" },
+  names: { type: "string" },
   context: { type: "string" },
   "max-tokens": { type: "string" },
   json: { type: "boolean" },
@@ -81,7 +83,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       character,
       persona: settings.personaFor(chat.settings),
       lore: lore.insertions,
-      settings: { samplers, ...(v.template && { template: v.template }), ...settings.promptSettings() },
+      settings: { samplers, ...(v.template && { template: v.template }), ...namesFlag(v.names), ...settings.promptSettings() },
       mode: "reply",
     });
     const counter = tokenizer ? `${tokenizer.name} tokenizer` : "estimated: about 3.5 characters per token; pass --model for exact counts";

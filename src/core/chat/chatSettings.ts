@@ -40,6 +40,11 @@ export function setInstructTemplate(chat: Chat, name: string | undefined, env: C
   return updateSettings(chat, { instructTemplate: getTemplate(name).name }, env);
 }
 
+/** `Name: ` prefixes in this chat's prompt on or off; undefined follows the template. */
+export function setNamesInPrompt(chat: Chat, names: boolean | undefined, env: ChatEnv): Chat {
+  return updateSettings(chat, { names }, env);
+}
+
 /** Who the user plays in this chat; undefined falls back to the default persona. */
 export function setChatPersona(chat: Chat, name: string | undefined, env: ChatEnv): Chat {
   if (name !== undefined && name.trim() === "") throw new ChatOperationError("a persona name cannot be empty");

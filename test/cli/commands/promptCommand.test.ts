@@ -37,3 +37,13 @@ test("taproom prompt reserves the reply length of the chat's preset", async () =
   assert.equal((await prompt(home)).budget, 4096 - 1000);
   assert.equal((await prompt(home, ["--max-tokens", "96"])).budget, 4096 - 96);
 });
+
+test("taproom prompt --names off leaves the name prefixes out; a bad value is a usage error", async () => {
+  const home = await mkdtemp(join(tmpdir(), "taproom-promptcli-"));
+  const view = await prompt(home, ["--names", "off"]);
+  assert.ok(view.text.endsWith("<|im_end|>\n<|im_start|>assistant\n"), view.text.slice(-80));
+  assert.ok(!view.sections.some((s) => s.kind === "history" && s.text.includes("Brindle: ")));
+  const io = captureIO({ TAPROOM_HOME: home });
+  assert.equal(await runCli(["prompt", "--character", "Brindle", "--names", "maybe"], io), 2);
+  assert.match(io.err(), /--names must be on or off, got "maybe"/);
+});

@@ -8,6 +8,7 @@ import {
   setAuthorsNote,
   setChatPersona,
   setInstructTemplate,
+  setNamesInPrompt,
 } from "../../../src/core/chat/chatSettings.ts";
 import { createChat, updateSettings } from "../../../src/core/chat/operations.ts";
 import { testCharacter, testEnv } from "../../support/chatFixtures.ts";
@@ -34,6 +35,8 @@ test("the instruct template is stored by its canonical name; auto goes back to t
   const c = setInstructTemplate(chat, "Llama-3", env);
   assert.equal(c.settings.instructTemplate, "llama3");
   assert.equal("instructTemplate" in setInstructTemplate(c, "auto", env).settings, false);
+  assert.equal(setNamesInPrompt(chat, false, env).settings.names, false);
+  assert.equal("names" in setNamesInPrompt(setNamesInPrompt(chat, false, env), undefined, env).settings, false);
   assert.throws(() => setInstructTemplate(chat, "phi9", env), /unknown instruct template "phi9" \(known: chatml, llama3/);
 });
 
