@@ -14,6 +14,7 @@ import {
   turnText,
   withNames,
   type BuiltPrompt,
+  type InstructTemplate,
   type Persona,
   type TemplateChoice,
   type TurnMode,
@@ -52,6 +53,8 @@ export interface TurnModel {
   contextSize: number;
   /** The GGUF's own chat template, for the "auto" template choice. */
   chatTemplate?: string;
+  /** That template as rendered from the GGUF, when it could be derived (see core/prompt/derivedTemplate.ts). */
+  ownTemplate?: InstructTemplate;
   countTokens(text: string): number;
   generate(request: TurnGenerationRequest): Promise<TurnGenerationResult>;
 }
@@ -108,14 +111,15 @@ export interface TurnTimings {
 }
 
 export type TurnPromptInput = Omit<ChatTurnInput, "model" | "signal" | "onText"> & {
-  model: Pick<TurnModel, "contextSize" | "chatTemplate" | "countTokens">;
+  model: Pick<TurnModel, "contextSize" | "chatTemplate" | "countTokens" | "ownTemplate">;
 };
 
 /** The prompt a turn would send, without generating: for the turn itself and the prompt inspector. */
 export function buildTurnPrompt(input: TurnPromptInput): { prompt: BuiltPrompt; choice: TemplateChoice; history: ChatMessage[] } {
   const { model, chat, settings, mode } = input;
-  const choice = chooseTemplate(settings.template ?? chat.settings.instructTemplate, model.chatTemplate);
-  const template = settings.names === undefined ? choice.template : withNames(choice.template, settings.names);
+  const choice = chooseTemplate(settings.template ?? chat.settings.instructTemplate, model.chatTemplate, model.ownTemplate);
+  const names = settings.names ?? chat.settings.names;
+  const template = names === undefined ? choice.template : withNames(choice.template, names);
   const history = historyForTurn(chat.messages, mode);
   const prompt = buildPrompt({
     character: input.character,

@@ -4,7 +4,7 @@
  */
 import type { Low } from "lowdb";
 import { openJsonDb } from "./jsonDb.ts";
-import { choosePersona, type Persona } from "../core/chat/persona.ts";
+import { choosePersona, findPersona, PersonaError, removePersona, upsertPersona, type Persona } from "../core/chat/persona.ts";
 import type { ChatSettings } from "../core/chat/types.ts";
 import type { LoreSettings } from "../core/lorebook/activate.ts";
 
@@ -21,12 +21,23 @@ export interface Settings {
   keybindings: Record<string, string>;
   lastModel?: string;
   lastCharacter?: string;
-  /** Use the user's own system prompt even when a card brings one. */
+  /** The user's own system prompt; a card's may replace it or hold it as {{original}}. */
+  systemPrompt?: string;
+  /** The user's own post-history instructions (the card's may replace them likewise). */
+  postHistoryInstructions?: string;
+  /** Use the user's own system prompt and post-history instructions even when a card brings its own. */
   preferUserSystemPrompt: boolean;
   /** Lorebooks every chat uses (SillyTavern's global World Info), by name. */
   globalLorebooks: string[];
   /** World Info activation settings; what is left out keeps the defaults. */
   worldInfo: Partial<LoreSettings>;
+}
+
+/** The prompt-building settings a turn takes from the user's settings (TurnSettings fields). */
+export interface UserPromptSettings {
+  systemPrompt?: string;
+  postHistoryInstructions?: string;
+  preferUserPrompts: boolean;
 }
 
 export const defaultSettings: Settings = {
@@ -75,7 +86,15 @@ export class SettingsError extends Error {
   }
 }
 
-const OPTIONAL_STRINGS = ["defaultPersona", "defaultPreset", "modelsDir", "lastModel", "lastCharacter"] as const;
+const OPTIONAL_STRINGS = [
+  "defaultPersona",
+  "defaultPreset",
+  "modelsDir",
+  "lastModel",
+  "lastCharacter",
+  "systemPrompt",
+  "postHistoryInstructions",
+] as const;
 
 /** The settings a raw settings.json holds, with defaults for what it leaves out. */
 export function validateSettings(raw: unknown, path: string): Settings {
@@ -159,6 +178,41 @@ export class SettingsStore {
       ...(this.current.defaultPersona !== undefined && { defaultName: this.current.defaultPersona }),
       ...(chatSettings.personaName !== undefined && { chatName: chatSettings.personaName }),
     });
+  }
+
+  /** What every chat turn takes from the settings for its prompt: spread into TurnSettings. */
+  promptSettings(): UserPromptSettings {
+    const { systemPrompt, postHistoryInstructions, preferUserSystemPrompt } = this.current;
+    return {
+      ...(systemPrompt !== undefined && { systemPrompt }),
+      ...(postHistoryInstructions !== undefined && { postHistoryInstructions }),
+      preferUserPrompts: preferUserSystemPrompt,
+    };
+  }
+
+  get personas(): Persona[] {
+    return this.current.personas;
+  }
+
+  /** Adds a persona, or replaces the one with its name (any case); the first one becomes the default. */
+  async savePersona(persona: Persona): Promise<Settings> {
+    const personas = upsertPersona(this.current.personas, persona);
+    const first = this.current.defaultPersona === undefined && this.current.personas.length === 0;
+    return this.update({ personas, ...(first && { defaultPersona: persona.name.trim() }) });
+  }
+
+  /** Removes a persona; if it was the default, there is no default until one is chosen. */
+  async deletePersona(name: string): Promise<Settings> {
+    if (!findPersona(this.current.personas, name)) throw new PersonaError(`no persona named "${name}"`);
+    const wasDefault = this.current.defaultPersona !== undefined && findPersona([{ name: this.current.defaultPersona, description: "" }], name);
+    return this.update({ personas: removePersona(this.current.personas, name), ...(wasDefault && { defaultPersona: undefined }) });
+  }
+
+  /** The persona new chats (and chats without their own choice) use. */
+  async setDefaultPersona(name: string): Promise<Settings> {
+    const found = findPersona(this.current.personas, name);
+    if (!found) throw new PersonaError(`no persona named "${name}" (have: ${this.current.personas.map((p) => p.name).join(", ") || "none"})`);
+    return this.update({ defaultPersona: found.name });
   }
 
   /** Sets the given fields (undefined removes one) and writes the file. */

@@ -77,3 +77,14 @@ test("swipe regenerates from before the last reply; continue extends it; imperso
   assert.equal(impersonated.text, "I look up.");
   assert.ok(imp.requests[0]!.prompt.endsWith("\nAnn:"));
 });
+
+test("the chat's own name-prefix choice is used unless the turn says otherwise", async () => {
+  const c = { ...chat(), settings: { names: false } };
+  const off = recordingModel("Hi.");
+  await runChatTurn({ model: off.model, chat: c, character: card(), persona, settings: { samplers, template: "chatml" }, mode: "reply", now });
+  assert.ok(off.requests[0]!.prompt.endsWith("<|im_start|>assistant\n"));
+  assert.ok(!off.requests[0]!.prompt.includes("Ann: Where am I?"));
+  const on = recordingModel("Hi.");
+  await runChatTurn({ model: on.model, chat: c, character: card(), persona, settings: { samplers, template: "chatml", names: true }, mode: "reply", now });
+  assert.ok(on.requests[0]!.prompt.endsWith("<|im_start|>assistant\nSeraphina:"));
+});

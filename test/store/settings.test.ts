@@ -89,3 +89,36 @@ test("global lorebooks and World Info settings are read and checked field by fie
   assert.throws(() => check({ worldInfo: { scandepth: 3 } }, "s.json"), /"worldInfo\.scandepth" is not a World Info setting/);
   assert.throws(() => check({ globalLorebooks: "Weather" }, "s.json"), /"globalLorebooks" must be a list of lorebook names/);
 });
+
+test("personas: the first saved becomes the default; replace by name; delete clears a deleted default", async () => {
+  const path = await settingsPath();
+  const store = await SettingsStore.open({ path });
+  await store.savePersona({ name: "Ann", description: "A traveller." });
+  await store.savePersona({ name: "Bryn", description: "A smith." });
+  assert.equal(store.settings.defaultPersona, "Ann");
+  await store.savePersona({ name: "ann", description: "A tired traveller." });
+  assert.deepEqual(store.personas, [{ name: "ann", description: "A tired traveller." }, { name: "Bryn", description: "A smith." }]);
+  await store.setDefaultPersona("BRYN");
+  assert.equal(store.settings.defaultPersona, "Bryn");
+  assert.deepEqual(store.personaFor({ personaName: "Ann" }), { name: "ann", description: "A tired traveller." });
+  await assert.rejects(store.setDefaultPersona("Cato"), /no persona named "Cato" \(have: ann, Bryn\)/);
+  await store.deletePersona("bryn");
+  const again = await SettingsStore.open({ path });
+  assert.deepEqual(again.personas, [{ name: "ann", description: "A tired traveller." }]);
+  assert.equal(again.settings.defaultPersona, undefined);
+  assert.deepEqual(again.personaFor(), { name: "ann", description: "A tired traveller." });
+  await assert.rejects(again.deletePersona("Bryn"), /no persona named "Bryn"/);
+});
+
+test("the user's own system prompt and post-history instructions reach the prompt settings", async () => {
+  const path = await settingsPath();
+  const store = await SettingsStore.open({ path });
+  assert.deepEqual(store.promptSettings(), { preferUserPrompts: false });
+  await store.update({ systemPrompt: "Write {{char}}'s reply.", postHistoryInstructions: "Stay in character.", preferUserSystemPrompt: true });
+  assert.deepEqual((await SettingsStore.open({ path })).promptSettings(), {
+    systemPrompt: "Write {{char}}'s reply.",
+    postHistoryInstructions: "Stay in character.",
+    preferUserPrompts: true,
+  });
+  assert.throws(() => validateSettings({ systemPrompt: 1 }, "s.json"), /"systemPrompt" must be text/);
+});

@@ -14,6 +14,7 @@ import { PresetStore } from "../../store/presets/presetStore.ts";
 import { SettingsStore } from "../../store/settings.ts";
 import { parseCommandArgs, parseIntegerFlag, parseNumberFlag } from "../args.ts";
 import { UsageError, type CliCommand, type CliIO } from "../command.ts";
+import { namesFlag } from "../namesFlag.ts";
 
 const usage = `Usage: taproom chat --model FILE --character FILE_OR_NAME --message TEXT [options]
 
@@ -23,6 +24,7 @@ Chat:
   --chat NAME            continue a saved chat (the reply is saved)
   --new-chat NAME        start a saved chat with this title
   --template NAME        instruct template (auto, chatml, llama3, mistral, gemma, alpaca, vicuna, plain)
+  --names on|off         "Name: " before each message in the prompt (default: the chat's choice, else on)
   --json                 print reply, stop reason, tokens, timings and the load plan as JSON
 Sampling:
   --max-tokens N  --temperature T  --top-p P  --min-p P  --top-k K
@@ -39,6 +41,7 @@ const options = {
   chat: { type: "string" },
   "new-chat": { type: "string" },
   template: { type: "string" },
+  names: { type: "string" },
   json: { type: "boolean" },
   "max-tokens": { type: "string" },
   temperature: { type: "string" },
@@ -150,7 +153,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       persona,
       books,
       loreSettings: settings.settings.worldInfo,
-      settings: { samplers, ...(v.template && { template: v.template }), preferUserPrompts: settings.settings.preferUserSystemPrompt ?? false },
+      settings: { samplers, ...(v.template && { template: v.template }), ...namesFlag(v.names), ...settings.promptSettings() },
       mode: "reply",
       env: systemChatEnv,
     });

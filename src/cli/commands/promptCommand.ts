@@ -6,6 +6,7 @@ import type { Chat } from "../../core/chat/types.ts";
 import { activateLoreForChat } from "../../core/lorebook/forChat.ts";
 import { approximateTokenCount } from "../../core/prompt/approximateTokens.ts";
 import { formatInspection, inspectPrompt } from "../../core/prompt/inspect.ts";
+import { samplersForChat } from "../../core/samplers/presets.ts";
 import { resolveSamplers } from "../../core/samplers/validate.ts";
 import { buildTurnPrompt, type TurnModel } from "../../engine/chatTurn.ts";
 import { loadTokenizer, type ModelTokenizer } from "../../engine/generation/loadTokenizer.ts";
@@ -13,11 +14,13 @@ import { CardLibrary } from "../../store/cards/library.ts";
 import { ChatStore } from "../../store/chats/chatStore.ts";
 import { booksForCharacter } from "../../store/lorebooks/booksForCharacter.ts";
 import { dataDir, dataPaths } from "../../store/paths.ts";
+import { PresetStore } from "../../store/presets/presetStore.ts";
 import { SettingsStore } from "../../store/settings.ts";
 import { parseCommandArgs, parseIntegerFlag } from "../args.ts";
 import { UsageError, type CliCommand, type CliIO } from "../command.ts";
+import { namesFlag } from "../namesFlag.ts";
 
-const usage = `Usage: taproom prompt --character FILE_OR_NAME [--chat NAME_OR_FILE.jsonl] [--model FILE] [--template NAME] [--context N] [--json]
+const usage = `Usage: taproom prompt --character FILE_OR_NAME [--chat NAME_OR_FILE.jsonl] [--model FILE] [--template NAME] [--names on|off] [--context N] [--json]
 
 Prints the exact prompt the next reply would be generated from, split into its
 sections (system, card, examples, lore, history, author's note) with token counts:
@@ -29,6 +32,7 @@ const options = {
   chat: { type: "string" },
   model: { type: "string" },
   template: { type: "string" },
+  names: { type: "string" },
   context: { type: "string" },
   "max-tokens": { type: "string" },
   json: { type: "boolean" },
@@ -55,21 +59,31 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const tokenizer: ModelTokenizer | undefined = v.model ? await loadTokenizer(v.model) : undefined;
   try {
     const contextSize = parseIntegerFlag("context", v.context) ?? Math.min(8192, tokenizer?.facts.trainContext || 8192);
-    const model: Pick<TurnModel, "contextSize" | "chatTemplate" | "countTokens"> = {
+    const model: Pick<TurnModel, "contextSize" | "chatTemplate" | "countTokens" | "ownTemplate"> = {
       contextSize,
       chatTemplate: tokenizer?.chatTemplate,
+      ownTemplate: tokenizer?.ownTemplate,
       countTokens: tokenizer ? (t) => tokenizer.countTokens(t) : approximateTokenCount,
     };
     const { books } = await booksForCharacter(character, chat.settings.lorebooks, { env: io.env, globalBooks: settings.settings.globalLorebooks });
     const lore = activateLoreForChat({ books, chat, contextSize: model.contextSize, tokenize: (t) => model.countTokens(t), settings: settings.settings.worldInfo });
-    const samplers = resolveSamplers(chat.settings.samplers, { maxTokens: parseIntegerFlag("max-tokens", v["max-tokens"]) ?? 300 });
+    // The reply's reserve comes from the samplers the chat would generate with.
+    const forChat = samplersForChat({
+      defaults: resolveSamplers(),
+      presets: (await PresetStore.open({ root: paths.root })).list(),
+      ...(settings.settings.defaultPreset !== undefined && { defaultPresetName: settings.settings.defaultPreset }),
+      ...(chat.settings.presetName !== undefined && { chatPresetName: chat.settings.presetName }),
+      ...(chat.settings.samplers && { chatOverrides: chat.settings.samplers }),
+    });
+    const maxTokens = parseIntegerFlag("max-tokens", v["max-tokens"]);
+    const samplers = resolveSamplers(forChat, maxTokens === undefined ? {} : { maxTokens });
     const { prompt, choice } = buildTurnPrompt({
       model,
       chat,
       character,
       persona: settings.personaFor(chat.settings),
       lore: lore.insertions,
-      settings: { samplers, ...(v.template && { template: v.template }) },
+      settings: { samplers, ...(v.template && { template: v.template }), ...namesFlag(v.names), ...settings.promptSettings() },
       mode: "reply",
     });
     const counter = tokenizer ? `${tokenizer.name} tokenizer` : "estimated: about 3.5 characters per token; pass --model for exact counts";

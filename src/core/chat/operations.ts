@@ -153,6 +153,15 @@ export function editMessage(chat: Chat, messageId: string, text: string, env: Ch
   return replaceMessage(chat, index, { ...message, swipes }, env);
 }
 
+/** Removes the swipe a message shows; the next one (or the previous, at the end) shows instead. */
+export function deleteSwipe(chat: Chat, messageId: string, env: ChatEnv): Chat {
+  const index = indexOf(chat, messageId);
+  const message = chat.messages[index]!;
+  if (message.swipes.length < 2) throw new ChatOperationError("this is the message's only swipe: delete the message instead");
+  const swipes = message.swipes.filter((_, i) => i !== message.swipeIndex);
+  return replaceMessage(chat, index, { ...message, swipes, swipeIndex: Math.min(message.swipeIndex, swipes.length - 1) }, env);
+}
+
 export function deleteMessage(chat: Chat, messageId: string, env: ChatEnv): Chat {
   const index = indexOf(chat, messageId);
   return { ...chat, messages: chat.messages.filter((_, i) => i !== index), updatedAt: env.now() };

@@ -56,6 +56,8 @@ export interface ChatSettings {
   /** Names of lorebooks attached to this chat, besides global and character books. */
   lorebooks?: string[];
   instructTemplate?: string;
+  /** `Name: ` before each message in the prompt; unset follows the template (on). */
+  names?: boolean;
   personaName?: string;
 }
 

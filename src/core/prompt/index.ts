@@ -16,3 +16,4 @@ export {
 export * from "./types.ts";
 export { formatInspection, inspectPrompt, type InspectOptions, type PromptInspection } from "./inspect.ts";
 export { historyForTurn, promptMode, turnText, TurnModeError, type TurnMode } from "./turn.ts";
+export { deriveTemplate, type RenderTurn, type RenderTurns } from "./derivedTemplate.ts";

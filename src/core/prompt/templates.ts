@@ -186,15 +186,17 @@ const MARKERS: { name: string; test: (t: string) => boolean }[] = [
 
 /**
  * "The model's own template": maps the GGUF's `tokenizer.chat_template` to the nearest
- * template taproom has, by its markers. Falls back to ChatML for an unknown template
- * and to plain text when the model has none, and says so.
+ * template taproom has, by its markers. A template without known markers is used as
+ * rendered from the GGUF (`own`, see derivedTemplate.ts) when the engine could derive
+ * it; otherwise ChatML. Plain text when the model has none. The note says which.
  */
-export function templateFromChatTemplate(chatTemplate: string | undefined): TemplateChoice {
+export function templateFromChatTemplate(chatTemplate: string | undefined, own?: InstructTemplate): TemplateChoice {
   if (!chatTemplate || chatTemplate.trim() === "") {
     return { template: plain, note: "the model has no chat template; using plain text" };
   }
   const match = MARKERS.find((m) => m.test(chatTemplate));
   if (!match) {
+    if (own) return { template: own, note: "the model's own chat template, rendered from the GGUF" };
     return { template: chatml, note: "the model's chat template is not one taproom knows; using ChatML" };
   }
   const template = getTemplate(match.name);
@@ -202,9 +204,9 @@ export function templateFromChatTemplate(chatTemplate: string | undefined): Temp
 }
 
 /** `name` may be "auto"/"model" (the model's own), a template name, or undefined (= auto). */
-export function chooseTemplate(name: string | undefined, chatTemplate: string | undefined): TemplateChoice {
+export function chooseTemplate(name: string | undefined, chatTemplate: string | undefined, own?: InstructTemplate): TemplateChoice {
   if (name === undefined || ["auto", "model"].includes(name.trim().toLowerCase())) {
-    return templateFromChatTemplate(chatTemplate);
+    return templateFromChatTemplate(chatTemplate, own);
   }
   const template = getTemplate(name);
   return { template, note: `${template.label} (chosen by name)` };

@@ -1,5 +1,5 @@
 import { basename } from "node:path";
-import type { LlamaContext, LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
+import { TokenBias, type LlamaContext, type LlamaContextSequence, type LlamaModel, type Token } from "node-llama-cpp";
 import type { TurnGenerationRequest, TurnGenerationResult, TurnModel } from "../chatTurn.ts";
 import type { LibraryFacts } from "../library/readModelFacts.ts";
 import { readModelFile } from "./readModelFile.ts";
@@ -8,7 +8,9 @@ import type { MachineFacts } from "../fit/machine.ts";
 import { LoadPlanError, planLoad, type LoadPlan, type PlanLoadOptions } from "../planner/planLoad.ts";
 import { getLlamaFor, recentLlamaLogs, type GpuChoice } from "../runtime/llama.ts";
 import { ContextOverflowError, ModelLoadCancelledError, ModelLoadError } from "./errors.ts";
-import { toEvaluateOptions } from "./samplerOptions.ts";
+import { toEvaluateOptions, type DrySupport } from "./samplerOptions.ts";
+import { ownTemplateFrom } from "./renderChatTemplate.ts";
+import type { InstructTemplate } from "../../core/prompt/templates.ts";
 import { scanForStops } from "./stopStrings.ts";
 
 export interface LoadModelOptions {
@@ -177,6 +179,14 @@ export class LoadedModel implements TurnModel {
     return this.model.fileInfo.metadata.tokenizer?.chat_template;
   }
 
+  private derived?: { template: InstructTemplate | undefined };
+
+  /** The chat template as rendered from the GGUF (derived once), for templates taproom has no table for. */
+  get ownTemplate(): InstructTemplate | undefined {
+    this.derived ??= { template: ownTemplateFrom(this.chatTemplate) };
+    return this.derived.template;
+  }
+
   /** Tokens now held in the KV cache: how much of the context is in use. */
   get contextUsed(): number {
     return this.sequence.nextTokenIndex;
@@ -204,6 +214,15 @@ export class LoadedModel implements TurnModel {
       this.busy = false;
     }
   }
+
+  private readonly dry: DrySupport = {
+    textOf: (token) => this.model.detokenize([token], true),
+    penalise: (penalties) => {
+      const bias = TokenBias.for(this.model);
+      for (const [token, amount] of penalties) bias.set(token as Token, { logit: -amount });
+      return bias;
+    },
+  };
 
   private promptTokens(prompt: string): Token[] {
     const tokens = this.model.tokenize(prompt, true);
@@ -238,7 +257,7 @@ export class LoadedModel implements TurnModel {
     let promptMs = 0;
     if (signal?.aborted) stopReason = "abort";
     else {
-      const evaluation = this.sequence.evaluate(tokens.slice(reused), toEvaluateOptions(samplers, recent, this.contextSize));
+      const evaluation = this.sequence.evaluate(tokens.slice(reused), toEvaluateOptions(samplers, recent, this.contextSize, this.dry));
       for await (const token of evaluation) {
         if (generated.length === 0) promptMs = performance.now() - started;
         if (this.model.isEogToken(token)) {

@@ -1,12 +1,25 @@
-import type { SequenceEvaluateOptions, Token } from "node-llama-cpp";
+import type { SequenceEvaluateOptions, Token, TokenBias } from "node-llama-cpp";
 import type { SamplerSettings } from "../../core/samplers/types.ts";
+import { breakerTest, dryPenalties } from "./dryPenalty.ts";
+
+/** What DRY needs from the model: token texts (for the breakers) and its TokenBias. */
+export interface DrySupport {
+  textOf(token: Token): string;
+  /** A TokenBias lowering each token's logit by the given amount. */
+  penalise(penalties: Map<number, number>): TokenBias;
+}
 
 /**
  * SamplerSettings in node-llama-cpp's terms. The repetition penalties are given the
  * recent tokens explicitly, prompt included: its own default only looks at tokens
- * generated in this call, unlike SillyTavern's rep-pen range.
+ * generated in this call, unlike SillyTavern's rep-pen range. DRY likewise covers the prompt (see dryPenalty.ts).
  */
-export function toEvaluateOptions(samplers: SamplerSettings, recentTokens: () => Token[], contextSize: number): SequenceEvaluateOptions {
+export function toEvaluateOptions(
+  samplers: SamplerSettings,
+  recentTokens: () => Token[],
+  contextSize: number,
+  dry?: DrySupport,
+): SequenceEvaluateOptions {
   const options: SequenceEvaluateOptions = {
     temperature: samplers.temperature,
     topK: samplers.topK,
@@ -24,15 +37,15 @@ export function toEvaluateOptions(samplers: SamplerSettings, recentTokens: () =>
       presencePenalty: samplers.presencePenalty,
     };
   }
-  if (samplers.dryMultiplier > 0) {
-    // DRY does nothing in 3.21.1 unless lastTokens is given explicitly.
-    options.dryRepeatPenalty = {
-      strength: samplers.dryMultiplier,
+  if (samplers.dryMultiplier > 0 && dry) {
+    const isBreaker = breakerTest(samplers.drySequenceBreakers, (token) => dry.textOf(token as Token));
+    const parameters = {
+      multiplier: samplers.dryMultiplier,
       base: samplers.dryBase,
       allowedLength: samplers.dryAllowedLength,
-      lastTokens: samplers.dryLastN > 0 ? samplers.dryLastN : contextSize,
-      sequenceBreakers: samplers.drySequenceBreakers,
+      lastN: samplers.dryLastN > 0 ? samplers.dryLastN : contextSize,
     };
+    options.tokenBias = () => dry.penalise(dryPenalties(recentTokens(), isBreaker, parameters));
   }
   if (samplers.xtcProbability > 0) {
     options.xtc = { probability: samplers.xtcProbability, threshold: samplers.xtcThreshold };

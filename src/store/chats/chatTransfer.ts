@@ -43,7 +43,12 @@ export interface ExportChatOptions {
 
 export async function exportChat(options: ExportChatOptions): Promise<Chat> {
   const { chat } = await options.store.open(options.name);
+  await writeChatExport(chat, options);
+  return chat;
+}
+
+/** Writes a chat already in hand (the one open on screen) to a file, atomically. */
+export async function writeChatExport(chat: Chat, options: { format: ChatExportFormat; out: string; userName?: string }): Promise<void> {
   const text = options.format === "jsonl" ? formatChatJsonl(chat, options.userName) : `${JSON.stringify(chat, null, 2)}\n`;
   await writeFileAtomic(options.out, text);
-  return chat;
 }

@@ -8,6 +8,7 @@ import { samplersForChat } from "../../core/samplers/presets.ts";
 import { resolveSamplers } from "../../core/samplers/validate.ts";
 import { loadModel, type LoadedModel } from "../../engine/generation/loadModel.ts";
 import { playChatTurn } from "../../engine/playChatTurn.ts";
+import type { TurnSettings } from "../../engine/chatTurn.ts";
 import { CardLibrary } from "../../store/cards/library.ts";
 import { ChatStore, type ChatHandle } from "../../store/chats/chatStore.ts";
 import type { LoreSettings } from "../../core/lorebook/activate.ts";
@@ -146,7 +147,7 @@ async function openChatSession(o: ChatSessionOptions): Promise<OpenedChat> {
     generate: (request) => {
       const model = o.model();
       if (!model) throw new NoEngineError("no model loaded: start taproom with --model FILE (taproom models lists yours)");
-      return generateWith(model, request, chat, character, persona, books, loreSettings, (next, report) => {
+      return generateWith({ model, request, chat, character, persona, books, loreSettings, prompts: settings.promptSettings() }, (next, report) => {
         chat = next;
         lastTurn = report;
       });
@@ -177,16 +178,21 @@ async function openChatSession(o: ChatSessionOptions): Promise<OpenedChat> {
   };
 }
 
-async function generateWith(
-  model: LoadedModel,
-  request: GenerateRequest,
-  chat: Chat,
-  character: Character,
-  persona: Persona,
-  books: Lorebook[],
-  loreSettings: Partial<LoreSettings>,
-  keep: (chat: Chat, report: TurnReport) => void,
-): Promise<GenerateResult> {
+/** What one generation works from: the chat as it stood and everything around it. */
+interface TurnInputs {
+  model: LoadedModel;
+  request: GenerateRequest;
+  chat: Chat;
+  character: Character;
+  persona: Persona;
+  books: Lorebook[];
+  loreSettings: Partial<LoreSettings>;
+  /** The user's own system prompt and post-history instructions (settings.json). */
+  prompts: Omit<TurnSettings, "samplers">;
+}
+
+async function generateWith(inputs: TurnInputs, keep: (chat: Chat, report: TurnReport) => void): Promise<GenerateResult> {
+  const { model, request, chat, character, persona, books, loreSettings, prompts } = inputs;
   let streamed = "";
   const played = await playChatTurn({
     model,
@@ -195,7 +201,7 @@ async function generateWith(
     persona,
     books,
     loreSettings,
-    settings: { samplers: request.samplers },
+    settings: { samplers: request.samplers, ...prompts },
     mode: request.mode,
     env: systemChatEnv,
     signal: request.signal,

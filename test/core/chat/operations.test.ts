@@ -10,6 +10,7 @@ import {
   currentSwipe,
   deleteFrom,
   deleteMessage,
+  deleteSwipe,
   editMessage,
   pickGreeting,
   renameChat,
@@ -194,4 +195,18 @@ test("lore state and variables are stored as given; rename trims and refuses emp
   assert.deepEqual(c.variables, { x: "1" });
   assert.equal(renameChat(c, "  Forest walk ", env).title, "Forest walk");
   assert.throws(() => renameChat(c, "  ", env), /cannot be empty/);
+});
+
+test("deleting a swipe shows the next one, or the previous at the end; the only swipe cannot go", () => {
+  const { env, chat } = started();
+  let c = sendUserMessage(chat, { text: "Hello", name: "Ann", env });
+  c = appendAssistantReply(c, { text: "One", name: "Seraphina", env });
+  c = addSwipe(addSwipe(c, { text: "Two", env }), { text: "Three", env });
+  const reply = c.messages.at(-1)!;
+  const middle = swipe(c, "left", env).chat;
+  const afterMiddle = deleteSwipe(middle, reply.id, env);
+  assert.deepEqual(afterMiddle.messages.at(-1)!.swipes.map((s) => s.text), ["One", "Three"]);
+  assert.equal(currentSwipe(afterMiddle.messages.at(-1)!).text, "Three");
+  assert.equal(currentSwipe(deleteSwipe(c, reply.id, env).messages.at(-1)!).text, "Two");
+  assert.throws(() => deleteSwipe(c, c.messages[1]!.id, env), /only swipe: delete the message instead/);
 });

@@ -100,6 +100,29 @@ test("the repetition range limits what is punished: with a range of 0 the penalt
   assert.equal(result.text, greedyReference(prompt, 60));
 });
 
+test("DRY punishes a phrase repeated from the prompt, not only from the reply, and its range limits it", async () => {
+  const prompt = "Hi, Bryn.\nHi, Bryn.\nHi, Bryn.\n";
+  const dry = { ...greedy, dryMultiplier: 5, dryBase: 1.75, dryAllowedLength: 2, drySequenceBreakers: ["\n"] };
+  const plain = await model.generate({ prompt, stops: [], samplers: greedy });
+  const punished = await model.generate({ prompt, stops: [], samplers: dry });
+  const shortRange = await model.generate({ prompt, stops: [], samplers: { ...dry, dryLastN: 8 } });
+  assert.equal(plain.text, "Hi, Bryn.");
+  // After "Hi" the prompt's "Hi," repeats 2 tokens: "," loses 5 logits, so greedy takes
+  // the next follower of "i" in the model's text ("n", from "Rain again"), then ".".
+  assert.equal(punished.text, "Hin.");
+  // The last 8 tokens ("Bryn.\nHi") hold no earlier "i": nothing to punish.
+  assert.equal(shortRange.text, "Hi, Bryn.");
+});
+
+test("XTC at probability 1 removes every likely choice but the least likely of them", async () => {
+  // At a line start the model's text has "H" 4/10, "S" 2/10, others 1/10: with a 0.15
+  // threshold XTC drops "H" and keeps "S".
+  const plain = await model.generate({ prompt: "\n", stops: [], samplers: greedy });
+  const xtc = await model.generate({ prompt: "\n", stops: [], samplers: { ...greedy, xtcProbability: 1, xtcThreshold: 0.15 } });
+  assert.ok(plain.text.startsWith("H"), plain.text);
+  assert.ok(xtc.text.startsWith("S"), xtc.text);
+});
+
 test("a seed reproduces sampled output and another seed changes it", async () => {
   const hot = (seed: number) => resolveSamplers({ temperature: 2, topK: 0, topP: 1, minP: 0, seed, maxTokens: 40 });
   const first = await model.generate({ prompt: "\n", stops: [], samplers: hot(7) });

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { appendFile, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import * as chatSettings from "../../../src/core/chat/chatSettings.ts";
 import * as ops from "../../../src/core/chat/operations.ts";
 import type { Chat } from "../../../src/core/chat/types.ts";
 import { ChatStore } from "../../../src/store/chats/chatStore.ts";
@@ -29,6 +30,9 @@ test("every chat operation is saved and reads back equal from disk", async () =>
     ["reply", (c) => ops.appendAssistantReply(c, { text: "Hi", name: "Seraphina", env, generation: { model: "tiny", tokens: 2 } })],
     ["regenerate", (c) => ops.addSwipe(c, { text: "Hey", env })],
     ["swipe left", (c) => ops.swipe(c, "left", env).chat],
+    ["regenerate again", (c) => ops.addSwipe(c, { text: "Yo", env, generation: { model: "tiny", tokens: 1, stopReason: "eos" } })],
+    ["delete swipe", (c) => ops.deleteSwipe(c, c.messages[2]!.id, env)],
+    ["swipe back", (c) => ops.swipe(c, "left", env).chat],
     ["continue", (c) => ops.continueReply(c, { text: " there.", env })],
     ["impersonate", (c) => ops.setDraft(c, "I wave.", env)],
     ["edit", (c) => ops.editMessage(c, c.messages[1]!.id, "Hello!", env)],
@@ -37,6 +41,12 @@ test("every chat operation is saved and reads back equal from disk", async () =>
     ["unhide", (c) => ops.setHidden(c, c.messages[1]!.id, false, env)],
     ["settings", (c) => ops.updateSettings(c, { samplers: { temperature: 0.5 }, presetName: "Creative", lorebooks: ["Forest"], instructTemplate: "ChatML", personaName: "Ann", authorsNote: { text: "n", depth: 2, frequency: 1, role: "system" } }, env)],
     ["lore state", (c) => ops.setLoreState(c, { sticky: { "7": 3 } }, env)],
+    ["attach book", (c) => chatSettings.attachLorebook(c, "Town", env)],
+    ["detach book", (c) => chatSettings.detachLorebook(c, "Forest", env)],
+    ["template", (c) => chatSettings.setInstructTemplate(c, "llama-3", env)],
+    ["persona", (c) => chatSettings.setChatPersona(c, "Bryn", env)],
+    ["sampler override", (c) => chatSettings.overrideSamplers(c, { minP: 0.1 }, env)],
+    ["author's note", (c) => chatSettings.setAuthorsNote(c, { text: "Rain.", depth: 1 }, env)],
     ["variables", (c) => ops.setVariables(c, { mood: "calm" }, env)],
     ["delete", (c) => ops.deleteMessage(c, c.messages[3]!.id, env)],
     ["send 3", (c) => ops.sendUserMessage(c, { text: "Again", name: "Ann", env })],
