@@ -123,7 +123,9 @@ export function parseCardObject(json: unknown, options: ParseCardOptions): Parse
     if ((V1_FIELDS as readonly string[]).includes(key)) continue;
     extraTop[key] = value;
   }
-  if (spec === "v1") for (const key of KNOWN_DATA_KEYS) delete extraTop[key];
+  if (spec === "v1") {
+    for (const key of KNOWN_DATA_KEYS) if (key !== "extensions" || isObject(json.extensions)) delete extraTop[key];
+  }
   const extraData: Obj = {};
   if (spec !== "v1") {
     for (const [key, value] of Object.entries(data)) if (!KNOWN_DATA_KEYS.has(key)) extraData[key] = value;
@@ -155,7 +157,8 @@ function readCharacter(data: Obj, p: string, spec: CardSpec, r: FieldReader): Ch
   const c = {} as Character;
   for (const f of STRING_FIELDS) c[f] = r.text(data[f], p + f);
   for (const f of ARRAY_FIELDS) c[f] = r.textList(data[f], p + f);
-  c.extensions = spec === "v1" ? {} : r.object(data.extensions, `${p}extensions`);
+  // A V1 file's `extensions` is only ours when it is an object; anything else stays an unknown key.
+  c.extensions = spec === "v1" ? (isObject(data.extensions) ? data.extensions : {}) : r.object(data.extensions, `${p}extensions`);
   if (data.character_book !== undefined && data.character_book !== null) {
     c.character_book = readBook(data.character_book, `${p}character_book`, r);
   }

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parseCardJson, parseCardObject } from "../../../src/core/cards/parse.ts";
-import { toV2Object, toV3Object, writeV2Json, writeV3Json } from "../../../src/core/cards/write.ts";
+import { toV2Object, toV3Object, writeV1Json, writeV2Json, writeV3Json } from "../../../src/core/cards/write.ts";
 import { CardFormatError } from "../../../src/core/cards/errors.ts";
 import { json, v1Card, v2Card, v3Card } from "../../support/cards.ts";
 
@@ -120,4 +120,16 @@ test("unknown spec with data is read as V2 with a warning", () => {
   assert.equal(card.character.name, "Ilsa");
   assert.equal(card.specName, "chara_card_v9");
   assert.equal(warnings[0]?.field, "spec");
+});
+
+test("V1 card carrying newer fields flat keeps them when written back as V1", () => {
+  const input = v1Card({ tags: ["river"], creator: "me", alternate_greetings: ["Cross?"], extensions: { fav: true, x_tool: { a: 1 } } });
+  const first = parseCardObject(input, opts).card;
+  assert.deepEqual(first.character.extensions, { fav: true, x_tool: { a: 1 } });
+  const written = JSON.parse(writeV1Json(first));
+  assert.deepEqual(written, input);
+  assert.deepEqual(parseCardJson(writeV1Json(first), opts).card, first);
+  const odd = parseCardObject(v1Card({ extensions: "legacy" }), opts).card;
+  assert.equal(odd.extraTop.extensions, "legacy");
+  assert.equal(JSON.parse(writeV1Json(odd)).extensions, "legacy");
 });
