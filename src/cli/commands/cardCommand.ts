@@ -69,27 +69,70 @@ const FIELD_ORDER: (keyof Character)[] = [
   "modification_date", "assets", "extensions", "character_book",
 ];
 
-function formatValue(value: unknown): string {
-  if (typeof value === "string") return value;
-  if (Array.isArray(value) && value.every((v) => typeof v === "string")) {
-    return value.map((v, i) => `[${i + 1}] ${v}`).join("\n");
-  }
-  return JSON.stringify(value, null, 2);
+type Path = (string | number)[];
+
+/** Which strings get a token count: the fields, each greeting and each lore entry's content. */
+function countedAt(path: Path): boolean {
+  if (path.length === 1) return true;
+  if (path.length === 2) return path[0] === "alternate_greetings" || path[0] === "group_only_greetings";
+  return path.length === 4 && path[0] === "character_book" && path[1] === "entries" && path[3] === "content";
+}
+
+const indent = (text: string) => text.replace(/^/gm, "  ");
+
+function isBranch(value: unknown): boolean {
+  return typeof value === "object" && value !== null && Object.keys(value).length > 0;
+}
+
+/**
+ * A value as a reader wants it: text as written (no JSON escapes), objects and lists as an
+ * indented tree, list items numbered from 1.
+ */
+function renderValue(value: unknown, path: Path = [], count?: (text: string) => number): string {
+  if (typeof value === "string") return value === "" ? '""' : value;
+  if (value === null || typeof value !== "object") return String(value);
+  const items: [string | number, unknown][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
+  if (items.length === 0) return Array.isArray(value) ? "[]" : "{}";
+  return items
+    .map(([key, item]) => {
+      const label = typeof key === "number" ? `[${key + 1}]` : `${key}:`;
+      return entryLine(label, item, [...path, key], count);
+    })
+    .join("\n");
+}
+
+function entryLine(label: string, value: unknown, path: Path, count?: (text: string) => number): string {
+  const text = renderValue(value, path, count);
+  const counted = count && typeof value === "string" && value !== "" && countedAt(path) ? ` (${count(value)} tokens)` : "";
+  const head = counted ? `${label.replace(/:$/, "")}${counted}${label.endsWith(":") ? ":" : ""}` : label;
+  return text.includes("\n") || isBranch(value) ? `${head}\n${indent(text)}` : `${head} ${text}`;
 }
 
 function showText(card: LoadedCard, countTokens?: (text: string) => number): string {
   const c = card.card.character;
-  const lines = [`file: ${card.path}`, `format: ${card.format} (${card.card.spec}${card.card.specVersion ? ` ${card.card.specVersion}` : ""})`];
+  const spec = [card.card.spec, card.card.specName, card.card.specVersion].filter(Boolean).join(" ");
+  const lines = [`file: ${card.path}`, `format: ${card.format} (${spec})`];
   for (const key of FIELD_ORDER) {
     const value = c[key];
     if (value === undefined) continue;
-    const text = formatValue(value);
-    const label = countTokens && typeof value === "string" && value ? `${key} (${countTokens(value)} tokens)` : key;
-    lines.push(text.includes("\n") ? `${label}:\n${text.replace(/^/gm, "  ")}` : `${label}: ${text}`);
+    if ((key === "creation_date" || key === "modification_date") && typeof value === "number") {
+      const date = new Date(value * 1000);
+      lines.push(`${key}: ${value}${Number.isNaN(date.getTime()) ? "" : ` (${date.toISOString().replace("T", " ").slice(0, 16)} UTC)`}`);
+      continue;
+    }
+    lines.push(entryLine(`${key}:`, value, [key], countTokens));
   }
   const extra = { ...card.card.extraTop, ...card.card.extraData };
-  if (Object.keys(extra).length) lines.push(`other keys:\n${JSON.stringify(extra, null, 2).replace(/^/gm, "  ")}`);
-  if (card.assets?.size) lines.push(`archive files: ${[...card.assets.keys()].join(", ")}`);
+  if (Object.keys(extra).length) lines.push(`other keys:\n${indent(renderValue(extra))}`);
+  if (card.assets?.size) {
+    const files = [...card.assets].map(([name, data]) => `${name} (${data.length} bytes)`);
+    lines.push(`archive files:\n${indent(files.join("\n"))}`);
+  }
+  if (countTokens) {
+    const permanent = (["description", "personality", "scenario", "mes_example", "system_prompt", "post_history_instructions"] as const)
+      .reduce((n, f) => n + (c[f] ? countTokens(c[f]) : 0), 0);
+    lines.push(`permanent tokens (description, personality, scenario, examples, system prompt, post-history): ${permanent}`);
+  }
   return show(lines.join("\n")) + "\n";
 }
 
