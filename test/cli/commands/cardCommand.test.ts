@@ -50,6 +50,13 @@ test("bad input: one line on stderr naming the file, exit 1; usage errors exit 2
     assert.match(io.err(), /^taproom card: .*bad\.json: not valid JSON.*\n$/);
     assert.equal(await runCli(["card", "export", "Brindle", "--format", "gif", "--out", "x"], io), 2);
     assert.equal(await runCli(["card", "show", "Nobody"], io), 1);
+    const hostile = captureIO({ TAPROOM_HOME: home });
+    hostile.cwd = home;
+    await writeFile(join(home, "title.json"), '{"name": \x1b]0;pwned\x07 }');
+    assert.equal(await runCli(["card", "import", "title.json"], hostile), 1);
+    assert.match(hostile.err(), /^taproom card: .*title\.json: not valid JSON [^\n]*\n$/);
+    assert.doesNotMatch(hostile.err(), /[\x1b\x07]/, "the quoted bytes reach the terminal inert");
+    await assert.rejects(readdir(join(home, "characters")), /ENOENT/, "nothing was added to the library");
   });
 });
 
