@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import type { Low } from "lowdb";
 import { extensionFor, type CardExportFormat, type CardFile, type CardFileFormat } from "../../core/cards/codec.ts";
 import type { CardWarning } from "../../core/cards/errors.ts";
+import { applyCharacterEdits, type CharacterEdits } from "../../core/cards/edit.ts";
 import type { CardSpec } from "../../core/cards/record.ts";
 import { writeFileAtomic } from "../atomicWrite.ts";
 import { openJsonDb } from "../jsonDb.ts";
@@ -236,6 +237,21 @@ export class CardLibrary {
   async save(card: LoadedCard): Promise<void> {
     if (card.bundled) throw new ReadOnlyCardError(card.path);
     await writeCardFile(card.path, card, "same");
+  }
+
+  /**
+   * Applies an editor's changes to the card as it is on disk now (so fields the editor did
+   * not touch are never overwritten with stale copies) and writes it back atomically in
+   * its own format. Returns the card as saved.
+   */
+  async update(idOrName: string, edits: CharacterEdits): Promise<LoadedCard> {
+    const card = await this.get(idOrName);
+    if (card.bundled) throw new ReadOnlyCardError(card.path);
+    const character = applyCharacterEdits(card.card.character, edits, { source: card.path, now: Math.floor(Date.now() / 1000) });
+    const saved: LoadedCard = { ...card, card: { ...card.card, character } };
+    await writeCardFile(card.path, saved, "same");
+    await this.list();
+    return saved;
   }
 
   async delete(idOrName: string): Promise<void> {

@@ -152,3 +152,23 @@ test("cards with the same name get distinct ids, whatever their formats", async 
   assert.equal(new Set(ids).size, ids.length);
   assert.ok(ids.includes("ilsa.json") && ids.includes("ilsa.charx"));
 });
+
+test("update applies an editor's fields to the file as it is now, atomically, in its own format", async () => {
+  const lib = library(new URL("../../../characters/", import.meta.url).pathname);
+  await lib.import(inboxFiles());
+  const opened = await lib.get("boxed");
+  await lib.update("boxed", { tags: ["edited elsewhere"] });
+  const saved = await lib.update(opened.id!, { description: "From the editor.", first_mes: "Hello again." });
+  const back = await readCardFile(saved.path);
+  assert.equal(back.format, "charx");
+  assert.equal(back.card.character.description, "From the editor.");
+  assert.deepEqual(back.card.character.tags, ["edited elsewhere"], "the earlier edit was not overwritten");
+  assert.deepEqual(back.assets, opened.assets);
+  assert.deepEqual(back.card.character.character_book, opened.card.character.character_book);
+  assert.ok((back.card.character.modification_date ?? 0) > 1700000100);
+  assert.equal((await lib.list()).find((s) => s.id === "boxed")?.firstMes, "Hello again.");
+  assert.deepEqual((await readdir(join(home, "characters"))).filter((f) => f.startsWith(".")), [], "no temporary files left");
+  await assert.rejects(lib.update("boxed", { name: "" }), CardFormatError);
+  assert.equal((await readCardFile(saved.path)).card.character.name, "Boxed");
+  await assert.rejects(lib.update("Brindle", { description: "x" }), ReadOnlyCardError);
+});
