@@ -11,11 +11,18 @@ export interface LintFinding {
 export interface LintOptions {
   /** Fields longer than this many characters are flagged. */
   maxFieldChars?: number;
+  /** Fields of the wrong type that could not be repaired (parsed with collectRefusals): errors. */
+  refusals?: CardWarning[];
 }
 
 const KNOWN_SPECS = new Set(["", "chara_card_v2", "chara_card_v3"]);
-/** `{char}`, `{{ char}}`, `{{Char }` and friends: macros that will not be expanded. */
-const MISSPELT_MACRO = /(?<!\{)\{\s*(char|user)\s*\}(?!\})|\{\{\s+(char|user)\s*\}\}|\{\{(char|user)\s+\}\}|\{\{\s*(char|user)\s*\}(?!\})|(?<!\{)\{\s*(char|user)\s*\}\}|\{\{(Char|User|CHAR|USER)\}\}/g;
+/** `{char}`, `{{user}`, `{char}}`: macros with a brace missing, which nothing expands. */
+const MISSPELT_MACRO = /(?<!\{)\{\s*(char|user)\s*\}(?!\})|\{\{\s*(char|user)\s*\}(?!\})|(?<!\{)\{\s*(char|user)\s*\}\}/gi;
+/**
+ * `{{ user}}`: taproom trims macro names (and ignores their case, as SillyTavern does), but
+ * spaces inside the braces are not expanded by every other app.
+ */
+const SPACED_MACRO = /\{\{(?:\s+(char|user)\s*|(char|user)\s+)\}\}/gi;
 
 const TEXT_FIELDS = [
   "name", "description", "personality", "scenario", "first_mes", "mes_example", "creator_notes",
@@ -26,7 +33,8 @@ const TEXT_FIELDS = [
 export function lintCard(card: CharacterCard, repairs: CardWarning[] = [], options: LintOptions = {}): LintFinding[] {
   const max = options.maxFieldChars ?? 8000;
   const c = card.character;
-  const findings: LintFinding[] = repairs.map((r) => ({ level: "warning", field: r.field, message: r.message }));
+  const findings: LintFinding[] = (options.refusals ?? []).map((r) => ({ level: "error", field: r.field, message: `${r.message}; taproom refuses the card until this is fixed` }));
+  findings.push(...repairs.map((r): LintFinding => ({ level: "warning", field: r.field, message: r.message })));
   if (c.name.trim() === "") findings.push({ level: "error", field: "name", message: "missing name" });
   if (c.first_mes.trim() === "" && c.alternate_greetings.length === 0) {
     findings.push({ level: "warning", field: "first_mes", message: "no greeting (first_mes is empty)" });
@@ -41,6 +49,9 @@ export function lintCard(card: CharacterCard, repairs: CardWarning[] = [], optio
     if (text.length > max) findings.push({ level: "warning", field, message: `very long (${text.length} characters)` });
     for (const m of text.matchAll(MISSPELT_MACRO)) {
       findings.push({ level: "warning", field, message: `"${m[0]}" looks like a misspelt macro (write {{char}} or {{user}})` });
+    }
+    for (const m of text.matchAll(SPACED_MACRO)) {
+      findings.push({ level: "warning", field, message: `"${m[0]}" has spaces inside the braces; taproom expands it, other apps may not (write {{${(m[1] ?? m[2])!.toLowerCase()}}})` });
     }
   }
   if (c.mes_example.trim() !== "" && !/<START>/i.test(c.mes_example)) {

@@ -5,11 +5,18 @@ import { V1_FIELDS, type CardSpec, type CharacterCard } from "./record.ts";
 export interface ParseCardOptions {
   /** Shown in errors and warnings: the file the card came from. */
   source: string;
+  /**
+   * Record fields of the wrong type that cannot be repaired in `refusals` (reading on with
+   * an empty value) instead of refusing the card at the first: for lint, which reports them all.
+   */
+  collectRefusals?: boolean;
 }
 
 export interface ParsedCard {
   card: CharacterCard;
   warnings: CardWarning[];
+  /** Only with collectRefusals: what would have refused the card. */
+  refusals?: CardWarning[];
 }
 
 const STRING_FIELDS = [
@@ -37,7 +44,8 @@ function kind(value: unknown): string {
 /** Reads field values, repairing what can be repaired and refusing the rest. */
 class FieldReader {
   readonly warnings: CardWarning[] = [];
-  constructor(readonly source: string) {}
+  readonly refusals: CardWarning[] = [];
+  constructor(readonly source: string, readonly collect = false) {}
 
   warn(field: string, message: string): void {
     this.warnings.push({ field, message });
@@ -47,6 +55,13 @@ class FieldReader {
     throw new CardFormatError(this.source, problem, field);
   }
 
+  /** A field that cannot be repaired: refuses the card, or in collect mode records it and reads on. */
+  refuse<T>(field: string, problem: string, fallback: T): T {
+    if (!this.collect) this.fail(field, problem);
+    this.refusals.push({ field, message: problem });
+    return fallback;
+  }
+
   text(value: unknown, field: string): string {
     if (typeof value === "string") return value;
     if (value === undefined || value === null) return "";
@@ -54,7 +69,7 @@ class FieldReader {
       this.warn(field, `expected text, got ${kind(value)}; converted`);
       return String(value);
     }
-    return this.fail(field, `expected text, got ${kind(value)}`);
+    return this.refuse(field, `expected text, got ${kind(value)}`, "");
   }
 
   textList(value: unknown, field: string): string[] {
@@ -63,7 +78,7 @@ class FieldReader {
       this.warn(field, "expected a list, got text; wrapped in a list");
       return value === "" ? [] : [value];
     }
-    if (!Array.isArray(value)) return this.fail(field, `expected a list of text, got ${kind(value)}`);
+    if (!Array.isArray(value)) return this.refuse(field, `expected a list of text, got ${kind(value)}`, []);
     return value.map((item, i) => this.text(item, `${field}[${i}]`));
   }
 
@@ -74,7 +89,7 @@ class FieldReader {
       this.warn(field, `expected a number, got text "${value}"; converted`);
       return Number(value);
     }
-    return this.fail(field, `expected a number, got ${kind(value)}`);
+    return this.refuse(field, `expected a number, got ${kind(value)}`, undefined);
   }
 
   bool(value: unknown, field: string): boolean | undefined {
@@ -84,13 +99,13 @@ class FieldReader {
       this.warn(field, `expected true/false, got ${JSON.stringify(value)}; converted`);
       return value === "true" || value === 1;
     }
-    return this.fail(field, `expected true/false, got ${kind(value)}`);
+    return this.refuse(field, `expected true/false, got ${kind(value)}`, undefined);
   }
 
   object(value: unknown, field: string): Obj {
     if (isObject(value)) return value;
     if (value === undefined || value === null) return {};
-    return this.fail(field, `expected an object, got ${kind(value)}`);
+    return this.refuse(field, `expected an object, got ${kind(value)}`, {});
   }
 }
 
@@ -109,7 +124,7 @@ function specOf(top: Obj, r: FieldReader): CardSpec {
 
 /** Parses card JSON (already decoded from text) of any supported version. */
 export function parseCardObject(json: unknown, options: ParseCardOptions): ParsedCard {
-  const r = new FieldReader(options.source);
+  const r = new FieldReader(options.source, options.collectRefusals);
   if (!isObject(json)) {
     throw new CardFormatError(options.source, `not a character card: the JSON is ${kind(json)}, not an object`);
   }
@@ -139,7 +154,7 @@ export function parseCardObject(json: unknown, options: ParseCardOptions): Parse
     extraData,
   };
   if (character.name.trim() === "") r.warn(`${prefix}name`, "the card has no name");
-  return { card, warnings: r.warnings };
+  return options.collectRefusals ? { card, warnings: r.warnings, refusals: r.refusals } : { card, warnings: r.warnings };
 }
 
 /** Parses card JSON text; bad JSON is a CardFormatError naming the source. */
@@ -183,7 +198,7 @@ function readCharacter(data: Obj, p: string, spec: CardSpec, r: FieldReader): Ch
 
 function readAssets(value: unknown, field: string, r: FieldReader): CharacterAsset[] {
   if (value === null) return [];
-  if (!Array.isArray(value)) return r.fail(field, `expected a list of assets, got ${kind(value)}`);
+  if (!Array.isArray(value)) return r.refuse(field, `expected a list of assets, got ${kind(value)}`, []);
   return value.map((item, i) => {
     const a = r.object(item, `${field}[${i}]`);
     return {
@@ -204,7 +219,7 @@ function readBook(value: unknown, field: string, r: FieldReader): CharacterBook 
   }
   if (b.recursive_scanning !== undefined) book.recursive_scanning = r.bool(b.recursive_scanning, `${field}.recursive_scanning`);
   const entries = b.entries === undefined || b.entries === null ? [] : b.entries;
-  if (!Array.isArray(entries)) return r.fail(`${field}.entries`, `expected a list, got ${kind(entries)}`);
+  if (!Array.isArray(entries)) return r.refuse(`${field}.entries`, `expected a list, got ${kind(entries)}`, book);
   book.entries = entries.map((e, i) => readEntry(e, `${field}.entries[${i}]`, r));
   return book;
 }

@@ -66,6 +66,12 @@ test("card lint reports findings and exits 1 on errors", async () => {
     assert.equal(await runCli(["card", "lint", "l.json"], io), 1);
     assert.match(io.out(), /error: name: missing name/);
     assert.match(io.out(), /warning: scenario: "\{user\}" looks like a misspelt macro/);
+    const typed = captureIO({ TAPROOM_HOME: home });
+    typed.cwd = home;
+    await writeFile(join(home, "types.json"), json(v2Card({ description: ["a"], tags: { a: 1 }, personality: 7 })));
+    assert.equal(await runCli(["card", "lint", "types.json"], typed), 1);
+    assert.match(typed.out(), /types\.json: error: data\.description: expected text, got a list; taproom refuses the card until this is fixed\n.*types\.json: error: data\.tags: expected a list of text, got an object/);
+    assert.match(typed.out(), /types\.json: warning: data\.personality: expected text, got a number; converted/);
     const clean = captureIO({ TAPROOM_HOME: home });
     clean.cwd = home;
     await writeFile(join(home, "ok.json"), json(v2Card()));

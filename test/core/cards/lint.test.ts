@@ -21,10 +21,21 @@ test("missing name is an error, missing greeting a warning", () => {
   assert.ok(findings.some((f) => f.level === "warning" && f.field === "first_mes"));
 });
 
-test("misspelt macros are flagged, correct ones are not", () => {
-  const findings = lint(v2Card({ description: "{char} meets {{ user}} and {{Char}} but {{char}} is fine", scenario: "{{user}" }));
-  const flagged = findings.filter((f) => /misspelt macro/.test(f.message)).map((f) => f.message.match(/"(.*)"/)?.[1]);
-  assert.deepEqual(flagged, ["{char}", "{{ user}}", "{{Char}}", "{{user}"]);
+test("misspelt macros are flagged, correct ones are not; spaced ones are portability warnings", () => {
+  const findings = lint(v2Card({ description: "{char} meets {{ user}} and {{Char}} but {{char}} is fine", scenario: "{{user} and {CHAR}} and {{{char}}}" }));
+  const quoted = (pattern: RegExp) => findings.filter((f) => pattern.test(f.message)).map((f) => f.message.match(/"(.*?)"/)?.[1]);
+  assert.deepEqual(quoted(/misspelt macro/), ["{char}", "{{user}", "{CHAR}}"]);
+  assert.deepEqual(quoted(/spaces inside the braces/), ["{{ user}}"]);
+  assert.match(findings.find((f) => /spaces/.test(f.message))!.message, /other apps may not \(write \{\{user\}\}\)$/);
+});
+
+test("every field of a wrong type that cannot be repaired is reported, not only the first", () => {
+  const input = v2Card({ description: { nested: 1 }, alternate_greetings: 5, extensions: "nope", character_book: { entries: "none" } });
+  assert.throws(() => parseCardObject(input, { source: "t.json" }), /data\.description/);
+  const { card, warnings, refusals } = parseCardObject(input, { source: "t.json", collectRefusals: true });
+  const errors = lintCard(card, warnings, { refusals }).filter((f) => f.level === "error");
+  assert.deepEqual(errors.map((f) => f.field), ["data.description", "data.alternate_greetings", "data.extensions", "data.character_book.entries"]);
+  assert.match(errors[0]!.message, /^expected text, got an object; taproom refuses the card until this is fixed$/);
 });
 
 test("unknown spec, very long fields, repairs and dead lore entries are reported", () => {
