@@ -7,13 +7,14 @@ import { lintCard } from "../../core/cards/lint.ts";
 import { toV3Object } from "../../core/cards/write.ts";
 import type { Character } from "../../core/cards/character.ts";
 import { sanitizeForTerminal } from "../../core/text/sanitize.ts";
-import { CardLibrary, type LoadedCard } from "../../store/cards/library.ts";
+import { CardImportError, CardLibrary, type LoadedCard } from "../../store/cards/library.ts";
 import { readCardFile, writeCardFile } from "../../store/cards/cardFiles.ts";
 import { dataDir, dataPaths } from "../../store/paths.ts";
 import { join } from "node:path";
 
 const usage = `Usage:
-  taproom card import FILE...                  copy card files (PNG, JSON, CharX) into your library
+  taproom card import FILE... [--skip-bad]     copy card files (PNG, JSON, CharX) into your library;
+                                               if any file is bad nothing is imported, unless --skip-bad
   taproom card list [--json]                   your cards and the bundled samples
   taproom card show NAME_OR_FILE [--json] [--model FILE]
                                                every field of a card (token counts with a model)
@@ -32,15 +33,29 @@ function libraryFor(io: CliIO): CardLibrary {
 const show = (text: string) => sanitizeForTerminal(text);
 
 async function importCards(args: string[], io: CliIO): Promise<number> {
-  const { positionals } = parseCommandArgs(args, {});
+  const { values, positionals } = parseCommandArgs(args, { "skip-bad": { type: "boolean" } });
   if (positionals.length === 0) throw new UsageError("card import needs at least one FILE");
-  const results = await libraryFor(io).import(positionals.map((p) => resolve(io.cwd, p)));
+  let results;
+  try {
+    results = await libraryFor(io).import(positionals.map((p) => resolve(io.cwd, p)), { skipBad: values["skip-bad"] === true });
+  } catch (error) {
+    if (!(error instanceof CardImportError)) throw error;
+    for (const f of error.failures) io.stderr.write(show(`taproom card: ${f.message}`) + "\n");
+    const others = error.total - error.failures.length;
+    const hint = others > 0 ? `; --skip-bad imports the other ${others}` : "";
+    io.stderr.write(`taproom card: nothing imported (${error.failures.length} of ${error.total} files could not be read${hint})\n`);
+    return 1;
+  }
   for (const r of results) {
+    if (r.status === "refused") {
+      io.stderr.write(show(`taproom card: ${r.error}; skipped`) + "\n");
+      continue;
+    }
     for (const w of r.warnings) io.stderr.write(show(`${r.source}: repaired ${w.field}: ${w.message}`) + "\n");
     const what = r.status === "imported" ? `imported "${r.name}" as ${r.id}` : `already in the library as ${r.id}; skipped`;
     io.stdout.write(show(`${r.source}: ${what}`) + "\n");
   }
-  return 0;
+  return results.some((r) => r.status === "refused") ? 1 : 0;
 }
 
 async function listCards(args: string[], io: CliIO): Promise<number> {

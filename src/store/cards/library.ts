@@ -4,7 +4,7 @@ import { basename, extname, join, resolve as resolvePath } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Low } from "lowdb";
 import { extensionFor, type CardExportFormat, type CardFile, type CardFileFormat } from "../../core/cards/codec.ts";
-import type { CardWarning } from "../../core/cards/errors.ts";
+import { CardFormatError, type CardWarning } from "../../core/cards/errors.ts";
 import { applyCharacterEdits, type CharacterEdits } from "../../core/cards/edit.ts";
 import type { CardSpec } from "../../core/cards/record.ts";
 import { writeFileAtomic } from "../atomicWrite.ts";
@@ -41,11 +41,13 @@ export interface LoadedCard extends CardFile {
 
 export interface ImportResult {
   source: string;
-  status: "imported" | "duplicate";
+  status: "imported" | "duplicate" | "refused";
   id: string;
   name: string;
   path: string;
   warnings: CardWarning[];
+  /** Why a file was refused (status "refused", only with skipBad). */
+  error?: string;
 }
 
 export class CardNotFoundError extends Error {
@@ -53,6 +55,19 @@ export class CardNotFoundError extends Error {
     super(`no character named "${query}" in the library, and no such file`);
     this.name = "CardNotFoundError";
   }
+}
+
+/** Some files of an import could not be read; each failure is one line naming its file. */
+export class CardImportError extends Error {
+  constructor(readonly failures: CardFormatError[], readonly total: number) {
+    super(failures.map((f) => f.message).join("\n"));
+    this.name = "CardImportError";
+  }
+}
+
+export interface ImportOptions {
+  /** Import the readable files and return the others in `refused`, instead of importing nothing. */
+  skipBad?: boolean;
 }
 
 export class ReadOnlyCardError extends Error {
@@ -196,12 +211,23 @@ export class CardLibrary {
   }
 
   /**
-   * Copies card files into the library. Every file is read and checked first, so one
-   * bad file refuses the whole import and the library is unchanged.
+   * Copies card files into the library. Every file is read and checked first: when any
+   * cannot be read, nothing is imported and a CardImportError names every bad file, one
+   * line each (or, with skipBad, the good ones are imported and the bad ones returned).
    */
-  async import(paths: string[]): Promise<ImportResult[]> {
+  async import(paths: string[], options: ImportOptions = {}): Promise<ImportResult[]> {
     const loaded = [];
-    for (const path of paths) loaded.push({ source: path, file: await readCardFile(path) });
+    const failures: CardFormatError[] = [];
+    for (const path of paths) {
+      try {
+        loaded.push({ source: path, file: await readCardFile(path) });
+      } catch (error) {
+        if (!(error instanceof CardFormatError)) throw error;
+        failures.push(error);
+      }
+    }
+    if (failures.length > 0 && !options.skipBad) throw new CardImportError(failures, paths.length);
+    const refused: ImportResult[] = failures.map((f) => ({ source: f.file, status: "refused", id: "", name: "", path: "", warnings: [], error: f.message }));
     const existing = await this.list();
     const byHash = new Map(existing.map((s) => [s.hash, s]));
     const taken = new Set((await this.filesIn(this.dir)).map((p) => basename(p, extname(p)).toLowerCase()));
@@ -230,7 +256,7 @@ export class CardLibrary {
       await Promise.all(written.map((p) => unlink(p).catch(() => {})));
       throw error;
     }
-    return results;
+    return [...results, ...refused];
   }
 
   /** Writes an edited card back to its own file, in the file's own format. */

@@ -47,16 +47,25 @@ test("bad input: one line on stderr naming the file, exit 1; usage errors exit 2
   await withHome(async (home, io) => {
     await writeFile(join(home, "bad.json"), "{nope");
     assert.equal(await runCli(["card", "import", "bad.json"], io), 1);
-    assert.match(io.err(), /^taproom card: .*bad\.json: not valid JSON.*\n$/);
+    assert.match(io.err(), /^taproom card: .*bad\.json: not valid JSON.*\ntaproom card: nothing imported \(1 of 1 files could not be read\)\n$/);
     assert.equal(await runCli(["card", "export", "Brindle", "--format", "gif", "--out", "x"], io), 2);
     assert.equal(await runCli(["card", "show", "Nobody"], io), 1);
     const hostile = captureIO({ TAPROOM_HOME: home });
     hostile.cwd = home;
     await writeFile(join(home, "title.json"), '{"name": \x1b]0;pwned\x07 }');
     assert.equal(await runCli(["card", "import", "title.json"], hostile), 1);
-    assert.match(hostile.err(), /^taproom card: .*title\.json: not valid JSON [^\n]*\n$/);
+    assert.match(hostile.err(), /^taproom card: .*title\.json: not valid JSON [^\n]*\ntaproom card: nothing imported/);
     assert.doesNotMatch(hostile.err(), /[\x1b\x07]/, "the quoted bytes reach the terminal inert");
     await assert.rejects(readdir(join(home, "characters")), /ENOENT/, "nothing was added to the library");
+    const mixed = captureIO({ TAPROOM_HOME: home });
+    mixed.cwd = home;
+    await writeFile(join(home, "good.json"), json(v2Card()));
+    assert.equal(await runCli(["card", "import", "good.json", "bad.json", "title.json"], mixed), 1);
+    assert.match(mixed.err(), /bad\.json: not valid JSON.*\n.*title\.json: not valid JSON.*\ntaproom card: nothing imported \(2 of 3 files could not be read; --skip-bad imports the other 1\)\n$/);
+    assert.equal(await runCli(["card", "import", "good.json", "bad.json", "--skip-bad"], mixed), 1);
+    assert.match(mixed.out(), /good\.json: imported "Ilsa" as ilsa/);
+    assert.match(mixed.err(), /taproom card: .*bad\.json: not valid JSON.*; skipped\n$/);
+    assert.deepEqual(await readdir(join(home, "characters")), ["ilsa.json"]);
   });
 });
 

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, readdir, readFile, rm, writeFile, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CardLibrary, CardNotFoundError, ReadOnlyCardError } from "../../../src/store/cards/library.ts";
+import { CardImportError, CardLibrary, CardNotFoundError, ReadOnlyCardError } from "../../../src/store/cards/library.ts";
 import { readCardFile } from "../../../src/store/cards/cardFiles.ts";
 import { placeholderPng, writePngCard, imageChunks } from "../../../src/core/cards/png.ts";
 import { writeCharx } from "../../../src/core/cards/charx.ts";
@@ -59,14 +59,29 @@ test("a failed import changes nothing in the library", async () => {
   const lib = library();
   await lib.import([join(inbox, "odo.json")]);
   await writeFile(join(inbox, "bad.json"), "{not json");
-  await assert.rejects(lib.import([join(inbox, "ilsa.json"), join(inbox, "bad.json")]), (e: unknown) => e instanceof CardFormatError && e.message.startsWith(join(inbox, "bad.json")));
+  await writeFile(join(inbox, "plain.png"), placeholderPng());
+  await assert.rejects(lib.import([join(inbox, "ilsa.json"), join(inbox, "bad.json"), join(inbox, "plain.png")]), (e: unknown) => {
+    assert.ok(e instanceof CardImportError);
+    assert.deepEqual(e.message.split("\n").map((l) => l.slice(inbox.length + 1)), ["bad.json: not valid JSON (Expected property name or '}' in JSON at position 1)", "plain.png: PNG has no character card in it (no chara or ccv3 text chunk)"]);
+    assert.equal(e.total, 3);
+    return true;
+  });
   assert.deepEqual(await readdir(join(home, "characters")), ["odo.json"]);
+});
+
+test("with skipBad the readable files are imported and the bad ones returned as refused", async () => {
+  const lib = library();
+  await writeFile(join(inbox, "bad.json"), "{not json");
+  const results = await lib.import([join(inbox, "bad.json"), join(inbox, "ilsa.json")], { skipBad: true });
+  assert.deepEqual(results.map((r) => [r.status, r.source.slice(inbox.length + 1)]), [["imported", "ilsa.json"], ["refused", "bad.json"]]);
+  assert.match(results[1]?.error ?? "", /bad\.json: not valid JSON/);
+  assert.deepEqual(await readdir(join(home, "characters")), ["ilsa.json"]);
 });
 
 test("a 50 MB file is refused with one line before it is read", async () => {
   const big = join(inbox, "huge.png");
   await writeFile(big, new Uint8Array(50 * 1024 * 1024));
-  await assert.rejects(library().import([big]), (e: unknown) => e instanceof CardFormatError && /huge\.png: file is 50\.0 MB/.test(e.message));
+  await assert.rejects(library().import([big]), (e: unknown) => e instanceof CardImportError && /^\/.*huge\.png: file is 50\.0 MB; card files over 32\.0 MB are refused$/.test(e.message));
   await assert.rejects(readdir(join(home, "characters")), /ENOENT/);
 });
 
