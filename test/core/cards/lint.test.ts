@@ -58,3 +58,17 @@ test("the bundled sample characters parse and lint clean", () => {
     assert.ok(c.description.length + c.personality.length + c.scenario.length < 1600, `${f} is short enough for small contexts`);
   }
 });
+
+test("the samples between them show greetings, a lorebook, <START> examples and a V3 card with embedded assets", () => {
+  const dir = new URL("../../../characters/", import.meta.url);
+  const files = readdirSync(dir).filter((f) => /\.(json|png|charx)$/.test(f)).map((f) => decodeCardFile(new Uint8Array(readFileSync(new URL(f, dir))), f));
+  assert.ok(files.some((f) => f.card.character.alternate_greetings.length >= 2), "alternate greetings");
+  assert.ok(files.some((f) => (f.card.character.character_book?.entries.length ?? 0) >= 3), "an embedded lorebook");
+  assert.ok(files.some((f) => (f.card.character.mes_example.match(/<START>/g) ?? []).length >= 2), "example dialogue in <START> blocks");
+  const v3 = files.find((f) => f.card.spec === "v3" && (f.card.character.assets?.length ?? 0) >= 2);
+  assert.ok(v3, "a V3 card with assets");
+  for (const asset of v3.card.character.assets!) {
+    const path = asset.uri.replace(/^embeded:\/\//, "");
+    assert.ok(v3.assets?.get(path)?.length, `${asset.uri} is in the archive`);
+  }
+});
