@@ -129,7 +129,13 @@ export function parseCardObject(json: unknown, options: ParseCardOptions): Parse
     throw new CardFormatError(options.source, `not a character card: the JSON is ${kind(json)}, not an object`);
   }
   const spec = specOf(json, r);
-  const data = spec === "v1" ? json : (json.data as Obj);
+  let data = spec === "v1" ? json : (json.data as Obj);
+  if (spec !== "v1") {
+    // Some writers fill only the V1 copies at the top; a field missing from data is taken from there.
+    const missing = V1_FIELDS.filter((f) => data[f] === undefined && typeof json[f] === "string" && json[f] !== "");
+    if (missing.length > 0) data = { ...data, ...Object.fromEntries(missing.map((f) => [f, json[f]])) };
+    for (const f of missing) r.warn(`data.${f}`, `missing from data; taken from the top-level ${f}`);
+  }
   const prefix = spec === "v1" ? "" : "data.";
   const character = readCharacter(data, prefix, spec, r);
   const extraTop: Obj = {};

@@ -133,3 +133,12 @@ test("V1 card carrying newer fields flat keeps them when written back as V1", ()
   assert.equal(odd.extraTop.extensions, "legacy");
   assert.equal(JSON.parse(writeV1Json(odd)).extensions, "legacy");
 });
+
+test("a V2 field missing from data is taken from its top-level V1 copy, with a warning", () => {
+  const input = v2Card({ first_mes: undefined }, { first_mes: "From the top." });
+  const { card, warnings } = parseCardJson(json(input), opts);
+  assert.equal(card.character.first_mes, "From the top.");
+  assert.deepEqual(warnings, [{ field: "data.first_mes", message: "missing from data; taken from the top-level first_mes" }]);
+  const present = parseCardObject(v2Card({ first_mes: "" }, { first_mes: "Stale copy." }), opts);
+  assert.equal(present.card.character.first_mes, "", "data wins when it has the field, even empty");
+});
