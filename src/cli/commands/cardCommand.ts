@@ -2,7 +2,8 @@ import { resolve } from "node:path";
 import { parseCommandArgs } from "../args.ts";
 import { loadTokenizer } from "../../engine/generation/loadTokenizer.ts";
 import { UsageError, type CliCommand, type CliIO } from "../command.ts";
-import type { CardExportFormat } from "../../core/cards/codec.ts";
+import { exportLosses, type CardExportFormat } from "../../core/cards/codec.ts";
+import { pngSize } from "../../core/cards/png.ts";
 import { lintCard } from "../../core/cards/lint.ts";
 import { toV3Object } from "../../core/cards/write.ts";
 import type { Character } from "../../core/cards/character.ts";
@@ -139,6 +140,10 @@ function showText(card: LoadedCard, countTokens?: (text: string) => number): str
   }
   const extra = { ...card.card.extraTop, ...card.card.extraData };
   if (Object.keys(extra).length) lines.push(`other keys:\n${indent(renderValue(extra))}`);
+  if (card.image) {
+    const size = pngSize(card.image);
+    lines.push(`image: ${size ? `${size.width}x${size.height} ` : ""}PNG, ${card.image.length} bytes with the card`);
+  }
   if (card.assets?.size) {
     const files = [...card.assets].map(([name, data]) => `${name} (${data.length} bytes)`);
     lines.push(`archive files:\n${indent(files.join("\n"))}`);
@@ -175,7 +180,9 @@ async function exportCard(args: string[], io: CliIO): Promise<number> {
   if (!values.out) throw new UsageError("--out FILE is required");
   const card = await libraryFor(io).resolve(query, io.cwd);
   const out = resolve(io.cwd, values.out);
-  await writeCardFile(out, card, values.format as CardExportFormat);
+  const format = values.format as CardExportFormat;
+  await writeCardFile(out, card, format);
+  for (const loss of exportLosses(card, format)) io.stderr.write(show(`${out}: not kept: ${loss}; export --format charx to keep everything`) + "\n");
   io.stdout.write(show(`wrote ${out}`) + "\n");
   return 0;
 }

@@ -142,6 +142,21 @@ export function encodeCardFile(file: CardFile, format: CardExportFormat | "same"
   }
 }
 
+/**
+ * What a file in `format` cannot carry from this card, one line each, so that an export
+ * which drops something says so.
+ */
+export function exportLosses(file: CardFile, format: CardExportFormat): string[] {
+  const losses: string[] = [];
+  const icon = iconFromAssets(file);
+  if (format !== "charx") {
+    const dropped = [...(file.assets?.keys() ?? [])].filter((path) => !(format === "png" && !file.image && icon && `embeded://${path}` === icon.uri));
+    if (dropped.length > 0) losses.push(`${dropped.length} archive file${dropped.length === 1 ? "" : "s"} (${dropped.join(", ")}) can only travel in a CharX`);
+  }
+  if ((format === "json" || format === "v2json") && file.image) losses.push("the card's picture is not carried by JSON");
+  return losses;
+}
+
 export function extensionFor(format: CardExportFormat | CardFileFormat): string {
   return format === "png" ? ".png" : format === "charx" ? ".charx" : ".json";
 }

@@ -201,6 +201,13 @@ export function imageWithoutCard(bytes: Uint8Array, source = "image"): Uint8Arra
   return concatBytes(parts);
 }
 
+/** Width and height from the IHDR chunk, or undefined when it is not where PNG puts it. */
+export function pngSize(bytes: Uint8Array): { width: number; height: number } | undefined {
+  if (!isPng(bytes) || bytes.length < 24 || latin1.decode(bytes.subarray(12, 16)) !== "IHDR") return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { width: view.getUint32(16), height: view.getUint32(20) };
+}
+
 /** A small solid-colour RGB PNG for cards that have no image of their own. */
 export function placeholderPng(options: { size?: number; rgb?: [number, number, number] } = {}): Uint8Array {
   const size = options.size ?? 64;

@@ -38,6 +38,11 @@ test("card import, list, show, export through the CLI", async () => {
     assert.equal(await runCli(["card", "export", "Evil", "--format", "png", "--out", "evil.png"], io), 0);
     const exported = await readCardFile(join(home, "evil.png"));
     assert.equal(exported.card.character.name, "Evil");
+    assert.doesNotMatch(io.err(), /not kept/);
+    const lossy = captureIO({ TAPROOM_HOME: home });
+    lossy.cwd = home;
+    assert.equal(await runCli(["card", "export", "Tock", "--format", "json", "--out", "tock.json"], lossy), 0);
+    assert.match(lossy.err(), /tock\.json: not kept: 2 archive files \(assets\/icon\/images\/main\.png, assets\/emotion\/images\/happy\.png\) can only travel in a CharX; export --format charx to keep everything\n$/);
     assert.equal(await runCli(["card", "import", "evil.png"], io), 0);
     assert.deepEqual((await readdir(join(home, "characters"))).sort(), ["evil-2.png", "evil.json"]);
   });

@@ -101,6 +101,7 @@ test("card show of a SillyTavern V2 PNG shows every field; its V3 PNG export re-
     assert.equal(await runCli(["card", "show", "Wren.png"], io), 0, io.err());
     const shown = io.out();
     assert.equal(io.err(), "");
+    assert.match(shown, /^image: 24x24 PNG, \d+ bytes with the card$/m);
     const structural = new Set(["spec", "spec_version", "data"]);
     assert.match(shown, /^format: png \(v2 chara_card_v2 2\.0\)$/m);
     const missing = leaves(card).filter((leaf) => !structural.has(leaf)).filter((leaf) => !shown.includes(leaf.trim()));
