@@ -141,12 +141,19 @@ export class CardLibrary {
     }
   }
 
-  /** File name without extension, or with it when two files share a base name. */
-  private idFor(path: string, bundled: boolean, siblings: string[]): string {
-    const base = basename(path, extname(path));
-    const shared = siblings.filter((p) => basename(p, extname(p)) === base).length > 1;
-    const id = shared ? basename(path) : base;
-    return bundled ? `samples/${id}` : id;
+  /**
+   * Ids for a folder's files: the file name without extension, or with it when two files
+   * share a base name. Worked out from the folder as it is now, never from the cache, so
+   * the same folder always gives the same ids.
+   */
+  private idsFor(files: string[], bundled: boolean): Map<string, string> {
+    const counts = new Map<string, number>();
+    for (const p of files) counts.set(basename(p, extname(p)), (counts.get(basename(p, extname(p))) ?? 0) + 1);
+    return new Map(files.map((p) => {
+      const base = basename(p, extname(p));
+      const id = (counts.get(base) ?? 0) > 1 ? basename(p) : base;
+      return [p, bundled ? `samples/${id}` : id];
+    }));
   }
 
   /** Every readable card, the user's first; unreadable files are listed in `problems`. */
@@ -159,17 +166,23 @@ export class CardLibrary {
     const groups: [string[], boolean][] = [[await this.filesIn(this.dir), false]];
     if (this.bundledDir) groups.push([await this.filesIn(this.bundledDir), true]);
     for (const [files, bundled] of groups) {
+      const ids = this.idsFor(files, bundled);
       for (const path of files) {
         seen.add(path);
         const info = await stat(path);
         const cached = db.data.entries[path];
+        const id = ids.get(path)!;
         if (cached && cached.mtimeMs === info.mtimeMs && cached.size === info.size) {
+          if (cached.id !== id) {
+            cached.id = id;
+            changed = true;
+          }
           out.push(cached);
           continue;
         }
         try {
           const file = await readCardFile(path);
-          const summary = summarize(file, path, this.idFor(path, bundled, files), bundled, file.bytes, info);
+          const summary = summarize(file, path, id, bundled, file.bytes, info);
           db.data.entries[path] = summary;
           out.push(summary);
         } catch (error) {

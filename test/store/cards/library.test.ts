@@ -162,6 +162,7 @@ test("cards with the same name get distinct ids, whatever their formats", async 
   await writeFile(join(inbox, "ilsa2.json"), json(v2Card({ description: "another Ilsa" })));
   const results = await lib.import([join(inbox, "ilsa.json"), join(inbox, "ilsa.png"), join(inbox, "ilsa2.json")]);
   assert.deepEqual(results.map((r) => r.id), ["ilsa", "ilsa-2", "ilsa-3"]);
+  assert.equal((await lib.list()).find((s) => s.path.endsWith("ilsa.json"))?.id, "ilsa", "listed and cached");
   await writeFile(join(home, "characters", "ilsa.charx"), writeCharx({ cardJson: json(v3Card()), assets: new Map() }));
   const ids = (await lib.list()).map((s) => s.id);
   assert.equal(new Set(ids).size, ids.length);
