@@ -193,7 +193,8 @@ async function lintFile(args: string[], io: CliIO): Promise<number> {
   if (!file || positionals.length > 1) throw new UsageError("card lint needs one FILE");
   const path = resolve(io.cwd, file);
   const loaded = await readCardFile(path, { collectRefusals: true });
-  const findings = lintCard(loaded.card, loaded.warnings, { refusals: loaded.refusals });
+  const archiveFiles = loaded.assets ? new Set(loaded.assets.keys()) : undefined;
+  const findings = lintCard(loaded.card, loaded.warnings, { refusals: loaded.refusals, archiveFiles });
   for (const f of findings) io.stdout.write(show(`${path}: ${f.level}: ${f.field}: ${f.message}`) + "\n");
   if (findings.length === 0) io.stdout.write(show(`${path}: no problems found`) + "\n");
   return findings.some((f) => f.level === "error") ? 1 : 0;

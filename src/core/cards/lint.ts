@@ -13,6 +13,8 @@ export interface LintOptions {
   maxFieldChars?: number;
   /** Fields of the wrong type that could not be repaired (parsed with collectRefusals): errors. */
   refusals?: CardWarning[];
+  /** For a CharX: the files in the archive, which `embeded://` asset URIs must name. */
+  archiveFiles?: ReadonlySet<string>;
 }
 
 const KNOWN_SPECS = new Set(["", "chara_card_v2", "chara_card_v3"]);
@@ -58,6 +60,15 @@ export function lintCard(card: CharacterCard, repairs: CardWarning[] = [], optio
     findings.push({ level: "warning", field: "mes_example", message: "example dialogue has no <START> separator" });
   }
   if (!isObject(c.extensions)) findings.push({ level: "error", field: "extensions", message: "extensions is not an object" });
+  c.assets?.forEach((asset, i) => {
+    if (!asset.uri.startsWith("embeded://")) return;
+    const path = asset.uri.slice("embeded://".length);
+    if (!options.archiveFiles) {
+      findings.push({ level: "warning", field: `assets[${i}].uri`, message: `"${asset.uri}" only resolves inside a CharX archive` });
+    } else if (!options.archiveFiles.has(path)) {
+      findings.push({ level: "error", field: `assets[${i}].uri`, message: `"${asset.uri}" is not in the archive` });
+    }
+  });
   c.character_book?.entries.forEach((e, i) => {
     if (e.keys.length === 0 && !e.constant) {
       findings.push({ level: "warning", field: `character_book.entries[${i}].keys`, message: "entry has no keys and is not constant: it never fires" });

@@ -4,7 +4,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { lintCard } from "../../../src/core/cards/lint.ts";
 import { parseCardObject } from "../../../src/core/cards/parse.ts";
 import { decodeCardFile } from "../../../src/core/cards/codec.ts";
-import { v2Card } from "../../support/cards.ts";
+import { v2Card, v3Card } from "../../support/cards.ts";
 
 const lint = (input: unknown, maxFieldChars?: number) => {
   const { card, warnings } = parseCardObject(input, { source: "t.json" });
@@ -53,7 +53,7 @@ test("the bundled sample characters parse and lint clean", () => {
   assert.ok(files.length >= 3);
   for (const f of files) {
     const file = decodeCardFile(new Uint8Array(readFileSync(new URL(f, dir))), f);
-    assert.deepEqual(lintCard(file.card, file.warnings), [], f);
+    assert.deepEqual(lintCard(file.card, file.warnings, { archiveFiles: file.assets && new Set(file.assets.keys()) }), [], f);
     const c = file.card.character;
     assert.ok(c.description.length + c.personality.length + c.scenario.length < 1600, `${f} is short enough for small contexts`);
   }
@@ -71,4 +71,17 @@ test("the samples between them show greetings, a lorebook, <START> examples and 
     const path = asset.uri.replace(/^embeded:\/\//, "");
     assert.ok(v3.assets?.get(path)?.length, `${asset.uri} is in the archive`);
   }
+});
+
+test("embedded asset URIs must name a file in the archive", () => {
+  const { card } = parseCardObject(v3Card({ assets: [
+    { type: "icon", uri: "embeded://assets/icon/images/main.png", name: "main", ext: "png" },
+    { type: "emotion", uri: "embeded://assets/emotion/sad.png", name: "sad", ext: "png" },
+    { type: "background", uri: "https://example.invalid/bg.png", name: "bg", ext: "png" },
+  ] }), { source: "c.charx" });
+  const inArchive = lintCard(card, [], { archiveFiles: new Set(["assets/icon/images/main.png"]) });
+  assert.deepEqual(inArchive.map((f) => `${f.level} ${f.field}: ${f.message}`), ['error assets[1].uri: "embeded://assets/emotion/sad.png" is not in the archive']);
+  const outside = lintCard(card, []).filter((f) => f.field.startsWith("assets"));
+  assert.deepEqual(outside.map((f) => f.field), ["assets[0].uri", "assets[1].uri"]);
+  assert.match(outside[0]!.message, /only resolves inside a CharX archive$/);
 });
