@@ -167,9 +167,12 @@ export class CardLibrary {
     if (this.bundledDir) groups.push([await this.filesIn(this.bundledDir), true]);
     for (const [files, bundled] of groups) {
       const ids = this.idsFor(files, bundled);
-      for (const path of files) {
+      // All at once: on a warm cache the stats are the whole cost of listing.
+      const infos = await Promise.all(files.map((p) => stat(p).catch(() => undefined)));
+      for (const [i, path] of files.entries()) {
+        const info = infos[i];
+        if (!info) continue; // removed since the folder was read
         seen.add(path);
-        const info = await stat(path);
         const cached = db.data.entries[path];
         const id = ids.get(path)!;
         if (cached && cached.mtimeMs === info.mtimeMs && cached.size === info.size) {
