@@ -1,6 +1,7 @@
-import { Inflate, zipSync, type Zippable } from "fflate";
+import { zipSync, type Zippable } from "fflate";
 import { CardFormatError } from "./errors.ts";
 import { crc32 } from "./png.ts";
+import { inflateBounded, InflateLimitError } from "./inflate.ts";
 
 export interface CharxLimits {
   maxEntries: number;
@@ -89,33 +90,6 @@ function entryData(bytes: Uint8Array, e: CentralEntry, source: string): Uint8Arr
   return bytes.subarray(start, end);
 }
 
-class InflateLimit extends Error {}
-
-/** Slices small enough that one push cannot inflate to more than about 1 MB (DEFLATE tops out near 1:1032). */
-const INFLATE_SLICE = 1024;
-
-/** Inflates one entry, giving up as soon as it yields more than `limit` bytes. */
-function inflateBounded(data: Uint8Array, limit: number): Uint8Array {
-  const parts: Uint8Array[] = [];
-  let total = 0;
-  const inflater = new Inflate((chunk) => {
-    total += chunk.length;
-    if (total > limit) throw new InflateLimit();
-    parts.push(chunk);
-  });
-  for (let i = 0; i < data.length; i += INFLATE_SLICE) {
-    inflater.push(data.subarray(i, i + INFLATE_SLICE), i + INFLATE_SLICE >= data.length);
-  }
-  if (data.length === 0) inflater.push(new Uint8Array(0), true);
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 function readEntry(bytes: Uint8Array, e: CentralEntry, source: string): Uint8Array {
   const mismatch = () => new CardFormatError(source, `zip entry "${e.name}" does not match its declared size or CRC (damaged or hostile)`);
   if (e.flags & 1) throw new CardFormatError(source, `zip entry "${e.name}" is encrypted`);
@@ -124,9 +98,9 @@ function readEntry(bytes: Uint8Array, e: CentralEntry, source: string): Uint8Arr
   if (e.method === 0) data = raw;
   else if (e.method === 8) {
     try {
-      data = inflateBounded(raw, e.size);
+      data = inflateBounded(raw, e.size, "deflate");
     } catch (error) {
-      if (error instanceof InflateLimit) throw mismatch();
+      if (error instanceof InflateLimitError) throw mismatch();
       throw new CardFormatError(source, `zip entry "${e.name}" cannot be inflated (${(error as Error).message})`);
     }
   } else throw new CardFormatError(source, `zip entry "${e.name}" uses compression method ${e.method}; only stored and deflate are read`);

@@ -1,4 +1,5 @@
-import { unzlibSync, zlibSync } from "fflate";
+import { zlibSync } from "fflate";
+import { inflateBounded, InflateLimitError } from "./inflate.ts";
 import { CardFormatError } from "./errors.ts";
 
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -66,10 +67,11 @@ interface TextChunk {
 
 function inflateText(data: Uint8Array, source: string, keyword: string): Uint8Array {
   try {
-    const out = unzlibSync(data);
-    if (out.length > MAX_TEXT_BYTES) throw new Error("too large");
-    return out;
+    return inflateBounded(data, MAX_TEXT_BYTES, "zlib");
   } catch (error) {
+    if (error instanceof InflateLimitError) {
+      throw new CardFormatError(source, `compressed text chunk "${keyword}" ${error.message}; refused`);
+    }
     throw new CardFormatError(source, `compressed text chunk "${keyword}" cannot be inflated (${(error as Error).message})`);
   }
 }
