@@ -138,8 +138,9 @@ function showText(card: LoadedCard, countTokens?: (text: string) => number): str
     }
     lines.push(entryLine(`${key}:`, value, [key], countTokens));
   }
-  const extra = { ...card.card.extraTop, ...card.card.extraData };
-  if (Object.keys(extra).length) lines.push(`other keys:\n${indent(renderValue(extra))}`);
+  const { extraTop, extraData } = card.card;
+  if (Object.keys(extraTop).length) lines.push(`other top-level keys:\n${indent(renderValue(extraTop))}`);
+  if (Object.keys(extraData).length) lines.push(`other keys in data:\n${indent(renderValue(extraData))}`);
   if (card.image) {
     const size = pngSize(card.image);
     lines.push(`image: ${size ? `${size.width}x${size.height} ` : ""}PNG, ${card.image.length} bytes with the card`);
