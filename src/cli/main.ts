@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { commands } from "./commands/index.ts";
 import { UsageError, type CliIO } from "./command.ts";
+import { sanitizeForTerminal } from "../core/text/sanitize.ts";
 
 export function version(): string {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
@@ -53,7 +54,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       io.stderr.write(`taproom ${command.name}: ${error.message}\nRun taproom ${command.name} --help for usage.\n`);
       return 2;
     }
-    const message = error instanceof Error ? error.message : String(error);
+    // Messages quote untrusted input (a card's bytes in a JSON error, a downloaded file's name).
+    const message = sanitizeForTerminal(error instanceof Error ? error.message : String(error));
     io.stderr.write(`taproom ${command.name}: ${message}\n`);
     if (io.env.TAPROOM_DEBUG && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
     return 1;

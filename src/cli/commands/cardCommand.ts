@@ -2,18 +2,20 @@ import { resolve } from "node:path";
 import { parseCommandArgs } from "../args.ts";
 import { loadTokenizer } from "../../engine/generation/loadTokenizer.ts";
 import { UsageError, type CliCommand, type CliIO } from "../command.ts";
-import type { CardExportFormat } from "../../core/cards/codec.ts";
+import { exportLosses, type CardExportFormat } from "../../core/cards/codec.ts";
+import { pngSize } from "../../core/cards/png.ts";
 import { lintCard } from "../../core/cards/lint.ts";
 import { toV3Object } from "../../core/cards/write.ts";
 import type { Character } from "../../core/cards/character.ts";
 import { sanitizeForTerminal } from "../../core/text/sanitize.ts";
-import { CardLibrary, type LoadedCard } from "../../store/cards/library.ts";
+import { CardImportError, CardLibrary, type LoadedCard } from "../../store/cards/library.ts";
 import { readCardFile, writeCardFile } from "../../store/cards/cardFiles.ts";
 import { dataDir, dataPaths } from "../../store/paths.ts";
 import { join } from "node:path";
 
 const usage = `Usage:
-  taproom card import FILE...                  copy card files (PNG, JSON, CharX) into your library
+  taproom card import FILE... [--skip-bad]     copy card files (PNG, JSON, CharX) into your library;
+                                               if any file is bad nothing is imported, unless --skip-bad
   taproom card list [--json]                   your cards and the bundled samples
   taproom card show NAME_OR_FILE [--json] [--model FILE]
                                                every field of a card (token counts with a model)
@@ -32,15 +34,29 @@ function libraryFor(io: CliIO): CardLibrary {
 const show = (text: string) => sanitizeForTerminal(text);
 
 async function importCards(args: string[], io: CliIO): Promise<number> {
-  const { positionals } = parseCommandArgs(args, {});
+  const { values, positionals } = parseCommandArgs(args, { "skip-bad": { type: "boolean" } });
   if (positionals.length === 0) throw new UsageError("card import needs at least one FILE");
-  const results = await libraryFor(io).import(positionals.map((p) => resolve(io.cwd, p)));
+  let results;
+  try {
+    results = await libraryFor(io).import(positionals.map((p) => resolve(io.cwd, p)), { skipBad: values["skip-bad"] === true });
+  } catch (error) {
+    if (!(error instanceof CardImportError)) throw error;
+    for (const f of error.failures) io.stderr.write(show(`taproom card: ${f.message}`) + "\n");
+    const others = error.total - error.failures.length;
+    const hint = others > 0 ? `; --skip-bad imports the other ${others}` : "";
+    io.stderr.write(`taproom card: nothing imported (${error.failures.length} of ${error.total} files could not be read${hint})\n`);
+    return 1;
+  }
   for (const r of results) {
+    if (r.status === "refused") {
+      io.stderr.write(show(`taproom card: ${r.error}; skipped`) + "\n");
+      continue;
+    }
     for (const w of r.warnings) io.stderr.write(show(`${r.source}: repaired ${w.field}: ${w.message}`) + "\n");
     const what = r.status === "imported" ? `imported "${r.name}" as ${r.id}` : `already in the library as ${r.id}; skipped`;
     io.stdout.write(show(`${r.source}: ${what}`) + "\n");
   }
-  return 0;
+  return results.some((r) => r.status === "refused") ? 1 : 0;
 }
 
 async function listCards(args: string[], io: CliIO): Promise<number> {
@@ -69,27 +85,75 @@ const FIELD_ORDER: (keyof Character)[] = [
   "modification_date", "assets", "extensions", "character_book",
 ];
 
-function formatValue(value: unknown): string {
-  if (typeof value === "string") return value;
-  if (Array.isArray(value) && value.every((v) => typeof v === "string")) {
-    return value.map((v, i) => `[${i + 1}] ${v}`).join("\n");
-  }
-  return JSON.stringify(value, null, 2);
+type Path = (string | number)[];
+
+/** Which strings get a token count: the fields, each greeting and each lore entry's content. */
+function countedAt(path: Path): boolean {
+  if (path.length === 1) return true;
+  if (path.length === 2) return path[0] === "alternate_greetings" || path[0] === "group_only_greetings";
+  return path.length === 4 && path[0] === "character_book" && path[1] === "entries" && path[3] === "content";
+}
+
+const indent = (text: string) => text.replace(/^/gm, "  ");
+
+function isBranch(value: unknown): boolean {
+  return typeof value === "object" && value !== null && Object.keys(value).length > 0;
+}
+
+/**
+ * A value as a reader wants it: text as written (no JSON escapes), objects and lists as an
+ * indented tree, list items numbered from 1.
+ */
+function renderValue(value: unknown, path: Path = [], count?: (text: string) => number): string {
+  if (typeof value === "string") return value === "" ? '""' : value;
+  if (value === null || typeof value !== "object") return String(value);
+  const items: [string | number, unknown][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
+  if (items.length === 0) return Array.isArray(value) ? "[]" : "{}";
+  return items
+    .map(([key, item]) => {
+      const label = typeof key === "number" ? `[${key + 1}]` : `${key}:`;
+      return entryLine(label, item, [...path, key], count);
+    })
+    .join("\n");
+}
+
+function entryLine(label: string, value: unknown, path: Path, count?: (text: string) => number): string {
+  const text = renderValue(value, path, count);
+  const counted = count && typeof value === "string" && value !== "" && countedAt(path) ? ` (${count(value)} tokens)` : "";
+  const head = counted ? `${label.replace(/:$/, "")}${counted}${label.endsWith(":") ? ":" : ""}` : label;
+  return text.includes("\n") || isBranch(value) ? `${head}\n${indent(text)}` : `${head} ${text}`;
 }
 
 function showText(card: LoadedCard, countTokens?: (text: string) => number): string {
   const c = card.card.character;
-  const lines = [`file: ${card.path}`, `format: ${card.format} (${card.card.spec}${card.card.specVersion ? ` ${card.card.specVersion}` : ""})`];
+  const spec = [card.card.spec, card.card.specName, card.card.specVersion].filter(Boolean).join(" ");
+  const lines = [`file: ${card.path}`, `format: ${card.format} (${spec})`];
   for (const key of FIELD_ORDER) {
     const value = c[key];
     if (value === undefined) continue;
-    const text = formatValue(value);
-    const label = countTokens && typeof value === "string" && value ? `${key} (${countTokens(value)} tokens)` : key;
-    lines.push(text.includes("\n") ? `${label}:\n${text.replace(/^/gm, "  ")}` : `${label}: ${text}`);
+    if ((key === "creation_date" || key === "modification_date") && typeof value === "number") {
+      const date = new Date(value * 1000);
+      lines.push(`${key}: ${value}${Number.isNaN(date.getTime()) ? "" : ` (${date.toISOString().replace("T", " ").slice(0, 16)} UTC)`}`);
+      continue;
+    }
+    lines.push(entryLine(`${key}:`, value, [key], countTokens));
   }
-  const extra = { ...card.card.extraTop, ...card.card.extraData };
-  if (Object.keys(extra).length) lines.push(`other keys:\n${JSON.stringify(extra, null, 2).replace(/^/gm, "  ")}`);
-  if (card.assets?.size) lines.push(`archive files: ${[...card.assets.keys()].join(", ")}`);
+  const { extraTop, extraData } = card.card;
+  if (Object.keys(extraTop).length) lines.push(`other top-level keys:\n${indent(renderValue(extraTop))}`);
+  if (Object.keys(extraData).length) lines.push(`other keys in data:\n${indent(renderValue(extraData))}`);
+  if (card.image) {
+    const size = pngSize(card.image);
+    lines.push(`image: ${size ? `${size.width}x${size.height} ` : ""}PNG, ${card.image.length} bytes with the card`);
+  }
+  if (card.assets?.size) {
+    const files = [...card.assets].map(([name, data]) => `${name} (${data.length} bytes)`);
+    lines.push(`archive files:\n${indent(files.join("\n"))}`);
+  }
+  if (countTokens) {
+    const permanent = (["description", "personality", "scenario", "mes_example", "system_prompt", "post_history_instructions"] as const)
+      .reduce((n, f) => n + (c[f] ? countTokens(c[f]) : 0), 0);
+    lines.push(`permanent tokens (description, personality, scenario, examples, system prompt, post-history): ${permanent}`);
+  }
   return show(lines.join("\n")) + "\n";
 }
 
@@ -117,7 +181,9 @@ async function exportCard(args: string[], io: CliIO): Promise<number> {
   if (!values.out) throw new UsageError("--out FILE is required");
   const card = await libraryFor(io).resolve(query, io.cwd);
   const out = resolve(io.cwd, values.out);
-  await writeCardFile(out, card, values.format as CardExportFormat);
+  const format = values.format as CardExportFormat;
+  await writeCardFile(out, card, format);
+  for (const loss of exportLosses(card, format)) io.stderr.write(show(`${out}: not kept: ${loss}; export --format charx to keep everything`) + "\n");
   io.stdout.write(show(`wrote ${out}`) + "\n");
   return 0;
 }
@@ -127,8 +193,9 @@ async function lintFile(args: string[], io: CliIO): Promise<number> {
   const [file] = positionals;
   if (!file || positionals.length > 1) throw new UsageError("card lint needs one FILE");
   const path = resolve(io.cwd, file);
-  const loaded = await readCardFile(path);
-  const findings = lintCard(loaded.card, loaded.warnings);
+  const loaded = await readCardFile(path, { collectRefusals: true });
+  const archiveFiles = loaded.assets ? new Set(loaded.assets.keys()) : undefined;
+  const findings = lintCard(loaded.card, loaded.warnings, { refusals: loaded.refusals, archiveFiles });
   for (const f of findings) io.stdout.write(show(`${path}: ${f.level}: ${f.field}: ${f.message}`) + "\n");
   if (findings.length === 0) io.stdout.write(show(`${path}: no problems found`) + "\n");
   return findings.some((f) => f.level === "error") ? 1 : 0;

@@ -21,6 +21,13 @@ export interface CardFile {
   image?: Uint8Array;
   /** CharX files other than card.json, keyed by archive path. */
   assets?: Map<string, Uint8Array>;
+  /** Only when decoded with collectRefusals (for lint): the fields that would refuse the card. */
+  refusals?: CardWarning[];
+}
+
+export interface DecodeCardOptions {
+  /** See ParseCardOptions.collectRefusals. */
+  collectRefusals?: boolean;
 }
 
 export function checkCardSize(size: number, source: string): void {
@@ -35,13 +42,15 @@ function isZip(bytes: Uint8Array): boolean {
 }
 
 /** Reads a card from file bytes of any supported kind (PNG, CharX, JSON). */
-export function decodeCardFile(bytes: Uint8Array, source: string): CardFile {
+export function decodeCardFile(bytes: Uint8Array, source: string, options: DecodeCardOptions = {}): CardFile {
   checkCardSize(bytes.length, source);
-  if (isPng(bytes)) return decodePng(bytes, source);
+  const collect = options.collectRefusals ? { collectRefusals: true } : {};
+  const refusals = (parsed: ParsedCard) => (parsed.refusals ? { refusals: parsed.refusals } : {});
+  if (isPng(bytes)) return decodePng(bytes, source, collect);
   if (isZip(bytes)) {
     const { cardJson, assets } = readCharx(bytes, source);
-    const parsed = parseCardJson(cardJson, { source: `${source} (card.json)` });
-    return { card: parsed.card, warnings: parsed.warnings, format: "charx", assets };
+    const parsed = parseCardJson(cardJson, { source: `${source} (card.json)`, ...collect });
+    return { card: parsed.card, warnings: parsed.warnings, format: "charx", assets, ...refusals(parsed) };
   }
   let text: string;
   try {
@@ -52,16 +61,16 @@ export function decodeCardFile(bytes: Uint8Array, source: string): CardFile {
   if (!/^\s*[{[]/.test(text.replace(/^\ufeff/, ""))) {
     throw new CardFormatError(source, "not a character card (neither PNG, CharX nor JSON)");
   }
-  const parsed = parseCardJson(text, { source });
-  return { card: parsed.card, warnings: parsed.warnings, format: "json" };
+  const parsed = parseCardJson(text, { source, ...collect });
+  return { card: parsed.card, warnings: parsed.warnings, format: "json", ...refusals(parsed) };
 }
 
 /** ccv3 wins; a broken ccv3 beside a good chara chunk falls back to chara with a warning. */
-function decodePng(bytes: Uint8Array, source: string): CardFile {
+function decodePng(bytes: Uint8Array, source: string, collect: { collectRefusals?: boolean }): CardFile {
   const chunks = readPngCardChunks(bytes, source);
   const read = (keyword: "ccv3" | "chara") => {
     const json = decodeBase64Utf8(chunks.get(keyword)!, source, keyword);
-    return parseCardJson(json, { source: `${source} (${keyword} chunk)` });
+    return parseCardJson(json, { source: `${source} (${keyword} chunk)`, ...collect });
   };
   if (chunks.size === 0) throw new CardFormatError(source, "PNG has no character card in it (no chara or ccv3 text chunk)");
   let parsed: ParsedCard;
@@ -80,7 +89,7 @@ function decodePng(bytes: Uint8Array, source: string): CardFile {
       parsed.warnings.unshift({ field: "ccv3", message: `${error.message}; used the chara chunk instead` });
     }
   }
-  return { card: parsed.card, warnings: parsed.warnings, format: "png", image: bytes };
+  return { card: parsed.card, warnings: parsed.warnings, format: "png", image: bytes, ...(parsed.refusals ? { refusals: parsed.refusals } : {}) };
 }
 
 function iconFromAssets(file: CardFile): { uri: string; data: Uint8Array } | undefined {
@@ -131,6 +140,21 @@ export function encodeCardFile(file: CardFile, format: CardExportFormat | "same"
     case "json":
       return encoder.encode(format === "same" ? writeCardJsonSameSpec(file.card) : writeV3Json(file.card));
   }
+}
+
+/**
+ * What a file in `format` cannot carry from this card, one line each, so that an export
+ * which drops something says so.
+ */
+export function exportLosses(file: CardFile, format: CardExportFormat): string[] {
+  const losses: string[] = [];
+  const icon = iconFromAssets(file);
+  if (format !== "charx") {
+    const dropped = [...(file.assets?.keys() ?? [])].filter((path) => !(format === "png" && !file.image && icon && `embeded://${path}` === icon.uri));
+    if (dropped.length > 0) losses.push(`${dropped.length} archive file${dropped.length === 1 ? "" : "s"} (${dropped.join(", ")}) can only travel in a CharX`);
+  }
+  if ((format === "json" || format === "v2json") && file.image) losses.push("the card's picture is not carried by JSON");
+  return losses;
 }
 
 export function extensionFor(format: CardExportFormat | CardFileFormat): string {

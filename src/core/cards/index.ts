@@ -10,3 +10,8 @@ export {
   decodeCardFile, encodeCardFile, checkCardSize, extensionFor, MAX_CARD_FILE_BYTES,
   type CardFile, type CardFileFormat, type CardExportFormat,
 } from "./codec.ts";
+export { searchCards, sortCards, parseCardQuery, type CardListing, type CardQuery, type CardSort } from "./browse.ts";
+export {
+  applyCharacterEdits, EDITABLE_TEXT_FIELDS, EDITABLE_LIST_FIELDS,
+  type CharacterEdits, type EditableTextField, type EditableListField,
+} from "./edit.ts";

@@ -5,11 +5,18 @@ import { V1_FIELDS, type CardSpec, type CharacterCard } from "./record.ts";
 export interface ParseCardOptions {
   /** Shown in errors and warnings: the file the card came from. */
   source: string;
+  /**
+   * Record fields of the wrong type that cannot be repaired in `refusals` (reading on with
+   * an empty value) instead of refusing the card at the first: for lint, which reports them all.
+   */
+  collectRefusals?: boolean;
 }
 
 export interface ParsedCard {
   card: CharacterCard;
   warnings: CardWarning[];
+  /** Only with collectRefusals: what would have refused the card. */
+  refusals?: CardWarning[];
 }
 
 const STRING_FIELDS = [
@@ -37,7 +44,8 @@ function kind(value: unknown): string {
 /** Reads field values, repairing what can be repaired and refusing the rest. */
 class FieldReader {
   readonly warnings: CardWarning[] = [];
-  constructor(readonly source: string) {}
+  readonly refusals: CardWarning[] = [];
+  constructor(readonly source: string, readonly collect = false) {}
 
   warn(field: string, message: string): void {
     this.warnings.push({ field, message });
@@ -47,6 +55,13 @@ class FieldReader {
     throw new CardFormatError(this.source, problem, field);
   }
 
+  /** A field that cannot be repaired: refuses the card, or in collect mode records it and reads on. */
+  refuse<T>(field: string, problem: string, fallback: T): T {
+    if (!this.collect) this.fail(field, problem);
+    this.refusals.push({ field, message: problem });
+    return fallback;
+  }
+
   text(value: unknown, field: string): string {
     if (typeof value === "string") return value;
     if (value === undefined || value === null) return "";
@@ -54,7 +69,7 @@ class FieldReader {
       this.warn(field, `expected text, got ${kind(value)}; converted`);
       return String(value);
     }
-    return this.fail(field, `expected text, got ${kind(value)}`);
+    return this.refuse(field, `expected text, got ${kind(value)}`, "");
   }
 
   textList(value: unknown, field: string): string[] {
@@ -63,7 +78,7 @@ class FieldReader {
       this.warn(field, "expected a list, got text; wrapped in a list");
       return value === "" ? [] : [value];
     }
-    if (!Array.isArray(value)) return this.fail(field, `expected a list of text, got ${kind(value)}`);
+    if (!Array.isArray(value)) return this.refuse(field, `expected a list of text, got ${kind(value)}`, []);
     return value.map((item, i) => this.text(item, `${field}[${i}]`));
   }
 
@@ -74,7 +89,7 @@ class FieldReader {
       this.warn(field, `expected a number, got text "${value}"; converted`);
       return Number(value);
     }
-    return this.fail(field, `expected a number, got ${kind(value)}`);
+    return this.refuse(field, `expected a number, got ${kind(value)}`, undefined);
   }
 
   bool(value: unknown, field: string): boolean | undefined {
@@ -84,13 +99,13 @@ class FieldReader {
       this.warn(field, `expected true/false, got ${JSON.stringify(value)}; converted`);
       return value === "true" || value === 1;
     }
-    return this.fail(field, `expected true/false, got ${kind(value)}`);
+    return this.refuse(field, `expected true/false, got ${kind(value)}`, undefined);
   }
 
   object(value: unknown, field: string): Obj {
     if (isObject(value)) return value;
     if (value === undefined || value === null) return {};
-    return this.fail(field, `expected an object, got ${kind(value)}`);
+    return this.refuse(field, `expected an object, got ${kind(value)}`, {});
   }
 }
 
@@ -109,12 +124,18 @@ function specOf(top: Obj, r: FieldReader): CardSpec {
 
 /** Parses card JSON (already decoded from text) of any supported version. */
 export function parseCardObject(json: unknown, options: ParseCardOptions): ParsedCard {
-  const r = new FieldReader(options.source);
+  const r = new FieldReader(options.source, options.collectRefusals);
   if (!isObject(json)) {
     throw new CardFormatError(options.source, `not a character card: the JSON is ${kind(json)}, not an object`);
   }
   const spec = specOf(json, r);
-  const data = spec === "v1" ? json : (json.data as Obj);
+  let data = spec === "v1" ? json : (json.data as Obj);
+  if (spec !== "v1") {
+    // Some writers fill only the V1 copies at the top; a field missing from data is taken from there.
+    const missing = V1_FIELDS.filter((f) => data[f] === undefined && typeof json[f] === "string" && json[f] !== "");
+    if (missing.length > 0) data = { ...data, ...Object.fromEntries(missing.map((f) => [f, json[f]])) };
+    for (const f of missing) r.warn(`data.${f}`, `missing from data; taken from the top-level ${f}`);
+  }
   const prefix = spec === "v1" ? "" : "data.";
   const character = readCharacter(data, prefix, spec, r);
   const extraTop: Obj = {};
@@ -123,7 +144,9 @@ export function parseCardObject(json: unknown, options: ParseCardOptions): Parse
     if ((V1_FIELDS as readonly string[]).includes(key)) continue;
     extraTop[key] = value;
   }
-  if (spec === "v1") for (const key of KNOWN_DATA_KEYS) delete extraTop[key];
+  if (spec === "v1") {
+    for (const key of KNOWN_DATA_KEYS) if (key !== "extensions" || isObject(json.extensions)) delete extraTop[key];
+  }
   const extraData: Obj = {};
   if (spec !== "v1") {
     for (const [key, value] of Object.entries(data)) if (!KNOWN_DATA_KEYS.has(key)) extraData[key] = value;
@@ -137,7 +160,7 @@ export function parseCardObject(json: unknown, options: ParseCardOptions): Parse
     extraData,
   };
   if (character.name.trim() === "") r.warn(`${prefix}name`, "the card has no name");
-  return { card, warnings: r.warnings };
+  return options.collectRefusals ? { card, warnings: r.warnings, refusals: r.refusals } : { card, warnings: r.warnings };
 }
 
 /** Parses card JSON text; bad JSON is a CardFormatError naming the source. */
@@ -155,7 +178,8 @@ function readCharacter(data: Obj, p: string, spec: CardSpec, r: FieldReader): Ch
   const c = {} as Character;
   for (const f of STRING_FIELDS) c[f] = r.text(data[f], p + f);
   for (const f of ARRAY_FIELDS) c[f] = r.textList(data[f], p + f);
-  c.extensions = spec === "v1" ? {} : r.object(data.extensions, `${p}extensions`);
+  // A V1 file's `extensions` is only ours when it is an object; anything else stays an unknown key.
+  c.extensions = spec === "v1" ? (isObject(data.extensions) ? data.extensions : {}) : r.object(data.extensions, `${p}extensions`);
   if (data.character_book !== undefined && data.character_book !== null) {
     c.character_book = readBook(data.character_book, `${p}character_book`, r);
   }
@@ -180,7 +204,7 @@ function readCharacter(data: Obj, p: string, spec: CardSpec, r: FieldReader): Ch
 
 function readAssets(value: unknown, field: string, r: FieldReader): CharacterAsset[] {
   if (value === null) return [];
-  if (!Array.isArray(value)) return r.fail(field, `expected a list of assets, got ${kind(value)}`);
+  if (!Array.isArray(value)) return r.refuse(field, `expected a list of assets, got ${kind(value)}`, []);
   return value.map((item, i) => {
     const a = r.object(item, `${field}[${i}]`);
     return {
@@ -201,7 +225,7 @@ function readBook(value: unknown, field: string, r: FieldReader): CharacterBook 
   }
   if (b.recursive_scanning !== undefined) book.recursive_scanning = r.bool(b.recursive_scanning, `${field}.recursive_scanning`);
   const entries = b.entries === undefined || b.entries === null ? [] : b.entries;
-  if (!Array.isArray(entries)) return r.fail(`${field}.entries`, `expected a list, got ${kind(entries)}`);
+  if (!Array.isArray(entries)) return r.refuse(`${field}.entries`, `expected a list, got ${kind(entries)}`, book);
   book.entries = entries.map((e, i) => readEntry(e, `${field}.entries[${i}]`, r));
   return book;
 }

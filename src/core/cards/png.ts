@@ -1,4 +1,5 @@
-import { unzlibSync, zlibSync } from "fflate";
+import { zlibSync } from "fflate";
+import { inflateBounded, InflateLimitError } from "./inflate.ts";
 import { CardFormatError } from "./errors.ts";
 
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -66,10 +67,11 @@ interface TextChunk {
 
 function inflateText(data: Uint8Array, source: string, keyword: string): Uint8Array {
   try {
-    const out = unzlibSync(data);
-    if (out.length > MAX_TEXT_BYTES) throw new Error("too large");
-    return out;
+    return inflateBounded(data, MAX_TEXT_BYTES, "zlib");
   } catch (error) {
+    if (error instanceof InflateLimitError) {
+      throw new CardFormatError(source, `compressed text chunk "${keyword}" ${error.message}; refused`);
+    }
     throw new CardFormatError(source, `compressed text chunk "${keyword}" cannot be inflated (${(error as Error).message})`);
   }
 }
@@ -199,6 +201,13 @@ export function imageChunks(bytes: Uint8Array, source = "image"): Uint8Array[] {
 export function imageWithoutCard(bytes: Uint8Array, source = "image"): Uint8Array {
   const parts = [Uint8Array.from(SIGNATURE), ...imageChunks(bytes, source)];
   return concatBytes(parts);
+}
+
+/** Width and height from the IHDR chunk, or undefined when it is not where PNG puts it. */
+export function pngSize(bytes: Uint8Array): { width: number; height: number } | undefined {
+  if (!isPng(bytes) || bytes.length < 24 || latin1.decode(bytes.subarray(12, 16)) !== "IHDR") return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { width: view.getUint32(16), height: view.getUint32(20) };
 }
 
 /** A small solid-colour RGB PNG for cards that have no image of their own. */

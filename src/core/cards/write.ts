@@ -34,9 +34,23 @@ export function toV3Object(card: CharacterCard): Record<string, unknown> {
   };
 }
 
-/** A flat TavernAI V1 object (extensions and V2-only fields are not representable and are dropped). */
+function isEmpty(value: unknown): boolean {
+  if (value === undefined || value === "") return true;
+  if (Array.isArray(value)) return value.length === 0;
+  return typeof value === "object" && value !== null && Object.keys(value).length === 0;
+}
+
+/**
+ * A flat TavernAI V1 object. V1 has no place for the newer fields, but V1 files found in
+ * the wild carry some of them flat (tags, creator, extensions); those are written flat too
+ * when set, so a V1 card read and written back keeps them.
+ */
 export function toV1Object(card: CharacterCard): Record<string, unknown> {
-  return { ...card.extraTop, ...v1Mirror(card.character) };
+  const flat: Record<string, unknown> = { ...card.extraTop, ...v1Mirror(card.character) };
+  for (const [key, value] of Object.entries(card.character)) {
+    if (!(key in flat) && !isEmpty(value)) flat[key] = value;
+  }
+  return flat;
 }
 
 export function writeV2Json(card: CharacterCard): string {

@@ -4,7 +4,8 @@ import { basename, extname, join, resolve as resolvePath } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Low } from "lowdb";
 import { extensionFor, type CardExportFormat, type CardFile, type CardFileFormat } from "../../core/cards/codec.ts";
-import type { CardWarning } from "../../core/cards/errors.ts";
+import { CardFormatError, type CardWarning } from "../../core/cards/errors.ts";
+import { applyCharacterEdits, type CharacterEdits } from "../../core/cards/edit.ts";
 import type { CardSpec } from "../../core/cards/record.ts";
 import { writeFileAtomic } from "../atomicWrite.ts";
 import { openJsonDb } from "../jsonDb.ts";
@@ -40,11 +41,13 @@ export interface LoadedCard extends CardFile {
 
 export interface ImportResult {
   source: string;
-  status: "imported" | "duplicate";
+  status: "imported" | "duplicate" | "refused";
   id: string;
   name: string;
   path: string;
   warnings: CardWarning[];
+  /** Why a file was refused (status "refused", only with skipBad). */
+  error?: string;
 }
 
 export class CardNotFoundError extends Error {
@@ -52,6 +55,19 @@ export class CardNotFoundError extends Error {
     super(`no character named "${query}" in the library, and no such file`);
     this.name = "CardNotFoundError";
   }
+}
+
+/** Some files of an import could not be read; each failure is one line naming its file. */
+export class CardImportError extends Error {
+  constructor(readonly failures: CardFormatError[], readonly total: number) {
+    super(failures.map((f) => f.message).join("\n"));
+    this.name = "CardImportError";
+  }
+}
+
+export interface ImportOptions {
+  /** Import the readable files and return the others in `refused`, instead of importing nothing. */
+  skipBad?: boolean;
 }
 
 export class ReadOnlyCardError extends Error {
@@ -125,12 +141,19 @@ export class CardLibrary {
     }
   }
 
-  /** File name without extension, or with it when two files share a base name. */
-  private idFor(path: string, bundled: boolean, siblings: string[]): string {
-    const base = basename(path, extname(path));
-    const shared = siblings.filter((p) => basename(p, extname(p)) === base).length > 1;
-    const id = shared ? basename(path) : base;
-    return bundled ? `samples/${id}` : id;
+  /**
+   * Ids for a folder's files: the file name without extension, or with it when two files
+   * share a base name. Worked out from the folder as it is now, never from the cache, so
+   * the same folder always gives the same ids.
+   */
+  private idsFor(files: string[], bundled: boolean): Map<string, string> {
+    const counts = new Map<string, number>();
+    for (const p of files) counts.set(basename(p, extname(p)), (counts.get(basename(p, extname(p))) ?? 0) + 1);
+    return new Map(files.map((p) => {
+      const base = basename(p, extname(p));
+      const id = (counts.get(base) ?? 0) > 1 ? basename(p) : base;
+      return [p, bundled ? `samples/${id}` : id];
+    }));
   }
 
   /** Every readable card, the user's first; unreadable files are listed in `problems`. */
@@ -143,17 +166,26 @@ export class CardLibrary {
     const groups: [string[], boolean][] = [[await this.filesIn(this.dir), false]];
     if (this.bundledDir) groups.push([await this.filesIn(this.bundledDir), true]);
     for (const [files, bundled] of groups) {
-      for (const path of files) {
+      const ids = this.idsFor(files, bundled);
+      // All at once: on a warm cache the stats are the whole cost of listing.
+      const infos = await Promise.all(files.map((p) => stat(p).catch(() => undefined)));
+      for (const [i, path] of files.entries()) {
+        const info = infos[i];
+        if (!info) continue; // removed since the folder was read
         seen.add(path);
-        const info = await stat(path);
         const cached = db.data.entries[path];
+        const id = ids.get(path)!;
         if (cached && cached.mtimeMs === info.mtimeMs && cached.size === info.size) {
+          if (cached.id !== id) {
+            cached.id = id;
+            changed = true;
+          }
           out.push(cached);
           continue;
         }
         try {
           const file = await readCardFile(path);
-          const summary = summarize(file, path, this.idFor(path, bundled, files), bundled, file.bytes, info);
+          const summary = summarize(file, path, id, bundled, file.bytes, info);
           db.data.entries[path] = summary;
           out.push(summary);
         } catch (error) {
@@ -195,12 +227,23 @@ export class CardLibrary {
   }
 
   /**
-   * Copies card files into the library. Every file is read and checked first, so one
-   * bad file refuses the whole import and the library is unchanged.
+   * Copies card files into the library. Every file is read and checked first: when any
+   * cannot be read, nothing is imported and a CardImportError names every bad file, one
+   * line each (or, with skipBad, the good ones are imported and the bad ones returned).
    */
-  async import(paths: string[]): Promise<ImportResult[]> {
+  async import(paths: string[], options: ImportOptions = {}): Promise<ImportResult[]> {
     const loaded = [];
-    for (const path of paths) loaded.push({ source: path, file: await readCardFile(path) });
+    const failures: CardFormatError[] = [];
+    for (const path of paths) {
+      try {
+        loaded.push({ source: path, file: await readCardFile(path) });
+      } catch (error) {
+        if (!(error instanceof CardFormatError)) throw error;
+        failures.push(error);
+      }
+    }
+    if (failures.length > 0 && !options.skipBad) throw new CardImportError(failures, paths.length);
+    const refused: ImportResult[] = failures.map((f) => ({ source: f.file, status: "refused", id: "", name: "", path: "", warnings: [], error: f.message }));
     const existing = await this.list();
     const byHash = new Map(existing.map((s) => [s.hash, s]));
     const taken = new Set((await this.filesIn(this.dir)).map((p) => basename(p, extname(p)).toLowerCase()));
@@ -229,13 +272,28 @@ export class CardLibrary {
       await Promise.all(written.map((p) => unlink(p).catch(() => {})));
       throw error;
     }
-    return results;
+    return [...results, ...refused];
   }
 
   /** Writes an edited card back to its own file, in the file's own format. */
   async save(card: LoadedCard): Promise<void> {
     if (card.bundled) throw new ReadOnlyCardError(card.path);
     await writeCardFile(card.path, card, "same");
+  }
+
+  /**
+   * Applies an editor's changes to the card as it is on disk now (so fields the editor did
+   * not touch are never overwritten with stale copies) and writes it back atomically in
+   * its own format. Returns the card as saved.
+   */
+  async update(idOrName: string, edits: CharacterEdits): Promise<LoadedCard> {
+    const card = await this.get(idOrName);
+    if (card.bundled) throw new ReadOnlyCardError(card.path);
+    const character = applyCharacterEdits(card.card.character, edits, { source: card.path, now: Math.floor(Date.now() / 1000) });
+    const saved: LoadedCard = { ...card, card: { ...card.card, character } };
+    await writeCardFile(card.path, saved, "same");
+    await this.list();
+    return saved;
   }
 
   async delete(idOrName: string): Promise<void> {

@@ -38,6 +38,11 @@ test("card import, list, show, export through the CLI", async () => {
     assert.equal(await runCli(["card", "export", "Evil", "--format", "png", "--out", "evil.png"], io), 0);
     const exported = await readCardFile(join(home, "evil.png"));
     assert.equal(exported.card.character.name, "Evil");
+    assert.doesNotMatch(io.err(), /not kept/);
+    const lossy = captureIO({ TAPROOM_HOME: home });
+    lossy.cwd = home;
+    assert.equal(await runCli(["card", "export", "Tock", "--format", "json", "--out", "tock.json"], lossy), 0);
+    assert.match(lossy.err(), /tock\.json: not kept: 2 archive files \(assets\/icon\/images\/main\.png, assets\/emotion\/images\/happy\.png\) can only travel in a CharX; export --format charx to keep everything\n$/);
     assert.equal(await runCli(["card", "import", "evil.png"], io), 0);
     assert.deepEqual((await readdir(join(home, "characters"))).sort(), ["evil-2.png", "evil.json"]);
   });
@@ -47,9 +52,25 @@ test("bad input: one line on stderr naming the file, exit 1; usage errors exit 2
   await withHome(async (home, io) => {
     await writeFile(join(home, "bad.json"), "{nope");
     assert.equal(await runCli(["card", "import", "bad.json"], io), 1);
-    assert.match(io.err(), /^taproom card: .*bad\.json: not valid JSON.*\n$/);
+    assert.match(io.err(), /^taproom card: .*bad\.json: not valid JSON.*\ntaproom card: nothing imported \(1 of 1 files could not be read\)\n$/);
     assert.equal(await runCli(["card", "export", "Brindle", "--format", "gif", "--out", "x"], io), 2);
     assert.equal(await runCli(["card", "show", "Nobody"], io), 1);
+    const hostile = captureIO({ TAPROOM_HOME: home });
+    hostile.cwd = home;
+    await writeFile(join(home, "title.json"), '{"name": \x1b]0;pwned\x07 }');
+    assert.equal(await runCli(["card", "import", "title.json"], hostile), 1);
+    assert.match(hostile.err(), /^taproom card: .*title\.json: not valid JSON [^\n]*\ntaproom card: nothing imported/);
+    assert.doesNotMatch(hostile.err(), /[\x1b\x07]/, "the quoted bytes reach the terminal inert");
+    await assert.rejects(readdir(join(home, "characters")), /ENOENT/, "nothing was added to the library");
+    const mixed = captureIO({ TAPROOM_HOME: home });
+    mixed.cwd = home;
+    await writeFile(join(home, "good.json"), json(v2Card()));
+    assert.equal(await runCli(["card", "import", "good.json", "bad.json", "title.json"], mixed), 1);
+    assert.match(mixed.err(), /bad\.json: not valid JSON.*\n.*title\.json: not valid JSON.*\ntaproom card: nothing imported \(2 of 3 files could not be read; --skip-bad imports the other 1\)\n$/);
+    assert.equal(await runCli(["card", "import", "good.json", "bad.json", "--skip-bad"], mixed), 1);
+    assert.match(mixed.out(), /good\.json: imported "Ilsa" as ilsa/);
+    assert.match(mixed.err(), /taproom card: .*bad\.json: not valid JSON.*; skipped\n$/);
+    assert.deepEqual(await readdir(join(home, "characters")), ["ilsa.json"]);
   });
 });
 
@@ -59,6 +80,12 @@ test("card lint reports findings and exits 1 on errors", async () => {
     assert.equal(await runCli(["card", "lint", "l.json"], io), 1);
     assert.match(io.out(), /error: name: missing name/);
     assert.match(io.out(), /warning: scenario: "\{user\}" looks like a misspelt macro/);
+    const typed = captureIO({ TAPROOM_HOME: home });
+    typed.cwd = home;
+    await writeFile(join(home, "types.json"), json(v2Card({ description: ["a"], tags: { a: 1 }, personality: 7 })));
+    assert.equal(await runCli(["card", "lint", "types.json"], typed), 1);
+    assert.match(typed.out(), /types\.json: error: data\.description: expected text, got a list; taproom refuses the card until this is fixed\n.*types\.json: error: data\.tags: expected a list of text, got an object/);
+    assert.match(typed.out(), /types\.json: warning: data\.personality: expected text, got a number; converted/);
     const clean = captureIO({ TAPROOM_HOME: home });
     clean.cwd = home;
     await writeFile(join(home, "ok.json"), json(v2Card()));

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { decodeCardFile, encodeCardFile, MAX_CARD_FILE_BYTES, type CardExportFormat } from "../../../src/core/cards/codec.ts";
+import { decodeCardFile, encodeCardFile, exportLosses, MAX_CARD_FILE_BYTES, type CardExportFormat } from "../../../src/core/cards/codec.ts";
 import { CardFormatError } from "../../../src/core/cards/errors.ts";
 import { imageChunks, placeholderPng, writePngCard } from "../../../src/core/cards/png.ts";
 import { writeCharx } from "../../../src/core/cards/charx.ts";
@@ -81,4 +81,15 @@ test("PNG -> CharX keeps the picture as the main icon; CharX -> PNG uses it as t
   const back = decodeCardFile(encodeCardFile(charx, "png"), "b.png");
   assert.deepEqual(hex(imageChunks(back.image!)), hex(imageChunks(image)));
   assert.deepEqual(back.card.character, png.card.character);
+});
+
+test("an export says what its format cannot carry", () => {
+  const assets = new Map([["assets/icon/images/main.png", placeholderPng()], ["assets/emotion/images/happy.png", placeholderPng({ size: 2 })]]);
+  const charx = decodeCardFile(writeCharx({ cardJson: json(v3Card({ assets: [{ type: "icon", uri: "embeded://assets/icon/images/main.png", name: "main", ext: "png" }] })), assets }), "c.charx");
+  assert.deepEqual(exportLosses(charx, "charx"), []);
+  assert.deepEqual(exportLosses(charx, "png"), ["1 archive file (assets/emotion/images/happy.png) can only travel in a CharX"], "the icon becomes the picture");
+  assert.deepEqual(exportLosses(charx, "json"), ["2 archive files (assets/icon/images/main.png, assets/emotion/images/happy.png) can only travel in a CharX"]);
+  const png = decodeCardFile(writePngCard(placeholderPng(), { chara: json(v2Card()), ccv3: json(v3Card()) }), "a.png");
+  assert.deepEqual(exportLosses(png, "png"), []);
+  assert.deepEqual(exportLosses(png, "v2json"), ["the card's picture is not carried by JSON"]);
 });

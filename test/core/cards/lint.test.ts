@@ -4,7 +4,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { lintCard } from "../../../src/core/cards/lint.ts";
 import { parseCardObject } from "../../../src/core/cards/parse.ts";
 import { decodeCardFile } from "../../../src/core/cards/codec.ts";
-import { v2Card } from "../../support/cards.ts";
+import { v2Card, v3Card } from "../../support/cards.ts";
 
 const lint = (input: unknown, maxFieldChars?: number) => {
   const { card, warnings } = parseCardObject(input, { source: "t.json" });
@@ -21,10 +21,21 @@ test("missing name is an error, missing greeting a warning", () => {
   assert.ok(findings.some((f) => f.level === "warning" && f.field === "first_mes"));
 });
 
-test("misspelt macros are flagged, correct ones are not", () => {
-  const findings = lint(v2Card({ description: "{char} meets {{ user}} and {{Char}} but {{char}} is fine", scenario: "{{user}" }));
-  const flagged = findings.filter((f) => /misspelt macro/.test(f.message)).map((f) => f.message.match(/"(.*)"/)?.[1]);
-  assert.deepEqual(flagged, ["{char}", "{{ user}}", "{{Char}}", "{{user}"]);
+test("misspelt macros are flagged, correct ones are not; spaced ones are portability warnings", () => {
+  const findings = lint(v2Card({ description: "{char} meets {{ user}} and {{Char}} but {{char}} is fine", scenario: "{{user} and {CHAR}} and {{{char}}}" }));
+  const quoted = (pattern: RegExp) => findings.filter((f) => pattern.test(f.message)).map((f) => f.message.match(/"(.*?)"/)?.[1]);
+  assert.deepEqual(quoted(/misspelt macro/), ["{char}", "{{user}", "{CHAR}}"]);
+  assert.deepEqual(quoted(/spaces inside the braces/), ["{{ user}}"]);
+  assert.match(findings.find((f) => /spaces/.test(f.message))!.message, /other apps may not \(write \{\{user\}\}\)$/);
+});
+
+test("every field of a wrong type that cannot be repaired is reported, not only the first", () => {
+  const input = v2Card({ description: { nested: 1 }, alternate_greetings: 5, extensions: "nope", character_book: { entries: "none" } });
+  assert.throws(() => parseCardObject(input, { source: "t.json" }), /data\.description/);
+  const { card, warnings, refusals } = parseCardObject(input, { source: "t.json", collectRefusals: true });
+  const errors = lintCard(card, warnings, { refusals }).filter((f) => f.level === "error");
+  assert.deepEqual(errors.map((f) => f.field), ["data.description", "data.alternate_greetings", "data.extensions", "data.character_book.entries"]);
+  assert.match(errors[0]!.message, /^expected text, got an object; taproom refuses the card until this is fixed$/);
 });
 
 test("unknown spec, very long fields, repairs and dead lore entries are reported", () => {
@@ -42,8 +53,35 @@ test("the bundled sample characters parse and lint clean", () => {
   assert.ok(files.length >= 3);
   for (const f of files) {
     const file = decodeCardFile(new Uint8Array(readFileSync(new URL(f, dir))), f);
-    assert.deepEqual(lintCard(file.card, file.warnings), [], f);
+    assert.deepEqual(lintCard(file.card, file.warnings, { archiveFiles: file.assets && new Set(file.assets.keys()) }), [], f);
     const c = file.card.character;
     assert.ok(c.description.length + c.personality.length + c.scenario.length < 1600, `${f} is short enough for small contexts`);
   }
+});
+
+test("the samples between them show greetings, a lorebook, <START> examples and a V3 card with embedded assets", () => {
+  const dir = new URL("../../../characters/", import.meta.url);
+  const files = readdirSync(dir).filter((f) => /\.(json|png|charx)$/.test(f)).map((f) => decodeCardFile(new Uint8Array(readFileSync(new URL(f, dir))), f));
+  assert.ok(files.some((f) => f.card.character.alternate_greetings.length >= 2), "alternate greetings");
+  assert.ok(files.some((f) => (f.card.character.character_book?.entries.length ?? 0) >= 3), "an embedded lorebook");
+  assert.ok(files.some((f) => (f.card.character.mes_example.match(/<START>/g) ?? []).length >= 2), "example dialogue in <START> blocks");
+  const v3 = files.find((f) => f.card.spec === "v3" && (f.card.character.assets?.length ?? 0) >= 2);
+  assert.ok(v3, "a V3 card with assets");
+  for (const asset of v3.card.character.assets!) {
+    const path = asset.uri.replace(/^embeded:\/\//, "");
+    assert.ok(v3.assets?.get(path)?.length, `${asset.uri} is in the archive`);
+  }
+});
+
+test("embedded asset URIs must name a file in the archive", () => {
+  const { card } = parseCardObject(v3Card({ assets: [
+    { type: "icon", uri: "embeded://assets/icon/images/main.png", name: "main", ext: "png" },
+    { type: "emotion", uri: "embeded://assets/emotion/sad.png", name: "sad", ext: "png" },
+    { type: "background", uri: "https://example.invalid/bg.png", name: "bg", ext: "png" },
+  ] }), { source: "c.charx" });
+  const inArchive = lintCard(card, [], { archiveFiles: new Set(["assets/icon/images/main.png"]) });
+  assert.deepEqual(inArchive.map((f) => `${f.level} ${f.field}: ${f.message}`), ['error assets[1].uri: "embeded://assets/emotion/sad.png" is not in the archive']);
+  const outside = lintCard(card, []).filter((f) => f.field.startsWith("assets"));
+  assert.deepEqual(outside.map((f) => f.field), ["assets[0].uri", "assets[1].uri"]);
+  assert.match(outside[0]!.message, /only resolves inside a CharX archive$/);
 });

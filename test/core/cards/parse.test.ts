@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parseCardJson, parseCardObject } from "../../../src/core/cards/parse.ts";
-import { toV2Object, toV3Object, writeV2Json, writeV3Json } from "../../../src/core/cards/write.ts";
+import { toV2Object, toV3Object, writeV1Json, writeV2Json, writeV3Json } from "../../../src/core/cards/write.ts";
 import { CardFormatError } from "../../../src/core/cards/errors.ts";
 import { json, v1Card, v2Card, v3Card } from "../../support/cards.ts";
 
@@ -120,4 +120,25 @@ test("unknown spec with data is read as V2 with a warning", () => {
   assert.equal(card.character.name, "Ilsa");
   assert.equal(card.specName, "chara_card_v9");
   assert.equal(warnings[0]?.field, "spec");
+});
+
+test("V1 card carrying newer fields flat keeps them when written back as V1", () => {
+  const input = v1Card({ tags: ["river"], creator: "me", alternate_greetings: ["Cross?"], extensions: { fav: true, x_tool: { a: 1 } } });
+  const first = parseCardObject(input, opts).card;
+  assert.deepEqual(first.character.extensions, { fav: true, x_tool: { a: 1 } });
+  const written = JSON.parse(writeV1Json(first));
+  assert.deepEqual(written, input);
+  assert.deepEqual(parseCardJson(writeV1Json(first), opts).card, first);
+  const odd = parseCardObject(v1Card({ extensions: "legacy" }), opts).card;
+  assert.equal(odd.extraTop.extensions, "legacy");
+  assert.equal(JSON.parse(writeV1Json(odd)).extensions, "legacy");
+});
+
+test("a V2 field missing from data is taken from its top-level V1 copy, with a warning", () => {
+  const input = v2Card({ first_mes: undefined }, { first_mes: "From the top." });
+  const { card, warnings } = parseCardJson(json(input), opts);
+  assert.equal(card.character.first_mes, "From the top.");
+  assert.deepEqual(warnings, [{ field: "data.first_mes", message: "missing from data; taken from the top-level first_mes" }]);
+  const present = parseCardObject(v2Card({ first_mes: "" }, { first_mes: "Stale copy." }), opts);
+  assert.equal(present.card.character.first_mes, "", "data wins when it has the field, even empty");
 });

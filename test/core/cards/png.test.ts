@@ -80,3 +80,12 @@ test("writing replaces old card chunks and keeps every image chunk byte for byte
   assert.deepEqual(texts, ["Comment", "chara", "ccv3"]);
   assert.equal(readPngCardText(written, "w.png").keyword, "ccv3");
 });
+
+test("a compressed text chunk that inflates past 32 MB is refused before it fills memory", () => {
+  const real = 48 * 1024 * 1024;
+  const bomb = chunk("zTXt", Buffer.concat([Buffer.from("chara\0\0", "latin1"), zlibSync(new Uint8Array(real).fill(0x41), { level: 9 })]));
+  const png = pngWith(bomb);
+  assert.ok(png.length < 200_000, `the file is small: ${png.length}`);
+  // The message comes only from the bounded inflater, which stops mid-stream (see the CharX bomb test).
+  assert.throws(() => readPngCardText(png, "bomb.png"), (e: unknown) => e instanceof CardFormatError && /^bomb\.png: compressed text chunk "chara" inflates to more than 33554432 bytes; refused$/.test(e.message));
+});

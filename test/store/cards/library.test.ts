@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, readdir, readFile, rm, writeFile, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CardLibrary, CardNotFoundError, ReadOnlyCardError } from "../../../src/store/cards/library.ts";
+import { CardImportError, CardLibrary, CardNotFoundError, ReadOnlyCardError } from "../../../src/store/cards/library.ts";
 import { readCardFile } from "../../../src/store/cards/cardFiles.ts";
 import { placeholderPng, writePngCard, imageChunks } from "../../../src/core/cards/png.ts";
 import { writeCharx } from "../../../src/core/cards/charx.ts";
@@ -59,14 +59,29 @@ test("a failed import changes nothing in the library", async () => {
   const lib = library();
   await lib.import([join(inbox, "odo.json")]);
   await writeFile(join(inbox, "bad.json"), "{not json");
-  await assert.rejects(lib.import([join(inbox, "ilsa.json"), join(inbox, "bad.json")]), (e: unknown) => e instanceof CardFormatError && e.message.startsWith(join(inbox, "bad.json")));
+  await writeFile(join(inbox, "plain.png"), placeholderPng());
+  await assert.rejects(lib.import([join(inbox, "ilsa.json"), join(inbox, "bad.json"), join(inbox, "plain.png")]), (e: unknown) => {
+    assert.ok(e instanceof CardImportError);
+    assert.deepEqual(e.message.split("\n").map((l) => l.slice(inbox.length + 1)), ["bad.json: not valid JSON (Expected property name or '}' in JSON at position 1)", "plain.png: PNG has no character card in it (no chara or ccv3 text chunk)"]);
+    assert.equal(e.total, 3);
+    return true;
+  });
   assert.deepEqual(await readdir(join(home, "characters")), ["odo.json"]);
+});
+
+test("with skipBad the readable files are imported and the bad ones returned as refused", async () => {
+  const lib = library();
+  await writeFile(join(inbox, "bad.json"), "{not json");
+  const results = await lib.import([join(inbox, "bad.json"), join(inbox, "ilsa.json")], { skipBad: true });
+  assert.deepEqual(results.map((r) => [r.status, r.source.slice(inbox.length + 1)]), [["imported", "ilsa.json"], ["refused", "bad.json"]]);
+  assert.match(results[1]?.error ?? "", /bad\.json: not valid JSON/);
+  assert.deepEqual(await readdir(join(home, "characters")), ["ilsa.json"]);
 });
 
 test("a 50 MB file is refused with one line before it is read", async () => {
   const big = join(inbox, "huge.png");
   await writeFile(big, new Uint8Array(50 * 1024 * 1024));
-  await assert.rejects(library().import([big]), (e: unknown) => e instanceof CardFormatError && /huge\.png: file is 50\.0 MB/.test(e.message));
+  await assert.rejects(library().import([big]), (e: unknown) => e instanceof CardImportError && /^\/.*huge\.png: file is 50\.0 MB; card files over 32\.0 MB are refused$/.test(e.message));
   await assert.rejects(readdir(join(home, "characters")), /ENOENT/);
 });
 
@@ -147,8 +162,29 @@ test("cards with the same name get distinct ids, whatever their formats", async 
   await writeFile(join(inbox, "ilsa2.json"), json(v2Card({ description: "another Ilsa" })));
   const results = await lib.import([join(inbox, "ilsa.json"), join(inbox, "ilsa.png"), join(inbox, "ilsa2.json")]);
   assert.deepEqual(results.map((r) => r.id), ["ilsa", "ilsa-2", "ilsa-3"]);
+  assert.equal((await lib.list()).find((s) => s.path.endsWith("ilsa.json"))?.id, "ilsa", "listed and cached");
   await writeFile(join(home, "characters", "ilsa.charx"), writeCharx({ cardJson: json(v3Card()), assets: new Map() }));
   const ids = (await lib.list()).map((s) => s.id);
   assert.equal(new Set(ids).size, ids.length);
   assert.ok(ids.includes("ilsa.json") && ids.includes("ilsa.charx"));
+});
+
+test("update applies an editor's fields to the file as it is now, atomically, in its own format", async () => {
+  const lib = library(new URL("../../../characters/", import.meta.url).pathname);
+  await lib.import(inboxFiles());
+  const opened = await lib.get("boxed");
+  await lib.update("boxed", { tags: ["edited elsewhere"] });
+  const saved = await lib.update(opened.id!, { description: "From the editor.", first_mes: "Hello again." });
+  const back = await readCardFile(saved.path);
+  assert.equal(back.format, "charx");
+  assert.equal(back.card.character.description, "From the editor.");
+  assert.deepEqual(back.card.character.tags, ["edited elsewhere"], "the earlier edit was not overwritten");
+  assert.deepEqual(back.assets, opened.assets);
+  assert.deepEqual(back.card.character.character_book, opened.card.character.character_book);
+  assert.ok((back.card.character.modification_date ?? 0) > 1700000100);
+  assert.equal((await lib.list()).find((s) => s.id === "boxed")?.firstMes, "Hello again.");
+  assert.deepEqual((await readdir(join(home, "characters"))).filter((f) => f.startsWith(".")), [], "no temporary files left");
+  await assert.rejects(lib.update("boxed", { name: "" }), CardFormatError);
+  assert.equal((await readCardFile(saved.path)).card.character.name, "Boxed");
+  await assert.rejects(lib.update("Brindle", { description: "x" }), ReadOnlyCardError);
 });
