@@ -1,4 +1,4 @@
-import React, { useReducer, useRef, useState } from "react";
+import React, { useRef, useState } from "react";
 import { Box, Text, useInput } from "ink";
 import { displayText } from "../../core/text/sanitize.ts";
 import type { CardDetail, CardServices } from "../app/cardServices.ts";
@@ -7,7 +7,8 @@ import { moveSelection } from "../components/listWindow.ts";
 import { emptyInput, inputReducer } from "../input/inputReducer.ts";
 import { InputView } from "../input/InputView.tsx";
 import { CARD_FIELDS, changedFields, type CardFieldKey, type CardFields } from "./cardFields.ts";
-import { clampText, inputWindow, textWidth } from "./textLayout.ts";
+import { useSyncReducer, useSyncState } from "./useSyncState.ts";
+import { clampText, inertForEditing, inputWindow, textWidth } from "./textLayout.ts";
 
 export interface CardEditorProps {
   card: CardDetail;
@@ -28,13 +29,14 @@ const LABEL_WIDTH = Math.max(...CARD_FIELDS.map((f) => f.label.length)) + 2;
 /** The main fields of one card: pick a field, edit it in a multi-line input, save the card back. */
 export function CardEditor(props: CardEditorProps) {
   const { card, color } = props;
-  const [saved, setSaved] = useState<CardFields>(card.fields);
-  const [fields, setFields] = useState<CardFields>(card.fields);
-  const [selected, setSelected] = useState(0);
-  const [editing, setEditing] = useState<CardFieldKey | null>(null);
-  const [input, dispatchInput] = useReducer(inputReducer, emptyInput);
-  const [confirmLeave, setConfirmLeave] = useState(false);
-  const [saving, setSaving] = useState(false);
+  // The input handler reads state through these refs only (see useSyncState).
+  const [saved, setSaved, savedRef] = useSyncState<CardFields>(card.fields);
+  const [fields, setFields, fieldsRef] = useSyncState<CardFields>(card.fields);
+  const [selected, setSelected, selectedRef] = useSyncState(0);
+  const [editing, setEditing, editingRef] = useSyncState<CardFieldKey | null>(null);
+  const [input, dispatchInput, inputRef] = useSyncReducer(inputReducer, emptyInput);
+  const [, setConfirmLeave, confirmRef] = useSyncState(false);
+  const [, setSaving, savingRef] = useSyncState(false);
   const [notice, setNotice] = useState<Notice>(props.initialNotice ? { text: props.initialNotice } : null);
   const [savedOnce, setSavedOnce] = useState(false);
   const quitArmed = useRef(false);
@@ -42,13 +44,14 @@ export function CardEditor(props: CardEditorProps) {
 
   const changed = changedFields(saved, fields);
   const field = CARD_FIELDS[selected] ?? CARD_FIELDS[0];
+  const changedNow = () => changedFields(savedRef.current, fieldsRef.current);
 
   const save = (then?: () => void) => {
     if (card.bundled) return setNotice({ text: "This is a read-only sample: leave the editor and press e to edit a copy", error: true });
     setSaving(true);
     setNotice({ text: "Saving…" });
     props.cards
-      .save(card.id, fields)
+      .save(card.id, fieldsRef.current)
       .then((after) => {
         setSaved(after.fields);
         setFields(after.fields);
@@ -62,6 +65,8 @@ export function CardEditor(props: CardEditorProps) {
   const close = () => props.onClose(savedOnce ? card.id : null);
 
   useInput((char, key) => {
+    const changed = changedNow();
+    const editing = editingRef.current;
     if (key.ctrl && char === "c") {
       if (changed.length > 0) return setNotice({ text: "Unsaved changes: s saves them, Esc then d discards them, before quitting", error: true });
       if (quitArmed.current) return props.onQuit();
@@ -69,11 +74,11 @@ export function CardEditor(props: CardEditorProps) {
       return setNotice({ text: "Press Ctrl+C again to quit" });
     }
     quitArmed.current = false;
-    if (saving) return;
+    if (savingRef.current) return;
     if (editing) {
       // Esc keeps the text too: a stray Esc (half an escape sequence over SSH) never loses typing.
       if (key.return || key.escape) {
-        setFields((f) => ({ ...f, [editing]: input.text }));
+        setFields((f) => ({ ...f, [editing]: inputRef.current.text }));
         return setEditing(null);
       }
       if (newline.some((spec) => keyMatches(spec, char, key))) return dispatchInput({ type: "newline" });
@@ -90,7 +95,7 @@ export function CardEditor(props: CardEditorProps) {
       if (char) dispatchInput({ type: "insert", text: char });
       return;
     }
-    if (confirmLeave) {
+    if (confirmRef.current) {
       setConfirmLeave(false);
       if (char === "s") return save(close);
       if (char === "d") return close();
@@ -104,9 +109,10 @@ export function CardEditor(props: CardEditorProps) {
     if (key.upArrow) return setSelected((s) => moveSelection(CARD_FIELDS.length, s, -1));
     if (key.downArrow) return setSelected((s) => moveSelection(CARD_FIELDS.length, s, 1));
     if (key.return) {
-      dispatchInput({ type: "set", text: fields[field.key] });
+      const key = (CARD_FIELDS[selectedRef.current] ?? CARD_FIELDS[0]).key;
+      dispatchInput({ type: "set", text: fieldsRef.current[key] });
       setNotice(null);
-      return setEditing(field.key);
+      return setEditing(key);
     }
     if (char === "s") {
       if (changed.length === 0) return setNotice({ text: "Nothing to save" });
@@ -126,7 +132,7 @@ export function CardEditor(props: CardEditorProps) {
     const label = CARD_FIELDS.find((f) => f.key === editing)?.label ?? editing;
     // Title, border (2), window marks and footer; one row kept free.
     const height = Math.max(3, props.rows - 6);
-    const view = inputWindow(input.text, input.cursor, Math.max(10, props.columns - 4), height);
+    const view = inputWindow(inertForEditing(input.text), input.cursor, Math.max(10, props.columns - 4), height);
     const marks = [view.above ? `↑ ${view.above} more rows` : "", view.below ? `↓ ${view.below} more rows` : ""].filter(Boolean).join(" · ");
     return (
       <Box flexDirection="column">

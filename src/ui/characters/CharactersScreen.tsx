@@ -1,4 +1,4 @@
-import React, { useCallback, useEffect, useReducer, useRef, useState } from "react";
+import React, { useCallback, useEffect, useRef, useState } from "react";
 import { Box, Text, useInput } from "ink";
 import { displayText } from "../../core/text/sanitize.ts";
 import type { CardSummary } from "../../store/cards/library.ts";
@@ -11,6 +11,7 @@ import { emptyInput, inputReducer } from "../input/inputReducer.ts";
 import { CardEditor } from "./CardEditor.tsx";
 import { cardRow, filterCards, nextSort, sortCards, sortLabels, type CardSort } from "./characterList.ts";
 import { LineInput } from "./LineInput.tsx";
+import { useSyncReducer, useSyncState } from "./useSyncState.ts";
 import { greetingChoices, previewLines } from "./preview.ts";
 
 export interface CharactersScreenProps {
@@ -38,16 +39,17 @@ function importNotice(outcome: ImportOutcome): Notice {
 /** The card library: browse, search, sort, preview; start chats; import, edit, delete cards. */
 export function CharactersScreen(props: CharactersScreenProps) {
   const { cards, color } = props;
-  const [listing, setListing] = useState<CardSummary[] | null>(null);
+  // The input handler reads state through these refs only (see useSyncState).
+  const [listing, setListing, listingRef] = useSyncState<CardSummary[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [problems, setProblems] = useState(0);
-  const [query, dispatchQuery] = useReducer(inputReducer, emptyInput);
-  const [path, dispatchPath] = useReducer(inputReducer, emptyInput);
-  const [sort, setSort] = useState<CardSort>("name");
-  const [selectedId, setSelectedId] = useState<string | null>(null);
-  const [details, setDetails] = useState<Map<string, CardDetail | string>>(new Map());
-  const [mode, setMode] = useState<Mode>("browse");
-  const [greetingIndex, setGreetingIndex] = useState(0);
+  const [query, dispatchQuery, queryRef] = useSyncReducer(inputReducer, emptyInput);
+  const [path, dispatchPath, pathRef] = useSyncReducer(inputReducer, emptyInput);
+  const [sort, setSort, sortRef] = useSyncState<CardSort>("name");
+  const [selectedId, setSelectedId, selectedIdRef] = useSyncState<string | null>(null);
+  const [details, setDetails, detailsRef] = useSyncState<Map<string, CardDetail | string>>(new Map());
+  const [mode, setMode, modeRef] = useSyncState<Mode>("browse");
+  const [greetingIndex, setGreetingIndex, greetingRef] = useSyncState(0);
   const [editing, setEditing] = useState<CardDetail | null>(null);
   const [notice, setNotice] = useState<Notice>(null);
   const quitArmed = useRef(false);
@@ -69,11 +71,7 @@ export function CharactersScreen(props: CharactersScreenProps) {
   );
   useEffect(() => void refresh(), [refresh]);
 
-  const visible = sortCards(filterCards(listing ?? [], query.text), sort);
-  const foundAt = visible.findIndex((c) => c.id === selectedId);
-  const index = foundAt === -1 ? 0 : foundAt;
-  const selected = visible[index];
-  const detail = selected ? details.get(selected.id) : undefined;
+  const { visible, index, selected, detail } = view(listing, query.text, sort, selectedId, details);
 
   useEffect(() => {
     if (!selected || details.has(selected.id)) return;
@@ -86,14 +84,19 @@ export function CharactersScreen(props: CharactersScreenProps) {
     return () => void (live = false);
   }, [selected?.id, details, cards]);
 
+  const now = () => view(listingRef.current, queryRef.current.text, sortRef.current, selectedIdRef.current, detailsRef.current);
   const move = (delta: number) => {
+    const { visible, index } = now();
     const next = visible[moveSelection(visible.length, index, delta)];
     if (next) setSelectedId(next.id);
   };
 
   const loadDetail = async (id: string): Promise<CardDetail> => {
-    const known = details.get(id);
-    return typeof known === "object" ? known : cards.load(id);
+    const known = detailsRef.current.get(id);
+    if (typeof known === "object") return known;
+    const loaded = await cards.load(id);
+    setDetails((m) => new Map(m).set(id, loaded));
+    return loaded;
   };
 
   const run = (work: () => Promise<void>) => {
@@ -159,6 +162,8 @@ export function CharactersScreen(props: CharactersScreenProps) {
         return setNotice({ text: "Press Ctrl+C again to quit" });
       }
       quitArmed.current = false;
+      const mode = modeRef.current;
+      const { selected, detail } = now();
       if (mode === "busy") return;
       if (mode === "confirmDelete" || mode === "confirmCopy") {
         setMode("browse");
@@ -172,7 +177,7 @@ export function CharactersScreen(props: CharactersScreenProps) {
         if (key.upArrow) return setGreetingIndex((g) => moveSelection(count, g, -1));
         if (key.downArrow) return setGreetingIndex((g) => moveSelection(count, g, 1));
         if (/^[1-9]$/.test(char) && Number(char) <= count) return props.onOpenChat({ characterId: selected!.id, fresh: true, greetingIndex: Number(char) - 1 });
-        if (key.return && selected) return props.onOpenChat({ characterId: selected.id, fresh: true, greetingIndex });
+        if (key.return && selected) return props.onOpenChat({ characterId: selected.id, fresh: true, greetingIndex: greetingRef.current });
         return;
       }
       if (mode === "import") {
@@ -181,7 +186,7 @@ export function CharactersScreen(props: CharactersScreenProps) {
           return setNotice(null);
         }
         if (key.return) {
-          const typed = path.text.trim();
+          const typed = pathRef.current.text.trim();
           if (!typed) return setMode("browse");
           return importPath(typed);
         }
@@ -199,7 +204,7 @@ export function CharactersScreen(props: CharactersScreenProps) {
       }
       // browse
       if (key.escape) {
-        if (query.text) return dispatchQuery({ type: "submitted", text: "" });
+        if (queryRef.current.text) return dispatchQuery({ type: "submitted", text: "" });
         return props.onBack();
       }
       if (key.upArrow) return move(-1);
@@ -210,7 +215,7 @@ export function CharactersScreen(props: CharactersScreenProps) {
         setNotice(null);
         return setMode("search");
       }
-      if (char === "s") return setSort(nextSort);
+      if (char === "s") return setSort((sort) => nextSort(sort));
       if (char === "i") {
         dispatchPath({ type: "submitted", text: "" });
         setNotice(null);
@@ -291,6 +296,15 @@ export function CharactersScreen(props: CharactersScreenProps) {
       </Text>
     </Box>
   );
+}
+
+/** What the list shows: the filtered, sorted cards and the selected one (the first when the selection is filtered out). */
+function view(listing: CardSummary[] | null, query: string, sort: CardSort, selectedId: string | null, details: Map<string, CardDetail | string>) {
+  const visible = sortCards(filterCards(listing ?? [], query), sort);
+  const foundAt = visible.findIndex((c) => c.id === selectedId);
+  const index = foundAt === -1 ? 0 : foundAt;
+  const selected = visible[index];
+  return { visible, index, selected, detail: selected ? details.get(selected.id) : undefined };
 }
 
 function footer(mode: Mode): string {

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { clampText, inputWindow, textWidth, wrapRows } from "../../../src/ui/characters/textLayout.ts";
+import { clampText, inertForEditing, inputWindow, textWidth, wrapRows } from "../../../src/ui/characters/textLayout.ts";
 
 test("text wraps at spaces within the width, long words are cut, newlines always break", () => {
   assert.deepEqual(wrapRows("the lamp is lit tonight", 10).map((r) => r.text), ["the lamp ", "is lit ", "tonight"]);
@@ -34,4 +34,11 @@ test("the input window follows the cursor through a long text and maps it into t
   const soft = inputWindow("abcd efgh", 5, 5, 3);
   assert.equal(soft.text, "abcd \nefgh");
   assert.equal(soft.text.slice(soft.cursor), "efgh");
+});
+
+test("text being edited shows control characters inert, one mark each, so the cursor still lines up", () => {
+  const raw = "a\x1b]0;x\x07b\u202e\u{e0041}c";
+  const shown = inertForEditing(raw);
+  assert.equal(shown, "a\ufffd]0;x\ufffdb\ufffd\ufffd\ufffdc");
+  assert.equal(shown.length, raw.length);
 });
