@@ -2,14 +2,16 @@ import { displayText } from "../../core/text/sanitize.ts";
 import { CommandArgumentError, type CharacterChoice, type SlashCommand } from "./command.ts";
 
 /**
- * The characters a typed name means, most exact first: the id, the whole name, the
- * start of a name, then any part of a name or id (all case-insensitive).
+ * The characters a typed name means, most exact first: the id as written (what /char
+ * suggests when names clash), the whole name, the start of a name, then any part of a
+ * name or id (these case-insensitive).
  */
 export function matchCharacters(choices: CharacterChoice[], typed: string): CharacterChoice[] {
-  const q = typed.trim().replace(/\s+/g, " ").toLowerCase();
+  const exact = typed.trim().replace(/\s+/g, " ");
+  const q = exact.toLowerCase();
   if (!q) return [];
   const tiers = [
-    (c: CharacterChoice) => c.id.toLowerCase() === q,
+    (c: CharacterChoice) => c.id === exact,
     (c: CharacterChoice) => c.name.toLowerCase() === q,
     (c: CharacterChoice) => c.name.toLowerCase().startsWith(q),
     (c: CharacterChoice) => c.name.toLowerCase().includes(q) || c.id.toLowerCase().includes(q),
