@@ -7,6 +7,7 @@ import { moveSelection } from "../components/listWindow.ts";
 import { emptyInput, inputReducer } from "../input/inputReducer.ts";
 import { InputView } from "../input/InputView.tsx";
 import { CARD_FIELDS, changedFields, type CardFieldKey, type CardFields } from "./cardFields.ts";
+import { typedActions } from "./typing.ts";
 import { useSyncReducer, useSyncState } from "./useSyncState.ts";
 import { clampText, inertForEditing, inputWindow, textWidth } from "./textLayout.ts";
 
@@ -38,7 +39,7 @@ export function CardEditor(props: CardEditorProps) {
   const [, setConfirmLeave, confirmRef] = useSyncState(false);
   const [, setSaving, savingRef] = useSyncState(false);
   const [notice, setNotice] = useState<Notice>(props.initialNotice ? { text: props.initialNotice } : null);
-  const [savedOnce, setSavedOnce] = useState(false);
+  const [, setSavedOnce, savedOnceRef] = useSyncState(false);
   const quitArmed = useRef(false);
   const newline = (props.keybindings ?? defaultKeybindings).newline;
 
@@ -62,7 +63,7 @@ export function CardEditor(props: CardEditorProps) {
       .catch((error: Error) => setNotice({ text: `Not saved: ${error.message}`, error: true }))
       .finally(() => setSaving(false));
   };
-  const close = () => props.onClose(savedOnce ? card.id : null);
+  const close = () => props.onClose(savedOnceRef.current ? card.id : null);
 
   useInput((char, key) => {
     const changed = changedNow();
@@ -87,12 +88,8 @@ export function CardEditor(props: CardEditorProps) {
       if (key.home) return dispatchInput({ type: "home" });
       if (key.end) return dispatchInput({ type: "end" });
       if (key.backspace || key.delete) return dispatchInput({ type: "backspace" });
-      if (/^[\x7f\b]+$/.test(char)) {
-        for (let i = 0; i < char.length; i++) dispatchInput({ type: "backspace" });
-        return;
-      }
       if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow) return;
-      if (char) dispatchInput({ type: "insert", text: char });
+      for (const action of typedActions(char)) dispatchInput(action);
       return;
     }
     if (confirmRef.current) {
@@ -122,11 +119,13 @@ export function CardEditor(props: CardEditorProps) {
 
   const width = Math.max(20, props.columns - 2);
   const title = `${displayText(fields.name) || "(no name)"} · ${displayText(card.path)}${changed.length ? " · unsaved" : ""}`;
-  const noticeLine = notice ? (
-    <Text color={color ? (notice.error ? "red" : "yellow") : undefined} wrap="truncate-end">
-      {displayText(notice.text)}
+  // A notice may take two rows: a save error names the file and the field.
+  const noticeRows = notice ? clampText(displayText(notice.text), width, 2) : [" "];
+  const noticeLines = noticeRows.map((line, i) => (
+    <Text key={`notice-${i}`} color={color && notice ? (notice.error ? "red" : "yellow") : undefined} wrap="truncate-end">
+      {line || " "}
     </Text>
-  ) : null;
+  ));
 
   if (editing) {
     const label = CARD_FIELDS.find((f) => f.key === editing)?.label ?? editing;
@@ -147,14 +146,14 @@ export function CardEditor(props: CardEditorProps) {
   }
 
   // Title, notice, fields, separator, field heading, footer; one row kept free.
-  const previewRows = Math.max(1, props.rows - CARD_FIELDS.length - 6);
+  const previewRows = Math.max(1, props.rows - CARD_FIELDS.length - 5 - noticeRows.length);
   const valueWidth = Math.max(10, width - LABEL_WIDTH - 4);
   return (
     <Box flexDirection="column">
       <Text bold color={color ? "magenta" : undefined} wrap="truncate-end">
         {title}
       </Text>
-      {noticeLine ?? <Text> </Text>}
+      {noticeLines}
       {CARD_FIELDS.map((f, i) => {
         const active = i === selected;
         const mark = changed.includes(f.key) ? "*" : " ";

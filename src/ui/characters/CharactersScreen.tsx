@@ -11,8 +11,10 @@ import { emptyInput, inputReducer } from "../input/inputReducer.ts";
 import { CardEditor } from "./CardEditor.tsx";
 import { cardRow, filterCards, nextSort, sortCards, sortLabels, type CardSort } from "./characterList.ts";
 import { LineInput } from "./LineInput.tsx";
+import { typedActions } from "./typing.ts";
 import { useSyncReducer, useSyncState } from "./useSyncState.ts";
 import { greetingChoices, previewLines } from "./preview.ts";
+import { clampText } from "./textLayout.ts";
 
 export interface CharactersScreenProps {
   cards: CardServices;
@@ -262,8 +264,10 @@ export function CharactersScreen(props: CharactersScreenProps) {
   const width = Math.max(20, props.columns - 2);
   // Header, status line, separator and footer take four rows; one row is kept free so
   // Ink never redraws the whole screen (a live region as tall as the terminal flickers).
-  const room = Math.max(6, props.rows - 5);
-  const listRows = Math.max(3, Math.floor(room / 2));
+  const status = statusLines(mode, notice, loadError, width);
+  const room = Math.max(6, props.rows - 4 - status);
+  // A short list leaves its unused rows to the preview.
+  const listRows = Math.min(Math.max(3, Math.floor(room / 2)), Math.max(1, visible.length));
   const previewRows = room - listRows;
   const count = listing?.length ?? 0;
   const header = [`Characters · ${count} card${count === 1 ? "" : "s"}`, `sort: ${sortLabels[sort]}`, query.text && mode !== "search" ? `filter: ${query.text}` : "", problems ? `${problems} unreadable` : ""].filter(Boolean).join(" · ");
@@ -273,7 +277,7 @@ export function CharactersScreen(props: CharactersScreenProps) {
       <Text bold color={color ? "magenta" : undefined} wrap="truncate-end">
         {header}
       </Text>
-      <StatusLine mode={mode} color={color} notice={notice} query={query} path={path} loadError={loadError} />
+      <StatusLine mode={mode} color={color} notice={notice} query={query} path={path} loadError={loadError} width={width} />
       {listing === null && !loadError ? (
         <Text dimColor>Loading…</Text>
       ) : (
@@ -319,7 +323,7 @@ function footer(mode: Mode): string {
     case "confirmCopy":
       return "y yes · any other key no";
     default:
-      return "Enter chat · n new chat · / search · s sort · i import · e edit · d delete · Esc home";
+      return "Enter chat · n new · / search · s sort · i import · e edit · d delete · Esc home";
   }
 }
 
@@ -332,29 +336,38 @@ function lineKey(dispatch: LineDispatch, char: string, key: { leftArrow: boolean
   if (key.home) return dispatch({ type: "home" });
   if (key.end) return dispatch({ type: "end" });
   if (key.backspace || key.delete) return dispatch({ type: "backspace" });
-  if (/^[\x7f\b]+$/.test(char)) {
-    for (let i = 0; i < char.length; i++) dispatch({ type: "backspace" });
-    return;
-  }
   if (key.ctrl || key.meta || key.tab) return;
-  const text = char.replace(/[\r\n]+/g, "");
-  if (text) dispatch({ type: "insert", text });
+  for (const action of typedActions(char.replace(/[\r\n]+/g, ""))) dispatch(action);
 }
 
-function StatusLine(props: { mode: Mode; color: boolean; notice: Notice; query: { text: string; cursor: number }; path: { text: string; cursor: number }; loadError: string | null }) {
+/** The status text: an error or notice, wrapped to at most two rows (an error names a file and a field). */
+function statusText(mode: Mode, notice: Notice, loadError: string | null, width: number): string[] | null {
+  if (mode === "search" || mode === "import" || mode === "busy") return null;
+  const text = loadError ? `Could not read the library: ${loadError}` : notice?.text;
+  return text ? clampText(displayText(text), width, 2) : null;
+}
+
+function statusLines(mode: Mode, notice: Notice, loadError: string | null, width: number): number {
+  return statusText(mode, notice, loadError, width)?.length ?? 1;
+}
+
+function StatusLine(props: { mode: Mode; color: boolean; notice: Notice; query: { text: string; cursor: number }; path: { text: string; cursor: number }; loadError: string | null; width: number }) {
   const { mode, color, notice } = props;
   if (mode === "search") return <LineInput prompt="Search: " state={props.query} />;
   if (mode === "import") return <LineInput prompt="Import file: " state={props.path} />;
-  if (props.loadError) return <Text color={color ? "red" : undefined} wrap="truncate-end">{`Could not read the library: ${props.loadError}`}</Text>;
   if (mode === "busy") return <Text dimColor>Working…</Text>;
-  if (notice) {
-    return (
-      <Text color={color ? (notice.error ? "red" : "yellow") : undefined} wrap="truncate-end">
-        {displayText(notice.text)}
-      </Text>
-    );
-  }
-  return <Text> </Text>;
+  const lines = statusText(mode, notice, props.loadError, props.width);
+  if (!lines) return <Text> </Text>;
+  const tone = props.loadError || notice?.error ? "red" : "yellow";
+  return (
+    <Box flexDirection="column">
+      {lines.map((line, i) => (
+        <Text key={i} color={color ? tone : undefined} wrap="truncate-end">
+          {line}
+        </Text>
+      ))}
+    </Box>
+  );
 }
 
 function Preview({ card, detail, width, rows }: { card: CardSummary; detail: CardDetail | string | undefined; width: number; rows: number }) {

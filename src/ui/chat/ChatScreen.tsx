@@ -225,7 +225,10 @@ export function ChatScreen(props: ChatScreenProps) {
           const options = completeArgument(line, commandContext);
           const prefix = commonPrefix(options);
           if (prefix.length > line.length) dispatchInput({ type: "set", text: prefix });
-          if (options.length > 1) dispatch({ type: "notice", message: displayText(options.map((o) => o.slice(o.indexOf(" ") + 1)).join(", ")) });
+          if (options.length > 1) {
+            const names = options.slice(0, 8).map((o) => o.slice(o.indexOf(" ") + 1));
+            dispatch({ type: "notice", message: displayText(names.join(", ") + (options.length > 8 ? `, and ${options.length - 8} more` : "")) });
+          }
           return;
         }
         const [first] = completeCommand(line);

@@ -245,7 +245,7 @@ test("delete asks y/n: n keeps the card, y removes its file", async () => {
   await press(app, "\x1b[B\x1b[B");
   await until(app.lastFrame, (f) => f.includes("› Odo"), "Odo");
   await press(app, "d");
-  await until(app.lastFrame, (f) => /Delete Odo \(.*odo\.json\) from the library\? Its chats are kept\. y\/n/.test(f), "the question");
+  await until(app.lastFrame, (f) => /Delete Odo \(.*odo\.json\) from the library\? Its chats are kept\.\s+y\/n/.test(f), "the question");
   await press(app, "n");
   await until(app.lastFrame, (f) => f.includes("Kept Odo"), "kept");
   await press(app, "d");

@@ -1,0 +1,14 @@
+import type { InputAction } from "../input/inputReducer.ts";
+
+/**
+ * What one read of typed text does to an input. Fast typing over SSH or tmux can put
+ * Backspace (DEL or BS) in the same read as letters: each is applied in order.
+ */
+export function typedActions(input: string): InputAction[] {
+  const actions: InputAction[] = [];
+  for (const part of input.split(/([\x7f\b])/)) {
+    if (part === "\x7f" || part === "\b") actions.push({ type: "backspace" });
+    else if (part) actions.push({ type: "insert", text: part });
+  }
+  return actions;
+}
