@@ -291,7 +291,7 @@ export function CharactersScreen(props: CharactersScreenProps) {
       )}
       <Text dimColor>{"─".repeat(Math.min(width, 60))}</Text>
       {mode === "greetings" && typeof detail === "object" ? (
-        <GreetingPicker detail={detail} selected={greetingIndex} rows={previewRows} color={color} />
+        <GreetingPicker detail={detail} selected={greetingIndex} rows={previewRows} width={width} color={color} />
       ) : selected ? (
         <Preview card={selected} detail={detail} width={width} rows={previewRows} />
       ) : null}
@@ -386,12 +386,22 @@ function Preview({ card, detail, width, rows }: { card: CardSummary; detail: Car
   );
 }
 
-function GreetingPicker({ detail, selected, rows, color }: { detail: CardDetail; selected: number; rows: number; color: boolean }) {
+/** The greetings to begin a new chat with, and below them as much of the selected one as fits. */
+function GreetingPicker({ detail, selected, rows, width, color }: { detail: CardDetail; selected: number; rows: number; width: number; color: boolean }) {
   const items = greetingChoices(detail.greetings, detail.fields.first_mes.trim() !== "");
+  const listRows = Math.max(1, Math.min(items.length, Math.floor((rows - 1) / 2)));
+  const listHeight = items.length > listRows ? listRows - 1 : listRows;
+  const textRows = rows - 1 - listRows - 1;
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate-end">{`Start a new chat with ${displayText(detail.name)}: which greeting?`}</Text>
-      <SelectList items={items} selected={selected} height={Math.max(1, items.length > rows - 1 ? rows - 2 : rows - 1)} color={color} numbered />
+      <SelectList items={items} selected={selected} height={Math.max(1, listHeight)} color={color} numbered />
+      {textRows > 0 ? <Text> </Text> : null}
+      {clampText(displayText(detail.greetings[selected] ?? ""), width, textRows).map((line, i) => (
+        <Text key={i} dimColor wrap="truncate-end">
+          {line || " "}
+        </Text>
+      ))}
     </Box>
   );
 }
