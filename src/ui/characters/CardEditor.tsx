@@ -4,12 +4,12 @@ import { displayText } from "../../core/text/sanitize.ts";
 import type { CardDetail, CardServices } from "../app/cardServices.ts";
 import { defaultKeybindings, keyMatches, type Keybindings } from "../app/keybindings.ts";
 import { moveSelection } from "../components/listWindow.ts";
-import { emptyInput, inputReducer } from "../input/inputReducer.ts";
+import { emptyInput } from "../input/inputReducer.ts";
 import { InputView } from "../input/InputView.tsx";
 import { CARD_FIELDS, changedFields, type CardFieldKey, type CardFields } from "./cardFields.ts";
-import { typedActions } from "./typing.ts";
+import { fieldInputReducer, typedActions } from "./typing.ts";
 import { useSyncReducer, useSyncState } from "./useSyncState.ts";
-import { clampText, inertForEditing, inputWindow, textWidth } from "./textLayout.ts";
+import { clampText, inertForEditing, inputWindow, moveByRow, textWidth } from "./textLayout.ts";
 
 export interface CardEditorProps {
   card: CardDetail;
@@ -35,7 +35,7 @@ export function CardEditor(props: CardEditorProps) {
   const [fields, setFields, fieldsRef] = useSyncState<CardFields>(card.fields);
   const [selected, setSelected, selectedRef] = useSyncState(0);
   const [editing, setEditing, editingRef] = useSyncState<CardFieldKey | null>(null);
-  const [input, dispatchInput, inputRef] = useSyncReducer(inputReducer, emptyInput);
+  const [input, dispatchInput, inputRef] = useSyncReducer(fieldInputReducer, emptyInput);
   const [, setConfirmLeave, confirmRef] = useSyncState(false);
   const [, setSaving, savingRef] = useSyncState(false);
   const [notice, setNotice] = useState<Notice>(props.initialNotice ? { text: props.initialNotice } : null);
@@ -45,6 +45,9 @@ export function CardEditor(props: CardEditorProps) {
 
   const changed = changedFields(saved, fields);
   const field = CARD_FIELDS[selected] ?? CARD_FIELDS[0];
+  const width = Math.max(20, props.columns - 2);
+  // Inside the input's border and padding.
+  const inputWidth = Math.max(10, props.columns - 4);
   const changedNow = () => changedFields(savedRef.current, fieldsRef.current);
 
   const save = (then?: () => void) => {
@@ -88,7 +91,12 @@ export function CardEditor(props: CardEditorProps) {
       if (key.home) return dispatchInput({ type: "home" });
       if (key.end) return dispatchInput({ type: "end" });
       if (key.backspace || key.delete) return dispatchInput({ type: "backspace" });
-      if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow) return;
+      if (key.upArrow || key.downArrow) {
+        const { text, cursor } = inputRef.current;
+        const moved = moveByRow(text, cursor, inputWidth, key.upArrow ? -1 : 1);
+        return dispatchInput({ type: "moveTo", cursor: moved });
+      }
+      if (key.ctrl || key.meta || key.tab) return;
       for (const action of typedActions(char)) dispatchInput(action);
       return;
     }
@@ -117,7 +125,6 @@ export function CardEditor(props: CardEditorProps) {
     }
   });
 
-  const width = Math.max(20, props.columns - 2);
   const title = `${displayText(fields.name) || "(no name)"} · ${displayText(card.path)}${changed.length ? " · unsaved" : ""}`;
   // A notice may take two rows: a save error names the file and the field.
   const noticeRows = notice ? clampText(displayText(notice.text), width, 2) : [" "];
@@ -131,7 +138,7 @@ export function CardEditor(props: CardEditorProps) {
     const label = CARD_FIELDS.find((f) => f.key === editing)?.label ?? editing;
     // Title, border (2), window marks and footer; one row kept free.
     const height = Math.max(3, props.rows - 6);
-    const view = inputWindow(inertForEditing(input.text), input.cursor, Math.max(10, props.columns - 4), height);
+    const view = inputWindow(inertForEditing(input.text), input.cursor, inputWidth, height);
     const marks = [view.above ? `↑ ${view.above} more rows` : "", view.below ? `↓ ${view.below} more rows` : ""].filter(Boolean).join(" · ");
     return (
       <Box flexDirection="column">

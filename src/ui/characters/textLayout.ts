@@ -73,6 +73,34 @@ export function clampText(text: string, width: number, maxRows: number): string[
   return kept;
 }
 
+/** The wrapped row the cursor is drawn on; a cursor on a soft break belongs to the next row. */
+function cursorRow(rows: WrappedRow[], cursor: number): number {
+  let at = rows.findIndex((r) => cursor >= r.start && cursor <= r.end);
+  if (at >= 0 && cursor === rows[at]!.end && rows[at + 1]?.start === cursor) at += 1;
+  return at < 0 ? rows.length - 1 : at;
+}
+
+/** The cursor moved up or down a drawn row, keeping its column as near as the row allows. */
+export function moveByRow(text: string, cursor: number, width: number, delta: number): number {
+  const rows = wrapRows(text, width);
+  const at = cursorRow(rows, cursor);
+  const target = rows[at + delta];
+  const from = rows[at];
+  if (!target || !from) return cursor;
+  const column = textWidth(text.slice(from.start, cursor));
+  let offset = target.start;
+  let used = 0;
+  for (const { segment } of segmenter.segment(text.slice(target.start, target.end))) {
+    const w = graphemeWidth(segment);
+    if (used + w > column) break;
+    used += w;
+    offset += segment.length;
+  }
+  // The end of a soft-wrapped row is the start of the next: stay on this row.
+  if (offset === target.end && rows[at + delta + 1]?.start === offset && offset > target.start) offset -= 1;
+  return offset;
+}
+
 /**
  * The part of an input's text to draw in `height` rows so the cursor stays visible:
  * the rows around the cursor joined by newlines, the cursor moved to match, and how
@@ -80,10 +108,7 @@ export function clampText(text: string, width: number, maxRows: number): string[
  */
 export function inputWindow(text: string, cursor: number, width: number, height: number): { text: string; cursor: number; above: number; below: number } {
   const rows = wrapRows(text, width);
-  let at = rows.findIndex((r) => cursor >= r.start && cursor <= r.end);
-  // A cursor on a soft break belongs to the next row (that is where typing goes).
-  if (at >= 0 && cursor === rows[at]!.end && rows[at + 1]?.start === cursor) at += 1;
-  if (at < 0) at = rows.length - 1;
+  const at = cursorRow(rows, cursor);
   const [start, end] = listWindow(rows.length, at, height);
   const shown = rows.slice(start, end);
   let out = "";

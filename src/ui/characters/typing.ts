@@ -1,4 +1,4 @@
-import type { InputAction } from "../input/inputReducer.ts";
+import { inputReducer, type InputAction, type InputState } from "../input/inputReducer.ts";
 
 /**
  * What one read of typed text does to an input. Fast typing over SSH or tmux can put
@@ -11,4 +11,12 @@ export function typedActions(input: string): InputAction[] {
     else if (part) actions.push({ type: "insert", text: part });
   }
   return actions;
+}
+
+export type FieldInputAction = InputAction | { type: "moveTo"; cursor: number };
+
+/** The chat input's reducer plus a cursor jump, for moving up and down the rows of a long field. */
+export function fieldInputReducer(state: InputState, action: FieldInputAction): InputState {
+  if (action.type !== "moveTo") return inputReducer(state, action);
+  return { ...state, cursor: Math.min(Math.max(0, action.cursor), state.text.length) };
 }

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { clampText, inertForEditing, inputWindow, textWidth, wrapRows } from "../../../src/ui/characters/textLayout.ts";
+import { clampText, inertForEditing, inputWindow, moveByRow, textWidth, wrapRows } from "../../../src/ui/characters/textLayout.ts";
 
 test("text wraps at spaces within the width, long words are cut, newlines always break", () => {
   assert.deepEqual(wrapRows("the lamp is lit tonight", 10).map((r) => r.text), ["the lamp ", "is lit ", "tonight"]);
@@ -41,4 +41,16 @@ test("text being edited shows control characters inert, one mark each, so the cu
   const shown = inertForEditing(raw);
   assert.equal(shown, "a\ufffd]0;x\ufffdb\ufffd\ufffd\ufffdc");
   assert.equal(shown.length, raw.length);
+});
+
+test("up and down move the cursor a drawn row, keeping its column where the row is long enough", () => {
+  const text = "abcd efgh ij\nxy";
+  // Rows at width 5: "abcd ", "efgh ", "ij", "xy".
+  assert.equal(moveByRow(text, 2, 5, 1), 7);
+  assert.equal(moveByRow(text, 7, 5, 1), 12, "a short row puts the cursor at its end");
+  assert.equal(moveByRow(text, 12, 5, 1), 15);
+  assert.equal(moveByRow(text, 15, 5, -1), 12);
+  assert.equal(moveByRow(text, 7, 5, -1), 2);
+  assert.equal(moveByRow(text, 2, 5, -1), 2, "the first row stays put");
+  assert.equal(moveByRow(text, 4, 5, 1), 9, "the end of a row stays on the row below");
 });
