@@ -56,8 +56,9 @@ function mount(rows = 24) {
   const cards = createCardServices(library, { cwd: inbox, home: inbox });
   const opened: ChatTarget[] = [];
   let back = 0;
-  const app = render(<CharactersScreen cards={cards} color={false} rows={rows} columns={100} onOpenChat={(t) => opened.push(t)} onBack={() => back++} onQuit={() => {}} />);
-  return { ...app, opened, backs: () => back };
+  let quit = 0;
+  const app = render(<CharactersScreen cards={cards} color={false} rows={rows} columns={100} onOpenChat={(t) => opened.push(t)} onBack={() => back++} onQuit={() => quit++} />);
+  return { ...app, opened, backs: () => back, quits: () => quit };
 }
 
 async function press(app: { stdin: { write(s: string): void } }, keys: string) {
@@ -205,6 +206,10 @@ test("leaving the editor with unsaved changes asks first; discarding leaves the 
   await press(app, "Mara");
   await press(app, "\x1b");
   await until(app.lastFrame, (f) => /›\*Name\s+Mara/.test(f), "the edit kept in the field (Esc loses no typing)");
+  await press(app, "\x03");
+  await press(app, "\x03");
+  await until(app.lastFrame, (f) => f.includes("Unsaved changes: s saves them"), "Ctrl+C refused while changes are unsaved");
+  assert.equal(app.quits(), 0);
   await press(app, "\x1b");
   await until(app.lastFrame, (f) => f.includes("Unsaved changes (1 field): s save · d discard"), "the question");
   await press(app, "x");
