@@ -113,7 +113,10 @@ export function CharactersScreen(props: CharactersScreenProps) {
   const startNewChat = (card: CardSummary) =>
     run(async () => {
       const d = await loadDetail(card.id);
-      if (d.greetings.length <= 1) return props.onOpenChat({ characterId: card.id, fresh: true });
+      if (d.greetings.length <= 1) {
+        setMode("browse");
+        return props.onOpenChat({ characterId: card.id, fresh: true });
+      }
       setGreetingIndex(0);
       setNotice(null);
       setMode("greetings");
