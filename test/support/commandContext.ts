@@ -1,10 +1,10 @@
-import type { CommandContext } from "../../src/ui/commands/command.ts";
+import type { CharacterChoice, CommandContext } from "../../src/ui/commands/command.ts";
 import { builtInPresets } from "../../src/core/samplers/presets.ts";
 import { slashCommands } from "../../src/ui/commands/index.ts";
 import type { SamplerSettings } from "../../src/core/samplers/types.ts";
 
 /** A CommandContext that records what commands did. */
-export function recordingContext() {
+export function recordingContext(characters: CharacterChoice[] = []) {
   const samplers: Partial<SamplerSettings> = {};
   const notes: string[] = [];
   let swipes = 0;
@@ -20,6 +20,8 @@ export function recordingContext() {
     presets: () => builtInPresets.slice(),
     choosePreset: (name) => void calls.push(`preset:${name}`),
     listCommands: () => slashCommands,
+    characters: () => characters,
+    openCharacter: (id) => void calls.push(`open:${id}`),
   };
   return { ctx, samplers, notes, calls, swipes: () => swipes };
 }

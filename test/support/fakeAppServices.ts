@@ -1,4 +1,5 @@
 import type { AppServices, ChatTarget, OpenedChat } from "../../src/ui/app/appServices.ts";
+import type { CardDetail, CardServices } from "../../src/ui/app/cardServices.ts";
 import type { CardSummary } from "../../src/store/cards/library.ts";
 import type { ChatIndexEntry } from "../../src/store/chats/chatStore.ts";
 import type { ChatMessage } from "../../src/core/chat/types.ts";
@@ -14,10 +15,35 @@ export function chatEntry(id: string, characterId: string, characterName: string
 
 const greeting = (name: string): ChatMessage => ({ id: `g-${name}`, role: "assistant", name, swipes: [{ text: `Hello from ${name}.`, sentAt: "" }], swipeIndex: 0 });
 
+/** In-memory card services over summaries: each card's greeting is its firstMes, no alternates. */
+export function fakeCardServices(characters: CardSummary[]): CardServices {
+  const detail = (c: CardSummary): CardDetail => ({
+    id: c.id, name: c.name, path: c.path, format: c.format, bundled: c.bundled, hasBook: c.hasBook,
+    fields: { name: c.name, description: c.description, personality: "", scenario: "", first_mes: c.firstMes, mes_example: "", system_prompt: "", post_history_instructions: "", creator_notes: "", tags: c.tags.join(", ") },
+    greetings: [c.firstMes], alternateGreetings: 0,
+  });
+  const find = (id: string) => {
+    const c = characters.find((x) => x.id === id);
+    if (!c) throw new Error(`no character ${id}`);
+    return c;
+  };
+  return {
+    list: async () => ({ cards: characters, problems: [] }),
+    load: async (id) => detail(find(id)),
+    importFile: async (path) => {
+      throw new Error(`${path}: cannot be read (ENOENT)`);
+    },
+    copyToLibrary: async (id) => ({ status: "duplicate", id, name: find(id).name, source: find(id).path, warnings: [] }),
+    save: async (id) => detail(find(id)),
+    remove: async (id) => void characters.splice(characters.indexOf(find(id)), 1),
+  };
+}
+
 /** In-memory app services; `opened` records every chat the app asked for. */
 export function fakeAppServices(chats: ChatIndexEntry[], characters: CardSummary[]) {
   const opened: ChatTarget[] = [];
   const services: AppServices = {
+    cards: fakeCardServices(characters),
     recentChats: async () => chats,
     characters: async () => characters,
     modelLine: () => "tiny.gguf · cpu",

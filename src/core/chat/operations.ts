@@ -31,16 +31,21 @@ export interface CreateChatOptions {
   characterId: string;
   env: ChatEnv;
   title?: string;
-  /** 0 = first_mes, 1.. = alternate_greetings[i - 1]. */
+  /** Which of chatGreetings(character) opens the chat (0 when absent). */
   greetingIndex?: number;
   settings?: ChatSettings;
+}
+
+/** The greetings a chat can open with: first_mes, then the alternates, blank ones left out. */
+export function chatGreetings(character: Character): string[] {
+  return [character.first_mes, ...character.alternate_greetings].filter((g) => g.trim() !== "");
 }
 
 /** A new chat that opens with the card's greeting; alternate greetings are its swipes. */
 export function createChat(options: CreateChatOptions): Chat {
   const { character, env } = options;
   const now = env.now();
-  const greetings = [character.first_mes, ...character.alternate_greetings].filter((g) => g.trim() !== "");
+  const greetings = chatGreetings(character);
   const messages: ChatMessage[] = [];
   if (greetings.length > 0) {
     const index = clampIndex(options.greetingIndex ?? 0, greetings.length);

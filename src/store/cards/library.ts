@@ -100,6 +100,14 @@ function slug(name: string): string {
   return s.slice(0, 60) || "character";
 }
 
+/** A file base name for a new card that no file in the library uses yet (and marks it used). */
+function freeBase(name: string, taken: Set<string>): string {
+  let base = slug(name);
+  for (let n = 2; taken.has(base); n++) base = `${slug(name)}-${n}`;
+  taken.add(base);
+  return base;
+}
+
 function summarize(file: CardFile, path: string, id: string, bundled: boolean, bytes: Uint8Array, info: { mtimeMs: number; size: number }): CardSummary {
   const c = file.card.character;
   return {
@@ -246,7 +254,7 @@ export class CardLibrary {
     const refused: ImportResult[] = failures.map((f) => ({ source: f.file, status: "refused", id: "", name: "", path: "", warnings: [], error: f.message }));
     const existing = await this.list();
     const byHash = new Map(existing.map((s) => [s.hash, s]));
-    const taken = new Set((await this.filesIn(this.dir)).map((p) => basename(p, extname(p)).toLowerCase()));
+    const taken = await this.takenNames();
     const results: ImportResult[] = [];
     const written: string[] = [];
     try {
@@ -258,11 +266,8 @@ export class CardLibrary {
           results.push({ source, status: "duplicate", id: dup.id, name, path: dup.path, warnings: file.warnings });
           continue;
         }
-        const ext = extensionFor(file.format);
-        let base = slug(name);
-        for (let n = 2; taken.has(base); n++) base = `${slug(name)}-${n}`;
-        taken.add(base);
-        const target = join(this.dir, `${base}${ext}`);
+        const base = freeBase(name, taken);
+        const target = join(this.dir, `${base}${extensionFor(file.format)}`);
         await writeFileAtomic(target, file.bytes);
         written.push(target);
         byHash.set(hash, { id: base, path: target } as CardSummary);
@@ -273,6 +278,28 @@ export class CardLibrary {
       throw error;
     }
     return [...results, ...refused];
+  }
+
+  private async takenNames(): Promise<Set<string>> {
+    return new Set((await this.filesIn(this.dir)).map((p) => basename(p, extname(p)).toLowerCase()));
+  }
+
+  /**
+   * Copies a listed card (usually a read-only bundled sample) into the user's library,
+   * where it can be edited; a byte-identical card of the user's is reported instead.
+   */
+  async copyToLibrary(idOrName: string): Promise<ImportResult> {
+    const summary = await this.find(idOrName);
+    if (!summary) throw new CardNotFoundError(idOrName);
+    const file = await readCardFile(summary.path);
+    const own = (await this.list()).find((s) => !s.bundled && s.hash === summary.hash);
+    const name = file.card.character.name;
+    if (own) return { source: summary.path, status: "duplicate", id: own.id, name, path: own.path, warnings: file.warnings };
+    const base = freeBase(name, await this.takenNames());
+    const target = join(this.dir, `${base}${extensionFor(file.format)}`);
+    await writeFileAtomic(target, file.bytes);
+    await this.list();
+    return { source: summary.path, status: "imported", id: base, name, path: target, warnings: file.warnings };
   }
 
   /** Writes an edited card back to its own file, in the file's own format. */

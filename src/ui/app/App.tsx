@@ -6,9 +6,11 @@ import { useTerminalSize, type SizedStream } from "./useTerminalSize.ts";
 import { ChatScreen } from "../chat/ChatScreen.tsx";
 import { HomeScreen, type HomeLink } from "../home/HomeScreen.tsx";
 import { usePrintLog } from "./PrintLog.tsx";
+import { CharactersScreen } from "../characters/CharactersScreen.tsx";
+import type { CharacterChoice } from "../commands/command.ts";
 
 /** Where the app is: one screen at a time; the chat screen holds an open chat. */
-export type Screen = { name: "home" } | { name: "opening"; target: ChatTarget } | { name: "chat"; chat: OpenedChat };
+export type Screen = { name: "home" } | { name: "characters" } | { name: "opening"; target: ChatTarget } | { name: "chat"; chat: OpenedChat };
 
 export interface AppProps {
   services: AppServices;
@@ -25,7 +27,7 @@ export interface AppProps {
 /** The app shell: follows the terminal's size and shows one screen at a time. */
 export function App(props: AppProps) {
   const { services, color } = props;
-  const { rows } = useTerminalSize(props.stdout);
+  const { rows, columns } = useTerminalSize(props.stdout);
   const [screen, setScreen] = useState<Screen>(props.start ? { name: "opening", target: props.start } : { name: "home" });
   const [notice, setNotice] = useState(props.notice ?? null);
 
@@ -52,13 +54,41 @@ export function App(props: AppProps) {
     return () => void (live = false);
   }, [screen, services, goHome]);
 
-  const links: HomeLink[] = [];
+  // The names /char can switch to, read again whenever a chat opens.
+  const [characters, setCharacters] = useState<CharacterChoice[]>([]);
+  useEffect(() => {
+    if (screen.name !== "chat") return;
+    let live = true;
+    services
+      .characters()
+      .then((list) => live && setCharacters(list.map((c) => ({ id: c.id, name: c.name }))))
+      .catch(() => {});
+    return () => void (live = false);
+  }, [screen.name, services]);
+
+  const links: HomeLink[] = [{ key: "c", label: "characters", open: () => go({ name: "characters" }) }];
 
   switch (screen.name) {
     case "opening":
       return <Text dimColor>Opening the chat…</Text>;
     case "home":
       return <HomeScreen services={services} color={color} rows={rows} notice={notice} links={links} onOpen={openChat} onQuit={props.onQuit} />;
+    case "characters":
+      return (
+        <CharactersScreen
+          cards={services.cards}
+          color={color}
+          rows={rows}
+          columns={columns}
+          keybindings={props.keybindings}
+          onOpenChat={openChat}
+          onBack={() => {
+            setNotice(null);
+            goHome();
+          }}
+          onQuit={props.onQuit}
+        />
+      );
     case "chat": {
       const { chat } = screen;
       const first = notice;
@@ -74,6 +104,8 @@ export function App(props: AppProps) {
           color={color}
           rows={rows}
           keybindings={props.keybindings}
+          characters={characters}
+          onOpenCharacter={(characterId) => openChat({ characterId })}
           onQuit={props.onQuit}
           onLeave={() => {
             setNotice(null);

@@ -7,6 +7,7 @@ import type { ChatMessage } from "../../core/chat/types.ts";
 import type { SamplerSettings } from "../../core/samplers/types.ts";
 import type { CardSummary } from "../../store/cards/library.ts";
 import type { ChatIndexEntry } from "../../store/chats/chatStore.ts";
+import type { CardServices } from "./cardServices.ts";
 import type { ChatServices } from "./services.ts";
 
 /** Which chat to open: a saved one by id, or the character's latest (a new one when `fresh`). */
@@ -14,6 +15,8 @@ export interface ChatTarget {
   characterId: string;
   chatId?: string;
   fresh?: boolean;
+  /** For a new chat: which greeting opens it (0 = first message; see chatGreetings). */
+  greetingIndex?: number;
 }
 
 /** An open chat: what the chat screen starts from, and its services. */
@@ -39,4 +42,6 @@ export interface AppServices {
   openChat(target: ChatTarget): Promise<OpenedChat>;
   /** One line on the loaded model, or what to do without one. */
   modelLine(): string;
+  /** The card library: browse, import, edit, delete. */
+  cards: CardServices;
 }

@@ -18,6 +18,7 @@ import { PresetStore } from "../../store/presets/presetStore.ts";
 import { SettingsStore } from "../../store/settings.ts";
 import type { ChatServices, GenerateRequest, GenerateResult, TurnReport } from "./services.ts";
 import type { AppServices, ChatTarget, OpenedChat } from "./appServices.ts";
+import { createCardServices } from "./cardServices.ts";
 
 /** Generation was asked for but no model can serve it; the chat shows the reason. */
 export class NoEngineError extends Error {
@@ -42,14 +43,15 @@ interface OpenChatState {
 
 async function openChatHandle(store: ChatStore, character: Character, characterId: string, target: ChatTarget): Promise<ChatHandle> {
   if (target.chatId) return store.open(target.chatId);
-  const latest = target.fresh
+  const latest = target.fresh || target.greetingIndex !== undefined
     ? undefined
     : store
         .list()
         .filter((entry) => entry.characterId === characterId)
         .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0];
   if (latest) return store.open(latest.id);
-  return store.create(createChat({ character, characterId, env: systemChatEnv }));
+  const greeting = target.greetingIndex !== undefined ? { greetingIndex: target.greetingIndex } : {};
+  return store.create(createChat({ character, characterId, env: systemChatEnv, ...greeting }));
 }
 
 function describeModel(model: LoadedModel | null): string {
@@ -79,6 +81,7 @@ export async function createAppServices(options: TuiOptions, env: NodeJS.Process
     },
     characters: () => library.list(),
     modelLine: () => describeModel(model),
+    cards: createCardServices(library),
     async openChat(target) {
       await closeOpen();
       const card = await library.resolve(target.characterId);

@@ -5,9 +5,10 @@ import type { SamplerSettings } from "../../core/samplers/types.ts";
 import type { ChatServices } from "../app/services.ts";
 import { emptyInput, inputReducer } from "../input/inputReducer.ts";
 import { InputView } from "../input/InputView.tsx";
-import { completeCommand, runSlashCommand, slashCommands } from "../commands/index.ts";
+import { commonPrefix, completeArgument, completeCommand, runSlashCommand, slashCommands } from "../commands/index.ts";
 import { builtInPresets } from "../../core/samplers/presets.ts";
-import { CommandArgumentError, type CommandContext } from "../commands/command.ts";
+import { CommandArgumentError, type CharacterChoice, type CommandContext } from "../commands/command.ts";
+import { displayText } from "../../core/text/sanitize.ts";
 import { chatSessionReducer, initialSession, lastReply } from "./chatSession.ts";
 import { Transcript } from "./Transcript.tsx";
 import { turnText, type TurnMode } from "../../core/prompt/turn.ts";
@@ -30,6 +31,10 @@ export interface ChatScreenProps {
   /** Back to the home screen (the chat is already saved). */
   onLeave?(): void;
   keybindings?: Keybindings;
+  /** The library's characters, for /char and its completion. */
+  characters?: CharacterChoice[];
+  /** Opens the character's latest chat in place of this one (/char). */
+  onOpenCharacter?(characterId: string): void;
   /** How often streamed text is drawn, in ms. */
   flushMs?: number;
 }
@@ -162,6 +167,12 @@ export function ChatScreen(props: ChatScreenProps) {
     presets: () => services.presets?.() ?? builtInPresets.slice(),
     choosePreset: (name) => services.setPreset?.(name),
     listCommands: () => slashCommands,
+    characters: () => props.characters ?? [],
+    openCharacter: (characterId) => {
+      if (busy()) throw new CommandArgumentError("/char: a reply is being written: Ctrl+C stops it first");
+      if (!props.onOpenCharacter) throw new CommandArgumentError("/char needs the full app (start taproom without --character to switch)");
+      props.onOpenCharacter(characterId);
+    },
   };
 
   useInput((char, key) => {
@@ -209,7 +220,18 @@ export function ChatScreen(props: ChatScreenProps) {
         return send(text);
       }
       case "complete": {
-        const [first] = completeCommand(inputTextRef.current);
+        const line = inputTextRef.current;
+        if (line.includes(" ")) {
+          const options = completeArgument(line, commandContext);
+          const prefix = commonPrefix(options);
+          if (prefix.length > line.length) dispatchInput({ type: "set", text: prefix });
+          if (options.length > 1) {
+            const names = options.slice(0, 8).map((o) => o.slice(o.indexOf(" ") + 1));
+            dispatch({ type: "notice", message: displayText(names.join(", ") + (options.length > 8 ? `, and ${options.length - 8} more` : "")) });
+          }
+          return;
+        }
+        const [first] = completeCommand(line);
         if (first) dispatchInput({ type: "set", text: first });
         return;
       }

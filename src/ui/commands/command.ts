@@ -16,6 +16,15 @@ export interface CommandContext {
   /** Records the chosen preset with the chat. */
   choosePreset(name: string): void;
   listCommands(): SlashCommand[];
+  /** The characters of the library, for /char. */
+  characters(): CharacterChoice[];
+  /** Leaves this chat (saved) for the character's latest chat. */
+  openCharacter(characterId: string): void;
+}
+
+export interface CharacterChoice {
+  id: string;
+  name: string;
 }
 
 export interface SlashCommand {
@@ -23,6 +32,8 @@ export interface SlashCommand {
   description: string;
   usage: string;
   action(args: string, ctx: CommandContext): void;
+  /** Completions of a partly typed argument: whole arguments. */
+  complete?(partial: string, ctx: CommandContext): string[];
 }
 
 export class CommandArgumentError extends Error {

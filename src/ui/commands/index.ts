@@ -1,4 +1,5 @@
 import { CommandArgumentError, type CommandContext, type SlashCommand } from "./command.ts";
+import { charCommand } from "./charCommand.ts";
 import { continueCommand } from "./continueCommand.ts";
 import { helpCommand } from "./helpCommand.ts";
 import { impersonateCommand } from "./impersonateCommand.ts";
@@ -12,12 +13,32 @@ import { tempCommand } from "./tempCommand.ts";
 import { topkCommand } from "./topkCommand.ts";
 import { toppCommand } from "./toppCommand.ts";
 
-export const slashCommands: SlashCommand[] = [tempCommand, minpCommand, toppCommand, topkCommand, reppenCommand, swipeCommand, continueCommand, impersonateCommand, personaCommand, noteCommand, presetCommand, helpCommand];
+export const slashCommands: SlashCommand[] = [tempCommand, minpCommand, toppCommand, topkCommand, reppenCommand, swipeCommand, continueCommand, impersonateCommand, personaCommand, noteCommand, presetCommand, charCommand, helpCommand];
 
 /** Completions for a partly typed "/na": full "/name " strings. */
 export function completeCommand(line: string, commands = slashCommands): string[] {
   if (!line.startsWith("/") || line.includes(" ")) return [];
   return commands.filter((c) => c.name.startsWith(line.slice(1))).map((c) => `/${c.name} `);
+}
+
+/**
+ * Completions for the argument of a "/name partial" line, as whole lines; empty when
+ * the command completes nothing. Names may come from downloaded files: callers show
+ * them through displayText.
+ */
+export function completeArgument(line: string, ctx: CommandContext, commands = slashCommands): string[] {
+  const match = /^\/(\S+) ([\s\S]*)$/.exec(line);
+  const command = match ? commands.find((c) => c.name === match[1]) : undefined;
+  if (!match || !command?.complete) return [];
+  return command.complete(match[2] ?? "", ctx).map((arg) => `/${command.name} ${arg}`);
+}
+
+/** The longest start all the strings share. */
+export function commonPrefix(options: string[]): string {
+  if (options.length === 0) return "";
+  let prefix = options[0] ?? "";
+  for (const o of options) while (!o.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  return prefix;
 }
 
 /** Runs a "/name args" line; a bad command or argument is reported through notify. */

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
+  chatGreetings,
   addSwipe,
   appendAssistantReply,
   branchChat,
@@ -53,6 +54,12 @@ test("a chat can open on an alternate greeting, and another can be picked", () =
   assert.deepEqual(texts(chat), ["Rain taps on the leaves."]);
   assert.deepEqual(texts(pickGreeting(chat, 1, env)), ["You wake by a fire."]);
   assert.throws(() => pickGreeting(chat, 3, env), /greeting 3 does not exist \(this card has 3\)/);
+});
+
+test("greeting numbers skip a blank first message, as the greeting list shows them", () => {
+  const character = testCharacter({ first_mes: "  ", alternate_greetings: ["Fog again.", "", "Dawn."] });
+  assert.deepEqual(chatGreetings(character), ["Fog again.", "Dawn."]);
+  assert.deepEqual(texts(createChat({ character, characterId: "s", env: testEnv(), greetingIndex: 1 })), ["Dawn."]);
 });
 
 test("a card without greetings starts an empty chat", () => {

@@ -127,6 +127,24 @@ test("bundled samples are listed, resolvable and read-only", async () => {
   assert.ok(list.some((s) => s.format === "charx" && s.spec === "v3"));
 });
 
+test("a bundled sample copied into the library is the user's own, editable file; a second copy is reported", async () => {
+  const lib = library(new URL("../../../characters/", import.meta.url).pathname);
+  const copy = await lib.copyToLibrary("samples/brindle");
+  assert.equal(copy.status, "imported");
+  assert.equal(copy.id, "brindle");
+  const loaded = await lib.get("brindle");
+  assert.equal(loaded.bundled, false);
+  assert.equal(loaded.path, join(home, "characters", "brindle.json"));
+  await lib.save({ ...loaded, card: { ...loaded.card, character: { ...loaded.card.character, scenario: "Closing time." } } });
+  assert.equal((await lib.get("brindle")).card.character.scenario, "Closing time.");
+  assert.notEqual((await lib.get("samples/brindle")).card.character.scenario, "Closing time.");
+  const again = await lib.copyToLibrary("samples/brindle");
+  assert.equal(again.status, "imported");
+  assert.equal(again.id, "brindle-2");
+  const dup = await lib.copyToLibrary("samples/brindle");
+  assert.deepEqual([dup.status, dup.id], ["duplicate", "brindle-2"]);
+});
+
 test("resolve takes a file path too", async () => {
   const card = await library().resolve("three.png", inbox);
   assert.equal(card.card.character.name, "Ilsa Three");

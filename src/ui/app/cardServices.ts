@@ -1,0 +1,110 @@
+/**
+ * What the Characters screen needs from the card library: listing, one card in full,
+ * import by path, editing and deletion. createCardServices() is the real one over
+ * CardLibrary; screen tests pass an in-memory one.
+ */
+import { homedir } from "node:os";
+import { resolve } from "node:path";
+import type { CardFileFormat } from "../../core/cards/codec.ts";
+import { chatGreetings } from "../../core/chat/operations.ts";
+import type { CardLibrary, CardSummary, ImportResult } from "../../store/cards/library.ts";
+import { fieldsOf, withFields, type CardFields } from "../characters/cardFields.ts";
+
+/** One card in full, as the preview and the editor show it. */
+export interface CardDetail {
+  id: string;
+  name: string;
+  path: string;
+  format: CardFileFormat;
+  bundled: boolean;
+  fields: CardFields;
+  /** What a new chat can open with, numbered as ChatTarget.greetingIndex counts. */
+  greetings: string[];
+  alternateGreetings: number;
+  hasBook: boolean;
+}
+
+export interface CardListing {
+  cards: CardSummary[];
+  /** Files in the library that could not be read, with the reason. */
+  problems: { path: string; message: string }[];
+}
+
+export interface ImportOutcome {
+  status: "imported" | "duplicate";
+  id: string;
+  name: string;
+  /** The file as the person typed it, ~ expanded. */
+  source: string;
+  warnings: string[];
+}
+
+export interface CardServices {
+  list(): Promise<CardListing>;
+  load(id: string): Promise<CardDetail>;
+  /** Copies a card file into the library; `~` is the home directory, relative paths start at the cwd. */
+  importFile(path: string): Promise<ImportOutcome>;
+  /** An editable copy of a card (a bundled sample) in the user's library. */
+  copyToLibrary(id: string): Promise<ImportOutcome>;
+  /** Writes the edited fields back to the card's own file (atomically); bundled samples refuse. */
+  save(id: string, fields: CardFields): Promise<CardDetail>;
+  remove(id: string): Promise<void>;
+}
+
+/** A typed path as the shell would read it: `~` and `~/...` are the home directory. */
+export function expandPath(typed: string, cwd: string, home: string): string {
+  let path = typed.trim();
+  // Paths dragged into a terminal often arrive quoted.
+  if (/^(['"]).*\1$/.test(path) && path.length >= 2) path = path.slice(1, -1);
+  if (path === "~") path = home;
+  else if (path.startsWith("~/")) path = home + path.slice(1);
+  return resolve(cwd, path);
+}
+
+function outcome(result: ImportResult, source: string): ImportOutcome {
+  return { status: result.status, id: result.id, name: result.name, source, warnings: result.warnings.map((w) => `${w.field}: ${w.message}`) };
+}
+
+export function createCardServices(library: CardLibrary, where: { cwd?: string; home?: string } = {}): CardServices {
+  const load = async (id: string): Promise<CardDetail> => {
+    const card = await library.get(id);
+    const c = card.card.character;
+    return {
+      id: card.id ?? id,
+      name: c.name,
+      path: card.path,
+      format: card.format,
+      bundled: card.bundled,
+      fields: fieldsOf(c),
+      greetings: chatGreetings(c),
+      alternateGreetings: c.alternate_greetings.length,
+      hasBook: (c.character_book?.entries.length ?? 0) > 0,
+    };
+  };
+  return {
+    async list() {
+      const cards = await library.list();
+      return { cards, problems: library.problems };
+    },
+    load,
+    async importFile(typed) {
+      const path = expandPath(typed, where.cwd ?? process.cwd(), where.home ?? homedir());
+      const [result] = await library.import([path]);
+      if (!result) throw new Error(`${path}: nothing was imported`);
+      return outcome(result, path);
+    },
+    async copyToLibrary(id) {
+      const summary = await library.find(id);
+      return outcome(await library.copyToLibrary(id), summary?.path ?? id);
+    },
+    async save(id, fields) {
+      const card = await library.get(id);
+      const character = withFields(card.card.character, fields);
+      // V3 cards carry when they were last changed; V1/V2 have no such field.
+      const stamped = card.card.spec === "v3" ? { ...character, modification_date: Math.floor(Date.now() / 1000) } : character;
+      await library.save({ ...card, card: { ...card.card, character: stamped } });
+      return load(card.id ?? id);
+    },
+    remove: (id) => library.delete(id),
+  };
+}

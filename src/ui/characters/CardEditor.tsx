@@ -1,0 +1,187 @@
+import React, { useRef, useState } from "react";
+import { Box, Text, useInput } from "ink";
+import { displayText } from "../../core/text/sanitize.ts";
+import type { CardDetail, CardServices } from "../app/cardServices.ts";
+import { defaultKeybindings, keyMatches, type Keybindings } from "../app/keybindings.ts";
+import { moveSelection } from "../components/listWindow.ts";
+import { emptyInput } from "../input/inputReducer.ts";
+import { InputView } from "../input/InputView.tsx";
+import { CARD_FIELDS, changedFields, type CardFieldKey, type CardFields } from "./cardFields.ts";
+import { fieldInputReducer, typedActions } from "./typing.ts";
+import { useSyncReducer, useSyncState } from "./useSyncState.ts";
+import { clampText, inertForEditing, inputWindow, moveByRow, textWidth } from "./textLayout.ts";
+
+export interface CardEditorProps {
+  card: CardDetail;
+  cards: CardServices;
+  color: boolean;
+  rows: number;
+  columns: number;
+  initialNotice?: string | null;
+  keybindings?: Keybindings;
+  /** Back to the list; the card's id when it was saved. */
+  onClose(savedId: string | null): void;
+  onQuit(): void;
+}
+
+type Notice = { text: string; error?: boolean } | null;
+const LABEL_WIDTH = Math.max(...CARD_FIELDS.map((f) => f.label.length)) + 2;
+
+/** The main fields of one card: pick a field, edit it in a multi-line input, save the card back. */
+export function CardEditor(props: CardEditorProps) {
+  const { card, color } = props;
+  // The input handler reads state through these refs only (see useSyncState).
+  const [saved, setSaved, savedRef] = useSyncState<CardFields>(card.fields);
+  const [fields, setFields, fieldsRef] = useSyncState<CardFields>(card.fields);
+  const [selected, setSelected, selectedRef] = useSyncState(0);
+  const [editing, setEditing, editingRef] = useSyncState<CardFieldKey | null>(null);
+  const [input, dispatchInput, inputRef] = useSyncReducer(fieldInputReducer, emptyInput);
+  const [, setConfirmLeave, confirmRef] = useSyncState(false);
+  const [, setSaving, savingRef] = useSyncState(false);
+  const [notice, setNotice] = useState<Notice>(props.initialNotice ? { text: props.initialNotice } : null);
+  const [, setSavedOnce, savedOnceRef] = useSyncState(false);
+  const quitArmed = useRef(false);
+  const newline = (props.keybindings ?? defaultKeybindings).newline;
+
+  const changed = changedFields(saved, fields);
+  const field = CARD_FIELDS[selected] ?? CARD_FIELDS[0];
+  const width = Math.max(20, props.columns - 2);
+  // Inside the input's border and padding.
+  const inputWidth = Math.max(10, props.columns - 4);
+  const changedNow = () => changedFields(savedRef.current, fieldsRef.current);
+
+  const save = (then?: () => void) => {
+    if (card.bundled) return setNotice({ text: "This is a read-only sample: leave the editor and press e to edit a copy", error: true });
+    setSaving(true);
+    setNotice({ text: "Saving…" });
+    props.cards
+      .save(card.id, fieldsRef.current)
+      .then((after) => {
+        setSaved(after.fields);
+        setFields(after.fields);
+        setSavedOnce(true);
+        setNotice({ text: `Saved to ${after.path}` });
+        then?.();
+      })
+      .catch((error: Error) => setNotice({ text: `Not saved: ${error.message}`, error: true }))
+      .finally(() => setSaving(false));
+  };
+  const close = () => props.onClose(savedOnceRef.current ? card.id : null);
+
+  useInput((char, key) => {
+    const changed = changedNow();
+    const editing = editingRef.current;
+    if (key.ctrl && char === "c") {
+      if (changed.length > 0) return setNotice({ text: "Unsaved changes: s saves them, Esc then d discards them, before quitting", error: true });
+      if (quitArmed.current) return props.onQuit();
+      quitArmed.current = true;
+      return setNotice({ text: "Press Ctrl+C again to quit" });
+    }
+    quitArmed.current = false;
+    if (savingRef.current) return;
+    if (editing) {
+      // Esc keeps the text too: a stray Esc (half an escape sequence over SSH) never loses typing.
+      if (key.return || key.escape) {
+        setFields((f) => ({ ...f, [editing]: inputRef.current.text }));
+        return setEditing(null);
+      }
+      if (newline.some((spec) => keyMatches(spec, char, key))) return dispatchInput({ type: "newline" });
+      if (key.leftArrow) return dispatchInput({ type: "left" });
+      if (key.rightArrow) return dispatchInput({ type: "right" });
+      if (key.home) return dispatchInput({ type: "home" });
+      if (key.end) return dispatchInput({ type: "end" });
+      if (key.backspace || key.delete) return dispatchInput({ type: "backspace" });
+      if (key.upArrow || key.downArrow) {
+        const { text, cursor } = inputRef.current;
+        const moved = moveByRow(text, cursor, inputWidth, key.upArrow ? -1 : 1);
+        return dispatchInput({ type: "moveTo", cursor: moved });
+      }
+      if (key.ctrl || key.meta || key.tab) return;
+      for (const action of typedActions(char)) dispatchInput(action);
+      return;
+    }
+    if (confirmRef.current) {
+      setConfirmLeave(false);
+      if (char === "s") return save(close);
+      if (char === "d") return close();
+      return setNotice({ text: "Still editing" });
+    }
+    if (key.escape) {
+      if (changed.length === 0) return close();
+      setConfirmLeave(true);
+      return setNotice({ text: `Unsaved changes (${changed.length} field${changed.length === 1 ? "" : "s"}): s save · d discard · any other key keeps editing` });
+    }
+    if (key.upArrow) return setSelected((s) => moveSelection(CARD_FIELDS.length, s, -1));
+    if (key.downArrow) return setSelected((s) => moveSelection(CARD_FIELDS.length, s, 1));
+    if (key.return) {
+      const key = (CARD_FIELDS[selectedRef.current] ?? CARD_FIELDS[0]).key;
+      dispatchInput({ type: "set", text: fieldsRef.current[key] });
+      setNotice(null);
+      return setEditing(key);
+    }
+    if (char === "s") {
+      if (changed.length === 0) return setNotice({ text: "Nothing to save" });
+      return save();
+    }
+  });
+
+  const title = `${displayText(fields.name) || "(no name)"} · ${displayText(card.path)}${changed.length ? " · unsaved" : ""}`;
+  // A notice may take two rows: a save error names the file and the field.
+  const noticeRows = notice ? clampText(displayText(notice.text), width, 2) : [" "];
+  const noticeLines = noticeRows.map((line, i) => (
+    <Text key={`notice-${i}`} color={color && notice ? (notice.error ? "red" : "yellow") : undefined} wrap="truncate-end">
+      {line || " "}
+    </Text>
+  ));
+
+  if (editing) {
+    const label = CARD_FIELDS.find((f) => f.key === editing)?.label ?? editing;
+    // Title, border (2), window marks and footer; one row kept free.
+    const height = Math.max(3, props.rows - 6);
+    const view = inputWindow(inertForEditing(input.text), input.cursor, inputWidth, height);
+    const marks = [view.above ? `↑ ${view.above} more rows` : "", view.below ? `↓ ${view.below} more rows` : ""].filter(Boolean).join(" · ");
+    return (
+      <Box flexDirection="column">
+        <Text bold wrap="truncate-end">{`Editing ${label} of ${displayText(saved.name) || "(no name)"}`}</Text>
+        <InputView state={{ ...emptyInput, text: view.text, cursor: view.cursor }} color={color} busy={false} />
+        <Text dimColor>{marks || " "}</Text>
+        <Text dimColor wrap="truncate-end">
+          Enter or Esc done (kept, not yet saved) · Ctrl+J or Alt+Enter new line
+        </Text>
+      </Box>
+    );
+  }
+
+  // Title, notice, fields, separator, field heading, footer; one row kept free.
+  const previewRows = Math.max(1, props.rows - CARD_FIELDS.length - 5 - noticeRows.length);
+  const valueWidth = Math.max(10, width - LABEL_WIDTH - 4);
+  return (
+    <Box flexDirection="column">
+      <Text bold color={color ? "magenta" : undefined} wrap="truncate-end">
+        {title}
+      </Text>
+      {noticeLines}
+      {CARD_FIELDS.map((f, i) => {
+        const active = i === selected;
+        const mark = changed.includes(f.key) ? "*" : " ";
+        const first = displayText(fields[f.key]).split("\n")[0] ?? "";
+        const value = textWidth(first) > valueWidth ? `${first.slice(0, valueWidth - 1)}…` : first;
+        return (
+          <Text key={f.key} wrap="truncate-end" bold={active} inverse={active && !color} color={active && color ? "cyan" : undefined}>
+            {`${active ? "›" : " "}${mark}${f.label.padEnd(LABEL_WIDTH)}`}
+            <Text dimColor={!active}>{value || "(empty)"}</Text>
+          </Text>
+        );
+      })}
+      <Text dimColor>{"─".repeat(Math.min(width, 60))}</Text>
+      {clampText(displayText(fields[field.key]) || "(empty)", width, previewRows).map((line, i) => (
+        <Text key={i} wrap="truncate-end">
+          {line || " "}
+        </Text>
+      ))}
+      <Text dimColor wrap="truncate-end">
+        {card.bundled ? "read-only sample · ↑↓ field · Esc back" : "↑↓ field · Enter edit · s save · Esc back"}
+      </Text>
+    </Box>
+  );
+}
