@@ -6,9 +6,10 @@ import { useTerminalSize, type SizedStream } from "./useTerminalSize.ts";
 import { ChatScreen } from "../chat/ChatScreen.tsx";
 import { HomeScreen, type HomeLink } from "../home/HomeScreen.tsx";
 import { usePrintLog } from "./PrintLog.tsx";
+import { LorebooksScreen } from "../lorebooks/LorebooksScreen.tsx";
 
 /** Where the app is: one screen at a time; the chat screen holds an open chat. */
-export type Screen = { name: "home" } | { name: "opening"; target: ChatTarget } | { name: "chat"; chat: OpenedChat };
+export type Screen = { name: "home" } | { name: "opening"; target: ChatTarget } | { name: "chat"; chat: OpenedChat } | { name: "lorebooks" };
 
 export interface AppProps {
   services: AppServices;
@@ -25,7 +26,7 @@ export interface AppProps {
 /** The app shell: follows the terminal's size and shows one screen at a time. */
 export function App(props: AppProps) {
   const { services, color } = props;
-  const { rows } = useTerminalSize(props.stdout);
+  const { rows, columns } = useTerminalSize(props.stdout);
   const [screen, setScreen] = useState<Screen>(props.start ? { name: "opening", target: props.start } : { name: "home" });
   const [notice, setNotice] = useState(props.notice ?? null);
 
@@ -52,13 +53,15 @@ export function App(props: AppProps) {
     return () => void (live = false);
   }, [screen, services, goHome]);
 
-  const links: HomeLink[] = [];
+  const links: HomeLink[] = [{ key: "l", label: "lorebooks", open: () => go({ name: "lorebooks" }) }];
 
   switch (screen.name) {
     case "opening":
       return <Text dimColor>Opening the chat…</Text>;
     case "home":
       return <HomeScreen services={services} color={color} rows={rows} notice={notice} links={links} onOpen={openChat} onQuit={props.onQuit} />;
+    case "lorebooks":
+      return <LorebooksScreen services={services.lorebooks} color={color} rows={rows} columns={columns} keybindings={props.keybindings} onBack={goHome} />;
     case "chat": {
       const { chat } = screen;
       const first = notice;

@@ -16,6 +16,7 @@ import { PresetStore } from "../../store/presets/presetStore.ts";
 import { SettingsStore } from "../../store/settings.ts";
 import type { ChatServices, GenerateRequest, GenerateResult, TurnReport } from "./services.ts";
 import type { AppServices, ChatTarget, OpenedChat } from "./appServices.ts";
+import { createLorebookServices } from "./lorebookServices.ts";
 
 /** Generation was asked for but no model can serve it; the chat shows the reason. */
 export class NoEngineError extends Error {
@@ -77,6 +78,7 @@ export async function createAppServices(options: TuiOptions, env: NodeJS.Process
     },
     characters: () => library.list(),
     modelLine: () => describeModel(model),
+    lorebooks: createLorebookServices({ env, cards: () => library.list() }),
     async openChat(target) {
       await closeOpen();
       const card = await library.resolve(target.characterId);
