@@ -4,7 +4,8 @@ import { slashCommands } from "../../src/ui/commands/index.ts";
 import type { SamplerSettings } from "../../src/core/samplers/types.ts";
 
 /** A CommandContext that records what commands did. */
-export function recordingContext() {
+export function recordingContext(books: { attached?: string[]; inUse?: string[]; available?: string[] } = {}) {
+  const lore = { attached: books.attached ?? [], inUse: books.inUse ?? [], available: books.available ?? [] };
   const samplers: Partial<SamplerSettings> = {};
   const notes: string[] = [];
   let swipes = 0;
@@ -20,6 +21,11 @@ export function recordingContext() {
     presets: () => builtInPresets.slice(),
     choosePreset: (name) => void calls.push(`preset:${name}`),
     listCommands: () => slashCommands,
+    lorebooks: () => ({ ...lore, inUse: [...new Set([...lore.inUse, ...lore.attached])] }),
+    setLorebooks: (names) => {
+      calls.push(`lore:${names.join("|")}`);
+      lore.attached = names;
+    },
   };
   return { ctx, samplers, notes, calls, swipes: () => swipes };
 }

@@ -11,6 +11,7 @@ import { playChatTurn } from "../../engine/playChatTurn.ts";
 import { CardLibrary } from "../../store/cards/library.ts";
 import { ChatStore, type ChatHandle } from "../../store/chats/chatStore.ts";
 import { booksForCharacter } from "../../store/lorebooks/booksForCharacter.ts";
+import { listLorebooks } from "../../store/lorebooks/lorebookFiles.ts";
 import { dataDir, dataPaths, type DataPaths } from "../../store/paths.ts";
 import { PresetStore } from "../../store/presets/presetStore.ts";
 import { SettingsStore } from "../../store/settings.ts";
@@ -125,7 +126,10 @@ async function openChatSession(o: ChatSessionOptions): Promise<OpenedChat> {
     ...(chat.settings.presetName !== undefined && { chatPresetName: chat.settings.presetName }),
     ...(chat.settings.samplers && { chatOverrides: chat.settings.samplers }),
   });
-  const { books, problems } = await booksForCharacter(character, chat.settings.lorebooks, { env: o.env });
+  const firstLoad = await booksForCharacter(character, chat.settings.lorebooks, { env: o.env });
+  const problems = firstLoad.problems;
+  let books = firstLoad.books;
+  let available = (await listLorebooks({ env: o.env }).catch(() => [])).map((s) => s.book.name);
   let saveError: string | null = null;
   let lastTurn: TurnReport | null = null;
   const save = (next: Chat) => {
@@ -154,6 +158,15 @@ async function openChatSession(o: ChatSessionOptions): Promise<OpenedChat> {
     lastTurn: () => lastTurn,
     presets: () => presets,
     setPreset: (name) => save(updateSettings(chat, { presetName: name, samplers: undefined }, systemChatEnv)),
+    lorebooks: () => ({ attached: chat.settings.lorebooks ?? [], inUse: books.map((b) => b.name), available }),
+    async setLorebooks(names) {
+      save(updateSettings(chat, { lorebooks: names.length ? names : undefined }, systemChatEnv));
+      // The next turn reads `books`: reload them now, with the library as it is now.
+      const loaded = await booksForCharacter(character, names, { env: o.env });
+      books = loaded.books;
+      available = (await listLorebooks({ env: o.env }).catch(() => [])).map((s) => s.book.name);
+      return loaded.problems;
+    },
     setAuthorsNote(text) {
       const authorsNote = text ? { text, depth: 4, frequency: 1, role: "system" as const } : undefined;
       save(updateSettings(chat, { authorsNote }, systemChatEnv));

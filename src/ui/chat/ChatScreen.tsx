@@ -162,6 +162,14 @@ export function ChatScreen(props: ChatScreenProps) {
     presets: () => services.presets?.() ?? builtInPresets.slice(),
     choosePreset: (name) => services.setPreset?.(name),
     listCommands: () => slashCommands,
+    lorebooks: () => services.lorebooks?.() ?? { attached: [], inUse: [], available: [] },
+    setLorebooks: (names) => {
+      if (!services.setLorebooks) throw new CommandArgumentError("/lore needs a saved chat");
+      services
+        .setLorebooks(names)
+        .then((problems) => problems.length && dispatch({ type: "notice", message: problems.join("; ") }))
+        .catch((error: Error) => dispatch({ type: "notice", message: `Could not change the lorebooks: ${error.message}` }));
+    },
   };
 
   useInput((char, key) => {
@@ -209,7 +217,7 @@ export function ChatScreen(props: ChatScreenProps) {
         return send(text);
       }
       case "complete": {
-        const [first] = completeCommand(inputTextRef.current);
+        const [first] = completeCommand(inputTextRef.current, slashCommands, commandContext);
         if (first) dispatchInput({ type: "set", text: first });
         return;
       }

@@ -16,6 +16,10 @@ export interface CommandContext {
   /** Records the chosen preset with the chat. */
   choosePreset(name: string): void;
   listCommands(): SlashCommand[];
+  /** The chat's lorebooks: attached to it, in use (the character's too), in the library. */
+  lorebooks(): { attached: string[]; inUse: string[]; available: string[] };
+  /** Attaches exactly these books to the chat; the next turn uses them. */
+  setLorebooks(names: string[]): void;
 }
 
 export interface SlashCommand {
@@ -23,6 +27,8 @@ export interface SlashCommand {
   description: string;
   usage: string;
   action(args: string, ctx: CommandContext): void;
+  /** Completions for the arguments typed so far: whole argument strings. */
+  complete?(args: string, ctx: CommandContext): string[];
 }
 
 export class CommandArgumentError extends Error {
