@@ -6,8 +6,23 @@ export const approximateTokens = (text: string): number => Math.ceil(text.length
 
 const show = (s: string) => sanitizeForTerminal(s);
 
+/** One entry's verdict, terminal-safe, for screens that lay it out themselves. */
+export interface LoreReportRow {
+  fired: boolean;
+  uid: number;
+  title: string;
+  /** Where a fired entry goes ("at_depth 4 (system)"), its order and token cost. */
+  where: string | null;
+  order: number | null;
+  tokens: number | null;
+  outcome: string;
+  detail: string;
+}
+
 export interface LoreReport {
   summary: string;
+  /** Fired entries first, in insertion order, then the rest. */
+  rows: LoreReportRow[];
   /** Fired entries in insertion order, each with where it goes and why it fired. */
   fired: string[];
   /** Every other entry with the reason it did not fire. */
@@ -21,15 +36,19 @@ export interface LoreReport {
  */
 export function loreReport(bookName: string, r: ActivateLoreResult, counter: string): LoreReport {
   const byId = new Map<string, LoreVerdict>(r.verdicts.map((v) => [`${v.book}/${v.uid}`, v]));
-  const fired: string[] = [];
+  const row = (v: LoreVerdict) => ({ uid: v.uid, title: show(v.comment) || "(no title)", outcome: v.outcome, detail: show(v.detail), tokens: v.tokens });
+  const firedRows: LoreReportRow[] = [];
   for (const ins of r.insertions) {
     const v = byId.get(ins.entryId);
     if (!v) continue;
     const where = ins.position === "at_depth" ? `at_depth ${ins.depth} (${ins.role})` : ins.position;
-    fired.push(`#${v.uid} ${show(v.comment) || "(no title)"}  [${where}, order ${ins.order}, ~${v.tokens} tokens] ${v.outcome}: ${show(v.detail)}`);
+    firedRows.push({ ...row(v), fired: true, where, order: ins.order });
   }
-  const notFired = r.verdicts.filter((v) => !v.fired).map((v) => `#${v.uid} ${show(v.comment) || "(no title)"}  ${v.outcome}: ${show(v.detail)}`);
+  const restRows: LoreReportRow[] = r.verdicts.filter((v) => !v.fired).map((v) => ({ ...row(v), fired: false, where: null, order: null }));
+  const fired = firedRows.map((f) => `#${f.uid} ${f.title}  [${f.where}, order ${f.order}, ~${f.tokens} tokens] ${f.outcome}: ${f.detail}`);
+  const notFired = restRows.map((f) => `#${f.uid} ${f.title}  ${f.outcome}: ${f.detail}`);
   return {
+    rows: [...firedRows, ...restRows],
     summary: `${show(bookName)}: ${r.insertions.length} of ${r.verdicts.length} entries fire; ${r.tokensUsed} of ${r.budget} budget tokens (${counter})`,
     fired,
     notFired,

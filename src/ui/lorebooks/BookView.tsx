@@ -167,7 +167,14 @@ export function BookView(props: BookViewProps) {
   let body: React.ReactNode;
   if (state.trying) {
     const height = Math.max(3, props.rows - 7);
-    const lines = trial ? [trial.summary, ...trial.fired.map((l) => `✓ ${l}`), ...trial.notFired.map((l) => `· ${l}`), ...trial.warnings] : ["Type some text: the entries it fires appear here, and why the others do not."];
+    // Why comes first: at 80 columns the end of a line is cut.
+    const lines = trial
+      ? [
+          trial.summary,
+          ...trial.rows.map((r) => (r.fired ? `✓ #${r.uid} ${r.title}: ${r.detail} · ${r.where} ${r.order}, ~${r.tokens} tok` : `· #${r.uid} ${r.title}: ${r.detail}`)),
+          ...trial.warnings,
+        ]
+      : ["Type some text: the entries it fires appear here, and why the others do not."];
     const top = Math.min(state.tryScroll, Math.max(0, lines.length - height));
     body = (
       <Box flexDirection="column">
