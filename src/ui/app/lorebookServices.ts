@@ -2,6 +2,7 @@
  * What the lorebook screens need: the library of books (the user's and the bundled
  * samples), import, atomic save, and a try-it pass through the activation engine.
  */
+import { homedir } from "node:os";
 import { resolve } from "node:path";
 import { activateLore } from "../../core/lorebook/activate.ts";
 import type { Lorebook } from "../../core/lorebook/model.ts";
@@ -81,7 +82,9 @@ export function createLorebookServices(options: LorebookStoreOptions & { cards()
       return { book: found.book, source: found.source };
     },
     async importFile(path) {
-      const saved = await importLorebook(resolve(options.cwd ?? process.cwd(), path.trim()), store);
+      // A typed path may start with ~ as it would in the shell.
+      const typed = path.trim().replace(/^~(?=$|\/)/, homedir());
+      const saved = await importLorebook(resolve(options.cwd ?? process.cwd(), typed), store);
       return summarize(saved.book, "user", await cards());
     },
     async save(book, { source, asCopy }) {
