@@ -122,6 +122,7 @@ test("edit fields: keys, logic, position, a bad probability is refused with a me
   await until(app.lastFrame, (f) => f.includes("Harbour Town · 3 entries · yours"), "the user's book");
   await press(app.stdin, DOWN, "\r");
   const editor = await until(app.lastFrame, (f) => f.includes("Entry #1 · Lighthouse"), "the editor");
+  assert.ok(editor.split("\n").length <= 24, `the editor fits 24 rows:\n${editor}`);
   assert.match(editor, /› Title\s+Lighthouse/);
   assert.match(editor, /Keys\s+lighthouse/);
   assert.match(editor, /Logic\s+AND ANY/);
@@ -269,5 +270,20 @@ test("import by path: a bad file gives one clear line, a good one joins the list
   const good = await until(app.lastFrame, (f) => f.includes("Imported"), "the import");
   assert.match(good, /Imported "world" \(1 entries\)/);
   assert.match(good, /› world\s+1 entry · yours/);
+  app.unmount();
+});
+
+test("leaving a changed book and answering n discards the changes; the file is untouched", async () => {
+  const { services, env } = await library();
+  const app = mount(services);
+  await until(app.lastFrame, (f) => f.includes("› Harbour Town"), "the book list");
+  await tick();
+  await press(app.stdin, "\r");
+  await until(app.lastFrame, (f) => f.includes("Harbour Town · 3 entries"), "the book");
+  await press(app.stdin, "d", "y", ESC);
+  await until(app.lastFrame, (f) => f.includes("Unsaved changes"), "the question");
+  await press(app.stdin, "n");
+  await until(app.lastFrame, (f) => /› Harbour Town\s+3 entries/.test(f), "back on the list, nothing saved");
+  assert.equal((await getLorebook("Harbour Town", { env }))?.book.entries.length, 3);
   app.unmount();
 });
