@@ -4,7 +4,10 @@ import { slashCommands } from "../../src/ui/commands/index.ts";
 import type { SamplerSettings } from "../../src/core/samplers/types.ts";
 
 /** A CommandContext that records what commands did. */
-export function recordingContext(characters: CharacterChoice[] = []) {
+export function recordingContext(options: { characters?: CharacterChoice[]; books?: { attached?: string[]; inUse?: string[]; available?: string[] } } = {}) {
+  const characters = options.characters ?? [];
+  const books = options.books ?? {};
+  const lore = { attached: books.attached ?? [], inUse: books.inUse ?? [], available: books.available ?? [] };
   const samplers: Partial<SamplerSettings> = {};
   const notes: string[] = [];
   let swipes = 0;
@@ -22,6 +25,11 @@ export function recordingContext(characters: CharacterChoice[] = []) {
     listCommands: () => slashCommands,
     characters: () => characters,
     openCharacter: (id) => void calls.push(`open:${id}`),
+    lorebooks: () => ({ ...lore, inUse: [...new Set([...lore.inUse, ...lore.attached])] }),
+    setLorebooks: (names) => {
+      calls.push(`lore:${names.join("|")}`);
+      lore.attached = names;
+    },
   };
   return { ctx, samplers, notes, calls, swipes: () => swipes };
 }

@@ -3,7 +3,37 @@ import type { CardDetail, CardServices } from "../../src/ui/app/cardServices.ts"
 import type { CardSummary } from "../../src/store/cards/library.ts";
 import type { ChatIndexEntry } from "../../src/store/chats/chatStore.ts";
 import type { ChatMessage } from "../../src/core/chat/types.ts";
+import type { Lorebook } from "../../src/core/lorebook/model.ts";
+import type { LorebookSource } from "../../src/store/lorebooks/lorebookFiles.ts";
+import { LorebookNotFoundError, ReadOnlyLorebookError, tryLorebookText, type LorebookServices } from "../../src/ui/app/lorebookServices.ts";
 import { scriptedServices, testSamplers } from "./fakeServices.ts";
+
+/** In-memory lorebooks; `saved` records every book saved, as saved. */
+export function fakeLorebookServices(books: Array<{ book: Lorebook; source: LorebookSource; characters?: string[] }> = []) {
+  const shelf = books.map((b) => ({ ...b, book: structuredClone(b.book) }));
+  const saved: Array<{ book: Lorebook; asCopy: boolean }> = [];
+  const find = (name: string) => shelf.find((b) => b.book.name.toLowerCase() === name.toLowerCase());
+  const services: LorebookServices = {
+    list: async () => shelf.map((b) => ({ name: b.book.name, entries: b.book.entries.length, source: b.source, characters: b.characters ?? [] })),
+    async open(name) {
+      const found = find(name);
+      if (!found) throw new LorebookNotFoundError(name);
+      return { book: structuredClone(found.book), source: found.source };
+    },
+    async importFile(path) {
+      throw new Error(`${path}: (file): not found`);
+    },
+    async save(book, { source, asCopy }) {
+      if (source === "sample" && !asCopy) throw new ReadOnlyLorebookError(book.name);
+      saved.push({ book: structuredClone(book), asCopy: asCopy ?? false });
+      const found = find(book.name);
+      if (found && found.source === "user") found.book = structuredClone(book);
+      else shelf.unshift({ book: structuredClone(book), source: "user" });
+    },
+    tryText: tryLorebookText,
+  };
+  return { services, saved };
+}
 
 export function card(id: string, name: string, tags: string[] = [], bundled = false): CardSummary {
   return { id, name, path: `/lib/${id}.png`, format: "png", spec: "v2", tags, creator: "", description: `${name} is here.`, firstMes: `Hello from ${name}.`, hasBook: false, bundled, hash: id, mtimeMs: 0, size: 1 };
@@ -40,13 +70,14 @@ export function fakeCardServices(characters: CardSummary[]): CardServices {
 }
 
 /** In-memory app services; `opened` records every chat the app asked for. */
-export function fakeAppServices(chats: ChatIndexEntry[], characters: CardSummary[]) {
+export function fakeAppServices(chats: ChatIndexEntry[], characters: CardSummary[], lorebooks: LorebookServices = fakeLorebookServices().services) {
   const opened: ChatTarget[] = [];
   const services: AppServices = {
     cards: fakeCardServices(characters),
     recentChats: async () => chats,
     characters: async () => characters,
     modelLine: () => "tiny.gguf · cpu",
+    lorebooks,
     async openChat(target): Promise<OpenedChat> {
       opened.push(target);
       const who = characters.find((c) => c.id === target.characterId)?.name ?? target.characterId;

@@ -5,6 +5,7 @@ import { parseCommandArgs, parseIntegerFlag } from "../args.ts";
 import { loadTokenizer } from "../../engine/generation/loadTokenizer.ts";
 import { UsageError, type CliCommand, type CliIO } from "../command.ts";
 import { activateLore, type ActivateLoreResult, type LoreMessage } from "../../core/lorebook/activate.ts";
+import { approximateTokens, loreReport } from "../../core/lorebook/report.ts";
 import { sanitizeForTerminal } from "../../core/text/sanitize.ts";
 import {
   exportLorebook, getLorebook, importLorebook, readLorebookFile, summarizeLorebooks, type StoredLorebook,
@@ -78,7 +79,7 @@ async function runTest(argv: string[], io: CliIO): Promise<number> {
   const tokenizer = values.model ? await loadTokenizer(values.model) : undefined;
   const counter = tokenizer ? `${tokenizer.name} tokenizer` : "≈ chars/4";
   const result = activateLore({
-    books: found.map((s) => s.book), messages, tokenize: tokenizer ? (t) => tokenizer.countTokens(t) : (t) => Math.ceil(t.length / 4),
+    books: found.map((s) => s.book), messages, tokenize: tokenizer ? (t) => tokenizer.countTokens(t) : approximateTokens,
     contextSize: parseIntegerFlag("context", values.context) ?? 8192, seed: parseIntegerFlag("seed", values.seed) ?? 0,
     settings: { ...userSettings.worldInfo, ...(scanDepth !== undefined && { scanDepth }) },
   });
@@ -92,20 +93,10 @@ async function runTest(argv: string[], io: CliIO): Promise<number> {
 }
 
 function report(stored: StoredLorebook, r: ActivateLoreResult, counter: string, several: boolean): string {
-  const names = new Map(r.verdicts.map((v) => [`${v.book}/${v.uid}`, v]));
-  const id = (v: { book: string; uid: number }) => (several ? `${show(v.book)}#${v.uid}` : `#${v.uid}`);
-  const lines = [`${show(stored.book.name)}: ${r.insertions.length} of ${r.verdicts.length} entries fire; ${r.tokensUsed} of ${r.budget} budget tokens (${counter})`];
-  lines.push("Fired, in insertion order:");
-  for (const ins of r.insertions) {
-    const v = names.get(ins.entryId)!;
-    const where = ins.position === "at_depth" ? `at_depth ${ins.depth} (${ins.role})` : ins.position;
-    lines.push(`  ${id(v)} ${show(v.comment) || "(no title)"}  [${where}, order ${ins.order}, ~${v.tokens} tokens] ${v.outcome}: ${show(v.detail)}`);
-  }
-  const rest = r.verdicts.filter((v) => !v.fired);
-  if (rest.length) lines.push("Not fired:");
-  for (const v of rest) lines.push(`  ${id(v)} ${show(v.comment) || "(no title)"}  ${v.outcome}: ${show(v.detail)}`);
-  for (const d of r.diagnostics) lines.push(`warning: ${id(d)} key ${show(d.key)}: ${show(d.problem)}`);
-  return lines.join("\n") + "\n";
+  const { summary, fired, notFired, warnings } = loreReport(stored.book.name, r, counter, several);
+  const lines = [summary, "Fired, in insertion order:", ...fired.map((l) => `  ${l}`)];
+  if (notFired.length) lines.push("Not fired:", ...notFired.map((l) => `  ${l}`));
+  return [...lines, ...warnings].join("\n") + "\n";
 }
 
 async function runList(argv: string[], io: CliIO): Promise<number> {

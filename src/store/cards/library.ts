@@ -26,6 +26,8 @@ export interface CardSummary {
   description: string;
   firstMes: string;
   hasBook: boolean;
+  /** The World Info book the card names (`extensions.world`); "" for none. */
+  world?: string;
   bundled: boolean;
   /** sha256 of the file bytes, for duplicate detection. */
   hash: string;
@@ -113,7 +115,7 @@ function summarize(file: CardFile, path: string, id: string, bundled: boolean, b
   return {
     id, name: c.name, path, format: file.format, spec: file.card.spec, tags: c.tags, creator: c.creator,
     description: c.description.slice(0, 200), firstMes: c.first_mes.slice(0, 200),
-    hasBook: (c.character_book?.entries.length ?? 0) > 0, bundled,
+    hasBook: (c.character_book?.entries.length ?? 0) > 0, world: typeof c.extensions.world === "string" ? c.extensions.world : "", bundled,
     hash: createHash("sha256").update(bytes).digest("hex"), mtimeMs: info.mtimeMs, size: info.size,
   };
 }
@@ -183,7 +185,8 @@ export class CardLibrary {
         seen.add(path);
         const cached = db.data.entries[path];
         const id = ids.get(path)!;
-        if (cached && cached.mtimeMs === info.mtimeMs && cached.size === info.size) {
+        // Summaries cached before `world` existed are read again once.
+        if (cached && cached.mtimeMs === info.mtimeMs && cached.size === info.size && cached.world !== undefined) {
           if (cached.id !== id) {
             cached.id = id;
             changed = true;

@@ -108,9 +108,12 @@ function fileStem(name: string): string {
   return name.replace(/[^\p{L}\p{N} _.-]/gu, "_").replace(/^[.\s]+/, "").slice(0, 100) || "lorebook";
 }
 
-/** Saves as SillyTavern World Info JSON (with the book's name), atomically. */
-export async function saveLorebook(book: Lorebook, o: LorebookStoreOptions = {}): Promise<string> {
-  const file = join(userDir(o), `${fileStem(book.name)}.json`);
+/**
+ * Saves as SillyTavern World Info JSON (with the book's name), atomically: into the
+ * user's books under its name, or over `file` (a book edited where it lies).
+ */
+export async function saveLorebook(book: Lorebook, o: LorebookStoreOptions & { file?: string } = {}): Promise<string> {
+  const file = o.file ?? join(userDir(o), `${fileStem(book.name)}.json`);
   await writeFileAtomic(file, JSON.stringify({ ...toWorldInfo(book), name: book.name }, null, 2) + "\n");
   return file;
 }

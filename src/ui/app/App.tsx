@@ -8,9 +8,10 @@ import { HomeScreen, type HomeLink } from "../home/HomeScreen.tsx";
 import { usePrintLog } from "./PrintLog.tsx";
 import { CharactersScreen } from "../characters/CharactersScreen.tsx";
 import type { CharacterChoice } from "../commands/command.ts";
+import { LorebooksScreen } from "../lorebooks/LorebooksScreen.tsx";
 
 /** Where the app is: one screen at a time; the chat screen holds an open chat. */
-export type Screen = { name: "home" } | { name: "characters" } | { name: "opening"; target: ChatTarget } | { name: "chat"; chat: OpenedChat };
+export type Screen = { name: "home" } | { name: "characters" } | { name: "lorebooks" } | { name: "opening"; target: ChatTarget } | { name: "chat"; chat: OpenedChat };
 
 export interface AppProps {
   services: AppServices;
@@ -66,7 +67,10 @@ export function App(props: AppProps) {
     return () => void (live = false);
   }, [screen.name, services]);
 
-  const links: HomeLink[] = [{ key: "c", label: "characters", open: () => go({ name: "characters" }) }];
+  const links: HomeLink[] = [
+    { key: "c", label: "characters", open: () => go({ name: "characters" }) },
+    { key: "l", label: "lorebooks", open: () => go({ name: "lorebooks" }) },
+  ];
 
   switch (screen.name) {
     case "opening":
@@ -89,6 +93,8 @@ export function App(props: AppProps) {
           onQuit={props.onQuit}
         />
       );
+    case "lorebooks":
+      return <LorebooksScreen services={services.lorebooks} color={color} rows={rows} columns={columns} keybindings={props.keybindings} onBack={goHome} />;
     case "chat": {
       const { chat } = screen;
       const first = notice;

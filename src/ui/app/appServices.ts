@@ -9,6 +9,7 @@ import type { CardSummary } from "../../store/cards/library.ts";
 import type { ChatIndexEntry } from "../../store/chats/chatStore.ts";
 import type { CardServices } from "./cardServices.ts";
 import type { ChatServices } from "./services.ts";
+import type { LorebookServices } from "./lorebookServices.ts";
 
 /** Which chat to open: a saved one by id, or the character's latest (a new one when `fresh`). */
 export interface ChatTarget {
@@ -44,4 +45,6 @@ export interface AppServices {
   modelLine(): string;
   /** The card library: browse, import, edit, delete. */
   cards: CardServices;
+  /** The lorebook library: browse, import, edit and save books. */
+  lorebooks: LorebookServices;
 }

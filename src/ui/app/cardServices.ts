@@ -62,6 +62,8 @@ export function expandPath(typed: string, cwd: string, home: string): string {
 }
 
 function outcome(result: ImportResult, source: string): ImportOutcome {
+  // Without skipBad the library throws for a bad file instead of refusing it.
+  if (result.status === "refused") throw new Error(result.error ?? `${source}: not imported`);
   return { status: result.status, id: result.id, name: result.name, source, warnings: result.warnings.map((w) => `${w.field}: ${w.message}`) };
 }
 

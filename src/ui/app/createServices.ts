@@ -13,12 +13,14 @@ import { CardLibrary } from "../../store/cards/library.ts";
 import { ChatStore, type ChatHandle } from "../../store/chats/chatStore.ts";
 import type { LoreSettings } from "../../core/lorebook/activate.ts";
 import { booksForCharacter } from "../../store/lorebooks/booksForCharacter.ts";
+import { listLorebooks } from "../../store/lorebooks/lorebookFiles.ts";
 import { dataDir, dataPaths, type DataPaths } from "../../store/paths.ts";
 import { PresetStore } from "../../store/presets/presetStore.ts";
 import { SettingsStore } from "../../store/settings.ts";
 import type { ChatServices, GenerateRequest, GenerateResult, TurnReport } from "./services.ts";
 import type { AppServices, ChatTarget, OpenedChat } from "./appServices.ts";
 import { createCardServices } from "./cardServices.ts";
+import { createLorebookServices } from "./lorebookServices.ts";
 
 /** Generation was asked for but no model can serve it; the chat shows the reason. */
 export class NoEngineError extends Error {
@@ -82,6 +84,7 @@ export async function createAppServices(options: TuiOptions, env: NodeJS.Process
     characters: () => library.list(),
     modelLine: () => describeModel(model),
     cards: createCardServices(library),
+    lorebooks: createLorebookServices({ env, cards: () => library.list() }),
     async openChat(target) {
       await closeOpen();
       const card = await library.resolve(target.characterId);
@@ -128,8 +131,11 @@ async function openChatSession(o: ChatSessionOptions): Promise<OpenedChat> {
     ...(chat.settings.presetName !== undefined && { chatPresetName: chat.settings.presetName }),
     ...(chat.settings.samplers && { chatOverrides: chat.settings.samplers }),
   });
-  const { books, problems } = await booksForCharacter(character, chat.settings.lorebooks, { env: o.env, globalBooks: settings.settings.globalLorebooks });
+  const firstLoad = await booksForCharacter(character, chat.settings.lorebooks, { env: o.env, globalBooks: settings.settings.globalLorebooks });
   const loreSettings = settings.settings.worldInfo;
+  const problems = firstLoad.problems;
+  let books = firstLoad.books;
+  let available = (await listLorebooks({ env: o.env }).catch(() => [])).map((s) => s.book.name);
   let saveError: string | null = null;
   let lastTurn: TurnReport | null = null;
   const save = (next: Chat) => {
@@ -158,6 +164,15 @@ async function openChatSession(o: ChatSessionOptions): Promise<OpenedChat> {
     lastTurn: () => lastTurn,
     presets: () => presets,
     setPreset: (name) => save(updateSettings(chat, { presetName: name, samplers: undefined }, systemChatEnv)),
+    lorebooks: () => ({ attached: chat.settings.lorebooks ?? [], inUse: books.map((b) => b.name), available }),
+    async setLorebooks(names) {
+      save(updateSettings(chat, { lorebooks: names.length ? names : undefined }, systemChatEnv));
+      // The next turn reads `books`: reload them now, with the library as it is now.
+      const loaded = await booksForCharacter(character, names, { env: o.env, globalBooks: settings.settings.globalLorebooks });
+      books = loaded.books;
+      available = (await listLorebooks({ env: o.env }).catch(() => [])).map((s) => s.book.name);
+      return loaded.problems;
+    },
     setAuthorsNote(text) {
       const authorsNote = text ? { text, depth: 4, frequency: 1, role: "system" as const } : undefined;
       save(updateSettings(chat, { authorsNote }, systemChatEnv));

@@ -45,6 +45,15 @@ export interface TurnReport {
   plan: string[];
 }
 
+export interface ChatLorebooks {
+  /** Attached to this chat (ChatSettings.lorebooks). */
+  attached: string[];
+  /** Every book the next turn scans: the card's own, its world book, the attached ones. */
+  inUse: string[];
+  /** Names of the books in the library (the user's and the samples). */
+  available: string[];
+}
+
 export interface ChatServices {
   generate(request: GenerateRequest): Promise<GenerateResult>;
   modelStatus(): ModelStatus;
@@ -57,4 +66,11 @@ export interface ChatServices {
   presets?(): SamplerPreset[];
   /** Records the preset the chat uses, saved with the chat. */
   setPreset?(name: string): void;
+  /** The chat's lorebooks: attached to it, in use by the next turn (with the character's), and in the library. */
+  lorebooks?(): ChatLorebooks;
+  /**
+   * Attaches exactly these books to the chat (saved with it) and reloads the books the
+   * next turn uses; resolves with the problems found loading them (none when all load).
+   */
+  setLorebooks?(names: string[]): Promise<string[]>;
 }

@@ -5,7 +5,7 @@ import type { SamplerSettings } from "../../core/samplers/types.ts";
 import type { ChatServices } from "../app/services.ts";
 import { emptyInput, inputReducer } from "../input/inputReducer.ts";
 import { InputView } from "../input/InputView.tsx";
-import { commonPrefix, completeArgument, completeCommand, runSlashCommand, slashCommands } from "../commands/index.ts";
+import { commonPrefix, completeCommand, runSlashCommand, slashCommands } from "../commands/index.ts";
 import { builtInPresets } from "../../core/samplers/presets.ts";
 import { CommandArgumentError, type CharacterChoice, type CommandContext } from "../commands/command.ts";
 import { displayText } from "../../core/text/sanitize.ts";
@@ -173,6 +173,14 @@ export function ChatScreen(props: ChatScreenProps) {
       if (!props.onOpenCharacter) throw new CommandArgumentError("/char needs the full app (start taproom without --character to switch)");
       props.onOpenCharacter(characterId);
     },
+    lorebooks: () => services.lorebooks?.() ?? { attached: [], inUse: [], available: [] },
+    setLorebooks: (names) => {
+      if (!services.setLorebooks) throw new CommandArgumentError("/lore needs a saved chat");
+      services
+        .setLorebooks(names)
+        .then((problems) => problems.length && dispatch({ type: "notice", message: problems.join("; ") }))
+        .catch((error: Error) => dispatch({ type: "notice", message: `Could not change the lorebooks: ${error.message}` }));
+    },
   };
 
   useInput((char, key) => {
@@ -221,18 +229,13 @@ export function ChatScreen(props: ChatScreenProps) {
       }
       case "complete": {
         const line = inputTextRef.current;
-        if (line.includes(" ")) {
-          const options = completeArgument(line, commandContext);
-          const prefix = commonPrefix(options);
-          if (prefix.length > line.length) dispatchInput({ type: "set", text: prefix });
-          if (options.length > 1) {
-            const names = options.slice(0, 8).map((o) => o.slice(o.indexOf(" ") + 1));
-            dispatch({ type: "notice", message: displayText(names.join(", ") + (options.length > 8 ? `, and ${options.length - 8} more` : "")) });
-          }
-          return;
+        const options = completeCommand(line, slashCommands, commandContext);
+        const prefix = commonPrefix(options);
+        if (prefix.length > line.length) dispatchInput({ type: "set", text: prefix });
+        if (options.length > 1) {
+          const names = options.slice(0, 8).map((o) => (line.includes(" ") ? o.slice(o.indexOf(" ") + 1) : o.trim()));
+          dispatch({ type: "notice", message: displayText(names.join(", ") + (options.length > 8 ? `, and ${options.length - 8} more` : "")) });
         }
-        const [first] = completeCommand(line);
-        if (first) dispatchInput({ type: "set", text: first });
         return;
       }
       case "help":

@@ -20,6 +20,10 @@ export interface CommandContext {
   characters(): CharacterChoice[];
   /** Leaves this chat (saved) for the character's latest chat. */
   openCharacter(characterId: string): void;
+  /** The chat's lorebooks: attached to it, in use (the character's too), in the library. */
+  lorebooks(): { attached: string[]; inUse: string[]; available: string[] };
+  /** Attaches exactly these books to the chat; the next turn uses them. */
+  setLorebooks(names: string[]): void;
 }
 
 export interface CharacterChoice {
@@ -32,8 +36,8 @@ export interface SlashCommand {
   description: string;
   usage: string;
   action(args: string, ctx: CommandContext): void;
-  /** Completions of a partly typed argument: whole arguments. */
-  complete?(partial: string, ctx: CommandContext): string[];
+  /** Completions for the arguments typed so far: whole argument strings. */
+  complete?(args: string, ctx: CommandContext): string[];
 }
 
 export class CommandArgumentError extends Error {

@@ -5,6 +5,7 @@ import { helpCommand } from "./helpCommand.ts";
 import { impersonateCommand } from "./impersonateCommand.ts";
 import { personaCommand } from "./personaCommand.ts";
 import { noteCommand } from "./noteCommand.ts";
+import { loreCommand } from "./loreCommand.ts";
 import { presetCommand } from "./presetCommand.ts";
 import { minpCommand } from "./minpCommand.ts";
 import { reppenCommand } from "./reppenCommand.ts";
@@ -13,24 +14,16 @@ import { tempCommand } from "./tempCommand.ts";
 import { topkCommand } from "./topkCommand.ts";
 import { toppCommand } from "./toppCommand.ts";
 
-export const slashCommands: SlashCommand[] = [tempCommand, minpCommand, toppCommand, topkCommand, reppenCommand, swipeCommand, continueCommand, impersonateCommand, personaCommand, noteCommand, presetCommand, charCommand, helpCommand];
+export const slashCommands: SlashCommand[] = [tempCommand, minpCommand, toppCommand, topkCommand, reppenCommand, swipeCommand, continueCommand, impersonateCommand, personaCommand, noteCommand, presetCommand, charCommand, loreCommand, helpCommand];
 
-/** Completions for a partly typed "/na": full "/name " strings. */
-export function completeCommand(line: string, commands = slashCommands): string[] {
-  if (!line.startsWith("/") || line.includes(" ")) return [];
-  return commands.filter((c) => c.name.startsWith(line.slice(1))).map((c) => `/${c.name} `);
-}
-
-/**
- * Completions for the argument of a "/name partial" line, as whole lines; empty when
- * the command completes nothing. Names may come from downloaded files: callers show
- * them through displayText.
- */
-export function completeArgument(line: string, ctx: CommandContext, commands = slashCommands): string[] {
-  const match = /^\/(\S+) ([\s\S]*)$/.exec(line);
-  const command = match ? commands.find((c) => c.name === match[1]) : undefined;
-  if (!match || !command?.complete) return [];
-  return command.complete(match[2] ?? "", ctx).map((arg) => `/${command.name} ${arg}`);
+/** Completions for a partly typed "/na" (full "/name " strings), or of its arguments where the command completes them. */
+export function completeCommand(line: string, commands = slashCommands, ctx?: CommandContext): string[] {
+  if (!line.startsWith("/")) return [];
+  const space = line.indexOf(" ");
+  if (space === -1) return commands.filter((c) => c.name.startsWith(line.slice(1))).map((c) => `/${c.name} `);
+  const command = commands.find((c) => c.name === line.slice(1, space));
+  if (!command?.complete || !ctx) return [];
+  return command.complete(line.slice(space + 1), ctx).map((args) => `/${command.name} ${args}`);
 }
 
 /** The longest start all the strings share. */

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { completeArgument, runSlashCommand } from "../../../src/ui/commands/index.ts";
+import { completeCommand, runSlashCommand, slashCommands } from "../../../src/ui/commands/index.ts";
 import { matchCharacters } from "../../../src/ui/commands/charCommand.ts";
 import { recordingContext } from "../../support/commandContext.ts";
 
@@ -13,7 +13,7 @@ const library = [
 ];
 
 test("/char NAME opens that character's latest chat: by whole name, start of a name, or id, case-insensitive", () => {
-  const r = recordingContext(library);
+  const r = recordingContext({ characters: library });
   runSlashCommand("/char ilsa", r.ctx);
   runSlashCommand("/char  mae ", r.ctx);
   runSlashCommand("/char samples/brindle", r.ctx);
@@ -24,7 +24,7 @@ test("/char NAME opens that character's latest chat: by whole name, start of a n
 });
 
 test("/char says so when a name matches nothing or several, and opens nothing", () => {
-  const r = recordingContext(library);
+  const r = recordingContext({ characters: library });
   runSlashCommand("/char Odo", r.ctx);
   runSlashCommand("/char BRINDLE", r.ctx);
   runSlashCommand("/char il", r.ctx);
@@ -39,18 +39,18 @@ test("/char says so when a name matches nothing or several, and opens nothing", 
 });
 
 test("names from downloaded cards are shown inert in /char's messages", () => {
-  const r = recordingContext([{ id: "a", name: "Evil\x1b]0;x\x07 One" }, { id: "b", name: "Evil Two" }]);
+  const r = recordingContext({ characters: [{ id: "a", name: "Evil\x1b]0;x\x07 One" }, { id: "b", name: "Evil Two" }] });
   runSlashCommand("/char evil", r.ctx);
   assert.doesNotMatch(r.notes[0] ?? "", /\x1b|\x07/);
   assert.match(r.notes[0] ?? "", /Evil One \(a\)/);
 });
 
 test("Tab completes /char names: the start of a name first, then any part of one", () => {
-  const r = recordingContext(library);
-  assert.deepEqual(completeArgument("/char Il", r.ctx), ["/char Ilsa", "/char Ilsa Three"]);
-  assert.deepEqual(completeArgument("/char br", r.ctx), ["/char Brindle"]);
-  assert.deepEqual(completeArgument("/char graph", r.ctx), []);
-  assert.deepEqual(completeArgument("/char lis", r.ctx), ["/char Maelis"]);
-  assert.deepEqual(completeArgument("/temp 0.", r.ctx), [], "commands without completion complete nothing");
+  const r = recordingContext({ characters: library });
+  assert.deepEqual(completeCommand("/char Il", slashCommands, r.ctx), ["/char Ilsa", "/char Ilsa Three"]);
+  assert.deepEqual(completeCommand("/char br", slashCommands, r.ctx), ["/char Brindle"]);
+  assert.deepEqual(completeCommand("/char graph", slashCommands, r.ctx), []);
+  assert.deepEqual(completeCommand("/char lis", slashCommands, r.ctx), ["/char Maelis"]);
+  assert.deepEqual(completeCommand("/temp 0.", slashCommands, r.ctx), [], "commands without completion complete nothing");
   assert.deepEqual(matchCharacters(library, "   "), []);
 });

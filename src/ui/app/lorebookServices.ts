@@ -1,0 +1,102 @@
+/**
+ * What the lorebook screens need: the library of books (the user's and the bundled
+ * samples), import, atomic save, and a try-it pass through the activation engine.
+ */
+import { homedir } from "node:os";
+import { resolve } from "node:path";
+import { activateLore } from "../../core/lorebook/activate.ts";
+import type { Lorebook } from "../../core/lorebook/model.ts";
+import { approximateTokens, loreReport, type LoreReport } from "../../core/lorebook/report.ts";
+import type { CardSummary } from "../../store/cards/library.ts";
+import {
+  getLorebook, importLorebook, listLorebooks, saveLorebook, type LorebookSource, type LorebookStoreOptions,
+} from "../../store/lorebooks/lorebookFiles.ts";
+
+export interface LorebookSummary {
+  name: string;
+  entries: number;
+  source: LorebookSource;
+  /** Characters whose card names this book as their world. */
+  characters: string[];
+}
+
+export interface OpenedLorebook {
+  book: Lorebook;
+  source: LorebookSource;
+}
+
+/** Saving a bundled sample in place was asked for; it must be saved as the user's copy. */
+export class ReadOnlyLorebookError extends Error {
+  constructor(readonly bookName: string) {
+    super(`"${bookName}" is a bundled sample and read-only; save a copy into your books instead`);
+    this.name = "ReadOnlyLorebookError";
+  }
+}
+
+export class LorebookNotFoundError extends Error {
+  constructor(readonly bookName: string) {
+    super(`no lorebook named "${bookName}"`);
+    this.name = "LorebookNotFoundError";
+  }
+}
+
+export interface LorebookServices {
+  list(): Promise<LorebookSummary[]>;
+  open(name: string): Promise<OpenedLorebook>;
+  /** Imports a World Info JSON, character_book or card JSON; a bad file throws a one-line error. */
+  importFile(path: string): Promise<LorebookSummary>;
+  /**
+   * Saves atomically. A user book is written over its own file; `asCopy` writes a
+   * sample's copy into the user's books (which then takes the sample's place).
+   */
+  save(book: Lorebook, options: { source: LorebookSource; asCopy?: boolean }): Promise<void>;
+  /** Which entries this text fires and why the others do not (approximate token costs). */
+  tryText(book: Lorebook, text: string): LoreReport;
+}
+
+function charactersFor(name: string, cards: CardSummary[]): string[] {
+  const want = name.toLowerCase();
+  return cards.filter((c) => c.world && c.world.toLowerCase() === want).map((c) => c.name);
+}
+
+/** The single-message pass the try-it line runs; the same engine `taproom lore test --text` uses. */
+export function tryLorebookText(book: Lorebook, text: string): LoreReport {
+  const result = activateLore({ books: [book], messages: [{ text }], tokenize: approximateTokens, contextSize: 8192, seed: 0 });
+  return loreReport(book.name, result, "≈ chars/4");
+}
+
+export function createLorebookServices(options: LorebookStoreOptions & { cards(): Promise<CardSummary[]>; cwd?: string }): LorebookServices {
+  const store: LorebookStoreOptions = { ...(options.env && { env: options.env }), ...(options.samplesDir && { samplesDir: options.samplesDir }) };
+  const summarize = (book: Lorebook, source: LorebookSource, cards: CardSummary[]): LorebookSummary => ({
+    name: book.name, entries: book.entries.length, source, characters: charactersFor(book.name, cards),
+  });
+  const cards = () => options.cards().catch(() => [] as CardSummary[]);
+  return {
+    async list() {
+      const [books, known] = await Promise.all([listLorebooks(store), cards()]);
+      return books.map((s) => summarize(s.book, s.source, known));
+    },
+    async open(name) {
+      const found = await getLorebook(name, store);
+      if (!found) throw new LorebookNotFoundError(name);
+      return { book: found.book, source: found.source };
+    },
+    async importFile(path) {
+      // A typed path may start with ~ as it would in the shell.
+      const typed = path.trim().replace(/^~(?=$|\/)/, homedir());
+      const saved = await importLorebook(resolve(options.cwd ?? process.cwd(), typed), store);
+      return summarize(saved.book, "user", await cards());
+    },
+    async save(book, { source, asCopy }) {
+      if (source === "sample" && !asCopy) throw new ReadOnlyLorebookError(book.name);
+      if (source === "sample") {
+        await saveLorebook(book, store);
+        return;
+      }
+      // A user book is written where it was found, whatever its file is called.
+      const found = await getLorebook(book.name, store);
+      await saveLorebook(book, { ...store, ...(found?.source === "user" && { file: found.file }) });
+    },
+    tryText: tryLorebookText,
+  };
+}

@@ -1,0 +1,144 @@
+import React from "react";
+import { Box, Text } from "ink";
+import type { LoreEntry } from "../../core/lorebook/model.ts";
+import { displayText } from "../../core/text/sanitize.ts";
+import { actionFor, defaultKeybindings, type Keybindings } from "../app/keybindings.ts";
+import { listWindow, moveSelection } from "../components/listWindow.ts";
+import { editActions } from "../input/editKeys.ts";
+import { inputReducer, type InputState } from "../input/inputReducer.ts";
+import { inputWindow } from "../input/inputWindow.ts";
+import { InputView } from "../input/InputView.tsx";
+import { ENTRY_FIELDS, EntryValueError, entryTitle } from "./entryFields.ts";
+import { useLiveState } from "./useLiveState.ts";
+import { useScreenKeys } from "./screenKeys.tsx";
+
+export interface EntryEditorProps {
+  entry: LoreEntry;
+  color: boolean;
+  rows: number;
+  columns: number;
+  keybindings?: Keybindings;
+  /** Every accepted change, at once: the book holds it until saved. */
+  onChange(entry: LoreEntry): void;
+  onBack(): void;
+}
+
+interface State {
+  entry: LoreEntry;
+  field: number;
+  /** The text being typed into a field, and what it held before. */
+  editing: { input: InputState; before: string } | null;
+  confirmDiscard: boolean;
+  error: string | null;
+}
+
+const fresh = (text: string): InputState => ({ text, cursor: text.length, history: [], historyIndex: null, draft: "" });
+const LABEL_WIDTH = Math.max(...ENTRY_FIELDS.map((f) => f.label.length)) + 2;
+
+/** One entry's fields: ↑↓ pick, Enter types a new value, Space or ←→ change a choice. */
+export function EntryEditor(props: EntryEditorProps) {
+  const { color } = props;
+  const bindings = props.keybindings ?? defaultKeybindings;
+  const [state, get, set] = useLiveState<State>(() => ({ entry: props.entry, field: 0, editing: null, confirmDiscard: false, error: null }));
+
+  const change = (entry: LoreEntry) => {
+    set({ entry, error: null });
+    props.onChange(entry);
+  };
+
+  useScreenKeys((char, key) => {
+    const s = get();
+    const field = ENTRY_FIELDS[s.field];
+    if (!field) return;
+    if (s.confirmDiscard) {
+      if (char === "y" || char === "Y") return set({ editing: null, confirmDiscard: false, error: null });
+      return set({ confirmDiscard: false, error: null });
+    }
+    if (s.editing) {
+      const action = actionFor(bindings, char, key);
+      if (action === "newline" && field.kind === "multiline") return set({ editing: { ...s.editing, input: inputReducer(s.editing.input, { type: "newline" }) } });
+      if (key.return) {
+        try {
+          const next = field.apply!(s.entry, s.editing.input.text);
+          set({ editing: null });
+          change(next);
+        } catch (error) {
+          if (!(error instanceof EntryValueError)) throw error;
+          set({ error: error.message });
+        }
+        return;
+      }
+      if (key.escape) {
+        if (s.editing.input.text === s.editing.before) return set({ editing: null, error: null });
+        return set({ confirmDiscard: true, error: "Discard what you typed in this field? y/n" });
+      }
+      const actions = editActions(char, key);
+      if (actions) set({ editing: { ...s.editing, input: actions.reduce(inputReducer, s.editing.input) } });
+      return;
+    }
+    if (key.escape) return props.onBack();
+    if (key.upArrow) return set({ field: moveSelection(ENTRY_FIELDS.length, s.field, -1), error: null });
+    if (key.downArrow) return set({ field: moveSelection(ENTRY_FIELDS.length, s.field, 1), error: null });
+    if (field.cycle) {
+      if (key.return || char === " " || key.rightArrow) return change(field.cycle(s.entry, 1));
+      if (key.leftArrow) return change(field.cycle(s.entry, -1));
+      return;
+    }
+    if (key.return && field.text) {
+      const text = field.text(s.entry);
+      set({ editing: { input: fresh(text), before: text }, error: null });
+    }
+  });
+
+  const entry = state.entry;
+  const current = ENTRY_FIELDS[state.field];
+  const editing = state.editing;
+  const header = (
+    <Text bold wrap="truncate-end">
+      {`Entry #${entry.uid} · ${displayText(entryTitle(entry))}`}
+    </Text>
+  );
+  const errorLine = state.error ? <Text color={color ? "red" : undefined} wrap="truncate-end">{state.error}</Text> : null;
+
+  if (editing && current?.kind === "multiline") {
+    // The whole content gets the screen: header, the box, the error and the keys.
+    const shown = inputWindow(editing.input, Math.max(1, props.rows - 7), Math.max(10, props.columns - 4));
+    return (
+      <Box flexDirection="column">
+        {header}
+        <Text dimColor>{`Content${shown.above ? ` (${shown.above} rows above)` : ""}`}</Text>
+        <InputView state={shown.state} color={color} busy={false} />
+        {errorLine ?? <Text dimColor>{shown.below ? `${shown.below} rows below · ` : ""}Enter keep · Alt+Enter/Ctrl+J new line · Esc cancel</Text>}
+      </Box>
+    );
+  }
+
+  const fieldRows = Math.max(3, props.rows - (editing ? 7 : 4));
+  const [start, end] = listWindow(ENTRY_FIELDS.length, state.field, fieldRows);
+  return (
+    <Box flexDirection="column">
+      {header}
+      {ENTRY_FIELDS.slice(start, end).map((f, i) => {
+        const active = start + i === state.field;
+        return (
+          <Text key={f.id} wrap="truncate-end" bold={active} inverse={active && !color} color={active && color ? "cyan" : undefined}>
+            {`${active ? "›" : " "} ${f.label.padEnd(LABEL_WIDTH)}`}
+            {displayText(f.show(entry).replace(/\n/g, " ")) || (f.kind === "choice" ? "" : "—")}
+          </Text>
+        );
+      })}
+      {editing && current ? (
+        <Box flexDirection="column">
+          <InputView state={inputWindow(editing.input, 1, Math.max(10, props.columns - 4)).state} color={color} busy={false} />
+          {errorLine ?? <Text dimColor>{`${current.label}: Enter keep · Esc cancel${current.kind === "list" ? " · comma between keys" : ""}`}</Text>}
+        </Box>
+      ) : (
+        errorLine ?? (
+          <Text dimColor wrap="truncate-end">
+            {current?.cycle ? "↑↓ field · Space/←→ change · Esc back to entries" : "↑↓ field · Enter edit · Esc back to entries"}
+          </Text>
+        )
+      )}
+    </Box>
+  );
+}

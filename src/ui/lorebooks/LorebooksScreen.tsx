@@ -1,0 +1,141 @@
+import React, { useEffect } from "react";
+import { Text } from "ink";
+import { defaultEntry, type LoreEntry, type Lorebook } from "../../core/lorebook/model.ts";
+import { displayText } from "../../core/text/sanitize.ts";
+import type { LorebookSource } from "../../store/lorebooks/lorebookFiles.ts";
+import type { Keybindings } from "../app/keybindings.ts";
+import type { LorebookServices } from "../app/lorebookServices.ts";
+import { BookList } from "./BookList.tsx";
+import { BookView, type BookViewPlace } from "./BookView.tsx";
+import { EntryEditor } from "./EntryEditor.tsx";
+import { nextUid } from "./entryFields.ts";
+import { useLiveState } from "./useLiveState.ts";
+import { ScreenKeys, useScreenKeys } from "./screenKeys.tsx";
+
+export interface LorebooksScreenProps {
+  services: LorebookServices;
+  color: boolean;
+  rows: number;
+  columns: number;
+  keybindings?: Keybindings;
+  /** Back to the home screen. */
+  onBack(): void;
+}
+
+/** The book being worked on: a draft of it, changed in memory until saved. */
+interface Opened {
+  book: Lorebook;
+  source: LorebookSource;
+  dirty: boolean;
+}
+
+interface State {
+  view: "books" | "opening" | "book" | "entry";
+  opened: Opened | null;
+  place: BookViewPlace;
+  editing: number | null;
+  /** The book to select in the list when it shows again. */
+  lastBook: string | undefined;
+  notice: string | null;
+}
+
+const startPlace: BookViewPlace = { query: "", uid: null };
+
+/** Lorebooks: the list of books, one book's entries, and one entry's editor. */
+export function LorebooksScreen(props: LorebooksScreenProps) {
+  return (
+    <ScreenKeys>
+      <LorebookViews {...props} />
+    </ScreenKeys>
+  );
+}
+
+function LorebookViews(props: LorebooksScreenProps) {
+  const { services, color } = props;
+  const [state, get, set] = useLiveState<State>(() => ({ view: "books", opened: null, place: startPlace, editing: null, lastBook: undefined, notice: null }));
+
+  const openBook = (name: string) => set({ view: "opening", lastBook: name, notice: null });
+  useEffect(() => {
+    if (state.view !== "opening" || !state.lastBook) return;
+    let live = true;
+    services
+      .open(state.lastBook)
+      .then((o) => live && set({ view: "book", opened: { book: o.book, source: o.source, dirty: false }, place: startPlace }))
+      .catch((error: Error) => live && set({ view: "books", notice: `Could not open the book: ${displayText(error.message)}` }));
+    return () => void (live = false);
+  }, [state.view, state.lastBook, services]);
+
+  const changeBook = (change: (entries: LoreEntry[]) => LoreEntry[]) =>
+    set((s) => (s.opened ? { opened: { ...s.opened, book: { ...s.opened.book, entries: change(s.opened.book.entries) }, dirty: true } } : {}));
+
+  switch (state.view) {
+    case "opening":
+      return <Waiting text="Opening the book…" />;
+    case "books":
+      return (
+        <BookList
+          key="books"
+          services={services}
+          color={color}
+          rows={props.rows}
+          notice={state.notice}
+          {...(state.lastBook !== undefined && { selectName: state.lastBook })}
+          onOpen={openBook}
+          onBack={props.onBack}
+        />
+      );
+    case "book": {
+      const opened = state.opened!;
+      return (
+        <BookView
+          key={`book-${opened.book.name}`}
+          services={services}
+          book={opened.book}
+          source={opened.source}
+          dirty={opened.dirty}
+          color={color}
+          rows={props.rows}
+          place={state.place}
+          onEdit={(uid, place) => set({ view: "entry", editing: uid, place })}
+          onAdd={(place) => {
+            const uid = nextUid(get().opened?.book.entries ?? []);
+            changeBook((entries) => [...entries, defaultEntry(uid)]);
+            set({ view: "entry", editing: uid, place: { ...place, query: "", uid } });
+          }}
+          onDelete={(uid) => changeBook((entries) => entries.filter((e) => e.uid !== uid))}
+          onSave={async () => {
+            const o = get().opened;
+            if (!o) return;
+            await services.save(o.book, { source: o.source, asCopy: o.source === "sample" });
+            // Once saved, a sample's copy is the user's own book.
+            set((s) => (s.opened ? { opened: { ...s.opened, source: "user", dirty: false } } : {}));
+          }}
+          onBack={() => set({ view: "books", opened: null, notice: null })}
+        />
+      );
+    }
+    case "entry": {
+      const opened = state.opened!;
+      const entry = opened.book.entries.find((e) => e.uid === state.editing);
+      if (!entry) return <Waiting text="No such entry (Esc back)." onEscape={() => set({ view: "book" })} />;
+      return (
+        <EntryEditor
+          key={`entry-${entry.uid}`}
+          entry={entry}
+          color={color}
+          rows={props.rows}
+          columns={props.columns}
+          {...(props.keybindings && { keybindings: props.keybindings })}
+          onChange={(next) => changeBook((entries) => entries.map((e) => (e.uid === next.uid ? next : e)))}
+          onBack={() => set((s) => ({ view: "book", place: { ...s.place, uid: s.editing } }))}
+        />
+      );
+    }
+  }
+}
+
+/** A moment with nothing to do: keys are ignored until the next view shows. */
+function Waiting({ text, onEscape }: { text: string; onEscape?: () => void }) {
+  useScreenKeys((_char, key) => key.escape && onEscape?.());
+  return <Text dimColor>{text}</Text>;
+}

@@ -1,0 +1,289 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import React from "react";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { render } from "ink-testing-library";
+import { LorebooksScreen } from "../../../src/ui/lorebooks/LorebooksScreen.tsx";
+import { createLorebookServices } from "../../../src/ui/app/lorebookServices.ts";
+import { getLorebook, SAMPLE_LOREBOOKS_DIR } from "../../../src/store/lorebooks/lorebookFiles.ts";
+import { defaultEntry, type Lorebook } from "../../../src/core/lorebook/model.ts";
+import { toWorldInfo } from "../../../src/core/lorebook/worldInfo.ts";
+import { card } from "../../support/fakeAppServices.ts";
+
+const tick = (ms = 60) => new Promise((r) => setTimeout(r, ms));
+
+async function until(frame: () => string | undefined, check: (f: string) => boolean, what: string) {
+  const deadline = Date.now() + 10000;
+  while (Date.now() < deadline) {
+    if (check(frame() ?? "")) return frame() ?? "";
+    await tick(20);
+  }
+  assert.fail(`timed out waiting for ${what}; last frame:\n${frame()}`);
+}
+
+const ESC = "\x1b";
+const DOWN = "\x1b[B";
+const UP = "\x1b[A";
+
+const brindle = { ...card("samples/brindle", "Brindle", [], true), world: "The Copper Tankard" };
+
+function tavernBook(name: string): Lorebook {
+  const entry = (uid: number, comment: string, key: string[], content: string) => ({ ...defaultEntry(uid), comment, key, content });
+  return {
+    name,
+    entries: [
+      entry(0, "Docks", ["harbour", "docks"], "Fog sits on the docks."),
+      entry(1, "Lighthouse", ["lighthouse"], "The lighthouse keeper is blind."),
+      { ...entry(2, "Curfew", ["night"], "The town bell rings at ten."), constant: true },
+    ],
+    extra: {},
+  };
+}
+
+/** A data directory with one user book, the bundled samples, and the real services on them. */
+async function library() {
+  const home = await mkdtemp(join(tmpdir(), "taproom-lore-ui-"));
+  const env = { TAPROOM_HOME: home };
+  const { mkdir } = await import("node:fs/promises");
+  await mkdir(join(home, "lorebooks"), { recursive: true });
+  await writeFile(join(home, "lorebooks", "harbour.json"), JSON.stringify({ ...toWorldInfo(tavernBook("Harbour Town")), name: "Harbour Town" }));
+  const services = createLorebookServices({ env, samplesDir: SAMPLE_LOREBOOKS_DIR, cards: async () => [brindle], cwd: home });
+  return { home, env, services };
+}
+
+function mount(services: ReturnType<typeof createLorebookServices>, rows = 24) {
+  let back = 0;
+  const app = render(<LorebooksScreen services={services} color={false} rows={rows} columns={80} onBack={() => back++} />);
+  return { ...app, backs: () => back };
+}
+
+async function press(stdin: { write(s: string): void }, ...keys: string[]) {
+  for (const k of keys) {
+    stdin.write(k);
+    await tick(70);
+  }
+}
+
+test("the book list shows each book with its entries, source and character; Enter opens one", async () => {
+  const { services } = await library();
+  const app = mount(services);
+  const list = await until(app.lastFrame, (f) => f.includes("The Copper Tankard"), "the book list");
+  assert.match(list, /› Harbour Town\s+3 entries · yours/);
+  assert.match(list, /The Copper Tankard\s+16 entries · sample · Brindle/);
+  await tick();
+  await press(app.stdin, DOWN, "\r");
+  const book = await until(app.lastFrame, (f) => f.includes("16 entries · sample (read-only)"), "the sample's entries");
+  assert.match(book, /on  const #0 The Copper Tankard \(always\)\s+no keys · before char · order 10/);
+  assert.match(book, /off       #15 Disabled draft\s+dragon/);
+  await press(app.stdin, ESC);
+  await until(app.lastFrame, (f) => f.includes("› The Copper Tankard"), "back on the list, on the book just left");
+  await press(app.stdin, ESC);
+  assert.equal(app.backs(), 1);
+  app.unmount();
+});
+
+test("/ searches keys and titles as you type; the list scrolls within the rows", async () => {
+  const { services } = await library();
+  const app = mount(services, 12);
+  await until(app.lastFrame, (f) => f.includes("The Copper Tankard"), "the book list");
+  await tick();
+  await press(app.stdin, DOWN, "\r");
+  const book = await until(app.lastFrame, (f) => f.includes("sample (read-only)"), "the entries");
+  assert.ok(book.split("\n").length <= 12, `the book fits in 12 rows:\n${book}`);
+  assert.match(book, /1 of 16/);
+  await press(app.stdin, "/", "r", "e", "g");
+  const found = await until(app.lastFrame, (f) => f.includes("Search (4 of 16)"), "the search results");
+  assert.match(found, /#7 Coins \(regex key\)/, "titles match too");
+  assert.match(found, /#8 Old Hob \(regular\)/);
+  assert.match(found, /#9 Wren \(regular\)/);
+  assert.match(found, /#10 Regulars overview/);
+  assert.doesNotMatch(found, /#1 Brindle/);
+  await press(app.stdin, "\x7f", "\x7f", "\x7f", "c", "e", "l", "l", "a", "r");
+  const key = await until(app.lastFrame, (f) => f.includes("Search (1 of 16)"), "a search by key");
+  assert.match(key, /› on        #3 The cellar/);
+  await press(app.stdin, "\r");
+  await until(app.lastFrame, (f) => f.includes("Entry #3 · The cellar"), "the entry opened from the search");
+  await press(app.stdin, ESC);
+  const back = await until(app.lastFrame, (f) => f.includes("Search (1 of 16)"), "the search kept");
+  assert.match(back, /› on        #3/);
+  await press(app.stdin, ESC);
+  await until(app.lastFrame, (f) => !f.includes("Search") && f.includes("of 16"), "the search cleared");
+  app.unmount();
+});
+
+test("edit fields: keys, logic, position, a bad probability is refused with a message; save and reload equal", async () => {
+  const { services, env } = await library();
+  const app = mount(services);
+  await until(app.lastFrame, (f) => f.includes("› Harbour Town"), "the book list");
+  await tick();
+  await press(app.stdin, "\r");
+  await until(app.lastFrame, (f) => f.includes("Harbour Town · 3 entries · yours"), "the user's book");
+  await press(app.stdin, DOWN, "\r");
+  const editor = await until(app.lastFrame, (f) => f.includes("Entry #1 · Lighthouse"), "the editor");
+  assert.ok(editor.split("\n").length <= 24, `the editor fits 24 rows:\n${editor}`);
+  assert.match(editor, /› Title\s+Lighthouse/);
+  assert.match(editor, /Keys\s+lighthouse/);
+  assert.match(editor, /Logic\s+AND ANY/);
+  assert.match(editor, /Probability\s+100/);
+  // Keys: Enter opens the field, the typed text is appended, Enter keeps it.
+  await press(app.stdin, DOWN, "\r", ", beacon, keeper", "\r");
+  await until(app.lastFrame, (f) => /Keys\s+lighthouse, beacon, keeper/.test(f), "the new keys");
+  // Secondary keys and their logic.
+  await press(app.stdin, DOWN, "\r", "storm", "\r", DOWN, " ");
+  await until(app.lastFrame, (f) => /Logic\s+AND ALL/.test(f), "the logic changed");
+  await press(app.stdin, " ", " ");
+  await until(app.lastFrame, (f) => /Logic\s+NOT ALL/.test(f), "the logic cycled");
+  // Position: left from "before char" wraps to "at depth".
+  await press(app.stdin, DOWN, DOWN, "\x1b[D");
+  await until(app.lastFrame, (f) => /Position\s+at depth\n/.test(f), "the position");
+  await press(app.stdin, DOWN, DOWN, DOWN, DOWN);
+  await until(app.lastFrame, (f) => /› Probability\s+100/.test(f), "on probability");
+  await press(app.stdin, "\r", "\x7f", "\x7f", "\x7f", "150", "\r");
+  const refused = await until(app.lastFrame, (f) => f.includes("Probability must be a whole number from 0 to 100"), "the validation error");
+  assert.match(refused, /got "150"/);
+  await press(app.stdin, "\x7f", "\x7f", "\x7f", "40", "\r");
+  await until(app.lastFrame, (f) => /› Probability\s+40/.test(f), "the probability kept");
+  await press(app.stdin, UP, UP, UP, "\r", "\x7f", "-1", "\r");
+  await until(app.lastFrame, (f) => f.includes("Depth must be a whole number from 0 to 10000"), "depth below 0 refused");
+  await press(app.stdin, "\x7f", "\x7f", "2", "\r");
+  await until(app.lastFrame, (f) => /› Depth\s+2\n/.test(f), "the new depth");
+  await press(app.stdin, ESC);
+  const list = await until(app.lastFrame, (f) => f.includes("· modified"), "the book marked modified");
+  assert.match(list, /#1 Lighthouse\s+lighthouse, beacon, keeper · at depth 2 \(system\) · order 100/);
+  await press(app.stdin, "s");
+  await until(app.lastFrame, (f) => f.includes('Saved "Harbour Town"') && !f.includes("modified"), "saved");
+  const saved = await getLorebook("Harbour Town", { env });
+  assert.ok(saved);
+  assert.equal(saved.file, join(env.TAPROOM_HOME, "lorebooks", "harbour.json"), "written over its own file");
+  const entry = saved.book.entries.find((e) => e.uid === 1);
+  assert.deepEqual(entry, {
+    ...tavernBook("Harbour Town").entries[1]!,
+    key: ["lighthouse", "beacon", "keeper"], keysecondary: ["storm"], selective: true, selectiveLogic: 1,
+    position: 4, depth: 2, probability: 40, useProbability: true,
+  });
+  const reopened = await services.open("Harbour Town");
+  assert.deepEqual(reopened.book.entries, saved.book.entries);
+  app.unmount();
+});
+
+test("content is multi-line; add an entry, delete one after confirming; leaving unsaved asks first", async () => {
+  const { services, env } = await library();
+  const app = mount(services);
+  await until(app.lastFrame, (f) => f.includes("› Harbour Town"), "the book list");
+  await tick();
+  await press(app.stdin, "\r");
+  await until(app.lastFrame, (f) => f.includes("Harbour Town · 3 entries"), "the book");
+  await press(app.stdin, "a");
+  await until(app.lastFrame, (f) => f.includes("Entry #3 · (untitled)"), "a new entry");
+  await press(app.stdin, "\r", "Gulls", "\r", DOWN, "\r", "gull, seabird", "\r", DOWN, DOWN, DOWN, "\r");
+  await until(app.lastFrame, (f) => f.includes("Alt+Enter/Ctrl+J new line"), "the content editor");
+  await press(app.stdin, "Gulls steal bread.", "\n", "They fear the bell.");
+  const content = await until(app.lastFrame, (f) => f.includes("They fear the bell."), "two lines of content");
+  assert.match(content, /│ Gulls steal bread\.\s+│\n│ They fear the bell\./);
+  await press(app.stdin, "\r");
+  await until(app.lastFrame, (f) => /Content\s+Gulls steal bread\. … \(2 lines\)/.test(f), "the content kept");
+  await press(app.stdin, ESC);
+  await until(app.lastFrame, (f) => f.includes("#3 Gulls") && f.includes("4 entries · yours · modified"), "the entry added");
+  await press(app.stdin, UP, UP, "d");
+  await until(app.lastFrame, (f) => f.includes("Delete entry #1 Lighthouse? y/n"), "the delete question");
+  await press(app.stdin, "n");
+  await until(app.lastFrame, (f) => f.includes("Kept") && f.includes("#1 Lighthouse"), "kept on n");
+  await press(app.stdin, "d", "y");
+  await until(app.lastFrame, (f) => f.includes("Deleted entry #1") && !f.includes("#1 Lighthouse"), "deleted on y");
+  await press(app.stdin, ESC);
+  await until(app.lastFrame, (f) => f.includes("Unsaved changes: s save · n discard them"), "the unsaved question");
+  await press(app.stdin, "x");
+  await until(app.lastFrame, (f) => f.includes("Still editing"), "staying on another key");
+  await press(app.stdin, ESC, "s");
+  await until(app.lastFrame, (f) => f.includes("› Harbour Town") && f.includes("3 entries · yours"), "saved and back on the list");
+  const saved = await getLorebook("Harbour Town", { env });
+  assert.deepEqual(saved?.book.entries.map((e) => [e.uid, e.comment, e.key, e.content]), [
+    [0, "Docks", ["harbour", "docks"], "Fog sits on the docks."],
+    [2, "Curfew", ["night"], "The town bell rings at ten."],
+    [3, "Gulls", ["gull", "seabird"], "Gulls steal bread.\nThey fear the bell."],
+  ]);
+  app.unmount();
+});
+
+test("a bundled sample is read-only: saving offers a copy into the user's books, which then takes its place", async () => {
+  const { services, env } = await library();
+  const app = mount(services);
+  await until(app.lastFrame, (f) => f.includes("The Copper Tankard"), "the book list");
+  await tick();
+  await press(app.stdin, DOWN, "\r");
+  await until(app.lastFrame, (f) => f.includes("sample (read-only)"), "the sample");
+  await press(app.stdin, DOWN, "\r", DOWN, DOWN, DOWN, DOWN, DOWN, DOWN, DOWN, DOWN, DOWN, DOWN, DOWN);
+  await until(app.lastFrame, (f) => /› Enabled\s+on/.test(f), "on Enabled");
+  await press(app.stdin, " ", ESC, "s");
+  await until(app.lastFrame, (f) => f.includes("bundled sample and read-only. Save a copy into your books"), "the copy question");
+  await press(app.stdin, "n");
+  await until(app.lastFrame, (f) => f.includes("Not saved"), "nothing saved on n");
+  assert.equal((await getLorebook("The Copper Tankard", { env }))?.source, "sample");
+  await press(app.stdin, "s", "y");
+  await until(app.lastFrame, (f) => f.includes('Saved a copy of "The Copper Tankard" into your books') && f.includes("16 entries · yours"), "the copy saved");
+  const copy = await getLorebook("The Copper Tankard", { env });
+  assert.equal(copy?.source, "user");
+  assert.equal(copy?.book.entries.find((e) => e.uid === 1)?.disable, true);
+  const list = await services.list();
+  assert.deepEqual(list.map((b) => `${b.name}: ${b.source}`).sort(), ["Harbour Town: user", "The Copper Tankard: user"], "the copy took the sample's place");
+  app.unmount();
+});
+
+test("the try-it line shows which entries fire for typed text and why the others do not", async () => {
+  const { services } = await library();
+  const app = mount(services, 30);
+  await until(app.lastFrame, (f) => f.includes("The Copper Tankard"), "the book list");
+  await tick();
+  await press(app.stdin, DOWN, "\r");
+  await until(app.lastFrame, (f) => f.includes("sample (read-only)"), "the sample");
+  await press(app.stdin, "t");
+  await until(app.lastFrame, (f) => f.includes("Type some text"), "the try line");
+  await press(app.stdin, "Brindle pours an Emberstout");
+  const tried = await until(app.lastFrame, (f) => f.includes("entries fire"), "the verdicts");
+  assert.match(tried, /The Copper Tankard: \d+ of 16 entries fire/);
+  assert.match(tried, /✓ #0 The Copper Tankard \(always\): constant entry · before_char 10, ~\d+ tok/);
+  assert.match(tried, /✓ #1 Brindle: primary key matched · before_char 50, ~\d+ tok/);
+  assert.match(tried, /✓ #2 Emberstout: /);
+  assert.match(tried, /· #15 Disabled draft: entry is disabled/);
+  assert.match(tried, /· #8 Old Hob \(regular\): no primary key/);
+  await press(app.stdin, ESC);
+  await until(app.lastFrame, (f) => f.includes("t try text"), "back to the entries");
+  app.unmount();
+});
+
+test("import by path: a bad file gives one clear line, a good one joins the list selected", async () => {
+  const { services, home } = await library();
+  await writeFile(join(home, "broken.json"), "{ not json");
+  await writeFile(join(home, "world.json"), JSON.stringify({ entries: { "0": { uid: 0, key: ["moon"], content: "Two moons.", comment: "Moons" } } }));
+  const app = mount(services);
+  await until(app.lastFrame, (f) => f.includes("The Copper Tankard"), "the book list");
+  await tick();
+  await press(app.stdin, "i");
+  await until(app.lastFrame, (f) => f.includes("Import a lorebook"), "the import prompt");
+  await press(app.stdin, "broken.json", "\r");
+  const bad = await until(app.lastFrame, (f) => f.includes("Could not import"), "the import error");
+  const line = bad.split("\n").find((l) => l.includes("Could not import")) ?? "";
+  assert.match(line, /^Could not import: .*broken\.json: \(file\): not valid JSON/);
+  await press(app.stdin, ...Array(11).fill("\x7f"), "world.json", "\r");
+  const good = await until(app.lastFrame, (f) => f.includes("Imported"), "the import");
+  assert.match(good, /Imported "world" \(1 entries\)/);
+  assert.match(good, /› world\s+1 entry · yours/);
+  app.unmount();
+});
+
+test("leaving a changed book and answering n discards the changes; the file is untouched", async () => {
+  const { services, env } = await library();
+  const app = mount(services);
+  await until(app.lastFrame, (f) => f.includes("› Harbour Town"), "the book list");
+  await tick();
+  await press(app.stdin, "\r");
+  await until(app.lastFrame, (f) => f.includes("Harbour Town · 3 entries"), "the book");
+  await press(app.stdin, "d", "y", ESC);
+  await until(app.lastFrame, (f) => f.includes("Unsaved changes"), "the question");
+  await press(app.stdin, "n");
+  await until(app.lastFrame, (f) => /› Harbour Town\s+3 entries/.test(f), "back on the list, nothing saved");
+  assert.equal((await getLorebook("Harbour Town", { env }))?.book.entries.length, 3);
+  app.unmount();
+});

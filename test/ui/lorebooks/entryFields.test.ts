@@ -1,0 +1,57 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { defaultEntry } from "../../../src/core/lorebook/model.ts";
+import { ENTRY_FIELDS, EntryValueError, entryDetail, parseKeys, searchEntries } from "../../../src/ui/lorebooks/entryFields.ts";
+
+const field = (id: string) => {
+  const f = ENTRY_FIELDS.find((x) => x.id === id);
+  assert.ok(f, id);
+  return f;
+};
+
+test("number fields refuse what SillyTavern could not store, with the field and range named", () => {
+  const e = defaultEntry(1);
+  assert.throws(() => field("probability").apply!(e, "101"), (err: Error) => err instanceof EntryValueError && err.message === 'Probability must be a whole number from 0 to 100, got "101"');
+  assert.throws(() => field("probability").apply!(e, "12.5"), /Probability must be a whole number/);
+  assert.throws(() => field("depth").apply!(e, "-1"), /Depth must be a whole number from 0 to 10000, got "-1"/);
+  assert.throws(() => field("order").apply!(e, "ten"), /Order must be a whole number .* got "ten"/);
+  assert.throws(() => field("order").apply!(e, ""), /Order must be a whole number/);
+  const p = field("probability").apply!({ ...e, useProbability: false }, " 0 ");
+  assert.equal(p.probability, 0);
+  assert.equal(p.useProbability, true, "a probability typed in is used");
+});
+
+test("keys are split on commas and new lines; secondary keys make the entry selective", () => {
+  assert.deepEqual(parseKeys(" a, b ,,\nc d\n"), ["a", "b", "c d"]);
+  const e = field("keysecondary").apply!({ ...defaultEntry(0), selective: false }, "storm, rain");
+  assert.deepEqual([e.keysecondary, e.selective], [["storm", "rain"], true]);
+});
+
+test("choices cycle both ways through SillyTavern's values", () => {
+  const e = defaultEntry(0);
+  const logic = field("selectiveLogic");
+  const seen: number[] = [];
+  let x = e;
+  for (let i = 0; i < 4; i++) {
+    x = logic.cycle!(x, 1);
+    seen.push(x.selectiveLogic);
+  }
+  assert.deepEqual(seen, [3, 2, 1, 0], "AND ALL, NOT ANY, NOT ALL, back to AND ANY");
+  assert.equal(field("position").cycle!(e, -1).position, 4, "before char goes back to at depth");
+  assert.equal(field("caseSensitive").cycle!(e, 1).caseSensitive, true);
+  assert.equal(field("caseSensitive").show(e), "book default");
+  assert.equal(field("enabled").cycle!(e, 1).disable, true);
+  assert.equal(field("delayUntilRecursion").show({ ...e, delayUntilRecursion: 2 }), "on (level 2)");
+  assert.equal(entryDetail({ ...e, key: ["a"], position: 4, depth: 3, role: 2 }), "a · at depth 3 (assistant) · order 100");
+});
+
+test("search matches titles and primary or secondary keys, any case", () => {
+  const entries = [
+    { ...defaultEntry(0), comment: "Old Hob", key: ["hob"] },
+    { ...defaultEntry(1), comment: "Coins", key: ["copper"], keysecondary: ["Purse"] },
+  ];
+  assert.deepEqual(searchEntries(entries, "HOB").map((e) => e.uid), [0]);
+  assert.deepEqual(searchEntries(entries, "purse").map((e) => e.uid), [1]);
+  assert.deepEqual(searchEntries(entries, "  ").map((e) => e.uid), [0, 1]);
+  assert.deepEqual(searchEntries(entries, "dragon"), []);
+});

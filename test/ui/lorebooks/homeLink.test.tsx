@@ -1,0 +1,40 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import React from "react";
+import { render } from "ink-testing-library";
+import { App } from "../../../src/ui/app/App.tsx";
+import { PrintLogProvider } from "../../../src/ui/app/PrintLog.tsx";
+import { defaultKeybindings } from "../../../src/ui/app/keybindings.ts";
+import { defaultEntry } from "../../../src/core/lorebook/model.ts";
+import { card, fakeAppServices, fakeLorebookServices } from "../../support/fakeAppServices.ts";
+
+const tick = (ms = 60) => new Promise((r) => setTimeout(r, ms));
+async function until(frame: () => string | undefined, check: (f: string) => boolean, what: string) {
+  const deadline = Date.now() + 10000;
+  while (Date.now() < deadline) {
+    if (check(frame() ?? "")) return frame() ?? "";
+    await tick(20);
+  }
+  assert.fail(`timed out waiting for ${what}; last frame:\n${frame()}`);
+}
+
+test("l on the home screen opens the lorebooks; Esc goes back home", async () => {
+  const books = fakeLorebookServices([{ book: { name: "Evil\x1b]0;pwned\x07 Book", entries: [defaultEntry(0)], extra: {} }, source: "user", characters: ["Mira"] }]);
+  const fake = fakeAppServices([], [card("mira", "Mira")], books.services);
+  const app = render(
+    <PrintLogProvider>
+      <App services={fake.services} stdout={{ columns: 80, rows: 24, on() {}, off() {} }} color={false} keybindings={defaultKeybindings} onQuit={() => {}} />
+    </PrintLogProvider>,
+  );
+  const home = await until(app.lastFrame, (f) => f.includes("Characters"), "home");
+  assert.match(home, /l lorebooks/);
+  await tick();
+  app.stdin.write("l");
+  const list = await until(app.lastFrame, (f) => f.includes("Book"), "the lorebooks listed");
+  assert.match(list, /› Evil Book\s+1 entry · yours · Mira/, "names are drawn inert");
+  assert.doesNotMatch(list, /\x1b\]0/);
+  await tick();
+  app.stdin.write("\x1b");
+  await until(app.lastFrame, (f) => f.includes("Characters"), "home again");
+  app.unmount();
+});
