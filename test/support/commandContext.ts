@@ -20,6 +20,9 @@ export function recordingContext() {
     presets: () => builtInPresets.slice(),
     choosePreset: (name) => void calls.push(`preset:${name}`),
     listCommands: () => slashCommands,
+    branch: () => void calls.push("branch"),
+    exportChat: (path) => void calls.push(`export:${path ?? "(default)"}`),
+    personaNames: () => ["Ada", "Sir Galahad"],
   };
   return { ctx, samplers, notes, calls, swipes: () => swipes };
 }

@@ -71,10 +71,15 @@ export function App(props: AppProps) {
           initialMessages={chat.initialMessages}
           initialNotice={[first, chat.notice].filter(Boolean).join(" · ") || null}
           initialSamplers={chat.samplers}
+          presetName={chat.presetName ?? null}
           color={color}
           rows={rows}
           keybindings={props.keybindings}
           onQuit={props.onQuit}
+          onOpenChat={(target) => {
+            setNotice(null);
+            openChat(target);
+          }}
           onLeave={() => {
             setNotice(null);
             goHome();

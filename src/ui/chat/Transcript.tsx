@@ -14,17 +14,26 @@ export interface TranscriptProps {
   color: boolean;
   /** An overlay takes the live region's room (the terminal may be only 24 rows). */
   hideLive?: boolean;
+  /** A new value clears the terminal and prints every finished message again (after an edit or delete). */
+  reprint?: number;
 }
 
 /** Finished messages printed once; only the uncommitted tail re-renders, clamped in height. */
-export function Transcript({ messages, committed, streaming, liveBudget, color, hideLive }: TranscriptProps) {
+export function Transcript({ messages, committed, streaming, liveBudget, color, hideLive, reprint = 0 }: TranscriptProps) {
   const log = usePrintLog();
   const printed = useRef(0);
+  const printedEpoch = useRef(reprint);
   useEffect(() => {
+    // Printed lines cannot be redrawn: changing one means clearing the screen and printing again.
+    if (reprint !== printedEpoch.current) {
+      printedEpoch.current = reprint;
+      printed.current = 0;
+      log.reset();
+    }
     if (committed <= printed.current) return;
     log.print(messages.slice(printed.current, committed).map((m) => ({ key: m.id, node: <MessageView message={m} color={color} /> })));
     printed.current = committed;
-  }, [committed, messages, log, color]);
+  }, [committed, messages, log, color, reprint]);
   const live = hideLive ? [] : messages.slice(committed);
   return (
     <>

@@ -16,6 +16,12 @@ export interface CommandContext {
   /** Records the chosen preset with the chat. */
   choosePreset(name: string): void;
   listCommands(): SlashCommand[];
+  /** A new chat from the last message; it opens at once. */
+  branch(): void;
+  /** Writes the chat as SillyTavern JSONL (to `path`, else the exports folder) and says where. */
+  exportChat(path: string | null): void;
+  /** Names of the saved personas. */
+  personaNames(): string[];
 }
 
 export interface SlashCommand {
@@ -23,6 +29,8 @@ export interface SlashCommand {
   description: string;
   usage: string;
   action(args: string, ctx: CommandContext): void;
+  /** Values the argument may take, for Tab completion (preset names, persona names). */
+  argumentValues?(ctx: CommandContext): string[];
 }
 
 export class CommandArgumentError extends Error {

@@ -2,8 +2,9 @@ import { CommandArgumentError, type SlashCommand } from "./command.ts";
 
 export const personaCommand: SlashCommand = {
   name: "persona",
-  description: "Speak as another name from the next message on",
+  description: "Speak as a saved persona (or any name) in this chat",
   usage: "/persona NAME",
+  argumentValues: (ctx) => ctx.personaNames(),
   action(args, ctx) {
     const name = args.trim().replace(/\s+/g, " ");
     if (!name) throw new CommandArgumentError("/persona needs a name");

@@ -6,6 +6,7 @@ export const presetCommand: SlashCommand = {
   name: "preset",
   description: "Use a sampler preset for this chat (/preset alone lists them)",
   usage: "/preset NAME",
+  argumentValues: (ctx) => ctx.presets().map((p) => p.name),
   action(args, ctx) {
     const presets = ctx.presets();
     const names = presets.map((p) => p.name).join(", ");

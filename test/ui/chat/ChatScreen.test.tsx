@@ -119,7 +119,7 @@ test("pasted lines stay in the input instead of sending; Ctrl+D deletes the last
   await type(app.stdin, "\r");
   await until(app.lastFrame, (f) => f.includes("Reply to delete"), "reply");
   await type(app.stdin, "\x04");
-  assert.match(app.lastFrame() ?? "", /Delete the last message\? y\/n/);
+  assert.match(app.lastFrame() ?? "", /Delete message 2 \(Mira: Reply to delete\)\? y\/n/);
   await type(app.stdin, "n");
   assert.match(app.lastFrame() ?? "", /Reply to delete/);
   await type(app.stdin, "\x04");
