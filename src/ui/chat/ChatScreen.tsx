@@ -51,6 +51,17 @@ export interface ChatScreenProps {
 let nextId = 0;
 const newId = (prefix: string) => `${prefix}${Date.now().toString(36)}${(nextId++).toString(36)}`;
 
+/** State whose latest value a key handler can read at once, before React renders again. */
+function useRefState<T>(initial: T): [T, (value: T) => void, { readonly current: T }] {
+  const [value, setValue] = useState(initial);
+  const ref = useRef(initial);
+  const set = useCallback((next: T) => {
+    ref.current = next;
+    setValue(next);
+  }, []);
+  return [value, set, ref];
+}
+
 export function ChatScreen(props: ChatScreenProps) {
   const { services, color } = props;
   const [session, dispatch] = useReducer(chatSessionReducer, props.initialMessages, (messages: ChatMessage[]) => ({
@@ -73,18 +84,19 @@ export function ChatScreen(props: ChatScreenProps) {
   );
   const [samplers, setSamplers] = useState(props.initialSamplers);
   const [speed, setSpeed] = useState<number | null>(null);
-  const [panel, setPanel] = useState<ChatPanel | null>(null);
-  const [samplerRow, setSamplerRow] = useState(0);
-  const [presetName, setPresetName] = useState(props.presetName ?? null);
+  // Key handlers read these through refs: fast keys would see a stale render's values.
+  const [panel, setPanel, panelRef] = useRefState<ChatPanel | null>(null);
+  const [samplerRow, setSamplerRow, samplerRowRef] = useRefState(0);
+  const [presetName, setPresetName, presetNameRef] = useRefState<string | null>(props.presetName ?? null);
   /** The message picked in select mode (an index), or null outside it. */
-  const [selected, setSelected] = useState<number | null>(null);
+  const [selected, setSelected, selectedRef] = useRefState<number | null>(null);
   /** Index of the message waiting for y/n before it is deleted. */
-  const [confirmDelete, setConfirmDelete] = useState<number | null>(null);
+  const [confirmDelete, setConfirmDelete, confirmDeleteRef] = useRefState<number | null>(null);
   const [impersonating, setImpersonating] = useState(false);
   /** Index of the message whose text is in the input, being edited. */
-  const [editing, setEditing] = useState<number | null>(null);
+  const [editing, setEditing, editingRef] = useRefState<number | null>(null);
   const [persona, setPersona] = useState(props.personaName);
-  const togglePanel = (name: ChatPanel) => setPanel((open) => (open === name ? null : name));
+  const togglePanel = (name: ChatPanel) => setPanel(panelRef.current === name ? null : name);
   const bindings = props.keybindings ?? defaultKeybindings;
   const abortRef = useRef<AbortController | null>(null);
   const quitArmedRef = useRef(false);
@@ -192,7 +204,7 @@ export function ChatScreen(props: ChatScreenProps) {
   const nextPreset = () => {
     const presets = presetList();
     if (presets.length === 0) return;
-    const at = presets.findIndex((p) => p.name === presetName);
+    const at = presets.findIndex((p) => p.name === presetNameRef.current);
     const preset = presets[(at + 1) % presets.length]!;
     setSamplers(resolveSamplers(preset.samplers));
     choosePreset(preset.name);
@@ -294,11 +306,15 @@ export function ChatScreen(props: ChatScreenProps) {
     }
     quitArmedRef.current = false;
     const inputEmpty = inputTextRef.current === "";
+    const confirmDelete = confirmDeleteRef.current;
+    const selected = selectedRef.current;
+    const editing = editingRef.current;
+    const panel = panelRef.current;
     if (confirmDelete !== null) {
       setConfirmDelete(null);
       if (char === "y" || char === "Y") {
         dispatch({ type: "deleteAt", index: confirmDelete });
-        setSelected((at) => (at === null ? null : current.messages.length > 1 ? Math.min(at, current.messages.length - 2) : null));
+        if (selected !== null) setSelected(current.messages.length > 1 ? Math.min(selected, current.messages.length - 2) : null);
       } else dispatch({ type: "notice", message: "Kept" });
       return;
     }
@@ -330,9 +346,9 @@ export function ChatScreen(props: ChatScreenProps) {
       return;
     }
     if (panel === "samplers" && action !== "samplers") {
-      const row = samplerRows[samplerRow]!;
-      if (key.upArrow) return setSamplerRow((r) => moveSelection(samplerRows.length, r, -1));
-      if (key.downArrow) return setSamplerRow((r) => moveSelection(samplerRows.length, r, 1));
+      const row = samplerRows[samplerRowRef.current]!;
+      if (key.upArrow) return setSamplerRow(moveSelection(samplerRows.length, samplerRowRef.current, -1));
+      if (key.downArrow) return setSamplerRow(moveSelection(samplerRows.length, samplerRowRef.current, 1));
       const direction = key.leftArrow || char === "-" ? -1 : key.rightArrow || char === "+" || char === "=" ? 1 : 0;
       if (direction !== 0) {
         const change = stepSampler(samplersRef.current, row, direction);
