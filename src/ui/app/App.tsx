@@ -25,7 +25,7 @@ export interface AppProps {
 /** The app shell: follows the terminal's size and shows one screen at a time. */
 export function App(props: AppProps) {
   const { services, color } = props;
-  const { rows } = useTerminalSize(props.stdout);
+  const { rows, columns } = useTerminalSize(props.stdout);
   const [screen, setScreen] = useState<Screen>(props.start ? { name: "opening", target: props.start } : { name: "home" });
   const [notice, setNotice] = useState(props.notice ?? null);
 
@@ -74,6 +74,7 @@ export function App(props: AppProps) {
           presetName={chat.presetName ?? null}
           color={color}
           rows={rows}
+          columns={columns}
           keybindings={props.keybindings}
           onQuit={props.onQuit}
           onOpenChat={(target) => {

@@ -5,6 +5,7 @@ import type { SamplerSettings } from "../../core/samplers/types.ts";
 import type { ChatServices } from "../app/services.ts";
 import { emptyInput, inputReducer } from "../input/inputReducer.ts";
 import { InputView } from "../input/InputView.tsx";
+import { inputWindow } from "../input/inputLayout.ts";
 import { commonPrefix, completeCommand, runSlashCommand, slashCommands } from "../commands/index.ts";
 import { builtInPresets } from "../../core/samplers/presets.ts";
 import { resolveSamplers } from "../../core/samplers/validate.ts";
@@ -36,6 +37,8 @@ export interface ChatScreenProps {
   color: boolean;
   /** Terminal rows: the live region is clamped below this. */
   rows: number;
+  /** Terminal columns (80 when unknown). */
+  columns?: number;
   onQuit(messages: ChatMessage[]): void;
   /** Back to the home screen (the chat is already saved). */
   onLeave?(): void;
@@ -457,10 +460,15 @@ export function ChatScreen(props: ChatScreenProps) {
   const model = services.modelStatus();
 
   const overlay = panel !== null || selected !== null;
-  const room = Math.max(4, props.rows - 7);
+  const inputWidth = Math.max(10, (props.columns ?? 80) - 4);
+  const inputMaxRows = Math.max(3, Math.floor(props.rows / 4));
+  const shownInput = inputWindow(input.text, input.cursor, inputWidth, inputMaxRows);
+  // The input's extra rows come out of the room the live message and panels have.
+  const inputExtra = shownInput.rows.length + (shownInput.hiddenAbove ? 1 : 0) + (shownInput.hiddenBelow ? 1 : 0) - 1;
+  const room = Math.max(4, props.rows - 7 - inputExtra);
   return (
     <Box flexDirection="column">
-      <Transcript messages={session.messages} committed={session.committed} streaming={session.streaming} liveBudget={Math.max(3, props.rows - 8)} color={color} hideLive={overlay} reprint={session.reprint} />
+      <Transcript messages={session.messages} committed={session.committed} streaming={session.streaming} liveBudget={Math.max(3, props.rows - 8 - inputExtra)} color={color} hideLive={overlay} reprint={session.reprint} />
       {selected !== null && session.messages[selected] ? (
         <SelectedMessage message={session.messages[selected]!} index={selected} count={session.messages.length} maxLines={room - 3} color={color} />
       ) : null}
@@ -469,7 +477,7 @@ export function ChatScreen(props: ChatScreenProps) {
       {panel === "turn" ? <TurnPanel report={services.lastTurn?.() ?? null} maxLines={room} color={color} /> : null}
       {panel === "lore" ? <LorePanel report={services.lastTurn?.() ?? null} maxLines={room} color={color} /> : null}
       {panel === "samplers" ? <SamplerPanel samplers={samplers} selected={samplerRow} preset={presetName} maxLines={room} color={color} /> : null}
-      <InputView state={input} color={color} busy={session.streaming !== null || impersonating} />
+      <InputView state={input} color={color} busy={session.streaming !== null || impersonating} width={inputWidth} maxRows={inputMaxRows} />
       <Text dimColor>
         {`${model.model ?? "no model"} · ${model.backend} · ctx ${model.contextUsed}/${model.contextSize}` +
           (speed !== null ? ` · ${speed.toFixed(1)} tok/s` : "") +
