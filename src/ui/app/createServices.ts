@@ -1,5 +1,6 @@
 import type { TuiOptions } from "../../cli/commands/tuiCommand.ts";
 import type { Character } from "../../core/cards/character.ts";
+import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { branchChat, createChat, currentSwipe, systemChatEnv, updateSettings } from "../../core/chat/operations.ts";
 import { findPersona, type Persona } from "../../core/chat/persona.ts";
@@ -175,7 +176,7 @@ async function openChatSession(o: ChatSessionOptions): Promise<OpenedChat> {
     },
     async exportChat(path) {
       await handle.flush();
-      const out = path ? resolve(path) : join(o.paths.root, "exports", `${exportName(chat.title)}.jsonl`);
+      const out = path ? resolve(path.replace(/^~(?=$|\/)/, homedir())) : join(o.paths.root, "exports", `${exportName(chat.title)}.jsonl`);
       await exportChat({ store: o.store, name: chat.id, format: "jsonl", out, userName: persona.name });
       return out;
     },

@@ -19,7 +19,7 @@ export const keyDescriptions: Record<KeyAction, string> = {
   swipeLeft: "Previous swipe *",
   swipeRight: "Next or new swipe *",
   deleteLast: "Delete last message *",
-  complete: "Complete a /command",
+  complete: "Complete /command, names",
   help: "This help *",
   continue: "Continue last reply",
   impersonate: "Model writes for you",
