@@ -77,8 +77,8 @@ export function App(props: AppProps) {
           columns={columns}
           keybindings={props.keybindings}
           onQuit={props.onQuit}
-          onOpenChat={(target) => {
-            setNotice(null);
+          onOpenChat={(target, message) => {
+            setNotice(message ?? null);
             openChat(target);
           }}
           onLeave={() => {

@@ -1,4 +1,4 @@
-import React, { useCallback, useEffect, useReducer, useRef, useState } from "react";
+import React, { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
 import { Box, Text, useInput } from "ink";
 import type { ChatMessage } from "../../core/chat/types.ts";
 import type { SamplerSettings } from "../../core/samplers/types.ts";
@@ -42,8 +42,8 @@ export interface ChatScreenProps {
   onQuit(messages: ChatMessage[]): void;
   /** Back to the home screen (the chat is already saved). */
   onLeave?(): void;
-  /** Opens another chat at once (a branch just made). */
-  onOpenChat?(target: ChatTarget): void;
+  /** Opens another chat at once (a branch just made), with a line to show there. */
+  onOpenChat?(target: ChatTarget, notice?: string): void;
   /** The sampler preset the chat uses, if any. */
   presetName?: string | null;
   keybindings?: Keybindings;
@@ -262,7 +262,7 @@ export function ChatScreen(props: ChatScreenProps) {
     dispatch({ type: "notice", message: "Branching…" });
     services
       .branch(index)
-      .then((target) => open(target))
+      .then((target) => open(target, `A branch from message ${index + 1}; the original chat is kept (Ctrl+O lists both)`))
       .catch((error: Error) => dispatch({ type: "notice", message: `Branch failed: ${error.message}` }));
   };
 
@@ -462,7 +462,8 @@ export function ChatScreen(props: ChatScreenProps) {
   const overlay = panel !== null || selected !== null;
   const inputWidth = Math.max(10, (props.columns ?? 80) - 4);
   const inputMaxRows = Math.max(3, Math.floor(props.rows / 4));
-  const shownInput = inputWindow(input.text, input.cursor, inputWidth, inputMaxRows);
+  // Streaming re-renders every few ms: lay out a long input only when it changes.
+  const shownInput = useMemo(() => inputWindow(input.text, input.cursor, inputWidth, inputMaxRows), [input.text, input.cursor, inputWidth, inputMaxRows]);
   // The input's extra rows come out of the room the live message and panels have.
   const inputExtra = shownInput.rows.length + (shownInput.hiddenAbove ? 1 : 0) + (shownInput.hiddenBelow ? 1 : 0) - 1;
   const room = Math.max(4, props.rows - 7 - inputExtra);
@@ -477,7 +478,7 @@ export function ChatScreen(props: ChatScreenProps) {
       {panel === "turn" ? <TurnPanel report={services.lastTurn?.() ?? null} maxLines={room} color={color} /> : null}
       {panel === "lore" ? <LorePanel report={services.lastTurn?.() ?? null} maxLines={room} color={color} /> : null}
       {panel === "samplers" ? <SamplerPanel samplers={samplers} selected={samplerRow} preset={presetName} maxLines={room} color={color} /> : null}
-      <InputView state={input} color={color} busy={session.streaming !== null || impersonating} width={inputWidth} maxRows={inputMaxRows} />
+      <InputView state={input} color={color} busy={session.streaming !== null || impersonating} view={shownInput} />
       <Text dimColor>
         {`${model.model ?? "no model"} · ${model.backend} · ctx ${model.contextUsed}/${model.contextSize}` +
           (speed !== null ? ` · ${speed.toFixed(1)} tok/s` : "") +

@@ -2,7 +2,7 @@ import React from "react";
 import { Box, Text } from "ink";
 import type { InputState } from "./inputReducer.ts";
 import { graphemeBoundaries } from "./inputReducer.ts";
-import { inputWindow } from "./inputLayout.ts";
+import { inputWindow, type InputWindow } from "./inputLayout.ts";
 
 export interface InputViewProps {
   state: InputState;
@@ -12,12 +12,14 @@ export interface InputViewProps {
   width?: number;
   /** Most rows the text may take; a longer text shows a window around the cursor. */
   maxRows?: number;
+  /** The layout, when the caller has it already. */
+  view?: InputWindow;
 }
 
 /** The input box: text with an inverse-video cursor, clamped to a few rows around it. */
-export function InputView({ state, color, busy, width = 76, maxRows = 6 }: InputViewProps) {
+export function InputView({ state, color, busy, width = 76, maxRows = 6, view: given }: InputViewProps) {
   const { text, cursor } = state;
-  const view = inputWindow(text, cursor, width, maxRows);
+  const view = given ?? inputWindow(text, cursor, width, maxRows);
   const next = graphemeBoundaries(text).find((b) => b > cursor) ?? text.length;
   const under = text.slice(cursor, next);
   const cursorChar = under === "" || under === "\n" ? " " : under;
