@@ -25,12 +25,10 @@ export type ChatSessionAction =
   | { type: "replyStart"; id: string; name: string; at: string }
   | { type: "swipeStart"; at: string }
   | { type: "continueStart" }
-  | { type: "editLast"; text: string }
   | { type: "replyText"; text: string }
   | { type: "replyEnd"; text: string; generation: GenerationInfo }
   | { type: "replyFailed"; message: string; mode?: "reply" | "swipe" | "continue"; dropUserMessage?: boolean }
   | { type: "swipe"; direction: -1 | 1 }
-  | { type: "deleteLast" }
   /** Edits the shown swipe of any finished message. */
   | { type: "editAt"; index: number; text: string }
   /** Deletes any finished message. */
@@ -90,11 +88,6 @@ export function chatSessionReducer(state: ChatSessionState, action: ChatSessionA
       if (!last || state.streaming || state.messages.length <= state.committed) return state;
       return { ...state, streaming: { messageId: last.id, text: last.swipes[last.swipeIndex]?.text ?? "" }, notice: null };
     }
-    case "editLast": {
-      if (state.streaming || state.messages.length <= state.committed) return state;
-      const messages = updateLast(state.messages, (m) => ({ ...m, swipes: m.swipes.map((s, i) => (i === m.swipeIndex ? { ...s, text: action.text } : s)) }));
-      return { ...state, messages, notice: "Message edited" };
-    }
     case "replyText":
       return state.streaming ? { ...state, streaming: { ...state.streaming, text: action.text } } : state;
     case "replyEnd": {
@@ -124,10 +117,6 @@ export function chatSessionReducer(state: ChatSessionState, action: ChatSessionA
       if (!last || state.streaming) return state;
       const index = Math.min(Math.max(last.swipeIndex + action.direction, 0), last.swipes.length - 1);
       return { ...state, messages: updateLast(state.messages, (m) => ({ ...m, swipeIndex: index })) };
-    }
-    case "deleteLast": {
-      if (state.streaming || state.messages.length <= state.committed) return state;
-      return { ...state, messages: state.messages.slice(0, -1), notice: "Message deleted" };
     }
     case "editAt": {
       const message = state.messages[action.index];
