@@ -471,7 +471,7 @@ export function ChatScreen(props: ChatScreenProps) {
     <Box flexDirection="column">
       <Transcript messages={session.messages} committed={session.committed} streaming={session.streaming} liveBudget={Math.max(3, props.rows - 8 - inputExtra)} color={color} hideLive={overlay} reprint={session.reprint} />
       {selected !== null && session.messages[selected] ? (
-        <SelectedMessage message={session.messages[selected]!} index={selected} count={session.messages.length} maxLines={room - 3} color={color} />
+        <SelectedMessage message={session.messages[selected]!} index={selected} count={session.messages.length} maxLines={room} columns={props.columns ?? 80} color={color} />
       ) : null}
       {session.notice ? <Text color={color ? "yellow" : undefined}>{session.notice}</Text> : null}
       {panel === "help" ? <HelpOverlay bindings={bindings} commands={slashCommands} /> : null}

@@ -198,3 +198,18 @@ test("closing mid-reply (SIGTERM unmounts the app) saves the partial reply", asy
   const last = app.saved.at(-1);
   assert.deepEqual(last?.map((m) => m.swipes[0]?.text), ["go on", "Half a sen"]);
 });
+
+test("a long picked message shows its start within the terminal's rows", async () => {
+  const long = Array.from({ length: 40 }, (_, i) => `Line ${i} of a very long reply that goes on and on past the edge of an eighty column terminal`).join("\n");
+  const app = mount(scriptedServices([]).services, [msg("m0", "assistant", long), msg("m1", "user", "ok")]);
+  await tick();
+  await type(app.stdin, key.ctrlK);
+  await type(app.stdin, key.up);
+  await until(app.lastFrame, (f) => f.includes("▶ Message 1 of 2"), "the long message picked");
+  const frame = app.lastFrame() ?? "";
+  const live = frame.slice(frame.indexOf("┏"));
+  assert.ok(live.split("\n").length <= 24, `the live region fits 24 rows:\n${live}`);
+  assert.match(live, /Line 0 of a very long reply/);
+  assert.match(live, /… \d+ more rows/);
+  app.unmount();
+});
