@@ -76,14 +76,16 @@ export function ChatScreen(props: ChatScreenProps) {
     if (session.streaming === null) saveMessages?.(session.messages);
   }, [session.messages, session.streaming, saveMessages]);
   const [input, dispatchInput] = useReducer(inputReducer, emptyInput);
+  const saveRef = useRef(saveMessages);
+  saveRef.current = saveMessages;
   useEffect(
     () => () => {
       // Closing mid-reply (SIGTERM, SIGHUP, leaving): stop it and keep what it wrote.
       abortRef.current?.abort();
       const current = sessionRef.current;
-      if (current.streaming) saveMessages?.(settledMessages(current));
+      if (current.streaming) saveRef.current?.(settledMessages(current));
     },
-    [saveMessages],
+    [],
   );
   const [samplers, setSamplers] = useState(props.initialSamplers);
   const [speed, setSpeed] = useState<number | null>(null);
