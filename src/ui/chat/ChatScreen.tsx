@@ -471,7 +471,7 @@ export function ChatScreen(props: ChatScreenProps) {
   const room = Math.max(4, props.rows - 7 - inputExtra);
   return (
     <Box flexDirection="column">
-      <Transcript messages={session.messages} committed={session.committed} streaming={session.streaming} liveBudget={Math.max(3, props.rows - 8 - inputExtra)} color={color} hideLive={overlay} reprint={session.reprint} />
+      <Transcript messages={session.messages} committed={session.committed} streaming={session.streaming} liveBudget={Math.max(3, props.rows - 8 - inputExtra)} color={color} hideLive={overlay} reprint={session.reprint} columns={props.columns ?? 80} />
       {selected !== null && session.messages[selected] ? (
         <SelectedMessage message={session.messages[selected]!} index={selected} count={session.messages.length} maxLines={room} columns={props.columns ?? 80} color={color} />
       ) : null}

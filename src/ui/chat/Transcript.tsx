@@ -2,7 +2,7 @@ import React, { useEffect, useRef } from "react";
 import type { ChatMessage } from "../../core/chat/types.ts";
 import { usePrintLog } from "../app/PrintLog.tsx";
 import type { Streaming } from "./chatSession.ts";
-import { MessageView, tailLines } from "./MessageView.tsx";
+import { MessageView, tailRows } from "./MessageView.tsx";
 
 export interface TranscriptProps {
   messages: ChatMessage[];
@@ -16,10 +16,12 @@ export interface TranscriptProps {
   hideLive?: boolean;
   /** A new value clears the terminal and prints every finished message again (after an edit or delete). */
   reprint?: number;
+  /** Terminal columns, to count wrapped rows in the live region. */
+  columns?: number;
 }
 
 /** Finished messages printed once; only the uncommitted tail re-renders, clamped in height. */
-export function Transcript({ messages, committed, streaming, liveBudget, color, hideLive, reprint = 0 }: TranscriptProps) {
+export function Transcript({ messages, committed, streaming, liveBudget, color, hideLive, reprint = 0, columns = 80 }: TranscriptProps) {
   const log = usePrintLog();
   const printed = useRef(0);
   const printedEpoch = useRef(reprint);
@@ -40,7 +42,7 @@ export function Transcript({ messages, committed, streaming, liveBudget, color, 
       {live.map((m, i) => {
         const isLast = i === live.length - 1;
         const text = streaming?.messageId === m.id ? streaming.text : (m.swipes[m.swipeIndex]?.text ?? "");
-        return <MessageView key={m.id} message={m} text={tailLines(text, isLast ? liveBudget : 3)} color={color} showSwipes={isLast && m.role === "assistant"} />;
+        return <MessageView key={m.id} message={m} text={tailRows(text, columns, isLast ? liveBudget : 3)} color={color} showSwipes={isLast && m.role === "assistant"} />;
       })}
     </>
   );

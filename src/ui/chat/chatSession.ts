@@ -37,8 +37,9 @@ export type ChatSessionAction =
   | { type: "reprint" }
   | { type: "notice"; message: string | null };
 
+/** A resumed chat keeps its last message live, so swiping or continuing it shows at once. */
 export function initialSession(messages: ChatMessage[]): ChatSessionState {
-  return { messages, committed: messages.length, streaming: null, notice: null, reprint: 0 };
+  return { messages, committed: Math.max(0, messages.length - 1), streaming: null, notice: null, reprint: 0 };
 }
 
 function updateLast(messages: ChatMessage[], change: (m: ChatMessage) => ChatMessage): ChatMessage[] {

@@ -201,3 +201,15 @@ test("several Backspaces arriving in one read each delete a character", async ()
   assert.match(app.lastFrame() ?? "", /│ ab /);
   app.unmount();
 });
+
+test("a resumed chat's last reply can be swiped at once: the new swipe shows with its counter", async () => {
+  const fake = scriptedServices([["A brand new swipe"]]);
+  const said = (id: string, role: "user" | "assistant", text: string): ChatMessage => ({ id, role, name: role === "user" ? "You" : "Mira", swipes: [{ text, sentAt: "" }], swipeIndex: 0 });
+  const app = mount(fake.services, [said("u", "user", "hi"), said("a", "assistant", "Old reply")]);
+  await tick();
+  await type(app.stdin, "\x1b[C");
+  await until(app.lastFrame, (f) => f.includes("A brand new swipe") && f.includes("< 2/2 >"), "the new swipe");
+  await type(app.stdin, "\x1b[D");
+  await until(app.lastFrame, (f) => f.includes("Old reply") && f.includes("< 1/2 >"), "back to the first");
+  app.unmount();
+});
