@@ -1,4 +1,4 @@
-import React, { useEffect, useRef } from "react";
+import React, { useLayoutEffect, useRef } from "react";
 import type { ChatMessage } from "../../core/chat/types.ts";
 import { usePrintLog } from "../app/PrintLog.tsx";
 import type { Streaming } from "./chatSession.ts";
@@ -25,7 +25,8 @@ export function Transcript({ messages, committed, streaming, liveBudget, color, 
   const log = usePrintLog();
   const printed = useRef(0);
   const printedEpoch = useRef(reprint);
-  useEffect(() => {
+  // A layout effect: the history is printed in the same update as the first frame, not after it.
+  useLayoutEffect(() => {
     // Printed lines cannot be redrawn: changing one means clearing the screen and printing again.
     if (reprint !== printedEpoch.current) {
       printedEpoch.current = reprint;
