@@ -88,8 +88,9 @@ test("the real binary in tmux with a tiny model: a streamed reply, a swipe, quit
     t.tmux("send-keys", "-t", "app", "C-c");
     await t.waitFor((s) => s === null, "the app to exit");
     t.tmux("new-session", "-d", "-s", "app", "-x", "100", "-y", "30", command);
-    const resumed = await t.waitFor((s) => s?.includes("? help") ?? false, "the app to start again", 30000);
-    assert.match(resumed ?? "", /Evening\./, "the saved chat is shown again");
+    // The history is printed just after the first frame: wait for it rather than race it.
+    const resumed = await t.waitFor((s) => (s?.includes("? help") && s.includes("Evening.")) ?? false, "the app to start again with the saved chat shown", 30000);
+    assert.match(resumed ?? "", /Hi, Bryn\./, "the reply is shown again");
   } finally {
     t.kill();
     rmSync(home, { recursive: true, force: true });

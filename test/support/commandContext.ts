@@ -30,6 +30,9 @@ export function recordingContext(options: { characters?: CharacterChoice[]; book
       calls.push(`lore:${names.join("|")}`);
       lore.attached = names;
     },
+    branch: () => void calls.push("branch"),
+    exportChat: (path) => void calls.push(`export:${path ?? "(default)"}`),
+    personaNames: () => ["Ada", "Sir Galahad"],
   };
   return { ctx, samplers, notes, calls, swipes: () => swipes };
 }

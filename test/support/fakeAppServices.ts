@@ -90,7 +90,10 @@ export function fakeAppServices(chats: ChatIndexEntry[], characters: CardSummary
         initialMessages: [greeting(who)],
         samplers: testSamplers,
         notice: null,
-        services: scriptedServices([["Hi."]]).services,
+        services: {
+          ...scriptedServices([["Hi."]]).services,
+          branch: async (index) => ({ characterId: target.characterId, chatId: `branch-${index}-of-${target.chatId ?? "new"}` }),
+        },
       };
     },
   };

@@ -107,12 +107,18 @@ export function App(props: AppProps) {
           initialMessages={chat.initialMessages}
           initialNotice={[first, chat.notice].filter(Boolean).join(" · ") || null}
           initialSamplers={chat.samplers}
+          presetName={chat.presetName ?? null}
           color={color}
           rows={rows}
+          columns={columns}
           keybindings={props.keybindings}
           characters={characters}
           onOpenCharacter={(characterId) => openChat({ characterId })}
           onQuit={props.onQuit}
+          onOpenChat={(target, message) => {
+            setNotice(message ?? null);
+            openChat(target);
+          }}
           onLeave={() => {
             setNotice(null);
             goHome();

@@ -24,6 +24,8 @@ export function HelpOverlay({ bindings, commands }: { bindings: Keybindings; com
       {rows.map((row, i) => (
         <Text key={i}>{row}</Text>
       ))}
+      <Text>{`Picked message (${bindings.select.join(",")}): Up/Down move, e edit, v $EDITOR, d delete, b branch`}</Text>
+      <Text>Sampler panel: Up/Down pick, Left/Right or -/+ change, p next preset</Text>
       <Text>
         <Text bold>Commands: </Text>
         {commands.map((c) => `/${c.name}`).join("  ")}

@@ -29,6 +29,8 @@ export interface OpenedChat {
   personaName: string;
   initialMessages: ChatMessage[];
   samplers: SamplerSettings;
+  /** The sampler preset the chat uses, if one was picked. */
+  presetName?: string | null;
   /** Shown when the chat opens: a lorebook that is missing, a save that failed... */
   notice: string | null;
   services: ChatServices;

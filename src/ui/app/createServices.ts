@@ -1,7 +1,9 @@
 import type { TuiOptions } from "../../cli/commands/tuiCommand.ts";
 import type { Character } from "../../core/cards/character.ts";
-import { createChat, currentSwipe, systemChatEnv, updateSettings } from "../../core/chat/operations.ts";
-import type { Persona } from "../../core/chat/persona.ts";
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+import { branchChat, createChat, currentSwipe, systemChatEnv, updateSettings } from "../../core/chat/operations.ts";
+import { findPersona, type Persona } from "../../core/chat/persona.ts";
 import type { Chat } from "../../core/chat/types.ts";
 import type { Lorebook } from "../../core/lorebook/model.ts";
 import { samplersForChat } from "../../core/samplers/presets.ts";
@@ -12,6 +14,8 @@ import type { TurnSettings } from "../../engine/chatTurn.ts";
 import { CardLibrary } from "../../store/cards/library.ts";
 import { ChatStore, type ChatHandle } from "../../store/chats/chatStore.ts";
 import type { LoreSettings } from "../../core/lorebook/activate.ts";
+import { exportChat } from "../../store/chats/chatTransfer.ts";
+import { editExternally } from "./externalEditor.ts";
 import { booksForCharacter } from "../../store/lorebooks/booksForCharacter.ts";
 import { listLorebooks } from "../../store/lorebooks/lorebookFiles.ts";
 import { dataDir, dataPaths, type DataPaths } from "../../store/paths.ts";
@@ -90,7 +94,7 @@ export async function createAppServices(options: TuiOptions, env: NodeJS.Process
       const card = await library.resolve(target.characterId);
       const characterId = card.id ?? card.path;
       const handle = await openChatHandle(store, card.card.character, characterId, target);
-      const opened = await openChatSession({ handle, character: card.card.character, characterId, settings, paths, env, model: () => model });
+      const opened = await openChatSession({ handle, store, character: card.card.character, characterId, settings, paths, env, model: () => model });
       open = { services: opened.services, handle };
       await settings.update({ lastCharacter: characterId }).catch(() => {});
       return opened;
@@ -110,6 +114,7 @@ export async function createAppServices(options: TuiOptions, env: NodeJS.Process
 
 interface ChatSessionOptions {
   handle: ChatHandle;
+  store: ChatStore;
   character: Character;
   characterId: string;
   settings: SettingsStore;
@@ -122,7 +127,10 @@ interface ChatSessionOptions {
 async function openChatSession(o: ChatSessionOptions): Promise<OpenedChat> {
   const { handle, character, settings } = o;
   let chat: Chat = handle.chat;
-  const persona = settings.personaFor(chat.settings);
+  // A name typed with /persona that is not in the settings is still who the user speaks as.
+  const chosen = chat.settings.personaName;
+  let persona: Persona =
+    chosen !== undefined && !findPersona(settings.settings.personas, chosen) ? { name: chosen, description: "" } : settings.personaFor(chat.settings);
   const presets = (await PresetStore.open({ root: o.paths.root })).list();
   const samplers = samplersForChat({
     defaults: resolveSamplers(),
@@ -173,6 +181,27 @@ async function openChatSession(o: ChatSessionOptions): Promise<OpenedChat> {
       available = (await listLorebooks({ env: o.env }).catch(() => [])).map((s) => s.book.name);
       return loaded.problems;
     },
+    setSamplerOverrides: (change) => save(updateSettings(chat, { samplers: { ...chat.settings.samplers, ...change } }, systemChatEnv)),
+    personas: () => settings.settings.personas.map((p) => p.name),
+    setPersona(name) {
+      persona = findPersona(settings.settings.personas, name) ?? { name, description: "" };
+      save(updateSettings(chat, { personaName: persona.name }, systemChatEnv));
+      return persona.name;
+    },
+    async branch(messageIndex) {
+      const message = chat.messages[messageIndex];
+      if (!message) throw new Error(`there is no message ${messageIndex + 1} to branch from`);
+      const branched = branchChat(chat, message.id, systemChatEnv);
+      await o.store.create(branched);
+      return { characterId: o.characterId, chatId: branched.id };
+    },
+    async exportChat(path) {
+      await handle.flush();
+      const out = path ? resolve(path.replace(/^~(?=$|\/)/, homedir())) : join(o.paths.root, "exports", `${exportName(chat.title)}.jsonl`);
+      await exportChat({ store: o.store, name: chat.id, format: "jsonl", out, userName: persona.name });
+      return out;
+    },
+    editExternally: (text) => editExternally(text, { env: o.env, stdin: process.stdin }),
     setAuthorsNote(text) {
       const authorsNote = text ? { text, depth: 4, frequency: 1, role: "system" as const } : undefined;
       save(updateSettings(chat, { authorsNote }, systemChatEnv));
@@ -191,9 +220,15 @@ async function openChatSession(o: ChatSessionOptions): Promise<OpenedChat> {
     personaName: persona.name,
     initialMessages: chat.messages,
     samplers,
+    presetName: chat.settings.presetName ?? null,
     notice: notes.length ? notes.join("; ") : null,
     services,
   };
+}
+
+/** A chat title as a file name: letters, digits, dashes; never a path. */
+function exportName(title: string): string {
+  return title.replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-+|-+$/g, "").slice(0, 80) || "chat";
 }
 
 /** What one generation works from: the chat as it stood and everything around it. */

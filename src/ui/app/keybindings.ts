@@ -2,7 +2,7 @@
  * Every key the TUI answers to, in one table. The settings file's `keybindings`
  * object ({ action: "ctrl+x" | ["ctrl+x", "f2"] }) overrides the defaults.
  */
-export type KeyAction = "stop" | "send" | "newline" | "swipeLeft" | "swipeRight" | "deleteLast" | "complete" | "help" | "historyPrev" | "historyNext" | "continue" | "impersonate" | "edit" | "inspect" | "home";
+export type KeyAction = "stop" | "send" | "newline" | "swipeLeft" | "swipeRight" | "deleteLast" | "complete" | "help" | "historyPrev" | "historyNext" | "continue" | "impersonate" | "edit" | "editExternal" | "select" | "inspect" | "lore" | "samplers" | "home";
 
 export interface KeyInfo {
   upArrow: boolean; downArrow: boolean; leftArrow: boolean; rightArrow: boolean;
@@ -19,12 +19,16 @@ export const keyDescriptions: Record<KeyAction, string> = {
   swipeLeft: "Previous swipe *",
   swipeRight: "Next or new swipe *",
   deleteLast: "Delete last message *",
-  complete: "Complete a /command",
+  complete: "Complete /command, names",
   help: "This help *",
   continue: "Continue last reply",
   impersonate: "Model writes for you",
   edit: "Edit last message",
-  inspect: "Last turn: prompt, lore",
+  editExternal: "Edit last in $EDITOR",
+  select: "Pick any message *",
+  inspect: "Prompt sections, tokens",
+  lore: "Lore entries that fired",
+  samplers: "Samplers, presets (live)",
   home: "Home (chat is saved)",
   historyPrev: "Previous sent line",
   historyNext: "Next sent line",
@@ -42,7 +46,11 @@ export const defaultKeybindings: Keybindings = {
   continue: ["alt+c"],
   impersonate: ["alt+i"],
   edit: ["ctrl+e"],
+  editExternal: ["alt+e"],
+  select: ["ctrl+k"],
   inspect: ["alt+p"],
+  lore: ["alt+l"],
+  samplers: ["alt+s"],
   home: ["ctrl+o"],
   historyPrev: ["up"],
   historyNext: ["down"],

@@ -6,6 +6,7 @@ import type { ChatMessage } from "../../core/chat/types.ts";
 import type { SamplerPreset } from "../../core/samplers/presets.ts";
 import type { SamplerSettings } from "../../core/samplers/types.ts";
 import type { TurnMode } from "../../core/prompt/turn.ts";
+import type { ChatTarget } from "./appServices.ts";
 
 export interface GenerateRequest {
   /** What to generate (core/prompt's turn modes): the real layer builds history with historyForTurn. */
@@ -73,4 +74,19 @@ export interface ChatServices {
    * next turn uses; resolves with the problems found loading them (none when all load).
    */
   setLorebooks?(names: string[]): Promise<string[]>;
+  /** Merges sampler changes into the chat's own overrides, saved with the chat. */
+  setSamplerOverrides?(change: Partial<SamplerSettings>): void;
+  /** The persona the chat speaks as from now on, saved with the chat; returns the name used. */
+  setPersona?(name: string): string;
+  /** Names of the personas in the settings file (for completion). */
+  personas?(): string[];
+  /**
+   * A new saved chat holding the messages up to and including this index (of the
+   * messages last saved); the original stays. Returns how to open it.
+   */
+  branch?(messageIndex: number): Promise<ChatTarget>;
+  /** Writes the chat as SillyTavern JSONL (to `path`, else the exports folder); returns the file. */
+  exportChat?(path?: string): Promise<string>;
+  /** Opens text in $VISUAL/$EDITOR and returns it as saved there. */
+  editExternally?(text: string): Promise<string>;
 }

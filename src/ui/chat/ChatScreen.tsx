@@ -1,20 +1,31 @@
-import React, { useCallback, useEffect, useReducer, useRef, useState } from "react";
+import React, { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
 import { Box, Text, useInput } from "ink";
 import type { ChatMessage } from "../../core/chat/types.ts";
 import type { SamplerSettings } from "../../core/samplers/types.ts";
 import type { ChatServices } from "../app/services.ts";
 import { emptyInput, inputReducer } from "../input/inputReducer.ts";
 import { InputView } from "../input/InputView.tsx";
+import { inputWindow } from "../input/inputLayout.ts";
 import { commonPrefix, completeCommand, runSlashCommand, slashCommands } from "../commands/index.ts";
 import { builtInPresets } from "../../core/samplers/presets.ts";
+import { resolveSamplers } from "../../core/samplers/validate.ts";
 import { CommandArgumentError, type CharacterChoice, type CommandContext } from "../commands/command.ts";
 import { displayText } from "../../core/text/sanitize.ts";
-import { chatSessionReducer, initialSession, lastReply } from "./chatSession.ts";
+import { chatSessionReducer, initialSession, lastReply, settledMessages } from "./chatSession.ts";
 import { Transcript } from "./Transcript.tsx";
 import { turnText, type TurnMode } from "../../core/prompt/turn.ts";
 import { actionFor, defaultKeybindings, type Keybindings } from "../app/keybindings.ts";
 import { HelpOverlay } from "../app/HelpOverlay.tsx";
 import { TurnPanel } from "../panels/TurnPanel.tsx";
+import { LorePanel } from "../panels/LorePanel.tsx";
+import { SamplerPanel } from "../panels/SamplerPanel.tsx";
+import { samplerRows, stepSampler } from "../panels/samplerPanel.ts";
+import { SelectedMessage } from "./SelectedMessage.tsx";
+import type { ChatTarget } from "../app/appServices.ts";
+import { moveSelection } from "../components/listWindow.ts";
+
+/** What takes the live region's room: one panel or overlay at a time. */
+export type ChatPanel = "help" | "turn" | "lore" | "samplers";
 
 export interface ChatScreenProps {
   services: ChatServices;
@@ -27,9 +38,15 @@ export interface ChatScreenProps {
   color: boolean;
   /** Terminal rows: the live region is clamped below this. */
   rows: number;
+  /** Terminal columns (80 when unknown). */
+  columns?: number;
   onQuit(messages: ChatMessage[]): void;
   /** Back to the home screen (the chat is already saved). */
   onLeave?(): void;
+  /** Opens another chat at once (a branch just made), with a line to show there. */
+  onOpenChat?(target: ChatTarget, notice?: string): void;
+  /** The sampler preset the chat uses, if any. */
+  presetName?: string | null;
   keybindings?: Keybindings;
   /** The library's characters, for /char and its completion. */
   characters?: CharacterChoice[];
@@ -42,6 +59,17 @@ export interface ChatScreenProps {
 let nextId = 0;
 const newId = (prefix: string) => `${prefix}${Date.now().toString(36)}${(nextId++).toString(36)}`;
 
+/** State whose latest value a key handler can read at once, before React renders again. */
+function useRefState<T>(initial: T): [T, (value: T) => void, { readonly current: T }] {
+  const [value, setValue] = useState(initial);
+  const ref = useRef(initial);
+  const set = useCallback((next: T) => {
+    ref.current = next;
+    setValue(next);
+  }, []);
+  return [value, set, ref];
+}
+
 export function ChatScreen(props: ChatScreenProps) {
   const { services, color } = props;
   const [session, dispatch] = useReducer(chatSessionReducer, props.initialMessages, (messages: ChatMessage[]) => ({
@@ -53,14 +81,32 @@ export function ChatScreen(props: ChatScreenProps) {
     if (session.streaming === null) saveMessages?.(session.messages);
   }, [session.messages, session.streaming, saveMessages]);
   const [input, dispatchInput] = useReducer(inputReducer, emptyInput);
+  const saveRef = useRef(saveMessages);
+  saveRef.current = saveMessages;
+  useEffect(
+    () => () => {
+      // Closing mid-reply (SIGTERM, SIGHUP, leaving): stop it and keep what it wrote.
+      abortRef.current?.abort();
+      const current = sessionRef.current;
+      if (current.streaming) saveRef.current?.(settledMessages(current));
+    },
+    [],
+  );
   const [samplers, setSamplers] = useState(props.initialSamplers);
   const [speed, setSpeed] = useState<number | null>(null);
-  const [showHelp, setShowHelp] = useState(false);
-  const [showTurn, setShowTurn] = useState(false);
-  const [confirmDelete, setConfirmDelete] = useState(false);
+  // Key handlers read these through refs: fast keys would see a stale render's values.
+  const [panel, setPanel, panelRef] = useRefState<ChatPanel | null>(null);
+  const [samplerRow, setSamplerRow, samplerRowRef] = useRefState(0);
+  const [presetName, setPresetName, presetNameRef] = useRefState<string | null>(props.presetName ?? null);
+  /** The message picked in select mode (an index), or null outside it. */
+  const [selected, setSelected, selectedRef] = useRefState<number | null>(null);
+  /** Index of the message waiting for y/n before it is deleted. */
+  const [confirmDelete, setConfirmDelete, confirmDeleteRef] = useRefState<number | null>(null);
   const [impersonating, setImpersonating] = useState(false);
-  const [editing, setEditing] = useState(false);
+  /** Index of the message whose text is in the input, being edited. */
+  const [editing, setEditing, editingRef] = useRefState<number | null>(null);
   const [persona, setPersona] = useState(props.personaName);
+  const togglePanel = (name: ChatPanel) => setPanel(panelRef.current === name ? null : name);
   const bindings = props.keybindings ?? defaultKeybindings;
   const abortRef = useRef<AbortController | null>(null);
   const quitArmedRef = useRef(false);
@@ -153,19 +199,102 @@ export function ChatScreen(props: ChatScreenProps) {
     void generate("impersonate", sessionRef.current.messages, null);
   }, [generate]);
 
+  const changeSamplers = (change: Partial<SamplerSettings>) => {
+    setSamplers((s) => ({ ...s, ...change }));
+    services.setSamplerOverrides?.(change);
+  };
+
+  const choosePreset = (name: string) => {
+    services.setPreset?.(name);
+    setPresetName(name);
+  };
+
+  const presetList = () => services.presets?.() ?? builtInPresets.slice();
+
+  const nextPreset = () => {
+    const presets = presetList();
+    if (presets.length === 0) return;
+    const at = presets.findIndex((p) => p.name === presetNameRef.current);
+    const preset = presets[(at + 1) % presets.length]!;
+    setSamplers(resolveSamplers(preset.samplers));
+    choosePreset(preset.name);
+    dispatch({ type: "notice", message: `Preset ${preset.name}: ${preset.description}` });
+  };
+
+  const messageText = (index: number) => {
+    const m = sessionRef.current.messages[index];
+    return m ? (m.swipes[m.swipeIndex]?.text ?? "") : "";
+  };
+
+  const startEdit = (index: number) => {
+    if (inputTextRef.current !== "") return dispatch({ type: "notice", message: "Empty the input first: the message's text goes there" });
+    setEditing(index);
+    dispatchInput({ type: "set", text: messageText(index) });
+    dispatch({ type: "notice", message: `Editing message ${index + 1}: Enter saves, Ctrl+E cancels` });
+  };
+
+  const editOutside = (index: number) => {
+    if (!services.editExternally) return dispatch({ type: "notice", message: "No external editor here" });
+    const before = messageText(index);
+    services
+      .editExternally(before)
+      .then((after) => {
+        // The editor drew over the terminal: print the chat again either way.
+        dispatch({ type: "reprint" });
+        if (after === before) dispatch({ type: "notice", message: "Unchanged" });
+        else dispatch({ type: "editAt", index, text: after });
+      })
+      .catch((error: Error) => {
+        dispatch({ type: "reprint" });
+        dispatch({ type: "notice", message: `Edit failed: ${error.message}` });
+      });
+  };
+
+  const askDelete = (index: number) => {
+    const m = sessionRef.current.messages[index];
+    if (!m) return;
+    setConfirmDelete(index);
+    const preview = (m.swipes[m.swipeIndex]?.text ?? "").replace(/\s+/g, " ").slice(0, 30);
+    dispatch({ type: "notice", message: `Delete message ${index + 1} (${m.name}: ${preview}${preview.length === 30 ? "…" : ""})? y/n` });
+  };
+
+  const branchAt = (index: number) => {
+    const current = sessionRef.current;
+    if (busy()) return dispatch({ type: "notice", message: "A reply is being written: Ctrl+C stops it first" });
+    if (!current.messages[index]) return dispatch({ type: "notice", message: "Nothing to branch from: the chat is empty" });
+    if (!services.branch || !props.onOpenChat) return dispatch({ type: "notice", message: "Branching needs a saved chat" });
+    const open = props.onOpenChat;
+    // The branch is made from the saved chat: save what the screen shows first.
+    saveMessages?.(current.messages);
+    dispatch({ type: "notice", message: "Branching…" });
+    services
+      .branch(index)
+      .then((target) => open(target, `A branch from message ${index + 1}; the original chat is kept (Ctrl+O lists both)`))
+      .catch((error: Error) => dispatch({ type: "notice", message: `Branch failed: ${error.message}` }));
+  };
+
   const commandContext: CommandContext = {
-    setSamplers: (change) => setSamplers((s) => ({ ...s, ...change })),
+    setSamplers: changeSamplers,
     notify: (message) => dispatch({ type: "notice", message }),
     swipe: swipeNew,
     continueReply,
     impersonate,
-    setPersona,
+    setPersona: (name) => setPersona(services.setPersona?.(name) ?? name),
+    personaNames: () => services.personas?.() ?? [],
+    branch: () => branchAt(sessionRef.current.messages.length - 1),
+    exportChat: (path) => {
+      if (!services.exportChat) return dispatch({ type: "notice", message: "/export needs a saved chat" });
+      services
+        .exportChat(path ?? undefined)
+        .then((file) => dispatch({ type: "notice", message: `Exported to ${file}` }))
+        .catch((error: Error) => dispatch({ type: "notice", message: `Export failed: ${error.message}` }));
+    },
     setAuthorsNote: (text) => {
       if (!services.setAuthorsNote) throw new CommandArgumentError("/note needs a saved chat");
       services.setAuthorsNote(text);
     },
-    presets: () => services.presets?.() ?? builtInPresets.slice(),
-    choosePreset: (name) => services.setPreset?.(name),
+    presets: presetList,
+    choosePreset,
     listCommands: () => slashCommands,
     characters: () => props.characters ?? [],
     openCharacter: (characterId) => {
@@ -201,17 +330,59 @@ export function ChatScreen(props: ChatScreenProps) {
     }
     quitArmedRef.current = false;
     const inputEmpty = inputTextRef.current === "";
-    if (confirmDelete) {
-      setConfirmDelete(false);
-      if (char === "y" || char === "Y") dispatch({ type: "deleteLast" });
-      else dispatch({ type: "notice", message: "Kept" });
+    const confirmDelete = confirmDeleteRef.current;
+    const selected = selectedRef.current;
+    const editing = editingRef.current;
+    const panel = panelRef.current;
+    if (confirmDelete !== null) {
+      setConfirmDelete(null);
+      if (char === "y" || char === "Y") {
+        dispatch({ type: "deleteAt", index: confirmDelete });
+        if (selected !== null) setSelected(current.messages.length > 1 ? Math.min(selected, current.messages.length - 2) : null);
+      } else dispatch({ type: "notice", message: "Kept" });
       return;
+    }
+    if (selected !== null) {
+      // Select mode: the arrows move over messages and letters act on the one marked.
+      if (key.escape) return setSelected(null);
+      if (key.upArrow) return setSelected(moveSelection(current.messages.length, selected, -1));
+      if (key.downArrow) return setSelected(moveSelection(current.messages.length, selected, 1));
+      if (busy()) return;
+      switch (char) {
+        case "e":
+          setSelected(null);
+          return startEdit(selected);
+        case "v":
+          setSelected(null);
+          return editOutside(selected);
+        case "d":
+          return askDelete(selected);
+        case "b":
+          setSelected(null);
+          return branchAt(selected);
+        default:
+          return;
+      }
     }
     if (key.escape) {
       // A bare Esc (or half an escape sequence over SSH) only closes overlays.
-      setShowHelp(false);
-      setShowTurn(false);
+      setPanel(null);
       return;
+    }
+    if (panel === "samplers" && action !== "samplers") {
+      const row = samplerRows[samplerRowRef.current]!;
+      if (key.upArrow) return setSamplerRow(moveSelection(samplerRows.length, samplerRowRef.current, -1));
+      if (key.downArrow) return setSamplerRow(moveSelection(samplerRows.length, samplerRowRef.current, 1));
+      const direction = key.leftArrow || char === "-" ? -1 : key.rightArrow || char === "+" || char === "=" ? 1 : 0;
+      if (direction !== 0) {
+        const change = stepSampler(samplersRef.current, row, direction);
+        if (change) {
+          samplersRef.current = { ...samplersRef.current, ...change };
+          changeSamplers(change);
+        }
+        return;
+      }
+      if (char === "p") return nextPreset();
     }
     switch (action) {
       case "newline":
@@ -220,9 +391,9 @@ export function ChatScreen(props: ChatScreenProps) {
         const text = inputTextRef.current;
         if (!text.trim() || busy()) return;
         dispatchInput({ type: "submitted", text });
-        if (editing) {
-          setEditing(false);
-          return dispatch({ type: "editLast", text });
+        if (editing !== null) {
+          setEditing(null);
+          return dispatch({ type: "editAt", index: editing, text });
         }
         if (text.startsWith("/")) return runSlashCommand(text, commandContext);
         return send(text);
@@ -239,10 +410,21 @@ export function ChatScreen(props: ChatScreenProps) {
         return;
       }
       case "help":
-        if (inputEmpty) return setShowHelp((v) => !v);
+        if (inputEmpty) return togglePanel("help");
         break;
       case "inspect":
-        return setShowTurn((v) => !v);
+        return togglePanel("turn");
+      case "lore":
+        return togglePanel("lore");
+      case "samplers":
+        return togglePanel("samplers");
+      case "select":
+        if (!inputEmpty) return dispatch({ type: "notice", message: "Empty the input to pick a message" });
+        if (busy()) return dispatch({ type: "notice", message: "A reply is being written: Ctrl+C stops it first" });
+        if (current.messages.length === 0) return dispatch({ type: "notice", message: "No messages yet" });
+        setPanel(null);
+        setSelected(current.messages.length - 1);
+        return dispatch({ type: "notice", message: null });
       case "swipeLeft":
         if (inputEmpty) return dispatch({ type: "swipe", direction: -1 });
         break;
@@ -253,26 +435,23 @@ export function ChatScreen(props: ChatScreenProps) {
         return dispatch({ type: "swipe", direction: 1 });
       }
       case "deleteLast":
-        if (inputEmpty && !current.streaming && current.messages.length > current.committed) {
-          setConfirmDelete(true);
-          dispatch({ type: "notice", message: "Delete the last message? y/n" });
-        }
+        if (inputEmpty && !busy() && current.messages.length > 0) askDelete(current.messages.length - 1);
         return;
       case "continue":
         return continueReply();
       case "impersonate":
         return impersonate();
       case "edit": {
-        if (editing) {
-          setEditing(false);
+        if (editing !== null) {
+          setEditing(null);
           return dispatch({ type: "notice", message: "Edit cancelled (your text stays in the input)" });
         }
-        const last = current.messages.at(-1);
-        if (!inputEmpty || busy() || !last || current.messages.length <= current.committed) return dispatch({ type: "notice", message: "Only the last message can be edited, with the input empty" });
-        setEditing(true);
-        dispatchInput({ type: "set", text: last.swipes[last.swipeIndex]?.text ?? "" });
-        return dispatch({ type: "notice", message: "Editing the last message: Enter saves" });
+        if (busy() || current.messages.length === 0) return dispatch({ type: "notice", message: "Nothing to edit yet" });
+        return startEdit(current.messages.length - 1);
       }
+      case "editExternal":
+        if (busy() || current.messages.length === 0) return dispatch({ type: "notice", message: "Nothing to edit yet" });
+        return editOutside(current.messages.length - 1);
       case "home":
         if (busy()) return dispatch({ type: "notice", message: "A reply is being written: Ctrl+C stops it first" });
         return props.onLeave?.();
@@ -303,13 +482,26 @@ export function ChatScreen(props: ChatScreenProps) {
 
   const model = services.modelStatus();
 
+  const overlay = panel !== null || selected !== null;
+  const inputWidth = Math.max(10, (props.columns ?? 80) - 4);
+  const inputMaxRows = Math.max(3, Math.floor(props.rows / 4));
+  // Streaming re-renders every few ms: lay out a long input only when it changes.
+  const shownInput = useMemo(() => inputWindow(input.text, input.cursor, inputWidth, inputMaxRows), [input.text, input.cursor, inputWidth, inputMaxRows]);
+  // The input's extra rows come out of the room the live message and panels have.
+  const inputExtra = shownInput.rows.length + (shownInput.hiddenAbove ? 1 : 0) + (shownInput.hiddenBelow ? 1 : 0) - 1;
+  const room = Math.max(4, props.rows - 7 - inputExtra);
   return (
     <Box flexDirection="column">
-      <Transcript messages={session.messages} committed={session.committed} streaming={session.streaming} liveBudget={Math.max(3, props.rows - 8)} color={color} hideLive={showHelp || showTurn} />
+      <Transcript messages={session.messages} committed={session.committed} streaming={session.streaming} liveBudget={Math.max(3, props.rows - 8 - inputExtra)} color={color} hideLive={overlay} reprint={session.reprint} columns={props.columns ?? 80} />
+      {selected !== null && session.messages[selected] ? (
+        <SelectedMessage message={session.messages[selected]!} index={selected} count={session.messages.length} maxLines={room} columns={props.columns ?? 80} color={color} />
+      ) : null}
       {session.notice ? <Text color={color ? "yellow" : undefined}>{session.notice}</Text> : null}
-      {showHelp ? <HelpOverlay bindings={bindings} commands={slashCommands} /> : null}
-      {showTurn && !showHelp ? <TurnPanel report={services.lastTurn?.() ?? null} maxLines={Math.max(4, props.rows - 7)} color={color} /> : null}
-      <InputView state={input} color={color} busy={session.streaming !== null || impersonating} />
+      {panel === "help" ? <HelpOverlay bindings={bindings} commands={slashCommands} /> : null}
+      {panel === "turn" ? <TurnPanel report={services.lastTurn?.() ?? null} maxLines={room} color={color} /> : null}
+      {panel === "lore" ? <LorePanel report={services.lastTurn?.() ?? null} maxLines={room} color={color} /> : null}
+      {panel === "samplers" ? <SamplerPanel samplers={samplers} selected={samplerRow} preset={presetName} maxLines={room} color={color} /> : null}
+      <InputView state={input} color={color} busy={session.streaming !== null || impersonating} view={shownInput} />
       <Text dimColor>
         {`${model.model ?? "no model"} · ${model.backend} · ctx ${model.contextUsed}/${model.contextSize}` +
           (speed !== null ? ` · ${speed.toFixed(1)} tok/s` : "") +

@@ -16,6 +16,8 @@ export interface ChatSessionState {
   committed: number;
   streaming: Streaming | null;
   notice: string | null;
+  /** Bumped when an already-printed message changed: the transcript clears and prints again. */
+  reprint: number;
 }
 
 export type ChatSessionAction =
@@ -23,16 +25,21 @@ export type ChatSessionAction =
   | { type: "replyStart"; id: string; name: string; at: string }
   | { type: "swipeStart"; at: string }
   | { type: "continueStart" }
-  | { type: "editLast"; text: string }
   | { type: "replyText"; text: string }
   | { type: "replyEnd"; text: string; generation: GenerationInfo }
   | { type: "replyFailed"; message: string; mode?: "reply" | "swipe" | "continue"; dropUserMessage?: boolean }
   | { type: "swipe"; direction: -1 | 1 }
-  | { type: "deleteLast" }
+  /** Edits the shown swipe of any finished message. */
+  | { type: "editAt"; index: number; text: string }
+  /** Deletes any finished message. */
+  | { type: "deleteAt"; index: number }
+  /** The terminal was taken over (an external editor): print everything again. */
+  | { type: "reprint" }
   | { type: "notice"; message: string | null };
 
+/** A resumed chat keeps its last message live, so swiping or continuing it shows at once. */
 export function initialSession(messages: ChatMessage[]): ChatSessionState {
-  return { messages, committed: messages.length, streaming: null, notice: null };
+  return { messages, committed: Math.max(0, messages.length - 1), streaming: null, notice: null, reprint: 0 };
 }
 
 function updateLast(messages: ChatMessage[], change: (m: ChatMessage) => ChatMessage): ChatMessage[] {
@@ -43,6 +50,21 @@ function updateLast(messages: ChatMessage[], change: (m: ChatMessage) => ChatMes
 export function lastReply(state: ChatSessionState): ChatMessage | undefined {
   const last = state.messages.at(-1);
   return last?.role === "assistant" ? last : undefined;
+}
+
+/**
+ * The messages as they should be saved right now: a reply still streaming keeps the text
+ * it has (the app is closing mid-reply); one with no text yet is left out.
+ */
+export function settledMessages(state: ChatSessionState): ChatMessage[] {
+  const { streaming } = state;
+  const last = state.messages.at(-1);
+  if (!streaming || !last || last.id !== streaming.messageId) return state.messages;
+  if (streaming.text === "") {
+    if (last.swipes.length > 1) return updateLast(state.messages, (m) => ({ ...m, swipes: m.swipes.slice(0, -1), swipeIndex: m.swipes.length - 2 }));
+    return state.messages.slice(0, -1);
+  }
+  return updateLast(state.messages, (m) => ({ ...m, swipes: m.swipes.map((s, i) => (i === m.swipeIndex ? { ...s, text: streaming.text } : s)) }));
 }
 
 export function chatSessionReducer(state: ChatSessionState, action: ChatSessionAction): ChatSessionState {
@@ -66,11 +88,6 @@ export function chatSessionReducer(state: ChatSessionState, action: ChatSessionA
       const last = state.messages.at(-1);
       if (!last || state.streaming || state.messages.length <= state.committed) return state;
       return { ...state, streaming: { messageId: last.id, text: last.swipes[last.swipeIndex]?.text ?? "" }, notice: null };
-    }
-    case "editLast": {
-      if (state.streaming || state.messages.length <= state.committed) return state;
-      const messages = updateLast(state.messages, (m) => ({ ...m, swipes: m.swipes.map((s, i) => (i === m.swipeIndex ? { ...s, text: action.text } : s)) }));
-      return { ...state, messages, notice: "Message edited" };
     }
     case "replyText":
       return state.streaming ? { ...state, streaming: { ...state.streaming, text: action.text } } : state;
@@ -102,10 +119,22 @@ export function chatSessionReducer(state: ChatSessionState, action: ChatSessionA
       const index = Math.min(Math.max(last.swipeIndex + action.direction, 0), last.swipes.length - 1);
       return { ...state, messages: updateLast(state.messages, (m) => ({ ...m, swipeIndex: index })) };
     }
-    case "deleteLast": {
-      if (state.streaming || state.messages.length <= state.committed) return state;
-      return { ...state, messages: state.messages.slice(0, -1), notice: "Message deleted" };
+    case "editAt": {
+      const message = state.messages[action.index];
+      if (state.streaming || !message) return state;
+      const messages = state.messages.slice();
+      messages[action.index] = { ...message, swipes: message.swipes.map((s, i) => (i === message.swipeIndex ? { ...s, text: action.text } : s)) };
+      const printed = action.index < state.committed;
+      return { ...state, messages, notice: "Message edited", reprint: state.reprint + (printed ? 1 : 0) };
     }
+    case "deleteAt": {
+      if (state.streaming || !state.messages[action.index]) return state;
+      const messages = state.messages.filter((_, i) => i !== action.index);
+      const printed = action.index < state.committed;
+      return { ...state, messages, committed: state.committed - (printed ? 1 : 0), notice: "Message deleted", reprint: state.reprint + (printed ? 1 : 0) };
+    }
+    case "reprint":
+      return { ...state, reprint: state.reprint + 1 };
     case "notice":
       return { ...state, notice: action.message };
   }

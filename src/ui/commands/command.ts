@@ -24,6 +24,12 @@ export interface CommandContext {
   lorebooks(): { attached: string[]; inUse: string[]; available: string[] };
   /** Attaches exactly these books to the chat; the next turn uses them. */
   setLorebooks(names: string[]): void;
+  /** A new chat from the last message; it opens at once. */
+  branch(): void;
+  /** Writes the chat as SillyTavern JSONL (to `path`, else the exports folder) and says where. */
+  exportChat(path: string | null): void;
+  /** Names of the saved personas. */
+  personaNames(): string[];
 }
 
 export interface CharacterChoice {
@@ -54,4 +60,10 @@ export function parseBounded(command: string, raw: string, min: number, max: num
   if (value < min || value > max) throw new CommandArgumentError(`/${command} must be between ${min} and ${max}, got ${value}`);
   if (integer && !Number.isInteger(value)) throw new CommandArgumentError(`/${command} must be a whole number, got ${value}`);
   return value;
+}
+
+/** Completions of an argument from a list of names: those starting with what was typed, in any case. */
+export function namesStartingWith(names: string[], typed: string): string[] {
+  const q = typed.trimStart().toLowerCase();
+  return names.filter((n) => n.toLowerCase().startsWith(q));
 }

@@ -1,6 +1,8 @@
 import { CommandArgumentError, type CommandContext, type SlashCommand } from "./command.ts";
 import { charCommand } from "./charCommand.ts";
+import { branchCommand } from "./branchCommand.ts";
 import { continueCommand } from "./continueCommand.ts";
+import { exportCommand } from "./exportCommand.ts";
 import { helpCommand } from "./helpCommand.ts";
 import { impersonateCommand } from "./impersonateCommand.ts";
 import { personaCommand } from "./personaCommand.ts";
@@ -14,7 +16,7 @@ import { tempCommand } from "./tempCommand.ts";
 import { topkCommand } from "./topkCommand.ts";
 import { toppCommand } from "./toppCommand.ts";
 
-export const slashCommands: SlashCommand[] = [tempCommand, minpCommand, toppCommand, topkCommand, reppenCommand, swipeCommand, continueCommand, impersonateCommand, personaCommand, noteCommand, presetCommand, charCommand, loreCommand, helpCommand];
+export const slashCommands: SlashCommand[] = [tempCommand, minpCommand, toppCommand, topkCommand, reppenCommand, swipeCommand, continueCommand, impersonateCommand, personaCommand, noteCommand, presetCommand, charCommand, loreCommand, branchCommand, exportCommand, helpCommand];
 
 /** Completions for a partly typed "/na" (full "/name " strings), or of its arguments where the command completes them. */
 export function completeCommand(line: string, commands = slashCommands, ctx?: CommandContext): string[] {

@@ -1,9 +1,10 @@
-import { CommandArgumentError, type SlashCommand } from "./command.ts";
+import { CommandArgumentError, namesStartingWith, type SlashCommand } from "./command.ts";
 
 export const personaCommand: SlashCommand = {
   name: "persona",
-  description: "Speak as another name from the next message on",
+  description: "Speak as a saved persona (or any name) in this chat",
   usage: "/persona NAME",
+  complete: (args, ctx) => namesStartingWith(ctx.personaNames(), args),
   action(args, ctx) {
     const name = args.trim().replace(/\s+/g, " ");
     if (!name) throw new CommandArgumentError("/persona needs a name");

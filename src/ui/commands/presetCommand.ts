@@ -1,11 +1,12 @@
 import { findPreset } from "../../core/samplers/presets.ts";
 import { resolveSamplers } from "../../core/samplers/validate.ts";
-import { CommandArgumentError, type SlashCommand } from "./command.ts";
+import { CommandArgumentError, namesStartingWith, type SlashCommand } from "./command.ts";
 
 export const presetCommand: SlashCommand = {
   name: "preset",
   description: "Use a sampler preset for this chat (/preset alone lists them)",
   usage: "/preset NAME",
+  complete: (args, ctx) => namesStartingWith(ctx.presets().map((p) => p.name), args),
   action(args, ctx) {
     const presets = ctx.presets();
     const names = presets.map((p) => p.name).join(", ");

@@ -2,21 +2,42 @@ import React from "react";
 import { Box, Text } from "ink";
 import type { InputState } from "./inputReducer.ts";
 import { graphemeBoundaries } from "./inputReducer.ts";
+import { inputWindow, type InputWindow } from "./inputLayout.ts";
 
-/** The input box: text with an inverse-video cursor, one row per line. */
-export function InputView({ state, color, busy }: { state: InputState; color: boolean; busy: boolean }) {
+export interface InputViewProps {
+  state: InputState;
+  color: boolean;
+  busy: boolean;
+  /** Columns for the text inside the box (the terminal's width minus border and padding). */
+  width?: number;
+  /** Most rows the text may take; a longer text shows a window around the cursor. */
+  maxRows?: number;
+  /** The layout, when the caller has it already. */
+  view?: InputWindow;
+}
+
+/** The input box: text with an inverse-video cursor, clamped to a few rows around it. */
+export function InputView({ state, color, busy, width = 76, maxRows = 6, view: given }: InputViewProps) {
   const { text, cursor } = state;
+  const view = given ?? inputWindow(text, cursor, width, maxRows);
   const next = graphemeBoundaries(text).find((b) => b > cursor) ?? text.length;
   const under = text.slice(cursor, next);
   const cursorChar = under === "" || under === "\n" ? " " : under;
   return (
-    <Box borderStyle="round" borderColor={color ? (busy ? "gray" : "cyan") : undefined} paddingX={1}>
-      <Text>
-        {text.slice(0, cursor)}
-        <Text inverse>{cursorChar}</Text>
-        {under === "\n" ? "\n" : ""}
-        {text.slice(next)}
-      </Text>
+    <Box flexDirection="column" borderStyle="round" borderColor={color ? (busy ? "gray" : "cyan") : undefined} paddingX={1}>
+      {view.hiddenAbove > 0 ? <Text dimColor>{`↑ ${view.hiddenAbove} more rows`}</Text> : null}
+      {view.rows.map((row, i) => {
+        if (i !== view.cursorRow) return <Text key={row.start}>{text.slice(row.start, row.end) || " "}</Text>;
+        const after = cursor + (under === "\n" ? 0 : under.length);
+        return (
+          <Text key={row.start}>
+            {text.slice(row.start, cursor)}
+            <Text inverse>{cursorChar}</Text>
+            {text.slice(after, row.end)}
+          </Text>
+        );
+      })}
+      {view.hiddenBelow > 0 ? <Text dimColor>{`↓ ${view.hiddenBelow} more rows`}</Text> : null}
     </Box>
   );
 }

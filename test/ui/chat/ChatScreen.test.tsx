@@ -119,7 +119,7 @@ test("pasted lines stay in the input instead of sending; Ctrl+D deletes the last
   await type(app.stdin, "\r");
   await until(app.lastFrame, (f) => f.includes("Reply to delete"), "reply");
   await type(app.stdin, "\x04");
-  assert.match(app.lastFrame() ?? "", /Delete the last message\? y\/n/);
+  assert.match(app.lastFrame() ?? "", /Delete message 2 \(Mira: Reply to delete\)\? y\/n/);
   await type(app.stdin, "n");
   assert.match(app.lastFrame() ?? "", /Reply to delete/);
   await type(app.stdin, "\x04");
@@ -148,7 +148,7 @@ test("? opens the help overlay listing every key; Esc closes it and keeps the in
   const lines = frame.split("\n");
   const help = lines.slice(lines.findIndex((l) => l.startsWith("┌")), lines.findIndex((l) => l.startsWith("└")) + 1);
   assert.ok(help.length > 10 && help.every((l) => [...l].length <= 80), "the help box fits 80 columns");
-  for (const line of [/ctrl\+c +Stop; idle: twice quits/, /alt\+enter,ctrl\+j New line/, /ctrl\+d +Delete last message \*/, /ctrl\+o +Home/, /\/temp  \/minp/]) assert.match(frame, line);
+  for (const line of [/ctrl\+c +Stop; idle: twice quits/, /alt\+enter,ctrl\+j New line/, /ctrl\+d +Delete last message \*/, /ctrl\+o +Home/, /ctrl\+k +Pick any message/, /alt\+s +Samplers/, /alt\+l +Lore/, /alt\+e +Edit last in \$EDITOR/, /Picked message \(ctrl\+k\): Up\/Down move, e edit, v \$EDITOR, d delete, b branch/, /\/temp  \/minp/, /\/branch  \/export/]) assert.match(frame, line);
   await type(app.stdin, "\x1b");
   await tick(60);
   assert.doesNotMatch(app.lastFrame() ?? "", /Stop; idle/);
@@ -199,5 +199,17 @@ test("several Backspaces arriving in one read each delete a character", async ()
   await type(app.stdin, "abcd👍");
   await type(app.stdin, "\x7f\x7f\x7f");
   assert.match(app.lastFrame() ?? "", /│ ab /);
+  app.unmount();
+});
+
+test("a resumed chat's last reply can be swiped at once: the new swipe shows with its counter", async () => {
+  const fake = scriptedServices([["A brand new swipe"]]);
+  const said = (id: string, role: "user" | "assistant", text: string): ChatMessage => ({ id, role, name: role === "user" ? "You" : "Mira", swipes: [{ text, sentAt: "" }], swipeIndex: 0 });
+  const app = mount(fake.services, [said("u", "user", "hi"), said("a", "assistant", "Old reply")]);
+  await tick();
+  await type(app.stdin, "\x1b[C");
+  await until(app.lastFrame, (f) => f.includes("A brand new swipe") && f.includes("< 2/2 >"), "the new swipe");
+  await type(app.stdin, "\x1b[D");
+  await until(app.lastFrame, (f) => f.includes("Old reply") && f.includes("< 1/2 >"), "back to the first");
   app.unmount();
 });

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { chatSessionReducer, initialSession, type ChatSessionAction, type ChatSessionState } from "../../../src/ui/chat/chatSession.ts";
+import { chatSessionReducer, initialSession, settledMessages, type ChatSessionAction, type ChatSessionState } from "../../../src/ui/chat/chatSession.ts";
 
 const at = "2026-01-01T00:00:00Z";
 const run = (actions: ChatSessionAction[], s: ChatSessionState = initialSession([])) => actions.reduce(chatSessionReducer, s);
@@ -37,12 +37,38 @@ test("a failed reply removes the empty message and shows why", () => {
   assert.equal(s.notice, "model not loaded");
 });
 
-test("only messages not yet printed for good can be deleted", () => {
+test("any message can be deleted; deleting a printed one asks for a reprint, a live one does not", () => {
   const s = run(exchange);
-  const d = run([{ type: "deleteLast" }], s);
-  assert.equal(d.messages.length, 1);
+  const live = run([{ type: "deleteAt", index: 1 }], s);
+  assert.equal(live.messages.length, 1);
+  assert.equal(live.reprint, s.reprint);
   const committed = initialSession(s.messages);
-  assert.equal(run([{ type: "deleteLast" }], committed).messages.length, 2);
+  const printed = run([{ type: "deleteAt", index: 0 }], committed);
+  assert.deepEqual(printed.messages.map((m) => m.id), [s.messages[1]!.id]);
+  assert.equal(printed.committed, committed.committed - 1, "one fewer printed message");
+  assert.equal(printed.reprint, committed.reprint + 1);
+  assert.equal(run([{ type: "deleteAt", index: 7 }], committed), committed, "an index past the end changes nothing");
+});
+
+test("editing a printed message replaces its shown swipe and asks for a reprint", () => {
+  const committed = initialSession(run(exchange).messages);
+  const edited = run([{ type: "editAt", index: 0, text: "Hey" }], committed);
+  assert.equal(edited.messages[0]?.swipes[0]?.text, "Hey");
+  assert.equal(edited.messages[1], committed.messages[1], "other messages keep their identity");
+  assert.equal(edited.reprint, 1);
+  assert.equal(edited.notice, "Message edited");
+});
+
+test("the messages to save mid-reply keep the streamed text; a reply with none yet is left out", () => {
+  const started = run([{ type: "send", id: "u1", name: "You", text: "hi", at }, { type: "replyStart", id: "a1", name: "Mira", at }]);
+  assert.deepEqual(settledMessages(started).map((m) => m.id), ["u1"]);
+  const partway = run([{ type: "replyText", text: "Once upon" }], started);
+  assert.equal(settledMessages(partway).at(-1)?.swipes[0]?.text, "Once upon");
+  const done = run([{ type: "replyEnd", text: "Once upon a time", generation: {} }], partway);
+  assert.equal(settledMessages(done), done.messages);
+  const swiping = run([{ type: "swipeStart", at }], done);
+  assert.deepEqual(settledMessages(swiping).at(-1)?.swipes.map((x) => x.text), ["Once upon a time"]);
+  assert.equal(settledMessages(swiping).at(-1)?.swipeIndex, 0);
 });
 
 test("a failed send can take the unanswered message out (its text returns to the input)", () => {
@@ -55,7 +81,7 @@ test("continue streams onto the last message; edit replaces the shown swipe's te
   assert.equal(s.streaming?.text, "Hello");
   s = run([{ type: "replyText", text: "Hello, friend" }, { type: "replyEnd", text: "Hello, friend", generation: {} }], s);
   assert.equal(s.messages[1]?.swipes[0]?.text, "Hello, friend");
-  s = run([{ type: "editLast", text: "Hi" }], s);
+  s = run([{ type: "editAt", index: 1, text: "Hi" }], s);
   assert.equal(s.messages[1]?.swipes[0]?.text, "Hi");
   assert.equal(s.messages[1]?.swipes.length, 1);
 });

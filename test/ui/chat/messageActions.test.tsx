@@ -1,0 +1,215 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import React from "react";
+import { render } from "ink-testing-library";
+import { ChatScreen } from "../../../src/ui/chat/ChatScreen.tsx";
+import { PrintLogProvider } from "../../../src/ui/app/PrintLog.tsx";
+import type { ChatMessage } from "../../../src/core/chat/types.ts";
+import type { ChatServices } from "../../../src/ui/app/services.ts";
+import type { ChatTarget } from "../../../src/ui/app/appServices.ts";
+import { editExternally } from "../../../src/ui/app/externalEditor.ts";
+import { scriptedServices, testSamplers } from "../../support/fakeServices.ts";
+import { fakeEditor } from "../../support/fakeEditor.ts";
+
+const tick = (ms = 60) => new Promise((r) => setTimeout(r, ms));
+
+async function until(frame: () => string | undefined, check: (f: string) => boolean, what: string) {
+  const deadline = Date.now() + 10000;
+  while (Date.now() < deadline) {
+    if (check(frame() ?? "")) return;
+    await tick(20);
+  }
+  assert.fail(`timed out waiting for ${what}; last frame:\n${frame()}`);
+}
+
+const key = { up: "\x1b[A", down: "\x1b[B", esc: "\x1b", ctrlK: "\x0b" };
+
+const msg = (id: string, role: "user" | "assistant", text: string): ChatMessage => ({ id, role, name: role === "user" ? "You" : "Mira", swipes: [{ text, sentAt: "" }], swipeIndex: 0 });
+
+const history = () => [msg("m0", "assistant", "Welcome to the inn."), msg("m1", "user", "First question"), msg("m2", "assistant", "Old answer"), msg("m3", "user", "Second question"), msg("m4", "assistant", "Latest answer")];
+
+function mount(services: ChatServices, messages: ChatMessage[] = history()) {
+  const saved: ChatMessage[][] = [];
+  const opened: ChatTarget[] = [];
+  const withSave: ChatServices = { ...services, saveMessages: (m) => void saved.push(m) };
+  const app = render(
+    <PrintLogProvider>
+      <ChatScreen services={withSave} characterName="Mira" personaName="You" initialMessages={messages} initialSamplers={testSamplers} color={false} rows={24} flushMs={10} onQuit={() => {}} onOpenChat={(t) => void opened.push(t)} />
+    </PrintLogProvider>,
+  );
+  return { ...app, saved, opened };
+}
+
+async function type(stdin: { write(s: string): void }, text: string) {
+  stdin.write(text);
+  await tick(80);
+}
+
+/** What the terminal shows after the last clear: the transcript as printed again. */
+const sinceReprint = (frame: string) => frame.slice(frame.lastIndexOf("Welcome to the inn."));
+
+test("Ctrl+K marks a message; Up/Down move the marker over any message; Esc leaves", async () => {
+  const app = mount(scriptedServices([]).services);
+  await tick();
+  await type(app.stdin, key.ctrlK);
+  await until(app.lastFrame, (f) => f.includes("▶ Message 5 of 5"), "select mode on the last message");
+  assert.match(app.lastFrame() ?? "", /▶ Message 5 of 5[^]*Latest answer[^]*e edit · v \$EDITOR · d delete · b branch/);
+  await type(app.stdin, key.up);
+  await type(app.stdin, key.up);
+  await until(app.lastFrame, (f) => f.includes("▶ Message 3 of 5"), "moved up twice");
+  assert.match(app.lastFrame() ?? "", /▶ Message 3 of 5\s*┃\s*┃ Mira\s*┃\s*┃ Old answer/);
+  for (let i = 0; i < 5; i++) await type(app.stdin, key.up);
+  await until(app.lastFrame, (f) => f.includes("▶ Message 1 of 5"), "stops at the first");
+  await type(app.stdin, key.down);
+  await until(app.lastFrame, (f) => f.includes("▶ Message 2 of 5"), "down again");
+  await type(app.stdin, key.esc);
+  await until(app.lastFrame, (f) => !f.includes("▶ Message"), "select mode left");
+  assert.ok((app.lastFrame() ?? "").split("\n").length <= 24);
+  app.unmount();
+});
+
+test("e edits an already printed message in the input; Enter saves it and the transcript is printed again", async () => {
+  const app = mount(scriptedServices([]).services);
+  await tick();
+  await type(app.stdin, key.ctrlK);
+  await type(app.stdin, key.up);
+  await type(app.stdin, key.up);
+  await type(app.stdin, "e");
+  await until(app.lastFrame, (f) => f.includes("│ Old answer"), "the message's text in the input");
+  assert.match(app.lastFrame() ?? "", /Editing message 3: Enter saves/);
+  for (const _ of "answer") await type(app.stdin, "\x7f");
+  await type(app.stdin, "reply, mended");
+  await type(app.stdin, "\r");
+  await until(app.lastFrame, (f) => f.includes("Message edited") && sinceReprint(f).includes("Old reply, mended"), "the edit, printed again");
+  assert.ok(app.frames.some((f) => f.includes("\x1b[2J")), "the screen was cleared to print again");
+  const shown = sinceReprint(app.lastFrame() ?? "");
+  assert.match(shown, /Mira\nOld reply, mended\n/);
+  assert.doesNotMatch(shown, /Old answer/);
+  assert.equal(app.saved.at(-1)?.[2]?.swipes[0]?.text, "Old reply, mended");
+  assert.equal(app.saved.at(-1)?.length, 5);
+  app.unmount();
+});
+
+test("v opens the picked message in $EDITOR (a fake editor script) and saves what it wrote", async () => {
+  const editor = await fakeEditor(`printf '%s Edited outside.\\n' "$(cat "$1")" > "$1.new" && mv "$1.new" "$1"`);
+  const services: ChatServices = { ...scriptedServices([]).services, editExternally: (text) => editExternally(text, { env: { PATH: process.env.PATH, EDITOR: editor } }) };
+  const app = mount(services);
+  await tick();
+  await type(app.stdin, key.ctrlK);
+  await type(app.stdin, key.up);
+  await type(app.stdin, key.up);
+  await type(app.stdin, key.up);
+  await until(app.lastFrame, (f) => f.includes("▶ Message 2 of 5"), "the second message");
+  await type(app.stdin, "v");
+  await until(app.lastFrame, (f) => f.includes("Message edited") && sinceReprint(f).includes("Edited outside."), "the edit from the editor, printed again");
+  assert.match(sinceReprint(app.lastFrame() ?? ""), /You\nFirst question Edited outside\.\n/);
+  assert.equal(app.saved.at(-1)?.[1]?.swipes[0]?.text, "First question Edited outside.");
+  app.unmount();
+});
+
+test("Alt+E opens the last message in $EDITOR; a failing editor changes nothing and says why", async () => {
+  const editor = await fakeEditor("exit 2");
+  const services: ChatServices = { ...scriptedServices([]).services, editExternally: (text) => editExternally(text, { env: { PATH: process.env.PATH, EDITOR: editor } }) };
+  const app = mount(services);
+  await tick();
+  await type(app.stdin, "\x1be");
+  await until(app.lastFrame, (f) => f.includes("Edit failed:"), "the reason");
+  assert.match((app.lastFrame() ?? "").replace(/\s+/g, " "), /exited with 2; the message is unchanged/);
+  assert.match(sinceReprint(app.lastFrame() ?? ""), /Latest answer/);
+  assert.ok(app.saved.every((m) => m[4]?.swipes[0]?.text === "Latest answer"));
+  app.unmount();
+});
+
+test("d deletes any message after y (n keeps it); the transcript is printed again without it", async () => {
+  const app = mount(scriptedServices([]).services);
+  await tick();
+  await type(app.stdin, key.ctrlK);
+  await type(app.stdin, key.up);
+  await type(app.stdin, key.up);
+  await type(app.stdin, "d");
+  await until(app.lastFrame, (f) => f.includes("Delete message 3 (Mira: Old answer)? y/n"), "the question");
+  await type(app.stdin, "n");
+  await until(app.lastFrame, (f) => f.includes("Kept"), "kept");
+  await type(app.stdin, "d");
+  await type(app.stdin, "y");
+  await until(app.lastFrame, (f) => f.includes("Message deleted") && !sinceReprint(f).includes("Old answer"), "the deletion, printed again");
+  const shown = sinceReprint(app.lastFrame() ?? "");
+  assert.doesNotMatch(shown, /Old answer/);
+  assert.match(shown, /First question[^]*Second question/);
+  assert.deepEqual(app.saved.at(-1)?.map((m) => m.id), ["m0", "m1", "m3", "m4"]);
+  assert.match(app.lastFrame() ?? "", /▶ Message 3 of 4/, "the marker stays in select mode on the next message");
+  app.unmount();
+});
+
+test("b branches from the picked message: the chat is saved, a branch made, and opened at once", async () => {
+  const branched: number[] = [];
+  const services: ChatServices = { ...scriptedServices([]).services, branch: async (i) => (branched.push(i), { characterId: "mira", chatId: "branch-1" }) };
+  const app = mount(services);
+  await tick();
+  await type(app.stdin, key.ctrlK);
+  await type(app.stdin, key.up);
+  await type(app.stdin, "b");
+  await until(() => String(app.opened.length), (n) => n === "1", "the branch opened");
+  assert.deepEqual(branched, [3]);
+  assert.deepEqual(app.opened, [{ characterId: "mira", chatId: "branch-1" }]);
+  assert.equal(app.saved.at(-1)?.length, 5, "the chat as shown was saved before branching");
+  app.unmount();
+});
+
+test("/branch branches from the last message; /export says where the file went", async () => {
+  const branched: number[] = [];
+  const services: ChatServices = {
+    ...scriptedServices([]).services,
+    branch: async (i) => (branched.push(i), { characterId: "mira", chatId: "b2" }),
+    exportChat: async (path) => path ?? "/data/exports/Mira.jsonl",
+  };
+  const app = mount(services);
+  await tick();
+  await type(app.stdin, "/export");
+  await type(app.stdin, "\r");
+  await until(app.lastFrame, (f) => f.includes("Exported to /data/exports/Mira.jsonl"), "the export notice");
+  await type(app.stdin, "/branch");
+  await type(app.stdin, "\r");
+  await until(() => String(app.opened.length), (n) => n === "1", "the branch opened");
+  assert.deepEqual(branched, [4]);
+  app.unmount();
+});
+
+test("Tab completes a command, then a preset name", async () => {
+  const app = mount(scriptedServices([]).services);
+  await tick();
+  await type(app.stdin, "/pre");
+  await type(app.stdin, "\t");
+  await until(app.lastFrame, (f) => f.includes("│ /preset "), "the command completed");
+  await type(app.stdin, "de");
+  await type(app.stdin, "\t");
+  await until(app.lastFrame, (f) => f.includes("│ /preset Deterministic"), "the preset name completed");
+  app.unmount();
+});
+
+test("closing mid-reply (SIGTERM unmounts the app) saves the partial reply", async () => {
+  const fake = scriptedServices([["Half a sen"]], { hold: true });
+  const app = mount(fake.services, []);
+  await tick();
+  await type(app.stdin, "go on");
+  await type(app.stdin, "\r");
+  await until(app.lastFrame, (f) => f.includes("Half a sen"), "the first chunk");
+  app.unmount();
+  const last = app.saved.at(-1);
+  assert.deepEqual(last?.map((m) => m.swipes[0]?.text), ["go on", "Half a sen"]);
+});
+
+test("a long picked message shows its start within the terminal's rows", async () => {
+  const long = Array.from({ length: 40 }, (_, i) => `Line ${i} of a very long reply that goes on and on past the edge of an eighty column terminal`).join("\n");
+  const app = mount(scriptedServices([]).services, [msg("m0", "assistant", long), msg("m1", "user", "ok")]);
+  await tick();
+  await type(app.stdin, key.ctrlK);
+  await type(app.stdin, key.up);
+  await until(app.lastFrame, (f) => f.includes("▶ Message 1 of 2"), "the long message picked");
+  const frame = app.lastFrame() ?? "";
+  const live = frame.slice(frame.indexOf("┏"));
+  assert.ok(live.split("\n").length <= 24, `the live region fits 24 rows:\n${live}`);
+  assert.match(live, /Line 0 of a very long reply/);
+  assert.match(live, /… \d+ more rows/);
+  app.unmount();
+});

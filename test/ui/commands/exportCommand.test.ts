@@ -1,0 +1,39 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtemp, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runSlashCommand } from "../../../src/ui/commands/index.ts";
+import { createAppServices } from "../../../src/ui/app/createServices.ts";
+import { parseChatJsonl } from "../../../src/core/chat/jsonl.ts";
+import { systemChatEnv } from "../../../src/core/chat/operations.ts";
+import { recordingContext } from "../../support/commandContext.ts";
+
+test("/export passes the path given, or none for the exports folder", () => {
+  const r = recordingContext();
+  runSlashCommand("/export", r.ctx);
+  runSlashCommand("/export  ~/chat.jsonl ", r.ctx);
+  assert.deepEqual(r.calls, ["export:(default)", "export:~/chat.jsonl"]);
+});
+
+test("the chat is written as SillyTavern JSONL into the exports folder, or to the path given", async () => {
+  const home = await mkdtemp(join(tmpdir(), "taproom-export-"));
+  const app = await createAppServices({}, { TAPROOM_HOME: home });
+  const chat = await app.services.openChat({ characterId: "Brindle" });
+  const user = { id: "u1", role: "user" as const, name: "You", swipes: [{ text: "A pint, please.", sentAt: "2026-01-01T00:00:00Z" }], swipeIndex: 0 };
+  chat.services.saveMessages?.([...chat.initialMessages, user]);
+  const file = await chat.services.exportChat!();
+  assert.ok(file.startsWith(join(home, "exports")), file);
+  assert.match(file, /\.jsonl$/);
+  const text = await readFile(file, "utf8");
+  const lines = text.trim().split("\n").map((l) => JSON.parse(l));
+  assert.equal(lines.length, 3, "a metadata line, then one line per message");
+  assert.equal(lines[2].mes, "A pint, please.");
+  assert.equal(lines[2].is_user, true);
+  const back = parseChatJsonl({ text, file, env: systemChatEnv, title: "back" });
+  assert.equal(back.messages.length, 2);
+  const chosen = join(home, "elsewhere", "mine.jsonl");
+  assert.equal(await chat.services.exportChat!(chosen), chosen);
+  assert.equal(await readFile(chosen, "utf8"), text);
+  await app.close();
+});

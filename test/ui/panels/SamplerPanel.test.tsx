@@ -1,0 +1,80 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import React from "react";
+import { render } from "ink-testing-library";
+import { ChatScreen } from "../../../src/ui/chat/ChatScreen.tsx";
+import { PrintLogProvider } from "../../../src/ui/app/PrintLog.tsx";
+import type { SamplerSettings } from "../../../src/core/samplers/types.ts";
+import { builtInPresets } from "../../../src/core/samplers/presets.ts";
+import { scriptedServices, testSamplers } from "../../support/fakeServices.ts";
+
+const wait = (ms = 100) => new Promise((r) => setTimeout(r, ms));
+
+async function until(frame: () => string | undefined, check: (f: string) => boolean, what: string) {
+  const deadline = Date.now() + 10000;
+  while (Date.now() < deadline) {
+    if (check(frame() ?? "")) return;
+    await wait(20);
+  }
+  assert.fail(`timed out waiting for ${what}; last frame:\n${frame()}`);
+}
+
+function mount() {
+  const fake = scriptedServices([["Fine."]]);
+  const overrides: Partial<SamplerSettings>[] = [];
+  const presets: string[] = [];
+  fake.services.setSamplerOverrides = (change) => void overrides.push(change);
+  fake.services.setPreset = (name) => void presets.push(name);
+  fake.services.presets = () => builtInPresets.slice();
+  const app = render(
+    <PrintLogProvider>
+      <ChatScreen services={fake.services} characterName="Mira" personaName="You" initialMessages={[]} initialSamplers={testSamplers} color={false} rows={24} flushMs={10} onQuit={() => {}} />
+    </PrintLogProvider>,
+  );
+  return { app, fake, overrides, presets };
+}
+
+test("Alt+S: Up/Down pick a sampler, Left/Right change it live, each change saved with the chat", async () => {
+  const { app, fake, overrides } = mount();
+  await wait();
+  app.stdin.write("\x1bs");
+  await until(app.lastFrame, (f) => f.includes("> Temperature          0.80"), "the panel on temperature");
+  const frame = app.lastFrame() ?? "";
+  for (const row of ["Top-p", "Min-p", "Top-k", "Repetition penalty", "penalty range", "Frequency penalty", "Presence penalty", "DRY multiplier", "XTC probability", "Seed", "Max tokens"]) assert.match(frame, new RegExp(row));
+  assert.ok(frame.split("\n").length <= 24, "fits 24 rows");
+  app.stdin.write("\x1b[C");
+  await wait();
+  app.stdin.write("\x1b[C");
+  await until(app.lastFrame, (f) => f.includes("> Temperature          0.90") && f.includes("temp 0.9 · ? help"), "temperature up two steps, in the status line too");
+  app.stdin.write("\x1b[B");
+  await wait();
+  app.stdin.write("\x1b[B");
+  await wait();
+  app.stdin.write("-");
+  await until(app.lastFrame, (f) => f.includes("> Min-p                0.04"), "min-p down");
+  assert.deepEqual(overrides, [{ temperature: 0.85 }, { temperature: 0.9 }, { minP: 0.04 }]);
+  app.stdin.write("\x1b");
+  await wait();
+  app.stdin.write("hi");
+  await wait();
+  app.stdin.write("\r");
+  await until(app.lastFrame, (f) => f.includes("Fine."), "the reply");
+  assert.equal(fake.requests[0]?.samplers.temperature, 0.9, "the next reply uses the changed values");
+  assert.equal(fake.requests[0]?.samplers.minP, 0.04);
+  app.unmount();
+});
+
+test("p in the sampler panel moves to the next preset and records it with the chat", async () => {
+  const { app, presets } = mount();
+  await wait();
+  app.stdin.write("\x1bs");
+  await wait();
+  app.stdin.write("p");
+  await until(app.lastFrame, (f) => f.includes(`Samplers · preset ${builtInPresets[0]!.name}`), "the first preset");
+  app.stdin.write("p");
+  await until(app.lastFrame, (f) => f.includes(`Samplers · preset ${builtInPresets[1]!.name}`), "the next preset");
+  assert.deepEqual(presets, [builtInPresets[0]!.name, builtInPresets[1]!.name]);
+  const t = builtInPresets[1]!.samplers.temperature;
+  if (t !== undefined) assert.match(app.lastFrame() ?? "", new RegExp(`Temperature +${t.toFixed(2)}`));
+  app.unmount();
+});
