@@ -38,6 +38,8 @@ export interface TurnGenerationResult {
   /** Prompt tokens really evaluated (the rest came from the KV cache). */
   evaluatedPromptTokens?: number;
   promptTokens?: number;
+  /** Milliseconds from the request to the first generated token: prompt evaluation. */
+  promptMs?: number;
   durationMs?: number;
 }
 
@@ -86,6 +88,7 @@ export interface ChatTurnResult {
   /** Updated {{setvar}} variables for the chat. */
   variables: Record<string, string>;
   evaluatedPromptTokens?: number;
+  promptMs?: number;
 }
 
 export type TurnPromptInput = Omit<ChatTurnInput, "model" | "signal" | "onText"> & {
@@ -152,5 +155,6 @@ export async function runChatTurn(input: ChatTurnInput): Promise<ChatTurnResult>
     template: choice,
     variables: prompt.variables,
     evaluatedPromptTokens: result.evaluatedPromptTokens,
+    ...(result.promptMs !== undefined && { promptMs: result.promptMs }),
   };
 }

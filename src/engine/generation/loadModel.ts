@@ -1,5 +1,5 @@
 import { basename } from "node:path";
-import type { LlamaContext, LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
+import type { Llama, LlamaContext, LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
 import type { TurnGenerationRequest, TurnGenerationResult, TurnModel } from "../chatTurn.ts";
 import type { LibraryFacts } from "../library/readModelFacts.ts";
 import { readModelFile } from "./readModelFile.ts";
@@ -18,6 +18,8 @@ export interface LoadModelOptions {
   contextSize?: number;
   threads?: number;
   flashAttention?: boolean;
+  /** Called with 0..1 as the weights load. */
+  onProgress?: (fraction: number) => void;
 }
 
 /** What was chosen at load time, and why, for the status line and the model panel. */
@@ -33,6 +35,19 @@ export interface LoadedModelInfo {
   facts: LibraryFacts;
   reasons: string[];
   suggestions: string[];
+  /** GPU device names (empty on the CPU). */
+  gpuNames: string[];
+  /** VRAM this load took (weights, KV cache, buffers), measured before and after; 0 on the CPU. */
+  vramBytes: number;
+  /** The weights' size in memory, wherever they are. */
+  weightsBytes: number;
+}
+
+/** The GPU's memory right now (all zero on the CPU). */
+export interface VramState {
+  totalBytes: number;
+  usedBytes: number;
+  freeBytes: number;
 }
 
 export interface GenerationResult extends TurnGenerationResult {
@@ -61,9 +76,15 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
   if (!plan.runnable) throw new ModelLoadError(path, [...plan.reasons, ...plan.suggestions].join("; "));
   const llama = await getLlamaFor(plan.backend === "cpu" ? "cpu" : plan.backend);
   const { contextSize, threads } = plan;
+  const vramBefore = (await llama.getVramState()).used;
   let model: LlamaModel;
   try {
-    model = await llama.loadModel({ modelPath: path, gpuLayers: plan.gpuLayers, defaultContextFlashAttention: plan.flashAttention });
+    model = await llama.loadModel({
+      modelPath: path,
+      gpuLayers: plan.gpuLayers,
+      defaultContextFlashAttention: plan.flashAttention,
+      ...(options.onProgress && { onLoadProgress: options.onProgress }),
+    });
   } catch (error) {
     throw new ModelLoadError(path, explainLoadError(error));
   }
@@ -86,8 +107,11 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
     facts,
     reasons: plan.reasons,
     suggestions: plan.suggestions,
+    gpuNames: plan.backend === "cpu" ? [] : await llama.getGpuDeviceNames(),
+    vramBytes: Math.max(0, (await llama.getVramState()).used - vramBefore),
+    weightsBytes: model.size,
   };
-  return new LoadedModel(model, context, context.getSequence(), info);
+  return new LoadedModel(model, context, context.getSequence(), info, llama);
 }
 
 function explainLoadError(error: unknown): string {
@@ -108,7 +132,15 @@ export class LoadedModel implements TurnModel {
     private readonly context: LlamaContext,
     private readonly sequence: LlamaContextSequence,
     readonly info: LoadedModelInfo,
+    private readonly llama?: Llama,
   ) {}
+
+  /** The GPU's memory now: what this and every other program use, and what is left. */
+  async vram(): Promise<VramState> {
+    if (!this.llama || this.info.backend === "cpu") return { totalBytes: 0, usedBytes: 0, freeBytes: 0 };
+    const state = await this.llama.getVramState();
+    return { totalBytes: state.total, usedBytes: state.used, freeBytes: state.free };
+  }
 
   get name(): string {
     return this.info.name;

@@ -8,6 +8,7 @@ import type { SamplerSettings } from "../../core/samplers/types.ts";
 import type { CardSummary } from "../../store/cards/library.ts";
 import type { ChatIndexEntry } from "../../store/chats/chatStore.ts";
 import type { ChatServices } from "./services.ts";
+import type { ModelServices } from "./modelServices.ts";
 
 /** Which chat to open: a saved one by id, or the character's latest (a new one when `fresh`). */
 export interface ChatTarget {
@@ -39,4 +40,6 @@ export interface AppServices {
   openChat(target: ChatTarget): Promise<OpenedChat>;
   /** One line on the loaded model, or what to do without one. */
   modelLine(): string;
+  /** The machine, the model library, loading and downloading. */
+  models: ModelServices;
 }

@@ -6,7 +6,7 @@ import type { Chat } from "../../core/chat/types.ts";
 import type { Lorebook } from "../../core/lorebook/model.ts";
 import { samplersForChat } from "../../core/samplers/presets.ts";
 import { resolveSamplers } from "../../core/samplers/validate.ts";
-import { loadModel, type LoadedModel } from "../../engine/generation/loadModel.ts";
+import type { LoadedModel } from "../../engine/generation/loadModel.ts";
 import { playChatTurn } from "../../engine/playChatTurn.ts";
 import { CardLibrary } from "../../store/cards/library.ts";
 import { ChatStore, type ChatHandle } from "../../store/chats/chatStore.ts";
@@ -16,6 +16,7 @@ import { PresetStore } from "../../store/presets/presetStore.ts";
 import { SettingsStore } from "../../store/settings.ts";
 import type { ChatServices, GenerateRequest, GenerateResult, TurnReport } from "./services.ts";
 import type { AppServices, ChatTarget, OpenedChat } from "./appServices.ts";
+import { createModelServices, type ModelDetails } from "./modelServices.ts";
 
 /** Generation was asked for but no model can serve it; the chat shows the reason. */
 export class NoEngineError extends Error {
@@ -29,7 +30,6 @@ export class NoEngineError extends Error {
 export interface AppRuntime {
   services: AppServices;
   model(): LoadedModel | null;
-  setModel(model: LoadedModel | null): void;
   close(): Promise<void>;
 }
 
@@ -61,7 +61,7 @@ export async function createAppServices(options: TuiOptions, env: NodeJS.Process
   const settings = await SettingsStore.open({ path: paths.settings });
   const library = new CardLibrary({ dir: paths.characters, indexPath: `${paths.cache}/card-index.json` });
   const store = await ChatStore.open({ dir: paths.chats });
-  let model: LoadedModel | null = null;
+  const models = createModelServices(options, env);
   let open: OpenChatState | null = null;
 
   const closeOpen = async () => {
@@ -76,13 +76,14 @@ export async function createAppServices(options: TuiOptions, env: NodeJS.Process
       return store.list().sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
     },
     characters: () => library.list(),
-    modelLine: () => describeModel(model),
+    modelLine: () => describeModel(models.loaded()),
+    models: models.services,
     async openChat(target) {
       await closeOpen();
       const card = await library.resolve(target.characterId);
       const characterId = card.id ?? card.path;
       const handle = await openChatHandle(store, card.card.character, characterId, target);
-      const opened = await openChatSession({ handle, character: card.card.character, characterId, settings, paths, env, model: () => model });
+      const opened = await openChatSession({ handle, character: card.card.character, characterId, settings, paths, env, model: models.loaded, details: models.services.details });
       open = { services: opened.services, handle };
       await settings.update({ lastCharacter: characterId }).catch(() => {});
       return opened;
@@ -90,12 +91,11 @@ export async function createAppServices(options: TuiOptions, env: NodeJS.Process
   };
   return {
     services,
-    model: () => model,
-    setModel: (next) => (model = next),
+    model: models.loaded,
     async close() {
       await closeOpen();
       await store.flush();
-      await model?.unload();
+      await models.close();
     },
   };
 }
@@ -108,6 +108,7 @@ interface ChatSessionOptions {
   paths: DataPaths;
   env: NodeJS.ProcessEnv;
   model(): LoadedModel | null;
+  details(): Promise<ModelDetails | null>;
 }
 
 /** One chat with one character on the real layers: generation with lore, every change saved. */
@@ -136,20 +137,21 @@ async function openChatSession(o: ChatSessionOptions): Promise<OpenedChat> {
       const model = o.model();
       return {
         model: model?.name ?? null,
-        backend: model ? `${model.info.backend}${model.info.backend === "cpu" ? "" : ` ${model.info.gpuLayers}/${model.info.totalLayers} layers`}` : "start with --model FILE",
+        backend: model ? `${model.info.backend}${model.info.backend === "cpu" ? "" : ` ${model.info.gpuLayers}/${model.info.totalLayers} layers`}` : "/model NAME loads one",
         contextUsed: model?.contextUsed ?? 0,
         contextSize: model?.contextSize ?? 0,
       };
     },
     generate: (request) => {
       const model = o.model();
-      if (!model) throw new NoEngineError("no model loaded: start taproom with --model FILE (taproom models lists yours)");
+      if (!model) throw new NoEngineError("no model loaded: start taproom with --model FILE, or load one with /model NAME or from the model screen (Ctrl+O, then m)");
       return generateWith(model, request, chat, character, persona, books, (next, report) => {
         chat = next;
         lastTurn = report;
       });
     },
     lastTurn: () => lastTurn,
+    modelDetails: o.details,
     presets: () => presets,
     setPreset: (name) => save(updateSettings(chat, { presetName: name, samplers: undefined }, systemChatEnv)),
     setAuthorsNote(text) {
@@ -205,6 +207,8 @@ async function generateWith(
       template: played.turn.template.note,
       promptTokens: prompt.tokens,
       evaluatedTokens: played.turn.evaluatedPromptTokens ?? prompt.tokens,
+      ...(played.turn.promptMs !== undefined && { promptMs: played.turn.promptMs }),
+      ...(played.turn.generation.tokensPerSecond !== undefined && { tokensPerSecond: played.turn.generation.tokensPerSecond }),
       sections: prompt.sections.map(({ kind, label, tokens }) => ({ kind, label, tokens })),
       lore: played.lore.verdicts.map((v) => ({ title: v.comment, fired: v.fired, outcome: v.outcome, detail: v.detail, tokens: v.tokens })),
       plan: model.info.reasons,
@@ -215,14 +219,4 @@ async function generateWith(
   const text = played.turn.text.startsWith(before) ? played.turn.text.slice(before.length) : played.turn.text;
   const g = played.turn.generation;
   return { text, stopReason: g.stopReason ?? "eos", tokens: g.tokens ?? 0, tokensPerSecond: g.tokensPerSecond ?? 0 };
-}
-
-export async function loadModelForTui(options: TuiOptions & { model: string }): Promise<LoadedModel> {
-  return loadModel({
-    path: options.model,
-    ...(options.gpu && { gpu: options.gpu }),
-    ...(options.gpuLayers !== undefined && { gpuLayers: options.gpuLayers }),
-    ...(options.contextSize !== undefined && { contextSize: options.contextSize }),
-    ...(options.threads !== undefined && { threads: options.threads }),
-  });
 }
