@@ -4,7 +4,7 @@ import { slashCommands } from "../../src/ui/commands/index.ts";
 import type { SamplerSettings } from "../../src/core/samplers/types.ts";
 
 /** A CommandContext that records what commands did. */
-export function recordingContext() {
+export function recordingContext(models: string[] = []) {
   const samplers: Partial<SamplerSettings> = {};
   const notes: string[] = [];
   let swipes = 0;
@@ -20,6 +20,8 @@ export function recordingContext() {
     presets: () => builtInPresets.slice(),
     choosePreset: (name) => void calls.push(`preset:${name}`),
     listCommands: () => slashCommands,
+    modelNames: () => models,
+    loadModel: (name) => void calls.push(`model:${name}`),
   };
   return { ctx, samplers, notes, calls, swipes: () => swipes };
 }

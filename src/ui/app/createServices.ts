@@ -16,7 +16,7 @@ import { PresetStore } from "../../store/presets/presetStore.ts";
 import { SettingsStore } from "../../store/settings.ts";
 import type { ChatServices, GenerateRequest, GenerateResult, TurnReport } from "./services.ts";
 import type { AppServices, ChatTarget, OpenedChat } from "./appServices.ts";
-import { createModelServices, type ModelDetails } from "./modelServices.ts";
+import { createModelServices, type ModelServices } from "./modelServices.ts";
 
 /** Generation was asked for but no model can serve it; the chat shows the reason. */
 export class NoEngineError extends Error {
@@ -83,7 +83,7 @@ export async function createAppServices(options: TuiOptions, env: NodeJS.Process
       const card = await library.resolve(target.characterId);
       const characterId = card.id ?? card.path;
       const handle = await openChatHandle(store, card.card.character, characterId, target);
-      const opened = await openChatSession({ handle, character: card.card.character, characterId, settings, paths, env, model: models.loaded, details: models.services.details });
+      const opened = await openChatSession({ handle, character: card.card.character, characterId, settings, paths, env, model: models.loaded, models: models.services });
       open = { services: opened.services, handle };
       await settings.update({ lastCharacter: characterId }).catch(() => {});
       return opened;
@@ -108,7 +108,7 @@ interface ChatSessionOptions {
   paths: DataPaths;
   env: NodeJS.ProcessEnv;
   model(): LoadedModel | null;
-  details(): Promise<ModelDetails | null>;
+  models: ModelServices;
 }
 
 /** One chat with one character on the real layers: generation with lore, every change saved. */
@@ -151,7 +151,9 @@ async function openChatSession(o: ChatSessionOptions): Promise<OpenedChat> {
       });
     },
     lastTurn: () => lastTurn,
-    modelDetails: o.details,
+    modelDetails: () => o.models.details(),
+    libraryModels: async () => (await o.models.library()).filter((m) => !m.error).map((m) => ({ name: m.name, path: m.paths[0]! })),
+    loadModel: (path) => o.models.load(path),
     presets: () => presets,
     setPreset: (name) => save(updateSettings(chat, { presetName: name, samplers: undefined }, systemChatEnv)),
     setAuthorsNote(text) {

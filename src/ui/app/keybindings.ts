@@ -2,7 +2,7 @@
  * Every key the TUI answers to, in one table. The settings file's `keybindings`
  * object ({ action: "ctrl+x" | ["ctrl+x", "f2"] }) overrides the defaults.
  */
-export type KeyAction = "stop" | "send" | "newline" | "swipeLeft" | "swipeRight" | "deleteLast" | "complete" | "help" | "historyPrev" | "historyNext" | "continue" | "impersonate" | "edit" | "inspect" | "home";
+export type KeyAction = "stop" | "send" | "newline" | "swipeLeft" | "swipeRight" | "deleteLast" | "complete" | "help" | "historyPrev" | "historyNext" | "continue" | "impersonate" | "edit" | "inspect" | "modelPanel" | "home";
 
 export interface KeyInfo {
   upArrow: boolean; downArrow: boolean; leftArrow: boolean; rightArrow: boolean;
@@ -25,6 +25,7 @@ export const keyDescriptions: Record<KeyAction, string> = {
   impersonate: "Model writes for you",
   edit: "Edit last message",
   inspect: "Last turn: prompt, lore",
+  modelPanel: "Model: VRAM, layers, ctx",
   home: "Home (chat is saved)",
   historyPrev: "Previous sent line",
   historyNext: "Next sent line",
@@ -43,6 +44,7 @@ export const defaultKeybindings: Keybindings = {
   impersonate: ["alt+i"],
   edit: ["ctrl+e"],
   inspect: ["alt+p"],
+  modelPanel: ["alt+m"],
   home: ["ctrl+o"],
   historyPrev: ["up"],
   historyNext: ["down"],

@@ -6,7 +6,7 @@ import type { ChatMessage } from "../../core/chat/types.ts";
 import type { SamplerPreset } from "../../core/samplers/presets.ts";
 import type { SamplerSettings } from "../../core/samplers/types.ts";
 import type { TurnMode } from "../../core/prompt/turn.ts";
-import type { ModelDetails } from "./modelServices.ts";
+import type { CurrentModel, ModelDetails } from "./modelServices.ts";
 
 export interface GenerateRequest {
   /** What to generate (core/prompt's turn modes): the real layer builds history with historyForTurn. */
@@ -58,6 +58,10 @@ export interface ChatServices {
   lastTurn?(): TurnReport | null;
   /** The loaded model's live figures for the model panel; null without a model. */
   modelDetails?(): Promise<ModelDetails | null>;
+  /** The library's usable models by name, for /model and its completion. */
+  libraryModels?(): Promise<Array<{ name: string; path: string }>>;
+  /** Loads a model in place of the current one (for /model); rejects with a one-line reason. */
+  loadModel?(path: string): Promise<CurrentModel>;
   /** Sets (or, with empty text, removes) the chat's author's note, saved with the chat. */
   setAuthorsNote?(text: string): void;
   presets?(): SamplerPreset[];

@@ -14,6 +14,9 @@ import { turnText, type TurnMode } from "../../core/prompt/turn.ts";
 import { actionFor, defaultKeybindings, type Keybindings } from "../app/keybindings.ts";
 import { HelpOverlay } from "../app/HelpOverlay.tsx";
 import { TurnPanel } from "../panels/TurnPanel.tsx";
+import { ModelPanel } from "../panels/ModelPanel.tsx";
+import { describePlan } from "../models/modelLines.ts";
+import { displayText } from "../../core/text/sanitize.ts";
 
 export interface ChatScreenProps {
   services: ChatServices;
@@ -34,6 +37,8 @@ export interface ChatScreenProps {
   flushMs?: number;
 }
 
+const noDetails = async () => null;
+
 let nextId = 0;
 const newId = (prefix: string) => `${prefix}${Date.now().toString(36)}${(nextId++).toString(36)}`;
 
@@ -52,6 +57,18 @@ export function ChatScreen(props: ChatScreenProps) {
   const [speed, setSpeed] = useState<number | null>(null);
   const [showHelp, setShowHelp] = useState(false);
   const [showTurn, setShowTurn] = useState(false);
+  const [showModel, setShowModel] = useState(false);
+  // The library's models by name, read when the chat opens, for /model and its completion.
+  const libraryRef = useRef<Array<{ name: string; path: string }> | null>(null);
+  const libraryRead = useRef<Promise<unknown>>(Promise.resolve());
+  const loadingModelRef = useRef(false);
+  const readLibrary = useCallback(() => {
+    libraryRead.current = (services.libraryModels?.() ?? Promise.resolve([])).then(
+      (models) => void (libraryRef.current = models),
+      () => void (libraryRef.current ??= []),
+    );
+  }, [services]);
+  useEffect(readLibrary, [readLibrary]);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [impersonating, setImpersonating] = useState(false);
   const [editing, setEditing] = useState(false);
@@ -125,7 +142,7 @@ export function ChatScreen(props: ChatScreenProps) {
     [generate, persona, props.characterName],
   );
 
-  const busy = () => sessionRef.current.streaming !== null || abortRef.current !== null;
+  const busy = () => sessionRef.current.streaming !== null || abortRef.current !== null || loadingModelRef.current;
 
   const swipeNew = useCallback(() => {
     const current = sessionRef.current;
@@ -162,7 +179,28 @@ export function ChatScreen(props: ChatScreenProps) {
     presets: () => services.presets?.() ?? builtInPresets.slice(),
     choosePreset: (name) => services.setPreset?.(name),
     listCommands: () => slashCommands,
+    modelNames: () => (libraryRef.current ?? []).map((m) => m.name),
+    loadModel: (name) => {
+      const path = libraryRef.current?.find((m) => m.name === name)?.path;
+      if (!path || !services.loadModel) throw new CommandArgumentError(`/model: ${name} is not in the library`);
+      if (busy()) throw new CommandArgumentError("/model: wait for the reply (Ctrl+C stops it) or the model being loaded");
+      loadingModelRef.current = true;
+      dispatch({ type: "notice", message: `Loading ${displayText(name)}…` });
+      services
+        .loadModel(path)
+        .then(
+          (model) => dispatch({ type: "notice", message: displayText(`Loaded ${model.name}: ${describePlan(model)}${model.reasons.length ? `. ${model.reasons.join("; ")}` : ""}`) }),
+          (error: Error) => dispatch({ type: "notice", message: displayText(`Could not load ${name}: ${error.message.split("\n")[0]}`) }),
+        )
+        .finally(() => {
+          loadingModelRef.current = false;
+          readLibrary();
+        });
+    },
   };
+
+  const commandContextRef = useRef(commandContext);
+  commandContextRef.current = commandContext;
 
   useInput((char, key) => {
     const current = sessionRef.current;
@@ -192,6 +230,7 @@ export function ChatScreen(props: ChatScreenProps) {
       // A bare Esc (or half an escape sequence over SSH) only closes overlays.
       setShowHelp(false);
       setShowTurn(false);
+      setShowModel(false);
       return;
     }
     switch (action) {
@@ -199,17 +238,24 @@ export function ChatScreen(props: ChatScreenProps) {
         return dispatchInput({ type: "newline" });
       case "send": {
         const text = inputTextRef.current;
-        if (!text.trim() || busy()) return;
+        if (!text.trim()) return;
+        if (loadingModelRef.current) return dispatch({ type: "notice", message: "A model is loading: Enter sends once it is ready" });
+        if (busy()) return;
         dispatchInput({ type: "submitted", text });
         if (editing) {
           setEditing(false);
           return dispatch({ type: "editLast", text });
         }
+        if (text.startsWith("/model") && libraryRef.current === null) {
+          // The library is still being read (the first scan detects the machine): run it once it is.
+          dispatch({ type: "notice", message: "Reading the model library…" });
+          return void libraryRead.current.then(() => runSlashCommand(text, commandContextRef.current));
+        }
         if (text.startsWith("/")) return runSlashCommand(text, commandContext);
         return send(text);
       }
       case "complete": {
-        const [first] = completeCommand(inputTextRef.current);
+        const [first] = completeCommand(inputTextRef.current, slashCommands, commandContext);
         if (first) dispatchInput({ type: "set", text: first });
         return;
       }
@@ -217,7 +263,11 @@ export function ChatScreen(props: ChatScreenProps) {
         if (inputEmpty) return setShowHelp((v) => !v);
         break;
       case "inspect":
+        setShowModel(false);
         return setShowTurn((v) => !v);
+      case "modelPanel":
+        setShowTurn(false);
+        return setShowModel((v) => !v);
       case "swipeLeft":
         if (inputEmpty) return dispatch({ type: "swipe", direction: -1 });
         break;
@@ -277,13 +327,15 @@ export function ChatScreen(props: ChatScreenProps) {
   inputTextRef.current = input.text;
 
   const model = services.modelStatus();
+  const modelDetails = services.modelDetails ?? noDetails;
 
   return (
     <Box flexDirection="column">
-      <Transcript messages={session.messages} committed={session.committed} streaming={session.streaming} liveBudget={Math.max(3, props.rows - 8)} color={color} hideLive={showHelp || showTurn} />
+      <Transcript messages={session.messages} committed={session.committed} streaming={session.streaming} liveBudget={Math.max(3, props.rows - 8)} color={color} hideLive={showHelp || showTurn || showModel} />
       {session.notice ? <Text color={color ? "yellow" : undefined}>{session.notice}</Text> : null}
       {showHelp ? <HelpOverlay bindings={bindings} commands={slashCommands} /> : null}
       {showTurn && !showHelp ? <TurnPanel report={services.lastTurn?.() ?? null} maxLines={Math.max(4, props.rows - 7)} color={color} /> : null}
+      {showModel && !showHelp ? <ModelPanel details={modelDetails} turn={services.lastTurn?.() ?? null} refresh={`${session.messages.length}:${session.streaming === null}:${session.notice}`} color={color} /> : null}
       <InputView state={input} color={color} busy={session.streaming !== null || impersonating} />
       <Text dimColor>
         {`${model.model ?? "no model"} · ${model.backend} · ctx ${model.contextUsed}/${model.contextSize}` +

@@ -16,6 +16,10 @@ export interface CommandContext {
   /** Records the chosen preset with the chat. */
   choosePreset(name: string): void;
   listCommands(): SlashCommand[];
+  /** Names of the models in the library (for /model and its completion). */
+  modelNames(): string[];
+  /** Loads the library model of that exact name in place of the current one. */
+  loadModel(name: string): void;
 }
 
 export interface SlashCommand {
@@ -23,6 +27,8 @@ export interface SlashCommand {
   description: string;
   usage: string;
   action(args: string, ctx: CommandContext): void;
+  /** Candidates for a partly typed argument: whole arguments. */
+  complete?(args: string, ctx: CommandContext): string[];
 }
 
 export class CommandArgumentError extends Error {

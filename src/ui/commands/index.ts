@@ -6,18 +6,23 @@ import { personaCommand } from "./personaCommand.ts";
 import { noteCommand } from "./noteCommand.ts";
 import { presetCommand } from "./presetCommand.ts";
 import { minpCommand } from "./minpCommand.ts";
+import { modelCommand } from "./modelCommand.ts";
 import { reppenCommand } from "./reppenCommand.ts";
 import { swipeCommand } from "./swipeCommand.ts";
 import { tempCommand } from "./tempCommand.ts";
 import { topkCommand } from "./topkCommand.ts";
 import { toppCommand } from "./toppCommand.ts";
 
-export const slashCommands: SlashCommand[] = [tempCommand, minpCommand, toppCommand, topkCommand, reppenCommand, swipeCommand, continueCommand, impersonateCommand, personaCommand, noteCommand, presetCommand, helpCommand];
+export const slashCommands: SlashCommand[] = [tempCommand, minpCommand, toppCommand, topkCommand, reppenCommand, swipeCommand, continueCommand, impersonateCommand, personaCommand, noteCommand, presetCommand, modelCommand, helpCommand];
 
-/** Completions for a partly typed "/na": full "/name " strings. */
-export function completeCommand(line: string, commands = slashCommands): string[] {
-  if (!line.startsWith("/") || line.includes(" ")) return [];
-  return commands.filter((c) => c.name.startsWith(line.slice(1))).map((c) => `/${c.name} `);
+/** Completions for a partly typed "/na" (full "/name " strings), or for a command's argument ("/model ti" -> "/model tiny.gguf"). */
+export function completeCommand(line: string, commands = slashCommands, ctx?: CommandContext): string[] {
+  if (!line.startsWith("/")) return [];
+  const space = line.indexOf(" ");
+  if (space < 0) return commands.filter((c) => c.name.startsWith(line.slice(1))).map((c) => `/${c.name} `);
+  const command = commands.find((c) => c.name === line.slice(1, space));
+  if (!command?.complete || !ctx) return [];
+  return command.complete(line.slice(space + 1).trimStart(), ctx).map((arg) => `/${command.name} ${arg}`);
 }
 
 /** Runs a "/name args" line; a bad command or argument is reported through notify. */
