@@ -99,7 +99,6 @@ export function createModelServices(options: TuiOptions, env: NodeJS.ProcessEnv)
   const root = dataDir(env);
   const modelsDir = options.modelsDir ?? dataPaths(root).models;
   let model: LoadedModel | null = null;
-  let machine: Promise<MachineFacts> | null = null;
   // Loads and unloads run one after another: llama.cpp must never hold two at once by accident.
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(job: () => Promise<T>): Promise<T> => {
@@ -112,11 +111,8 @@ export function createModelServices(options: TuiOptions, env: NodeJS.ProcessEnv)
     model = null;
     await old?.unload();
   };
-  const detect = () => {
-    machine ??= detectMachine({ backend: options.gpu ?? "auto" });
-    machine.catch(() => (machine = null));
-    return machine;
-  };
+  // Detected afresh each time (the binding is started once): free VRAM changes as models load.
+  const detect = () => detectMachine({ backend: options.gpu ?? "auto" });
 
   const services: ModelServices = {
     folders: async () => [modelsDir, ...(await readExtraModelFolders(root))],

@@ -72,13 +72,18 @@ export function ModelsScreen(props: ModelsScreenProps) {
     [services],
   );
 
-  useEffect(() => {
+  // Free VRAM changes as models load and unload: read again after each.
+  const readMachine = useCallback(() => {
     services.machine().then(
       (m) => live.current && setMachine(m),
       (error: Error) => live.current && setScanError(error.message),
     );
+  }, [services]);
+
+  useEffect(() => {
+    readMachine();
     void rescan();
-  }, [services, rescan]);
+  }, [readMachine, rescan]);
 
   const say = (text: string | string[], error = false) => setMessage({ text: (Array.isArray(text) ? text : [text]).map(displayText), error });
 
@@ -99,6 +104,7 @@ export function ModelsScreen(props: ModelsScreenProps) {
         if (!live.current) return;
         setMode({ name: "list" });
         setLoadedVersion((v) => v + 1);
+        readMachine();
       });
   };
 
@@ -109,6 +115,7 @@ export function ModelsScreen(props: ModelsScreenProps) {
       if (!live.current) return;
       say(`Unloaded ${current.name}`);
       setLoadedVersion((v) => v + 1);
+      readMachine();
     });
   };
 
@@ -176,8 +183,9 @@ export function ModelsScreen(props: ModelsScreenProps) {
     if (m.name === "address") {
       if (key.escape || ctrlC) return setMode({ name: "list" });
       if (key.return) {
-        const uri = m.text.trim();
-        return uri ? lookUp(uri) : setMode({ name: "list" });
+        // The prompt starts with "hf:": a pasted address brings its own.
+        const uri = m.text.trim().replace(/^hf:\s*(hf:)/i, "$1");
+        return uri && uri !== "hf:" ? lookUp(uri) : setMode({ name: "list" });
       }
       if (key.backspace || key.delete || /^[\x7f\b]+$/.test(char)) return setMode({ ...m, text: [...m.text].slice(0, -1).join("") });
       if (key.ctrl || key.meta || key.tab) return;

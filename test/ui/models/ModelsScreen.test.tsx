@@ -171,14 +171,15 @@ test("an address without a quant shows the choice for this machine and why; the 
   app.unmount();
 });
 
-test("a bad address or an unknown repository is one line and the screen carries on", async () => {
+test("a pasted address or an unknown repository is one line and the screen carries on", async () => {
   const app = mount(runtime(join(home, "none")));
   await until(app.lastFrame, (f) => f.includes("No GGUF files"), "the screen");
   await tick();
   app.stdin.write("d");
   await until(app.lastFrame, (f) => f.includes("› hf:"), "the prompt");
-  app.stdin.write("alice/Nope-GGUF:Q4_K_M");
-  await tick();
+  // Pasted whole, with its own hf: after the prompt's.
+  app.stdin.write("hf:alice/Nope-GGUF:Q4_K_M");
+  await until(app.lastFrame, (f) => f.includes("› hf:hf:alice/Nope-GGUF:Q4_K_M"), "the pasted address");
   app.stdin.write("\r");
   const failed = await until(app.lastFrame, (f) => f.includes("hf:alice/Nope-GGUF:Q4_K_M: "), "the error");
   assert.match(failed, /not found|does not exist|404/i);
