@@ -109,7 +109,8 @@ test("the real binary in tmux with a tiny model: a streamed reply, a swipe, quit
     t.tmux("send-keys", "-t", "app", "C-c");
     await t.waitFor((s) => s === null, "the app to exit");
     t.tmux("new-session", "-d", "-s", "app", "-x", "100", "-y", "30", command);
-    const resumed = await t.waitFor((s) => s?.includes("? help") ?? false, "the app to start again", 30000);
+    // The transcript is printed a frame after the status line first shows: wait for both.
+    const resumed = await t.waitFor((s) => (s?.includes("? help") && s.includes("Hi, Bryn.")) ?? false, "the app to start again with the saved chat", 30000);
     assert.match(resumed ?? "", /Evening\./, "the saved chat is shown again");
   } finally {
     t.kill();

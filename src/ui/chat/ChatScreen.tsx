@@ -62,13 +62,14 @@ export function ChatScreen(props: ChatScreenProps) {
   const libraryRef = useRef<Array<{ name: string; path: string }> | null>(null);
   const libraryRead = useRef<Promise<unknown>>(Promise.resolve());
   const loadingModelRef = useRef(false);
+  const libraryAsked = useRef(false);
   const readLibrary = useCallback(() => {
+    libraryAsked.current = true;
     libraryRead.current = (services.libraryModels?.() ?? Promise.resolve([])).then(
       (models) => void (libraryRef.current = models),
       () => void (libraryRef.current ??= []),
     );
   }, [services]);
-  useEffect(readLibrary, [readLibrary]);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [impersonating, setImpersonating] = useState(false);
   const [editing, setEditing] = useState(false);
@@ -247,6 +248,7 @@ export function ChatScreen(props: ChatScreenProps) {
           return dispatch({ type: "editLast", text });
         }
         if (text.startsWith("/model") && libraryRef.current === null) {
+          if (!libraryAsked.current) readLibrary();
           // The library is still being read (the first scan detects the machine): run it once it is.
           dispatch({ type: "notice", message: "Reading the model library…" });
           return void libraryRead.current.then(() => runSlashCommand(text, commandContextRef.current));
@@ -325,6 +327,10 @@ export function ChatScreen(props: ChatScreenProps) {
   // Enter reads the text through a ref the reducer keeps current, never a stale closure.
   const inputTextRef = useRef(input.text);
   inputTextRef.current = input.text;
+  // The library is scanned only once /model is being typed, not for every chat opened.
+  useEffect(() => {
+    if (!libraryAsked.current && input.text.startsWith("/m")) readLibrary();
+  }, [input.text, readLibrary]);
 
   const model = services.modelStatus();
   const modelDetails = services.modelDetails ?? noDetails;
