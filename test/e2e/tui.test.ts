@@ -72,7 +72,7 @@ test("the real binary in tmux without a model: the model screen first (machine, 
     t.tmux("new-session", "-d", "-s", "app", "-x", "80", "-y", "24", `cd ${JSON.stringify(root)} && TAPROOM_HOME=${JSON.stringify(home)} NO_COLOR=1 node bin/taproom.js --gpu cpu`);
     const screen = await t.waitFor((s) => (s?.includes("tiny.gguf") && s.includes("Machine:")) ?? false, "the model screen", 30000);
     assert.match(screen ?? "", /No model loaded/);
-    assert.match(screen ?? "", /tiny\.gguf +[\d.]+ KiB · llama .* · runs on the CPU/);
+    assert.match(screen ?? "", /tiny\.gguf +[\d.]+ KiB · llama .* · CPU, 2048 ctx/);
     assert.match(screen ?? "", /press d to download hf:USER\/REPO\[:QUANT\]/);
     t.tmux("send-keys", "-t", "app", "Escape");
     await t.waitFor((s) => s?.includes("m models") ?? false, "the home screen");

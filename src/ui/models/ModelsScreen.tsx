@@ -274,7 +274,7 @@ export function ModelsScreen(props: ModelsScreenProps) {
           selected={selected}
           height={Math.max(1, listRows - hintLines.length)}
           color={color}
-          empty={`No GGUF files in ${where} yet: press d to download one, or copy a .gguf there and press r.`}
+          empty="No GGUF files here yet: d downloads one, or copy a .gguf into the folder and press r."
         />
       )}
       {detail.map((line, i) => (

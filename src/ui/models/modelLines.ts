@@ -2,6 +2,7 @@
 import { formatBytes, formatDuration, formatRate, progressBar } from "../../core/units/format.ts";
 import { displayText } from "../../core/text/sanitize.ts";
 import { formatParameters } from "../../engine/quants/index.ts";
+import type { ModelVerdict } from "../../engine/library/modelVerdict.ts";
 import type { CurrentModel, LibraryModel, MachineFacts, ModelDownloadProgress } from "../app/modelServices.ts";
 
 export function machineLine(machine: MachineFacts): string {
@@ -40,17 +41,33 @@ export function libraryRow(model: LibraryModel, loaded: boolean): { label: strin
   const facts = [
     formatBytes(model.sizeBytes),
     [model.architecture, model.parameters ? formatParameters(model.parameters) : undefined, model.quant].filter(Boolean).join(" "),
-    model.verdict?.summary ?? "fit unknown",
+    model.verdict ? shortVerdict(model.verdict) : "fit unknown",
   ].filter(Boolean);
   return { label, detail: displayText(facts.join(" · ")) };
 }
 
-/** What the selected row says in full: the verdict's reason, or why the file is unusable. */
+/** The verdict in a few words, so a row fits 80 columns: "fits the GPU, 8192 ctx", "partly 20/41 layers, 8192 ctx". */
+export function shortVerdict(verdict: ModelVerdict): string {
+  const ctx = `${verdict.contextSize} ctx`;
+  switch (verdict.fit) {
+    case "full":
+      return `fits the GPU, ${ctx}`;
+    case "partial":
+      return `partly ${verdict.gpuLayers}/${verdict.totalLayers} layers, ${ctx}`;
+    case "cpu":
+      return `CPU, ${ctx}`;
+    case "none":
+      return "does not fit";
+  }
+}
+
+/** What the selected row says in full: the verdict and its reason, or why the file is unusable. */
 export function libraryDetail(model: LibraryModel): string {
   if (model.error) return displayText(model.error);
   const parts = model.parts > 1 ? ` (${model.parts} parts)` : "";
-  const context = model.trainContext ? `, trained for ${model.trainContext} context` : "";
-  return displayText(`${model.verdict?.reason ?? "no verdict"}${context}${parts}`);
+  const context = model.trainContext ? `; trained for ${model.trainContext} context` : "";
+  const verdict = model.verdict ? `${model.verdict.summary}: ${model.verdict.reason}` : "no verdict";
+  return displayText(`${verdict}${context}${parts}`);
 }
 
 /** "[#####.....]  42%  1.93 GiB / 4.60 GiB  23.4 MiB/s  ETA 1m54s". */

@@ -78,10 +78,16 @@ test("the screen shows this machine and every GGUF with size, architecture, para
   const frame = await until(app.lastFrame, (f) => f.includes("tiny.gguf") && f.includes("Machine: CPU"), "the machine and the list");
   assert.match(frame, /Machine: CPU only · RAM [\d.]+ GiB · \d+ cores?/);
   assert.match(frame, /No model loaded/);
-  assert.match(frame, /tiny\.gguf\s+[\d.]+ (KiB|MiB) · llama \S+ \S+ · runs on the CPU with 512 context/);
+  assert.match(frame, /tiny\.gguf\s+603 KiB · llama \S+ F32 · CPU, 512 ctx/);
   assert.match(frame, /notes\.gguf\s+27 B · unreadable/);
   // The selected row's reason in full: here the first row, cut.gguf or notes.gguf.
   await tick();
+  await selectRow(app, "tiny.gguf");
+  assert.match(app.lastFrame() ?? "", /runs on the CPU with 512 context: no GPU: all layers on the CPU/, "the selected row's verdict in full, with its reason");
+  for (let i = 0; i < 3; i++) {
+    app.stdin.write("\x1b[A");
+    await tick();
+  }
   await selectRow(app, "notes.gguf");
   assert.match(app.lastFrame() ?? "", /not a GGUF file/);
   assert.match(app.lastFrame() ?? "", /Enter load · u unload · d download/);
