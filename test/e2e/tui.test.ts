@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -56,6 +56,27 @@ test("the real binary in tmux: start, type, see the reason a reply failed, help,
     t.tmux("send-keys", "-t", "app", "C-c");
     await t.waitFor((s) => s?.includes("Press Ctrl+C again to quit") ?? false, "the quit prompt");
     t.tmux("send-keys", "-t", "app", "C-c");
+    await t.waitFor((s) => s === null, "the app to exit");
+  } finally {
+    t.kill();
+    rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test("the real binary in tmux without a model: the model screen first (machine, files, how to add one), Esc home, q quits", { skip: hasTmux ? false : "tmux is not installed" }, async () => {
+  const home = mkdtempSync(join(tmpdir(), "taproom-e2e-"));
+  mkdirSync(join(home, "models"));
+  execFileSync(process.execPath, ["--import", "tsx", join(root, "test/support/makeTinyModel.ts"), join(home, "models", "tiny.gguf")], { cwd: root });
+  const t = tmuxSession();
+  try {
+    t.tmux("new-session", "-d", "-s", "app", "-x", "80", "-y", "24", `cd ${JSON.stringify(root)} && TAPROOM_HOME=${JSON.stringify(home)} NO_COLOR=1 node bin/taproom.js --gpu cpu`);
+    const screen = await t.waitFor((s) => (s?.includes("tiny.gguf") && s.includes("Machine:")) ?? false, "the model screen", 30000);
+    assert.match(screen ?? "", /No model loaded/);
+    assert.match(screen ?? "", /tiny\.gguf +[\d.]+ KiB · llama .* · CPU, 2048 ctx/);
+    assert.match(screen ?? "", /press d to download hf:USER\/REPO\[:QUANT\]/);
+    t.tmux("send-keys", "-t", "app", "Escape");
+    await t.waitFor((s) => s?.includes("m models") ?? false, "the home screen");
+    t.tmux("send-keys", "-t", "app", "q");
     await t.waitFor((s) => s === null, "the app to exit");
   } finally {
     t.kill();

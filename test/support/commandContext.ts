@@ -4,10 +4,11 @@ import { slashCommands } from "../../src/ui/commands/index.ts";
 import type { SamplerSettings } from "../../src/core/samplers/types.ts";
 
 /** A CommandContext that records what commands did. */
-export function recordingContext(options: { characters?: CharacterChoice[]; books?: { attached?: string[]; inUse?: string[]; available?: string[] } } = {}) {
+export function recordingContext(options: { models?: string[]; characters?: CharacterChoice[]; books?: { attached?: string[]; inUse?: string[]; available?: string[] } } = {}) {
   const characters = options.characters ?? [];
   const books = options.books ?? {};
   const lore = { attached: books.attached ?? [], inUse: books.inUse ?? [], available: books.available ?? [] };
+  const models = options.models ?? [];
   const samplers: Partial<SamplerSettings> = {};
   const notes: string[] = [];
   let swipes = 0;
@@ -33,6 +34,8 @@ export function recordingContext(options: { characters?: CharacterChoice[]; book
     branch: () => void calls.push("branch"),
     exportChat: (path) => void calls.push(`export:${path ?? "(default)"}`),
     personaNames: () => ["Ada", "Sir Galahad"],
+    modelNames: () => models,
+    loadModel: (name) => void calls.push(`model:${name}`),
   };
   return { ctx, samplers, notes, calls, swipes: () => swipes };
 }

@@ -7,6 +7,8 @@ import type { Lorebook } from "../../src/core/lorebook/model.ts";
 import type { LorebookSource } from "../../src/store/lorebooks/lorebookFiles.ts";
 import { LorebookNotFoundError, ReadOnlyLorebookError, tryLorebookText, type LorebookServices } from "../../src/ui/app/lorebookServices.ts";
 import { scriptedServices, testSamplers } from "./fakeServices.ts";
+import { fakeModelServices } from "./fakeModelServices.ts";
+import type { ModelServices } from "../../src/ui/app/modelServices.ts";
 
 /** In-memory lorebooks; `saved` records every book saved, as saved. */
 export function fakeLorebookServices(books: Array<{ book: Lorebook; source: LorebookSource; characters?: string[] }> = []) {
@@ -70,7 +72,9 @@ export function fakeCardServices(characters: CardSummary[]): CardServices {
 }
 
 /** In-memory app services; `opened` records every chat the app asked for. */
-export function fakeAppServices(chats: ChatIndexEntry[], characters: CardSummary[], lorebooks: LorebookServices = fakeLorebookServices().services) {
+export function fakeAppServices(chats: ChatIndexEntry[], characters: CardSummary[], options: { lorebooks?: LorebookServices; models?: ModelServices } = {}) {
+  const lorebooks = options.lorebooks ?? fakeLorebookServices().services;
+  const models = options.models ?? fakeModelServices();
   const opened: ChatTarget[] = [];
   const services: AppServices = {
     cards: fakeCardServices(characters),
@@ -78,6 +82,7 @@ export function fakeAppServices(chats: ChatIndexEntry[], characters: CardSummary
     characters: async () => characters,
     modelLine: () => "tiny.gguf · cpu",
     lorebooks,
+    models,
     async openChat(target): Promise<OpenedChat> {
       opened.push(target);
       const who = characters.find((c) => c.id === target.characterId)?.name ?? target.characterId;

@@ -57,8 +57,12 @@ export interface LoadedModelInfo {
   facts: LibraryFacts;
   reasons: string[];
   suggestions: string[];
+  /** GPU device names (empty on the CPU). */
+  gpuNames: string[];
   /** VRAM the load took on the device (0 on the CPU backend). */
   vramBytes: number;
+  /** The weights' size in memory, wherever they are. */
+  weightsBytes: number;
 }
 
 export interface GenerationResult extends TurnGenerationResult {
@@ -133,7 +137,9 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
     facts,
     reasons: plan.reasons,
     suggestions: plan.suggestions,
+    gpuNames: plan.backend === "cpu" ? [] : await llama.getGpuDeviceNames(),
     vramBytes: Math.max(0, vramAfter - vramBefore),
+    weightsBytes: model.size,
   };
   return new LoadedModel(model, context, context.getSequence(), info);
 }

@@ -5,20 +5,21 @@ import type { Keybindings } from "./keybindings.ts";
 import { useTerminalSize, type SizedStream } from "./useTerminalSize.ts";
 import { ChatScreen } from "../chat/ChatScreen.tsx";
 import { HomeScreen, type HomeLink } from "../home/HomeScreen.tsx";
+import { ModelsScreen } from "../models/ModelsScreen.tsx";
 import { usePrintLog } from "./PrintLog.tsx";
 import { CharactersScreen } from "../characters/CharactersScreen.tsx";
 import type { CharacterChoice } from "../commands/command.ts";
 import { LorebooksScreen } from "../lorebooks/LorebooksScreen.tsx";
 
 /** Where the app is: one screen at a time; the chat screen holds an open chat. */
-export type Screen = { name: "home" } | { name: "characters" } | { name: "lorebooks" } | { name: "opening"; target: ChatTarget } | { name: "chat"; chat: OpenedChat };
+export type Screen = { name: "home" } | { name: "characters" } | { name: "lorebooks" } | { name: "models" } | { name: "opening"; target: ChatTarget } | { name: "chat"; chat: OpenedChat };
 
 export interface AppProps {
   services: AppServices;
   stdout: SizedStream;
   color: boolean;
   keybindings: Keybindings;
-  /** The chat to open at start (--character); the home screen otherwise. */
+  /** The chat to open at start (--character); else home, or the model screen while no model is loaded. */
   start?: ChatTarget | null;
   /** Shown once on the first screen (the model that loaded, or why none did). */
   notice?: string | null;
@@ -29,7 +30,9 @@ export interface AppProps {
 export function App(props: AppProps) {
   const { services, color } = props;
   const { rows, columns } = useTerminalSize(props.stdout);
-  const [screen, setScreen] = useState<Screen>(props.start ? { name: "opening", target: props.start } : { name: "home" });
+  const [screen, setScreen] = useState<Screen>(() =>
+    props.start ? { name: "opening", target: props.start } : services.models.current() ? { name: "home" } : { name: "models" },
+  );
   const [notice, setNotice] = useState(props.notice ?? null);
 
   const log = usePrintLog();
@@ -70,11 +73,27 @@ export function App(props: AppProps) {
   const links: HomeLink[] = [
     { key: "c", label: "characters", open: () => go({ name: "characters" }) },
     { key: "l", label: "lorebooks", open: () => go({ name: "lorebooks" }) },
+    { key: "m", label: "models", open: () => go({ name: "models" }) },
   ];
 
   switch (screen.name) {
     case "opening":
       return <Text dimColor>Opening the chat…</Text>;
+    case "models":
+      return (
+        <ModelsScreen
+          services={services.models}
+          color={color}
+          rows={rows}
+          columns={columns}
+          notice={notice}
+          onBack={() => {
+            setNotice(null);
+            goHome();
+          }}
+          onQuit={props.onQuit}
+        />
+      );
     case "home":
       return <HomeScreen services={services} color={color} rows={rows} notice={notice} links={links} onOpen={openChat} onQuit={props.onQuit} />;
     case "characters":

@@ -10,6 +10,7 @@ import type { ChatIndexEntry } from "../../store/chats/chatStore.ts";
 import type { CardServices } from "./cardServices.ts";
 import type { ChatServices } from "./services.ts";
 import type { LorebookServices } from "./lorebookServices.ts";
+import type { ModelServices } from "./modelServices.ts";
 
 /** Which chat to open: a saved one by id, or the character's latest (a new one when `fresh`). */
 export interface ChatTarget {
@@ -49,4 +50,6 @@ export interface AppServices {
   cards: CardServices;
   /** The lorebook library: browse, import, edit and save books. */
   lorebooks: LorebookServices;
+  /** The machine, the model library, loading and downloading. */
+  models: ModelServices;
 }

@@ -8,7 +8,7 @@ import type { Chat } from "../../core/chat/types.ts";
 import type { Lorebook } from "../../core/lorebook/model.ts";
 import { samplersForChat } from "../../core/samplers/presets.ts";
 import { resolveSamplers } from "../../core/samplers/validate.ts";
-import { loadModel, type LoadedModel } from "../../engine/generation/loadModel.ts";
+import type { LoadedModel } from "../../engine/generation/loadModel.ts";
 import { playChatTurn } from "../../engine/playChatTurn.ts";
 import type { TurnSettings } from "../../engine/chatTurn.ts";
 import { CardLibrary } from "../../store/cards/library.ts";
@@ -25,6 +25,7 @@ import type { ChatServices, GenerateRequest, GenerateResult, TurnReport } from "
 import type { AppServices, ChatTarget, OpenedChat } from "./appServices.ts";
 import { createCardServices } from "./cardServices.ts";
 import { createLorebookServices } from "./lorebookServices.ts";
+import { createModelServices, type ModelServices } from "./modelServices.ts";
 
 /** Generation was asked for but no model can serve it; the chat shows the reason. */
 export class NoEngineError extends Error {
@@ -38,7 +39,6 @@ export class NoEngineError extends Error {
 export interface AppRuntime {
   services: AppServices;
   model(): LoadedModel | null;
-  setModel(model: LoadedModel | null): void;
   close(): Promise<void>;
 }
 
@@ -71,7 +71,7 @@ export async function createAppServices(options: TuiOptions, env: NodeJS.Process
   const settings = await SettingsStore.open({ path: paths.settings });
   const library = new CardLibrary({ dir: paths.characters, indexPath: `${paths.cache}/card-index.json` });
   const store = await ChatStore.open({ dir: paths.chats });
-  let model: LoadedModel | null = null;
+  const models = createModelServices(options, env);
   let open: OpenChatState | null = null;
 
   const closeOpen = async () => {
@@ -86,15 +86,16 @@ export async function createAppServices(options: TuiOptions, env: NodeJS.Process
       return store.list().sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
     },
     characters: () => library.list(),
-    modelLine: () => describeModel(model),
+    modelLine: () => describeModel(models.loaded()),
     cards: createCardServices(library),
     lorebooks: createLorebookServices({ env, cards: () => library.list() }),
+    models: models.services,
     async openChat(target) {
       await closeOpen();
       const card = await library.resolve(target.characterId);
       const characterId = card.id ?? card.path;
       const handle = await openChatHandle(store, card.card.character, characterId, target);
-      const opened = await openChatSession({ handle, store, character: card.card.character, characterId, settings, paths, env, model: () => model });
+      const opened = await openChatSession({ handle, store, character: card.card.character, characterId, settings, paths, env, model: models.loaded, models: models.services });
       open = { services: opened.services, handle };
       await settings.update({ lastCharacter: characterId }).catch(() => {});
       return opened;
@@ -102,12 +103,11 @@ export async function createAppServices(options: TuiOptions, env: NodeJS.Process
   };
   return {
     services,
-    model: () => model,
-    setModel: (next) => (model = next),
+    model: models.loaded,
     async close() {
       await closeOpen();
       await store.flush();
-      await model?.unload();
+      await models.close();
     },
   };
 }
@@ -121,6 +121,7 @@ interface ChatSessionOptions {
   paths: DataPaths;
   env: NodeJS.ProcessEnv;
   model(): LoadedModel | null;
+  models: ModelServices;
 }
 
 /** One chat with one character on the real layers: generation with lore, every change saved. */
@@ -156,20 +157,23 @@ async function openChatSession(o: ChatSessionOptions): Promise<OpenedChat> {
       const model = o.model();
       return {
         model: model?.name ?? null,
-        backend: model ? `${model.info.backend}${model.info.backend === "cpu" ? "" : ` ${model.info.gpuLayers}/${model.info.totalLayers} layers`}` : "start with --model FILE",
+        backend: model ? `${model.info.backend}${model.info.backend === "cpu" ? "" : ` ${model.info.gpuLayers}/${model.info.totalLayers} layers`}` : "/model NAME loads one",
         contextUsed: model?.contextUsed ?? 0,
         contextSize: model?.contextSize ?? 0,
       };
     },
     generate: (request) => {
       const model = o.model();
-      if (!model) throw new NoEngineError("no model loaded: start taproom with --model FILE (taproom models lists yours)");
+      if (!model) throw new NoEngineError("no model loaded: start taproom with --model FILE, or load one with /model NAME or from the model screen (Ctrl+O, then m)");
       return generateWith({ model, request, chat, character, persona, books, loreSettings, prompts: settings.promptSettings() }, (next, report) => {
         chat = next;
         lastTurn = report;
       });
     },
     lastTurn: () => lastTurn,
+    modelDetails: () => o.models.details(),
+    libraryModels: async () => (await o.models.library()).filter((m) => !m.error).map((m) => ({ name: m.name, path: m.paths[0]! })),
+    loadModel: (path) => o.models.load(path),
     presets: () => presets,
     setPreset: (name) => save(updateSettings(chat, { presetName: name, samplers: undefined }, systemChatEnv)),
     lorebooks: () => ({ attached: chat.settings.lorebooks ?? [], inUse: books.map((b) => b.name), available }),
@@ -266,8 +270,10 @@ async function generateWith(inputs: TurnInputs, keep: (chat: Chat, report: TurnR
     { ...chat, loreState: played.chat.loreState, variables: played.chat.variables },
     {
       template: played.turn.template.note,
-      promptTokens: prompt.tokens,
-      evaluatedTokens: played.turn.evaluatedPromptTokens ?? prompt.tokens,
+      promptTokens: played.turn.timings.promptTokens,
+      evaluatedTokens: played.turn.timings.evaluatedPromptTokens,
+      ...(played.turn.timings.promptMs !== undefined && { promptMs: played.turn.timings.promptMs }),
+      ...(played.turn.generation.tokensPerSecond !== undefined && { tokensPerSecond: played.turn.generation.tokensPerSecond }),
       sections: prompt.sections.map(({ kind, label, tokens }) => ({ kind, label, tokens })),
       lore: played.lore.verdicts.map((v) => ({ title: v.comment, fired: v.fired, outcome: v.outcome, detail: v.detail, tokens: v.tokens })),
       plan: model.info.reasons,
@@ -278,14 +284,4 @@ async function generateWith(inputs: TurnInputs, keep: (chat: Chat, report: TurnR
   const text = played.turn.text.startsWith(before) ? played.turn.text.slice(before.length) : played.turn.text;
   const g = played.turn.generation;
   return { text, stopReason: g.stopReason ?? "eos", tokens: g.tokens ?? 0, tokensPerSecond: g.tokensPerSecond ?? 0 };
-}
-
-export async function loadModelForTui(options: TuiOptions & { model: string }): Promise<LoadedModel> {
-  return loadModel({
-    path: options.model,
-    ...(options.gpu && { gpu: options.gpu }),
-    ...(options.gpuLayers !== undefined && { gpuLayers: options.gpuLayers }),
-    ...(options.contextSize !== undefined && { contextSize: options.contextSize }),
-    ...(options.threads !== undefined && { threads: options.threads }),
-  });
 }

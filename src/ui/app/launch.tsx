@@ -4,7 +4,7 @@ import type { CliIO } from "../../cli/command.ts";
 import type { TuiOptions } from "../../cli/commands/tuiCommand.ts";
 import { App } from "./App.tsx";
 import { PrintLogProvider } from "./PrintLog.tsx";
-import { createAppServices, loadModelForTui } from "./createServices.ts";
+import { createAppServices } from "./createServices.ts";
 import { noModelNotice } from "./noModelNotice.ts";
 import { resolveKeybindings } from "./keybindings.ts";
 import { readKeybindingSettings } from "../../store/keybindingSettings.ts";
@@ -18,13 +18,13 @@ export async function launchTui(options: TuiOptions, io: CliIO): Promise<number>
   if (options.model) {
     io.stdout.write(`Loading ${options.model}…\n`);
     try {
-      const model = await loadModelForTui({ ...options, model: options.model });
-      session.setModel(model);
-      notice = `${model.name}: ${model.info.reasons.join("; ")}`;
+      const model = await session.services.models.load(options.model);
+      notice = `${model.name}: ${model.reasons.join("; ")}`;
     } catch (error) {
       notice = (error as Error).message;
     }
-  } else {
+  } else if (options.character) {
+    // Straight into a chat: say there why nothing will answer. Otherwise the model screen shows it all.
     notice = await noModelNotice(options, io.env);
   }
   const keybindings = resolveKeybindings(await readKeybindingSettings(dataPaths(dataDir(io.env)).settings));

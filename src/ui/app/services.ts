@@ -7,6 +7,7 @@ import type { SamplerPreset } from "../../core/samplers/presets.ts";
 import type { SamplerSettings } from "../../core/samplers/types.ts";
 import type { TurnMode } from "../../core/prompt/turn.ts";
 import type { ChatTarget } from "./appServices.ts";
+import type { CurrentModel, ModelDetails } from "./modelServices.ts";
 
 export interface GenerateRequest {
   /** What to generate (core/prompt's turn modes): the real layer builds history with historyForTurn. */
@@ -40,6 +41,9 @@ export interface TurnReport {
   promptTokens: number;
   /** Prompt tokens llama.cpp really evaluated; the rest came from the KV cache. */
   evaluatedTokens: number;
+  /** Milliseconds spent evaluating the prompt (to the first reply token). */
+  promptMs?: number;
+  tokensPerSecond?: number;
   sections: Array<{ kind: string; label: string; tokens: number }>;
   lore: Array<{ title: string; fired: boolean; outcome: string; detail: string; tokens: number | null }>;
   /** Why the model was loaded as it was (the planner's words). */
@@ -62,6 +66,12 @@ export interface ChatServices {
   saveMessages?(messages: ChatMessage[]): void;
   /** The last turn's prompt and lore, or null before the first reply. */
   lastTurn?(): TurnReport | null;
+  /** The loaded model's live figures for the model panel; null without a model. */
+  modelDetails?(): Promise<ModelDetails | null>;
+  /** The library's usable models by name, for /model and its completion. */
+  libraryModels?(): Promise<Array<{ name: string; path: string }>>;
+  /** Loads a model in place of the current one (for /model); rejects with a one-line reason. */
+  loadModel?(path: string): Promise<CurrentModel>;
   /** Sets (or, with empty text, removes) the chat's author's note, saved with the chat. */
   setAuthorsNote?(text: string): void;
   presets?(): SamplerPreset[];

@@ -25,7 +25,9 @@ import type { ChatTarget } from "../app/appServices.ts";
 import { moveSelection } from "../components/listWindow.ts";
 
 /** What takes the live region's room: one panel or overlay at a time. */
-export type ChatPanel = "help" | "turn" | "lore" | "samplers";
+export type ChatPanel = "help" | "turn" | "lore" | "samplers" | "model";
+import { ModelPanel } from "../panels/ModelPanel.tsx";
+import { describePlan } from "../models/modelLines.ts";
 
 export interface ChatScreenProps {
   services: ChatServices;
@@ -55,6 +57,8 @@ export interface ChatScreenProps {
   /** How often streamed text is drawn, in ms. */
   flushMs?: number;
 }
+
+const noDetails = async () => null;
 
 let nextId = 0;
 const newId = (prefix: string) => `${prefix}${Date.now().toString(36)}${(nextId++).toString(36)}`;
@@ -102,6 +106,18 @@ export function ChatScreen(props: ChatScreenProps) {
   const [selected, setSelected, selectedRef] = useRefState<number | null>(null);
   /** Index of the message waiting for y/n before it is deleted. */
   const [confirmDelete, setConfirmDelete, confirmDeleteRef] = useRefState<number | null>(null);
+  // The library's models by name, read when the chat opens, for /model and its completion.
+  const libraryRef = useRef<Array<{ name: string; path: string }> | null>(null);
+  const libraryRead = useRef<Promise<unknown>>(Promise.resolve());
+  const loadingModelRef = useRef(false);
+  const libraryAsked = useRef(false);
+  const readLibrary = useCallback(() => {
+    libraryAsked.current = true;
+    libraryRead.current = (services.libraryModels?.() ?? Promise.resolve([])).then(
+      (models) => void (libraryRef.current = models),
+      () => void (libraryRef.current ??= []),
+    );
+  }, [services]);
   const [impersonating, setImpersonating] = useState(false);
   /** Index of the message whose text is in the input, being edited. */
   const [editing, setEditing, editingRef] = useRefState<number | null>(null);
@@ -176,7 +192,7 @@ export function ChatScreen(props: ChatScreenProps) {
     [generate, persona, props.characterName],
   );
 
-  const busy = () => sessionRef.current.streaming !== null || abortRef.current !== null;
+  const busy = () => sessionRef.current.streaming !== null || abortRef.current !== null || loadingModelRef.current;
 
   const swipeNew = useCallback(() => {
     const current = sessionRef.current;
@@ -310,7 +326,28 @@ export function ChatScreen(props: ChatScreenProps) {
         .then((problems) => problems.length && dispatch({ type: "notice", message: problems.join("; ") }))
         .catch((error: Error) => dispatch({ type: "notice", message: `Could not change the lorebooks: ${error.message}` }));
     },
+    modelNames: () => (libraryRef.current ?? []).map((m) => m.name),
+    loadModel: (name) => {
+      const path = libraryRef.current?.find((m) => m.name === name)?.path;
+      if (!path || !services.loadModel) throw new CommandArgumentError(`/model: ${name} is not in the library`);
+      if (busy()) throw new CommandArgumentError("/model: wait for the reply (Ctrl+C stops it) or the model being loaded");
+      loadingModelRef.current = true;
+      dispatch({ type: "notice", message: `Loading ${displayText(name)}…` });
+      services
+        .loadModel(path)
+        .then(
+          (model) => dispatch({ type: "notice", message: displayText(`Loaded ${model.name}: ${describePlan(model)}${model.reasons.length ? `. ${model.reasons.join("; ")}` : ""}`) }),
+          (error: Error) => dispatch({ type: "notice", message: displayText(`Could not load ${name}: ${error.message.split("\n")[0]}`) }),
+        )
+        .finally(() => {
+          loadingModelRef.current = false;
+          readLibrary();
+        });
+    },
   };
+
+  const commandContextRef = useRef(commandContext);
+  commandContextRef.current = commandContext;
 
   useInput((char, key) => {
     const current = sessionRef.current;
@@ -389,11 +426,19 @@ export function ChatScreen(props: ChatScreenProps) {
         return dispatchInput({ type: "newline" });
       case "send": {
         const text = inputTextRef.current;
-        if (!text.trim() || busy()) return;
+        if (!text.trim()) return;
+        if (loadingModelRef.current) return dispatch({ type: "notice", message: "A model is loading: Enter sends once it is ready" });
+        if (busy()) return;
         dispatchInput({ type: "submitted", text });
         if (editing !== null) {
           setEditing(null);
           return dispatch({ type: "editAt", index: editing, text });
+        }
+        if (text.startsWith("/model") && libraryRef.current === null) {
+          if (!libraryAsked.current) readLibrary();
+          // The library is still being read (the first scan detects the machine): run it once it is.
+          dispatch({ type: "notice", message: "Reading the model library…" });
+          return void libraryRead.current.then(() => runSlashCommand(text, commandContextRef.current));
         }
         if (text.startsWith("/")) return runSlashCommand(text, commandContext);
         return send(text);
@@ -414,6 +459,8 @@ export function ChatScreen(props: ChatScreenProps) {
         break;
       case "inspect":
         return togglePanel("turn");
+      case "modelPanel":
+        return togglePanel("model");
       case "lore":
         return togglePanel("lore");
       case "samplers":
@@ -479,8 +526,13 @@ export function ChatScreen(props: ChatScreenProps) {
   // Enter reads the text through a ref the reducer keeps current, never a stale closure.
   const inputTextRef = useRef(input.text);
   inputTextRef.current = input.text;
+  // The library is scanned only once /model is being typed, not for every chat opened.
+  useEffect(() => {
+    if (!libraryAsked.current && input.text.startsWith("/m")) readLibrary();
+  }, [input.text, readLibrary]);
 
   const model = services.modelStatus();
+  const modelDetails = services.modelDetails ?? noDetails;
 
   const overlay = panel !== null || selected !== null;
   const inputWidth = Math.max(10, (props.columns ?? 80) - 4);
@@ -500,6 +552,7 @@ export function ChatScreen(props: ChatScreenProps) {
       {panel === "help" ? <HelpOverlay bindings={bindings} commands={slashCommands} /> : null}
       {panel === "turn" ? <TurnPanel report={services.lastTurn?.() ?? null} maxLines={room} color={color} /> : null}
       {panel === "lore" ? <LorePanel report={services.lastTurn?.() ?? null} maxLines={room} color={color} /> : null}
+      {panel === "model" ? <ModelPanel details={modelDetails} turn={services.lastTurn?.() ?? null} refresh={`${session.messages.length}:${session.streaming === null}:${session.notice}`} color={color} /> : null}
       {panel === "samplers" ? <SamplerPanel samplers={samplers} selected={samplerRow} preset={presetName} maxLines={room} color={color} /> : null}
       <InputView state={input} color={color} busy={session.streaming !== null || impersonating} view={shownInput} />
       <Text dimColor>

@@ -30,6 +30,10 @@ export interface CommandContext {
   exportChat(path: string | null): void;
   /** Names of the saved personas. */
   personaNames(): string[];
+  /** Names of the models in the library (for /model and its completion). */
+  modelNames(): string[];
+  /** Loads the library model of that exact name in place of the current one. */
+  loadModel(name: string): void;
 }
 
 export interface CharacterChoice {

@@ -42,6 +42,26 @@ test("greedy output equals the TypeScript reference token for token, and stops a
   assert.equal(streamed.join(""), expected);
 });
 
+test("the model panel's figures: prompt-eval time, memory taken, no VRAM on the CPU", async () => {
+  const result = await model.generate({ prompt: chatPrompt, stops: [], samplers: greedy });
+  assert.ok(result.promptMs > 0 && result.promptMs <= result.durationMs, `prompt ${result.promptMs} ms of ${result.durationMs} ms`);
+  assert.ok(result.tokensPerSecond > 0);
+  assert.ok(model.info.weightsBytes > 0 && model.info.weightsBytes <= tinyChatModelBytes().byteLength, `weights ${model.info.weightsBytes}`);
+  assert.equal(model.info.vramBytes, 0);
+  assert.deepEqual(model.info.gpuNames, []);
+  const usage = await model.memoryUsage();
+  assert.deepEqual([usage.vramTotalBytes, usage.vramUsedBytes, usage.vramFreeBytes, usage.modelVramBytes], [0, 0, 0, 0]);
+});
+
+test("loading reports its progress, ending at 1", async () => {
+  const seen: number[] = [];
+  const other = await loadModel({ path: join(dir, "tiny.gguf"), gpu: "cpu", threads: 1, contextSize: 256, onProgress: (f) => seen.push(f) });
+  await other.unload();
+  assert.ok(seen.length > 0);
+  assert.equal(seen.at(-1), 1);
+  assert.ok(seen.every((f, i) => f >= 0 && f <= 1 && (i === 0 || f >= seen[i - 1]!)));
+});
+
 test("a stop string ends the reply and is not part of it", async () => {
   const result = await model.generate({ prompt: chatPrompt, stops: [", B"], samplers: greedy });
   assert.equal(result.text, "Hi");

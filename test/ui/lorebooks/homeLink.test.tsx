@@ -20,7 +20,7 @@ async function until(frame: () => string | undefined, check: (f: string) => bool
 
 test("l on the home screen opens the lorebooks; Esc goes back home", async () => {
   const books = fakeLorebookServices([{ book: { name: "Evil\x1b]0;pwned\x07 Book", entries: [defaultEntry(0)], extra: {} }, source: "user", characters: ["Mira"] }]);
-  const fake = fakeAppServices([], [card("mira", "Mira")], books.services);
+  const fake = fakeAppServices([], [card("mira", "Mira")], { lorebooks: books.services });
   const app = render(
     <PrintLogProvider>
       <App services={fake.services} stdout={{ columns: 80, rows: 24, on() {}, off() {} }} color={false} keybindings={defaultKeybindings} onQuit={() => {}} />

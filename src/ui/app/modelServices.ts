@@ -1,0 +1,180 @@
+/**
+ * The model screen's, /model's and the model panel's view of the engine: this machine,
+ * the library with a fit verdict per file, the one loaded model (load, unload at run
+ * time), and downloads from the hub. createModelServices() is the real implementation.
+ */
+import type { TuiOptions } from "../../cli/commands/tuiCommand.ts";
+import { formatBytes } from "../../core/units/format.ts";
+import { detectMachine } from "../../engine/fit/detectMachine.ts";
+import type { MachineFacts } from "../../engine/fit/machine.ts";
+import { loadModel, type LoadedModel } from "../../engine/generation/loadModel.ts";
+import { scanModelLibrary, type LibraryModel } from "../../engine/library/scanModelLibrary.ts";
+import { hubOptionsFromEnv } from "../../engine/download/hubClient.ts";
+import { planPull } from "../../engine/download/planPull.ts";
+import type { RepoModel } from "../../engine/download/repoModels.ts";
+import { downloadRepoModel, type ModelDownloadProgress } from "../../engine/download/downloadRepoModel.ts";
+import { defaultModelCachePath } from "../../store/models/metadataCache.ts";
+import { readExtraModelFolders } from "../../store/models/modelFolders.ts";
+import { dataDir, dataPaths } from "../../store/paths.ts";
+
+export type { LibraryModel, MachineFacts, ModelDownloadProgress };
+
+/** The loaded model as screens show it: what the planner chose, and why. */
+export interface CurrentModel {
+  name: string;
+  path: string;
+  backend: "cuda" | "vulkan" | "metal" | "cpu";
+  gpuLayers: number;
+  totalLayers: number;
+  contextSize: number;
+  threads: number;
+  reasons: string[];
+  suggestions: string[];
+}
+
+/** The loaded model's live figures, for the chat's model panel. */
+export interface ModelDetails extends CurrentModel {
+  gpuNames: string[];
+  /** VRAM the model took when it loaded. */
+  modelVramBytes: number;
+  weightsBytes: number;
+  /** The whole GPU now (every program): total, used, free. 0 on the CPU. */
+  vramTotalBytes: number;
+  vramUsedBytes: number;
+  vramFreeBytes: number;
+  contextUsed: number;
+}
+
+/** What a pull of an `hf:` address would fetch, and why that file. */
+export interface PullPreview {
+  uri: string;
+  repo: string;
+  /** Every model file of the repository: "Q4_K_M (4.58 GiB)". */
+  available: string[];
+  /** Undefined when nothing in the repository runs on this machine. */
+  model: RepoModel | undefined;
+  /** One or two sentences: the choice and its reason, or that the address named it. */
+  explanation: string;
+}
+
+export interface ModelServices {
+  /** Folders scanned: the models folder first, then the extra ones from settings. */
+  folders(): Promise<string[]>;
+  machine(): Promise<MachineFacts>;
+  /** Every GGUF of the folders, judged for this machine; broken files carry an error. */
+  library(): Promise<LibraryModel[]>;
+  current(): CurrentModel | null;
+  /** Loads a model in place of the current one; rejects with a one-line reason (the old one is gone then). */
+  load(path: string, onProgress?: (fraction: number) => void): Promise<CurrentModel>;
+  unload(): Promise<void>;
+  details(): Promise<ModelDetails | null>;
+  previewPull(uri: string, signal?: AbortSignal): Promise<PullPreview>;
+  /** Downloads into the models folder; resolves with the first part's path. Cancelled by the signal. */
+  download(preview: PullPreview, signal: AbortSignal, onProgress: (p: ModelDownloadProgress) => void): Promise<string>;
+}
+
+/** The real services plus what the chat needs: the engine's model itself, and closing at exit. */
+export interface ModelRuntime {
+  services: ModelServices;
+  loaded(): LoadedModel | null;
+  close(): Promise<void>;
+}
+
+export function currentModelOf(model: LoadedModel): CurrentModel {
+  const { info } = model;
+  return {
+    name: info.name,
+    path: info.path,
+    backend: info.backend,
+    gpuLayers: info.gpuLayers,
+    totalLayers: info.totalLayers,
+    contextSize: model.contextSize,
+    threads: info.threads,
+    reasons: info.reasons,
+    suggestions: info.suggestions,
+  };
+}
+
+export function createModelServices(options: TuiOptions, env: NodeJS.ProcessEnv): ModelRuntime {
+  const root = dataDir(env);
+  const modelsDir = options.modelsDir ?? dataPaths(root).models;
+  let model: LoadedModel | null = null;
+  // Loads and unloads run one after another: llama.cpp must never hold two at once by accident.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(job: () => Promise<T>): Promise<T> => {
+    const next = queue.then(job, job);
+    queue = next.catch(() => {});
+    return next;
+  };
+  const unloadNow = async () => {
+    const old = model;
+    model = null;
+    await old?.unload();
+  };
+  // Detected afresh each time (the binding is started once): free VRAM changes as models load.
+  const detect = () => detectMachine({ backend: options.gpu ?? "auto" });
+
+  const services: ModelServices = {
+    folders: async () => [modelsDir, ...(await readExtraModelFolders(root))],
+    machine: detect,
+    async library() {
+      return scanModelLibrary({
+        folders: await services.folders(),
+        machine: await detect(),
+        ...(options.contextSize !== undefined && { contextSize: options.contextSize }),
+        cachePath: defaultModelCachePath(root),
+      });
+    },
+    current: () => (model ? currentModelOf(model) : null),
+    load: (path, onProgress) =>
+      serial(async () => {
+        await unloadNow();
+        model = await loadModel({
+          path,
+          ...(options.gpu && { gpu: options.gpu }),
+          ...(options.gpuLayers !== undefined && { gpuLayers: options.gpuLayers }),
+          ...(options.contextSize !== undefined && { contextSize: options.contextSize }),
+          ...(options.threads !== undefined && { threads: options.threads }),
+          ...(onProgress && { onProgress }),
+        });
+        return currentModelOf(model);
+      }),
+    unload: () => serial(unloadNow),
+    async details() {
+      const m = model;
+      if (!m) return null;
+      const usage = await m.memoryUsage();
+      return {
+        ...currentModelOf(m),
+        gpuNames: m.info.gpuNames,
+        modelVramBytes: usage.modelVramBytes,
+        weightsBytes: usage.weightsBytes,
+        vramTotalBytes: usage.vramTotalBytes,
+        vramUsedBytes: usage.vramUsedBytes,
+        vramFreeBytes: usage.vramFreeBytes,
+        contextUsed: m.contextUsed,
+      };
+    },
+    async previewPull(uri, signal) {
+      const plan = await planPull({
+        uri,
+        hub: hubOptionsFromEnv(env),
+        machine: await detect(),
+        ...(options.contextSize !== undefined && { contextSize: options.contextSize }),
+        ...(signal && { signal }),
+      });
+      const label = (m: RepoModel) => `${m.quantLabel ?? m.name} (${formatBytes(m.totalBytes)}${m.files.length > 1 ? ` in ${m.files.length} parts` : ""})`;
+      const chosen = plan.model ? `${label(plan.model)}` : "";
+      const explanation = plan.choice
+        ? `${chosen ? `Choice: ${chosen}. ` : ""}${plan.choice.choice.reason}${plan.headerError ? ` (GGUF header unreadable, typical shape assumed: ${plan.headerError})` : ""}`
+        : `Named in the address: ${chosen}.`;
+      return { uri, repo: plan.uri.repo, available: plan.models.map(label), model: plan.model, explanation };
+    },
+    async download(preview, signal, onProgress) {
+      if (!preview.model) throw new Error(`${preview.repo}: nothing to download for this machine; name a quant (hf:${preview.repo}:Q2_K)`);
+      const result = await downloadRepoModel({ hub: hubOptionsFromEnv(env), repo: preview.repo, model: preview.model, modelsDir, signal, onProgress, progressIntervalMs: 100 });
+      return result.paths[0]!;
+    },
+  };
+  return { services, loaded: () => model, close: () => serial(unloadNow) };
+}

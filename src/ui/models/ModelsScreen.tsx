@@ -1,0 +1,336 @@
+import React, { useCallback, useEffect, useRef, useState } from "react";
+import { Box, Text, useInput } from "ink";
+import { displayText } from "../../core/text/sanitize.ts";
+import type { LibraryModel, MachineFacts, ModelDownloadProgress, ModelServices, PullPreview } from "../app/modelServices.ts";
+import { moveSelection } from "../components/listWindow.ts";
+import { SelectList } from "../components/SelectList.tsx";
+import { downloadLine, libraryDetail, libraryRow, loadedLine, machineLine, planExplanation, wrapText } from "./modelLines.ts";
+
+export interface ModelsScreenProps {
+  services: ModelServices;
+  color: boolean;
+  rows: number;
+  columns: number;
+  /** Shown until the first action (a model that failed to load at start...). */
+  notice?: string | null;
+  onBack(): void;
+  onQuit(): void;
+}
+
+/** What the screen is doing besides showing the list. */
+type Mode =
+  | { name: "list" }
+  | { name: "loading"; model: string; fraction: number }
+  | { name: "address"; text: string }
+  | { name: "planning"; uri: string }
+  | { name: "confirm"; preview: PullPreview }
+  | { name: "downloading"; preview: PullPreview; progress: ModelDownloadProgress | null };
+
+type Message = { text: string[]; error: boolean } | null;
+
+const ADDRESS = "hf:USER/REPO[:QUANT]";
+
+/** The model library for this machine: load, unload, download. Esc goes back. */
+export function ModelsScreen(props: ModelsScreenProps) {
+  const { services, color } = props;
+  const [machine, setMachine] = useState<MachineFacts | null>(null);
+  const [models, setModels] = useState<LibraryModel[] | null>(null);
+  const [folders, setFolders] = useState<string[]>([]);
+  const [scanError, setScanError] = useState<string | null>(null);
+  const [selected, setSelected] = useState(0);
+  // Keys can arrive before the handler sees the last render: read the list and selection through refs.
+  const selectedRef = useRef(selected);
+  selectedRef.current = selected;
+  const modelsRef = useRef<LibraryModel[] | null>(null);
+  const [mode, setModeState] = useState<Mode>({ name: "list" });
+  const [message, setMessage] = useState<Message>(props.notice ? { text: [props.notice], error: false } : null);
+  const [, setLoadedVersion] = useState(0);
+  const modeRef = useRef(mode);
+  const setMode = (next: Mode) => {
+    modeRef.current = next;
+    setModeState(next);
+  };
+  const abortRef = useRef<AbortController | null>(null);
+  const quitArmed = useRef(false);
+  const live = useRef(true);
+  useEffect(() => () => void (live.current = false), []);
+
+  const rescan = useCallback(
+    async (select?: string) => {
+      try {
+        const [found, where] = await Promise.all([services.library(), services.folders()]);
+        if (!live.current) return;
+        setModels(found);
+        setFolders(where);
+        setScanError(null);
+        const index = select ? found.findIndex((m) => m.paths[0] === select) : -1;
+        setSelected((s) => (index >= 0 ? index : Math.min(s, Math.max(0, found.length - 1))));
+      } catch (error) {
+        if (live.current) setScanError((error as Error).message);
+      }
+    },
+    [services],
+  );
+
+  // Free VRAM changes as models load and unload: read again after each.
+  const readMachine = useCallback(() => {
+    services.machine().then(
+      (m) => live.current && setMachine(m),
+      (error: Error) => live.current && setScanError(error.message),
+    );
+  }, [services]);
+
+  useEffect(() => {
+    readMachine();
+    void rescan();
+  }, [readMachine, rescan]);
+
+  const say = (text: string | string[], error = false) => setMessage({ text: (Array.isArray(text) ? text : [text]).map(displayText), error });
+
+  const load = (model: LibraryModel) => {
+    if (model.error) return say(`Cannot load ${model.name}: ${model.error}`, true);
+    setMode({ name: "loading", model: model.name, fraction: 0 });
+    setMessage(null);
+    services
+      .load(model.paths[0]!, (fraction) => {
+        const m = modeRef.current;
+        if (live.current && m.name === "loading") setMode({ ...m, fraction });
+      })
+      .then(
+        (loaded) => live.current && say(planExplanation(loaded)),
+        (error: Error) => live.current && say(`Could not load ${model.name}: ${error.message.split("\n")[0]}`, true),
+      )
+      .finally(() => {
+        if (!live.current) return;
+        setMode({ name: "list" });
+        setLoadedVersion((v) => v + 1);
+        readMachine();
+      });
+  };
+
+  const unload = () => {
+    const current = services.current();
+    if (!current) return say("No model is loaded");
+    void services.unload().then(() => {
+      if (!live.current) return;
+      say(`Unloaded ${current.name}`);
+      setLoadedVersion((v) => v + 1);
+      readMachine();
+    });
+  };
+
+  const lookUp = (uri: string) => {
+    const controller = new AbortController();
+    abortRef.current = controller;
+    setMode({ name: "planning", uri });
+    setMessage(null);
+    services.previewPull(uri, controller.signal).then(
+      (preview) => {
+        if (!live.current || controller.signal.aborted) return;
+        setMode({ name: "confirm", preview });
+      },
+      (error: Error) => {
+        if (!live.current || controller.signal.aborted) return;
+        setMode({ name: "list" });
+        say(`${uri}: ${error.message.split("\n")[0]}`, true);
+      },
+    );
+  };
+
+  const download = (preview: PullPreview) => {
+    const controller = new AbortController();
+    abortRef.current = controller;
+    setMode({ name: "downloading", preview, progress: null });
+    services
+      .download(preview, controller.signal, (progress) => {
+        const m = modeRef.current;
+        if (live.current && m.name === "downloading") setMode({ ...m, progress });
+      })
+      .then(
+        (path) => {
+          if (!live.current) return;
+          say(`Downloaded ${path}: Enter loads it`);
+          void rescan(path);
+        },
+        (error: Error) => {
+          if (!live.current) return;
+          if (error.name === "DownloadCancelledError") say(`Download cancelled: the partial file is kept, and d with ${preview.uri} resumes it`);
+          else say(`Download failed: ${error.message.split("\n")[0]}`, true);
+        },
+      )
+      .finally(() => {
+        abortRef.current = null;
+        if (live.current) setMode({ name: "list" });
+      });
+  };
+
+  const cancel = () => {
+    abortRef.current?.abort();
+    abortRef.current = null;
+    const m = modeRef.current;
+    // A running download ends through its own rejection, which says what was kept.
+    if (m.name !== "downloading") setMode({ name: "list" });
+  };
+
+  useInput((char, key) => {
+    const m = modeRef.current;
+    const ctrlC = key.ctrl && char === "c";
+    if (m.name === "downloading" || m.name === "planning") {
+      if (key.escape || ctrlC) cancel();
+      return;
+    }
+    if (m.name === "loading") return;
+    if (m.name === "address") {
+      if (key.escape || ctrlC) return setMode({ name: "list" });
+      if (key.return) {
+        // The prompt starts with "hf:": a pasted address brings its own.
+        const uri = m.text.trim().replace(/^hf:\s*(hf:)/i, "$1");
+        return uri && uri !== "hf:" ? lookUp(uri) : setMode({ name: "list" });
+      }
+      if (key.backspace || key.delete || /^[\x7f\b]+$/.test(char)) return setMode({ ...m, text: [...m.text].slice(0, -1).join("") });
+      if (key.ctrl || key.meta || key.tab) return;
+      // Pasted addresses may carry a newline or stray controls: keep the printable part.
+      const typed = char.replace(/[\x00-\x1f\x7f]/g, "");
+      if (typed) setMode({ ...m, text: m.text + typed });
+      return;
+    }
+    if (m.name === "confirm") {
+      if (key.return) {
+        if (!m.preview.model) return;
+        return download(m.preview);
+      }
+      if (key.escape || ctrlC) return setMode({ name: "list" });
+      return;
+    }
+    if (ctrlC) {
+      if (quitArmed.current) return props.onQuit();
+      quitArmed.current = true;
+      return say("Press Ctrl+C again to quit");
+    }
+    quitArmed.current = false;
+    const models = modelsRef.current;
+    const count = models?.length ?? 0;
+    if (key.escape) return props.onBack();
+    if (key.upArrow) return setSelected((s) => moveSelection(count, s, -1));
+    if (key.downArrow) return setSelected((s) => moveSelection(count, s, 1));
+    if (key.pageUp) return setSelected((s) => moveSelection(count, s, -10));
+    if (key.pageDown) return setSelected((s) => moveSelection(count, s, 10));
+    const model = models?.[selectedRef.current];
+    if (key.return && model) return load(model);
+    if (char === "u") return unload();
+    if (char === "d") return setMode({ name: "address", text: "hf:" });
+    if (char === "r") {
+      say("Scanning the folders…");
+      return void rescan().then(() => live.current && setMessage(null));
+    }
+  });
+
+  modelsRef.current = models;
+  const width = Math.max(20, props.columns - 2);
+  const current = services.current();
+  const messageLines = message ? message.text.flatMap((t) => wrapText(t, width, 3)).slice(0, 5) : [];
+  const panel = modePanel(mode, width);
+  const selectedModel = models?.[selected];
+  const detail = mode.name === "list" && selectedModel ? wrapText(libraryDetail(selectedModel), width, 2) : [];
+  // Title, machine, loaded, list header, footer, and what the message, panel and detail take.
+  const listRows = Math.max(3, props.rows - 6 - messageLines.length - panel.length - detail.length);
+  const hint =
+    current === null && mode.name === "list"
+      ? [`Pick a model and press Enter, press d to download ${ADDRESS}, or start taproom with --model FILE.gguf. Esc goes home.`]
+      : [];
+  const hintLines = hint.flatMap((t) => wrapText(t, width, 2));
+  const items = (models ?? []).map((m) => {
+    const row = libraryRow(m, current !== null && m.paths[0] === current.path);
+    return { key: m.paths[0]!, ...row };
+  });
+  const where = folders[0] ? displayText(folders.join(", ")) : "the models folder";
+  const footer = footerFor(mode);
+  return (
+    <Box flexDirection="column">
+      <Text wrap="truncate-end">
+        <Text bold color={color ? "magenta" : undefined}>Models</Text>
+        <Text dimColor>{` · ${where}`}</Text>
+      </Text>
+      <Text wrap="truncate-end">{machine ? machineLine(machine) : "Machine: detecting…"}</Text>
+      <Text wrap="truncate-end" color={current && color ? "green" : undefined}>
+        {loadedLine(current)}
+      </Text>
+      {messageLines.map((line, i) => (
+        <Text key={`m${i}`} wrap="truncate-end" color={color ? (message?.error ? "red" : "yellow") : undefined}>
+          {line}
+        </Text>
+      ))}
+      {scanError ? <Text color={color ? "red" : undefined} wrap="truncate-end">{`Could not read the models: ${displayText(scanError)}`}</Text> : null}
+      {panel.map((line, i) => (
+        <Text key={`p${i}`} wrap="truncate-end" color={color && i === 0 ? "cyan" : undefined}>
+          {line}
+        </Text>
+      ))}
+      {models === null ? (
+        <Text dimColor>Scanning the models folder…</Text>
+      ) : (
+        <SelectList
+          items={items}
+          selected={selected}
+          height={Math.max(1, listRows - hintLines.length)}
+          color={color}
+          empty="No GGUF files here yet: d downloads one, or copy a .gguf into the folder and press r."
+        />
+      )}
+      {detail.map((line, i) => (
+        <Text key={`d${i}`} dimColor wrap="truncate-end">
+          {`  ${line}`}
+        </Text>
+      ))}
+      {hintLines.map((line, i) => (
+        <Text key={`h${i}`} wrap="truncate-end">
+          {line}
+        </Text>
+      ))}
+      <Text dimColor wrap="truncate-end">
+        {footer}
+      </Text>
+    </Box>
+  );
+}
+
+function modePanel(mode: Mode, width: number): string[] {
+  switch (mode.name) {
+    case "list":
+      return [];
+    case "loading":
+      return [`Loading ${displayText(mode.model)}… ${Math.floor(mode.fraction * 100)}%`];
+    case "address":
+      return [`Download ${ADDRESS} (a quant such as :Q4_K_M, or none to pick for this machine):`, `› ${displayText(mode.text)}█`];
+    case "planning":
+      return [`Looking up ${displayText(mode.uri)}…`];
+    case "confirm": {
+      const { preview } = mode;
+      return [
+        `${displayText(preview.repo)}: ${displayText(preview.available.join(", "))}`,
+        ...wrapText(displayText(preview.explanation), width, 4),
+        preview.model ? "Enter downloads it · Esc cancels" : `Nothing here runs on this machine: name a quant (hf:${displayText(preview.repo)}:Q2_K) · Esc`,
+      ];
+    }
+    case "downloading": {
+      const name = mode.preview.model?.quantLabel ?? mode.preview.model?.name ?? "";
+      return [`Downloading ${displayText(mode.preview.repo)} ${displayText(name)}`, mode.progress ? downloadLine(mode.progress) : "Connecting…"];
+    }
+  }
+}
+
+function footerFor(mode: Mode): string {
+  switch (mode.name) {
+    case "address":
+      return "Enter looks it up · Esc cancels";
+    case "planning":
+    case "downloading":
+      return "Esc or Ctrl+C cancels (a partial download is kept and resumes next time)";
+    case "loading":
+      return "Loading the model…";
+    case "confirm":
+      return "Enter download · Esc cancel";
+    case "list":
+      return "↑↓ select · Enter load · u unload · d download hf: · r rescan · Esc home";
+  }
+}

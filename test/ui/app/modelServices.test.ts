@@ -1,0 +1,52 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdir, mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createAppServices } from "../../../src/ui/app/createServices.ts";
+import { resolveSamplers } from "../../../src/core/samplers/validate.ts";
+import type { ChatMessage } from "../../../src/core/chat/types.ts";
+import { writeTinyChatModel } from "../../support/tinyGguf.ts";
+
+test("the chat uses the model loaded at run time, and its turn report carries the model panel's figures", async () => {
+  const home = await mkdtemp(join(tmpdir(), "taproom-model-services-"));
+  await mkdir(join(home, "models"));
+  const path = await writeTinyChatModel(join(home, "models", "tiny.gguf"));
+  const app = await createAppServices({ gpu: "cpu", threads: 1, contextSize: 2048 }, { TAPROOM_HOME: home });
+  try {
+    const chat = await app.services.openChat({ characterId: "Brindle" });
+    assert.equal(chat.services.modelStatus().model, null);
+    assert.equal(await chat.services.modelDetails?.(), null);
+    assert.deepEqual(await chat.services.libraryModels?.(), [{ name: "tiny.gguf", path }]);
+
+    const loaded = await chat.services.loadModel!(path);
+    assert.equal(loaded.name, "taproom-tiny");
+    assert.equal(app.services.models.current()?.path, path);
+    assert.match(app.services.modelLine(), /^taproom-tiny · cpu · 2048 ctx$/);
+    const user: ChatMessage = { id: "u1", role: "user", name: "You", swipes: [{ text: "Evening.", sentAt: "" }], swipeIndex: 0 };
+    const result = await chat.services.generate({
+      mode: "reply",
+      messages: [...chat.initialMessages, user],
+      characterName: chat.characterName,
+      samplers: resolveSamplers({ temperature: 0, maxTokens: 40 }),
+      signal: new AbortController().signal,
+      onText: () => {},
+    });
+    assert.equal(result.text.trim(), "Hi, Bryn.");
+    const turn = chat.services.lastTurn?.();
+    assert.ok(turn && turn.promptMs !== undefined && turn.promptMs > 0, `prompt eval ${turn?.promptMs} ms`);
+    assert.ok(turn.tokensPerSecond !== undefined && turn.tokensPerSecond > 0);
+    const details = await chat.services.modelDetails?.();
+    assert.equal(details?.contextSize, 2048);
+    assert.ok((details?.contextUsed ?? 0) > 0, "the KV cache holds the turn");
+
+    await app.services.models.unload();
+    assert.equal(chat.services.modelStatus().model, null);
+    await assert.rejects(
+      async () => chat.services.generate({ mode: "reply", messages: [...chat.initialMessages, user], characterName: "Brindle", samplers: resolveSamplers(), signal: new AbortController().signal, onText: () => {} }),
+      /no model loaded: .*\/model NAME/,
+    );
+  } finally {
+    await app.close();
+  }
+});

@@ -1,0 +1,216 @@
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import React from "react";
+import { render } from "ink-testing-library";
+import { mkdir, mkdtemp, readdir, writeFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ModelsScreen } from "../../../src/ui/models/ModelsScreen.tsx";
+import { App } from "../../../src/ui/app/App.tsx";
+import { PrintLogProvider } from "../../../src/ui/app/PrintLog.tsx";
+import { defaultKeybindings } from "../../../src/ui/app/keybindings.ts";
+import { createModelServices, type ModelRuntime } from "../../../src/ui/app/modelServices.ts";
+import { tinyChatModelBytes, writeTinyChatModel } from "../../support/tinyGguf.ts";
+import { startFakeHub, type FakeHub } from "../../support/fakeHub.ts";
+import { card, chatEntry, fakeAppServices } from "../../support/fakeAppServices.ts";
+
+const tick = (ms = 60) => new Promise((r) => setTimeout(r, ms));
+
+async function until(frame: () => string | undefined, check: (f: string) => boolean, what: string, ms = 30000) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (check(frame() ?? "")) return frame() ?? "";
+    await tick(20);
+  }
+  assert.fail(`timed out waiting for ${what}; last frame:\n${frame()}`);
+}
+
+let home: string;
+let modelsDir: string;
+let hub: FakeHub;
+const runtimes: ModelRuntime[] = [];
+
+before(async () => {
+  home = await mkdtemp(join(tmpdir(), "taproom-models-screen-"));
+  modelsDir = join(home, "models");
+  await mkdir(modelsDir, { recursive: true });
+  await writeTinyChatModel(join(modelsDir, "tiny.gguf"));
+  await writeFile(join(modelsDir, "notes.gguf"), "just some text, not a model");
+  await writeFile(join(modelsDir, "cut.gguf"), tinyChatModelBytes().subarray(0, 50_000));
+  hub = await startFakeHub({
+    repos: {
+      "alice/Slow-GGUF": { files: [{ path: "slow-Q4_K_M.gguf", content: randomBytes(2_000_000) }] },
+      "alice/Tiny-GGUF": { files: [{ path: "tiny-Q8_0.gguf", content: tinyChatModelBytes() }, { path: "tiny-Q4_K_M.gguf", content: tinyChatModelBytes() }] },
+    },
+    chunkDelayMs: 15,
+    chunkSize: 16384,
+  });
+});
+
+after(async () => {
+  for (const r of runtimes) await r.close();
+  await hub.close();
+});
+
+function runtime(dir = modelsDir): ModelRuntime {
+  const r = createModelServices({ modelsDir: dir, gpu: "cpu", threads: 1, contextSize: 512 }, { TAPROOM_HOME: home, HF_ENDPOINT: hub.endpoint });
+  runtimes.push(r);
+  return r;
+}
+
+function mount(r: ModelRuntime) {
+  let backs = 0;
+  const app = render(<ModelsScreen services={r.services} color={false} rows={24} columns={100} onBack={() => backs++} onQuit={() => {}} />);
+  return { ...app, backs: () => backs };
+}
+
+const selectRow = async (app: ReturnType<typeof mount>, name: string) => {
+  for (let i = 0; i < 5 && !new RegExp(`› . ${name}`).test(app.lastFrame() ?? ""); i++) {
+    app.stdin.write("\x1b[B");
+    await tick();
+  }
+  assert.match(app.lastFrame() ?? "", new RegExp(`› . ${name}`));
+};
+
+test("the screen shows this machine and every GGUF with size, architecture, parameters, quantization and its verdict", async () => {
+  const app = mount(runtime());
+  const frame = await until(app.lastFrame, (f) => f.includes("tiny.gguf") && f.includes("Machine: CPU"), "the machine and the list");
+  assert.match(frame, /Machine: CPU only · RAM [\d.]+ GiB · \d+ cores?/);
+  assert.match(frame, /No model loaded/);
+  assert.match(frame, /tiny\.gguf\s+603 KiB · llama \S+ F32 · CPU, 512 ctx/);
+  assert.match(frame, /notes\.gguf\s+27 B · unreadable/);
+  // The selected row's reason in full: here the first row, cut.gguf or notes.gguf.
+  await tick();
+  await selectRow(app, "tiny.gguf");
+  assert.match(app.lastFrame() ?? "", /runs on the CPU with 512 context: no GPU: all layers on the CPU/, "the selected row's verdict in full, with its reason");
+  for (let i = 0; i < 3; i++) {
+    app.stdin.write("\x1b[A");
+    await tick();
+  }
+  await selectRow(app, "notes.gguf");
+  assert.match(app.lastFrame() ?? "", /not a GGUF file/);
+  assert.match(app.lastFrame() ?? "", /Enter load · u unload · d download/);
+  app.stdin.write("\x1b");
+  await tick();
+  assert.equal(app.backs(), 1);
+  app.unmount();
+});
+
+test("Enter loads the model with the planner's explanation, u unloads it; a file that fails says why in one line", async () => {
+  const r = runtime();
+  const app = mount(r);
+  await until(app.lastFrame, (f) => f.includes("tiny.gguf"), "the list");
+  await tick();
+  await selectRow(app, "cut.gguf");
+  app.stdin.write("\r");
+  const refused = await until(app.lastFrame, (f) => f.includes("Cannot load cut.gguf"), "a file the scan found broken");
+  assert.match(refused, /truncated/);
+  // A file that was fine when listed and broke since: the engine's own one-line reason.
+  const later = join(modelsDir, "later.gguf");
+  await writeTinyChatModel(later);
+  app.stdin.write("r");
+  await until(app.lastFrame, (f) => f.includes("later.gguf") && !f.includes("Scanning"), "the rescan");
+  await selectRow(app, "later.gguf");
+  await writeFile(later, "no longer a model");
+  app.stdin.write("\r");
+  const failed = await until(app.lastFrame, (f) => f.includes("Could not load later.gguf"), "the load error");
+  assert.match(failed, /not a GGUF file/);
+  assert.equal(failed.match(/Could not load/g)?.length, 1);
+  assert.match(failed, /No model loaded/, "the app carries on without a model");
+  await selectRow(app, "tiny.gguf");
+  app.stdin.write("\r");
+  const loaded = await until(app.lastFrame, (f) => f.includes("Loaded taproom-tiny"), "the load");
+  assert.match(loaded, /Loaded: taproom-tiny · cpu · 0\/\d+ layers on the GPU · 512 context · 1 thread/);
+  assert.match(loaded, /Why: /);
+  assert.match(loaded, /› ● tiny\.gguf/, "the loaded model is marked");
+  assert.equal(r.loaded()?.contextSize, 512);
+  await tick();
+  app.stdin.write("u");
+  const unloaded = await until(app.lastFrame, (f) => f.includes("Unloaded taproom-tiny"), "the unload");
+  assert.match(unloaded, /No model loaded/);
+  assert.equal(r.loaded(), null);
+  app.unmount();
+});
+
+test("d downloads a named quant from the hub with a progress bar; Esc cancels and keeps only the .part file", async () => {
+  const dir = join(home, "cancel-models");
+  const app = mount(runtime(dir));
+  await until(app.lastFrame, (f) => f.includes("No GGUF files"), "the empty library");
+  await tick();
+  app.stdin.write("d");
+  await until(app.lastFrame, (f) => f.includes("› hf:"), "the address prompt");
+  app.stdin.write("alice/Slow-GGUF:Q4_K_M");
+  await until(app.lastFrame, (f) => f.includes("› hf:alice/Slow-GGUF:Q4_K_M"), "the typed address");
+  app.stdin.write("\r");
+  const plan = await until(app.lastFrame, (f) => f.includes("Enter downloads it"), "what pull would fetch");
+  assert.match(plan, /alice\/Slow-GGUF: Q4_K_M \(1\.91 MiB\)/);
+  assert.match(plan, /Named in the address: Q4_K_M/);
+  app.stdin.write("\r");
+  const progress = await until(app.lastFrame, (f) => /\[#*\.+\]\s+\d+%\s+[\d.]+ (KiB|MiB) \/ 1\.91 MiB\s+[\d.]+ \S+\/s\s+ETA/.test(f), "the progress bar");
+  assert.match(progress, /Downloading alice\/Slow-GGUF Q4_K_M/);
+  app.stdin.write("\x1b");
+  const cancelled = await until(app.lastFrame, (f) => f.includes("Download cancelled"), "the cancel");
+  assert.match(cancelled, /partial file is kept/);
+  const files = (await readdir(dir)).filter((f) => !f.endsWith(".lock"));
+  assert.deepEqual(files, ["slow-Q4_K_M.gguf.part"]);
+  app.unmount();
+});
+
+test("an address without a quant shows the choice for this machine and why; the download appears in the list", async () => {
+  const dir = join(home, "pull-models");
+  const app = mount(runtime(dir));
+  await until(app.lastFrame, (f) => f.includes("No GGUF files"), "the empty library");
+  await tick();
+  app.stdin.write("d");
+  await until(app.lastFrame, (f) => f.includes("› hf:"), "the address prompt");
+  app.stdin.write("alice/Tiny-GGUF");
+  await until(app.lastFrame, (f) => f.includes("› hf:alice/Tiny-GGUF"), "the typed address");
+  app.stdin.write("\r");
+  const plan = await until(app.lastFrame, (f) => f.includes("Enter downloads it"), "the choice");
+  // Without a GPU the chooser takes the quant that runs well from RAM, and says so.
+  assert.match(plan, /Choice: Q4_K_M \(603 KiB\)\. No GPU: Q4_K_M runs on the CPU from RAM/);
+  app.stdin.write("\r");
+  const done = await until(app.lastFrame, (f) => f.includes("Downloaded") && f.includes("tiny-Q4_K_M.gguf "), "the finished download in the list");
+  assert.match(done, /› . tiny-Q4_K_M\.gguf\s+603 KiB · llama/);
+  assert.deepEqual(await readdir(dir), ["tiny-Q4_K_M.gguf"]);
+  app.unmount();
+});
+
+test("a pasted address or an unknown repository is one line and the screen carries on", async () => {
+  const app = mount(runtime(join(home, "none")));
+  await until(app.lastFrame, (f) => f.includes("No GGUF files"), "the screen");
+  await tick();
+  app.stdin.write("d");
+  await until(app.lastFrame, (f) => f.includes("› hf:"), "the prompt");
+  // Pasted whole, with its own hf: after the prompt's.
+  app.stdin.write("hf:alice/Nope-GGUF:Q4_K_M");
+  await until(app.lastFrame, (f) => f.includes("› hf:hf:alice/Nope-GGUF:Q4_K_M"), "the pasted address");
+  app.stdin.write("\r");
+  const failed = await until(app.lastFrame, (f) => f.includes("hf:alice/Nope-GGUF:Q4_K_M: "), "the error");
+  assert.match(failed, /not found|does not exist|404/i);
+  assert.match(failed, /Enter load · u unload/);
+  app.unmount();
+});
+
+const stdout = { columns: 100, rows: 24, on() {}, off() {} };
+
+test("with no model loaded the app starts on the model screen, which says how to add one; Esc goes home and m comes back", async () => {
+  const fake = fakeAppServices([chatEntry("c1", "mira", "Mira", "2026-12-01T19:55:00Z")], [card("mira", "Mira")], { models: runtime().services });
+  const app = render(
+    <PrintLogProvider>
+      <App services={fake.services} stdout={stdout} color={false} keybindings={defaultKeybindings} start={null} onQuit={() => {}} />
+    </PrintLogProvider>,
+  );
+  const first = await until(app.lastFrame, (f) => f.includes("tiny.gguf") && f.includes("Machine:"), "the model screen");
+  assert.match(first, /No model loaded/);
+  assert.match(first, /press d to download hf:USER\/REPO\[:QUANT\], or start taproom with\s+--model FILE\.gguf/);
+  await tick();
+  app.stdin.write("\x1b");
+  const homeFrame = await until(app.lastFrame, (f) => f.includes("Recent chats"), "home");
+  assert.match(homeFrame, /m models/);
+  await tick();
+  app.stdin.write("m");
+  await until(app.lastFrame, (f) => f.includes("Enter load · u unload"), "the model screen again");
+  app.unmount();
+});

@@ -1,0 +1,106 @@
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import React from "react";
+import { render } from "ink-testing-library";
+import { mkdir, mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { modelPanelLines } from "../../../src/ui/panels/ModelPanel.tsx";
+import { ChatScreen } from "../../../src/ui/chat/ChatScreen.tsx";
+import { PrintLogProvider } from "../../../src/ui/app/PrintLog.tsx";
+import { createModelServices, type ModelDetails, type ModelRuntime } from "../../../src/ui/app/modelServices.ts";
+import type { TurnReport } from "../../../src/ui/app/services.ts";
+import { scriptedServices, testSamplers } from "../../support/fakeServices.ts";
+import { writeTinyChatModel } from "../../support/tinyGguf.ts";
+
+const GiB = 2 ** 30;
+const onGpu: ModelDetails = {
+  name: "Mistral-7B\x1b]0;x\x07",
+  path: "/m/mistral.gguf",
+  backend: "cuda",
+  gpuLayers: 33,
+  totalLayers: 33,
+  contextSize: 8192,
+  threads: 4,
+  reasons: [],
+  suggestions: [],
+  gpuNames: ["NVIDIA GeForce RTX 3060"],
+  modelVramBytes: 5.5 * GiB,
+  weightsBytes: 4.1 * GiB,
+  vramTotalBytes: 12 * GiB,
+  vramUsedBytes: 6 * GiB,
+  vramFreeBytes: 6 * GiB,
+  contextUsed: 2048,
+};
+const turn: TurnReport = { template: "ChatML", promptTokens: 1200, evaluatedTokens: 40, promptMs: 35.4, tokensPerSecond: 41.96, sections: [], lore: [], plan: [] };
+
+test("the panel shows backend, GPU, VRAM used/free, layers, the context as a bar, speed, prompt time and cache reuse", () => {
+  assert.deepEqual(modelPanelLines(onGpu, turn), [
+    "Model: Mistral-7B · cuda (NVIDIA GeForce RTX 3060) · weights 4.10 GiB",
+    "VRAM: 5.50 GiB for this model · GPU 6.00 GiB used, 6.00 GiB free of 12.0 GiB",
+    "Layers on the GPU: 33/33 · 4 threads",
+    "Context: [######..................] 2048/8192 (25%)",
+    "Last turn: 42.0 tok/s · prompt eval 35 ms · 1160 of 1200 prompt tokens reused from the KV cache",
+  ]);
+  assert.match(modelPanelLines({ ...onGpu, backend: "cpu", gpuNames: [] }, null).join("\n"), /VRAM: none used \(CPU backend\)[\s\S]*Last turn: none yet/);
+  assert.match(modelPanelLines(null, null)[0] ?? "", /No model loaded: \/model NAME loads one/);
+});
+
+let dir: string;
+let runtime: ModelRuntime;
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), "taproom-model-panel-"));
+  await mkdir(join(dir, "models"));
+  await writeTinyChatModel(join(dir, "models", "tiny.gguf"));
+  runtime = createModelServices({ modelsDir: join(dir, "models"), gpu: "cpu", threads: 1, contextSize: 512 }, { TAPROOM_HOME: dir });
+});
+after(() => runtime.close());
+
+async function until(frame: () => string | undefined, check: (f: string) => boolean, what: string) {
+  const deadline = Date.now() + 30000;
+  while (Date.now() < deadline) {
+    if (check(frame() ?? "")) return frame() ?? "";
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.fail(`timed out waiting for ${what}; last frame:\n${frame()}`);
+}
+
+test("in the chat, /model loads a library model by part of its name, Tab completes it, and Alt+M shows its panel", async () => {
+  const fake = scriptedServices([["Hello."]]);
+  const models = runtime.services;
+  fake.services.modelDetails = () => models.details();
+  fake.services.libraryModels = async () => (await models.library()).filter((m) => !m.error).map((m) => ({ name: m.name, path: m.paths[0]! }));
+  fake.services.loadModel = (path) => models.load(path);
+  const app = render(
+    <PrintLogProvider>
+      <ChatScreen services={fake.services} characterName="Mira" personaName="You" initialMessages={[]} initialSamplers={testSamplers} color={false} rows={30} flushMs={10} onQuit={() => {}} />
+    </PrintLogProvider>,
+  );
+  const wait = (ms = 100) => new Promise((r) => setTimeout(r, ms));
+  await wait(300);
+  app.stdin.write("\x1bm");
+  await until(app.lastFrame, (f) => f.includes("No model loaded: /model NAME"), "the panel without a model");
+  app.stdin.write("\x1b");
+  await wait();
+  app.stdin.write("/model qwen");
+  await wait();
+  app.stdin.write("\r");
+  await until(app.lastFrame, (f) => f.includes('no model matches "qwen"; the library has tiny.gguf'), "the unknown name");
+  app.stdin.write("/model ti");
+  await wait();
+  app.stdin.write("\t");
+  await until(app.lastFrame, (f) => f.includes("│ /model tiny.gguf"), "the completed name");
+  app.stdin.write("\r");
+  const loaded = await until(app.lastFrame, (f) => f.includes("Loaded taproom-tiny"), "the load");
+  assert.match(loaded, /Loaded taproom-tiny: cpu · 0\/\d+ layers on the GPU · 512 context · 1 thread/);
+  assert.equal(runtime.loaded()?.name, "taproom-tiny");
+  app.stdin.write("\x1bm");
+  const panel = await until(app.lastFrame, (f) => f.includes("Model: taproom-tiny"), "the model panel");
+  assert.match(panel, /Model: taproom-tiny · cpu · weights [\d.]+ KiB/);
+  assert.match(panel, /VRAM: none used \(CPU backend\)/);
+  assert.match(panel, /Layers on the GPU: 0\/\d+ · 1 thread/);
+  assert.match(panel, /Context: \[\.{24}\] 0\/512 \(0%\)/);
+  app.stdin.write("\x1bm");
+  await until(app.lastFrame, (f) => !f.includes("Model: taproom-tiny"), "the panel to close");
+  app.unmount();
+});
