@@ -117,3 +117,43 @@ test("the real binary in tmux with a tiny model: a streamed reply, a swipe, quit
     rmSync(home, { recursive: true, force: true });
   }
 });
+
+test("the real binary in tmux at 80x24: home, pick a character, chat, swipe, home again, resume, quit", { skip: hasTmux ? false : "tmux is not installed" }, async () => {
+  const home = mkdtempSync(join(tmpdir(), "taproom-e2e-"));
+  const model = join(home, "tiny.gguf");
+  execFileSync(process.execPath, ["--import", "tsx", join(root, "test/support/makeTinyModel.ts"), model], { cwd: root });
+  const t = tmuxSession();
+  const keys = (...k: string[]) => t.tmux("send-keys", "-t", "app", ...k);
+  try {
+    t.tmux("new-session", "-d", "-s", "app", "-x", "80", "-y", "24", `cd ${JSON.stringify(root)} && TAPROOM_HOME=${JSON.stringify(home)} NO_COLOR=1 node bin/taproom.js --model ${JSON.stringify(model)} --gpu cpu --threads 1 --context 2048`);
+    await t.waitFor((s) => (s?.includes("taproom · taproom-tiny") && s.includes("m models")) ?? false, "the home screen with the model loaded", 60000);
+    keys("c");
+    await t.waitFor((s) => s?.includes("Characters · 3 cards") ?? false, "the character browser");
+    keys("Down");
+    await t.waitFor((s) => /› Maelis/.test(s ?? ""), "Maelis selected");
+    keys("Enter");
+    await t.waitFor((s) => (s?.includes("Which do you want?") && s.includes("? help")) ?? false, "Maelis's greeting in a new chat");
+    keys("-l", "/temp 0");
+    await t.waitFor((s) => s?.includes("│ /temp 0") ?? false, "the typed command");
+    keys("Enter");
+    await t.waitFor((s) => s?.includes("temp 0 ") ?? false, "greedy sampling");
+    keys("-l", "Evening.");
+    await t.waitFor((s) => s?.includes("│ Evening.") ?? false, "the typed text");
+    keys("Enter");
+    await t.waitFor((s) => /Maelis[^\n]*\n?[^\n]*Hi, Bryn\./.test(s ?? ""), "the streamed reply", 60000);
+    keys("Right");
+    await t.waitFor((s) => s?.includes("< 2/2 >") ?? false, "a second swipe", 60000);
+    keys("C-o");
+    const back = await t.waitFor((s) => s?.includes("Recent chats") ?? false, "home again");
+    assert.match(back ?? "", /› 1 Maelis · .*3 messages/, "the chat is saved and listed first");
+    keys("Enter");
+    await t.waitFor((s) => (s?.includes("Evening.") && s.includes("< 2/2 >")) ?? false, "the chat resumed with both swipes");
+    keys("C-o");
+    await t.waitFor((s) => s?.includes("Recent chats") ?? false, "home once more");
+    keys("q");
+    await t.waitFor((s) => s === null, "the app to exit");
+  } finally {
+    t.kill();
+    rmSync(home, { recursive: true, force: true });
+  }
+});

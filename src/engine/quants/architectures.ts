@@ -78,6 +78,7 @@ export function parseParameterCount(text: string): number | undefined {
 export function formatParameters(parameters: number): string {
   if (parameters >= 1e9) return `${trim(parameters / 1e9)}B`;
   if (parameters >= 1e6) return `${trim(parameters / 1e6)}M`;
+  if (parameters >= 1e3) return `${trim(parameters / 1e3)}K`;
   return String(Math.round(parameters));
 }
 

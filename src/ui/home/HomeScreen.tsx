@@ -88,7 +88,7 @@ export function HomeScreen(props: HomeScreenProps) {
         );
       })}
       <Text dimColor wrap="truncate-end">
-        {["↑↓ select", "Enter open", "1-9 open", "n new chat", ...props.links.map((l) => `${l.key} ${l.label}`), "q quit"].join(" · ")}
+        {["↑↓ Enter open", "1-9", "n new", ...props.links.map((l) => `${l.key} ${l.label}`), "q quit"].join(" · ")}
       </Text>
     </Box>
   );

@@ -4,6 +4,7 @@ import {
   QUANTS,
   compareQuality,
   estimateFileBytes,
+  formatParameters,
   kvCacheBytes,
   parseParameterCount,
   parseSplitName,
@@ -68,4 +69,12 @@ test("parameter counts parse with suffixes", () => {
   assert.equal(parseParameterCount("350M"), 350e6);
   assert.equal(parseParameterCount("thirteen"), undefined);
   assert.equal(parseParameterCount("0B"), undefined);
+});
+
+test("parameter counts print as people write them, tiny test models included", () => {
+  assert.equal(formatParameters(70.6e9), "71B");
+  assert.equal(formatParameters(7.24e9), "7.2B");
+  assert.equal(formatParameters(350e6), "350M");
+  assert.equal(formatParameters(151_776), "152K");
+  assert.equal(formatParameters(512), "512");
 });
