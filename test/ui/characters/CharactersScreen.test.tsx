@@ -12,17 +12,8 @@ import { CardLibrary } from "../../../src/store/cards/library.ts";
 import { readCardFile } from "../../../src/store/cards/cardFiles.ts";
 import { placeholderPng, writePngCard } from "../../../src/core/cards/png.ts";
 import { json, v1Card, v2Card, v3Card } from "../../support/cards.ts";
+import { tick, until } from "../../support/frames.ts";
 
-const tick = (ms = 60) => new Promise((r) => setTimeout(r, ms));
-
-async function until(frame: () => string | undefined, check: (f: string) => boolean, what: string) {
-  const deadline = Date.now() + 10000;
-  while (Date.now() < deadline) {
-    if (check(frame() ?? "")) return frame() ?? "";
-    await tick(20);
-  }
-  assert.fail(`timed out waiting for ${what}; last frame:\n${frame()}`);
-}
 
 let home: string;
 let inbox: string;

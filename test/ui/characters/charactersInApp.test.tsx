@@ -6,17 +6,8 @@ import { App } from "../../../src/ui/app/App.tsx";
 import { PrintLogProvider } from "../../../src/ui/app/PrintLog.tsx";
 import { defaultKeybindings } from "../../../src/ui/app/keybindings.ts";
 import { card, chatEntry, fakeAppServices } from "../../support/fakeAppServices.ts";
+import { tick, until } from "../../support/frames.ts";
 
-const tick = (ms = 60) => new Promise((r) => setTimeout(r, ms));
-
-async function until(frame: () => string | undefined, check: (f: string) => boolean, what: string) {
-  const deadline = Date.now() + 10000;
-  while (Date.now() < deadline) {
-    if (check(frame() ?? "")) return frame() ?? "";
-    await tick(20);
-  }
-  assert.fail(`timed out waiting for ${what}; last frame:\n${frame()}`);
-}
 
 const stdout = { columns: 100, rows: 24, on() {}, off() {} };
 

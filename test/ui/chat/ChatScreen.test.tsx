@@ -6,17 +6,8 @@ import { ChatScreen } from "../../../src/ui/chat/ChatScreen.tsx";
 import { PrintLogProvider } from "../../../src/ui/app/PrintLog.tsx";
 import type { ChatMessage } from "../../../src/core/chat/types.ts";
 import { scriptedServices, testSamplers } from "../../support/fakeServices.ts";
+import { tick, until } from "../../support/frames.ts";
 
-const tick = (ms = 60) => new Promise((r) => setTimeout(r, ms));
-
-async function until(frame: () => string | undefined, check: (f: string) => boolean, what: string) {
-  const deadline = Date.now() + 10000;
-  while (Date.now() < deadline) {
-    if (check(frame() ?? "")) return;
-    await tick(20);
-  }
-  assert.fail(`timed out waiting for ${what}; last frame:\n${frame()}`);
-}
 
 function mount(services: ReturnType<typeof scriptedServices>["services"], messages: ChatMessage[] = []) {
   const quits: ChatMessage[][] = [];

@@ -5,17 +5,8 @@ import { render } from "ink-testing-library";
 import { ChatScreen } from "../../../src/ui/chat/ChatScreen.tsx";
 import { PrintLogProvider } from "../../../src/ui/app/PrintLog.tsx";
 import { scriptedServices, testSamplers } from "../../support/fakeServices.ts";
+import { tick, until } from "../../support/frames.ts";
 
-const tick = (ms = 80) => new Promise((r) => setTimeout(r, ms));
-
-async function until(frame: () => string | undefined, check: (f: string) => boolean, what: string) {
-  const deadline = Date.now() + 10000;
-  while (Date.now() < deadline) {
-    if (check(frame() ?? "")) return;
-    await tick(20);
-  }
-  assert.fail(`timed out waiting for ${what}; last frame:\n${frame()}`);
-}
 
 function mount(fake = scriptedServices([["Got it."]])) {
   const app = render(

@@ -6,17 +6,8 @@ import { ChatScreen } from "../../../src/ui/chat/ChatScreen.tsx";
 import { PrintLogProvider } from "../../../src/ui/app/PrintLog.tsx";
 import type { ChatServices } from "../../../src/ui/app/services.ts";
 import { scriptedServices, testSamplers } from "../../support/fakeServices.ts";
+import { tick, until } from "../../support/frames.ts";
 
-const tick = (ms = 80) => new Promise((r) => setTimeout(r, ms));
-
-async function until(frame: () => string | undefined, check: (f: string) => boolean, what: string) {
-  const deadline = Date.now() + 10000;
-  while (Date.now() < deadline) {
-    if (check(frame() ?? "")) return frame() ?? "";
-    await tick(20);
-  }
-  assert.fail(`timed out waiting for ${what}; last frame:\n${frame()}`);
-}
 
 test("in the chat, Tab completes /lore on with a book name and Enter attaches it through the chat's services", async () => {
   const set: string[][] = [];

@@ -10,17 +10,8 @@ import type { ChatTarget } from "../../../src/ui/app/appServices.ts";
 import { editExternally } from "../../../src/ui/app/externalEditor.ts";
 import { scriptedServices, testSamplers } from "../../support/fakeServices.ts";
 import { fakeEditor } from "../../support/fakeEditor.ts";
+import { tick, until } from "../../support/frames.ts";
 
-const tick = (ms = 60) => new Promise((r) => setTimeout(r, ms));
-
-async function until(frame: () => string | undefined, check: (f: string) => boolean, what: string) {
-  const deadline = Date.now() + 10000;
-  while (Date.now() < deadline) {
-    if (check(frame() ?? "")) return;
-    await tick(20);
-  }
-  assert.fail(`timed out waiting for ${what}; last frame:\n${frame()}`);
-}
 
 const key = { up: "\x1b[A", down: "\x1b[B", esc: "\x1b", ctrlK: "\x0b" };
 

@@ -7,18 +7,10 @@ import { PrintLogProvider } from "../../../src/ui/app/PrintLog.tsx";
 import { defaultKeybindings } from "../../../src/ui/app/keybindings.ts";
 import { homeItems } from "../../../src/ui/home/homeItems.ts";
 import { card, chatEntry, fakeAppServices } from "../../support/fakeAppServices.ts";
+import { tick, until } from "../../support/frames.ts";
 
-const tick = (ms = 60) => new Promise((r) => setTimeout(r, ms));
 const now = new Date("2026-12-01T20:00:00Z");
 
-async function until(frame: () => string | undefined, check: (f: string) => boolean, what: string) {
-  const deadline = Date.now() + 10000;
-  while (Date.now() < deadline) {
-    if (check(frame() ?? "")) return frame() ?? "";
-    await tick(20);
-  }
-  assert.fail(`timed out waiting for ${what}; last frame:\n${frame()}`);
-}
 
 const stdout = { columns: 100, rows: 24, on() {}, off() {} };
 const library = [card("brindle", "Brindle", ["tavern"], true), card("mira", "Mira", ["noir", "mystery"])];

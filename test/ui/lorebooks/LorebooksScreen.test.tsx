@@ -11,17 +11,8 @@ import { getLorebook, SAMPLE_LOREBOOKS_DIR } from "../../../src/store/lorebooks/
 import { defaultEntry, type Lorebook } from "../../../src/core/lorebook/model.ts";
 import { toWorldInfo } from "../../../src/core/lorebook/worldInfo.ts";
 import { card } from "../../support/fakeAppServices.ts";
+import { tick, until } from "../../support/frames.ts";
 
-const tick = (ms = 60) => new Promise((r) => setTimeout(r, ms));
-
-async function until(frame: () => string | undefined, check: (f: string) => boolean, what: string) {
-  const deadline = Date.now() + 10000;
-  while (Date.now() < deadline) {
-    if (check(frame() ?? "")) return frame() ?? "";
-    await tick(20);
-  }
-  assert.fail(`timed out waiting for ${what}; last frame:\n${frame()}`);
-}
 
 const ESC = "\x1b";
 const DOWN = "\x1b[B";

@@ -7,16 +7,7 @@ import { PrintLogProvider } from "../../../src/ui/app/PrintLog.tsx";
 import { defaultKeybindings } from "../../../src/ui/app/keybindings.ts";
 import { defaultEntry } from "../../../src/core/lorebook/model.ts";
 import { card, fakeAppServices, fakeLorebookServices } from "../../support/fakeAppServices.ts";
-
-const tick = (ms = 60) => new Promise((r) => setTimeout(r, ms));
-async function until(frame: () => string | undefined, check: (f: string) => boolean, what: string) {
-  const deadline = Date.now() + 10000;
-  while (Date.now() < deadline) {
-    if (check(frame() ?? "")) return frame() ?? "";
-    await tick(20);
-  }
-  assert.fail(`timed out waiting for ${what}; last frame:\n${frame()}`);
-}
+import { tick, until } from "../../support/frames.ts";
 
 test("l on the home screen opens the lorebooks; Esc goes back home", async () => {
   const books = fakeLorebookServices([{ book: { name: "Evil\x1b]0;pwned\x07 Book", entries: [defaultEntry(0)], extra: {} }, source: "user", characters: ["Mira"] }]);

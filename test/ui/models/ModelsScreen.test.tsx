@@ -14,17 +14,8 @@ import { createModelServices, type ModelRuntime } from "../../../src/ui/app/mode
 import { tinyChatModelBytes, writeTinyChatModel } from "../../support/tinyGguf.ts";
 import { startFakeHub, type FakeHub } from "../../support/fakeHub.ts";
 import { card, chatEntry, fakeAppServices } from "../../support/fakeAppServices.ts";
+import { tick, until } from "../../support/frames.ts";
 
-const tick = (ms = 60) => new Promise((r) => setTimeout(r, ms));
-
-async function until(frame: () => string | undefined, check: (f: string) => boolean, what: string, ms = 30000) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (check(frame() ?? "")) return frame() ?? "";
-    await tick(20);
-  }
-  assert.fail(`timed out waiting for ${what}; last frame:\n${frame()}`);
-}
 
 let home: string;
 let modelsDir: string;

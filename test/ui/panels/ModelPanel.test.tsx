@@ -12,6 +12,7 @@ import { createModelServices, type ModelDetails, type ModelRuntime } from "../..
 import type { TurnReport } from "../../../src/ui/app/services.ts";
 import { scriptedServices, testSamplers } from "../../support/fakeServices.ts";
 import { writeTinyChatModel } from "../../support/tinyGguf.ts";
+import { until } from "../../support/frames.ts";
 
 const GiB = 2 ** 30;
 const onGpu: ModelDetails = {
@@ -56,14 +57,6 @@ before(async () => {
 });
 after(() => runtime.close());
 
-async function until(frame: () => string | undefined, check: (f: string) => boolean, what: string) {
-  const deadline = Date.now() + 30000;
-  while (Date.now() < deadline) {
-    if (check(frame() ?? "")) return frame() ?? "";
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  assert.fail(`timed out waiting for ${what}; last frame:\n${frame()}`);
-}
 
 test("in the chat, /model loads a library model by part of its name, Tab completes it, and Alt+M shows its panel", async () => {
   const fake = scriptedServices([["Hello."]]);

@@ -7,17 +7,10 @@ import { PrintLogProvider } from "../../../src/ui/app/PrintLog.tsx";
 import type { SamplerSettings } from "../../../src/core/samplers/types.ts";
 import { builtInPresets } from "../../../src/core/samplers/presets.ts";
 import { scriptedServices, testSamplers } from "../../support/fakeServices.ts";
+import { until } from "../../support/frames.ts";
 
 const wait = (ms = 100) => new Promise((r) => setTimeout(r, ms));
 
-async function until(frame: () => string | undefined, check: (f: string) => boolean, what: string) {
-  const deadline = Date.now() + 10000;
-  while (Date.now() < deadline) {
-    if (check(frame() ?? "")) return;
-    await wait(20);
-  }
-  assert.fail(`timed out waiting for ${what}; last frame:\n${frame()}`);
-}
 
 function mount() {
   const fake = scriptedServices([["Fine."]]);
