@@ -140,7 +140,7 @@ const subcommands: Record<string, (argv: string[], io: CliIO) => Promise<number>
 
 export const loreCommand: CliCommand = {
   name: "lore",
-  summary: "Import, list, export and test lorebooks (World Info)",
+  summary: "import, list, export and test lorebooks (World Info)",
   usage,
   async run(argv, io) {
     const [sub, ...rest] = argv;
