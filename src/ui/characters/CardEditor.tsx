@@ -8,7 +8,7 @@ import { emptyInput } from "../input/inputReducer.ts";
 import { InputView } from "../input/InputView.tsx";
 import { CARD_FIELDS, changedFields, type CardFieldKey, type CardFields } from "./cardFields.ts";
 import { fieldInputReducer, typedActions } from "./typing.ts";
-import { useSyncReducer, useSyncState } from "./useSyncState.ts";
+import { useSyncReducer, useSyncState } from "../hooks/useSyncState.ts";
 import { clampText, inertForEditing, inputWindow, moveByRow, textWidth } from "./textLayout.ts";
 
 export interface CardEditorProps {

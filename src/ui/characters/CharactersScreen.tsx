@@ -12,7 +12,7 @@ import { CardEditor } from "./CardEditor.tsx";
 import { cardRow, filterCards, nextSort, sortCards, sortLabels, type CardSort } from "./characterList.ts";
 import { LineInput } from "./LineInput.tsx";
 import { typedActions } from "./typing.ts";
-import { useSyncReducer, useSyncState } from "./useSyncState.ts";
+import { useSyncReducer, useSyncState } from "../hooks/useSyncState.ts";
 import { greetingChoices, previewLines } from "./preview.ts";
 import { clampText } from "./textLayout.ts";
 

@@ -13,6 +13,7 @@ import { CommandArgumentError, type CharacterChoice, type CommandContext } from 
 import { displayText } from "../../core/text/sanitize.ts";
 import { chatSessionReducer, initialSession, lastReply, settledMessages } from "./chatSession.ts";
 import { Transcript } from "./Transcript.tsx";
+import { useSyncState } from "../hooks/useSyncState.ts";
 import { turnText, type TurnMode } from "../../core/prompt/turn.ts";
 import { actionFor, defaultKeybindings, type Keybindings } from "../app/keybindings.ts";
 import { HelpOverlay } from "../app/HelpOverlay.tsx";
@@ -63,17 +64,6 @@ const noDetails = async () => null;
 let nextId = 0;
 const newId = (prefix: string) => `${prefix}${Date.now().toString(36)}${(nextId++).toString(36)}`;
 
-/** State whose latest value a key handler can read at once, before React renders again. */
-function useRefState<T>(initial: T): [T, (value: T) => void, { readonly current: T }] {
-  const [value, setValue] = useState(initial);
-  const ref = useRef(initial);
-  const set = useCallback((next: T) => {
-    ref.current = next;
-    setValue(next);
-  }, []);
-  return [value, set, ref];
-}
-
 export function ChatScreen(props: ChatScreenProps) {
   const { services, color } = props;
   const [session, dispatch] = useReducer(chatSessionReducer, props.initialMessages, (messages: ChatMessage[]) => ({
@@ -99,13 +89,13 @@ export function ChatScreen(props: ChatScreenProps) {
   const [samplers, setSamplers] = useState(props.initialSamplers);
   const [speed, setSpeed] = useState<number | null>(null);
   // Key handlers read these through refs: fast keys would see a stale render's values.
-  const [panel, setPanel, panelRef] = useRefState<ChatPanel | null>(null);
-  const [samplerRow, setSamplerRow, samplerRowRef] = useRefState(0);
-  const [presetName, setPresetName, presetNameRef] = useRefState<string | null>(props.presetName ?? null);
+  const [panel, setPanel, panelRef] = useSyncState<ChatPanel | null>(null);
+  const [samplerRow, setSamplerRow, samplerRowRef] = useSyncState(0);
+  const [presetName, setPresetName, presetNameRef] = useSyncState<string | null>(props.presetName ?? null);
   /** The message picked in select mode (an index), or null outside it. */
-  const [selected, setSelected, selectedRef] = useRefState<number | null>(null);
+  const [selected, setSelected, selectedRef] = useSyncState<number | null>(null);
   /** Index of the message waiting for y/n before it is deleted. */
-  const [confirmDelete, setConfirmDelete, confirmDeleteRef] = useRefState<number | null>(null);
+  const [confirmDelete, setConfirmDelete, confirmDeleteRef] = useSyncState<number | null>(null);
   // The library's models by name, read when the chat opens, for /model and its completion.
   const libraryRef = useRef<Array<{ name: string; path: string }> | null>(null);
   const libraryRead = useRef<Promise<unknown>>(Promise.resolve());
@@ -120,7 +110,7 @@ export function ChatScreen(props: ChatScreenProps) {
   }, [services]);
   const [impersonating, setImpersonating] = useState(false);
   /** Index of the message whose text is in the input, being edited. */
-  const [editing, setEditing, editingRef] = useRefState<number | null>(null);
+  const [editing, setEditing, editingRef] = useSyncState<number | null>(null);
   const [persona, setPersona] = useState(props.personaName);
   const togglePanel = (name: ChatPanel) => setPanel(panelRef.current === name ? null : name);
   const bindings = props.keybindings ?? defaultKeybindings;

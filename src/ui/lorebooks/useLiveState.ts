@@ -1,19 +1,13 @@
-import { useCallback, useReducer, useRef } from "react";
+import { useCallback } from "react";
+import { useSyncState } from "../hooks/useSyncState.ts";
 
 /**
- * Screen state that key handlers read and write synchronously: keys that arrive
- * before React re-renders still see what the previous key did (Ink handlers
- * otherwise close over stale state).
+ * Screen state that key handlers read and write synchronously, changed by merging
+ * fields: keys that arrive before React re-renders still see what the previous key did.
  */
 export function useLiveState<T extends object>(initial: () => T): [T, () => T, (change: Partial<T> | ((s: T) => Partial<T>)) => void] {
-  const ref = useRef<T | null>(null);
-  ref.current ??= initial();
-  const [, rerender] = useReducer((n: number) => n + 1, 0);
-  const get = useCallback(() => ref.current as T, []);
-  const set = useCallback((change: Partial<T> | ((s: T) => Partial<T>)) => {
-    const current = ref.current as T;
-    ref.current = { ...current, ...(typeof change === "function" ? change(current) : change) };
-    rerender();
-  }, []);
-  return [ref.current, get, set];
+  const [value, set, ref] = useSyncState(initial);
+  const get = useCallback(() => ref.current, [ref]);
+  const merge = useCallback((change: Partial<T> | ((s: T) => Partial<T>)) => set((s) => ({ ...s, ...(typeof change === "function" ? change(s) : change) })), [set]);
+  return [value, get, merge];
 }

@@ -6,10 +6,10 @@ import { useCallback, useRef, useState } from "react";
 
 type Next<T> = T | ((previous: T) => T);
 
-/** useState whose latest value is readable at once through the ref. */
-export function useSyncState<T>(initial: T): [T, (next: Next<T>) => void, { readonly current: T }] {
-  const ref = useRef(initial);
+/** useState whose latest value is readable at once through the ref; `initial` may be a function, as with useState. */
+export function useSyncState<T>(initial: T | (() => T)): [T, (next: Next<T>) => void, { readonly current: T }] {
   const [value, setValue] = useState(initial);
+  const ref = useRef(value);
   const set = useCallback((next: Next<T>) => {
     ref.current = typeof next === "function" ? (next as (previous: T) => T)(ref.current) : next;
     setValue(ref.current);
