@@ -95,6 +95,10 @@ export function createTuiCommand(terminal: TuiTerminal, launch: TuiLauncher): Cl
 }
 
 export const tuiCommand: CliCommand = createTuiCommand({ stdin: process.stdin, stdout: process.stdout }, async (options, io) => {
+  // Ink reads CI from the environment as it loads and then draws nothing until exit. A
+  // person at a terminal (both ends are TTYs to get here) is not a CI job, whatever a
+  // shell profile or a runner exported.
+  for (const key of ["CI", "CONTINUOUS_INTEGRATION"]) delete process.env[key];
   const { launchTui } = await import("../../ui/app/launch.tsx");
   return launchTui(options, io);
 });
