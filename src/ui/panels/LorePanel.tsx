@@ -1,5 +1,5 @@
 import React from "react";
-import { Box, Text } from "ink";
+import { LinesPanel } from "./LinesPanel.tsx";
 import { displayText } from "../../core/text/sanitize.ts";
 import type { TurnReport } from "../app/services.ts";
 
@@ -21,18 +21,5 @@ export function lorePanelLines(report: TurnReport | null): string[] {
 }
 
 export function LorePanel(props: { report: TurnReport | null; maxLines: number; color: boolean }) {
-  const lines = lorePanelLines(props.report);
-  const shown = lines.slice(0, Math.max(2, props.maxLines - 3));
-  const hidden = lines.length - shown.length;
-  return (
-    <Box flexDirection="column" borderStyle="round" borderColor={props.color ? "yellow" : undefined} paddingX={1}>
-      <Text bold>Lore · last turn</Text>
-      {shown.map((line, i) => (
-        <Text key={i} wrap="truncate-end">
-          {line}
-        </Text>
-      ))}
-      {hidden > 0 ? <Text dimColor>{`… ${hidden} more (a taller terminal shows them)`}</Text> : null}
-    </Box>
-  );
+  return <LinesPanel title="Lore · last turn" lines={lorePanelLines(props.report)} maxLines={props.maxLines} borderColor="yellow" color={props.color} />;
 }

@@ -1,5 +1,5 @@
 import React, { useEffect, useState } from "react";
-import { Box, Text } from "ink";
+import { LinesPanel } from "./LinesPanel.tsx";
 import { displayText } from "../../core/text/sanitize.ts";
 import { formatBytes, progressBar } from "../../core/units/format.ts";
 import type { ModelDetails } from "../app/modelServices.ts";
@@ -43,13 +43,5 @@ export function ModelPanel(props: { details: () => Promise<ModelDetails | null>;
     return () => void (live = false);
   }, [props.details, props.refresh]);
   const lines = state === null ? ["Reading the model's figures…"] : state.error ? [`Could not read the model's figures: ${displayText(state.error)}`] : modelPanelLines(state.details, props.turn);
-  return (
-    <Box flexDirection="column" borderStyle="round" borderColor={props.color ? "green" : undefined} paddingX={1}>
-      {lines.map((line, i) => (
-        <Text key={i} wrap="truncate-end">
-          {line}
-        </Text>
-      ))}
-    </Box>
-  );
+  return <LinesPanel lines={lines} borderColor="green" color={props.color} />;
 }

@@ -1,5 +1,5 @@
 import React from "react";
-import { Box, Text } from "ink";
+import { LinesPanel } from "./LinesPanel.tsx";
 import { displayText } from "../../core/text/sanitize.ts";
 import type { TurnReport } from "../app/services.ts";
 
@@ -25,17 +25,5 @@ export function turnPanelLines(report: TurnReport | null): string[] {
 
 /** The last turn at a glance, clamped to the room the terminal has. */
 export function TurnPanel(props: { report: TurnReport | null; maxLines: number; color: boolean }) {
-  const lines = turnPanelLines(props.report);
-  const shown = lines.slice(0, Math.max(2, props.maxLines - 1));
-  const hidden = lines.length - shown.length;
-  return (
-    <Box flexDirection="column" borderStyle="round" borderColor={props.color ? "cyan" : undefined} paddingX={1}>
-      {shown.map((line, i) => (
-        <Text key={i} wrap="truncate-end">
-          {line}
-        </Text>
-      ))}
-      {hidden > 0 ? <Text dimColor>{`… ${hidden} more lines (a taller terminal shows them)`}</Text> : null}
-    </Box>
-  );
+  return <LinesPanel lines={turnPanelLines(props.report)} maxLines={props.maxLines} borderColor="cyan" color={props.color} />;
 }
