@@ -66,12 +66,22 @@ function integer(label: string, raw: string, min: number, max = Number.MAX_SAFE_
   return value;
 }
 
-function number<K extends "order" | "depth" | "probability">(id: K, label: string, min: number, max?: number, also?: (e: LoreEntry) => Partial<LoreEntry>): EntryField {
+function number<K extends "order" | "depth" | "probability" | "groupWeight">(id: K, label: string, min: number, max?: number, also?: (e: LoreEntry) => Partial<LoreEntry>): EntryField {
   return {
     id, label, kind: "number",
     show: (e) => String(e[id]),
     text: (e) => String(e[id]),
     apply: (e, t) => ({ ...e, [id]: integer(label, t, min, max), ...also?.(e) }),
+  };
+}
+
+/** A count that may be left unset: empty text means `unset` (the book's setting, or off). */
+function optionalCount<K extends "sticky" | "cooldown" | "delay" | "scanDepth">(id: K, label: string, unset: string, max: number): EntryField {
+  return {
+    id, label, kind: "number",
+    show: (e) => (e[id] === null ? unset : String(e[id])),
+    text: (e) => (e[id] === null ? "" : String(e[id])),
+    apply: (e, t) => ({ ...e, [id]: t.trim() === "" ? null : integer(label, t, 0, max) }),
   };
 }
 
@@ -123,6 +133,12 @@ export const ENTRY_FIELDS: EntryField[] = [
     show: (e) => (e.delayUntilRecursion > 1 ? `on (level ${e.delayUntilRecursion})` : e.delayUntilRecursion ? "on" : "off"),
     cycle: (e) => ({ ...e, delayUntilRecursion: e.delayUntilRecursion > 0 ? 0 : 1 }),
   },
+  number("groupWeight", "Group weight", 1, 100000),
+  choice("groupOverride", "Group override", onOff),
+  optionalCount("scanDepth", "Scan depth", "book default", 1000),
+  optionalCount("sticky", "Sticky (messages)", "off", 100000),
+  optionalCount("cooldown", "Cooldown (messages)", "off", 100000),
+  optionalCount("delay", "Delay (messages)", "off", 100000),
 ];
 
 /** One row of the entry list: title, markers and where it goes. */

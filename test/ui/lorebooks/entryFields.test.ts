@@ -55,3 +55,18 @@ test("search matches titles and primary or secondary keys, any case", () => {
   assert.deepEqual(searchEntries(entries, "  ").map((e) => e.uid), [0, 1]);
   assert.deepEqual(searchEntries(entries, "dragon"), []);
 });
+
+test("timed effects and scan depth: empty means unset (off, or the book's depth); counts are checked", () => {
+  const e = defaultEntry(2);
+  assert.equal(field("sticky").show(e), "off");
+  assert.equal(field("scanDepth").show(e), "book default");
+  const sticky = field("sticky").apply!(e, " 3 ");
+  assert.equal(sticky.sticky, 3);
+  assert.equal(field("sticky").show(sticky), "3");
+  assert.equal(field("sticky").apply!(sticky, "").sticky, null, "emptied, the entry is not sticky any more");
+  assert.equal(field("scanDepth").apply!(e, "6").scanDepth, 6);
+  assert.throws(() => field("cooldown").apply!(e, "-2"), /Cooldown \(messages\) must be a whole number from 0 to 100000, got "-2"/);
+  assert.throws(() => field("delay").apply!(e, "1.5"), /Delay \(messages\) must be a whole number/);
+  assert.throws(() => field("groupWeight").apply!(e, "0"), /Group weight must be a whole number from 1 to 100000/);
+  assert.equal(field("groupOverride").cycle!(e, 1).groupOverride, true);
+});
