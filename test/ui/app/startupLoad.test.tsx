@@ -33,8 +33,7 @@ test("with --model the home screen draws at once, with the load's progress in it
   models.progress(0.42);
   await until(app.lastFrame, (f) => f.includes("Loading tiny.gguf… 42%"), "the progress");
   models.finish();
-  const loaded = await until(app.lastFrame, (f) => f.includes("taproom · tiny.gguf · cpu"), "the loaded model's line");
-  assert.match(loaded, /tiny: no GPU: all 2 layers on the CPU/);
+  const loaded = await until(app.lastFrame, (f) => f.includes("taproom · tiny.gguf · cpu") && f.includes("tiny: no GPU: all 2 layers on the CPU"), "the loaded model's line and plan");
   assert.doesNotMatch(loaded, /Loading/);
   app.unmount();
 });
