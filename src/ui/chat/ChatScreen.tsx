@@ -148,8 +148,9 @@ export function ChatScreen(props: ChatScreenProps) {
       // generate() waits for a model still loading; say so until it is there.
       const waiting = services.modelLoad?.loading();
       if (waiting) {
-        dispatch({ type: "notice", message: "Waiting for the model to load…" });
-        waiting.done.then(() => dispatch({ type: "notice", message: null }), () => {});
+        const line = "Waiting for the model to load…";
+        dispatch({ type: "notice", message: line });
+        waiting.done.then(() => sessionRef.current.notice === line && dispatch({ type: "notice", message: null }), () => {});
       }
       try {
         const result = await services.generate({

@@ -64,13 +64,13 @@ test("a load is watched while it runs, and a reply asked for meanwhile waits for
   try {
     const chat = await app.services.openChat({ characterId: "Brindle" });
     const user: ChatMessage = { id: "u1", role: "user", name: "You", swipes: [{ text: "Evening.", sentAt: "" }], swipeIndex: 0 };
-    const ask = () =>
+    const ask = (signal = new AbortController().signal) =>
       chat.services.generate({
         mode: "reply",
         messages: [...chat.initialMessages, user],
         characterName: chat.characterName,
         samplers: resolveSamplers({ temperature: 0, maxTokens: 40 }),
-        signal: new AbortController().signal,
+        signal,
         onText: () => {},
       });
 
@@ -84,6 +84,13 @@ test("a load is watched while it runs, and a reply asked for meanwhile waits for
     assert.equal(models.loading(), null);
     assert.equal(seen[0], "tiny.gguf");
     assert.equal(seen.at(-1), null, "the end of the load is told too");
+
+    const reloading = models.load(path);
+    const stop = new AbortController();
+    const stopped = ask(stop.signal);
+    stop.abort();
+    assert.deepEqual(await stopped, { text: "", stopReason: "abort", tokens: 0, tokensPerSecond: 0 }, "Ctrl+C while waiting stops the wait");
+    await reloading;
 
     const failing = models.load(bad);
     failing.catch(() => {});
