@@ -153,13 +153,6 @@ export function createModelServices(options: TuiOptions, env: NodeJS.ProcessEnv)
       return () => void listeners.delete(listener);
     },
     load(path, onProgress) {
-      let resolveDone!: (model: CurrentModel) => void;
-      let rejectDone!: (error: unknown) => void;
-      const done = new Promise<CurrentModel>((resolve, reject) => ((resolveDone = resolve), (rejectDone = reject)));
-      done.catch(() => {}); // Whoever waits on loading().done sees the error; nobody has to.
-      let mine: ModelLoading = { path, name: basename(path), fraction: 0, done };
-      loading = mine;
-      changed();
       // Progress is drawn in whole percents: llama.cpp reports far more often than that.
       const progress = (fraction: number) => {
         onProgress?.(fraction);
@@ -180,14 +173,15 @@ export function createModelServices(options: TuiOptions, env: NodeJS.ProcessEnv)
         });
         return currentModelOf(model);
       });
+      let mine: ModelLoading = { path, name: basename(path), fraction: 0, done: job };
+      loading = mine;
+      changed();
+      // Attached first, so whoever awaits the load sees loading() over already.
       const settle = () => {
-        if (loading?.done === done) loading = null;
+        if (loading?.done === job) loading = null;
         changed();
       };
-      job.then(
-        (current) => (settle(), resolveDone(current)),
-        (error: unknown) => (settle(), rejectDone(error)),
-      );
+      job.then(settle, settle);
       return job;
     },
     unload: () =>
