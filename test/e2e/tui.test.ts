@@ -92,8 +92,8 @@ test("the real binary in tmux with a tiny model: a streamed reply, a swipe, quit
   const t = tmuxSession();
   try {
     t.tmux("new-session", "-d", "-s", "app", "-x", "100", "-y", "30", command);
-    const start = await t.waitFor((s) => s?.includes("? help") ?? false, "the status line", 30000);
-    assert.match(start ?? "", /taproom-tiny/);
+    // The chat draws while the model loads ("Loading tiny.gguf… 0%" in the status line), then names it.
+    await t.waitFor((s) => /taproom-tiny · cpu[^\n]*\? help/.test(s ?? ""), "the status line with the model loaded", 60000);
     t.tmux("send-keys", "-t", "app", "-l", "/temp 0");
     await t.waitFor((s) => s?.includes("│ /temp 0") ?? false, "the typed command");
     t.tmux("send-keys", "-t", "app", "Enter");

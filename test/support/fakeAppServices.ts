@@ -74,7 +74,7 @@ export function fakeCardServices(characters: CardSummary[]): CardServices {
 /** In-memory app services; `opened` records every chat the app asked for. */
 export function fakeAppServices(chats: ChatIndexEntry[], characters: CardSummary[], options: { lorebooks?: LorebookServices; models?: ModelServices } = {}) {
   const lorebooks = options.lorebooks ?? fakeLorebookServices().services;
-  const models = options.models ?? fakeModelServices();
+  const models = options.models ?? fakeModelServices().services;
   const opened: ChatTarget[] = [];
   const services: AppServices = {
     cards: fakeCardServices(characters),
@@ -85,6 +85,7 @@ export function fakeAppServices(chats: ChatIndexEntry[], characters: CardSummary
     models,
     async openChat(target): Promise<OpenedChat> {
       opened.push(target);
+      const scripted = scriptedServices([["Hi."]]).services;
       const who = characters.find((c) => c.id === target.characterId)?.name ?? target.characterId;
       return {
         chatId: target.chatId ?? `new-${opened.length}`,
@@ -96,7 +97,13 @@ export function fakeAppServices(chats: ChatIndexEntry[], characters: CardSummary
         samplers: testSamplers,
         notice: null,
         services: {
-          ...scriptedServices([["Hi."]]).services,
+          ...scripted,
+          // Like the real chat: a send while the model loads waits for it (and fails with its reason).
+          modelLoad: models,
+          generate: async (request) => {
+            await models.loading()?.done;
+            return scripted.generate(request);
+          },
           branch: async (index) => ({ characterId: target.characterId, chatId: `branch-${index}-of-${target.chatId ?? "new"}` }),
         },
       };

@@ -1,4 +1,4 @@
-import type { CurrentModel, ModelServices } from "../../src/ui/app/modelServices.ts";
+import type { CurrentModel, ModelLoading, ModelServices } from "../../src/ui/app/modelServices.ts";
 
 export const fakeCurrentModel: CurrentModel = {
   name: "tiny",
@@ -12,20 +12,49 @@ export const fakeCurrentModel: CurrentModel = {
   suggestions: [],
 };
 
-/** In-memory model services: an empty library; `loaded` decides whether a model is loaded at start. */
-export function fakeModelServices(loaded: CurrentModel | null = fakeCurrentModel): ModelServices {
+/**
+ * In-memory model services: an empty library; `loaded` decides whether a model is loaded at start.
+ * A load finishes at once, unless `hold` is set: then it stays in progress until the test
+ * moves it with progress(), finish() or fail().
+ */
+export function fakeModelServices(loaded: CurrentModel | null = fakeCurrentModel, opts: { hold?: boolean } = {}) {
   let current = loaded;
-  return {
+  let loading: ModelLoading | null = null;
+  let settle: { resolve(model: CurrentModel): void; reject(error: Error): void } | null = null;
+  const listeners = new Set<() => void>();
+  const changed = () => listeners.forEach((listener) => listener());
+  const services: ModelServices = {
     folders: async () => ["/models"],
     machine: async () => ({ gpu: false, vramBytes: 0, ramBytes: 8 * 2 ** 30, cpuCores: 2 }),
     library: async () => [],
     current: () => current,
+    loading: () => loading,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
     async load(path) {
-      current = { ...fakeCurrentModel, path };
-      return current;
+      if (!opts.hold) {
+        current = { ...fakeCurrentModel, path };
+        changed();
+        return current;
+      }
+      current = null;
+      const done = new Promise<CurrentModel>((resolve, reject) => (settle = { resolve, reject }));
+      done.catch(() => {});
+      loading = { path, name: path.split("/").pop()!, fraction: 0, done };
+      changed();
+      try {
+        current = await done;
+        return current;
+      } finally {
+        loading = null;
+        changed();
+      }
     },
     async unload() {
       current = null;
+      changed();
     },
     details: async () => null,
     previewPull: async () => {
@@ -34,5 +63,16 @@ export function fakeModelServices(loaded: CurrentModel | null = fakeCurrentModel
     download: async () => {
       throw new Error("no hub in this fake");
     },
+  };
+  return {
+    services,
+    /** Moves the held load on to `fraction` (0..1). */
+    progress(fraction: number) {
+      if (!loading) throw new Error("no load in progress");
+      loading = { ...loading, fraction };
+      changed();
+    },
+    finish: () => settle?.resolve({ ...fakeCurrentModel, path: loading?.path ?? fakeCurrentModel.path }),
+    fail: (message: string) => settle?.reject(new Error(message)),
   };
 }

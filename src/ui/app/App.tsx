@@ -1,4 +1,6 @@
-import React, { useCallback, useEffect, useState } from "react";
+import React, { useCallback, useEffect, useRef, useState } from "react";
+import type { CurrentModel } from "./modelServices.ts";
+import type { Flash } from "./flash.ts";
 import { Text } from "ink";
 import type { AppServices, ChatTarget, OpenedChat } from "./appServices.ts";
 import type { Keybindings } from "./keybindings.ts";
@@ -19,10 +21,12 @@ export interface AppProps {
   stdout: SizedStream;
   color: boolean;
   keybindings: Keybindings;
-  /** The chat to open at start (--character); else home, or the model screen while no model is loaded. */
+  /** The chat to open at start (--character); else home, or the model screen while no model is loaded or loading. */
   start?: ChatTarget | null;
   /** Shown once on the first screen (the model that loaded, or why none did). */
   notice?: string | null;
+  /** The model load started with the app (--model), drawn behind it: its outcome is shown on the screen then open. */
+  startLoad?: Promise<CurrentModel> | null;
   onQuit(): void;
 }
 
@@ -31,14 +35,30 @@ export function App(props: AppProps) {
   const { services, color } = props;
   const { rows, columns } = useTerminalSize(props.stdout);
   const [screen, setScreen] = useState<Screen>(() =>
-    props.start ? { name: "opening", target: props.start } : services.models.current() ? { name: "home" } : { name: "models" },
+    props.start ? { name: "opening", target: props.start } : services.models.current() || services.models.loading() ? { name: "home" } : { name: "models" },
   );
   const [notice, setNotice] = useState(props.notice ?? null);
+  const [flash, setFlash] = useState<Flash | null>(null);
+  const screenName = useRef(screen.name);
+  screenName.current = screen.name;
+
+  useEffect(() => {
+    if (!props.startLoad) return;
+    let live = true;
+    const show = (text: string) => live && setFlash((f) => ({ id: (f?.id ?? 0) + 1, text }));
+    props.startLoad.then(
+      (model) => show(`${model.name}: ${model.reasons.join("; ")}`),
+      (error: Error) => show(error.message.split("\n")[0]!),
+    );
+    return () => void (live = false);
+  }, [props.startLoad]);
 
   const log = usePrintLog();
   // Each screen starts on a clean terminal, before it prints anything of its own.
   const go = useCallback((next: Screen) => {
     log.reset();
+    // A flash is kept for the next screen only where the open one could not show it.
+    if (screenName.current !== "characters" && screenName.current !== "lorebooks") setFlash(null);
     setScreen(next);
   }, [log]);
   const openChat = useCallback((target: ChatTarget) => go({ name: "opening", target }), [go]);
@@ -87,6 +107,7 @@ export function App(props: AppProps) {
           rows={rows}
           columns={columns}
           notice={notice}
+          flash={flash}
           onBack={() => {
             setNotice(null);
             goHome();
@@ -95,7 +116,7 @@ export function App(props: AppProps) {
         />
       );
     case "home":
-      return <HomeScreen services={services} color={color} rows={rows} notice={notice} links={links} onOpen={openChat} onQuit={props.onQuit} />;
+      return <HomeScreen services={services} color={color} rows={rows} notice={notice} flash={flash} links={links} onOpen={openChat} onQuit={props.onQuit} />;
     case "characters":
       return (
         <CharactersScreen
@@ -125,6 +146,7 @@ export function App(props: AppProps) {
           personaName={chat.personaName}
           initialMessages={chat.initialMessages}
           initialNotice={[first, chat.notice].filter(Boolean).join(" · ") || null}
+          flash={flash}
           initialSamplers={chat.samplers}
           presetName={chat.presetName ?? null}
           color={color}

@@ -162,7 +162,20 @@ async function openChatSession(o: ChatSessionOptions): Promise<OpenedChat> {
         contextSize: model?.contextSize ?? 0,
       };
     },
-    generate: (request) => {
+    modelLoad: o.models,
+    generate: async (request) => {
+      // A send while the model loads (taproom --model, the first seconds) is answered once it has.
+      const pending = o.models.loading();
+      if (pending) {
+        const stopped = new Promise<void>((resolve) => request.signal.addEventListener("abort", () => resolve(), { once: true }));
+        try {
+          await Promise.race([pending.done, stopped]);
+        } catch (error) {
+          throw new NoEngineError(`${pending.name} did not load: ${(error as Error).message.split("\n")[0]}`);
+        }
+        // Ctrl+C while waiting: nothing was written, and the load goes on.
+        if (request.signal.aborted) return { text: "", stopReason: "abort", tokens: 0, tokensPerSecond: 0 };
+      }
       const model = o.model();
       if (!model) throw new NoEngineError("no model loaded: start taproom with --model FILE, or load one with /model NAME or from the model screen (Ctrl+O, then m)");
       return generateWith({ model, request, chat, character, persona, books, loreSettings, prompts: settings.promptSettings() }, (next, report) => {

@@ -15,15 +15,10 @@ import { colorEnabled } from "./useTerminalSize.ts";
 export async function launchTui(options: TuiOptions, io: CliIO): Promise<number> {
   const session = await createAppServices(options, io.env);
   let notice: string | null = null;
-  if (options.model) {
-    io.stdout.write(`Loading ${options.model}…\n`);
-    try {
-      const model = await session.services.models.load(options.model);
-      notice = `${model.name}: ${model.reasons.join("; ")}`;
-    } catch (error) {
-      notice = (error as Error).message;
-    }
-  } else if (options.character) {
+  // The app draws at once and loads the model behind it; the screens show its progress.
+  const startLoad = options.model ? session.services.models.load(options.model) : null;
+  startLoad?.catch(() => {}); // The app shows why; a failure before it has drawn is not unhandled.
+  if (!options.model && options.character) {
     // Straight into a chat: say there why nothing will answer. Otherwise the model screen shows it all.
     notice = await noModelNotice(options, io.env);
   }
@@ -42,6 +37,7 @@ export async function launchTui(options: TuiOptions, io: CliIO): Promise<number>
         color={colorEnabled(io.env, process.stdout)}
         start={options.character ? { characterId: options.character } : null}
         notice={notice}
+        startLoad={startLoad}
         keybindings={keybindings}
         onQuit={quit}
       />

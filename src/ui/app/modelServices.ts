@@ -16,6 +16,7 @@ import { downloadRepoModel, type ModelDownloadProgress } from "../../engine/down
 import { defaultModelCachePath } from "../../store/models/metadataCache.ts";
 import { readExtraModelFolders } from "../../store/models/modelFolders.ts";
 import { dataDir, dataPaths } from "../../store/paths.ts";
+import { basename } from "node:path";
 
 export type { LibraryModel, MachineFacts, ModelDownloadProgress };
 
@@ -57,6 +58,19 @@ export interface PullPreview {
   explanation: string;
 }
 
+/** A model being loaded: the file, and how far along (0..1, in whole percent steps). */
+export interface ModelLoading {
+  path: string;
+  /** The file's name, for "Loading NAME… 42%". */
+  name: string;
+  fraction: number;
+  /** Settles with the load: the model, or the one-line reason it failed. */
+  done: Promise<CurrentModel>;
+}
+
+/** What screens watch to draw a load in progress. */
+export type ModelLoadWatch = Pick<ModelServices, "loading" | "subscribe">;
+
 export interface ModelServices {
   /** Folders scanned: the models folder first, then the extra ones from settings. */
   folders(): Promise<string[]>;
@@ -64,6 +78,10 @@ export interface ModelServices {
   /** Every GGUF of the folders, judged for this machine; broken files carry an error. */
   library(): Promise<LibraryModel[]>;
   current(): CurrentModel | null;
+  /** The load in progress (the latest asked for), or null; the same object until something changes. */
+  loading(): ModelLoading | null;
+  /** Calls `listener` whenever loading() or current() change (a load starts, moves on, ends); returns the unsubscribe. */
+  subscribe(listener: () => void): () => void;
   /** Loads a model in place of the current one; rejects with a one-line reason (the old one is gone then). */
   load(path: string, onProgress?: (fraction: number) => void): Promise<CurrentModel>;
   unload(): Promise<void>;
@@ -111,6 +129,9 @@ export function createModelServices(options: TuiOptions, env: NodeJS.ProcessEnv)
     model = null;
     await old?.unload();
   };
+  let loading: ModelLoading | null = null;
+  const listeners = new Set<() => void>();
+  const changed = () => listeners.forEach((listener) => listener());
   // Detected afresh each time (the binding is started once): free VRAM changes as models load.
   const detect = () => detectMachine({ backend: options.gpu ?? "auto" });
 
@@ -126,20 +147,48 @@ export function createModelServices(options: TuiOptions, env: NodeJS.ProcessEnv)
       });
     },
     current: () => (model ? currentModelOf(model) : null),
-    load: (path, onProgress) =>
-      serial(async () => {
+    loading: () => loading,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+    load(path, onProgress) {
+      // Progress is drawn in whole percents: llama.cpp reports far more often than that.
+      const progress = (fraction: number) => {
+        onProgress?.(fraction);
+        if (loading !== mine || Math.floor(fraction * 100) === Math.floor(mine.fraction * 100)) return;
+        loading = mine = { ...mine, fraction };
+        changed();
+      };
+      const job = serial(async () => {
         await unloadNow();
+        changed();
         model = await loadModel({
           path,
           ...(options.gpu && { gpu: options.gpu }),
           ...(options.gpuLayers !== undefined && { gpuLayers: options.gpuLayers }),
           ...(options.contextSize !== undefined && { contextSize: options.contextSize }),
           ...(options.threads !== undefined && { threads: options.threads }),
-          ...(onProgress && { onProgress }),
+          onProgress: progress,
         });
         return currentModelOf(model);
+      });
+      let mine: ModelLoading = { path, name: basename(path), fraction: 0, done: job };
+      loading = mine;
+      changed();
+      // Attached first, so whoever awaits the load sees loading() over already.
+      const settle = () => {
+        if (loading?.done === job) loading = null;
+        changed();
+      };
+      job.then(settle, settle);
+      return job;
+    },
+    unload: () =>
+      serial(async () => {
+        await unloadNow();
+        changed();
       }),
-    unload: () => serial(unloadNow),
     async details() {
       const m = model;
       if (!m) return null;

@@ -7,7 +7,7 @@ import type { SamplerPreset } from "../../core/samplers/presets.ts";
 import type { SamplerSettings } from "../../core/samplers/types.ts";
 import type { TurnMode } from "../../core/prompt/turn.ts";
 import type { ChatTarget } from "./appServices.ts";
-import type { CurrentModel, ModelDetails } from "./modelServices.ts";
+import type { CurrentModel, ModelDetails, ModelLoadWatch } from "./modelServices.ts";
 
 export interface GenerateRequest {
   /** What to generate (core/prompt's turn modes): the real layer builds history with historyForTurn. */
@@ -62,6 +62,8 @@ export interface ChatLorebooks {
 export interface ChatServices {
   generate(request: GenerateRequest): Promise<GenerateResult>;
   modelStatus(): ModelStatus;
+  /** A model load in progress: the status line shows it, and generate() waits for it. */
+  modelLoad?: ModelLoadWatch;
   /** Called whenever the finished conversation changes, so it is saved at once. */
   saveMessages?(messages: ChatMessage[]): void;
   /** The last turn's prompt and lore, or null before the first reply. */

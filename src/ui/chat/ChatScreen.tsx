@@ -28,7 +28,9 @@ import { moveSelection } from "../components/listWindow.ts";
 /** What takes the live region's room: one panel or overlay at a time. */
 export type ChatPanel = "help" | "turn" | "lore" | "samplers" | "model";
 import { ModelPanel } from "../panels/ModelPanel.tsx";
-import { describePlan } from "../models/modelLines.ts";
+import { describePlan, loadingLine } from "../models/modelLines.ts";
+import { useModelLoading } from "../app/useModelLoading.ts";
+import type { Flash } from "../app/flash.ts";
 
 export interface ChatScreenProps {
   services: ChatServices;
@@ -37,6 +39,8 @@ export interface ChatScreenProps {
   initialMessages: ChatMessage[];
   /** Shown once when the screen opens (model loaded, no model, a missing lorebook). */
   initialNotice?: string | null;
+  /** A line that arrives while the chat is open (the start-up load's outcome); shown when it changes. */
+  flash?: Flash | null;
   initialSamplers: SamplerSettings;
   color: boolean;
   /** Terminal rows: the live region is clamped below this. */
@@ -75,6 +79,10 @@ export function ChatScreen(props: ChatScreenProps) {
     if (session.streaming === null) saveMessages?.(session.messages);
   }, [session.messages, session.streaming, saveMessages]);
   const [input, dispatchInput] = useReducer(inputReducer, emptyInput);
+  const loading = useModelLoading(services.modelLoad);
+  useEffect(() => {
+    if (props.flash) dispatch({ type: "notice", message: displayText(props.flash.text) });
+  }, [props.flash]);
   const saveRef = useRef(saveMessages);
   saveRef.current = saveMessages;
   useEffect(
@@ -137,6 +145,13 @@ export function ChatScreen(props: ChatScreenProps) {
         else dispatch({ type: "replyText", text: shown(drawn) });
       }, props.flushMs ?? 40);
       setImpersonating(mode === "impersonate");
+      // generate() waits for a model still loading; say so until it is there.
+      const waiting = services.modelLoad?.loading();
+      if (waiting) {
+        const line = "Waiting for the model to load…";
+        dispatch({ type: "notice", message: line });
+        waiting.done.then(() => sessionRef.current.notice === line && dispatch({ type: "notice", message: null }), () => {});
+      }
       try {
         const result = await services.generate({
           mode,
@@ -546,7 +561,7 @@ export function ChatScreen(props: ChatScreenProps) {
       {panel === "samplers" ? <SamplerPanel samplers={samplers} selected={samplerRow} preset={presetName} maxLines={room} color={color} /> : null}
       <InputView state={input} color={color} busy={session.streaming !== null || impersonating} view={shownInput} />
       <Text dimColor>
-        {`${model.model ?? "no model"} · ${model.backend} · ctx ${model.contextUsed}/${model.contextSize}` +
+        {(loading ? loadingLine(loading) : `${model.model ?? "no model"} · ${model.backend} · ctx ${model.contextUsed}/${model.contextSize}`) +
           (speed !== null ? ` · ${speed.toFixed(1)} tok/s` : "") +
           ` · temp ${samplers.temperature} · ? help`}
       </Text>

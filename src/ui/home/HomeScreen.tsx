@@ -2,6 +2,10 @@ import React, { useEffect, useRef, useState } from "react";
 import { Box, Text, useInput } from "ink";
 import type { AppServices, ChatTarget } from "../app/appServices.ts";
 import { listWindow, moveSelection } from "../components/listWindow.ts";
+import { useModelLoading } from "../app/useModelLoading.ts";
+import { loadingLine } from "../models/modelLines.ts";
+import { displayText } from "../../core/text/sanitize.ts";
+import type { Flash } from "../app/flash.ts";
 import { homeItems, type HomeItem } from "./homeItems.ts";
 
 /** A screen the home screen can open with one key. */
@@ -16,6 +20,8 @@ export interface HomeScreenProps {
   color: boolean;
   rows: number;
   notice?: string | null;
+  /** A line that arrives while the screen is open (the start-up load's outcome); shown when it changes. */
+  flash?: Flash | null;
   links: HomeLink[];
   onOpen(target: ChatTarget): void;
   onQuit(): void;
@@ -31,6 +37,10 @@ export function HomeScreen(props: HomeScreenProps) {
   const [selected, setSelected] = useState(0);
   const [notice, setNotice] = useState(props.notice ?? null);
   const quitArmed = useRef(false);
+  const loading = useModelLoading(services.models);
+  useEffect(() => {
+    if (props.flash) setNotice(displayText(props.flash.text));
+  }, [props.flash]);
 
   useEffect(() => {
     let live = true;
@@ -71,7 +81,7 @@ export function HomeScreen(props: HomeScreenProps) {
     <Box flexDirection="column">
       <Text>
         <Text bold color={color ? "magenta" : undefined}>taproom</Text>
-        <Text dimColor>{` · ${services.modelLine()}`}</Text>
+        <Text dimColor>{` · ${loading ? loadingLine(loading) : services.modelLine()}`}</Text>
       </Text>
       {notice ? <Text color={color ? "yellow" : undefined}>{notice}</Text> : null}
       {loaded.error ? <Text color={color ? "red" : undefined}>{`Could not read the library: ${loaded.error}`}</Text> : null}

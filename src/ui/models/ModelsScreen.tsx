@@ -1,10 +1,12 @@
 import React, { useCallback, useEffect, useRef, useState } from "react";
 import { Box, Text, useInput } from "ink";
 import { displayText } from "../../core/text/sanitize.ts";
+import type { Flash } from "../app/flash.ts";
 import type { LibraryModel, MachineFacts, ModelDownloadProgress, ModelServices, PullPreview } from "../app/modelServices.ts";
 import { moveSelection } from "../components/listWindow.ts";
 import { SelectList } from "../components/SelectList.tsx";
-import { downloadLine, libraryDetail, libraryRow, loadedLine, machineLine, planExplanation, wrapText } from "./modelLines.ts";
+import { useModelLoading } from "../app/useModelLoading.ts";
+import { downloadLine, libraryDetail, libraryRow, loadedLine, loadingLine, machineLine, planExplanation, wrapText } from "./modelLines.ts";
 
 export interface ModelsScreenProps {
   services: ModelServices;
@@ -13,6 +15,8 @@ export interface ModelsScreenProps {
   columns: number;
   /** Shown until the first action (a model that failed to load at start...). */
   notice?: string | null;
+  /** A line that arrives while the screen is open (the start-up load's outcome); shown when it changes. */
+  flash?: Flash | null;
   onBack(): void;
   onQuit(): void;
 }
@@ -45,6 +49,10 @@ export function ModelsScreen(props: ModelsScreenProps) {
   const [mode, setModeState] = useState<Mode>({ name: "list" });
   const [message, setMessage] = useState<Message>(props.notice ? { text: [props.notice], error: false } : null);
   const [, setLoadedVersion] = useState(0);
+  const loading = useModelLoading(props.services);
+  useEffect(() => {
+    if (props.flash) setMessage({ text: [displayText(props.flash.text)], error: false });
+  }, [props.flash]);
   const modeRef = useRef(mode);
   const setMode = (next: Mode) => {
     modeRef.current = next;
@@ -253,7 +261,7 @@ export function ModelsScreen(props: ModelsScreenProps) {
       </Text>
       <Text wrap="truncate-end">{machine ? machineLine(machine) : "Machine: detecting…"}</Text>
       <Text wrap="truncate-end" color={current && color ? "green" : undefined}>
-        {loadedLine(current)}
+        {loading ? loadingLine(loading) : loadedLine(current)}
       </Text>
       {messageLines.map((line, i) => (
         <Text key={`m${i}`} wrap="truncate-end" color={color ? (message?.error ? "red" : "yellow") : undefined}>

@@ -3,7 +3,7 @@ import { formatBytes, formatDuration, formatRate, progressBar } from "../../core
 import { displayText } from "../../core/text/sanitize.ts";
 import { formatParameters } from "../../engine/quants/index.ts";
 import type { ModelVerdict } from "../../engine/library/modelVerdict.ts";
-import type { CurrentModel, LibraryModel, MachineFacts, ModelDownloadProgress } from "../app/modelServices.ts";
+import type { CurrentModel, LibraryModel, MachineFacts, ModelDownloadProgress, ModelLoading } from "../app/modelServices.ts";
 
 export function machineLine(machine: MachineFacts): string {
   const ram = `RAM ${formatBytes(machine.ramBytes)}`;
@@ -17,6 +17,11 @@ export function machineLine(machine: MachineFacts): string {
 export function loadedLine(model: CurrentModel | null): string {
   if (!model) return "No model loaded";
   return `Loaded: ${displayText(model.name)} · ${describePlan(model)}`;
+}
+
+/** "Loading tiny.gguf… 42%". */
+export function loadingLine(loading: ModelLoading): string {
+  return `Loading ${displayText(loading.name)}… ${Math.floor(loading.fraction * 100)}%`;
 }
 
 /** "cpu · 0/2 layers on the GPU · 512 context · 1 thread". */
