@@ -6,29 +6,29 @@ import type { ChatServices } from "../app/services.ts";
 import { emptyInput, inputReducer } from "../input/inputReducer.ts";
 import { InputView } from "../input/InputView.tsx";
 import { inputWindow } from "../input/inputLayout.ts";
-import { commonPrefix, completeCommand, runSlashCommand, slashCommands } from "../commands/index.ts";
 import { builtInPresets } from "../../core/samplers/presets.ts";
 import { resolveSamplers } from "../../core/samplers/validate.ts";
-import { CommandArgumentError, type CharacterChoice, type CommandContext } from "../commands/command.ts";
-import { displayText } from "../../core/text/sanitize.ts";
+import type { CharacterChoice } from "../commands/command.ts";
 import { chatSessionReducer, initialSession, lastReply, settledMessages } from "./chatSession.ts";
 import { Transcript } from "./Transcript.tsx";
 import { useSyncState } from "../hooks/useSyncState.ts";
 import { turnText, type TurnMode } from "../../core/prompt/turn.ts";
 import { actionFor, defaultKeybindings, type Keybindings } from "../app/keybindings.ts";
-import { HelpOverlay } from "../app/HelpOverlay.tsx";
-import { TurnPanel } from "../panels/TurnPanel.tsx";
-import { LorePanel } from "../panels/LorePanel.tsx";
-import { SamplerPanel } from "../panels/SamplerPanel.tsx";
-import { samplerRows, stepSampler } from "../panels/samplerPanel.ts";
 import { SelectedMessage } from "./SelectedMessage.tsx";
 import type { ChatTarget } from "../app/appServices.ts";
-import { moveSelection } from "../components/listWindow.ts";
+import { ChatPanels } from "./ChatPanels.tsx";
+import { useChatCommands } from "./useChatCommands.ts";
+import type { ChatKeyEvent } from "./keys/chatKeyEvent.ts";
+import { stopKey } from "./keys/stopKey.ts";
+import { deleteConfirmKeys } from "./keys/deleteConfirmKeys.ts";
+import { selectModeKeys, startSelectKey } from "./keys/selectModeKeys.ts";
+import { closePanelKey, panelToggleKeys, type ChatPanel } from "./keys/panelKeys.ts";
+import { samplerPanelKeys } from "./keys/samplerPanelKeys.ts";
+import { completeKey, sendKey } from "./keys/sendKeys.ts";
+import { chatActionKeys } from "./keys/chatActionKeys.ts";
+import { inputKeys } from "./keys/inputKeys.ts";
 
-/** What takes the live region's room: one panel or overlay at a time. */
-export type ChatPanel = "help" | "turn" | "lore" | "samplers" | "model";
-import { ModelPanel } from "../panels/ModelPanel.tsx";
-import { describePlan } from "../models/modelLines.ts";
+export type { ChatPanel } from "./keys/panelKeys.ts";
 
 export interface ChatScreenProps {
   services: ChatServices;
@@ -58,8 +58,6 @@ export interface ChatScreenProps {
   /** How often streamed text is drawn, in ms. */
   flushMs?: number;
 }
-
-const noDetails = async () => null;
 
 let nextId = 0;
 const newId = (prefix: string) => `${prefix}${Date.now().toString(36)}${(nextId++).toString(36)}`;
@@ -96,23 +94,10 @@ export function ChatScreen(props: ChatScreenProps) {
   const [selected, setSelected, selectedRef] = useSyncState<number | null>(null);
   /** Index of the message waiting for y/n before it is deleted. */
   const [confirmDelete, setConfirmDelete, confirmDeleteRef] = useSyncState<number | null>(null);
-  // The library's models by name, read when the chat opens, for /model and its completion.
-  const libraryRef = useRef<Array<{ name: string; path: string }> | null>(null);
-  const libraryRead = useRef<Promise<unknown>>(Promise.resolve());
-  const loadingModelRef = useRef(false);
-  const libraryAsked = useRef(false);
-  const readLibrary = useCallback(() => {
-    libraryAsked.current = true;
-    libraryRead.current = (services.libraryModels?.() ?? Promise.resolve([])).then(
-      (models) => void (libraryRef.current = models),
-      () => void (libraryRef.current ??= []),
-    );
-  }, [services]);
   const [impersonating, setImpersonating] = useState(false);
   /** Index of the message whose text is in the input, being edited. */
   const [editing, setEditing, editingRef] = useSyncState<number | null>(null);
   const [persona, setPersona] = useState(props.personaName);
-  const togglePanel = (name: ChatPanel) => setPanel(panelRef.current === name ? null : name);
   const bindings = props.keybindings ?? defaultKeybindings;
   const abortRef = useRef<AbortController | null>(null);
   const quitArmedRef = useRef(false);
@@ -182,7 +167,8 @@ export function ChatScreen(props: ChatScreenProps) {
     [generate, persona, props.characterName],
   );
 
-  const busy = () => sessionRef.current.streaming !== null || abortRef.current !== null || loadingModelRef.current;
+  const replying = () => sessionRef.current.streaming !== null || abortRef.current !== null;
+  const busy = () => replying() || commands.loadingModel();
 
   const swipeNew = useCallback(() => {
     const current = sessionRef.current;
@@ -279,250 +265,106 @@ export function ChatScreen(props: ChatScreenProps) {
       .catch((error: Error) => dispatch({ type: "notice", message: `Branch failed: ${error.message}` }));
   };
 
-  const commandContext: CommandContext = {
-    setSamplers: changeSamplers,
-    notify: (message) => dispatch({ type: "notice", message }),
-    swipe: swipeNew,
-    continueReply,
-    impersonate,
-    setPersona: (name) => setPersona(services.setPersona?.(name) ?? name),
-    personaNames: () => services.personas?.() ?? [],
-    branch: () => branchAt(sessionRef.current.messages.length - 1),
-    exportChat: (path) => {
-      if (!services.exportChat) return dispatch({ type: "notice", message: "/export needs a saved chat" });
-      services
-        .exportChat(path ?? undefined)
-        .then((file) => dispatch({ type: "notice", message: `Exported to ${file}` }))
-        .catch((error: Error) => dispatch({ type: "notice", message: `Export failed: ${error.message}` }));
-    },
-    setAuthorsNote: (text) => {
-      if (!services.setAuthorsNote) throw new CommandArgumentError("/note needs a saved chat");
-      services.setAuthorsNote(text);
-    },
-    presets: presetList,
-    choosePreset,
-    listCommands: () => slashCommands,
-    characters: () => props.characters ?? [],
-    openCharacter: (characterId) => {
-      if (busy()) throw new CommandArgumentError("/char: a reply is being written: Ctrl+C stops it first");
-      if (!props.onOpenCharacter) throw new CommandArgumentError("/char needs the full app (start taproom without --character to switch)");
-      props.onOpenCharacter(characterId);
-    },
-    lorebooks: () => services.lorebooks?.() ?? { attached: [], inUse: [], available: [] },
-    setLorebooks: (names) => {
-      if (!services.setLorebooks) throw new CommandArgumentError("/lore needs a saved chat");
-      services
-        .setLorebooks(names)
-        .then((problems) => problems.length && dispatch({ type: "notice", message: problems.join("; ") }))
-        .catch((error: Error) => dispatch({ type: "notice", message: `Could not change the lorebooks: ${error.message}` }));
-    },
-    modelNames: () => (libraryRef.current ?? []).map((m) => m.name),
-    loadModel: (name) => {
-      const path = libraryRef.current?.find((m) => m.name === name)?.path;
-      if (!path || !services.loadModel) throw new CommandArgumentError(`/model: ${name} is not in the library`);
-      if (busy()) throw new CommandArgumentError("/model: wait for the reply (Ctrl+C stops it) or the model being loaded");
-      loadingModelRef.current = true;
-      dispatch({ type: "notice", message: `Loading ${displayText(name)}…` });
-      services
-        .loadModel(path)
-        .then(
-          (model) => dispatch({ type: "notice", message: displayText(`Loaded ${model.name}: ${describePlan(model)}${model.reasons.length ? `. ${model.reasons.join("; ")}` : ""}`) }),
-          (error: Error) => dispatch({ type: "notice", message: displayText(`Could not load ${name}: ${error.message.split("\n")[0]}`) }),
-        )
-        .finally(() => {
-          loadingModelRef.current = false;
-          readLibrary();
-        });
-    },
-  };
-
-  const commandContextRef = useRef(commandContext);
-  commandContextRef.current = commandContext;
-
-  useInput((char, key) => {
-    const current = sessionRef.current;
-    const action = actionFor(bindings, char, key);
-    if (action === "stop") {
-      if (abortRef.current) {
-        abortRef.current.abort();
-        return;
-      }
-      if (quitArmedRef.current) {
-        props.onQuit(current.messages);
-        return;
-      }
-      quitArmedRef.current = true;
-      dispatch({ type: "notice", message: "Press Ctrl+C again to quit" });
-      return;
-    }
-    quitArmedRef.current = false;
-    const inputEmpty = inputTextRef.current === "";
-    const confirmDelete = confirmDeleteRef.current;
-    const selected = selectedRef.current;
-    const editing = editingRef.current;
-    const panel = panelRef.current;
-    if (confirmDelete !== null) {
-      setConfirmDelete(null);
-      if (char === "y" || char === "Y") {
-        dispatch({ type: "deleteAt", index: confirmDelete });
-        if (selected !== null) setSelected(current.messages.length > 1 ? Math.min(selected, current.messages.length - 2) : null);
-      } else dispatch({ type: "notice", message: "Kept" });
-      return;
-    }
-    if (selected !== null) {
-      // Select mode: the arrows move over messages and letters act on the one marked.
-      if (key.escape) return setSelected(null);
-      if (key.upArrow) return setSelected(moveSelection(current.messages.length, selected, -1));
-      if (key.downArrow) return setSelected(moveSelection(current.messages.length, selected, 1));
-      if (busy()) return;
-      switch (char) {
-        case "e":
-          setSelected(null);
-          return startEdit(selected);
-        case "v":
-          setSelected(null);
-          return editOutside(selected);
-        case "d":
-          return askDelete(selected);
-        case "b":
-          setSelected(null);
-          return branchAt(selected);
-        default:
-          return;
-      }
-    }
-    if (key.escape) {
-      // A bare Esc (or half an escape sequence over SSH) only closes overlays.
-      setPanel(null);
-      return;
-    }
-    if (panel === "samplers" && action !== "samplers") {
-      const row = samplerRows[samplerRowRef.current]!;
-      if (key.upArrow) return setSamplerRow(moveSelection(samplerRows.length, samplerRowRef.current, -1));
-      if (key.downArrow) return setSamplerRow(moveSelection(samplerRows.length, samplerRowRef.current, 1));
-      const direction = key.leftArrow || char === "-" ? -1 : key.rightArrow || char === "+" || char === "=" ? 1 : 0;
-      if (direction !== 0) {
-        const change = stepSampler(samplersRef.current, row, direction);
-        if (change) {
-          samplersRef.current = { ...samplersRef.current, ...change };
-          changeSamplers(change);
-        }
-        return;
-      }
-      if (char === "p") return nextPreset();
-    }
-    switch (action) {
-      case "newline":
-        return dispatchInput({ type: "newline" });
-      case "send": {
-        const text = inputTextRef.current;
-        if (!text.trim()) return;
-        if (loadingModelRef.current) return dispatch({ type: "notice", message: "A model is loading: Enter sends once it is ready" });
-        if (busy()) return;
-        dispatchInput({ type: "submitted", text });
-        if (editing !== null) {
-          setEditing(null);
-          return dispatch({ type: "editAt", index: editing, text });
-        }
-        if (text.startsWith("/model") && libraryRef.current === null) {
-          if (!libraryAsked.current) readLibrary();
-          // The library is still being read (the first scan detects the machine): run it once it is.
-          dispatch({ type: "notice", message: "Reading the model library…" });
-          return void libraryRead.current.then(() => runSlashCommand(text, commandContextRef.current));
-        }
-        if (text.startsWith("/")) return runSlashCommand(text, commandContext);
-        return send(text);
-      }
-      case "complete": {
-        const line = inputTextRef.current;
-        const options = completeCommand(line, slashCommands, commandContext);
-        const prefix = commonPrefix(options);
-        if (prefix.length > line.length) dispatchInput({ type: "set", text: prefix });
-        if (options.length > 1) {
-          const names = options.slice(0, 8).map((o) => (line.includes(" ") ? o.slice(o.indexOf(" ") + 1) : o.trim()));
-          dispatch({ type: "notice", message: displayText(names.join(", ") + (options.length > 8 ? `, and ${options.length - 8} more` : "")) });
-        }
-        return;
-      }
-      case "help":
-        if (inputEmpty) return togglePanel("help");
-        break;
-      case "inspect":
-        return togglePanel("turn");
-      case "modelPanel":
-        return togglePanel("model");
-      case "lore":
-        return togglePanel("lore");
-      case "samplers":
-        return togglePanel("samplers");
-      case "select":
-        if (!inputEmpty) return dispatch({ type: "notice", message: "Empty the input to pick a message" });
-        if (busy()) return dispatch({ type: "notice", message: "A reply is being written: Ctrl+C stops it first" });
-        if (current.messages.length === 0) return dispatch({ type: "notice", message: "No messages yet" });
-        setPanel(null);
-        setSelected(current.messages.length - 1);
-        return dispatch({ type: "notice", message: null });
-      case "swipeLeft":
-        if (inputEmpty) return dispatch({ type: "swipe", direction: -1 });
-        break;
-      case "swipeRight": {
-        if (!inputEmpty) break;
-        const last = lastReply(current);
-        if (last && last.swipeIndex === last.swipes.length - 1) return swipeNew();
-        return dispatch({ type: "swipe", direction: 1 });
-      }
-      case "deleteLast":
-        if (inputEmpty && !busy() && current.messages.length > 0) askDelete(current.messages.length - 1);
-        return;
-      case "continue":
-        return continueReply();
-      case "impersonate":
-        return impersonate();
-      case "edit": {
-        if (editing !== null) {
-          setEditing(null);
-          return dispatch({ type: "notice", message: "Edit cancelled (your text stays in the input)" });
-        }
-        if (busy() || current.messages.length === 0) return dispatch({ type: "notice", message: "Nothing to edit yet" });
-        return startEdit(current.messages.length - 1);
-      }
-      case "editExternal":
-        if (busy() || current.messages.length === 0) return dispatch({ type: "notice", message: "Nothing to edit yet" });
-        return editOutside(current.messages.length - 1);
-      case "home":
-        if (busy()) return dispatch({ type: "notice", message: "A reply is being written: Ctrl+C stops it first" });
-        return props.onLeave?.();
-      case "historyPrev":
-        return dispatchInput({ type: "historyPrev" });
-      case "historyNext":
-        return dispatchInput({ type: "historyNext" });
-      default:
-        break;
-    }
-    if (key.leftArrow) return dispatchInput({ type: "left" });
-    if (key.rightArrow) return dispatchInput({ type: "right" });
-    if (key.home) return dispatchInput({ type: "home" });
-    if (key.end) return dispatchInput({ type: "end" });
-    if (key.backspace || key.delete) return dispatchInput({ type: "backspace" });
-    // Held or fast Backspace (tmux, SSH) can arrive as one read of several DEL bytes.
-    if (/^[\x7f\b]+$/.test(char)) {
-      for (let i = 0; i < char.length; i++) dispatchInput({ type: "backspace" });
-      return;
-    }
-    if (key.ctrl || key.meta || key.return || key.tab) return;
-    if (char) dispatchInput({ type: "insert", text: char });
-  });
-
+  const notify = (message: string | null) => dispatch({ type: "notice", message });
   // Enter reads the text through a ref the reducer keeps current, never a stale closure.
   const inputTextRef = useRef(input.text);
   inputTextRef.current = input.text;
-  // The library is scanned only once /model is being typed, not for every chat opened.
-  useEffect(() => {
-    if (!libraryAsked.current && input.text.startsWith("/m")) readLibrary();
-  }, [input.text, readLibrary]);
+  const commands = useChatCommands(
+    {
+      services,
+      characters: props.characters,
+      onOpenCharacter: props.onOpenCharacter,
+      notify,
+      setSamplers: changeSamplers,
+      swipe: swipeNew,
+      continueReply,
+      impersonate,
+      setPersona: (name) => setPersona(services.setPersona?.(name) ?? name),
+      branch: () => branchAt(sessionRef.current.messages.length - 1),
+      presets: presetList,
+      choosePreset,
+      replying,
+    },
+    input.text,
+  );
+
+  useInput((char, key) => {
+    const event: ChatKeyEvent = { char, key, action: actionFor(bindings, char, key) };
+    const current = sessionRef.current;
+    const messageCount = current.messages.length;
+    const inputText = inputTextRef.current;
+    const inputEmpty = inputText === "";
+    const edit = dispatchInput;
+    const stopReply = () => {
+      if (!abortRef.current) return false;
+      abortRef.current.abort();
+      return true;
+    };
+    const quit = () => props.onQuit(current.messages);
+    const setQuitArmed = (armed: boolean) => void (quitArmedRef.current = armed);
+    const panels = { panel: panelRef.current, inputEmpty, setPanel };
+    // Handlers in order of precedence: the first that takes the key ends it.
+    void (
+      stopKey(event, { stopReply, quitArmed: quitArmedRef.current, setQuitArmed, quit, notify }) ||
+      deleteConfirmKeys(event, {
+        pending: confirmDeleteRef.current,
+        selected: selectedRef.current,
+        messageCount,
+        clearPending: () => setConfirmDelete(null),
+        deleteAt: (index) => dispatch({ type: "deleteAt", index }),
+        select: setSelected,
+        notify,
+      }) ||
+      selectModeKeys(event, { selected: selectedRef.current, messageCount, busy, select: setSelected, startEdit, editOutside, askDelete, branchAt }) ||
+      closePanelKey(event, panels) ||
+      samplerPanelKeys(event, {
+        open: panelRef.current === "samplers",
+        row: samplerRowRef.current,
+        setRow: setSamplerRow,
+        samplers: samplersRef.current,
+        changeSamplers: (change) => {
+          samplersRef.current = { ...samplersRef.current, ...change };
+          changeSamplers(change);
+        },
+        nextPreset,
+      }) ||
+      sendKey(event, {
+        inputText,
+        editing: editingRef.current,
+        loadingModel: commands.loadingModel(),
+        busy,
+        submitted: (text) => edit({ type: "submitted", text }),
+        stopEditing: () => setEditing(null),
+        editAt: (index, text) => dispatch({ type: "editAt", index, text }),
+        runCommand: commands.run,
+        send,
+        notify,
+      }) ||
+      completeKey(event, { inputText, completions: commands.completions, setInput: (text) => edit({ type: "set", text }), notify }) ||
+      panelToggleKeys(event, panels) ||
+      startSelectKey(event, { inputEmpty, messageCount, busy, closePanel: () => setPanel(null), select: setSelected, notify }) ||
+      chatActionKeys(event, {
+        inputEmpty,
+        editing: editingRef.current,
+        messageCount,
+        lastReply: lastReply(current),
+        busy,
+        notify,
+        swipe: (direction) => dispatch({ type: "swipe", direction }),
+        swipeNew,
+        askDelete,
+        continueReply,
+        impersonate,
+        startEdit,
+        stopEditing: () => setEditing(null),
+        editOutside,
+        leave: () => props.onLeave?.(),
+      }) ||
+      inputKeys(event, { edit })
+    );
+  });
 
   const model = services.modelStatus();
-  const modelDetails = services.modelDetails ?? noDetails;
 
   const overlay = panel !== null || selected !== null;
   const inputWidth = Math.max(10, (props.columns ?? 80) - 4);
@@ -539,11 +381,17 @@ export function ChatScreen(props: ChatScreenProps) {
         <SelectedMessage message={session.messages[selected]!} index={selected} count={session.messages.length} maxLines={room} columns={props.columns ?? 80} color={color} />
       ) : null}
       {session.notice ? <Text color={color ? "yellow" : undefined}>{session.notice}</Text> : null}
-      {panel === "help" ? <HelpOverlay bindings={bindings} commands={slashCommands} /> : null}
-      {panel === "turn" ? <TurnPanel report={services.lastTurn?.() ?? null} maxLines={room} color={color} /> : null}
-      {panel === "lore" ? <LorePanel report={services.lastTurn?.() ?? null} maxLines={room} color={color} /> : null}
-      {panel === "model" ? <ModelPanel details={modelDetails} turn={services.lastTurn?.() ?? null} refresh={`${session.messages.length}:${session.streaming === null}:${session.notice}`} color={color} /> : null}
-      {panel === "samplers" ? <SamplerPanel samplers={samplers} selected={samplerRow} preset={presetName} maxLines={room} color={color} /> : null}
+      <ChatPanels
+        panel={panel}
+        services={services}
+        bindings={bindings}
+        room={room}
+        color={color}
+        samplers={samplers}
+        samplerRow={samplerRow}
+        presetName={presetName}
+        refresh={`${session.messages.length}:${session.streaming === null}:${session.notice}`}
+      />
       <InputView state={input} color={color} busy={session.streaming !== null || impersonating} view={shownInput} />
       <Text dimColor>
         {`${model.model ?? "no model"} · ${model.backend} · ctx ${model.contextUsed}/${model.contextSize}` +
