@@ -1,4 +1,4 @@
-import React, { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
+import React, { useEffect, useMemo, useReducer, useRef, useState } from "react";
 import { Box, Text, useInput } from "ink";
 import type { ChatMessage } from "../../core/chat/types.ts";
 import type { SamplerSettings } from "../../core/samplers/types.ts";
@@ -10,9 +10,9 @@ import { builtInPresets } from "../../core/samplers/presets.ts";
 import { resolveSamplers } from "../../core/samplers/validate.ts";
 import type { CharacterChoice } from "../commands/command.ts";
 import { chatSessionReducer, initialSession, lastReply, settledMessages } from "./chatSession.ts";
+import { useReplyGeneration } from "./useReplyGeneration.ts";
 import { Transcript } from "./Transcript.tsx";
 import { useSyncState } from "../hooks/useSyncState.ts";
-import { turnText, type TurnMode } from "../../core/prompt/turn.ts";
 import { actionFor, defaultKeybindings, type Keybindings } from "../app/keybindings.ts";
 import { SelectedMessage } from "./SelectedMessage.tsx";
 import type { ChatTarget } from "../app/appServices.ts";
@@ -59,9 +59,6 @@ export interface ChatScreenProps {
   flushMs?: number;
 }
 
-let nextId = 0;
-const newId = (prefix: string) => `${prefix}${Date.now().toString(36)}${(nextId++).toString(36)}`;
-
 export function ChatScreen(props: ChatScreenProps) {
   const { services, color } = props;
   const [session, dispatch] = useReducer(chatSessionReducer, props.initialMessages, (messages: ChatMessage[]) => ({
@@ -73,19 +70,12 @@ export function ChatScreen(props: ChatScreenProps) {
     if (session.streaming === null) saveMessages?.(session.messages);
   }, [session.messages, session.streaming, saveMessages]);
   const [input, dispatchInput] = useReducer(inputReducer, emptyInput);
+  // Enter reads the text through a ref the reducer keeps current, never a stale closure.
+  const inputTextRef = useRef(input.text);
+  inputTextRef.current = input.text;
   const saveRef = useRef(saveMessages);
   saveRef.current = saveMessages;
-  useEffect(
-    () => () => {
-      // Closing mid-reply (SIGTERM, SIGHUP, leaving): stop it and keep what it wrote.
-      abortRef.current?.abort();
-      const current = sessionRef.current;
-      if (current.streaming) saveRef.current?.(settledMessages(current));
-    },
-    [],
-  );
   const [samplers, setSamplers] = useState(props.initialSamplers);
-  const [speed, setSpeed] = useState<number | null>(null);
   // Key handlers read these through refs: fast keys would see a stale render's values.
   const [panel, setPanel, panelRef] = useSyncState<ChatPanel | null>(null);
   const [samplerRow, setSamplerRow, samplerRowRef] = useSyncState(0);
@@ -94,102 +84,15 @@ export function ChatScreen(props: ChatScreenProps) {
   const [selected, setSelected, selectedRef] = useSyncState<number | null>(null);
   /** Index of the message waiting for y/n before it is deleted. */
   const [confirmDelete, setConfirmDelete, confirmDeleteRef] = useSyncState<number | null>(null);
-  const [impersonating, setImpersonating] = useState(false);
   /** Index of the message whose text is in the input, being edited. */
   const [editing, setEditing, editingRef] = useSyncState<number | null>(null);
   const [persona, setPersona] = useState(props.personaName);
   const bindings = props.keybindings ?? defaultKeybindings;
-  const abortRef = useRef<AbortController | null>(null);
   const quitArmedRef = useRef(false);
   const sessionRef = useRef(session);
   sessionRef.current = session;
   const samplersRef = useRef(samplers);
   samplersRef.current = samplers;
-
-  const generate = useCallback(
-    async (mode: TurnMode, messages: ChatMessage[], restoreInput: string | null) => {
-      const controller = new AbortController();
-      abortRef.current = controller;
-      const continued = mode === "continue" ? messages.at(-1) : undefined;
-      // What the screen shows for the generated text so far.
-      const shown = (generated: string) => (continued ? turnText("continue", generated, "", continued) : generated);
-      let latest = "";
-      let drawn = "";
-      const timer = setInterval(() => {
-        if (latest === drawn) return;
-        drawn = latest;
-        if (mode === "impersonate") dispatch({ type: "notice", message: `Writing as ${persona}: ${drawn}` });
-        else dispatch({ type: "replyText", text: shown(drawn) });
-      }, props.flushMs ?? 40);
-      setImpersonating(mode === "impersonate");
-      try {
-        const result = await services.generate({
-          mode,
-          messages,
-          characterName: props.characterName,
-          samplers: samplersRef.current,
-          signal: controller.signal,
-          onText: (text) => void (latest = text),
-        });
-        setSpeed(result.tokensPerSecond);
-        const stopped = result.stopReason === "abort" ? "Stopped (partial reply kept)" : null;
-        if (mode === "impersonate") {
-          dispatchInput({ type: "restore", text: turnText("impersonate", result.text, persona) });
-          dispatch({ type: "notice", message: stopped });
-          return;
-        }
-        const text = continued ? turnText("continue", result.text, "", continued) : turnText("reply", result.text, props.characterName);
-        dispatch({ type: "replyEnd", text, generation: { stopReason: result.stopReason, tokens: result.tokens, tokensPerSecond: result.tokensPerSecond } });
-        if (stopped) dispatch({ type: "notice", message: stopped });
-      } catch (error) {
-        const message = `Generation failed: ${error instanceof Error ? error.message : String(error)}`;
-        if (mode === "impersonate") dispatch({ type: "notice", message });
-        else dispatch({ type: "replyFailed", message, mode, dropUserMessage: restoreInput !== null });
-        // Nothing typed is lost: the sent text goes back to an empty input.
-        if (restoreInput !== null) dispatchInput({ type: "restore", text: restoreInput });
-      } finally {
-        clearInterval(timer);
-        abortRef.current = null;
-        setImpersonating(false);
-      }
-    },
-    [services, props.characterName, persona, props.flushMs],
-  );
-
-  const send = useCallback(
-    (text: string) => {
-      const at = new Date().toISOString();
-      const user: ChatMessage = { id: newId("u"), role: "user", name: persona, swipes: [{ text, sentAt: at }], swipeIndex: 0 };
-      dispatch({ type: "send", id: user.id, name: user.name, text, at });
-      dispatch({ type: "replyStart", id: newId("a"), name: props.characterName, at });
-      void generate("reply", [...sessionRef.current.messages, user], text);
-    },
-    [generate, persona, props.characterName],
-  );
-
-  const replying = () => sessionRef.current.streaming !== null || abortRef.current !== null;
-  const busy = () => replying() || commands.loadingModel();
-
-  const swipeNew = useCallback(() => {
-    const current = sessionRef.current;
-    if (busy() || !lastReply(current)) return dispatch({ type: "notice", message: "Nothing to swipe: the last message is not a reply" });
-    dispatch({ type: "swipeStart", at: new Date().toISOString() });
-    void generate("swipe", current.messages, null);
-  }, [generate]);
-
-  const continueReply = useCallback(() => {
-    const current = sessionRef.current;
-    if (busy()) return;
-    if (current.messages.length <= current.committed) return dispatch({ type: "notice", message: "Nothing to continue: send a message first" });
-    dispatch({ type: "continueStart" });
-    void generate("continue", current.messages, null);
-  }, [generate]);
-
-  const impersonate = useCallback(() => {
-    if (busy()) return;
-    if (inputTextRef.current !== "") return dispatch({ type: "notice", message: "Impersonate writes into the input: empty it first" });
-    void generate("impersonate", sessionRef.current.messages, null);
-  }, [generate]);
 
   const changeSamplers = (change: Partial<SamplerSettings>) => {
     setSamplers((s) => ({ ...s, ...change }));
@@ -266,9 +169,29 @@ export function ChatScreen(props: ChatScreenProps) {
   };
 
   const notify = (message: string | null) => dispatch({ type: "notice", message });
-  // Enter reads the text through a ref the reducer keeps current, never a stale closure.
-  const inputTextRef = useRef(input.text);
-  inputTextRef.current = input.text;
+  const busy = () => sessionRef.current.streaming !== null || generation.running() || commands.loadingModel();
+  const generation = useReplyGeneration({
+    services,
+    characterName: props.characterName,
+    persona,
+    flushMs: props.flushMs,
+    session: sessionRef,
+    samplers: samplersRef,
+    inputText: inputTextRef,
+    dispatch,
+    dispatchInput,
+    busy,
+  });
+  const { send, swipeNew, continueReply, impersonate } = generation;
+  useEffect(
+    () => () => {
+      // Closing mid-reply (SIGTERM, SIGHUP, leaving): stop it and keep what it wrote.
+      generation.stop();
+      const current = sessionRef.current;
+      if (current.streaming) saveRef.current?.(settledMessages(current));
+    },
+    [],
+  );
   const commands = useChatCommands(
     {
       services,
@@ -283,7 +206,7 @@ export function ChatScreen(props: ChatScreenProps) {
       branch: () => branchAt(sessionRef.current.messages.length - 1),
       presets: presetList,
       choosePreset,
-      replying,
+      replying: () => sessionRef.current.streaming !== null || generation.running(),
     },
     input.text,
   );
@@ -295,17 +218,12 @@ export function ChatScreen(props: ChatScreenProps) {
     const inputText = inputTextRef.current;
     const inputEmpty = inputText === "";
     const edit = dispatchInput;
-    const stopReply = () => {
-      if (!abortRef.current) return false;
-      abortRef.current.abort();
-      return true;
-    };
     const quit = () => props.onQuit(current.messages);
     const setQuitArmed = (armed: boolean) => void (quitArmedRef.current = armed);
     const panels = { panel: panelRef.current, inputEmpty, setPanel };
     // Handlers in order of precedence: the first that takes the key ends it.
     void (
-      stopKey(event, { stopReply, quitArmed: quitArmedRef.current, setQuitArmed, quit, notify }) ||
+      stopKey(event, { stopReply: generation.stop, quitArmed: quitArmedRef.current, setQuitArmed, quit, notify }) ||
       deleteConfirmKeys(event, {
         pending: confirmDeleteRef.current,
         selected: selectedRef.current,
@@ -392,10 +310,10 @@ export function ChatScreen(props: ChatScreenProps) {
         presetName={presetName}
         refresh={`${session.messages.length}:${session.streaming === null}:${session.notice}`}
       />
-      <InputView state={input} color={color} busy={session.streaming !== null || impersonating} view={shownInput} />
+      <InputView state={input} color={color} busy={session.streaming !== null || generation.impersonating} view={shownInput} />
       <Text dimColor>
         {`${model.model ?? "no model"} · ${model.backend} · ctx ${model.contextUsed}/${model.contextSize}` +
-          (speed !== null ? ` · ${speed.toFixed(1)} tok/s` : "") +
+          (generation.speed !== null ? ` · ${generation.speed.toFixed(1)} tok/s` : "") +
           ` · temp ${samplers.temperature} · ? help`}
       </Text>
     </Box>
