@@ -11,6 +11,7 @@ import { resolveSamplers } from "../../core/samplers/validate.ts";
 import type { CharacterChoice } from "../commands/command.ts";
 import { chatSessionReducer, initialSession, lastReply, settledMessages } from "./chatSession.ts";
 import { useReplyGeneration } from "./useReplyGeneration.ts";
+import { messageActions } from "./messageActions.ts";
 import { Transcript } from "./Transcript.tsx";
 import { useSyncState } from "../hooks/useSyncState.ts";
 import { actionFor, defaultKeybindings, type Keybindings } from "../app/keybindings.ts";
@@ -116,58 +117,6 @@ export function ChatScreen(props: ChatScreenProps) {
     dispatch({ type: "notice", message: `Preset ${preset.name}: ${preset.description}` });
   };
 
-  const messageText = (index: number) => {
-    const m = sessionRef.current.messages[index];
-    return m ? (m.swipes[m.swipeIndex]?.text ?? "") : "";
-  };
-
-  const startEdit = (index: number) => {
-    if (inputTextRef.current !== "") return dispatch({ type: "notice", message: "Empty the input first: the message's text goes there" });
-    setEditing(index);
-    dispatchInput({ type: "set", text: messageText(index) });
-    dispatch({ type: "notice", message: `Editing message ${index + 1}: Enter saves, Ctrl+E cancels` });
-  };
-
-  const editOutside = (index: number) => {
-    if (!services.editExternally) return dispatch({ type: "notice", message: "No external editor here" });
-    const before = messageText(index);
-    services
-      .editExternally(before)
-      .then((after) => {
-        // The editor drew over the terminal: print the chat again either way.
-        dispatch({ type: "reprint" });
-        if (after === before) dispatch({ type: "notice", message: "Unchanged" });
-        else dispatch({ type: "editAt", index, text: after });
-      })
-      .catch((error: Error) => {
-        dispatch({ type: "reprint" });
-        dispatch({ type: "notice", message: `Edit failed: ${error.message}` });
-      });
-  };
-
-  const askDelete = (index: number) => {
-    const m = sessionRef.current.messages[index];
-    if (!m) return;
-    setConfirmDelete(index);
-    const preview = (m.swipes[m.swipeIndex]?.text ?? "").replace(/\s+/g, " ").slice(0, 30);
-    dispatch({ type: "notice", message: `Delete message ${index + 1} (${m.name}: ${preview}${preview.length === 30 ? "…" : ""})? y/n` });
-  };
-
-  const branchAt = (index: number) => {
-    const current = sessionRef.current;
-    if (busy()) return dispatch({ type: "notice", message: "A reply is being written: Ctrl+C stops it first" });
-    if (!current.messages[index]) return dispatch({ type: "notice", message: "Nothing to branch from: the chat is empty" });
-    if (!services.branch || !props.onOpenChat) return dispatch({ type: "notice", message: "Branching needs a saved chat" });
-    const open = props.onOpenChat;
-    // The branch is made from the saved chat: save what the screen shows first.
-    saveMessages?.(current.messages);
-    dispatch({ type: "notice", message: "Branching…" });
-    services
-      .branch(index)
-      .then((target) => open(target, `A branch from message ${index + 1}; the original chat is kept (Ctrl+O lists both)`))
-      .catch((error: Error) => dispatch({ type: "notice", message: `Branch failed: ${error.message}` }));
-  };
-
   const notify = (message: string | null) => dispatch({ type: "notice", message });
   const busy = () => sessionRef.current.streaming !== null || generation.running() || commands.loadingModel();
   const generation = useReplyGeneration({
@@ -192,6 +141,17 @@ export function ChatScreen(props: ChatScreenProps) {
     },
     [],
   );
+  const { startEdit, editOutside, askDelete, branchAt } = messageActions({
+    services,
+    onOpenChat: props.onOpenChat,
+    session: sessionRef,
+    inputText: inputTextRef,
+    dispatch,
+    dispatchInput,
+    setEditing,
+    setConfirmDelete,
+    busy,
+  });
   const commands = useChatCommands(
     {
       services,
