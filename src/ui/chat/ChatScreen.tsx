@@ -118,6 +118,7 @@ export function ChatScreen(props: ChatScreenProps) {
   };
 
   const notify = (message: string | null) => dispatch({ type: "notice", message });
+  // Called only from handlers, once the generation and the commands below exist.
   const busy = () => sessionRef.current.streaming !== null || generation.running() || commands.loadingModel();
   const generation = useReplyGeneration({
     services,
