@@ -1,0 +1,46 @@
+import React from "react";
+import type { SamplerSettings } from "../../core/samplers/types.ts";
+import type { ChatServices } from "../app/services.ts";
+import type { Keybindings } from "../app/keybindings.ts";
+import { HelpOverlay } from "../app/HelpOverlay.tsx";
+import { slashCommands } from "../commands/index.ts";
+import { TurnPanel } from "../panels/TurnPanel.tsx";
+import { LorePanel } from "../panels/LorePanel.tsx";
+import { ModelPanel } from "../panels/ModelPanel.tsx";
+import { SamplerPanel } from "../panels/SamplerPanel.tsx";
+import type { ChatPanel } from "./keys/panelKeys.ts";
+
+export interface ChatPanelsProps {
+  panel: ChatPanel | null;
+  services: ChatServices;
+  bindings: Keybindings;
+  /** Lines the panel may take. */
+  room: number;
+  color: boolean;
+  samplers: SamplerSettings;
+  samplerRow: number;
+  presetName: string | null;
+  /** Changes when the model panel should read the model's details again. */
+  refresh: string;
+}
+
+const noDetails = async () => null;
+
+/** The one panel or overlay open over the chat, if any. */
+export function ChatPanels(props: ChatPanelsProps) {
+  const { panel, services, room, color } = props;
+  switch (panel) {
+    case "help":
+      return <HelpOverlay bindings={props.bindings} commands={slashCommands} />;
+    case "turn":
+      return <TurnPanel report={services.lastTurn?.() ?? null} maxLines={room} color={color} />;
+    case "lore":
+      return <LorePanel report={services.lastTurn?.() ?? null} maxLines={room} color={color} />;
+    case "model":
+      return <ModelPanel details={services.modelDetails ?? noDetails} turn={services.lastTurn?.() ?? null} refresh={props.refresh} color={color} />;
+    case "samplers":
+      return <SamplerPanel samplers={props.samplers} selected={props.samplerRow} preset={props.presetName} maxLines={room} color={color} />;
+    default:
+      return null;
+  }
+}

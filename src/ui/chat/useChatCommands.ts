@@ -1,0 +1,131 @@
+import { useCallback, useEffect, useRef } from "react";
+import type { SamplerPreset } from "../../core/samplers/presets.ts";
+import type { SamplerSettings } from "../../core/samplers/types.ts";
+import { displayText } from "../../core/text/sanitize.ts";
+import type { ChatServices } from "../app/services.ts";
+import { completeCommand, runSlashCommand, slashCommands } from "../commands/index.ts";
+import { CommandArgumentError, type CharacterChoice, type CommandContext } from "../commands/command.ts";
+import { describePlan } from "../models/modelLines.ts";
+
+/** What the chat screen lends its slash commands. */
+export interface ChatCommandDeps {
+  services: ChatServices;
+  characters?: CharacterChoice[];
+  onOpenCharacter?(characterId: string): void;
+  notify(message: string): void;
+  setSamplers(change: Partial<SamplerSettings>): void;
+  swipe(): void;
+  continueReply(): void;
+  impersonate(): void;
+  setPersona(name: string): void;
+  branch(): void;
+  presets(): SamplerPreset[];
+  choosePreset(name: string): void;
+  /** A reply is being written. */
+  replying(): boolean;
+}
+
+export interface ChatCommands {
+  run(line: string): void;
+  completions(line: string): string[];
+  /** A /model load is under way. */
+  loadingModel(): boolean;
+}
+
+/**
+ * The chat screen's slash commands: their context, /model's library (read only once
+ * /model is being typed, not for every chat opened) and the model being loaded.
+ */
+export function useChatCommands(deps: ChatCommandDeps, inputText: string): ChatCommands {
+  const { services } = deps;
+  const libraryRef = useRef<Array<{ name: string; path: string }> | null>(null);
+  const libraryRead = useRef<Promise<unknown>>(Promise.resolve());
+  const loadingModelRef = useRef(false);
+  const libraryAsked = useRef(false);
+  const readLibrary = useCallback(() => {
+    libraryAsked.current = true;
+    libraryRead.current = (services.libraryModels?.() ?? Promise.resolve([])).then(
+      (models) => void (libraryRef.current = models),
+      () => void (libraryRef.current ??= []),
+    );
+  }, [services]);
+  useEffect(() => {
+    if (!libraryAsked.current && inputText.startsWith("/m")) readLibrary();
+  }, [inputText, readLibrary]);
+
+  const { notify } = deps;
+  const busy = () => deps.replying() || loadingModelRef.current;
+  const context: CommandContext = {
+    setSamplers: deps.setSamplers,
+    notify,
+    swipe: deps.swipe,
+    continueReply: deps.continueReply,
+    impersonate: deps.impersonate,
+    setPersona: deps.setPersona,
+    personaNames: () => services.personas?.() ?? [],
+    branch: deps.branch,
+    exportChat: (path) => {
+      if (!services.exportChat) return notify("/export needs a saved chat");
+      services
+        .exportChat(path ?? undefined)
+        .then((file) => notify(`Exported to ${file}`))
+        .catch((error: Error) => notify(`Export failed: ${error.message}`));
+    },
+    setAuthorsNote: (text) => {
+      if (!services.setAuthorsNote) throw new CommandArgumentError("/note needs a saved chat");
+      services.setAuthorsNote(text);
+    },
+    presets: deps.presets,
+    choosePreset: deps.choosePreset,
+    listCommands: () => slashCommands,
+    characters: () => deps.characters ?? [],
+    openCharacter: (characterId) => {
+      if (busy()) throw new CommandArgumentError("/char: a reply is being written: Ctrl+C stops it first");
+      if (!deps.onOpenCharacter) throw new CommandArgumentError("/char needs the full app (start taproom without --character to switch)");
+      deps.onOpenCharacter(characterId);
+    },
+    lorebooks: () => services.lorebooks?.() ?? { attached: [], inUse: [], available: [] },
+    setLorebooks: (names) => {
+      if (!services.setLorebooks) throw new CommandArgumentError("/lore needs a saved chat");
+      services
+        .setLorebooks(names)
+        .then((problems) => problems.length && notify(problems.join("; ")))
+        .catch((error: Error) => notify(`Could not change the lorebooks: ${error.message}`));
+    },
+    modelNames: () => (libraryRef.current ?? []).map((m) => m.name),
+    loadModel: (name) => {
+      const path = libraryRef.current?.find((m) => m.name === name)?.path;
+      if (!path || !services.loadModel) throw new CommandArgumentError(`/model: ${name} is not in the library`);
+      if (busy()) throw new CommandArgumentError("/model: wait for the reply (Ctrl+C stops it) or the model being loaded");
+      loadingModelRef.current = true;
+      notify(`Loading ${displayText(name)}…`);
+      services
+        .loadModel(path)
+        .then(
+          (model) => notify(displayText(`Loaded ${model.name}: ${describePlan(model)}${model.reasons.length ? `. ${model.reasons.join("; ")}` : ""}`)),
+          (error: Error) => notify(displayText(`Could not load ${name}: ${error.message.split("\n")[0]}`)),
+        )
+        .finally(() => {
+          loadingModelRef.current = false;
+          readLibrary();
+        });
+    },
+  };
+  // Key handlers may hold an older render's commands: they run the latest context.
+  const contextRef = useRef(context);
+  contextRef.current = context;
+
+  return {
+    run: (line) => {
+      if (line.startsWith("/model") && libraryRef.current === null) {
+        if (!libraryAsked.current) readLibrary();
+        // The library is still being read (the first scan detects the machine): run it once it is.
+        notify("Reading the model library…");
+        return void libraryRead.current.then(() => runSlashCommand(line, contextRef.current));
+      }
+      runSlashCommand(line, contextRef.current);
+    },
+    completions: (line) => completeCommand(line, slashCommands, contextRef.current),
+    loadingModel: () => loadingModelRef.current,
+  };
+}
