@@ -63,6 +63,11 @@ export function App(props: AppProps) {
   }, [log]);
   const openChat = useCallback((target: ChatTarget) => go({ name: "opening", target }), [go]);
   const goHome = useCallback(() => go({ name: "home" }), [go]);
+  // The notice belonged to the screen being left.
+  const backHome = () => {
+    setNotice(null);
+    goHome();
+  };
 
   useEffect(() => {
     if (screen.name !== "opening") return;
@@ -108,10 +113,7 @@ export function App(props: AppProps) {
           columns={columns}
           notice={notice}
           flash={flash}
-          onBack={() => {
-            setNotice(null);
-            goHome();
-          }}
+          onBack={backHome}
           onQuit={props.onQuit}
         />
       );
@@ -126,15 +128,12 @@ export function App(props: AppProps) {
           columns={columns}
           keybindings={props.keybindings}
           onOpenChat={openChat}
-          onBack={() => {
-            setNotice(null);
-            goHome();
-          }}
+          onBack={backHome}
           onQuit={props.onQuit}
         />
       );
     case "lorebooks":
-      return <LorebooksScreen services={services.lorebooks} color={color} rows={rows} columns={columns} keybindings={props.keybindings} onBack={goHome} />;
+      return <LorebooksScreen services={services.lorebooks} color={color} rows={rows} columns={columns} keybindings={props.keybindings} onBack={backHome} />;
     case "chat": {
       const { chat } = screen;
       const first = notice;
@@ -160,10 +159,7 @@ export function App(props: AppProps) {
             setNotice(message ?? null);
             openChat(target);
           }}
-          onLeave={() => {
-            setNotice(null);
-            goHome();
-          }}
+          onLeave={backHome}
         />
       );
     }
