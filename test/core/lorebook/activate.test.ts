@@ -1,17 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { activateLore, type ActivateLoreOptions } from "../../../src/core/lorebook/activate.ts";
-import { defaultEntry, type LoreEntry, type Lorebook } from "../../../src/core/lorebook/model.ts";
+import { book, fired, run } from "../../support/loreBooks.ts";
 
-function book(entries: Partial<LoreEntry>[], name = "b"): Lorebook {
-  return { name, extra: {}, entries: entries.map((e, i) => ({ ...defaultEntry(i), ...e })) };
-}
-const chars = (t: string) => Math.ceil(t.length / 4);
-function run(b: Lorebook | Lorebook[], text: string | string[], more: Partial<ActivateLoreOptions> = {}) {
-  const messages = (Array.isArray(text) ? text : [text]).map((t) => ({ text: t }));
-  return activateLore({ books: Array.isArray(b) ? b : [b], messages, contextSize: 8192, tokenize: chars, ...more });
-}
-const fired = (r: ReturnType<typeof run>) => r.insertions.map((i) => i.content);
 const why = (r: ReturnType<typeof run>, uid: number) => r.verdicts.find((v) => v.uid === uid)!.outcome;
 
 test("primary key fires, case-insensitive, whole words by default", () => {

@@ -1,20 +1,10 @@
 // Activation details checked against SillyTavern's world-info.js behaviour, each with a small hand-made book.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { activateLore, type ActivateLoreOptions } from "../../../src/core/lorebook/activate.ts";
+import { book, chars, fired, run } from "../../support/loreBooks.ts";
 import { activateLoreForChat } from "../../../src/core/lorebook/forChat.ts";
-import { defaultEntry, type LoreEntry, type Lorebook } from "../../../src/core/lorebook/model.ts";
 import type { Chat } from "../../../src/core/chat/types.ts";
 
-function book(entries: Partial<LoreEntry>[], name = "b"): Lorebook {
-  return { name, extra: {}, entries: entries.map((e, i) => ({ ...defaultEntry(i), ...e })) };
-}
-const chars = (t: string) => Math.ceil(t.length / 4);
-function run(b: Lorebook | Lorebook[], text: string | string[], more: Partial<ActivateLoreOptions> = {}) {
-  const messages = (Array.isArray(text) ? text : [text]).map((t) => ({ text: t }));
-  return activateLore({ books: Array.isArray(b) ? b : [b], messages, contextSize: 8192, tokenize: chars, ...more });
-}
-const fired = (r: ReturnType<typeof run>) => r.insertions.map((i) => i.content);
 const verdict = (r: ReturnType<typeof run>, uid: number, bookName = "b") => r.verdicts.find((v) => v.uid === uid && v.book === bookName)!;
 
 test("whole words: single-word keys need word boundaries, multi-word keys match as a phrase anywhere", () => {
