@@ -57,6 +57,14 @@ async function press(stdin: { write(s: string): void }, ...keys: string[]) {
   }
 }
 
+/** From the book list, opens the user's Harbour Town book. */
+async function openHarbourTown(app: ReturnType<typeof mount>) {
+  await until(app.lastFrame, (f) => f.includes("› Harbour Town"), "the book list");
+  await tick();
+  await press(app.stdin, "\r");
+  await until(app.lastFrame, (f) => f.includes("Harbour Town · 3 entries · yours"), "the user's book");
+}
+
 test("the book list shows each book with its entries, source and character; Enter opens one", async () => {
   const { services } = await library();
   const app = mount(services);
@@ -107,10 +115,7 @@ test("/ searches keys and titles as you type; the list scrolls within the rows",
 test("edit fields: keys, logic, position, a bad probability is refused with a message; save and reload equal", async () => {
   const { services, env } = await library();
   const app = mount(services);
-  await until(app.lastFrame, (f) => f.includes("› Harbour Town"), "the book list");
-  await tick();
-  await press(app.stdin, "\r");
-  await until(app.lastFrame, (f) => f.includes("Harbour Town · 3 entries · yours"), "the user's book");
+  await openHarbourTown(app);
   await press(app.stdin, DOWN, "\r");
   const editor = await until(app.lastFrame, (f) => f.includes("Entry #1 · Lighthouse"), "the editor");
   assert.ok(editor.split("\n").length <= 24, `the editor fits 24 rows:\n${editor}`);
@@ -162,10 +167,7 @@ test("edit fields: keys, logic, position, a bad probability is refused with a me
 test("content is multi-line; add an entry, delete one after confirming; leaving unsaved asks first", async () => {
   const { services, env } = await library();
   const app = mount(services);
-  await until(app.lastFrame, (f) => f.includes("› Harbour Town"), "the book list");
-  await tick();
-  await press(app.stdin, "\r");
-  await until(app.lastFrame, (f) => f.includes("Harbour Town · 3 entries"), "the book");
+  await openHarbourTown(app);
   await press(app.stdin, "a");
   await until(app.lastFrame, (f) => f.includes("Entry #3 · (untitled)"), "a new entry");
   await press(app.stdin, "\r", "Gulls", "\r", DOWN, "\r", "gull, seabird", "\r", DOWN, DOWN, DOWN, "\r");
@@ -267,10 +269,7 @@ test("import by path: a bad file gives one clear line, a good one joins the list
 test("leaving a changed book and answering n discards the changes; the file is untouched", async () => {
   const { services, env } = await library();
   const app = mount(services);
-  await until(app.lastFrame, (f) => f.includes("› Harbour Town"), "the book list");
-  await tick();
-  await press(app.stdin, "\r");
-  await until(app.lastFrame, (f) => f.includes("Harbour Town · 3 entries"), "the book");
+  await openHarbourTown(app);
   await press(app.stdin, "d", "y", ESC);
   await until(app.lastFrame, (f) => f.includes("Unsaved changes"), "the question");
   await press(app.stdin, "n");
