@@ -8,6 +8,9 @@ import { join, resolve } from "node:path";
 const hasTmux = spawnSync("tmux", ["-V"]).status === 0;
 const root = resolve(import.meta.dirname, "../..");
 
+/** The chat's status line says "writing… Ctrl+C stops" until a reply ends. */
+const idle = (screen: string | null) => screen !== null && !screen.includes("writing…") && screen.includes("? help");
+
 /** One tmux server on its own socket, always killed at the end. */
 function tmuxSession() {
   const socket = `taproom-e2e-${process.pid}-${Date.now()}`;
@@ -101,9 +104,10 @@ test("the real binary in tmux with a tiny model: a streamed reply, a swipe, quit
     t.tmux("send-keys", "-t", "app", "-l", "Evening.");
     await t.waitFor((s) => s?.includes("│ Evening.") ?? false, "the typed text");
     t.tmux("send-keys", "-t", "app", "Enter");
-    await t.waitFor((s) => /Brindle[^\n]*\n?[^\n]*Hi, Bryn\./.test(s ?? ""), "the streamed reply", 30000);
+    await t.waitFor((s) => /Brindle[^\n]*\n?[^\n]*Hi, Bryn\./.test(s ?? "") && idle(s), "the streamed reply, finished", 30000);
     t.tmux("send-keys", "-t", "app", "Right");
-    await t.waitFor((s) => s?.includes("2/2") ?? false, "a second swipe", 30000);
+    // While a swipe is written Ctrl+C stops it rather than arming quit: wait for it to end.
+    await t.waitFor((s) => (s?.includes("2/2") ?? false) && idle(s), "a second swipe, finished", 30000);
     t.tmux("send-keys", "-t", "app", "C-c");
     await t.waitFor((s) => s?.includes("Press Ctrl+C again to quit") ?? false, "the quit prompt");
     t.tmux("send-keys", "-t", "app", "C-c");
@@ -140,9 +144,9 @@ test("the real binary in tmux at 80x24: home, pick a character, chat, swipe, hom
     keys("-l", "Evening.");
     await t.waitFor((s) => s?.includes("│ Evening.") ?? false, "the typed text");
     keys("Enter");
-    await t.waitFor((s) => /Maelis[^\n]*\n?[^\n]*Hi, Bryn\./.test(s ?? ""), "the streamed reply", 60000);
+    await t.waitFor((s) => /Maelis[^\n]*\n?[^\n]*Hi, Bryn\./.test(s ?? "") && idle(s), "the streamed reply, finished", 60000);
     keys("Right");
-    await t.waitFor((s) => s?.includes("< 2/2 >") ?? false, "a second swipe", 60000);
+    await t.waitFor((s) => (s?.includes("< 2/2 >") ?? false) && idle(s), "a second swipe, finished", 60000);
     keys("C-o");
     const back = await t.waitFor((s) => s?.includes("Recent chats") ?? false, "home again");
     assert.match(back ?? "", /› 1 Maelis · .*3 messages/, "the chat is saved and listed first");

@@ -285,7 +285,9 @@ export function ChatScreen(props: ChatScreenProps) {
       <Text dimColor>
         {(loading ? loadingLine(loading) : `${model.model ?? "no model"} · ${model.backend} · ctx ${model.contextUsed}/${model.contextSize}`) +
           (generation.speed !== null ? ` · ${generation.speed.toFixed(1)} tok/s` : "") +
-          ` · temp ${samplers.temperature} · ? help`}
+          ` · temp ${samplers.temperature}` +
+          // Without colour the input's grey border is the only other sign that a reply is being written.
+          (session.streaming !== null || generation.impersonating ? " · writing… Ctrl+C stops" : " · ? help")}
       </Text>
     </Box>
   );
