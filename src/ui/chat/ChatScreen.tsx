@@ -282,12 +282,13 @@ export function ChatScreen(props: ChatScreenProps) {
         refresh={`${session.messages.length}:${session.streaming === null}:${session.notice}`}
       />
       <InputView state={input} color={color} busy={session.streaming !== null || generation.impersonating} view={shownInput} />
-      <Text dimColor>
-        {(loading ? loadingLine(loading) : `${model.model ?? "no model"} · ${model.backend} · ctx ${model.contextUsed}/${model.contextSize}`) +
+      {/* One row always: the layout above counts on it. */}
+      <Text dimColor wrap="truncate-end">
+        {/* Without colour the input's grey border is the only other sign that a reply is being written. */}
+        {(session.streaming !== null || generation.impersonating ? "writing… Ctrl+C stops · " : "") +
+          (loading ? loadingLine(loading) : `${model.model ?? "no model"} · ${model.backend} · ctx ${model.contextUsed}/${model.contextSize}`) +
           (generation.speed !== null ? ` · ${generation.speed.toFixed(1)} tok/s` : "") +
-          ` · temp ${samplers.temperature}` +
-          // Without colour the input's grey border is the only other sign that a reply is being written.
-          (session.streaming !== null || generation.impersonating ? " · writing… Ctrl+C stops" : " · ? help")}
+          ` · temp ${samplers.temperature} · ? help`}
       </Text>
     </Box>
   );
