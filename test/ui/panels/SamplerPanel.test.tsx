@@ -71,3 +71,15 @@ test("p in the sampler panel moves to the next preset and records it with the ch
   if (t !== undefined) assert.match(app.lastFrame() ?? "", new RegExp(`Temperature +${t.toFixed(2)}`));
   app.unmount();
 });
+
+test("Alt+P with the sampler panel open opens the prompt panel and leaves the preset alone", async () => {
+  const { app, presets } = mount();
+  await wait();
+  app.stdin.write("\x1bs");
+  await until(app.lastFrame, (f) => f.includes("> Temperature"), "the sampler panel");
+  app.stdin.write("\x1bp");
+  await until(app.lastFrame, (f) => f.includes("No reply yet: the panel shows the last turn's prompt"), "the prompt panel");
+  assert.doesNotMatch(app.lastFrame() ?? "", /Temperature/);
+  assert.deepEqual(presets, []);
+  app.unmount();
+});

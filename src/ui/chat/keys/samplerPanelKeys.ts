@@ -16,8 +16,12 @@ export interface SamplerPanelContext {
  * The open sampler panel: Up/Down pick a row, Left/Right (or -/+) step its value, p the
  * next preset. Other keys (typing included) go on to the chat.
  */
+/** Actions bound to keys the panel uses for itself (the arrows); every other bound key keeps its action. */
+const panelOwnActions = new Set<string>(["swipeLeft", "swipeRight", "historyPrev", "historyNext"]);
+
 export function samplerPanelKeys(event: ChatKeyEvent, ctx: SamplerPanelContext): boolean {
-  if (!ctx.open || event.action === "samplers") return false;
+  if (!ctx.open || (event.action !== null && !panelOwnActions.has(event.action))) return false;
+  if (event.key.ctrl || event.key.meta) return false;
   const { char, key } = event;
   if (key.upArrow || key.downArrow) {
     ctx.setRow(moveSelection(samplerRows.length, ctx.row, key.upArrow ? -1 : 1));

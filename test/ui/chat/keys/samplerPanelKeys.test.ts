@@ -50,3 +50,9 @@ test("p picks the next preset; other keys and Alt+S (which closes the panel) go 
   assert.equal(samplerPanelKeys(press("alt+s"), ctx), false);
   assert.equal(samplerPanelKeys(press("enter"), ctx), false);
 });
+
+test("bound keys keep their action with the panel open: Alt+P opens the prompt panel, not the next preset", () => {
+  const { ctx, calls } = context(true);
+  for (const key of ["alt+p", "alt+l", "alt+m", "ctrl+c", "ctrl+o", "?"]) assert.equal(samplerPanelKeys(press(key), ctx), false, key);
+  assert.deepEqual(calls, []);
+});
