@@ -153,9 +153,12 @@ export function setDraft(chat: Chat, text: string, env: ChatEnv): Chat {
 /** Edits the text the message currently shows (its current swipe). */
 export function editMessage(chat: Chat, messageId: string, text: string, env: ChatEnv): Chat {
   const index = indexOf(chat, messageId);
-  const message = chat.messages[index]!;
-  const swipes = message.swipes.map((s, i) => (i === message.swipeIndex ? { ...s, text } : s));
-  return replaceMessage(chat, index, { ...message, swipes }, env);
+  return replaceMessage(chat, index, withShownText(chat.messages[index]!, text), env);
+}
+
+/** The message with the swipe it shows rewritten; its other swipes are kept. */
+export function withShownText(message: ChatMessage, text: string): ChatMessage {
+  return { ...message, swipes: message.swipes.map((s, i) => (i === message.swipeIndex ? { ...s, text } : s)) };
 }
 
 /** Removes the swipe a message shows; the next one (or the previous, at the end) shows instead. */

@@ -3,6 +3,7 @@
  * printed for good (Static, append-only), and the reply being streamed.
  */
 import type { ChatMessage, GenerationInfo } from "../../core/chat/types.ts";
+import { withShownText } from "../../core/chat/operations.ts";
 
 export interface Streaming {
   /** Message the text goes to: a new reply, or a new swipe of the last one. */
@@ -123,7 +124,7 @@ export function chatSessionReducer(state: ChatSessionState, action: ChatSessionA
       const message = state.messages[action.index];
       if (state.streaming || !message) return state;
       const messages = state.messages.slice();
-      messages[action.index] = { ...message, swipes: message.swipes.map((s, i) => (i === message.swipeIndex ? { ...s, text: action.text } : s)) };
+      messages[action.index] = withShownText(message, action.text);
       const printed = action.index < state.committed;
       return { ...state, messages, notice: "Message edited", reprint: state.reprint + (printed ? 1 : 0) };
     }
