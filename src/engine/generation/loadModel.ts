@@ -1,5 +1,5 @@
 import { basename } from "node:path";
-import { TokenBias, type LlamaContext, type LlamaContextSequence, type LlamaModel, type Token } from "node-llama-cpp";
+import type { LlamaContext, LlamaContextSequence, LlamaModel, Token, TokenBias } from "node-llama-cpp";
 import type { TurnGenerationRequest, TurnGenerationResult, TurnModel } from "../chatTurn.ts";
 import type { LibraryFacts } from "../library/readModelFacts.ts";
 import { readModelFile } from "./readModelFile.ts";
@@ -9,7 +9,6 @@ import { LoadPlanError, planLoad, type LoadPlan, type PlanLoadOptions } from "..
 import { getLlamaFor, recentLlamaLogs, type GpuChoice } from "../runtime/llama.ts";
 import { ContextOverflowError, ModelLoadCancelledError, ModelLoadError } from "./errors.ts";
 import { toEvaluateOptions, type DrySupport } from "./samplerOptions.ts";
-import { ownTemplateFrom } from "./renderChatTemplate.ts";
 import type { InstructTemplate } from "../../core/prompt/templates.ts";
 import { scanForStops } from "./stopStrings.ts";
 
@@ -141,7 +140,10 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
     vramBytes: Math.max(0, vramAfter - vramBefore),
     weightsBytes: model.size,
   };
-  return new LoadedModel(model, context, context.getSequence(), info);
+  // Imported here, not at the top: node-llama-cpp is hundreds of modules and the app draws before it needs them.
+  const { TokenBias } = await import("node-llama-cpp");
+  const { ownTemplateFrom } = await import("./renderChatTemplate.ts");
+  return new LoadedModel(model, context, context.getSequence(), info, { tokenBias: (m) => TokenBias.for(m), ownTemplateFrom });
 }
 
 function planOrExplain(path: string, options: PlanLoadOptions): LoadPlan {
@@ -163,6 +165,12 @@ function explainLoadError(error: unknown): string {
   return lastLog && !message.includes(lastLog) ? `${message} (llama.cpp: ${lastLog})` : message || "llama.cpp could not load it";
 }
 
+/** The parts of node-llama-cpp a loaded model uses beyond its own objects, handed over once loaded. */
+interface LoadedModelRuntime {
+  tokenBias(model: LlamaModel): TokenBias;
+  ownTemplateFrom(chatTemplate: string | undefined): InstructTemplate | undefined;
+}
+
 export class LoadedModel implements TurnModel {
   private busy = false;
 
@@ -171,6 +179,7 @@ export class LoadedModel implements TurnModel {
     private readonly context: LlamaContext,
     private readonly sequence: LlamaContextSequence,
     readonly info: LoadedModelInfo,
+    private readonly runtime: LoadedModelRuntime,
   ) {}
 
   get name(): string {
@@ -189,7 +198,7 @@ export class LoadedModel implements TurnModel {
 
   /** The chat template as rendered from the GGUF (derived once), for templates taproom has no table for. */
   get ownTemplate(): InstructTemplate | undefined {
-    this.derived ??= { template: ownTemplateFrom(this.chatTemplate) };
+    this.derived ??= { template: this.runtime.ownTemplateFrom(this.chatTemplate) };
     return this.derived.template;
   }
 
@@ -224,7 +233,7 @@ export class LoadedModel implements TurnModel {
   private readonly dry: DrySupport = {
     textOf: (token) => this.model.detokenize([token], true),
     penalise: (penalties) => {
-      const bias = TokenBias.for(this.model);
+      const bias = this.runtime.tokenBias(this.model);
       for (const [token, amount] of penalties) bias.set(token as Token, { logit: -amount });
       return bias;
     },

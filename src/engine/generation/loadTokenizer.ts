@@ -2,7 +2,6 @@ import type { LibraryFacts } from "../library/readModelFacts.ts";
 import { readModelFile } from "./readModelFile.ts";
 import { getLlamaFor } from "../runtime/llama.ts";
 import { ModelLoadError } from "./errors.ts";
-import { ownTemplateFrom } from "./renderChatTemplate.ts";
 import type { InstructTemplate } from "../../core/prompt/templates.ts";
 
 /** A model's tokenizer alone: for exact token counts without loading any weights. */
@@ -23,6 +22,7 @@ export async function loadTokenizer(path: string): Promise<ModelTokenizer> {
     throw new ModelLoadError(path, error.message.split("\n")[0] ?? "its tokenizer could not be read");
   });
   const chatTemplate = model.fileInfo.metadata.tokenizer?.chat_template;
+  const { ownTemplateFrom } = await import("./renderChatTemplate.ts");
   const ownTemplate = ownTemplateFrom(chatTemplate);
   return {
     name: facts.name ?? path,
