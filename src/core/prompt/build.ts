@@ -224,7 +224,7 @@ function depthInsertions(ctx: Ctx, visible: ChatMessage[]): DepthItem[] {
   }
   const characterNote = characterNotePart(ctx);
   if (characterNote) items.push(characterNote);
-  const note = authorsNotePart(ctx, visible);
+  const note = authorsNotePart(ctx);
   if (note) items.push(note);
   return items;
 }
@@ -241,11 +241,20 @@ function characterNotePart(ctx: Ctx): DepthItem | undefined {
   return { depth: at, parts: [{ kind: "card", label: `character's note at depth ${at}`, text: turn(ctx.template, asRole, text) }] };
 }
 
-function authorsNotePart(ctx: Ctx, visible: ChatMessage[]): DepthItem | undefined {
+/**
+ * SillyTavern's interval: every Nth user message, counting hidden ones too; 1 means every
+ * generation, even one before the user has spoken (impersonating the first line); 0 never.
+ */
+function noteIsDue(frequency: number, messages: ChatMessage[]): boolean {
+  if (frequency <= 0) return false;
+  if (frequency === 1) return true;
+  const userTurns = messages.filter((m) => m.role === "user").length;
+  return userTurns > 0 && userTurns % frequency === 0;
+}
+
+function authorsNotePart(ctx: Ctx): DepthItem | undefined {
   const note = ctx.input.authorsNote;
-  const frequency = note?.frequency ?? 1;
-  const userTurns = visible.filter((m) => m.role === "user").length;
-  if (frequency <= 0 || userTurns === 0 || userTurns % frequency !== 0) return undefined;
+  if (!noteIsDue(note?.frequency ?? 1, ctx.input.messages)) return undefined;
   const text = [
     joinLore(loreAt(ctx.lore, "an_top")),
     note?.text ?? "",

@@ -287,6 +287,18 @@ test("the author's note follows its frequency, depth and role", () => {
   assert.ok(!never.text.includes("Be brief."));
 });
 
+test("the author's note counts user messages as SillyTavern does: hidden ones too, and 1 means every generation", () => {
+  const greetingOnly = [message(1, "assistant", "Seraphina", "Welcome.")];
+  const first = build({ messages: greetingOnly, lore: [], authorsNote: { text: "Be brief.", depth: 0, frequency: 1, role: "system" }, mode: "impersonate" });
+  assert.ok(first.text.includes("Be brief."), "impersonating the user's first line still gets a note due every turn");
+  const every2 = build({ messages: greetingOnly, lore: [], authorsNote: { text: "Be brief.", depth: 0, frequency: 2, role: "system" }, mode: "impersonate" });
+  assert.ok(!every2.text.includes("Be brief."), "every 2nd user message: none yet");
+  const hidden = { ...message(2, "user", "Ann", "(ooc: skip this)"), hidden: true };
+  const withHidden = build({ messages: [...greetingOnly, hidden, message(3, "assistant", "Seraphina", "Hm."), message(4, "user", "Ann", "Hello.")], lore: [], authorsNote: { text: "Be brief.", depth: 0, frequency: 2, role: "system" } });
+  assert.ok(withHidden.text.includes("Be brief."), "the hidden user message is the 1st of 2");
+  assert.ok(!withHidden.text.includes("skip this"), "while staying out of the prompt");
+});
+
 test("continue leaves the last message open; impersonate writes as the user", () => {
   const chat = [...messages, message(3, "assistant", "Seraphina", "You are in")];
   const cont = build({ messages: chat, lore: [], authorsNote: undefined, mode: "continue" });
