@@ -161,3 +161,29 @@ test("the real binary in tmux at 80x24: home, pick a character, chat, swipe, hom
     rmSync(home, { recursive: true, force: true });
   }
 });
+
+test("the real binary in tmux: SIGTERM while a reply is written saves the chat and exits cleanly", { skip: hasTmux ? false : "tmux is not installed" }, async () => {
+  const home = mkdtempSync(join(tmpdir(), "taproom-e2e-"));
+  const model = join(home, "tiny.gguf");
+  execFileSync(process.execPath, ["--import", "tsx", join(root, "test/support/makeTinyModel.ts"), model], { cwd: root });
+  const t = tmuxSession();
+  try {
+    const app = `TAPROOM_HOME=${JSON.stringify(home)} NO_COLOR=1 node bin/taproom.js --character Brindle --model ${JSON.stringify(model)} --gpu cpu --threads 1 --context 2048`;
+    // The shell stays to report how the app ended.
+    t.tmux("new-session", "-d", "-s", "app", "-x", "100", "-y", "30", `cd ${JSON.stringify(root)} && ${app}; echo "exited with $?"; sleep 60`);
+    await t.waitFor((s) => /taproom-tiny · cpu[^\n]*\? help/.test(s ?? ""), "the model loaded", 60000);
+    t.tmux("send-keys", "-t", "app", "-l", "Evening.");
+    await t.waitFor((s) => s?.includes("│ Evening.") ?? false, "the typed text");
+    t.tmux("send-keys", "-t", "app", "Enter");
+    await t.waitFor((s) => s?.includes("writing… Ctrl+C stops") ?? false, "the reply under way");
+    const shell = t.tmux("list-panes", "-t", "app", "-F", "#{pane_pid}").trim();
+    const node = execFileSync("pgrep", ["-P", shell], { encoding: "utf8" }).trim().split("\n")[0]!;
+    process.kill(Number(node), "SIGTERM");
+    await t.waitFor((s) => s?.includes("exited with 0") ?? false, "a clean exit (not killed by the signal)", 20000);
+    const chats = JSON.parse(execFileSync(process.execPath, ["bin/taproom.js", "chats", "list", "--json"], { cwd: root, env: { ...process.env, TAPROOM_HOME: home }, encoding: "utf8" }));
+    assert.equal(chats[0]?.messageCount >= 2, true, `the sent message was saved: ${JSON.stringify(chats)}`);
+  } finally {
+    t.kill();
+    rmSync(home, { recursive: true, force: true });
+  }
+});

@@ -26,8 +26,10 @@ export async function launchTui(options: TuiOptions, io: CliIO): Promise<number>
   let instance: ReturnType<typeof render> | undefined;
   const quit = () => instance?.unmount();
   const onSignal = () => quit();
-  process.once("SIGHUP", onSignal);
-  process.once("SIGTERM", onSignal);
+  // on, not once: Ink's cursor restore (signal-exit) re-sends the signal to kill the process when it sees
+  // no other listener left, which would end it before the chat is saved.
+  process.on("SIGHUP", onSignal);
+  process.on("SIGTERM", onSignal);
   try {
     instance = render(
       <PrintLogProvider>
