@@ -6,7 +6,7 @@ import { activateLoreForChat } from "../core/lorebook/forChat.ts";
 import type { ActivateLoreResult } from "../core/lorebook/activate.ts";
 import type { Lorebook } from "../core/lorebook/model.ts";
 import type { LoreSettings } from "../core/lorebook/activate.ts";
-import type { TurnMode } from "../core/prompt/turn.ts";
+import { generationTypeOf, type TurnMode } from "../core/prompt/turn.ts";
 import { runChatTurn, type ChatTurnResult, type TurnModel, type TurnSettings } from "./chatTurn.ts";
 
 export interface PlayChatTurnInput {
@@ -38,7 +38,10 @@ export interface PlayedChatTurn {
  */
 export async function playChatTurn(input: PlayChatTurnInput): Promise<PlayedChatTurn> {
   const { model, character, env, mode } = input;
-  const lore = activateLoreForChat({ books: input.books, chat: input.chat, contextSize: model.contextSize, tokenize: (t) => model.countTokens(t), regenerating: mode === "swipe", ...(input.loreSettings && { settings: input.loreSettings }) });
+  const lore = activateLoreForChat({
+    books: input.books, chat: input.chat, contextSize: model.contextSize, tokenize: (t) => model.countTokens(t),
+    character, generationType: generationTypeOf(mode), ...(input.loreSettings && { settings: input.loreSettings }),
+  });
   const turn = await runChatTurn({
     model,
     chat: input.chat,

@@ -8,6 +8,7 @@ import type { Chat } from "../../src/core/chat/types.ts";
 import { resolveSamplers } from "../../src/core/samplers/validate.ts";
 import { loadModel, type LoadedModel } from "../../src/engine/generation/loadModel.ts";
 import { playChatTurn } from "../../src/engine/playChatTurn.ts";
+import { parseWorldInfo } from "../../src/core/lorebook/worldInfo.ts";
 import { card, persona } from "../core/prompt/fixture.ts";
 import { testEnv } from "../support/chatFixtures.ts";
 import { writeTinyChatModel } from "../support/tinyGguf.ts";
@@ -45,4 +46,22 @@ test("through taproom's own prompt building, turn 2 and 3 evaluate about the new
     assert.ok(turn.evaluated <= turn.fresh + 2, `evaluated ${turn.evaluated} of ${turn.prompt}, new ${turn.fresh}`);
     assert.ok(turn.evaluated < turn.prompt / 3, `evaluated ${turn.evaluated} of ${turn.prompt}`);
   }
+});
+
+test("a turn tells lore activation its generation type and character: triggers and character filters act on them", async () => {
+  const env = testEnv();
+  const character = { ...card(), tags: ["angel"] };
+  const books = [parseWorldInfo({ entries: {
+    "0": { uid: 0, key: [], constant: true, comment: "Swipes", content: "On a swipe.", triggers: ["swipe"] },
+    "1": { uid: 1, key: [], constant: true, comment: "Not Seraphina", content: "Someone else.", characterFilter: { isExclude: true, names: ["Seraphina"], tags: [] } },
+    "2": { uid: 2, key: [], constant: true, comment: "Angels", content: "Wings.", characterFilter: { isExclude: false, names: [], tags: ["angel"] } },
+  } }, { file: "w.json", name: "W" })];
+  const samplers = resolveSamplers({ temperature: 0, maxTokens: 4 });
+  const chat = sendUserMessage(createChat({ character, characterId: "s", env }), { text: "Hello", name: persona.name, env });
+  const reply = await playChatTurn({ model, chat, character, persona, books, settings: { samplers }, mode: "reply", env });
+  assert.deepEqual(reply.lore.verdicts.map((v) => v.outcome), ["trigger_mismatch", "character_filtered", "constant"]);
+  assert.ok(reply.turn.prompt.text.includes("Wings.") && !reply.turn.prompt.text.includes("On a swipe."));
+  const swipe = await playChatTurn({ model, chat: reply.chat, character, persona, books, settings: { samplers }, mode: "swipe", env });
+  assert.deepEqual(swipe.lore.insertions.map((i) => i.content), ["On a swipe.", "Wings."]);
+  assert.ok(swipe.turn.prompt.text.includes("On a swipe."));
 });

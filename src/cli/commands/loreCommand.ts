@@ -4,7 +4,7 @@ import { resolve } from "node:path";
 import { parseCommandArgs, parseIntegerFlag } from "../args.ts";
 import { loadTokenizer } from "../../engine/generation/loadTokenizer.ts";
 import { UsageError, type CliCommand, type CliIO } from "../command.ts";
-import { activateLore, type ActivateLoreResult, type LoreMessage } from "../../core/lorebook/activate.ts";
+import { activateLore, type ActivateLoreResult, type GenerationType, type LoreMessage } from "../../core/lorebook/activate.ts";
 import { approximateTokens, loreReport } from "../../core/lorebook/report.ts";
 import { sanitizeForTerminal } from "../../core/text/sanitize.ts";
 import {
@@ -18,12 +18,17 @@ const usage = `Usage:
   taproom lore list [--json]                    list your books and the samples
   taproom lore export NAME --format st|card --out FILE
   taproom lore test BOOK... (--text "..." | --chat FILE) [--json] [--context N] [--seed N] [--scan-depth N] [--model FILE]
+                   [--character NAME] [--tag TAG]... [--generation normal|continue|impersonate|swipe|regenerate|quiet]
                                                 show which entries fire, where, in which order, and why others did not
 BOOK is a book name or a path to a lorebook file; several books are tested together, the first taking the
 budget first (as a chat does: its own books, the character's, then the global ones). The World Info settings
 in your settings file (worldInfo) apply; --scan-depth overrides theirs. --chat takes a SillyTavern JSONL chat or a JSON list of
 messages ({name, mes} or {name, text}); messages are scanned newest first. Token costs come from the
-model's tokenizer with --model, otherwise they are approximate (characters / 4).`;
+model's tokenizer with --model, otherwise they are approximate (characters / 4). Entries limited to some
+characters (characterFilter) are judged for --character and its --tag values, and not at all without
+--character; entries limited to some generation types (triggers) are judged for --generation (default normal).`;
+
+const GENERATION_TYPES: readonly GenerationType[] = ["normal", "continue", "impersonate", "swipe", "regenerate", "quiet"];
 
 const show = (s: string) => sanitizeForTerminal(s);
 
@@ -44,7 +49,9 @@ function messageOf(raw: unknown, file: string, where: string): LoreMessage | und
   }
   const text = m.mes ?? m.text ?? m.content;
   if (typeof text !== "string") throw new Error(`${file}: ${where}.mes: expected a string`);
-  return { text, name: typeof m.name === "string" ? m.name : undefined };
+  const role = typeof m.is_user === "boolean" ? (m.is_user ? "user" : m.is_system === true ? "system" : "assistant")
+    : m.role === "user" || m.role === "assistant" || m.role === "system" ? m.role : undefined;
+  return { text, name: typeof m.name === "string" ? m.name : undefined, ...(role && { role }) };
 }
 
 /** Reads a JSONL chat (SillyTavern) or a JSON array / {messages: [...]}; oldest first. */
@@ -67,9 +74,13 @@ async function runTest(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {
     text: { type: "string", multiple: true }, chat: { type: "string" }, json: { type: "boolean" },
     context: { type: "string" }, seed: { type: "string" }, "scan-depth": { type: "string" }, model: { type: "string" },
+    character: { type: "string" }, tag: { type: "string", multiple: true }, generation: { type: "string" },
   });
   if (positionals.length === 0) throw new UsageError("lore test: name a BOOK");
   if (!values.text && !values.chat) throw new UsageError("lore test: give --text or --chat");
+  const generationType = values.generation ?? "normal";
+  if (!GENERATION_TYPES.includes(generationType as GenerationType)) throw new UsageError(`lore test: --generation must be one of ${GENERATION_TYPES.join(", ")}`);
+  if (values.tag && values.character === undefined) throw new UsageError("lore test: --tag needs --character");
   const found: StoredLorebook[] = [];
   for (const ref of positionals) found.push(await findBook(ref, io));
   const stored: StoredLorebook = found.length === 1 ? found[0]! : { book: { name: found.map((s) => s.book.name).join(" + "), entries: found.flatMap((s) => s.book.entries), extra: {} }, file: "", source: "user" };
@@ -82,6 +93,8 @@ async function runTest(argv: string[], io: CliIO): Promise<number> {
     books: found.map((s) => s.book), messages, tokenize: tokenizer ? (t) => tokenizer.countTokens(t) : approximateTokens,
     contextSize: parseIntegerFlag("context", values.context) ?? 8192, seed: parseIntegerFlag("seed", values.seed) ?? 0,
     settings: { ...userSettings.worldInfo, ...(scanDepth !== undefined && { scanDepth }) },
+    generationType: generationType as GenerationType,
+    ...(values.character !== undefined && { character: { name: values.character, tags: values.tag ?? [] } }),
   });
   await tokenizer?.close();
   if (values.json) {

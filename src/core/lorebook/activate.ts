@@ -1,9 +1,14 @@
 import type { LoreInsertion, LorePosition, PromptRole } from "./insertion.ts";
 import type { LoreEntry, Lorebook } from "./model.ts";
 import { testRegexBounded } from "./regexKey.ts";
-import { compileKey, compileLorebook, indexText, type CompiledEntry, type CompiledKey, type CompiledLorebook, ScanIndex } from "./compile.ts";
+import { compileKey, compileLorebook, entryFingerprint, indexText, type CompiledEntry, type CompiledKey, type CompiledLorebook, type EntryRules, ScanIndex } from "./compile.ts";
+import type { EntryDecorators } from "./decorators.ts";
+import { characterFiltered, type GenerationType, type LoreCharacter } from "./filters.ts";
 
-export interface LoreMessage { name?: string; text: string }
+export type { GenerationType, LoreCharacter } from "./filters.ts";
+
+/** `role` is optional: without it (a bare text) `@@activate_only_after/every` cannot count and are ignored. */
+export interface LoreMessage { name?: string; text: string; role?: "user" | "assistant" | "system" }
 
 /** Timed-effect memory between turns; the chat stores it opaquely as `loreState`. */
 export interface LoreState {
@@ -16,6 +21,13 @@ export interface LoreState {
    * length or later is dropped, so regenerating a reply sees the same lore.
    */
   started?: Record<string, number>;
+  /**
+   * "book/uid" -> fingerprint of the entry (keys, content, timing) when the effect was
+   * set. The chat keeps this state, not the book, so an edit cannot reach it: instead
+   * an effect whose entry has changed since is dropped. States saved without it keep
+   * their effects.
+   */
+  versions?: Record<string, string>;
 }
 
 export interface LoreSettings {
@@ -49,13 +61,35 @@ export interface ActivateLoreOptions {
   state?: LoreState;
   seed?: number;
   expandMacros?: (s: string) => string;
+  /**
+   * Who the reply is for, for entries with a character filter. Left out (a book tried on
+   * its own text), filters are not applied.
+   */
+  character?: LoreCharacter;
+  /** What started this generation; entries with `triggers` fire only for theirs. Default "normal". */
+  generationType?: GenerationType;
+  /** The greeting the chat opened with (0 = first_mes, 1.. = alternates), for `@@is_greeting`; left out, that decorator is ignored. */
+  greetingIndex?: number;
 }
 
 export type LoreOutcome =
   | "constant" | "key_matched" | "sticky" | "recursion"
   | "disabled" | "no_key_matched" | "secondary_failed" | "probability_roll" | "cooldown"
   | "delay" | "budget_exhausted" | "lost_group" | "recursion_excluded"
-  | "waiting_for_recursion" | "no_keys";
+  | "waiting_for_recursion" | "no_keys"
+  /** Fired because of an `@@activate` decorator. */
+  | "decorator_activate"
+  /** The entry's characterFilter excludes this character (by name or tag). */
+  | "character_filtered"
+  /** The entry's `triggers` do not list this generation type. */
+  | "trigger_mismatch"
+  | "decorator_dont_activate"
+  /** `@@activate_only_after` / `@@activate_only_every` do not allow this turn. */
+  | "decorator_schedule"
+  /** `@@is_greeting` names another greeting than the chat's. */
+  | "decorator_greeting"
+  /** `@@additional_keys` not found or `@@exclude_keys` found. */
+  | "decorator_keys";
 
 export interface LoreVerdict {
   book: string;
@@ -239,17 +273,80 @@ function resolveGroups(cands: Candidate[], seed: number, count: number, settings
   return cands.filter((c) => out.has(c));
 }
 
-/** An effect set at this chat length or later came from a turn being redone (regenerate, swipe, deleted messages). */
-function carryOver(prev: LoreState, count: number): LoreState {
-  const state: LoreState = { sticky: {}, cooldown: {}, started: {} };
-  const live = (id: string) => { const s = prev.started?.[id]; return s === undefined || s < count; };
+/**
+ * The effects that still hold. One set at this chat length or later came from a turn
+ * being redone (regenerate, swipe, deleted messages); one set on another version of
+ * its entry (edited since, or a new entry that took a deleted one's uid) is stale.
+ */
+function carryOver(prev: LoreState, count: number, fingerprint: (id: string) => string | undefined): LoreState {
+  const state: LoreState = { sticky: {}, cooldown: {}, started: {}, versions: {} };
+  const live = (id: string) => {
+    const s = prev.started?.[id];
+    if (s !== undefined && s >= count) return false;
+    const v = prev.versions?.[id];
+    const now = v === undefined ? undefined : fingerprint(id);
+    return now === undefined || now === v;
+  };
   for (const [k, v] of Object.entries(prev.sticky)) if (v > count && live(k)) state.sticky[k] = v;
   for (const [k, v] of Object.entries(prev.cooldown)) if (v > count && live(k)) state.cooldown[k] = v;
   for (const k of [...Object.keys(state.sticky), ...Object.keys(state.cooldown)]) {
     const s = prev.started?.[k];
     if (s !== undefined) state.started![k] = s;
+    const v = prev.versions?.[k];
+    if (v !== undefined) state.versions![k] = v;
   }
   return state;
+}
+
+/** Character messages in the scanned chat, or null when the messages carry no roles. */
+function characterMessages(messages: LoreMessage[]): number | null {
+  let known = false;
+  let n = 0;
+  for (const m of messages) {
+    if (m.role !== undefined) known = true;
+    if (m.role === "assistant") n++;
+  }
+  return known ? n : null;
+}
+
+type Barred = { outcome: LoreOutcome; detail: string };
+
+/** Rules that keep an entry out of this whole generation: its triggers, its character filter, `@@dont_activate`. */
+function barredBy(rules: EntryRules, character: LoreCharacter | undefined, type: GenerationType): Barred | null {
+  if (rules.triggers && !rules.triggers.includes(type)) {
+    return { outcome: "trigger_mismatch", detail: `fires only on ${rules.triggers.join(", ")} (this is a ${type} generation)` };
+  }
+  if (rules.characterFilter && character) {
+    const why = characterFiltered(rules.characterFilter, character);
+    if (why) return { outcome: "character_filtered", detail: why };
+  }
+  const d = rules.decorators;
+  if (d?.dontActivate && !d.activate) return { outcome: "decorator_dont_activate", detail: "@@dont_activate decorator" };
+  return null;
+}
+
+/** `@@activate_only_after`, `@@activate_only_every` and `@@is_greeting`, each ignored where the chat cannot tell. */
+function heldBySchedule(d: EntryDecorators, characterCount: number | null, greetingIndex: number | undefined): Barred | null {
+  if (characterCount !== null && d.activateOnlyAfter !== undefined && characterCount < d.activateOnlyAfter) {
+    return { outcome: "decorator_schedule", detail: `@@activate_only_after ${d.activateOnlyAfter}: the chat has ${characterCount} character messages` };
+  }
+  if (characterCount !== null && d.activateOnlyEvery !== undefined && characterCount % d.activateOnlyEvery !== 0) {
+    return { outcome: "decorator_schedule", detail: `@@activate_only_every ${d.activateOnlyEvery}: the chat has ${characterCount} character messages` };
+  }
+  if (greetingIndex !== undefined && d.isGreeting !== undefined && greetingIndex !== d.isGreeting) {
+    return { outcome: "decorator_greeting", detail: `@@is_greeting ${d.isGreeting}: this chat opened with greeting ${greetingIndex}` };
+  }
+  return null;
+}
+
+/** Why `@@additional_keys` / `@@exclude_keys` reject the scanned text, or null. They match as the entry's keys do. */
+function decoratorKeysMiss(idx: ScanIndex, c: { compiled: CompiledEntry; book: string }, rules: EntryRules, ctx: KeyContext): string | null {
+  const e = c.compiled.entry;
+  if (rules.additional.length && !rules.additional.some((k) => matchKey(idx, k, e, c.book, ctx))) {
+    return `@@additional_keys: none of ${rules.additional.map((k) => k.raw).join(", ")} found`;
+  }
+  const hit = rules.exclude.find((k) => matchKey(idx, k, e, c.book, ctx));
+  return hit ? `@@exclude_keys: found ${hit.raw}` : null;
 }
 
 type ScanKind = "initial" | "recursion" | "min_activations";
@@ -267,7 +364,7 @@ export function activateLore(options: ActivateLoreOptions): ActivateLoreResult {
   const settings = { ...DEFAULT_LORE_SETTINGS, ...options.settings };
   const seed = options.seed ?? 0;
   const count = options.messages.length;
-  const state = carryOver(options.state ?? { sticky: {}, cooldown: {} }, count);
+  const generationType = options.generationType ?? "normal";
   const diagnostics: LoreDiagnostic[] = [];
   const expand = options.expandMacros ?? ((s: string) => s);
   const all: Candidate[] = [];
@@ -285,6 +382,14 @@ export function activateLore(options: ActivateLoreOptions): ActivateLoreResult {
     }
     for (const c of cands.list) all.push(c);
   });
+  const prev = options.state ?? { sticky: {}, cooldown: {} };
+  let byId: Map<string, Candidate> | undefined;
+  const state = carryOver(prev, count, (id) => {
+    byId ??= new Map(all.map((c) => [c.id, c]));
+    const c = byId.get(id);
+    return c && entryFingerprint(c.compiled);
+  });
+  const characterCount = characterMessages(options.messages);
   const verdicts: (LoreVerdict | undefined)[] = new Array(all.length);
   const tokens = (c: Candidate) => {
     let t = c.tokens.get(c.entry.uid);
@@ -337,7 +442,10 @@ export function activateLore(options: ActivateLoreOptions): ActivateLoreResult {
       const stickyEnd = e.sticky && e.sticky > 0 ? count + e.sticky : undefined;
       if (stickyEnd !== undefined) state.sticky[c.id] = stickyEnd;
       if (e.cooldown && e.cooldown > 0) state.cooldown[c.id] = (stickyEnd ?? count) + e.cooldown;
-      if (stickyEnd !== undefined || (e.cooldown && e.cooldown > 0)) state.started![c.id] = count;
+      if (stickyEnd !== undefined || (e.cooldown && e.cooldown > 0)) {
+        state.started![c.id] = count;
+        state.versions![c.id] = entryFingerprint(c.compiled);
+      }
     }
   };
 
@@ -354,6 +462,13 @@ export function activateLore(options: ActivateLoreOptions): ActivateLoreResult {
       if (done.has(c.id)) continue;
       const e = c.entry;
       if (e.disable) { set(c, false, "disabled", "entry is disabled"); done.add(c.id); continue; }
+      const rules = c.compiled.rules;
+      const dec = rules?.decorators;
+      if (rules) {
+        // As in SillyTavern: these come before timed effects, so a sticky entry is held back too.
+        const barred = barredBy(rules, options.character, generationType);
+        if (barred) { set(c, false, barred.outcome, barred.detail); done.add(c.id); continue; }
+      }
       if (stickyIds.has(c.id)) { c.score = 0; passCands.push(c); continue; }
       if (e.delay && e.delay > 0 && count < e.delay) { set(c, false, "delay", `waits until ${e.delay} messages (chat has ${count})`); continue; }
       if (state.cooldown[c.id] !== undefined) { set(c, false, "cooldown", `cooling down until message ${state.cooldown[c.id]}`); continue; }
@@ -367,7 +482,17 @@ export function activateLore(options: ActivateLoreOptions): ActivateLoreResult {
         }
         continue;
       }
-      if (e.constant) { c.score = 0; passCands.push(c); continue; }
+      if (dec?.activate) { c.score = 0; passCands.push(c); continue; }
+      if (dec) {
+        const held = heldBySchedule(dec, characterCount, options.greetingIndex);
+        if (held) { set(c, false, held.outcome, held.detail); continue; }
+      }
+      const moreKeys = rules !== null && (rules.additional.length > 0 || rules.exclude.length > 0);
+      if (e.constant) {
+        const miss = moreKeys && decoratorKeysMiss(scanIndex(e.scanDepth ?? depth, withBuffer && !e.excludeRecursion), c, rules, ctx);
+        if (miss) { set(c, false, "decorator_keys", miss); continue; }
+        c.score = 0; passCands.push(c); continue;
+      }
       if (e.key.length === 0) { set(c, false, "no_keys", "entry has no primary keys"); continue; }
       const idx = scanIndex(e.scanDepth ?? depth, withBuffer && !e.excludeRecursion);
       if (c.compiled.wordsOnly && (e.matchWholeWords ?? settings.matchWholeWords) && !idx.wordHits(c.book_)[c.entryIndex]) {
@@ -376,6 +501,8 @@ export function activateLore(options: ActivateLoreOptions): ActivateLoreResult {
       }
       const check = checkKeys(idx, c.compiled, c.book, ctx);
       if (!check.ok) { set(c, false, check.outcome, check.detail); continue; }
+      const miss = moreKeys && decoratorKeysMiss(idx, c, rules, ctx);
+      if (miss) { set(c, false, "decorator_keys", miss); continue; }
       c.score = check.score;
       passCands.push(c);
     }
@@ -399,8 +526,10 @@ export function activateLore(options: ActivateLoreOptions): ActivateLoreResult {
         done.add(c.id);
         continue;
       }
-      const outcome: LoreOutcome = sticky ? "sticky" : e.constant ? "constant" : scan === "recursion" ? "recursion" : "key_matched";
+      const forced = c.compiled.rules?.decorators?.activate === true;
+      const outcome: LoreOutcome = sticky ? "sticky" : forced ? "decorator_activate" : e.constant ? "constant" : scan === "recursion" ? "recursion" : "key_matched";
       const detail = sticky ? `sticky until message ${state.sticky[c.id]}`
+        : forced ? "@@activate decorator"
         : e.constant ? "constant entry"
         : scan === "recursion" ? `matched in recursion pass ${level}${e.delayUntilRecursion > 0 ? ` (delay level ${e.delayUntilRecursion})` : ""}`
         : scan === "min_activations" ? `primary key matched, scanning ${depth} messages to reach ${settings.minActivations} activations`

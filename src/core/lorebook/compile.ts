@@ -1,3 +1,5 @@
+import { decoratedEntry, parseDecorators, type EntryDecorators } from "./decorators.ts";
+import { characterFilterOf, triggersOf, type CharacterFilter } from "./filters.ts";
 import type { LoreEntry, Lorebook } from "./model.ts";
 import { compileRegexKey, isRegexKey } from "./regexKey.ts";
 
@@ -10,8 +12,24 @@ export type CompiledKey =
   /** Holds a macro: expanded and matched at activation time. */
   | { kind: "macro"; raw: string };
 
+/** What limits when an entry may fire beyond its keys; absent on most entries. */
+export interface EntryRules {
+  triggers: string[] | null;
+  characterFilter: CharacterFilter | null;
+  decorators: EntryDecorators | null;
+  /** `@@additional_keys` and `@@exclude_keys`, compiled as keys are. */
+  additional: CompiledKey[];
+  exclude: CompiledKey[];
+}
+
 export interface CompiledEntry {
+  /** The entry as activation uses it: decorators applied, their lines cut from the content. */
   entry: LoreEntry;
+  /** The entry as stored. */
+  source: LoreEntry;
+  rules: EntryRules | null;
+  /** Cache for entryFingerprint. */
+  fingerprint?: string;
   /** "book/uid", the entry's id in verdicts and insertions. */
   id: string;
   primary: CompiledKey[];
@@ -60,9 +78,17 @@ export function compileLorebook(book: Lorebook): CompiledLorebook {
     if (!c) { c = compileKey(k); keyCache.set(k, c); }
     return c;
   };
-  const entries = book.entries.map((entry) => {
+  const entries = book.entries.map((source): CompiledEntry => {
+    const parsed = parseDecorators(source.content);
+    const entry = decoratedEntry(source, parsed);
     const primary = entry.key.map(key);
-    return { entry, id: `${book.name}/${entry.uid}`, primary, secondary: entry.keysecondary.map(key), wordsOnly: primary.length > 0 && primary.every((k) => k.kind === "word") };
+    const d = parsed.decorators;
+    const triggers = triggersOf(source);
+    const characterFilter = characterFilterOf(source);
+    const rules = d || triggers || characterFilter
+      ? { triggers, characterFilter, decorators: d, additional: d ? d.additionalKeys.map(key) : [], exclude: d ? d.excludeKeys.map(key) : [] }
+      : null;
+    return { entry, source, rules, id: `${book.name}/${entry.uid}`, primary, secondary: entry.keysecondary.map(key), wordsOnly: primary.length > 0 && primary.every((k) => k.kind === "word") };
   });
   const wordIndex = new Map<string, number[]>();
   entries.forEach((ce, i) => {
@@ -78,6 +104,22 @@ export function compileLorebook(book: Lorebook): CompiledLorebook {
   const compiled: CompiledLorebook = { book, entries, tokens: new WeakMap(), wordIndex, delayLevels, scratch: new Map() };
   cache.set(book, compiled);
   return compiled;
+}
+
+/**
+ * A short hash of what an entry's timed effects depend on: keys, content and timing
+ * as stored. A sticky or cooldown set under another fingerprint belongs to an older
+ * version of the entry and is dropped.
+ */
+export function entryFingerprint(ce: CompiledEntry): string {
+  if (ce.fingerprint === undefined) {
+    const e = ce.source;
+    const text = JSON.stringify([e.key, e.keysecondary, e.selective, e.selectiveLogic, e.constant, e.content, e.sticky, e.cooldown, e.delay]);
+    let h = 2166136261;
+    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619) >>> 0;
+    ce.fingerprint = h.toString(36);
+  }
+  return ce.fingerprint;
 }
 
 const WORD_RUN = /[\p{L}\p{N}_]+/gu;

@@ -1,5 +1,6 @@
+import type { Character } from "../cards/character.ts";
 import type { Chat } from "../chat/types.ts";
-import { activateLore, type ActivateLoreResult, type LoreSettings, type LoreState } from "./activate.ts";
+import { activateLore, type ActivateLoreResult, type GenerationType, type LoreSettings, type LoreState } from "./activate.ts";
 import type { Lorebook } from "./model.ts";
 
 export interface ChatLoreOptions {
@@ -9,17 +10,35 @@ export interface ChatLoreOptions {
   tokenize: (text: string) => number;
   settings?: Partial<LoreSettings>;
   expandMacros?: (s: string) => string;
+  /** The chat's character: its name and tags for entries' character filters, its greetings for `@@is_greeting`. */
+  character?: Pick<Character, "name" | "tags" | "first_mes" | "alternate_greetings">;
   /**
-   * A swipe regenerates the last reply: as in SillyTavern that reply is not scanned,
-   * so the new candidate sees the lore (and timed effects) the first one saw.
+   * What starts this generation; default "normal". A swipe (or regenerate) redoes the
+   * last reply: as in SillyTavern that reply is not scanned, so the new candidate sees
+   * the lore (and timed effects) the first one saw.
    */
-  regenerating?: boolean;
+  generationType?: GenerationType;
 }
 
 function isLoreState(value: unknown): value is LoreState {
   const v = value as LoreState | undefined;
+  const map = (m: unknown) => m === undefined || (typeof m === "object" && m !== null);
   return typeof v === "object" && v !== null && typeof v.sticky === "object" && v.sticky !== null && typeof v.cooldown === "object" && v.cooldown !== null
-    && (v.started === undefined || (typeof v.started === "object" && v.started !== null));
+    && map(v.started) && map(v.versions);
+}
+
+/**
+ * Which of the card's greetings the chat opened with, counted as `@@is_greeting` does
+ * (0 = first_mes, 1.. = alternate_greetings): found by the opening message's text, so
+ * a chat whose first message is no greeting has none.
+ */
+export function openingGreetingIndex(chat: Chat, character: Pick<Character, "first_mes" | "alternate_greetings">): number | undefined {
+  const first = chat.messages[0];
+  if (!first || first.role !== "assistant") return undefined;
+  const text = first.swipes[first.swipeIndex]?.text;
+  if (text === undefined || text.trim() === "") return undefined;
+  const at = [character.first_mes, ...character.alternate_greetings].indexOf(text);
+  return at < 0 ? undefined : at;
 }
 
 /**
@@ -28,12 +47,14 @@ function isLoreState(value: unknown): value is LoreState {
  * chat and its length, so a regenerated reply sees the same rolls.
  */
 export function activateLoreForChat(options: ChatLoreOptions): ActivateLoreResult {
-  const { chat } = options;
+  const { chat, character } = options;
+  const generationType = options.generationType ?? "normal";
   const visible = chat.messages.filter((m) => !m.hidden);
-  if (options.regenerating && visible.at(-1)?.role === "assistant") visible.pop();
-  const messages = visible.map((m) => ({ name: m.name, text: m.swipes[m.swipeIndex]?.text ?? "" }));
+  if ((generationType === "swipe" || generationType === "regenerate") && visible.at(-1)?.role === "assistant") visible.pop();
+  const messages = visible.map((m) => ({ name: m.name, text: m.swipes[m.swipeIndex]?.text ?? "", role: m.role }));
   let seed = messages.length;
   for (const ch of chat.id) seed = (seed * 31 + ch.charCodeAt(0)) >>> 0;
+  const greetingIndex = character && openingGreetingIndex(chat, character);
   return activateLore({
     books: options.books,
     messages,
@@ -42,6 +63,9 @@ export function activateLoreForChat(options: ChatLoreOptions): ActivateLoreResul
     ...(options.settings && { settings: options.settings }),
     ...(isLoreState(chat.loreState) && { state: chat.loreState }),
     ...(options.expandMacros && { expandMacros: options.expandMacros }),
+    ...(character && { character: { name: character.name, tags: character.tags } }),
+    ...(greetingIndex !== undefined && { greetingIndex }),
+    generationType,
     seed,
   });
 }

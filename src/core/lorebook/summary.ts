@@ -36,7 +36,10 @@ const WHERE: Record<LoreInsertion["position"], string> = {
 const ORDER: LoreInsertion["position"][] = ["before_char", "after_char", "before_examples", "after_examples", "an_top", "an_bottom", "at_depth"];
 
 /** Outcomes a person wants to see in a "why not" list; plain misses (no key, disabled) would drown them. */
-const NOTABLE = new Set<LoreOutcome>(["secondary_failed", "probability_roll", "cooldown", "delay", "budget_exhausted", "lost_group", "recursion_excluded", "waiting_for_recursion"]);
+const NOTABLE = new Set<LoreOutcome>([
+  "secondary_failed", "probability_roll", "cooldown", "delay", "budget_exhausted", "lost_group", "recursion_excluded", "waiting_for_recursion",
+  "character_filtered", "trigger_mismatch", "decorator_schedule", "decorator_greeting", "decorator_keys",
+]);
 
 export function describePosition(i: LoreInsertion): string {
   return i.position === "at_depth" ? `at depth ${i.depth} as ${i.role}` : WHERE[i.position];

@@ -3,6 +3,7 @@
  * each mode, and how the generated text becomes a message's text.
  */
 import type { ChatMessage } from "../chat/types.ts";
+import type { GenerationType } from "../lorebook/filters.ts";
 import { messageText } from "./build.ts";
 
 export type TurnMode = "reply" | "swipe" | "continue" | "impersonate";
@@ -32,6 +33,11 @@ export function historyForTurn(messages: ChatMessage[], mode: TurnMode): ChatMes
 /** The prompt-building mode for a turn mode: a swipe is a fresh reply. */
 export function promptMode(mode: TurnMode): "reply" | "continue" | "impersonate" {
   return mode === "swipe" ? "reply" : mode;
+}
+
+/** The SillyTavern generation type a turn is, for lorebook entries' `triggers`. */
+export function generationTypeOf(mode: TurnMode): GenerationType {
+  return mode === "reply" ? "normal" : mode;
 }
 
 /**

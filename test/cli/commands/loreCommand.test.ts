@@ -87,3 +87,34 @@ test("lore test with several books: the first takes the budget first; settings' 
   assert.match(io2.out(), /world  \(2 entries, user, global\)/);
   assert.match(io2.out(), /The Copper Tankard  \(\d+ entries, 1 disabled, \d+ constant, sample\)/);
 });
+
+test("lore test --character, --tag and --generation judge character filters, triggers and decorators; a chat's is_user counts replies", async () => {
+  const { dir, io } = setup();
+  const file = join(dir, "tavern.json");
+  writeFileSync(file, JSON.stringify({ entries: {
+    "0": { uid: 0, key: ["ale"], comment: "For Wren", content: "Wren's ale.", characterFilter: { isExclude: false, names: ["Wren"], tags: [] } },
+    "1": { uid: 1, key: ["ale"], comment: "Not for bards", content: "No songs.", characterFilter: { isExclude: true, names: [], tags: ["bard"] } },
+    "2": { uid: 2, key: ["ale"], comment: "Swipes only", content: "Again?", triggers: ["swipe"] },
+    "3": { uid: 3, key: ["ale"], comment: "Late", content: "@@activate_only_after 2\nLast orders.", position: 0 },
+  } }));
+  assert.equal(await loreCommand.run(["test", file, "--text", "more ale", "--character", "Wren", "--tag", "bard"], io), 0);
+  const out = io.out();
+  assert.match(out, /#0 For Wren\s+\[before_char/);
+  assert.match(out, /#1 Not for bards\s+character_filtered: not for characters tagged bard/);
+  assert.match(out, /#2 Swipes only\s+trigger_mismatch: fires only on swipe \(this is a normal generation\)/);
+  assert.match(out, /#3 Late\s+\[before_char.*key_matched/, "plain --text has no roles to count");
+  const { io: io2 } = setup();
+  await loreCommand.run(["test", file, "--text", "more ale", "--generation", "swipe"], io2);
+  assert.match(io2.out(), /#2 Swipes only\s+\[before_char/);
+  assert.match(io2.out(), /#0 For Wren\s+\[before_char/, "no --character: filters are not applied");
+  const chat = join(dir, "chat.jsonl");
+  writeFileSync(chat, [
+    JSON.stringify({ name: "Brindle", is_user: false, mes: "Welcome." }),
+    JSON.stringify({ name: "You", is_user: true, mes: "more ale" }),
+  ].join("\n"));
+  const { io: io3 } = setup();
+  await loreCommand.run(["test", file, "--chat", chat], io3);
+  assert.match(io3.out(), /#3 Late\s+decorator_schedule: @@activate_only_after 2: the chat has 1 character messages/);
+  await assert.rejects(loreCommand.run(["test", file, "--text", "x", "--generation", "retry"], io), /--generation must be one of normal, continue/);
+  await assert.rejects(loreCommand.run(["test", file, "--text", "x", "--tag", "bard"], io), /--tag needs --character/);
+});

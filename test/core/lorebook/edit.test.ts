@@ -53,3 +53,30 @@ test("the active-now summary: fired entries in prompt order with where and why, 
   assert.equal(s.tokensUsed, 11);
   assert.deepEqual(s.warnings, ["Inn #5: key /(x+)+y/: nested quantifier refused (catastrophic backtracking)"]);
 });
+
+test("an edit to an entry's keys, content or timing drops the sticky and cooldown a chat holds for it; other edits keep them", () => {
+  const book: Lorebook = { name: "Inn", extra: {}, entries: [
+    { ...defaultEntry(0), key: ["storm"], sticky: 3, content: "A storm rolls in." },
+    { ...defaultEntry(1), key: ["bell"], cooldown: 4, content: "The bell rings." },
+  ] };
+  const turn = (b: Lorebook, texts: string[], state?: ReturnType<typeof activateLore>["state"]) =>
+    activateLore({ books: [b], messages: texts.map((text) => ({ text })), contextSize: 4096, tokenize: (t) => t.length, ...(state && { state }) });
+  // The chat stores this state as JSON, apart from the book.
+  const saved = JSON.parse(JSON.stringify(turn(book, ["a storm", "the bell"]).state));
+  const later = ["a storm", "the bell", "calm", "quiet"];
+  const outcomes = (b: Lorebook) => turn(b, later, saved).verdicts.map((v) => v.outcome);
+  assert.deepEqual(outcomes(book), ["sticky", "cooldown"]);
+  assert.deepEqual(outcomes(updateEntry(book, { ...book.entries[0]!, comment: "Weather", order: 7 })), ["sticky", "cooldown"]);
+  assert.deepEqual(outcomes(updateEntry(book, { ...book.entries[0]!, content: "A gale rolls in." })), ["no_key_matched", "cooldown"]);
+  assert.deepEqual(outcomes(updateEntry(book, { ...book.entries[1]!, key: ["bell", "gong"] })), ["sticky", "no_key_matched"]);
+  assert.deepEqual(outcomes(updateEntry(book, { ...book.entries[1]!, cooldown: 2 })), ["sticky", "no_key_matched"]);
+  // A deleted entry's uid taken by a new one: the new entry does not inherit the old one's stickiness.
+  const reused = addEntry(removeEntry(book, 1), { key: ["bell"], content: "A new bell." }).book;
+  assert.equal(reused.entries[1]!.uid, 1);
+  const ringing = ["a storm", "the bell", "calm", "the bell"];
+  assert.deepEqual(turn(book, ringing, saved).verdicts.map((v) => v.outcome), ["sticky", "cooldown"]);
+  assert.deepEqual(turn(reused, ringing, saved).verdicts.map((v) => v.outcome), ["sticky", "key_matched"]);
+  // A state saved before entries had fingerprints keeps its effects.
+  const { versions: _v, ...old } = saved;
+  assert.deepEqual(turn(updateEntry(book, { ...book.entries[0]!, content: "changed" }), later, old).verdicts.map((v) => v.outcome), ["sticky", "cooldown"]);
+});

@@ -180,7 +180,7 @@ test("per chat: state round-trips through the chat as JSON, and a swipe does not
   assert.deepEqual(turn.insertions.map((i) => i.content), ["S"]);
   const saved = JSON.parse(JSON.stringify(turn.state));
   const withReply = chatOf([["assistant", "hi"], ["user", "a storm"], ["assistant", "more ale?"]], saved);
-  const swipe = activateLoreForChat({ ...opts, chat: withReply, regenerating: true });
+  const swipe = activateLoreForChat({ ...opts, chat: withReply, generationType: "swipe" });
   assert.deepEqual(swipe.insertions.map((i) => i.content), ["S"]);
   const nextTurn = activateLoreForChat({ ...opts, chat: chatOf([["assistant", "hi"], ["user", "a storm"], ["assistant", "more ale?"], ["user", "storm again"]], saved) });
   assert.equal(nextTurn.verdicts[0]!.outcome, "cooldown");
