@@ -87,3 +87,17 @@ test("lore test with several books: the first takes the budget first; settings' 
   assert.match(io2.out(), /world  \(2 entries, user, global\)/);
   assert.match(io2.out(), /The Copper Tankard  \(\d+ entries, 1 disabled, \d+ constant, sample\)/);
 });
+
+test("lore list shows the books inside cards too, and lore test takes one by its listed name", async () => {
+  const { io } = setup();
+  assert.equal(await loreCommand.run(["list"], io), 0);
+  assert.match(io.out(), /^Maelis \(card book\)  \(5 entries, 1 constant, inside the card samples\/maelis-the-cartographer, sample\)$/m);
+  assert.match(io.out(), /^The Copper Tankard  \(16 entries/m);
+  const { io: json } = setup();
+  await loreCommand.run(["list", "--json"], json);
+  const card = JSON.parse(json.out()).find((b: { name: string }) => b.name === "Maelis (card book)");
+  assert.deepEqual(card.card, { id: "samples/maelis-the-cartographer", name: "Maelis", format: "json" });
+  const { io: tried } = setup();
+  assert.equal(await loreCommand.run(["test", "maelis (card book)", "--text", "Is the Greyway safe in fog?"], tried), 0);
+  assert.match(tried.out(), /#2 Greyway in fog\s+\[after_char/);
+});
