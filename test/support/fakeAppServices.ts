@@ -1,6 +1,6 @@
 import type { AppServices, ChatTarget, OpenedChat } from "../../src/ui/app/appServices.ts";
 import type { CardDetail, CardServices } from "../../src/ui/app/cardServices.ts";
-import type { CardSummary } from "../../src/store/cards/library.ts";
+import { TrashedCardNotFoundError, type CardSummary, type TrashedCard } from "../../src/store/cards/library.ts";
 import type { ChatIndexEntry } from "../../src/store/chats/chatStore.ts";
 import type { ChatMessage } from "../../src/core/chat/types.ts";
 import type { Lorebook } from "../../src/core/lorebook/model.ts";
@@ -32,6 +32,12 @@ export function fakeLorebookServices(books: Array<{ book: Lorebook; source: Lore
       if (found && found.source === "user") found.book = structuredClone(book);
       else shelf.unshift({ book: structuredClone(book), source: "user" });
     },
+    async openCardBook(cardId) {
+      throw new LorebookNotFoundError(cardId);
+    },
+    async saveCardBook(cardId) {
+      throw new LorebookNotFoundError(cardId);
+    },
     tryText: tryLorebookText,
   };
   return { services, saved };
@@ -47,8 +53,8 @@ export function chatEntry(id: string, characterId: string, characterName: string
 
 const greeting = (name: string): ChatMessage => ({ id: `g-${name}`, role: "assistant", name, swipes: [{ text: `Hello from ${name}.`, sentAt: "" }], swipeIndex: 0 });
 
-/** In-memory card services over summaries: each card's greeting is its firstMes, no alternates. */
-export function fakeCardServices(characters: CardSummary[]): CardServices {
+/** In-memory card services over summaries: each card's greeting is its firstMes, no alternates; `trashed` starts the trash. */
+export function fakeCardServices(characters: CardSummary[], trashed: Array<TrashedCard & { card: CardSummary }> = []): CardServices {
   const detail = (c: CardSummary): CardDetail => ({
     id: c.id, name: c.name, path: c.path, format: c.format, bundled: c.bundled, hasBook: c.hasBook,
     fields: { name: c.name, description: c.description, personality: "", scenario: "", first_mes: c.firstMes, mes_example: "", system_prompt: "", post_history_instructions: "", creator_notes: "", tags: c.tags.join(", ") },
@@ -67,17 +73,29 @@ export function fakeCardServices(characters: CardSummary[]): CardServices {
     },
     copyToLibrary: async (id) => ({ status: "duplicate", id, name: find(id).name, source: find(id).path, warnings: [] }),
     save: async (id) => detail(find(id)),
-    remove: async (id) => void characters.splice(characters.indexOf(find(id)), 1),
+    remove: async (id) => {
+      const c = find(id);
+      characters.splice(characters.indexOf(c), 1);
+      trashed.unshift({ id: c.id, name: c.name, format: c.format, path: `/lib/.trash/${c.id}`, file: `${c.id}.png`, deletedAt: new Date().toISOString(), card: c });
+    },
+    trash: async () => trashed.map(({ card: _c, ...t }) => t),
+    restore: async (id) => {
+      const t = trashed.find((x) => x.id === id || x.name.toLowerCase() === id.toLowerCase());
+      if (!t) throw new TrashedCardNotFoundError(id);
+      trashed.splice(trashed.indexOf(t), 1);
+      characters.push(t.card);
+      return { id: t.id, name: t.name, path: t.card.path };
+    },
   };
 }
 
 /** In-memory app services; `opened` records every chat the app asked for. */
-export function fakeAppServices(chats: ChatIndexEntry[], characters: CardSummary[], options: { lorebooks?: LorebookServices; models?: ModelServices } = {}) {
+export function fakeAppServices(chats: ChatIndexEntry[], characters: CardSummary[], options: { lorebooks?: LorebookServices; models?: ModelServices; trashed?: CardSummary[] } = {}) {
   const lorebooks = options.lorebooks ?? fakeLorebookServices().services;
   const models = options.models ?? fakeModelServices().services;
   const opened: ChatTarget[] = [];
   const services: AppServices = {
-    cards: fakeCardServices(characters),
+    cards: fakeCardServices(characters, (options.trashed ?? []).map((c) => ({ id: c.id, name: c.name, format: c.format, path: `/lib/.trash/${c.id}`, file: `${c.id}.png`, deletedAt: "2026-11-30T00:00:00.000Z", card: c }))),
     recentChats: async () => chats,
     characters: async () => characters,
     modelLine: () => "tiny.gguf · cpu",

@@ -21,6 +21,9 @@ const usage = `Usage:
                                                every field of a card (token counts with a model)
   taproom card export NAME_OR_FILE --format png|json|charx|v2json --out FILE
   taproom card lint FILE                       problems a card's author should fix
+  taproom card delete NAME                     move a card of your library to the trash (its chats are kept)
+  taproom card trash [--json]                  the deleted cards, the latest first
+  taproom card restore NAME                    put a deleted card back (its chats find it again)
 
 json is Character Card V3 JSON; v2json is V2 JSON (with V1 fields for old readers).`;
 
@@ -201,18 +204,51 @@ async function lintFile(args: string[], io: CliIO): Promise<number> {
   return findings.some((f) => f.level === "error") ? 1 : 0;
 }
 
+async function deleteCard(args: string[], io: CliIO): Promise<number> {
+  const { positionals } = parseCommandArgs(args, {});
+  const [query] = positionals;
+  if (!query || positionals.length > 1) throw new UsageError("card delete needs one NAME");
+  const trashed = await libraryFor(io).delete(query);
+  io.stdout.write(show(`moved "${trashed.name}" (${trashed.id}) to the trash: ${trashed.path}; its chats are kept (taproom card restore ${trashed.id} brings it back)`) + "\n");
+  return 0;
+}
+
+async function listTrash(args: string[], io: CliIO): Promise<number> {
+  const { values } = parseCommandArgs(args, { json: { type: "boolean" } }, false);
+  const trashed = await libraryFor(io).trash();
+  if (values.json) {
+    io.stdout.write(JSON.stringify(trashed, null, 2) + "\n");
+  } else if (trashed.length === 0) {
+    io.stdout.write("The trash is empty.\n");
+  } else {
+    const width = Math.max(...trashed.map((t) => t.id.length));
+    for (const t of trashed) io.stdout.write(show(`${t.id.padEnd(width)}  ${t.name} (${t.format}, deleted ${t.deletedAt.replace("T", " ").slice(0, 16)} UTC)`) + "\n");
+  }
+  return 0;
+}
+
+async function restoreCard(args: string[], io: CliIO): Promise<number> {
+  const { positionals } = parseCommandArgs(args, {});
+  const [query] = positionals;
+  if (!query || positionals.length > 1) throw new UsageError("card restore needs one NAME");
+  const restored = await libraryFor(io).restore(query);
+  io.stdout.write(show(`restored "${restored.name}" as ${restored.id}: ${restored.path}`) + "\n");
+  return 0;
+}
+
 const subcommands: Record<string, (args: string[], io: CliIO) => Promise<number>> = {
   import: importCards, list: listCards, show: showCard, export: exportCard, lint: lintFile,
+  delete: deleteCard, trash: listTrash, restore: restoreCard,
 };
 
 export const cardCommand: CliCommand = {
   name: "card",
-  summary: "import, list, show, export and lint character cards",
+  summary: "import, list, show, export, lint, delete and restore character cards",
   usage,
   async run(argv, io) {
     const [sub, ...rest] = argv;
     const handler = sub ? subcommands[sub] : undefined;
-    if (!handler) throw new UsageError(sub ? `unknown card subcommand "${sub}"` : "card needs a subcommand: import, list, show, export or lint");
+    if (!handler) throw new UsageError(sub ? `unknown card subcommand "${sub}"` : "card needs a subcommand: import, list, show, export, lint, delete, trash or restore");
     return handler(rest, io);
   },
 };

@@ -113,8 +113,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const store = async () => (chatStore ??= await ChatStore.open({ dir: paths.chats }));
 
   const library = new CardLibrary({ dir: paths.characters, indexPath: `${paths.cache}/card-index.json` });
-  const characterRef = v.character ?? (await store()).resolve(v.chat!).characterId;
-  const card = await library.resolve(characterRef, io.cwd);
+  // A saved chat names its card by id; a deleted card's chats go on with the card from the trash.
+  const card = v.character ? await library.resolve(v.character, io.cwd) : await library.cardForChat((await store()).resolve(v.chat!).characterId, io.cwd);
   const character = card.card.character;
   const fresh = () => createChat({ character, characterId: card.id ?? card.path, env: systemChatEnv });
   const opened = await openChat(v, store, fresh);

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { parseCommandArgs, parseIntegerFlag } from "../args.ts";
 import { loadTokenizer } from "../../engine/generation/loadTokenizer.ts";
 import { UsageError, type CliCommand, type CliIO } from "../command.ts";
@@ -10,12 +10,14 @@ import { sanitizeForTerminal } from "../../core/text/sanitize.ts";
 import {
   exportLorebook, getLorebook, importLorebook, readLorebookFile, summarizeLorebooks, type StoredLorebook,
 } from "../../store/lorebooks/lorebookFiles.ts";
+import { listCardBooks } from "../../store/cards/cardBooks.ts";
+import { CardLibrary } from "../../store/cards/library.ts";
 import { dataDir, dataPaths } from "../../store/paths.ts";
 import { SettingsStore } from "../../store/settings.ts";
 
 const usage = `Usage:
   taproom lore import FILE                      import World Info JSON, a character_book, or a card JSON
-  taproom lore list [--json]                    list your books and the samples
+  taproom lore list [--json]                    list your books, the samples, and the books inside cards
   taproom lore export NAME --format st|card --out FILE
   taproom lore test BOOK... (--text "..." | --chat FILE) [--json] [--context N] [--seed N] [--scan-depth N] [--model FILE]
                    [--character NAME] [--tag TAG]... [--generation normal|continue|impersonate|swipe|regenerate|quiet]
@@ -32,12 +34,20 @@ const GENERATION_TYPES: readonly GenerationType[] = ["normal", "continue", "impe
 
 const show = (s: string) => sanitizeForTerminal(s);
 
+function cardLibrary(io: CliIO): CardLibrary {
+  const paths = dataPaths(dataDir(io.env));
+  return new CardLibrary({ dir: paths.characters, indexPath: join(paths.cache, "card-index.json") });
+}
+
+/** A book file, a book of the library by name, or a card's own book by its listed name ("Maelis (card book)"). */
 async function findBook(ref: string, io: CliIO): Promise<StoredLorebook> {
   const path = resolve(io.cwd, ref);
   if (ref.toLowerCase().endsWith(".json") && existsSync(path)) return { book: await readLorebookFile(path), file: path, source: "user" };
   const found = await getLorebook(ref, { env: io.env });
-  if (!found) throw new Error(`lore: no lorebook named "${ref}" (see \`taproom lore list\`)`);
-  return found;
+  if (found) return found;
+  const inCard = (await listCardBooks(cardLibrary(io))).find((b) => b.book.name.toLowerCase() === ref.toLowerCase());
+  if (inCard) return { book: inCard.book, file: inCard.card.path, source: inCard.card.bundled ? "sample" : "user" };
+  throw new Error(`lore: no lorebook named "${ref}" (see \`taproom lore list\`)`);
 }
 
 function messageOf(raw: unknown, file: string, where: string): LoreMessage | undefined {
@@ -114,7 +124,13 @@ function report(stored: StoredLorebook, r: ActivateLoreResult, counter: string, 
 
 async function runList(argv: string[], io: CliIO): Promise<number> {
   const { values } = parseCommandArgs(argv, { json: { type: "boolean" } }, false);
-  const books = await summarizeLorebooks({ env: io.env, globalBooks: (await SettingsStore.open({ path: dataPaths(dataDir(io.env)).settings })).settings.globalLorebooks });
+  const files = await summarizeLorebooks({ env: io.env, globalBooks: (await SettingsStore.open({ path: dataPaths(dataDir(io.env)).settings })).settings.globalLorebooks });
+  const inCards = (await listCardBooks(cardLibrary(io))).map(({ book, card }) => ({
+    name: book.name, entries: book.entries.length, disabled: book.entries.filter((e) => e.disable).length,
+    constant: book.entries.filter((e) => e.constant && !e.disable).length, source: card.bundled ? "sample" : "user",
+    file: card.path, global: false, card: { id: card.id, name: card.name, format: card.format },
+  }));
+  const books = [...files, ...inCards];
   if (values.json) {
     io.stdout.write(JSON.stringify(books, null, 2) + "\n");
     return 0;
@@ -122,7 +138,8 @@ async function runList(argv: string[], io: CliIO): Promise<number> {
   if (!books.length) io.stdout.write("No lorebooks yet. Import one with `taproom lore import FILE`.\n");
   for (const s of books) {
     const counts = `${s.entries} entries${s.disabled ? `, ${s.disabled} disabled` : ""}${s.constant ? `, ${s.constant} constant` : ""}`;
-    io.stdout.write(`${show(s.name)}  (${counts}, ${s.source}${s.global ? ", global" : ""})\n`);
+    const where = "card" in s ? `, inside the card ${s.card.id}` : "";
+    io.stdout.write(`${show(s.name)}  (${counts}${show(where)}, ${s.source}${s.global ? ", global" : ""})\n`);
   }
   return 0;
 }

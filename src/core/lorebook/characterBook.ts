@@ -36,6 +36,12 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
+/** An entry's uid: its numeric `id`, else its place in the list. */
+function entryUid(raw: Record<string, unknown>, index: number): number {
+  if (typeof raw.id === "number") return raw.id;
+  return typeof raw.id === "string" && /^\d+$/.test(raw.id) ? Number(raw.id) : index;
+}
+
 function readEntry(raw: unknown, index: number, file: string): LoreEntry {
   const where = `character_book.entries[${index}]`;
   if (!isObject(raw)) throw new LorebookFormatError(file, where, "expected an object");
@@ -45,7 +51,7 @@ function readEntry(raw: unknown, index: number, file: string): LoreEntry {
   if (!isObject(ext)) throw new LorebookFormatError(file, `${where}.extensions`, "expected an object");
   const wi: Record<string, unknown> = {};
   for (const [mine, card] of TOP) if (raw[card] !== undefined) wi[mine] = raw[card];
-  if (typeof wi.uid !== "number" && !(typeof wi.uid === "string" && /^\d+$/.test(wi.uid))) wi.uid = index;
+  wi.uid = entryUid(raw, index);
   if (raw.position === "after_char") wi.position = 1;
   for (const [mine, card] of EXT) if (ext[card] !== undefined) wi[mine] = ext[card];
   if (wi.caseSensitive === undefined && ext.case_sensitive !== undefined) wi.caseSensitive = ext.case_sensitive;
@@ -89,4 +95,43 @@ function writeEntry(e: LoreEntry): CharacterBookEntry {
 export function toCharacterBook(book: Lorebook): CharacterBook {
   const extensions = isObject(book.extra.extensions) ? book.extra.extensions : {};
   return { ...book.extra, name: book.name, extensions, entries: book.entries.map(writeEntry) };
+}
+
+/** The same JSON value: objects compared by keys (a key holding undefined counts as absent), lists in order. */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((v, i) => sameJson(v, b[i]));
+  }
+  if (!isObject(a) || !isObject(b)) return false;
+  const keys = (o: Record<string, unknown>) => Object.keys(o).filter((k) => o[k] !== undefined);
+  const ak = keys(a);
+  return ak.length === keys(b).length && ak.every((k) => sameJson(a[k], b[k]));
+}
+
+/**
+ * A card's `character_book` with an edited book written into it. The book's own fields
+ * (name, description, scan_depth, extensions, unknown keys) are the edited book's
+ * `extra`, which came from the card; `edited.name` is only what the screen showed, so a
+ * book that had no name gets none. An entry the edit left as it was keeps its original
+ * form key for key, as long as it reads back with the same uid where it now stands.
+ */
+export function mergeCharacterBook(original: CharacterBook | undefined, edited: Lorebook): CharacterBook {
+  const written = toCharacterBook(edited);
+  if (typeof edited.extra.name === "string") written.name = edited.extra.name;
+  else delete written.name;
+  const before = new Map<number, { raw: CharacterBookEntry; parsed: LoreEntry }>();
+  original?.entries.forEach((raw, i) => {
+    try {
+      const parsed = readEntry(raw, i, "");
+      if (!before.has(parsed.uid)) before.set(parsed.uid, { raw, parsed });
+    } catch {
+      // An entry that cannot be read is not kept as it was: the edited one is written.
+    }
+  });
+  written.entries = edited.entries.map((entry, i) => {
+    const old = before.get(entry.uid);
+    return old && sameJson(old.parsed, entry) && entryUid(old.raw, i) === entry.uid ? old.raw : written.entries[i]!;
+  });
+  return written;
 }

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { readdir, stat, unlink } from "node:fs/promises";
-import { basename, extname, join, resolve as resolvePath } from "node:path";
+import { mkdir, readdir, readFile, rename, rm, stat, unlink } from "node:fs/promises";
+import { basename, dirname, extname, join, resolve as resolvePath } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Low } from "lowdb";
 import { extensionFor, type CardExportFormat, type CardFile, type CardFileFormat } from "../../core/cards/codec.ts";
@@ -39,6 +39,28 @@ export interface LoadedCard extends CardFile {
   path: string;
   id?: string;
   bundled: boolean;
+  /** Set when the card was read from the trash (see cardForChat). */
+  trashed?: TrashedCard;
+}
+
+/** A card delete() moved to the trash; restore() puts it back where it was. */
+export interface TrashedCard {
+  /** The id the card had in the library, which its chats still name. */
+  id: string;
+  name: string;
+  format: CardFileFormat;
+  /** The card file, in the trash. */
+  path: string;
+  /** Its file name in the library, where restore() puts it back. */
+  file: string;
+  deletedAt: string;
+}
+
+/** A card back from the trash: its id now (the one it had, as its chats expect). */
+export interface RestoredCard {
+  id: string;
+  name: string;
+  path: string;
 }
 
 export interface ImportResult {
@@ -73,11 +95,29 @@ export interface ImportOptions {
 }
 
 export class ReadOnlyCardError extends Error {
-  constructor(readonly path: string) {
-    super(`${path}: bundled sample cards are read-only; import it to edit a copy`);
+  constructor(readonly path: string, why = "bundled sample cards are read-only; import it to edit a copy") {
+    super(`${path}: ${why}`);
     this.name = "ReadOnlyCardError";
   }
 }
+
+export class TrashedCardNotFoundError extends Error {
+  constructor(readonly query: string) {
+    super(`no deleted character named "${query}" in the trash`);
+    this.name = "TrashedCardNotFoundError";
+  }
+}
+
+/** The file a trashed card goes back to exists again; it is never overwritten. */
+export class CardRestoreError extends Error {
+  constructor(readonly path: string, cardName: string) {
+    super(`${path} already exists: move it away to restore ${cardName}`);
+    this.name = "CardRestoreError";
+  }
+}
+
+/** What the trash keeps beside each card file (a dot file: never a card). */
+const TRASH_RECORD = ".deleted.json";
 
 interface IndexData {
   version: 1;
@@ -95,6 +135,11 @@ export interface CardLibraryOptions {
   bundledDir?: string | null;
   /** The lowdb metadata cache file; defaults to <data>/cache/card-index.json. */
   indexPath?: string;
+}
+
+function formatOf(file: string): CardFileFormat {
+  const ext = extname(file).toLowerCase();
+  return ext === ".png" ? "png" : ext === ".charx" ? "charx" : "json";
 }
 
 function slug(name: string): string {
@@ -283,8 +328,15 @@ export class CardLibrary {
     return [...results, ...refused];
   }
 
+  /** Base names in use, the trashed cards' included: their chats still name them, and restore() needs them free. */
   private async takenNames(): Promise<Set<string>> {
-    return new Set((await this.filesIn(this.dir)).map((p) => basename(p, extname(p)).toLowerCase()));
+    const files = [...(await this.filesIn(this.dir)), ...(await this.trash()).map((t) => t.file)];
+    return new Set(files.map((p) => basename(p, extname(p)).toLowerCase()));
+  }
+
+  /** The trash folder: <library>/.trash, one folder per deleted card. */
+  get trashDir(): string {
+    return join(this.dir, ".trash");
   }
 
   /**
@@ -307,6 +359,7 @@ export class CardLibrary {
 
   /** Writes an edited card back to its own file, in the file's own format. */
   async save(card: LoadedCard): Promise<void> {
+    if (card.trashed) throw new ReadOnlyCardError(card.path, "this card is in the trash; restore it to edit it");
     if (card.bundled) throw new ReadOnlyCardError(card.path);
     await writeCardFile(card.path, card, "same");
   }
@@ -326,12 +379,84 @@ export class CardLibrary {
     return saved;
   }
 
-  async delete(idOrName: string): Promise<void> {
+  /**
+   * Moves a card's file into the trash, never unlinking it: its chats keep working with
+   * it (cardForChat) and restore() puts it back under the same id.
+   */
+  async delete(idOrName: string): Promise<TrashedCard> {
     const summary = await this.find(idOrName);
     if (!summary) throw new CardNotFoundError(idOrName);
     if (summary.bundled) throw new ReadOnlyCardError(summary.path);
-    await unlink(summary.path);
+    const file = basename(summary.path);
+    const deletedAt = new Date().toISOString();
+    const folder = join(this.trashDir, `${Date.now()}-${file}`);
+    await writeFileAtomic(join(folder, TRASH_RECORD), JSON.stringify({ id: summary.id, name: summary.name, file, deletedAt }, null, 2) + "\n");
+    try {
+      await rename(summary.path, join(folder, file));
+    } catch (error) {
+      await rm(folder, { recursive: true, force: true });
+      throw error;
+    }
     await this.list();
+    return { id: summary.id, name: summary.name, format: summary.format, path: join(folder, file), file, deletedAt };
+  }
+
+  /** The cards in the trash, the most recently deleted first. */
+  async trash(): Promise<TrashedCard[]> {
+    let folders: string[];
+    try {
+      folders = await readdir(this.trashDir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+      throw error;
+    }
+    const out: TrashedCard[] = [];
+    for (const folder of folders.filter((f) => !f.startsWith("."))) {
+      const [file] = await this.filesIn(join(this.trashDir, folder)).catch(() => []);
+      if (!file) continue;
+      const record = await readFile(join(this.trashDir, folder, TRASH_RECORD), "utf8").then((t) => JSON.parse(t) as Record<string, unknown>, () => ({} as Record<string, unknown>));
+      const text = (v: unknown, fallback: string) => (typeof v === "string" && v ? v : fallback);
+      const stamp = Number(folder.split("-")[0]);
+      const base = basename(file, extname(file));
+      out.push({
+        id: text(record.id, base), name: text(record.name, base), format: formatOf(file), path: file, file: basename(file),
+        deletedAt: text(record.deletedAt, Number.isFinite(stamp) ? new Date(stamp).toISOString() : ""),
+      });
+    }
+    return out.sort((a, b) => b.deletedAt.localeCompare(a.deletedAt));
+  }
+
+  /** A trashed card by the id it had, then by name (any case); the latest deletion wins. */
+  private async findTrashed(idOrName: string): Promise<TrashedCard | undefined> {
+    const all = await this.trash();
+    const lower = idOrName.toLowerCase();
+    return all.find((t) => t.id === idOrName) ?? all.find((t) => t.name.toLowerCase() === lower) ?? all.find((t) => t.id.toLowerCase() === lower);
+  }
+
+  /** Puts a trashed card back under its own file name (so its chats find it again); an existing file is never replaced. */
+  async restore(idOrName: string): Promise<RestoredCard> {
+    const trashed = await this.findTrashed(idOrName);
+    if (!trashed) throw new TrashedCardNotFoundError(idOrName);
+    const target = join(this.dir, trashed.file);
+    if (await stat(target).then(() => true, () => false)) throw new CardRestoreError(target, trashed.name);
+    await mkdir(this.dir, { recursive: true });
+    await rename(trashed.path, target);
+    await rm(dirname(trashed.path), { recursive: true, force: true });
+    const listed = (await this.list()).find((s) => s.path === target);
+    return { id: listed?.id ?? basename(target, extname(target)), name: listed?.name ?? trashed.name, path: target };
+  }
+
+  /**
+   * The card a chat names by its characterId: the listed card with that id, else the
+   * trashed card that had it (its chats stay readable after a delete), else whatever
+   * resolve() finds (chats of cards opened from a file name a path).
+   */
+  async cardForChat(characterId: string, cwd = process.cwd()): Promise<LoadedCard> {
+    const live = (await this.list()).find((s) => s.id === characterId);
+    if (live) return this.get(live.id);
+    const trashed = (await this.trash()).find((t) => t.id === characterId);
+    if (trashed) return { ...(await readCardFile(trashed.path)), path: trashed.path, id: trashed.id, bundled: false, trashed };
+    return this.resolve(characterId, cwd);
   }
 
   async export(idOrName: string, options: { format: CardExportFormat; out: string }): Promise<string> {

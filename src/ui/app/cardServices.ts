@@ -1,13 +1,13 @@
 /**
  * What the Characters screen needs from the card library: listing, one card in full,
- * import by path, editing and deletion. createCardServices() is the real one over
+ * import by path, editing, deletion to the trash and restoring from it. createCardServices() is the real one over
  * CardLibrary; screen tests pass an in-memory one.
  */
 import { homedir } from "node:os";
 import { resolve } from "node:path";
 import type { CardFileFormat } from "../../core/cards/codec.ts";
 import { chatGreetings } from "../../core/chat/operations.ts";
-import type { CardLibrary, CardSummary, ImportResult } from "../../store/cards/library.ts";
+import type { CardLibrary, CardSummary, ImportResult, RestoredCard, TrashedCard } from "../../store/cards/library.ts";
 import { fieldsOf, withFields, type CardFields } from "../characters/cardFields.ts";
 
 /** One card in full, as the preview and the editor show it. */
@@ -48,7 +48,12 @@ export interface CardServices {
   copyToLibrary(id: string): Promise<ImportOutcome>;
   /** Writes the edited fields back to the card's own file (atomically); bundled samples refuse. */
   save(id: string, fields: CardFields): Promise<CardDetail>;
+  /** Moves the card's file to the trash; its chats are kept and still open. */
   remove(id: string): Promise<void>;
+  /** Deleted cards, the most recent first. */
+  trash(): Promise<TrashedCard[]>;
+  /** Puts a deleted card back (by the id it had, or its name) under the same id. */
+  restore(id: string): Promise<RestoredCard>;
 }
 
 /** A typed path as the shell would read it: `~` and `~/...` are the home directory. */
@@ -107,6 +112,10 @@ export function createCardServices(library: CardLibrary, where: { cwd?: string; 
       await library.save({ ...card, card: { ...card.card, character: stamped } });
       return load(card.id ?? id);
     },
-    remove: (id) => library.delete(id),
+    async remove(id) {
+      await library.delete(id);
+    },
+    trash: () => library.trash(),
+    restore: (id) => library.restore(id),
   };
 }

@@ -35,6 +35,14 @@ export class NoEngineError extends Error {
   }
 }
 
+/** A new chat was asked for with a card that is in the trash; its saved chats still open. */
+export class CardDeletedError extends Error {
+  constructor(readonly cardName: string, readonly cardId: string) {
+    super(`${cardName} was deleted (its chats are kept and open from the home screen); u on the home screen or \`taproom card restore ${cardId}\` brings the card back`);
+    this.name = "CardDeletedError";
+  }
+}
+
 /** The app's real layers: library, chats, settings and the loaded model, shared by every screen. */
 export interface AppRuntime {
   services: AppServices;
@@ -88,14 +96,20 @@ export async function createAppServices(options: TuiOptions, env: NodeJS.Process
     characters: () => library.list(),
     modelLine: () => describeModel(models.loaded()),
     cards: createCardServices(library),
-    lorebooks: createLorebookServices({ env, cards: () => library.list() }),
+    lorebooks: createLorebookServices({ env, cards: () => library.list(), cardLibrary: library }),
     models: models.services,
     async openChat(target) {
       await closeOpen();
-      const card = await library.resolve(target.characterId);
+      // A chat of a deleted card opens with the card from the trash.
+      const card = await library.cardForChat(target.characterId);
+      if (card.trashed && !target.chatId) throw new CardDeletedError(card.trashed.name, card.trashed.id);
       const characterId = card.id ?? card.path;
       const handle = await openChatHandle(store, card.card.character, characterId, target);
       const opened = await openChatSession({ handle, store, character: card.card.character, characterId, settings, paths, env, model: models.loaded, models: models.services });
+      if (card.trashed) {
+        const note = `${card.trashed.name}'s card is in the trash (u on the home screen restores it)`;
+        opened.notice = opened.notice ? `${note}; ${opened.notice}` : note;
+      }
       open = { services: opened.services, handle };
       await settings.update({ lastCharacter: characterId }).catch(() => {});
       return opened;

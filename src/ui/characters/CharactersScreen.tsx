@@ -1,7 +1,7 @@
 import React, { useCallback, useEffect, useRef, useState } from "react";
 import { Box, Text, useInput } from "ink";
 import { displayText } from "../../core/text/sanitize.ts";
-import type { CardSummary } from "../../store/cards/library.ts";
+import type { CardSummary, TrashedCard } from "../../store/cards/library.ts";
 import type { ChatTarget } from "../app/appServices.ts";
 import type { CardDetail, CardServices, ImportOutcome } from "../app/cardServices.ts";
 import type { Keybindings } from "../app/keybindings.ts";
@@ -38,13 +38,14 @@ function importNotice(outcome: ImportOutcome): Notice {
   return { text: `Imported ${outcome.name} as ${outcome.id}${repaired}` };
 }
 
-/** The card library: browse, search, sort, preview; start chats; import, edit, delete cards. */
+/** The card library: browse, search, sort, preview; start chats; import, edit, delete cards (to the trash; `u` undoes). */
 export function CharactersScreen(props: CharactersScreenProps) {
   const { cards, color } = props;
   // The input handler reads state through these refs only (see useSyncState).
   const [listing, setListing, listingRef] = useSyncState<CardSummary[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [problems, setProblems] = useState(0);
+  const [trashed, setTrashed, trashedRef] = useSyncState<TrashedCard[]>([]);
   const [query, dispatchQuery, queryRef] = useSyncReducer(inputReducer, emptyInput);
   const [path, dispatchPath, pathRef] = useSyncReducer(inputReducer, emptyInput);
   const [sort, setSort, sortRef] = useSyncState<CardSort>("name");
@@ -60,6 +61,8 @@ export function CharactersScreen(props: CharactersScreenProps) {
     async (select?: string) => {
       try {
         const { cards: list, problems } = await cards.list();
+        // The trash only offers undo; one that cannot be read offers nothing.
+        setTrashed(await cards.trash().catch(() => []));
         setListing(list);
         setProblems(problems.length);
         setDetails(new Map());
@@ -155,7 +158,16 @@ export function CharactersScreen(props: CharactersScreenProps) {
     run(async () => {
       await cards.remove(card.id);
       await refresh();
-      setNotice({ text: `Deleted ${card.name} (its chats are kept)` });
+      setNotice({ text: `Moved ${card.name} to the trash; its chats are kept (u brings it back)` });
+      setMode("browse");
+    });
+
+  /** Undoes the latest delete: that card comes back under its own id, so its chats find it. */
+  const restoreLatest = (card: TrashedCard) =>
+    run(async () => {
+      const back = await cards.restore(card.id);
+      await refresh(back.id);
+      setNotice({ text: `Restored ${back.name} from the trash` });
       setMode("browse");
     });
 
@@ -226,6 +238,11 @@ export function CharactersScreen(props: CharactersScreenProps) {
         setNotice(null);
         return setMode("import");
       }
+      if (char === "u") {
+        const latest = trashedRef.current[0];
+        if (latest) return restoreLatest(latest);
+        return setNotice({ text: "The trash is empty: nothing to restore" });
+      }
       if (!selected) return;
       if (key.return) return props.onOpenChat({ characterId: selected.id });
       if (char === "n") return startNewChat(selected);
@@ -236,7 +253,7 @@ export function CharactersScreen(props: CharactersScreenProps) {
       }
       if (char === "d") {
         if (selected.bundled) return setNotice({ text: `${selected.name} is a sample that comes with taproom: it cannot be deleted`, error: true });
-        setNotice({ text: `Delete ${selected.name} (${selected.path}) from the library? Its chats are kept. y/n` });
+        setNotice({ text: `Delete ${selected.name} (${selected.path})? It goes to the trash and its chats are kept. y/n` });
         return setMode("confirmDelete");
       }
     },
@@ -273,7 +290,7 @@ export function CharactersScreen(props: CharactersScreenProps) {
   const listRows = Math.min(Math.max(3, Math.floor(room / 2)), Math.max(1, visible.length));
   const previewRows = room - listRows;
   const count = listing?.length ?? 0;
-  const header = [`Characters · ${count} card${count === 1 ? "" : "s"}`, `sort: ${sortLabels[sort]}`, query.text && mode !== "search" ? `filter: ${query.text}` : "", problems ? `${problems} unreadable` : ""].filter(Boolean).join(" · ");
+  const header = [`Characters · ${count} card${count === 1 ? "" : "s"}`, `sort: ${sortLabels[sort]}`, query.text && mode !== "search" ? `filter: ${query.text}` : "", problems ? `${problems} unreadable` : "", trashed[0] ? `${trashed.length} in the trash (u restores ${displayText(trashed[0].name)})` : ""].filter(Boolean).join(" · ");
 
   return (
     <Box flexDirection="column">

@@ -36,6 +36,8 @@ export function HomeScreen(props: HomeScreenProps) {
   const [loaded, setLoaded] = useState<Loaded>({ items: null, error: null });
   const [selected, setSelected] = useState(0);
   const [notice, setNotice] = useState(props.notice ?? null);
+  const [reloads, setReloads] = useState(0);
+  const restoring = useRef(false);
   const quitArmed = useRef(false);
   const loading = useModelLoading(services.models);
   useEffect(() => {
@@ -44,11 +46,25 @@ export function HomeScreen(props: HomeScreenProps) {
 
   useEffect(() => {
     let live = true;
-    Promise.all([services.recentChats(), services.characters()])
-      .then(([chats, characters]) => live && setLoaded({ items: homeItems(chats, characters, props.now?.() ?? new Date()), error: null }))
+    // The trash only marks chats; a trash that cannot be read marks none.
+    Promise.all([services.recentChats(), services.characters(), services.cards.trash().catch(() => [])])
+      .then(([chats, characters, trashed]) => live && setLoaded({ items: homeItems(chats, characters, props.now?.() ?? new Date(), trashed), error: null }))
       .catch((error: Error) => live && setLoaded({ items: null, error: error.message }));
     return () => void (live = false);
-  }, [services]);
+  }, [services, reloads]);
+
+  const restore = (item: HomeItem) => {
+    if (!item.deletedCard || restoring.current) return;
+    restoring.current = true;
+    services.cards
+      .restore(item.deletedCard)
+      .then((card) => {
+        setNotice(`Restored ${displayText(card.name)} from the trash: its chats are linked to it again`);
+        setReloads((n) => n + 1);
+      })
+      .catch((error: Error) => setNotice(`Could not restore the card: ${displayText(error.message)}`))
+      .finally(() => void (restoring.current = false));
+  };
 
   const items = loaded.items ?? [];
   useInput((char, key) => {
@@ -70,12 +86,14 @@ export function HomeScreen(props: HomeScreenProps) {
       return;
     }
     if (char === "n" && item) return props.onOpen({ characterId: item.target.characterId, fresh: true });
+    if (char === "u" && item?.deletedCard) return restore(item);
     if (char === "q") return props.onQuit();
     const link = props.links.find((l) => l.key === char);
     if (link) link.open();
   });
 
   const listRows = Math.max(3, props.rows - 7);
+  const restorable = items[selected]?.deletedCard !== undefined;
   const [start, end] = listWindow(items.length, selected, listRows);
   return (
     <Box flexDirection="column">
@@ -98,7 +116,7 @@ export function HomeScreen(props: HomeScreenProps) {
         );
       })}
       <Text dimColor wrap="truncate-end">
-        {["↑↓ Enter open", "1-9", "n new", ...props.links.map((l) => `${l.key} ${l.label}`), "q quit"].join(" · ")}
+        {["↑↓ Enter open", "1-9", "n new", ...(restorable ? ["u restore card"] : []), ...props.links.map((l) => `${l.key} ${l.label}`), "q quit"].join(" · ")}
       </Text>
     </Box>
   );

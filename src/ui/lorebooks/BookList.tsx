@@ -15,9 +15,9 @@ export interface BookListProps {
   color: boolean;
   rows: number;
   notice?: string | null;
-  /** The book to select when the list loads (the one just left). */
-  selectName?: string;
-  onOpen(name: string): void;
+  /** The book to select when the list loads (the one just left), as bookKey gives it. */
+  selectKey?: string;
+  onOpen(book: LorebookSummary): void;
   onBack(): void;
 }
 
@@ -31,12 +31,18 @@ interface State {
   error: string | null;
 }
 
-export function bookDetail(b: LorebookSummary): string {
-  const owner = b.characters.length ? ` · ${b.characters.map(displayText).join(", ")}` : "";
-  return `${b.entries} ${b.entries === 1 ? "entry" : "entries"} · ${b.source === "sample" ? "sample" : "yours"}${owner}`;
+/** What tells books apart in the list: a card's book by its card, any other by its name. */
+export function bookKey(b: Pick<LorebookSummary, "name" | "card">): string {
+  return b.card ? `card:${b.card.id}` : `book:${b.name.toLowerCase()}`;
 }
 
-/** Every lorebook, the user's and the samples; `i` imports one by path, Enter opens one. */
+export function bookDetail(b: LorebookSummary): string {
+  const count = `${b.entries} ${b.entries === 1 ? "entry" : "entries"}`;
+  const owner = b.card ? ` · in card ${displayText(b.card.id)} (${b.card.format.toUpperCase()})` : b.characters.length ? ` · ${b.characters.map(displayText).join(", ")}` : "";
+  return `${count} · ${b.source === "sample" ? "sample" : "yours"}${owner}`;
+}
+
+/** Every lorebook (the user's, the samples, the books inside cards); `i` imports one by path, Enter opens one. */
 export function BookList(props: BookListProps) {
   const { services, color } = props;
   const [state, get, set] = useLiveState<State>(() => ({ books: null, selected: 0, importing: null, busy: false, notice: props.notice ?? null, error: null }));
@@ -45,12 +51,12 @@ export function BookList(props: BookListProps) {
     services
       .list()
       .then((books) => {
-        const at = select ? books.findIndex((b) => b.name.toLowerCase() === select.toLowerCase()) : -1;
+        const at = select ? books.findIndex((b) => bookKey(b) === select) : -1;
         set((s) => ({ books, selected: at >= 0 ? at : Math.min(s.selected, Math.max(0, books.length - 1)) }));
       })
       .catch((error: Error) => set({ books: [], error: `Could not list the lorebooks: ${error.message}` }));
 
-  useEffect(() => void load(props.selectName), [services]);
+  useEffect(() => void load(props.selectKey), [services]);
 
   const runImport = (path: string) => {
     set({ busy: true, error: null, notice: null });
@@ -58,7 +64,7 @@ export function BookList(props: BookListProps) {
       .importFile(path)
       .then(async (book) => {
         set({ busy: false, importing: null, notice: `Imported "${displayText(book.name)}" (${book.entries} entries)` });
-        await load(book.name);
+        await load(bookKey(book));
       })
       .catch((error: Error) => set({ busy: false, error: `Could not import: ${displayText(error.message.split("\n")[0] ?? "")}` }));
   };
@@ -85,7 +91,7 @@ export function BookList(props: BookListProps) {
     if (key.pageDown) return set({ selected: moveSelection(count, s.selected, 10) });
     if (char === "i") return set({ importing: emptyInput, error: null, notice: null });
     const book = s.books?.[s.selected];
-    if (key.return && book) props.onOpen(book.name);
+    if (key.return && book) props.onOpen(book);
   });
 
   const listRows = Math.max(3, props.rows - (state.importing ? 8 : 5));
@@ -98,7 +104,7 @@ export function BookList(props: BookListProps) {
         <Text dimColor>Loading…</Text>
       ) : (
         <SelectList
-          items={state.books.map((b) => ({ key: b.name, label: displayText(b.name), detail: bookDetail(b) }))}
+          items={state.books.map((b) => ({ key: bookKey(b), label: displayText(b.name), detail: bookDetail(b) }))}
           selected={state.selected}
           height={listRows}
           color={color}

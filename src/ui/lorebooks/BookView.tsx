@@ -3,7 +3,7 @@ import { Box, Text } from "ink";
 import type { Lorebook } from "../../core/lorebook/model.ts";
 import { displayText } from "../../core/text/sanitize.ts";
 import type { LorebookSource } from "../../store/lorebooks/lorebookFiles.ts";
-import type { LorebookServices } from "../app/lorebookServices.ts";
+import type { CardBookOwner, LorebookServices } from "../app/lorebookServices.ts";
 import { SelectList } from "../components/SelectList.tsx";
 import { moveSelection } from "../components/listWindow.ts";
 import { editActions } from "../input/editKeys.ts";
@@ -23,6 +23,8 @@ export interface BookViewProps {
   services: LorebookServices;
   book: Lorebook;
   source: LorebookSource;
+  /** Set for a card's own book: it is saved into this card's file. */
+  card?: CardBookOwner;
   dirty: boolean;
   color: boolean;
   rows: number;
@@ -51,6 +53,11 @@ interface State {
   error: string | null;
 }
 
+function savedNotice(name: string, source: LorebookSource, card: CardBookOwner | undefined): string {
+  if (card) return source === "sample" ? `Saved the book into your copy of ${displayText(card.name)}'s card` : `Saved the book into ${displayText(card.name)}'s card`;
+  return source === "sample" ? `Saved a copy of "${displayText(name)}" into your books` : `Saved "${displayText(name)}"`;
+}
+
 const inputOf = (text: string): InputState => ({ ...emptyInput, text, cursor: text.length });
 
 /** One book's entries: search with `/`, Enter edits, `a` adds, `d` deletes, `s` saves, `t` tries text. */
@@ -69,7 +76,7 @@ export function BookView(props: BookViewProps) {
     props
       .onSave()
       .then(() => {
-        set({ busy: false, notice: props.source === "sample" ? `Saved a copy of "${displayText(book.name)}" into your books` : `Saved "${displayText(book.name)}"` });
+        set({ busy: false, notice: savedNotice(book.name, props.source, props.card) });
         if (thenLeave) props.onBack();
       })
       .catch((error: Error) => set({ busy: false, notice: null, error: `Could not save: ${displayText(error.message)}` }));
@@ -153,11 +160,15 @@ export function BookView(props: BookViewProps) {
     c?.kind === "delete"
       ? `Delete entry #${c.uid} ${displayText(entryTitle(book.entries.find((e) => e.uid === c.uid) ?? entries[index]!))}? y/n`
       : c?.kind === "copy"
-        ? "This is a bundled sample and read-only. Save a copy into your books (it then takes the sample's place)? y/n"
+        ? props.card
+          ? `${displayText(props.card.name)}'s card is a bundled sample and read-only. Save the book into your own copy of the card? y/n`
+          : "This is a bundled sample and read-only. Save a copy into your books (it then takes the sample's place)? y/n"
         : c?.kind === "leave"
           ? "Unsaved changes: s save · n discard them · any other key keeps editing"
           : null;
-  const title = `${displayText(book.name)} · ${book.entries.length} entries · ${props.source === "sample" ? "sample (read-only)" : "yours"}${props.dirty ? " · modified" : ""}`;
+  // Where a card's book lives comes last: a narrow terminal cuts the end of the line.
+  const where = props.card ? ` · in card ${displayText(props.card.id)} (${props.card.format.toUpperCase()})` : "";
+  const title = `${displayText(book.name)} · ${book.entries.length} entries · ${props.source === "sample" ? "sample (read-only)" : "yours"}${props.dirty ? " · modified" : ""}${where}`;
   const footer = state.trying
     ? "type to try · ↑↓ scroll · Esc close"
     : state.search

@@ -4,8 +4,8 @@ import { defaultEntry, type LoreEntry, type Lorebook } from "../../core/lorebook
 import { displayText } from "../../core/text/sanitize.ts";
 import type { LorebookSource } from "../../store/lorebooks/lorebookFiles.ts";
 import type { Keybindings } from "../app/keybindings.ts";
-import type { LorebookServices } from "../app/lorebookServices.ts";
-import { BookList } from "./BookList.tsx";
+import type { CardBookOwner, LorebookServices, LorebookSummary } from "../app/lorebookServices.ts";
+import { BookList, bookKey } from "./BookList.tsx";
 import { BookView, type BookViewPlace } from "./BookView.tsx";
 import { EntryEditor } from "./EntryEditor.tsx";
 import { nextUid } from "./entryFields.ts";
@@ -26,16 +26,20 @@ export interface LorebooksScreenProps {
 interface Opened {
   book: Lorebook;
   source: LorebookSource;
+  /** Set for a card's own book: saving writes it into this card. */
+  card?: CardBookOwner;
   dirty: boolean;
 }
+
+type BookTarget = Pick<LorebookSummary, "name" | "card">;
 
 interface State {
   view: "books" | "opening" | "book" | "entry";
   opened: Opened | null;
   place: BookViewPlace;
   editing: number | null;
-  /** The book to select in the list when it shows again. */
-  lastBook: string | undefined;
+  /** The book being opened, then the one to select in the list when it shows again. */
+  lastBook: BookTarget | undefined;
   notice: string | null;
 }
 
@@ -54,13 +58,13 @@ function LorebookViews(props: LorebooksScreenProps) {
   const { services, color } = props;
   const [state, get, set] = useLiveState<State>(() => ({ view: "books", opened: null, place: startPlace, editing: null, lastBook: undefined, notice: null }));
 
-  const openBook = (name: string) => set({ view: "opening", lastBook: name, notice: null });
+  const openBook = (book: LorebookSummary) => set({ view: "opening", lastBook: { name: book.name, ...(book.card && { card: book.card }) }, notice: null });
   useEffect(() => {
-    if (state.view !== "opening" || !state.lastBook) return;
+    const target = state.lastBook;
+    if (state.view !== "opening" || !target) return;
     let live = true;
-    services
-      .open(state.lastBook)
-      .then((o) => live && set({ view: "book", opened: { book: o.book, source: o.source, dirty: false }, place: startPlace }))
+    (target.card ? services.openCardBook(target.card.id) : services.open(target.name))
+      .then((o) => live && set({ view: "book", opened: { book: o.book, source: o.source, ...(o.card && { card: o.card }), dirty: false }, place: startPlace }))
       .catch((error: Error) => live && set({ view: "books", notice: `Could not open the book: ${displayText(error.message)}` }));
     return () => void (live = false);
   }, [state.view, state.lastBook, services]);
@@ -79,7 +83,7 @@ function LorebookViews(props: LorebooksScreenProps) {
           color={color}
           rows={props.rows}
           notice={state.notice}
-          {...(state.lastBook !== undefined && { selectName: state.lastBook })}
+          {...(state.lastBook !== undefined && { selectKey: bookKey(state.lastBook) })}
           onOpen={openBook}
           onBack={props.onBack}
         />
@@ -92,6 +96,7 @@ function LorebookViews(props: LorebooksScreenProps) {
           services={services}
           book={opened.book}
           source={opened.source}
+          {...(opened.card && { card: opened.card })}
           dirty={opened.dirty}
           color={color}
           rows={props.rows}
@@ -106,6 +111,11 @@ function LorebookViews(props: LorebooksScreenProps) {
           onSave={async () => {
             const o = get().opened;
             if (!o) return;
+            if (o.card) {
+              // A sample card's book is saved into the user's copy of the card, which is then the one open.
+              const card = await services.saveCardBook(o.card.id, o.book, { asCopy: o.source === "sample" });
+              return set((s) => (s.opened ? { opened: { ...s.opened, source: "user", card, dirty: false }, lastBook: { name: o.book.name, card } } : {}));
+            }
             await services.save(o.book, { source: o.source, asCopy: o.source === "sample" });
             // Once saved, a sample's copy is the user's own book.
             set((s) => (s.opened ? { opened: { ...s.opened, source: "user", dirty: false } } : {}));

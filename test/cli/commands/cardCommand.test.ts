@@ -93,3 +93,29 @@ test("card lint reports findings and exits 1 on errors", async () => {
     assert.match(clean.out(), /no problems found/);
   });
 });
+
+test("card delete moves a card to the trash (its chats are kept), card trash lists it, card restore puts it back", async () => {
+  await withHome(async (home, io) => {
+    await writeFile(join(home, "ilsa.json"), json(v2Card()));
+    assert.equal(await runCli(["card", "import", "ilsa.json"], io), 0);
+    const del = captureIO({ TAPROOM_HOME: home });
+    assert.equal(await runCli(["card", "delete", "Ilsa"], del), 0);
+    assert.match(del.out(), /^moved "Ilsa" \(ilsa\) to the trash: .*\.trash.*ilsa\.json; its chats are kept \(taproom card restore ilsa brings it back\)\n$/);
+    assert.deepEqual(await readdir(join(home, "characters")), [".trash"]);
+    const trash = captureIO({ TAPROOM_HOME: home });
+    assert.equal(await runCli(["card", "trash"], trash), 0);
+    assert.match(trash.out(), /^ilsa  Ilsa \(json, deleted \d{4}-\d\d-\d\d \d\d:\d\d UTC\)\n$/);
+    const restore = captureIO({ TAPROOM_HOME: home });
+    assert.equal(await runCli(["card", "restore", "ilsa"], restore), 0);
+    assert.match(restore.out(), /restored "Ilsa" as ilsa: .*characters\/ilsa\.json/);
+    assert.deepEqual((await readdir(join(home, "characters"))).sort(), [".trash", "ilsa.json"]);
+    const empty = captureIO({ TAPROOM_HOME: home });
+    assert.equal(await runCli(["card", "trash"], empty), 0);
+    assert.equal(empty.out(), "The trash is empty.\n");
+    const refused = captureIO({ TAPROOM_HOME: home });
+    assert.equal(await runCli(["card", "delete", "Brindle"], refused), 1);
+    assert.match(refused.err(), /bundled sample cards are read-only/);
+    assert.equal(await runCli(["card", "restore", "nobody"], refused), 1);
+    assert.match(refused.err(), /no deleted character named "nobody" in the trash/);
+  });
+});

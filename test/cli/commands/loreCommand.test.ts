@@ -118,3 +118,17 @@ test("lore test --character, --tag and --generation judge character filters, tri
   await assert.rejects(loreCommand.run(["test", file, "--text", "x", "--generation", "retry"], io), /--generation must be one of normal, continue/);
   await assert.rejects(loreCommand.run(["test", file, "--text", "x", "--tag", "bard"], io), /--tag needs --character/);
 });
+
+test("lore list shows the books inside cards too, and lore test takes one by its listed name", async () => {
+  const { io } = setup();
+  assert.equal(await loreCommand.run(["list"], io), 0);
+  assert.match(io.out(), /^Maelis \(card book\)  \(5 entries, 1 constant, inside the card samples\/maelis-the-cartographer, sample\)$/m);
+  assert.match(io.out(), /^The Copper Tankard  \(16 entries/m);
+  const { io: json } = setup();
+  await loreCommand.run(["list", "--json"], json);
+  const card = JSON.parse(json.out()).find((b: { name: string }) => b.name === "Maelis (card book)");
+  assert.deepEqual(card.card, { id: "samples/maelis-the-cartographer", name: "Maelis", format: "json" });
+  const { io: tried } = setup();
+  assert.equal(await loreCommand.run(["test", "maelis (card book)", "--text", "Is the Greyway safe in fog?"], tried), 0);
+  assert.match(tried.out(), /#2 Greyway in fog\s+\[after_char/);
+});

@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createCardServices, expandPath } from "../../../src/ui/app/cardServices.ts";
-import { createAppServices } from "../../../src/ui/app/createServices.ts";
+import { CardDeletedError, createAppServices } from "../../../src/ui/app/createServices.ts";
 import { CardLibrary, ReadOnlyCardError } from "../../../src/store/cards/library.ts";
 import { readCardFile } from "../../../src/store/cards/cardFiles.ts";
 import { placeholderPng, writePngCard } from "../../../src/core/cards/png.ts";
@@ -112,11 +112,12 @@ test("a blank name is refused; bundled samples refuse to save and can be copied 
   assert.equal(saved.fields.scenario, "Last orders.");
 });
 
-test("remove deletes the user's card file; samples cannot be removed", async () => {
+test("remove moves the user's card file to the trash; samples cannot be removed", async () => {
   const cards = services();
   await cards.importFile("ilsa.json");
   await cards.remove("ilsa");
   assert.equal((await cards.list()).cards.some((c) => c.id === "ilsa"), false);
+  assert.deepEqual((await cards.trash()).map((t) => [t.id, t.name]), [["ilsa", "Ilsa"]]);
   await assert.rejects(cards.remove("samples/brindle"), ReadOnlyCardError);
 });
 
@@ -131,5 +132,27 @@ test("a new chat can open on an alternate greeting the person picked", async () 
   // Resuming (no fresh, no greeting) reopens that chat rather than starting another.
   const resumed = await app.services.openChat({ characterId: "samples/brindle" });
   assert.equal(resumed.chatId, chat.chatId);
+  await app.close();
+});
+
+test("a deleted card's chats stay listed and open with the card from the trash; new chats wait for a restore", async () => {
+  const env = { TAPROOM_HOME: home };
+  const app = await createAppServices({}, env);
+  const { services } = app;
+  await services.cards.importFile(join(inbox, "ilsa.json"));
+  const chat = await services.openChat({ characterId: "ilsa", fresh: true });
+  await services.cards.remove("ilsa");
+  const [listed] = await services.recentChats();
+  assert.deepEqual([listed?.id, listed?.characterId], [chat.chatId, "ilsa"]);
+  assert.deepEqual((await services.cards.trash()).map((t) => t.id), ["ilsa"]);
+  const reopened = await services.openChat({ characterId: "ilsa", chatId: chat.chatId });
+  assert.equal(reopened.characterName, "Ilsa");
+  assert.deepEqual(reopened.initialMessages.map((m) => m.swipes[m.swipeIndex]?.text), chat.initialMessages.map((m) => m.swipes[m.swipeIndex]?.text));
+  assert.match(reopened.notice ?? "", /Ilsa's card is in the trash \(u on the home screen restores it\)/);
+  await assert.rejects(services.openChat({ characterId: "ilsa", fresh: true }), (e: unknown) => e instanceof CardDeletedError && /taproom card restore ilsa/.test(e.message));
+  const restored = await services.cards.restore("ilsa");
+  assert.equal(restored.id, "ilsa");
+  const again = await services.openChat({ characterId: "ilsa", chatId: chat.chatId });
+  assert.doesNotMatch(again.notice ?? "", /trash/);
   await app.close();
 });

@@ -234,21 +234,32 @@ test("a bundled sample is read-only: editing offers a copy in the library, delet
   app.unmount();
 });
 
-test("delete asks y/n: n keeps the card, y removes its file", async () => {
+test("delete asks y/n saying the chats are kept: n keeps the card, y moves its file to the trash; u brings it back", async () => {
   const app = mount();
   await until(app.lastFrame, (f) => f.includes("› Ilsa"), "the list");
   await tick();
   await press(app, "\x1b[B\x1b[B");
   await until(app.lastFrame, (f) => f.includes("› Odo"), "Odo");
   await press(app, "d");
-  await until(app.lastFrame, (f) => /Delete Odo \(.*odo\.json\) from the library\? Its chats are kept\.\s+y\/n/.test(f), "the question");
+  await until(app.lastFrame, (f) => /Delete Odo \(.*odo\.json\)\? It goes to the trash and its chats\s+are kept\. y\/n/.test(f), "the question");
   await press(app, "n");
   await until(app.lastFrame, (f) => f.includes("Kept Odo"), "kept");
   await press(app, "d");
   await press(app, "y");
-  const frame = await until(app.lastFrame, (f) => f.includes("Deleted Odo"), "deleted");
+  const frame = await until(app.lastFrame, (f) => f.includes("Moved Odo to the trash; its chats are kept (u brings it back)"), "deleted");
   assert.deepEqual(rowsOf(frame), ["Ilsa", "Ilsa Three", "Wren"]);
-  assert.deepEqual((await readdir(userDir())).sort(), ["ilsa-three.png", "ilsa.json"]);
+  assert.match(frame, /Characters · 3 cards · sort: name · 1 in the trash \(u restores Odo\)/);
+  assert.deepEqual((await readdir(userDir())).sort(), [".trash", "ilsa-three.png", "ilsa.json"]);
+  const [folder] = await readdir(join(userDir(), ".trash"));
+  assert.ok((await readdir(join(userDir(), ".trash", folder!))).includes("odo.json"), "the file is in the trash, not unlinked");
+  await press(app, "u");
+  const back = await until(app.lastFrame, (f) => f.includes("Restored Odo from the trash"), "restored");
+  assert.deepEqual(rowsOf(back), ["Ilsa", "Ilsa Three", "Odo", "Wren"]);
+  assert.match(back, /› Odo/);
+  assert.doesNotMatch(back, /in the trash/);
+  assert.deepEqual((await readdir(userDir())).sort(), [".trash", "ilsa-three.png", "ilsa.json", "odo.json"]);
+  await press(app, "u");
+  await until(app.lastFrame, (f) => f.includes("The trash is empty: nothing to restore"), "nothing more to undo");
   app.unmount();
 });
 

@@ -96,3 +96,34 @@ test("an empty library says how to begin", async () => {
   await until(app.lastFrame, (f) => f.includes("No characters yet"), "the empty notice");
   app.unmount();
 });
+
+test("a chat whose card was deleted stays listed, marked; it opens, and u restores the card", async () => {
+  const wren = card("wren", "Wren", ["forest"]);
+  const fake = fakeAppServices([chatEntry("c3", "wren", "Wren", "2026-12-01T19:58:00Z", 6), ...chats], [...library], { trashed: [wren] });
+  const app = mountApp(fake);
+  const home = await until(app.lastFrame, (f) => f.includes("Recent chats"), "the home screen");
+  assert.match(home, /› 1 Wren \(card deleted\) · Wren chat c3\s+6 messages/);
+  assert.match(home, /2 Mira · Mira chat c2/, "other chats are not marked");
+  assert.doesNotMatch(home, /Characters\n(.*\n)*.*Wren/, "a deleted card is not among the characters");
+  assert.match(home, /n new · u restore card · c characters/);
+  await tick();
+  app.stdin.write("\r");
+  await until(app.lastFrame, (f) => f.includes("? help"), "the chat of the deleted card");
+  assert.deepEqual(fake.opened.at(-1), { characterId: "wren", chatId: "c3" });
+  await tick();
+  app.stdin.write("\x0f");
+  await until(app.lastFrame, (f) => f.includes("Recent chats"), "home again");
+  await tick();
+  app.stdin.write("u");
+  const restored = await until(app.lastFrame, (f) => f.includes("Restored Wren from the trash: its chats are linked to it again"), "the restore");
+  await until(app.lastFrame, (f) => !f.includes("(card deleted)") && /Characters\n(.*\n)*.*Wren/.test(f), "Wren back among the characters");
+  assert.ok(restored);
+  assert.doesNotMatch(app.lastFrame() ?? "", /u restore card/);
+  app.unmount();
+});
+
+test("homeItems marks only chats whose card is in the trash and not back in the library", () => {
+  const trashed = [{ id: "mira", name: "Mira", format: "png" as const, path: "/t/mira.png", file: "mira.png", deletedAt: "" }, { id: "gone", name: "Gone", format: "png" as const, path: "/t/gone.png", file: "gone.png", deletedAt: "" }];
+  const items = homeItems([...chats, chatEntry("c0", "gone", "Gone", "2026-11-01T00:00:00Z")], library, now, trashed);
+  assert.deepEqual(items.slice(0, 3).map((i) => [i.label, i.deletedCard]), [["Mira · Mira chat c2", undefined], ["Brindle · Brindle chat c1", undefined], ["Gone (card deleted) · Gone chat c0", "gone"]]);
+});
