@@ -263,9 +263,7 @@ export class CardLibrary {
 
   /** Finds a summary by id, then by name (case-insensitive); the user's cards win over samples. */
   async find(idOrName: string): Promise<CardSummary | undefined> {
-    const all = await this.list();
-    const lower = idOrName.toLowerCase();
-    return all.find((s) => s.id === idOrName) ?? all.find((s) => s.name.toLowerCase() === lower) ?? all.find((s) => s.id.toLowerCase() === lower);
+    return byIdOrName(await this.list(), idOrName);
   }
 
   async get(idOrName: string): Promise<LoadedCard> {
@@ -428,9 +426,7 @@ export class CardLibrary {
 
   /** A trashed card by the id it had, then by name (any case); the latest deletion wins. */
   private async findTrashed(idOrName: string): Promise<TrashedCard | undefined> {
-    const all = await this.trash();
-    const lower = idOrName.toLowerCase();
-    return all.find((t) => t.id === idOrName) ?? all.find((t) => t.name.toLowerCase() === lower) ?? all.find((t) => t.id.toLowerCase() === lower);
+    return byIdOrName(await this.trash(), idOrName);
   }
 
   /** Puts a trashed card back under its own file name (so its chats find it again); an existing file is never replaced. */
@@ -464,4 +460,10 @@ export class CardLibrary {
     await writeCardFile(options.out, card, options.format);
     return options.out;
   }
+}
+
+/** The exact id first, then the name in any case, then the id in any case. */
+function byIdOrName<T extends { id: string; name: string }>(all: T[], idOrName: string): T | undefined {
+  const lower = idOrName.toLowerCase();
+  return all.find((c) => c.id === idOrName) ?? all.find((c) => c.name.toLowerCase() === lower) ?? all.find((c) => c.id.toLowerCase() === lower);
 }
