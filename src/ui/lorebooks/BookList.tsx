@@ -38,7 +38,7 @@ export function bookKey(b: Pick<LorebookSummary, "name" | "card">): string {
 
 export function bookDetail(b: LorebookSummary): string {
   const count = `${b.entries} ${b.entries === 1 ? "entry" : "entries"}`;
-  const owner = b.card ? ` · in card ${displayText(b.card.id)} (${b.card.format.toUpperCase()})` : b.characters.length ? ` · ${b.characters.map(displayText).join(", ")}` : "";
+  const owner = b.card ? ` · ${b.card.format.toUpperCase()} card` : b.characters.length ? ` · ${b.characters.map(displayText).join(", ")}` : "";
   return `${count} · ${b.source === "sample" ? "sample" : "yours"}${owner}`;
 }
 

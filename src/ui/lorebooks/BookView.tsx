@@ -167,7 +167,7 @@ export function BookView(props: BookViewProps) {
           ? "Unsaved changes: s save · n discard them · any other key keeps editing"
           : null;
   // Where a card's book lives comes last: a narrow terminal cuts the end of the line.
-  const where = props.card ? ` · in card ${displayText(props.card.id)} (${props.card.format.toUpperCase()})` : "";
+  const where = props.card ? ` · saved in the ${props.card.format.toUpperCase()} card` : "";
   const title = `${displayText(book.name)} · ${book.entries.length} entries · ${props.source === "sample" ? "sample (read-only)" : "yours"}${props.dirty ? " · modified" : ""}${where}`;
   const footer = state.trying
     ? "type to try · ↑↓ scroll · Esc close"

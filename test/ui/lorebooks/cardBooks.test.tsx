@@ -50,12 +50,12 @@ test("the book list shows each card's own book, marked as the card's; an edit is
   const app = mount(services);
   const list = await until(app.lastFrame, (f) => f.includes("(card book)"), "the book list");
   assert.match(list, /The Copper Tankard\s+16 entries · sample/);
-  assert.match(list, /Ilsa \(card book\)\s+2 entries · yours · in card ilsa \(PNG\)\n/);
-  assert.match(list, /Maelis \(card book\)\s+5 entries · sample · in card samples\/maelis-the-cartographer \(JSON\)/);
+  assert.match(list, /Ilsa \(card book\)\s+2 entries · yours · PNG card\n/);
+  assert.match(list, /Maelis \(card book\)\s+5 entries · sample · JSON card/);
   await tick();
   await press(app.stdin, DOWN, "\r");
   const book = await until(app.lastFrame, (f) => f.includes("Ilsa (card book) · 2 entries"), "the card's book");
-  assert.match(book, /Ilsa \(card book\) · 2 entries · yours · in card ilsa \(PNG\)/);
+  assert.match(book, /Ilsa \(card book\) · 2 entries · yours · saved in the PNG card/);
   assert.match(book, /#0 lamp/);
   // Title of entry #0, then save.
   await press(app.stdin, "\r");
@@ -88,7 +88,7 @@ test("a sample card's book is read-only: saving offers the user's own copy of th
   await until(app.lastFrame, (f) => f.includes("Maelis (card book)"), "the book list");
   await tick();
   await press(app.stdin, DOWN, DOWN, "\r");
-  await until(app.lastFrame, (f) => f.includes("Maelis (card book) · 5 entries · sample (read-only) · in card samples/maelis-the-cartographer (JSON)"), "the sample card's book");
+  await until(app.lastFrame, (f) => f.includes("Maelis (card book) · 5 entries · sample (read-only) · saved in the JSON card"), "the sample card's book");
   await press(app.stdin, DOWN, "d", "y");
   await until(app.lastFrame, (f) => f.includes("Deleted entry #2"), "an entry deleted");
   await press(app.stdin, "s");
@@ -98,7 +98,7 @@ test("a sample card's book is read-only: saving offers the user's own copy of th
   assert.deepEqual(await readdir(join(home, "characters")), ["ilsa.png"]);
   await press(app.stdin, "s", "y");
   const saved = await until(app.lastFrame, (f) => f.includes("Saved the book into your copy of Maelis's card"), "saved into the copy");
-  assert.match(saved, /Maelis \(card book\) · 4 entries · yours · in card maelis \(JSON\)/);
+  assert.match(saved, /Maelis \(card book\) · 4 entries · yours · saved in the JSON card/);
   assert.deepEqual(await readFile(join(samples, "maelis-the-cartographer.json")), sampleBytes, "the sample is never written");
   const copy = await readCardFile(join(home, "characters", "maelis.json"));
   assert.deepEqual(copy.card.character.character_book?.entries.map((e) => e.id), [1, 3, 4, 5]);
