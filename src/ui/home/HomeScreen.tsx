@@ -93,7 +93,6 @@ export function HomeScreen(props: HomeScreenProps) {
   });
 
   const listRows = Math.max(3, props.rows - 7);
-  const restorable = items[selected]?.deletedCard !== undefined;
   const [start, end] = listWindow(items.length, selected, listRows);
   return (
     <Box flexDirection="column">
@@ -116,7 +115,7 @@ export function HomeScreen(props: HomeScreenProps) {
         );
       })}
       <Text dimColor wrap="truncate-end">
-        {["↑↓ Enter open", "1-9", "n new", ...(restorable ? ["u restore card"] : []), ...props.links.map((l) => `${l.key} ${l.label}`), "q quit"].join(" · ")}
+        {["↑↓ Enter open", "1-9", "n new", ...props.links.map((l) => `${l.key} ${l.label}`), "q quit"].join(" · ")}
       </Text>
     </Box>
   );

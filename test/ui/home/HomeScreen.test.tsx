@@ -105,7 +105,7 @@ test("a chat whose card was deleted stays listed, marked; it opens, and u restor
   assert.match(home, /› 1 Wren \(card deleted\) · Wren chat c3\s+6 messages/);
   assert.match(home, /2 Mira · Mira chat c2/, "other chats are not marked");
   assert.doesNotMatch(home, /Characters\n(.*\n)*.*Wren/, "a deleted card is not among the characters");
-  assert.match(home, /n new · u restore card · c characters/);
+  assert.match(home, /› 1 Wren \(card deleted\) · Wren chat c3\s+6 messages · .* · u restores the card/);
   await tick();
   app.stdin.write("\r");
   await until(app.lastFrame, (f) => f.includes("? help"), "the chat of the deleted card");
@@ -118,7 +118,7 @@ test("a chat whose card was deleted stays listed, marked; it opens, and u restor
   const restored = await until(app.lastFrame, (f) => f.includes("Restored Wren from the trash: its chats are linked to it again"), "the restore");
   await until(app.lastFrame, (f) => !f.includes("(card deleted)") && /Characters\n(.*\n)*.*Wren/.test(f), "Wren back among the characters");
   assert.ok(restored);
-  assert.doesNotMatch(app.lastFrame() ?? "", /u restore card/);
+  assert.doesNotMatch(app.lastFrame() ?? "", /u restores the card/);
   app.unmount();
 });
 
