@@ -42,7 +42,8 @@ test("the real binary in tmux: start, type, see the reason a reply failed, help,
   try {
     const command = `cd ${JSON.stringify(root)} && TAPROOM_HOME=${JSON.stringify(home)} NO_COLOR=1 node bin/taproom.js --character Brindle`;
     t.tmux("new-session", "-d", "-s", "app", "-x", "80", "-y", "24", command);
-    const start = await t.waitFor((s) => s?.includes("? help") ?? false, "the status line");
+    // The chat draws first; the notice follows once the machine has been probed.
+    const start = await t.waitFor((s) => (s?.includes("? help") && s.includes("No model loaded")) ?? false, "the status line and the no-model notice");
     assert.match(start ?? "", /No model loaded/);
     assert.match(start ?? "", /taproom pull hf:USER\/REPO/);
     t.tmux("send-keys", "-t", "app", "-l", "hello there");

@@ -27,6 +27,8 @@ export interface AppProps {
   notice?: string | null;
   /** The model load started with the app (--model), drawn behind it: its outcome is shown on the screen then open. */
   startLoad?: Promise<CurrentModel> | null;
+  /** A notice that takes a moment to work out (it probes the machine): shown on the screen then open once it is ready. */
+  startNotice?: Promise<string> | null;
   onQuit(): void;
 }
 
@@ -43,15 +45,15 @@ export function App(props: AppProps) {
   screenName.current = screen.name;
 
   useEffect(() => {
-    if (!props.startLoad) return;
     let live = true;
     const show = (text: string) => live && setFlash((f) => ({ id: (f?.id ?? 0) + 1, text }));
-    props.startLoad.then(
+    props.startLoad?.then(
       (model) => show(`${model.name}: ${model.reasons.join("; ")}`),
       (error: Error) => show(error.message.split("\n")[0]!),
     );
+    props.startNotice?.then(show, () => {});
     return () => void (live = false);
-  }, [props.startLoad]);
+  }, [props.startLoad, props.startNotice]);
 
   const log = usePrintLog();
   // Each screen starts on a clean terminal, before it prints anything of its own.

@@ -14,14 +14,13 @@ import { colorEnabled } from "./useTerminalSize.ts";
 /** Renders the app and resolves once it has closed, with the terminal restored on every path. */
 export async function launchTui(options: TuiOptions, io: CliIO): Promise<number> {
   const session = await createAppServices(options, io.env);
-  let notice: string | null = null;
   // The app draws at once and loads the model behind it; the screens show its progress.
   const startLoad = options.model ? session.services.models.load(options.model) : null;
   startLoad?.catch(() => {}); // The app shows why; a failure before it has drawn is not unhandled.
-  if (!options.model && options.character) {
-    // Straight into a chat: say there why nothing will answer. Otherwise the model screen shows it all.
-    notice = await noModelNotice(options, io.env);
-  }
+  // Straight into a chat without a model: say there why nothing will answer (the model screen
+  // shows it all otherwise). Probing the machine takes a moment, so the chat draws first.
+  const startNotice = !options.model && options.character ? noModelNotice(options, io.env) : null;
+  startNotice?.catch(() => {});
   const keybindings = resolveKeybindings(await readKeybindingSettings(dataPaths(dataDir(io.env)).settings));
   let instance: ReturnType<typeof render> | undefined;
   const quit = () => instance?.unmount();
@@ -38,8 +37,8 @@ export async function launchTui(options: TuiOptions, io: CliIO): Promise<number>
         stdout={process.stdout}
         color={colorEnabled(io.env, process.stdout)}
         start={options.character ? { characterId: options.character } : null}
-        notice={notice}
         startLoad={startLoad}
+        startNotice={startNotice}
         keybindings={keybindings}
         onQuit={quit}
       />

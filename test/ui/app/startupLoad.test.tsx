@@ -81,3 +81,19 @@ test("a send during a load that fails keeps the text in the input and says why",
   assert.doesNotMatch(failed, /Loading|Waiting/);
   app.unmount();
 });
+
+test("--character without a model: the chat draws at once and the no-model notice follows when it is ready", async () => {
+  const fake = fakeAppServices([], [card("mira", "Mira")]);
+  let ready: (text: string) => void = () => {};
+  const startNotice = new Promise<string>((resolve) => (ready = resolve));
+  const app = render(
+    <PrintLogProvider>
+      <App services={fake.services} stdout={stdout} color={false} keybindings={defaultKeybindings} start={{ characterId: "mira" }} startNotice={startNotice} onQuit={() => {}} />
+    </PrintLogProvider>,
+  );
+  const first = await until(app.lastFrame, (f) => f.includes("? help"), "the chat");
+  assert.doesNotMatch(first, /No model loaded/);
+  ready("CPU only, 16 GiB RAM. No model loaded and none found in /data/models.");
+  await until(app.lastFrame, (f) => f.includes("No model loaded and none found in /data/models."), "the notice in the chat");
+  app.unmount();
+});
