@@ -43,6 +43,8 @@ export function triggersOf(e: LoreEntry): string[] | null {
 }
 
 const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+/** SillyTavern lists characters by avatar file ("Brindle.png"): the name is what is left without the extension. */
+const cardName = (listed: string) => listed.trim().replace(/\.(png|webp|json|charx)$/i, "");
 
 /**
  * Why the filter keeps the entry from this character, or null when it may fire. As in
@@ -53,7 +55,7 @@ const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLow
  */
 export function characterFiltered(f: CharacterFilter, character: LoreCharacter): string | null {
   if (f.names.length) {
-    const listed = f.names.some((n) => same(n, character.name));
+    const listed = f.names.some((n) => same(cardName(n), character.name));
     if (f.isExclude && listed) return `not for ${character.name} (excluded by name)`;
     if (!f.isExclude && !listed) return `only for ${f.names.join(", ")} (this chat is with ${character.name || "no character"})`;
   }

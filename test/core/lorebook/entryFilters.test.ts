@@ -46,6 +46,10 @@ test("characterFilter names and tags limit an entry to some characters; isExclud
   assert.match(forWren.verdicts[2]!.detail, /only for characters tagged innkeeper \(Wren has bard\)/);
   // Names match the card name whatever the case; SillyTavern matched its avatar file name.
   assert.deepEqual(fired(run(stBook, "at the tavern", { character: { name: "brindle ", tags: [] } })).slice(0, 1), ["C0"]);
+  // A book exported from SillyTavern lists avatar files: "Brindle.png" is Brindle.
+  const exported = parseWorldInfo({ entries: { 0: stEntry(0, { characterFilter: { isExclude: false, names: ["Brindle.png"], tags: [] } }) } }, { file: "st.json", name: "ST" });
+  assert.deepEqual(fired(run(exported, "at the tavern", { character: brindle })), ["C0"]);
+  assert.deepEqual(fired(run(exported, "at the tavern", { character: wren })), []);
   // Without a character (a book tried on its own), the filters are not applied.
   assert.deepEqual(fired(run(stBook, "at the tavern")), ["C0", "C1", "C2", "C3", "C5"]);
 });
