@@ -144,9 +144,12 @@ export function continueReply(chat: Chat, more: SwipeText): Chat {
   return replaceMessage(chat, index, { ...last, swipes }, more.env);
 }
 
-/** An impersonation becomes the user's draft; it is sent only when the user sends it. */
+/**
+ * Text typed or impersonated and not sent yet is the chat's draft, back in the input
+ * when the chat reopens. Blank text clears it: there is nothing to give back.
+ */
 export function setDraft(chat: Chat, text: string, env: ChatEnv): Chat {
-  if (text === "") return withoutDraft({ ...chat, updatedAt: env.now() });
+  if (text.trim() === "") return withoutDraft({ ...chat, updatedAt: env.now() });
   return { ...chat, draft: text, updatedAt: env.now() };
 }
 

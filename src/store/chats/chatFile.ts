@@ -5,6 +5,11 @@
  * one message, not the whole chat. When the journal outgrows the snapshot, the chat is
  * compacted into a new snapshot whose generation number makes older journal lines
  * void, so a crash between the two writes never replays stale lines.
+ *
+ * A change to the draft alone (typed, not sent) is a draft line holding only the draft,
+ * not the header: the header carries the chat's settings, lore state and imported
+ * metadata, and typing saves every second. Draft lines have no `g`, so an older
+ * taproom reading this journal skips them and loses only the draft.
  */
 import { open, readFile, stat } from "node:fs/promises";
 import { writeFileAtomic } from "../atomicWrite.ts";
@@ -29,13 +34,23 @@ interface Snapshot {
 
 type Header = Omit<Chat, "messages">;
 
-interface JournalRecord {
+interface ChangeRecord {
   g: number;
   /** Messages from this index on are replaced by `messages`. */
   from: number;
   messages: ChatMessage[];
   header: Header;
 }
+
+/** Only the draft changed: the draft (absent when cleared) and the time it changed. */
+interface DraftRecord {
+  /** The generation, as `g` is for a change record. */
+  d: number;
+  draft?: string;
+  updatedAt: string;
+}
+
+type JournalRecord = ChangeRecord | DraftRecord;
 
 export interface SaveStats {
   /** Chat file bytes plus index bytes written by this save. */
@@ -87,6 +102,14 @@ export async function loadChatFile(dir: string, id: string): Promise<LoadedChat>
       tornTail = true;
       break;
     }
+    if (typeof record !== "object" || record === null) {
+      tornTail = true;
+      break;
+    }
+    if ("d" in record) {
+      if (record.d === snapshot.generation) chat = withDraft(chat, record);
+      continue;
+    }
     if (record.g !== snapshot.generation) continue;
     chat = { ...record.header, messages: chat.messages.slice(0, record.from).concat(record.messages) };
   }
@@ -135,8 +158,26 @@ export async function appendJournal(dir: string, chatId: string, record: Journal
 
 export function journalRecord(generation: number, before: Chat, after: Chat): JournalRecord {
   const from = firstChangedMessage(before.messages, after.messages);
+  if (from === before.messages.length && from === after.messages.length && onlyDraftChanged(before, after)) {
+    return { d: generation, ...(after.draft !== undefined && { draft: after.draft }), updatedAt: after.updatedAt };
+  }
   const { messages, ...header } = after;
   return { g: generation, from, messages: messages.slice(from), header };
+}
+
+/** Header fields compared by identity: chat operations keep the ones they do not touch. */
+function onlyDraftChanged(before: Chat, after: Chat): boolean {
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  for (const key of keys) {
+    if (key === "messages" || key === "draft" || key === "updatedAt") continue;
+    if (before[key as keyof Chat] !== after[key as keyof Chat]) return false;
+  }
+  return true;
+}
+
+function withDraft(chat: Chat, record: DraftRecord): Chat {
+  const { draft: _old, ...rest } = chat;
+  return typeof record.draft === "string" ? { ...rest, draft: record.draft, updatedAt: record.updatedAt } : { ...rest, updatedAt: record.updatedAt };
 }
 
 function parseSnapshot(text: string, path: string): Snapshot {

@@ -31,6 +31,8 @@ export interface ChatIndexEntry {
   messageCount: number;
   createdAt: string;
   updatedAt: string;
+  /** Text was typed in the chat and not sent (Chat.draft). */
+  hasDraft?: true;
 }
 
 interface StoredEntry extends ChatIndexEntry {
@@ -285,6 +287,7 @@ function storedEntry(chat: Chat, fingerprint: string): StoredEntry {
     messageCount: chat.messages.length,
     createdAt: chat.createdAt,
     updatedAt: chat.updatedAt,
+    ...(chat.draft !== undefined && { hasDraft: true as const }),
     fingerprint,
   };
 }

@@ -146,6 +146,7 @@ export function App(props: AppProps) {
           characterName={chat.characterName}
           personaName={chat.personaName}
           initialMessages={chat.initialMessages}
+          initialDraft={chat.draft}
           initialNotice={[first, chat.notice].filter(Boolean).join(" · ") || null}
           flash={flash}
           initialSamplers={chat.samplers}

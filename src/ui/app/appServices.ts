@@ -29,6 +29,8 @@ export interface OpenedChat {
   characterName: string;
   personaName: string;
   initialMessages: ChatMessage[];
+  /** Text typed in this chat last time and not sent: it goes back in the input. */
+  draft?: string;
   samplers: SamplerSettings;
   /** The sampler preset the chat uses, if one was picked. */
   presetName?: string | null;

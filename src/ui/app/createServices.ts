@@ -2,7 +2,7 @@ import type { TuiOptions } from "../../cli/commands/tuiCommand.ts";
 import type { Character } from "../../core/cards/character.ts";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import { branchChat, createChat, currentSwipe, systemChatEnv, updateSettings } from "../../core/chat/operations.ts";
+import { branchChat, createChat, currentSwipe, setDraft, systemChatEnv, updateSettings } from "../../core/chat/operations.ts";
 import { findPersona, type Persona } from "../../core/chat/persona.ts";
 import type { Chat } from "../../core/chat/types.ts";
 import type { Lorebook } from "../../core/lorebook/model.ts";
@@ -90,6 +90,8 @@ export async function createAppServices(options: TuiOptions, env: NodeJS.Process
 
   const services: AppServices = {
     async recentChats() {
+      // The chat just left may still be saving (its draft, its last reply): list it as saved.
+      await open?.handle.flush();
       await store.refresh();
       return store.list().sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
     },
@@ -192,8 +194,9 @@ async function openChatSession(o: ChatSessionOptions): Promise<OpenedChat> {
       }
       const model = o.model();
       if (!model) throw new NoEngineError("no model loaded: start taproom with --model FILE, or load one with /model NAME or from the model screen (Ctrl+O, then m)");
-      return generateWith({ model, request, chat, character, persona, books, loreSettings, prompts: settings.promptSettings() }, (next, report) => {
-        chat = next;
+      return generateWith({ model, request, chat, character, persona, books, loreSettings, prompts: settings.promptSettings() }, (state, report) => {
+        // Onto the chat as it is now: a draft or setting saved during the turn stays.
+        chat = { ...chat, ...state };
         lastTurn = report;
       });
     },
@@ -241,6 +244,10 @@ async function openChatSession(o: ChatSessionOptions): Promise<OpenedChat> {
       if (messages === chat.messages) return;
       save({ ...chat, messages, updatedAt: new Date().toISOString() });
     },
+    saveDraft(text) {
+      const next = setDraft(chat, text, systemChatEnv);
+      if (next.draft !== chat.draft) save(next);
+    },
   };
   const notes = [...problems, ...(saveError ? [saveError] : [])];
   return {
@@ -250,6 +257,7 @@ async function openChatSession(o: ChatSessionOptions): Promise<OpenedChat> {
     characterName: character.name,
     personaName: persona.name,
     initialMessages: chat.messages,
+    ...(chat.draft !== undefined && { draft: chat.draft }),
     samplers,
     presetName: chat.settings.presetName ?? null,
     notice: notes.length ? notes.join("; ") : null,
@@ -275,7 +283,7 @@ interface TurnInputs {
   prompts: Omit<TurnSettings, "samplers">;
 }
 
-async function generateWith(inputs: TurnInputs, keep: (chat: Chat, report: TurnReport) => void): Promise<GenerateResult> {
+async function generateWith(inputs: TurnInputs, keep: (state: Pick<Chat, "loreState" | "variables">, report: TurnReport) => void): Promise<GenerateResult> {
   const { model, request, chat, character, persona, books, loreSettings, prompts } = inputs;
   let streamed = "";
   const played = await playChatTurn({
@@ -294,7 +302,7 @@ async function generateWith(inputs: TurnInputs, keep: (chat: Chat, report: TurnR
   // Lore timers and {{setvar}} values belong to the chat; the messages are the screen's.
   const prompt = played.turn.prompt;
   keep(
-    { ...chat, loreState: played.chat.loreState, variables: played.chat.variables },
+    { loreState: played.chat.loreState, variables: played.chat.variables },
     {
       template: played.turn.template.note,
       promptTokens: played.turn.timings.promptTokens,

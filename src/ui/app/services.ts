@@ -66,6 +66,8 @@ export interface ChatServices {
   modelLoad?: ModelLoadWatch;
   /** Called whenever the finished conversation changes, so it is saved at once. */
   saveMessages?(messages: ChatMessage[]): void;
+  /** The text typed and not sent, saved as the chat's draft; blank text clears it. */
+  saveDraft?(text: string): void;
   /** The last turn's prompt and lore, or null before the first reply. */
   lastTurn?(): TurnReport | null;
   /** The loaded model's live figures for the model panel; null without a model. */

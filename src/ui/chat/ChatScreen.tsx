@@ -3,7 +3,7 @@ import { Box, Text, useInput } from "ink";
 import type { ChatMessage } from "../../core/chat/types.ts";
 import type { SamplerSettings } from "../../core/samplers/types.ts";
 import type { ChatServices } from "../app/services.ts";
-import { emptyInput, inputReducer } from "../input/inputReducer.ts";
+import { emptyInput, inputReducer, unsentText } from "../input/inputReducer.ts";
 import { InputView } from "../input/InputView.tsx";
 import { inputWindow } from "../input/inputLayout.ts";
 import { builtInPresets } from "../../core/samplers/presets.ts";
@@ -40,6 +40,8 @@ export interface ChatScreenProps {
   characterName: string;
   personaName: string;
   initialMessages: ChatMessage[];
+  /** Text typed here last time and not sent: the input starts with it, the cursor at its end. */
+  initialDraft?: string;
   /** Shown once when the screen opens (model loaded, no model, a missing lorebook). */
   initialNotice?: string | null;
   /** A line that arrives while the chat is open (the start-up load's outcome); shown when it changes. */
@@ -66,6 +68,27 @@ export interface ChatScreenProps {
   flushMs?: number;
 }
 
+/** Typing pauses this long before the draft is saved (a crash or a dropped SSH session keeps it). */
+const DRAFT_SAVE_MS = 1000;
+
+/** Saves the draft through the services, only when it differs from the one saved last. */
+function useDraftSaving(services: ChatServices, initial: string): { save(text: string): void } {
+  const saved = useRef(initial.trim() === "" ? "" : initial);
+  const servicesRef = useRef(services);
+  servicesRef.current = services;
+  return useMemo(
+    () => ({
+      save(text: string) {
+        const next = text.trim() === "" ? "" : text;
+        if (next === saved.current) return;
+        saved.current = next;
+        servicesRef.current.saveDraft?.(next);
+      },
+    }),
+    [],
+  );
+}
+
 export function ChatScreen(props: ChatScreenProps) {
   const { services, color } = props;
   const [session, dispatch] = useReducer(chatSessionReducer, props.initialMessages, (messages: ChatMessage[]) => ({
@@ -76,7 +99,7 @@ export function ChatScreen(props: ChatScreenProps) {
   useEffect(() => {
     if (session.streaming === null) saveMessages?.(session.messages);
   }, [session.messages, session.streaming, saveMessages]);
-  const [input, dispatchInput] = useReducer(inputReducer, emptyInput);
+  const [input, dispatchInput] = useReducer(inputReducer, props.initialDraft ?? "", (draft: string) => ({ ...emptyInput, text: draft, cursor: draft.length }));
   const loading = useModelLoading(services.modelLoad);
   useEffect(() => {
     if (props.flash) dispatch({ type: "notice", message: displayText(props.flash.text) });
@@ -86,6 +109,8 @@ export function ChatScreen(props: ChatScreenProps) {
   inputTextRef.current = input.text;
   const saveRef = useRef(saveMessages);
   saveRef.current = saveMessages;
+  const inputRef = useRef(input);
+  inputRef.current = input;
   const [samplers, setSamplers] = useState(props.initialSamplers);
   // Key handlers read these through refs: fast keys would see a stale render's values.
   const [panel, setPanel, panelRef] = useSyncState<ChatPanel | null>(null);
@@ -97,6 +122,20 @@ export function ChatScreen(props: ChatScreenProps) {
   const [confirmDelete, setConfirmDelete, confirmDeleteRef] = useSyncState<number | null>(null);
   /** Index of the message whose text is in the input, being edited. */
   const [editing, setEditing, editingRef] = useSyncState<number | null>(null);
+  const draft = useDraftSaving(services, props.initialDraft ?? "");
+  const unsent = unsentText(input);
+  const replying = session.streaming !== null;
+  useEffect(() => {
+    // While a message is edited the input holds its text, not a draft.
+    if (editing !== null) return;
+    if (unsent.trim() === "") {
+      // A sent message is saved when its reply ends: till then its text stays the draft, so a crash keeps it.
+      if (!replying) draft.save(unsent);
+      return;
+    }
+    const timer = setTimeout(() => draft.save(unsent), DRAFT_SAVE_MS);
+    return () => clearTimeout(timer);
+  }, [unsent, editing, replying, draft]);
   const [persona, setPersona] = useState(props.personaName);
   const bindings = props.keybindings ?? defaultKeybindings;
   const quitArmedRef = useRef(false);
@@ -149,6 +188,8 @@ export function ChatScreen(props: ChatScreenProps) {
       generation.stop();
       const current = sessionRef.current;
       if (current.streaming) saveRef.current?.(settledMessages(current));
+      // Leaving by any road (Ctrl+O, /char, quit, a signal) keeps what was typed and not sent.
+      if (editingRef.current === null) draft.save(unsentText(inputRef.current));
     },
     [],
   );

@@ -26,7 +26,7 @@ export function homeItems(chats: ChatIndexEntry[], characters: CardSummary[], no
     key: `chat:${c.id}`,
     section: "chats",
     label: `${displayText(c.characterName)}${deleted.has(c.characterId) ? " (card deleted)" : ""} · ${displayText(c.title)}`,
-    detail: `${c.messageCount} message${c.messageCount === 1 ? "" : "s"} · ${formatAgo(c.updatedAt, now)}${deleted.has(c.characterId) ? " · u restores the card" : ""}`,
+    detail: `${c.messageCount} message${c.messageCount === 1 ? "" : "s"}${c.hasDraft ? " · ✎ draft" : ""} · ${formatAgo(c.updatedAt, now)}${deleted.has(c.characterId) ? " · u restores the card" : ""}`,
     target: { characterId: c.characterId, chatId: c.id },
     ...(deleted.has(c.characterId) && { deletedCard: c.characterId }),
   }));

@@ -130,6 +130,11 @@ export function inputReducer(state: InputState, action: InputAction): InputState
   }
 }
 
+/** What the person has typed and not sent: the line kept aside while history is browsed, else the input. */
+export function unsentText(state: InputState): string {
+  return state.historyIndex === null ? state.text : state.draft;
+}
+
 /** Multi-character input with a line break is a paste, never a send. */
 export function isPaste(input: string): boolean {
   return input.length > 1 && /[\r\n]/.test(input);

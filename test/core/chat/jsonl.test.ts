@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ChatFormatError, formatChatJsonl, parseChatJsonl, sillyTavernDateToIso } from "../../../src/core/chat/jsonl.ts";
+import { setDraft } from "../../../src/core/chat/operations.ts";
 import { testEnv } from "../../support/chatFixtures.ts";
 
 const lines = [
@@ -48,6 +49,14 @@ test("import -> export -> import gives the same chat, unknown keys included", ()
   assert.equal(out[3]!.swipe_id, 1);
   assert.equal(out[3]!.gen_started, "2026-01-01T12:03:00Z");
   assert.deepEqual(out[4], lines[4]);
+});
+
+test("an unsent draft is taproom's own: the export is the same with or without it", () => {
+  const chat = parse(file);
+  const drafted = setDraft(chat, "Half a thought…", testEnv());
+  const exported = formatChatJsonl(drafted);
+  assert.equal(exported, formatChatJsonl(chat));
+  assert.doesNotMatch(exported, /Half a thought/);
 });
 
 test("a chat made in taproom exports as SillyTavern JSONL", () => {

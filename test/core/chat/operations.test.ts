@@ -122,6 +122,15 @@ test("impersonation becomes the draft, and sending clears it", () => {
   assert.equal("draft" in setDraft(drafted, "", env), false);
 });
 
+test("a typed draft keeps its text exactly; blank text clears it; the messages are untouched", () => {
+  const { env, chat } = started();
+  const drafted = setDraft(chat, "  Two lines,\nindented.  ", env);
+  assert.equal(drafted.draft, "  Two lines,\nindented.  ");
+  assert.equal(drafted.messages, chat.messages, "the messages keep their identity, so the store writes only the draft");
+  assert.equal(drafted.settings, chat.settings);
+  assert.equal("draft" in setDraft(drafted, " \n  ", env), false, "whitespace alone is no draft");
+});
+
 test("edit changes the current swipe of any message", () => {
   const { env, chat } = started();
   const c = sendUserMessage(chat, { text: "Hi", name: "Ann", env });

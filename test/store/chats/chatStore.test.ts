@@ -237,3 +237,52 @@ test("a renamed chat is written to the index at once", async () => {
   assert.equal(stats.indexWritten, true);
   assert.match(await readFile(join(dir, "index.json"), "utf8"), /"title":"New"/);
 });
+
+test("a draft survives reopening, is listed, and saving it appends a line of its own size: no snapshot, no header", async () => {
+  const dir = await tempChats();
+  const env = testEnv();
+  const store = await ChatStore.open({ dir, indexWriteIntervalMs: 60_000 });
+  let chat = ops.createChat({ character: testCharacter(), characterId: "s", env });
+  for (let i = 0; i < 2000; i++) chat = ops.sendUserMessage(chat, { text: `message ${i} `.repeat(10), name: "Ann", env });
+  // An imported chat's header carries SillyTavern's metadata: a draft line must not repeat it.
+  chat = { ...chat, extra: { chat_metadata: { note_prompt: "n".repeat(20_000) } } };
+  const handle = await store.create(chat);
+  const snapshotBytes = (await stat(snapshotPath(dir, chat.id))).size;
+  const paragraph = "I lean over the map and trace the river with one finger, ".repeat(8).trim();
+  const drafted = ops.setDraft(handle.chat, paragraph, env);
+  const stats = await handle.save(drafted);
+  assert.equal(stats.compacted, false);
+  assert.equal(stats.indexWritten, false);
+  assert.ok(stats.bytesWritten < paragraph.length + 120, `wrote ${stats.bytesWritten} bytes for a ${paragraph.length}-character draft`);
+  assert.equal((await stat(snapshotPath(dir, chat.id))).size, snapshotBytes, "the snapshot is not rewritten");
+  assert.equal(store.list()[0]!.hasDraft, true, "this process lists the draft at once");
+  const reopened = await ChatStore.open({ dir });
+  assert.equal(reopened.list()[0]!.hasDraft, true, "and the next one too");
+  assert.deepEqual((await reopened.open(chat.id)).chat, drafted);
+
+  // Typing on, then clearing: each is one line; the chat reads back as last saved.
+  const longer = ops.setDraft(drafted, `${paragraph} Then I stop.`, env);
+  await handle.save(longer);
+  assert.equal((await reopen(dir, chat.id)).draft, `${paragraph} Then I stop.`);
+  const cleared = ops.setDraft(longer, "", env);
+  assert.ok((await handle.save(cleared)).bytesWritten < 120);
+  assert.deepEqual(await reopen(dir, chat.id), cleared);
+  assert.equal("hasDraft" in (await ChatStore.open({ dir })).list()[0]!, false);
+});
+
+test("a draft line between message saves replays in order; older journal readers skip it (no generation key)", async () => {
+  const dir = await tempChats();
+  const env = testEnv();
+  const store = await ChatStore.open({ dir });
+  const handle = await store.create(ops.createChat({ character: testCharacter(), characterId: "s", env }));
+  await handle.save(ops.setDraft(handle.chat, "Hel", env));
+  await handle.save(ops.setVariables(handle.chat, { mood: "wary" }, env));
+  await handle.save(ops.setDraft(handle.chat, "Hello there", env));
+  const sent = ops.sendUserMessage(handle.chat, { text: "Hello there", name: "Ann", env });
+  await handle.save(sent);
+  assert.deepEqual(await reopen(dir, handle.chat.id), sent);
+  assert.equal(sent.draft, undefined);
+  const lines = (await readFile(journalPath(dir, handle.chat.id), "utf8")).trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.deepEqual(lines.map((l) => ("g" in l ? "change" : "draft")), ["draft", "change", "draft", "change"]);
+  assert.equal((lines[1]!.header as { draft?: string }).draft, "Hel", "a change line carries the draft in its header");
+});

@@ -127,3 +127,9 @@ test("homeItems marks only chats whose card is in the trash and not back in the 
   const items = homeItems([...chats, chatEntry("c0", "gone", "Gone", "2026-11-01T00:00:00Z")], library, now, trashed);
   assert.deepEqual(items.slice(0, 3).map((i) => [i.label, i.deletedCard]), [["Mira · Mira chat c2", undefined], ["Brindle · Brindle chat c1", undefined], ["Gone (card deleted) · Gone chat c0", "gone"]]);
 });
+
+test("a recent chat with unsent text says so", () => {
+  const items = homeItems([{ ...chats[0]!, hasDraft: true }, chats[1]!], library, now);
+  assert.equal(items[0]?.detail, "14 messages · ✎ draft · 5m ago");
+  assert.equal(items[1]?.detail, "3 messages · 2d ago");
+});

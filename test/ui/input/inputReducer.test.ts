@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { emptyInput, inputReducer, isPaste, cleanInputText, type InputAction, type InputState } from "../../../src/ui/input/inputReducer.ts";
+import { emptyInput, inputReducer, isPaste, cleanInputText, unsentText, type InputAction, type InputState } from "../../../src/ui/input/inputReducer.ts";
 
 function run(actions: InputAction[], start: InputState = emptyInput): InputState {
   return actions.reduce(inputReducer, start);
@@ -49,4 +49,14 @@ test("history recalls sent lines and restores the draft", () => {
   s = run([{ type: "historyNext" }, { type: "historyNext" }], s);
   assert.equal(s.text, "draft");
   assert.equal(s.historyIndex, null);
+});
+
+test("the unsent text is the typed line, also while sent lines are browsed over it", () => {
+  let s = run([{ type: "submitted", text: "sent before" }, { type: "insert", text: "half-typed" }]);
+  assert.equal(unsentText(s), "half-typed");
+  s = inputReducer(s, { type: "historyPrev" });
+  assert.equal(s.text, "sent before");
+  assert.equal(unsentText(s), "half-typed");
+  s = inputReducer(s, { type: "insert", text: "!" });
+  assert.equal(unsentText(s), "sent before!", "a recalled line that is changed is what was typed");
 });
