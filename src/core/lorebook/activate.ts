@@ -1,5 +1,5 @@
 import type { LoreInsertion, LorePosition, PromptRole } from "./insertion.ts";
-import type { LoreEntry, Lorebook } from "./model.ts";
+import { outletNameOf, type LoreEntry, type Lorebook } from "./model.ts";
 import { testRegexBounded } from "./regexKey.ts";
 import { compileKey, compileLorebook, entryFingerprint, indexText, type CompiledEntry, type CompiledKey, type CompiledLorebook, type EntryRules, ScanIndex } from "./compile.ts";
 import type { EntryDecorators } from "./decorators.ts";
@@ -113,7 +113,7 @@ export interface ActivateLoreResult {
   tokensUsed: number;
 }
 
-const POSITIONS: LorePosition[] = ["before_char", "after_char", "an_top", "an_bottom", "at_depth", "before_examples", "after_examples"];
+const POSITIONS: LorePosition[] = ["before_char", "after_char", "an_top", "an_bottom", "at_depth", "before_examples", "after_examples", "outlet"];
 const ROLES: PromptRole[] = ["system", "user", "assistant"];
 /** Scanned text longer than this (per buffer) is cut, so regex cost stays bounded. */
 export const MAX_SCAN_CHARS = 200_000;
@@ -358,7 +358,8 @@ const noKeyVerdicts = new WeakMap<CompiledEntry, LoreVerdict>();
  * Runs World Info activation over several books: returns insertions, a verdict per
  * entry, and the next state. Books earlier in the list take the budget first
  * (SillyTavern's order: chat book, then the character's, then global ones); within
- * a book, higher `order` goes first.
+ * a book, higher `order` goes first. An outlet entry activates and spends the budget
+ * like any other, as in SillyTavern, even when no `{{outlet::name}}` takes it.
  */
 export function activateLore(options: ActivateLoreOptions): ActivateLoreResult {
   const settings = { ...DEFAULT_LORE_SETTINGS, ...options.settings };
@@ -551,10 +552,14 @@ export function activateLore(options: ActivateLoreOptions): ActivateLoreResult {
 
   const insertions: LoreInsertion[] = activated
     .filter((c) => c.entry.content.trim() !== "")
-    .map((c) => ({
-      entryId: c.id, content: c.entry.content, position: POSITIONS[c.entry.position] ?? "before_char",
-      depth: c.entry.depth, role: ROLES[c.entry.role] ?? "system", order: c.entry.order,
-    }))
+    .map((c): LoreInsertion => {
+      const position = POSITIONS[c.entry.position] ?? "before_char";
+      return {
+        entryId: c.id, content: c.entry.content, position,
+        depth: c.entry.depth, role: ROLES[c.entry.role] ?? "system", order: c.entry.order,
+        ...(position === "outlet" && { outlet: outletNameOf(c.entry) }),
+      };
+    })
     .sort((a, b) => a.order - b.order);
   return { insertions, verdicts: verdicts.filter((v): v is LoreVerdict => v !== undefined), diagnostics, state, budget: cap, tokensUsed: used };
 }

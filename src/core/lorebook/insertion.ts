@@ -9,7 +9,9 @@ export type LorePosition =
   | "after_examples"
   | "an_top"
   | "an_bottom"
-  | "at_depth";
+  | "at_depth"
+  /** Not placed on its own: its content goes where `{{outlet::name}}` is written. */
+  | "outlet";
 
 export type PromptRole = "system" | "user" | "assistant";
 
@@ -23,4 +25,6 @@ export interface LoreInsertion {
   role: PromptRole;
   /** Insertion order: lower values are placed first within a position. */
   order: number;
+  /** The outlet's name (as written in the entry, case and all) when position is "outlet"; "" when the entry names none. */
+  outlet?: string;
 }

@@ -10,7 +10,10 @@ export interface LoreEntry {
   /** 0 AND ANY, 1 NOT ALL, 2 NOT ANY, 3 AND ALL */
   selectiveLogic: number;
   order: number;
-  /** 0 before char, 1 after char, 2 AN top, 3 AN bottom, 4 at depth, 5 before examples, 6 after examples */
+  /**
+   * 0 before char, 1 after char, 2 AN top, 3 AN bottom, 4 at depth, 5 before examples,
+   * 6 after examples, 7 outlet (named by `extra.outletName`, placed only by `{{outlet::name}}`)
+   */
   position: number;
   disable: boolean;
   excludeRecursion: boolean;
@@ -41,6 +44,18 @@ export interface Lorebook {
   entries: LoreEntry[];
   /** Top-level fields other than entries, kept for the round trip. */
   extra: Record<string, unknown>;
+}
+
+/** SillyTavern's "Outlet" position: the content goes only where `{{outlet::name}}` is written. */
+export const OUTLET_POSITION = 7;
+
+/**
+ * The entry's outlet name, "" when it has none. It stays in `extra` under SillyTavern's
+ * name so files round-trip unchanged; a value that is not text counts as no name.
+ */
+export function outletNameOf(e: LoreEntry): string {
+  const name = e.extra.outletName;
+  return typeof name === "string" ? name : "";
 }
 
 export function defaultEntry(uid: number): LoreEntry {

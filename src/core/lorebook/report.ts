@@ -1,5 +1,6 @@
 import { sanitizeForTerminal } from "../text/sanitize.ts";
 import type { ActivateLoreResult, LoreVerdict } from "./activate.ts";
+import { describeOutlet } from "./summary.ts";
 
 /** Token cost without a model's tokenizer: about four characters a token. */
 export const approximateTokens = (text: string): number => Math.ceil(text.length / 4);
@@ -13,7 +14,7 @@ export interface LoreReportRow {
   id: string;
   uid: number;
   title: string;
-  /** Where a fired entry goes ("at_depth 4 (system)"), its order and token cost. */
+  /** Where a fired entry goes ("at_depth 4 (system)", "outlet scene"), its order and token cost. */
   where: string | null;
   order: number | null;
   tokens: number | null;
@@ -45,7 +46,7 @@ export function loreReport(bookName: string, r: ActivateLoreResult, counter: str
   for (const ins of r.insertions) {
     const v = byId.get(ins.entryId);
     if (!v) continue;
-    const where = ins.position === "at_depth" ? `at_depth ${ins.depth} (${ins.role})` : ins.position;
+    const where = ins.position === "at_depth" ? `at_depth ${ins.depth} (${ins.role})` : ins.position === "outlet" ? show(describeOutlet(ins.outlet)) : ins.position;
     firedRows.push({ ...row(v), fired: true, where, order: ins.order });
   }
   const restRows: LoreReportRow[] = r.verdicts.filter((v) => !v.fired).map((v) => ({ ...row(v), fired: false, where: null, order: null }));

@@ -7,6 +7,7 @@ import type { ChatMessage } from "../chat/types.ts";
 import type { LoreInsertion, PromptRole } from "../lorebook/insertion.ts";
 import { firstKeptMessage } from "./budget.ts";
 import { expandMacros, type MacroEnv } from "./macros.ts";
+import { outletTexts } from "./outlets.ts";
 import {
   exampleTurns,
   joinLore,
@@ -126,6 +127,8 @@ function makeContext(input: BuildPromptInput): Ctx {
     random: input.random ?? Math.random,
     chatId: input.chatId,
     variables: { ...(input.variables ?? {}) },
+    // Outlet lore is placed nowhere else: it is in the prompt only where a macro asks for it.
+    outlets: outletTexts(input.lore ?? []),
   };
   return {
     input,

@@ -26,6 +26,8 @@ export interface MacroEnv {
   chatId: string;
   /** Read and written by {{getvar}}/{{setvar}}; mutated in place. */
   variables: Record<string, string>;
+  /** Activated outlet lore by outlet name, for {{outlet::name}}; an outlet not here is empty. */
+  outlets?: ReadonlyMap<string, string>;
 }
 
 const FIELD_MACROS = ["description", "personality", "scenario", "mesExamples", "persona"] as const;
@@ -79,12 +81,25 @@ function expandOne(body: string, env: MacroEnv, offset: number, source: string):
   }
   if (lower.startsWith("setvar::")) return setVar(body, env);
   if (lower.startsWith("getvar::")) return env.variables[body.slice("getvar::".length).trim()] ?? "";
+  if (lower.startsWith("outlet::")) return outletText(body.slice("outlet::".length).trim(), env);
   if (/^random[:\s]/i.test(body)) return choose(listOptions(body.slice(6)), env.random());
   if (/^pick[:\s]/i.test(body)) {
     return choose(listOptions(body.slice(4)), seededUnit(`${env.chatId}\u0000${source}\u0000${offset}`));
   }
   if (/^roll[:\s]/i.test(body)) return rollDice(body.slice(5).trim(), env.random);
   return undefined;
+}
+
+/**
+ * The outlet's lore with its own macros expanded. The name is matched exactly, case and
+ * all, as SillyTavern does; an outlet written inside outlet lore is empty, since
+ * SillyTavern does not nest them (and so no outlet can include itself).
+ */
+function outletText(name: string, env: MacroEnv): string {
+  const text = name ? env.outlets?.get(name) : undefined;
+  if (!text) return "";
+  const { outlets: _outlets, ...inner } = env;
+  return expandMacros(text, inner);
 }
 
 function setVar(body: string, env: MacroEnv): string | undefined {

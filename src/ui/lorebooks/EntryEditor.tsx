@@ -130,7 +130,7 @@ export function EntryEditor(props: EntryEditorProps) {
       {editing && current ? (
         <Box flexDirection="column">
           <InputView state={inputWindow(editing.input, 1, Math.max(10, props.columns - 4)).state} color={color} busy={false} />
-          {errorLine ?? <Text dimColor>{`${current.label}: Enter keep · Esc cancel${current.kind === "list" ? " · comma between keys" : ""}`}</Text>}
+          {errorLine ?? <Text dimColor>{`${current.label}: ${current.hint ? `${current.hint} · ` : ""}Enter keep · Esc cancel${current.kind === "list" ? " · comma between keys" : ""}`}</Text>}
         </Box>
       ) : (
         errorLine ?? (

@@ -2,7 +2,7 @@
  * The entry editor's fields as pure functions: how each is shown, edited as text or
  * changed with a key, and validated. The screen only moves between them.
  */
-import type { LoreEntry } from "../../core/lorebook/model.ts";
+import { OUTLET_POSITION, outletNameOf, type LoreEntry } from "../../core/lorebook/model.ts";
 
 /** A value the person typed that the field cannot take; the message says what it can. */
 export class EntryValueError extends Error {
@@ -25,19 +25,39 @@ export interface EntryField {
   apply?(e: LoreEntry, text: string): LoreEntry;
   /** Choice fields: the entry with the next (1) or previous (-1) value. */
   cycle?(e: LoreEntry, direction: 1 | -1): LoreEntry;
+  /** A few words on what the value does, shown while it is typed. */
+  hint?: string;
 }
 
 /** Selective logic in the order people read it; values are SillyTavern's numbers. */
 export const LOGICS: Array<[number, string]> = [[0, "AND ANY"], [3, "AND ALL"], [2, "NOT ANY"], [1, "NOT ALL"]];
 export const POSITIONS: Array<[number, string]> = [
   [0, "before char"], [1, "after char"], [5, "before examples"], [6, "after examples"], [2, "AN top"], [3, "AN bottom"], [4, "at depth"],
+  [OUTLET_POSITION, "outlet"],
 ];
 const ROLES: Array<[number, string]> = [[0, "system"], [1, "user"], [2, "assistant"]];
 
 export function positionName(e: LoreEntry): string {
   const name = POSITIONS.find(([v]) => v === e.position)?.[1] ?? `position ${e.position}`;
+  if (e.position === OUTLET_POSITION) return `${name} ${outletNameOf(e) || "(no name)"}`;
   return e.position === 4 ? `${name} ${e.depth} (${ROLES.find(([v]) => v === e.role)?.[1] ?? "system"})` : name;
 }
+
+/**
+ * SillyTavern keeps the name as `outletName` (a card's book: `extensions.outlet_name`).
+ * Typed names are trimmed: `{{outlet::name}}` trims its name, so spaces around one
+ * could never match. An empty name is written only where the entry had the field, so
+ * a book that never used outlets is saved as it was.
+ */
+const outletField: EntryField = {
+  id: "outletName", label: "Outlet name", kind: "text", hint: "used by {{outlet::name}}",
+  show: (e) => outletNameOf(e) || (e.position === OUTLET_POSITION ? "none: the entry goes nowhere" : ""),
+  text: (e) => outletNameOf(e),
+  apply: (e, t) => {
+    const name = t.replace(/\n/g, " ").trim();
+    return name || e.extra.outletName !== undefined ? { ...e, extra: { ...e.extra, outletName: name } } : e;
+  },
+};
 
 function step<T>(options: Array<[T, string]>, current: T, direction: 1 | -1): T {
   const at = options.findIndex(([v]) => v === current);
@@ -115,6 +135,7 @@ export const ENTRY_FIELDS: EntryField[] = [
   choice("position", "Position", POSITIONS),
   number("depth", "Depth", 0, 10000),
   choice("role", "Role (at depth)", ROLES),
+  outletField,
   number("order", "Order", -100000, 100000),
   number("probability", "Probability", 0, 100, () => ({ useProbability: true })),
   { id: "group", label: "Group", kind: "text", show: (e) => e.group, text: (e) => e.group, apply: (e, t) => ({ ...e, group: t.replace(/\n/g, " ").trim() }) },

@@ -87,3 +87,11 @@ test("{{setvar}} and {{getvar}} read and write the chat's variables in order", (
 test("unknown macros are left as written", () => {
   assert.equal(expandMacros("{{unknown}} {{char}} {{roll:banana}} {{ }}", env()), "{{unknown}} Seraphina {{roll:banana}} {{ }}");
 });
+
+test("{{outlet::name}}: the outlet's text with its macros expanded; an unknown outlet, or none given, is empty", () => {
+  const outlets = new Map([["scene", "{{setvar::seen::yes}}Rain over {{char}}."]]);
+  const e = env({ outlets });
+  assert.equal(expandMacros("<{{outlet::scene}}> <{{outlet::Scene}}> <{{outlet::moor}}>", e), "<Rain over Seraphina.> <> <>");
+  assert.equal(e.variables.seen, "yes", "macros in outlet text run once, on the chat's variables");
+  assert.equal(expandMacros("<{{outlet::scene}}>", env()), "<>", "where no lore was activated (a greeting on screen) it is empty too");
+});

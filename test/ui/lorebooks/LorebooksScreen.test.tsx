@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import React from "react";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { render } from "ink-testing-library";
@@ -131,17 +131,19 @@ test("edit fields: keys, logic, position, a bad probability is refused with a me
   await until(app.lastFrame, (f) => /Logic\s+AND ALL/.test(f), "the logic changed");
   await press(app.stdin, " ", " ");
   await until(app.lastFrame, (f) => /Logic\s+NOT ALL/.test(f), "the logic cycled");
-  // Position: left from "before char" wraps to "at depth".
+  // Position: left from "before char" wraps to "outlet", then "at depth".
   await press(app.stdin, DOWN, DOWN, "\x1b[D");
+  await until(app.lastFrame, (f) => /Position\s+outlet\n/.test(f), "the outlet position");
+  await press(app.stdin, "\x1b[D");
   await until(app.lastFrame, (f) => /Position\s+at depth\n/.test(f), "the position");
-  await press(app.stdin, DOWN, DOWN, DOWN, DOWN);
+  await press(app.stdin, DOWN, DOWN, DOWN, DOWN, DOWN);
   await until(app.lastFrame, (f) => /› Probability\s+100/.test(f), "on probability");
   await press(app.stdin, "\r", "\x7f", "\x7f", "\x7f", "150", "\r");
   const refused = await until(app.lastFrame, (f) => f.includes("Probability must be a whole number from 0 to 100"), "the validation error");
   assert.match(refused, /got "150"/);
   await press(app.stdin, "\x7f", "\x7f", "\x7f", "40", "\r");
   await until(app.lastFrame, (f) => /› Probability\s+40/.test(f), "the probability kept");
-  await press(app.stdin, UP, UP, UP, "\r", "\x7f", "-1", "\r");
+  await press(app.stdin, UP, UP, UP, UP, "\r", "\x7f", "-1", "\r");
   await until(app.lastFrame, (f) => f.includes("Depth must be a whole number from 0 to 10000"), "depth below 0 refused");
   await press(app.stdin, "\x7f", "\x7f", "2", "\r");
   await until(app.lastFrame, (f) => /› Depth\s+2\n/.test(f), "the new depth");
@@ -161,6 +163,34 @@ test("edit fields: keys, logic, position, a bad probability is refused with a me
   });
   const reopened = await services.open("Harbour Town");
   assert.deepEqual(reopened.book.entries, saved.book.entries);
+  app.unmount();
+});
+
+test("an entry set to Outlet takes a name; its row and the try-it line say where it goes; the file has SillyTavern's fields", async () => {
+  const { services, env } = await library();
+  const app = mount(services);
+  await openHarbourTown(app);
+  await press(app.stdin, "\r");
+  await until(app.lastFrame, (f) => f.includes("Entry #0 · Docks"), "the editor");
+  await press(app.stdin, DOWN, DOWN, DOWN, DOWN, DOWN, "\x1b[D");
+  const outlet = await until(app.lastFrame, (f) => /› Position\s+outlet\n/.test(f), "the outlet position");
+  assert.match(outlet, /Outlet name\s+none: the entry goes nowhere/);
+  await press(app.stdin, DOWN, DOWN, DOWN, "\r");
+  await until(app.lastFrame, (f) => f.includes("Outlet name: used by {{outlet::name}} · Enter keep · Esc cancel"), "typing the name, with what it is for");
+  await press(app.stdin, " harbour ", "\r");
+  await until(app.lastFrame, (f) => /› Outlet name\s+harbour\n/.test(f), "the name kept, trimmed");
+  await press(app.stdin, ESC);
+  const list = await until(app.lastFrame, (f) => f.includes("· modified"), "back on the entries");
+  assert.match(list, /#0 Docks\s+harbour, docks · outlet harbour · order 100/);
+  await press(app.stdin, "t", "fog on the docks");
+  const tried = await until(app.lastFrame, (f) => f.includes("✓ #0 Docks"), "the try-it line");
+  assert.match(tried, /✓ #0 Docks: primary key matched · outlet harbour 100, ~6 tok/);
+  await press(app.stdin, ESC, "s");
+  await until(app.lastFrame, (f) => f.includes('Saved "Harbour Town"'), "saved");
+  const file = JSON.parse(await readFile(join(env.TAPROOM_HOME, "lorebooks", "harbour.json"), "utf8"));
+  assert.equal(file.entries["0"].position, 7);
+  assert.equal(file.entries["0"].outletName, "harbour");
+  assert.equal("outletName" in file.entries["1"], false, "entries left alone get no outlet field");
   app.unmount();
 });
 
@@ -207,7 +237,7 @@ test("a bundled sample is read-only: saving offers a copy into the user's books,
   await tick();
   await press(app.stdin, DOWN, "\r");
   await until(app.lastFrame, (f) => f.includes("sample (read-only)"), "the sample");
-  await press(app.stdin, DOWN, "\r", DOWN, DOWN, DOWN, DOWN, DOWN, DOWN, DOWN, DOWN, DOWN, DOWN, DOWN);
+  await press(app.stdin, DOWN, "\r", ...Array(12).fill(DOWN));
   await until(app.lastFrame, (f) => /› Enabled\s+on/.test(f), "on Enabled");
   await press(app.stdin, " ", ESC, "s");
   await until(app.lastFrame, (f) => f.includes("bundled sample and read-only. Save a copy into your books"), "the copy question");

@@ -37,7 +37,9 @@ test("choices cycle both ways through SillyTavern's values", () => {
     seen.push(x.selectiveLogic);
   }
   assert.deepEqual(seen, [3, 2, 1, 0], "AND ALL, NOT ANY, NOT ALL, back to AND ANY");
-  assert.equal(field("position").cycle!(e, -1).position, 4, "before char goes back to at depth");
+  assert.equal(field("position").cycle!(e, -1).position, 7, "before char goes back to outlet, SillyTavern's last position");
+  assert.equal(field("position").cycle!({ ...e, position: 7 }, -1).position, 4, "and outlet back to at depth");
+  assert.equal(field("position").cycle!({ ...e, position: 7 }, 1).position, 0, "outlet wraps forward to before char");
   assert.equal(field("caseSensitive").cycle!(e, 1).caseSensitive, true);
   assert.equal(field("caseSensitive").show(e), "book default");
   assert.equal(field("enabled").cycle!(e, 1).disable, true);
@@ -69,4 +71,30 @@ test("timed effects and scan depth: empty means unset (off, or the book's depth)
   assert.throws(() => field("delay").apply!(e, "1.5"), /Delay \(messages\) must be a whole number/);
   assert.throws(() => field("groupWeight").apply!(e, "0"), /Group weight must be a whole number from 1 to 100000/);
   assert.equal(field("groupOverride").cycle!(e, 1).groupOverride, true);
+});
+
+test("outlet: the position shows its name in the book's row; the name is typed, trimmed, and kept where SillyTavern keeps it", async () => {
+  const { parseWorldInfo, toWorldInfo } = await import("../../../src/core/lorebook/worldInfo.ts");
+  // As SillyTavern exports an entry that was never an outlet: outletName is there, empty.
+  const st = { uid: 3, key: ["rain"], content: "Rain drums on the roof.", position: 0, outletName: "", order: 100 };
+  const e = parseWorldInfo({ entries: { "3": st } }, { file: "w.json", name: "W" }).entries[0]!;
+  const outlet = field("position").cycle!(e, -1);
+  assert.equal(outlet.position, 7);
+  assert.equal(field("position").show(outlet), "outlet");
+  assert.equal(field("outletName").show(outlet), "none: the entry goes nowhere");
+  assert.equal(entryDetail(outlet), "rain · outlet (no name) · order 100");
+  const named = field("outletName").apply!(outlet, "  weather \n");
+  assert.equal(field("outletName").show(named), "weather");
+  assert.equal(field("outletName").text!(named), "weather");
+  assert.equal(entryDetail(named), "rain · outlet weather · order 100");
+  const written = toWorldInfo({ name: "W", entries: [named], extra: {} }).entries as Record<string, Record<string, unknown>>;
+  assert.equal(written["3"]!.position, 7);
+  assert.equal(written["3"]!.outletName, "weather");
+  // Emptied again, the field stays as the file had it; an entry that never had one gets none.
+  assert.equal(field("outletName").apply!(named, " ").extra.outletName, "");
+  const fresh = defaultEntry(4);
+  assert.equal(field("outletName").show(fresh), "");
+  assert.equal(field("outletName").apply!(fresh, ""), fresh);
+  const untouched = toWorldInfo({ name: "W", entries: [fresh], extra: {} }).entries as Record<string, Record<string, unknown>>;
+  assert.ok(!("outletName" in untouched["4"]!));
 });
