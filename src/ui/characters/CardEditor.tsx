@@ -7,7 +7,8 @@ import { moveSelection } from "../components/listWindow.ts";
 import { emptyInput } from "../input/inputReducer.ts";
 import { InputView } from "../input/InputView.tsx";
 import { CARD_FIELDS, changedFields, type CardFieldKey, type CardFields } from "./cardFields.ts";
-import { fieldInputReducer, typedActions } from "./typing.ts";
+import { fieldInputReducer } from "./typing.ts";
+import { editActions } from "../input/editKeys.ts";
 import { useSyncReducer, useSyncState } from "../hooks/useSyncState.ts";
 import { clampText, inertForEditing, inputWindow, moveByRow, textWidth } from "./textLayout.ts";
 
@@ -86,18 +87,12 @@ export function CardEditor(props: CardEditorProps) {
         return setEditing(null);
       }
       if (newline.some((spec) => keyMatches(spec, char, key))) return dispatchInput({ type: "newline" });
-      if (key.leftArrow) return dispatchInput({ type: "left" });
-      if (key.rightArrow) return dispatchInput({ type: "right" });
-      if (key.home) return dispatchInput({ type: "home" });
-      if (key.end) return dispatchInput({ type: "end" });
-      if (key.backspace || key.delete) return dispatchInput({ type: "backspace" });
       if (key.upArrow || key.downArrow) {
         const { text, cursor } = inputRef.current;
         const moved = moveByRow(text, cursor, inputWidth, key.upArrow ? -1 : 1);
         return dispatchInput({ type: "moveTo", cursor: moved });
       }
-      if (key.ctrl || key.meta || key.tab) return;
-      for (const action of typedActions(char)) dispatchInput(action);
+      for (const action of editActions(char, key) ?? []) dispatchInput(action);
       return;
     }
     if (confirmRef.current) {

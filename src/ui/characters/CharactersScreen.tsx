@@ -1,5 +1,5 @@
 import React, { useCallback, useEffect, useRef, useState } from "react";
-import { Box, Text, useInput } from "ink";
+import { Box, Text, useInput, type Key } from "ink";
 import { displayText } from "../../core/text/sanitize.ts";
 import type { CardSummary, TrashedCard } from "../../store/cards/library.ts";
 import type { ChatTarget } from "../app/appServices.ts";
@@ -11,7 +11,7 @@ import { emptyInput, inputReducer } from "../input/inputReducer.ts";
 import { CardEditor } from "./CardEditor.tsx";
 import { cardRow, filterCards, nextSort, sortCards, sortLabels, type CardSort } from "./characterList.ts";
 import { LineInput } from "./LineInput.tsx";
-import { typedActions } from "./typing.ts";
+import { editActions } from "../input/editKeys.ts";
 import { useSyncReducer, useSyncState } from "../hooks/useSyncState.ts";
 import { greetingChoices, previewLines } from "./preview.ts";
 import { clampText } from "./textLayout.ts";
@@ -350,14 +350,8 @@ function footer(mode: Mode): string {
 type LineDispatch = (action: Parameters<typeof inputReducer>[1]) => void;
 
 /** Keys for a one-line input; a pasted line break is dropped rather than sent. */
-function lineKey(dispatch: LineDispatch, char: string, key: { leftArrow: boolean; rightArrow: boolean; backspace: boolean; delete: boolean; ctrl: boolean; meta: boolean; tab: boolean; home?: boolean; end?: boolean }) {
-  if (key.leftArrow) return dispatch({ type: "left" });
-  if (key.rightArrow) return dispatch({ type: "right" });
-  if (key.home) return dispatch({ type: "home" });
-  if (key.end) return dispatch({ type: "end" });
-  if (key.backspace || key.delete) return dispatch({ type: "backspace" });
-  if (key.ctrl || key.meta || key.tab) return;
-  for (const action of typedActions(char.replace(/[\r\n]+/g, ""))) dispatch(action);
+function lineKey(dispatch: LineDispatch, char: string, key: Key) {
+  for (const action of editActions(char.replace(/[\r\n]+/g, ""), key) ?? []) dispatch(action);
 }
 
 /** The status text: an error or notice, wrapped to at most two rows (an error names a file and a field). */

@@ -310,7 +310,13 @@ export function ChatScreen(props: ChatScreenProps) {
       {selected !== null && session.messages[selected] ? (
         <SelectedMessage message={session.messages[selected]!} index={selected} count={session.messages.length} maxLines={room} columns={props.columns ?? 80} color={color} />
       ) : null}
-      {session.notice ? <Text color={color ? "yellow" : undefined}>{session.notice}</Text> : null}
+      {/* The help fills an 80x24 screen: above it a notice keeps to one row, or it would push the help's first rows off. */}
+      {session.notice ? (
+        // Keyed: Ink measures a Text once and would keep the wrapped height after the wrap mode changes.
+        <Text key={panel === "help" ? "one-row" : "wrapped"} color={color ? "yellow" : undefined} wrap={panel === "help" ? "truncate-end" : "wrap"}>
+          {session.notice}
+        </Text>
+      ) : null}
       <ChatPanels
         panel={panel}
         services={services}

@@ -1,5 +1,6 @@
 import type { Key } from "ink";
 import type { InputAction } from "./inputReducer.ts";
+import { typedActions } from "./typedActions.ts";
 
 /**
  * The text-editing part of a key press (cursor moves, Backspace, typed or pasted
@@ -11,8 +12,8 @@ export function editActions(char: string, key: Key): InputAction[] | null {
   if (key.home) return [{ type: "home" }];
   if (key.end) return [{ type: "end" }];
   if (key.backspace || key.delete) return [{ type: "backspace" }];
-  // Held or fast Backspace (tmux, SSH) can arrive as one read of several DEL bytes.
-  if (/^[\x7f\b]+$/.test(char)) return Array.from(char, () => ({ type: "backspace" as const }));
+  if (key.ctrl && char === "u") return [{ type: "deleteToLineStart" }];
+  if (key.ctrl && char === "w") return [{ type: "deleteWordBack" }];
   if (key.ctrl || key.meta || key.return || key.tab || key.escape || key.upArrow || key.downArrow) return null;
-  return char ? [{ type: "insert", text: char }] : null;
+  return char ? typedActions(char) : null;
 }

@@ -19,6 +19,10 @@ export type InputAction =
   | { type: "newline" }
   | { type: "backspace" }
   | { type: "delete" }
+  /** Ctrl+U: from the start of the cursor's line to the cursor. */
+  | { type: "deleteToLineStart" }
+  /** Ctrl+W: the word before the cursor, and the spaces after it. */
+  | { type: "deleteWordBack" }
   | { type: "left" }
   | { type: "right" }
   | { type: "home" }
@@ -70,6 +74,14 @@ export function cleanInputText(raw: string): string {
     .replace(/[\x00-\x08\x0b-\x1f\x7f]/g, "");
 }
 
+/** Where the word before cursor starts, skipping the spaces after it first (readline's Ctrl+W, within the line). */
+function wordStartBefore(text: string, cursor: number): number {
+  let at = cursor;
+  while (at > 0 && text[at - 1] !== "\n" && /\s/.test(text[at - 1]!)) at--;
+  while (at > 0 && !/\s/.test(text[at - 1]!)) at--;
+  return at;
+}
+
 function edit(state: InputState, text: string, cursor: number): InputState {
   return { ...state, text, cursor, historyIndex: null };
 }
@@ -92,6 +104,14 @@ export function inputReducer(state: InputState, action: InputAction): InputState
     case "delete": {
       if (cursor >= text.length) return state;
       return edit(state, text.slice(0, cursor) + text.slice(nextBoundary(text, cursor)), cursor);
+    }
+    case "deleteToLineStart": {
+      const start = text.lastIndexOf("\n", cursor - 1) + 1;
+      return start === cursor ? state : edit(state, text.slice(0, start) + text.slice(cursor), start);
+    }
+    case "deleteWordBack": {
+      const start = wordStartBefore(text, cursor);
+      return start === cursor ? state : edit(state, text.slice(0, start) + text.slice(cursor), start);
     }
     case "left":
       return { ...state, cursor: previousBoundary(text, cursor) };

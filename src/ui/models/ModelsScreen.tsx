@@ -1,9 +1,11 @@
 import React, { useCallback, useEffect, useRef, useState } from "react";
-import { Box, Text, useInput } from "ink";
+import { Box, Text, useInput, type Key } from "ink";
 import { displayText } from "../../core/text/sanitize.ts";
 import type { Flash } from "../app/flash.ts";
 import type { LibraryModel, MachineFacts, ModelDownloadProgress, ModelServices, PullPreview } from "../app/modelServices.ts";
 import { moveSelection } from "../components/listWindow.ts";
+import { editActions } from "../input/editKeys.ts";
+import { emptyInput, inputReducer } from "../input/inputReducer.ts";
 import { SelectList } from "../components/SelectList.tsx";
 import { useModelLoading } from "../app/useModelLoading.ts";
 import { downloadLine, libraryDetail, libraryRow, loadedLine, loadingLine, machineLine, planExplanation, wrapText } from "./modelLines.ts";
@@ -195,11 +197,8 @@ export function ModelsScreen(props: ModelsScreenProps) {
         const uri = m.text.trim().replace(/^hf:\s*(hf:)/i, "$1");
         return uri && uri !== "hf:" ? lookUp(uri) : setMode({ name: "list" });
       }
-      if (key.backspace || key.delete || /^[\x7f\b]+$/.test(char)) return setMode({ ...m, text: [...m.text].slice(0, -1).join("") });
-      if (key.ctrl || key.meta || key.tab) return;
-      // Pasted addresses may carry a newline or stray controls: keep the printable part.
-      const typed = char.replace(/[\x00-\x1f\x7f]/g, "");
-      if (typed) setMode({ ...m, text: m.text + typed });
+      const text = editAtEnd(m.text, char, key);
+      if (text !== m.text) setMode({ ...m, text });
       return;
     }
     if (m.name === "confirm") {
@@ -300,6 +299,16 @@ export function ModelsScreen(props: ModelsScreenProps) {
       </Text>
     </Box>
   );
+}
+
+/**
+ * A one-line field edited at its end (the cursor is drawn there): typing, Backspace,
+ * Ctrl+U and Ctrl+W, several in one read; a pasted line break or stray control is dropped.
+ */
+function editAtEnd(text: string, char: string, key: Key): string {
+  const moves = new Set(["left", "right", "home", "end"]);
+  const edits = (editActions(char.replace(/[\r\n]+/g, ""), key) ?? []).filter((a) => !moves.has(a.type));
+  return edits.reduce(inputReducer, { ...emptyInput, text, cursor: text.length }).text;
 }
 
 function modePanel(mode: Mode, width: number): string[] {

@@ -150,6 +150,27 @@ test("? opens the help overlay listing every key; Esc closes it and keeps the in
   app.unmount();
 });
 
+test("with a long failure notice on screen, ? still shows the whole help in 80x24: a notice over it keeps to one row", async () => {
+  const fake = scriptedServices([], { fail: "no model loaded: start taproom with --model FILE, or load one with /model NAME or from the model screen (Ctrl+O, then m); /home/someone/.local/share/taproom/models/Mistral-Nemo-Instruct-2407-Q4_K_M.gguf was not found" });
+  const app = mount(fake.services);
+  await type(app.stdin, "hi");
+  await type(app.stdin, "\r");
+  await until(app.lastFrame, (f) => f.includes("Generation failed") && f.includes("│ hi"), "the failure and the text back in the input");
+  await type(app.stdin, "\x15");
+  await type(app.stdin, "?");
+  const frame = app.lastFrame() ?? "";
+  assert.ok(frame.split("\n").length <= 24, `help fits 80x24:\n${frame}`);
+  assert.match(frame, /Keys \(Esc or \? closes/);
+  assert.match(frame, /ctrl\+c +Stop; idle: twice quits/);
+  assert.match(frame, /^Generation failed: no model loaded: .*…$/m, "the notice keeps to one row");
+  await type(app.stdin, "\x03");
+  assert.match(app.lastFrame() ?? "", /Press Ctrl\+C again to quit/, "a notice still shows over the help");
+  await type(app.stdin, "\x1b");
+  await tick(60);
+  assert.doesNotMatch(app.lastFrame() ?? "", /Stop; idle/);
+  app.unmount();
+});
+
 test("Alt+C continues the last reply; Alt+I writes the next message into the input; Ctrl+E edits", async () => {
   const fake = scriptedServices([["It was dark"], [" and stormy", " night."], ["You: I open the door."]]);
   const app = mount(fake.services);

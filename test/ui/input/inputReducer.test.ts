@@ -60,3 +60,23 @@ test("the unsent text is the typed line, also while sent lines are browsed over 
   s = inputReducer(s, { type: "insert", text: "!" });
   assert.equal(unsentText(s), "sent before!", "a recalled line that is changed is what was typed");
 });
+
+test("Ctrl+U deletes from the start of the cursor's line to the cursor; the other lines stay", () => {
+  const at = (text: string, cursor: number) => ({ ...inputReducer(emptyInput, { type: "set", text }), cursor });
+  assert.deepEqual(pick(inputReducer(at("first\nsecond line", 13), { type: "deleteToLineStart" })), { text: "first\nline", cursor: 6 });
+  assert.deepEqual(pick(inputReducer(at("hello there", 11), { type: "deleteToLineStart" })), { text: "", cursor: 0 });
+  const start = at("a\nb", 2);
+  assert.equal(inputReducer(start, { type: "deleteToLineStart" }), start, "at a line's start nothing changes");
+});
+
+test("Ctrl+W deletes the word before the cursor and the spaces after it, not across a line break", () => {
+  const at = (text: string, cursor: number) => ({ ...inputReducer(emptyInput, { type: "set", text }), cursor });
+  assert.deepEqual(pick(inputReducer(at("say hello  ", 11), { type: "deleteWordBack" })), { text: "say ", cursor: 4 });
+  assert.deepEqual(pick(inputReducer(at("*waves* hi", 7), { type: "deleteWordBack" })), { text: " hi", cursor: 0 });
+  assert.deepEqual(pick(inputReducer(at("one\n  two", 9), { type: "deleteWordBack" })), { text: "one\n  ", cursor: 6 });
+  assert.deepEqual(pick(inputReducer(at("one\n  ", 6), { type: "deleteWordBack" })), { text: "one\n", cursor: 4 });
+});
+
+function pick(state: InputState) {
+  return { text: state.text, cursor: state.cursor };
+}

@@ -174,6 +174,11 @@ test("a pasted address or an unknown repository is one line and the screen carri
   await tick();
   app.stdin.write("d");
   await until(app.lastFrame, (f) => f.includes("› hf:"), "the prompt");
+  // A slip taken back by Backspaces read at once (a busy SSH link), each one counted.
+  app.stdin.write("oops");
+  await until(app.lastFrame, (f) => f.includes("› hf:oops█"), "the slip");
+  app.stdin.write("\x7f\x7f\x7f\x7f");
+  await until(app.lastFrame, (f) => f.includes("› hf:█"), "the slip taken back");
   // Pasted whole, with its own hf: after the prompt's.
   app.stdin.write("hf:alice/Nope-GGUF:Q4_K_M");
   await until(app.lastFrame, (f) => f.includes("› hf:hf:alice/Nope-GGUF:Q4_K_M"), "the pasted address");

@@ -35,3 +35,9 @@ test("unbound control keys, Enter and Tab are not typed", () => {
   assert.equal(state.text, "");
   assert.deepEqual(taken, [false, false, false, false]);
 });
+
+test("Ctrl+U clears to the line's start and Ctrl+W deletes a word, as in a shell", () => {
+  assert.equal(after([typed("look at this"), press("ctrl+w")]).state.text, "look at ");
+  assert.equal(after([typed("look at this"), press("ctrl+u")]).state.text, "");
+  assert.equal(after([typed("hello there"), typed("\x15\x7f")]).state.text, "", "one read of Ctrl+U and Backspace");
+});
