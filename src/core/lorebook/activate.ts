@@ -237,6 +237,12 @@ function groupsOf(e: LoreEntry): string[] {
  * active from an earlier pass admits no other, then group scoring, then override
  * (highest order), then a seeded roll by weight.
  */
+/** How a person knows an entry: its title (comment) when it has one, else book/uid. */
+function entryLabel(c: Candidate): string {
+  const title = c.entry.comment.trim();
+  return title ? `"${title}"` : c.id;
+}
+
 function resolveGroups(cands: Candidate[], seed: number, count: number, settings: LoreSettings, lose: (c: Candidate, detail: string) => void, stickyIds: Set<string>, activeGroups: Map<string, string>): Candidate[] {
   const out = new Set(cands);
   const byGroup = new Map<string, Candidate[]>();
@@ -268,7 +274,7 @@ function resolveGroups(cands: Candidate[], seed: number, count: number, settings
       winner = members[members.length - 1];
       for (const c of members) { r -= Math.max(0, c.entry.groupWeight); if (r < 0) { winner = c; break; } }
     }
-    for (const c of members) if (c !== winner) { out.delete(c); lose(c, `group "${g}" won by ${winner!.id}`); }
+    for (const c of members) if (c !== winner) { out.delete(c); lose(c, `group "${g}" won by ${entryLabel(winner!)}`); }
   }
   return cands.filter((c) => out.has(c));
 }
@@ -436,7 +442,7 @@ export function activateLore(options: ActivateLoreOptions): ActivateLoreResult {
     used += tokens(c);
     activated.push(c);
     done.add(c.id);
-    for (const g of groupsOf(c.entry)) if (!activeGroups.has(g)) activeGroups.set(g, c.id);
+    for (const g of groupsOf(c.entry)) if (!activeGroups.has(g)) activeGroups.set(g, entryLabel(c));
     set(c, true, outcome, detail, true);
     const e = c.entry;
     if (!stickyIds.has(c.id)) {

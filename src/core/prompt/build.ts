@@ -89,6 +89,7 @@ export function buildPrompt(input: BuildPromptInput): BuiltPrompt {
       budget,
       droppedMessages: start,
       examplesIncluded: keepExamples && examples.length > 0,
+      examplesDropped: !keepExamples && examples.length > 0,
       variables: ctx.env.variables,
     };
   }

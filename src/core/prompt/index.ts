@@ -15,5 +15,6 @@ export {
 } from "./templates.ts";
 export * from "./types.ts";
 export { formatInspection, inspectPrompt, type InspectOptions, type PromptInspection } from "./inspect.ts";
+export { trimmingNote } from "./trimmingNote.ts";
 export { historyForTurn, promptMode, turnText, TurnModeError, type TurnMode } from "./turn.ts";
 export { deriveTemplate, type RenderTurn, type RenderTurns } from "./derivedTemplate.ts";

@@ -4,6 +4,7 @@
  */
 import { sanitizeForTerminal } from "../text/sanitize.ts";
 import type { BuiltPrompt, SectionKind } from "./types.ts";
+import { trimmingNote } from "./trimmingNote.ts";
 
 export interface InspectOptions {
   /** Name of the template in words. */
@@ -19,6 +20,7 @@ export interface PromptInspection {
   budget: number;
   droppedMessages: number;
   examplesIncluded: boolean;
+  examplesDropped: boolean;
   totals: Partial<Record<SectionKind, number>>;
   sections: { kind: SectionKind; label: string; tokens: number; text: string }[];
   stops: string[];
@@ -35,6 +37,7 @@ export function inspectPrompt(prompt: BuiltPrompt, options: InspectOptions): Pro
     budget: prompt.budget,
     droppedMessages: prompt.droppedMessages,
     examplesIncluded: prompt.examplesIncluded,
+    examplesDropped: prompt.examplesDropped,
     totals,
     sections: prompt.sections.map(({ kind, label, tokens, text }) => ({ kind, label, tokens, text })),
     stops: prompt.stops,
@@ -54,8 +57,9 @@ export function formatInspection(view: PromptInspection): string {
   const totals = Object.entries(view.totals).map(([kind, n]) => `${kind} ${n}`).join(", ");
   lines.push(`template: ${view.template}`);
   lines.push(`tokens: ${view.tokens} of ${view.budget} (${view.counter}); ${totals}`);
-  if (view.droppedMessages > 0) lines.push(`trimmed: ${view.droppedMessages} oldest messages left out`);
-  if (!view.examplesIncluded) lines.push("example messages: not included");
+  const trimmed = trimmingNote(view);
+  if (trimmed) lines.push(`trimmed: ${trimmed}`);
+  else if (!view.examplesIncluded) lines.push("example messages: none on the card");
   lines.push(`stop strings: ${view.stops.map((s) => JSON.stringify(s)).join(" ")}`);
   return `${lines.join("\n")}\n`;
 }

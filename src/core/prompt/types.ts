@@ -90,6 +90,8 @@ export interface BuiltPrompt {
   /** How many history messages were trimmed from the start. */
   droppedMessages: number;
   examplesIncluded: boolean;
+  /** The card has example messages, but they gave way to history (SillyTavern's rule). */
+  examplesDropped: boolean;
   variables: Record<string, string>;
 }
 

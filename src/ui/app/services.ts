@@ -45,6 +45,8 @@ export interface TurnReport {
   promptMs?: number;
   tokensPerSecond?: number;
   sections: Array<{ kind: string; label: string; tokens: number }>;
+  /** What gave way to fit the prompt's budget. */
+  fit?: { budget: number; droppedMessages: number; examplesDropped: boolean };
   lore: Array<{ title: string; fired: boolean; outcome: string; detail: string; tokens: number | null }>;
   /** Why the model was loaded as it was (the planner's words). */
   plan: string[];

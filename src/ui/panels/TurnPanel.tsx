@@ -1,6 +1,7 @@
 import React from "react";
 import { LinesPanel } from "./LinesPanel.tsx";
 import { displayText } from "../../core/text/sanitize.ts";
+import { trimmingNote } from "../../core/prompt/trimmingNote.ts";
 import type { TurnReport } from "../app/services.ts";
 
 /** Outcomes worth showing for entries that did not fire: the ones a user asks about. */
@@ -11,6 +12,7 @@ export function turnPanelLines(report: TurnReport | null): string[] {
   const cached = Math.max(0, report.promptTokens - report.evaluatedTokens);
   const lines = [
     `Prompt: ${report.promptTokens} tokens, ${report.evaluatedTokens} evaluated, ${cached} from the KV cache · ${report.template}`,
+    ...trimmedLine(report),
     ...report.plan.map((reason) => `Model: ${reason}`),
     "Sections:",
     ...report.sections.map((s) => `  ${String(s.tokens).padStart(6)}  ${s.kind}: ${s.label}`),
@@ -21,6 +23,11 @@ export function turnPanelLines(report: TurnReport | null): string[] {
   for (const l of fired) lines.push(`  + ${l.title || "(untitled)"}: ${l.outcome}${l.tokens !== null ? `, ${l.tokens} tokens` : ""}`);
   for (const l of missed) lines.push(`  - ${l.title || "(untitled)"}: ${l.outcome}: ${l.detail}`);
   return lines.map(displayText);
+}
+
+function trimmedLine(report: TurnReport): string[] {
+  const note = report.fit ? trimmingNote(report.fit) : null;
+  return note ? [`Trimmed: ${note}`] : [];
 }
 
 /** The last turn at a glance, clamped to the room the terminal has. */

@@ -127,6 +127,12 @@ test("inclusion groups: one winner by weight (seeded), override by order, scorin
     { key: ["inn"], group: "w", groupWeight: 100000, content: "heavy" },
   ]);
   assert.deepEqual(fired(run(o, "inn")), ["high"]);
+  const titled = book([
+    { key: ["inn"], group: "w", groupOverride: true, order: 50, comment: "Sunny day", content: "sun" },
+    { key: ["inn"], group: "w", content: "rain" },
+  ]);
+  const lost = run(titled, "inn").verdicts.find((v) => v.outcome === "lost_group");
+  assert.equal(lost?.detail, 'group "w" won by "Sunny day"', "the winner is named by its title, as the lore panel shows it");
   const s = book([
     { key: ["inn", "ale"], group: "w", useGroupScoring: true, groupWeight: 1, content: "two" },
     { key: ["inn"], group: "w", useGroupScoring: true, groupWeight: 100000, content: "one" },

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { buildPrompt, firstKeptMessage, getTemplate, PromptBudgetError } from "../../../src/core/prompt/index.ts";
+import { trimmingNote } from "../../../src/core/prompt/trimmingNote.ts";
 import type { ChatMessage } from "../../../src/core/chat/types.ts";
 import { card, message, persona } from "./fixture.ts";
 
@@ -48,6 +49,10 @@ test("a long chat fits a small context: oldest messages go, card and persona sta
   assert.ok(long.tokens <= long.budget, `${long.tokens} <= ${long.budget}`);
   assert.ok(long.droppedMessages > 0);
   assert.equal(long.examplesIncluded, false);
+  assert.equal(long.examplesDropped, true);
+  assert.equal(short.examplesDropped, false);
+  assert.equal(trimmingNote(short), null, "nothing to say when everything fit");
+  assert.equal(trimmingNote(long), `${long.droppedMessages} oldest messages and the example messages left out (budget ${long.budget} tokens, the context minus the reply; history is cut in blocks to keep the KV cache warm)`);
   assert.ok(!long.text.includes("Hello, Ann."), "examples dropped");
   assert.ok(long.text.includes("Seraphina guards the forest.") && long.text.includes("Ann is a traveller."));
   assert.ok(long.text.includes("Answer 39:"), "the newest message stays");

@@ -34,6 +34,12 @@ test("the panel says what was evaluated vs reused, each section's tokens, and wh
   assert.ok(!lines.some((l) => l.includes("\x1b")));
 });
 
+test("when history or examples gave way, the panel says so right under the prompt's size", () => {
+  assert.ok(!turnPanelLines(report).some((l) => l.startsWith("Trimmed")), "nothing trimmed, nothing said");
+  const trimmed = turnPanelLines({ ...report, fit: { budget: 1748, droppedMessages: 1, examplesDropped: false } });
+  assert.match(trimmed[1] ?? "", /^Trimmed: 1 oldest message left out \(budget 1748 tokens, the context minus the reply; history is cut in blocks/);
+});
+
 test("the panel is clamped to the room it is given", () => {
   const app = render(<TurnPanel report={report} maxLines={4} color={false} />);
   const frame = app.lastFrame() ?? "";
