@@ -4,7 +4,8 @@
  * SillyTavern back what it wrote.
  */
 import type { ChatEnv } from "./operations.ts";
-import type { Chat, ChatMessage, Swipe } from "./types.ts";
+import { AuthorsNoteFieldError, authorsNoteFromMetadata, withAuthorsNote } from "./stAuthorsNote.ts";
+import type { AuthorsNote, Chat, ChatMessage, ChatSettings, Swipe } from "./types.ts";
 
 export class ChatFormatError extends Error {
   constructor(
@@ -60,7 +61,7 @@ export function parseChatJsonl(options: ParseJsonlOptions): Chat {
     createdAt,
     updatedAt: sillyTavernDateToIso(last ? lastSentAt(last) : "") ?? sillyTavernDateToIso(createdAt) ?? env.now(),
     messages,
-    settings: typeof meta.user_name === "string" && meta.user_name !== "" ? { personaName: meta.user_name } : {},
+    settings: importedSettings(meta, readAuthorsNote(chatMetadata, file, head.line)),
     variables: stringVariables(chatMetadata.variables),
     extra,
   };
@@ -69,7 +70,7 @@ export function parseChatJsonl(options: ParseJsonlOptions): Chat {
 /** A Chat as SillyTavern JSONL; the inverse of parseChatJsonl for what it imported. */
 export function formatChatJsonl(chat: Chat, userName?: string): string {
   const extra = chat.extra ?? {};
-  const chatMetadata = { ...((extra.chat_metadata as Record<string, unknown> | undefined) ?? {}) };
+  const chatMetadata = withAuthorsNote((extra.chat_metadata as Record<string, unknown> | undefined) ?? {}, chat.settings.authorsNote);
   if (Object.keys(chat.variables).length > 0) chatMetadata.variables = exportVariables(chat.variables, chatMetadata.variables);
   else delete chatMetadata.variables;
   const meta: Record<string, unknown> = {
@@ -80,6 +81,22 @@ export function formatChatJsonl(chat: Chat, userName?: string): string {
     chat_metadata: chatMetadata,
   };
   return [meta, ...chat.messages.map(formatMessage)].map((v) => JSON.stringify(v)).join("\n") + "\n";
+}
+
+function readAuthorsNote(meta: Record<string, unknown>, file: string, line: number): AuthorsNote | undefined {
+  try {
+    return authorsNoteFromMetadata(meta);
+  } catch (error) {
+    if (error instanceof AuthorsNoteFieldError) throw new ChatFormatError(file, line, error.message);
+    throw error;
+  }
+}
+
+function importedSettings(meta: Record<string, unknown>, authorsNote: AuthorsNote | undefined): ChatSettings {
+  return {
+    ...(typeof meta.user_name === "string" && meta.user_name !== "" && { personaName: meta.user_name }),
+    ...(authorsNote && { authorsNote }),
+  };
 }
 
 function parseLine(text: string, file: string, line: number): Record<string, unknown> {

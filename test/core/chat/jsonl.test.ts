@@ -107,3 +107,18 @@ test("SillyTavern's date styles read as ISO times; the chat's updatedAt is its l
   assert.equal(sillyTavernDateToIso("someday"), undefined);
   assert.equal(parse(file).updatedAt, local(2026, 1, 1, 12, 4));
 });
+
+test("SillyTavern's author's note (note_prompt, depth, interval, role) comes in as the chat's note and goes back out", () => {
+  const withNote = (meta: Record<string, unknown>) => [JSON.stringify({ user_name: "Ann", character_name: "Seraphina", create_date: "d", chat_metadata: meta }), JSON.stringify(lines[2])].join("\n");
+  const chat = parse(withNote({ note_prompt: "[Style: terse]", note_depth: 2, note_interval: "3", note_role: 1, note_position: 1 }));
+  assert.deepEqual(chat.settings.authorsNote, { text: "[Style: terse]", depth: 2, frequency: 3, role: "user" });
+  assert.deepEqual(parse(file).settings.authorsNote, { text: "Be brief.", depth: 4, frequency: 1, role: "system" }, "SillyTavern's defaults where it wrote none");
+  assert.equal(parse(withNote({ note_prompt: "", note_depth: 4 })).settings.authorsNote, undefined, "an empty note is none");
+  const changed = { ...chat, settings: { ...chat.settings, authorsNote: { text: "[Style: lush]", depth: 6, frequency: 1, role: "assistant" as const } } };
+  const meta = (c: typeof chat) => (JSON.parse(formatChatJsonl(c).split("\n")[0]!) as { chat_metadata: Record<string, unknown> }).chat_metadata;
+  assert.deepEqual(meta(changed), { note_prompt: "[Style: lush]", note_depth: 6, note_interval: 1, note_role: 2, note_position: 1 });
+  const removed = { ...chat, settings: { personaName: "Ann" } };
+  assert.equal(meta(removed).note_prompt, "", "a note taken out in taproom is empty in SillyTavern too");
+  assert.throws(() => parse(withNote({ note_prompt: "x", note_depth: -1 }), "bad.jsonl"), (e: Error) => e instanceof ChatFormatError && /^bad\.jsonl:1: chat_metadata\.note_depth: must be a whole number/.test(e.message));
+  assert.throws(() => parse(withNote({ note_prompt: "x", note_role: 7 })), /chat_metadata\.note_role: must be 0 \(system\), 1 \(user\) or 2 \(assistant\)/);
+});
