@@ -14,7 +14,7 @@ export type Keybindings = Record<KeyAction, string[]>;
 /** Short enough for two columns of help at 80 columns. */
 export const keyDescriptions: Record<KeyAction, string> = {
   stop: "Stop; idle: twice quits",
-  send: "Send, or run a /command",
+  send: "Send; empty: a new reply",
   newline: "New line",
   swipeLeft: "Previous swipe *",
   swipeRight: "Next or new swipe *",

@@ -268,6 +268,8 @@ export function ChatScreen(props: ChatScreenProps) {
         editAt: (index, text) => dispatch({ type: "editAt", index, text }),
         runCommand: commands.run,
         send,
+        messageCount,
+        replyNow: generation.replyNow,
         notify,
       }) ||
       completeKey(event, { inputText, completions: commands.completions, setInput: (text) => edit({ type: "set", text }), notify }) ||

@@ -23,6 +23,8 @@ export interface ReplyGenerationDeps {
 
 export interface ReplyGeneration {
   send(text: string): void;
+  /** A reply to the chat as it stands, with no new message from the person. */
+  replyNow(): void;
   swipeNew(): void;
   continueReply(): void;
   impersonate(): void;
@@ -116,6 +118,12 @@ export function useReplyGeneration(deps: ReplyGenerationDeps): ReplyGeneration {
     [generate, persona, characterName, session, dispatch],
   );
 
+  const replyNow = () => {
+    if (busy()) return;
+    dispatch({ type: "replyStart", id: newId("a"), name: characterName, at: new Date().toISOString() });
+    void generate("reply", session.current.messages, null);
+  };
+
   const swipeNew = () => {
     const current = session.current;
     if (busy() || !lastReply(current)) return dispatch({ type: "notice", message: "Nothing to swipe: the last message is not a reply" });
@@ -143,5 +151,5 @@ export function useReplyGeneration(deps: ReplyGenerationDeps): ReplyGeneration {
     return true;
   };
 
-  return { send, swipeNew, continueReply, impersonate, stop, running: () => abortRef.current !== null, speed, impersonating };
+  return { send, replyNow, swipeNew, continueReply, impersonate, stop, running: () => abortRef.current !== null, speed, impersonating };
 }

@@ -227,3 +227,21 @@ test("a resumed chat's last reply can be swiped at once: the new swipe shows wit
   await until(app.lastFrame, (f) => f.includes("Old reply") && f.includes("< 1/2 >"), "back to the first");
   app.unmount();
 });
+
+test("Enter on an empty input gets the character's reply to the chat as it stands (after a branch, or to speak again)", async () => {
+  const fake = scriptedServices([["*Mira looks up.* Yes?"], ["And another thing."]]);
+  const said = (id: string, role: "user" | "assistant", text: string): ChatMessage => ({ id, role, name: role === "user" ? "You" : "Mira", swipes: [{ text, sentAt: "" }], swipeIndex: 0 });
+  const app = mount(fake.services, [said("a0", "assistant", "Welcome."), said("u1", "user", "Mira?")]);
+  await tick();
+  await type(app.stdin, "\r");
+  await until(app.lastFrame, (f) => f.includes("Yes?") && f.includes("? help") && !f.includes("writing…"), "the reply");
+  assert.equal(fake.requests[0]?.mode, "reply");
+  assert.deepEqual(fake.requests[0]?.messages.map((m) => m.id), ["a0", "u1"], "no new message from the person");
+  await type(app.stdin, "\r");
+  await until(app.lastFrame, (f) => f.includes("And another thing."), "a second reply in a row");
+  assert.equal(fake.requests[1]?.messages.length, 3);
+  await type(app.stdin, "\x03");
+  await type(app.stdin, "\x03");
+  assert.deepEqual(app.quits[0]?.map((m) => m.role), ["assistant", "user", "assistant", "assistant"]);
+  app.unmount();
+});

@@ -14,19 +14,27 @@ export interface SendKeyContext {
   editAt(index: number, text: string): void;
   runCommand(line: string): void;
   send(text: string): void;
+  messageCount: number;
+  /** The character speaks next without a new message from the person (SillyTavern's empty send). */
+  replyNow(): void;
   notify(message: string): void;
 }
 
-/** Enter: saves an edit, runs a /command, or sends the text. */
+/** Enter: saves an edit, runs a /command, sends the text, or on an empty input asks for a reply. */
 export function sendKey(event: ChatKeyEvent, ctx: SendKeyContext): boolean {
   if (event.action !== "send") return false;
   const text = ctx.inputText;
-  if (!text.trim()) return true;
+  const asksReply = text === "" && ctx.editing === null && ctx.messageCount > 0;
+  if (!text.trim() && !asksReply) return true;
   if (ctx.loadingModel) {
     ctx.notify("A model is loading: Enter sends once it is ready");
     return true;
   }
   if (ctx.busy()) return true;
+  if (asksReply) {
+    ctx.replyNow();
+    return true;
+  }
   ctx.submitted(text);
   if (ctx.editing !== null) {
     ctx.stopEditing();

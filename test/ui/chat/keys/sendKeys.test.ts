@@ -3,11 +3,12 @@ import assert from "node:assert/strict";
 import { completeKey, sendKey, type CompleteKeyContext, type SendKeyContext } from "../../../../src/ui/chat/keys/sendKeys.ts";
 import { press, recorder } from "../../../support/keyPress.ts";
 
-function sendContext(inputText: string, options: { editing?: number; loadingModel?: boolean; busy?: boolean } = {}) {
+function sendContext(inputText: string, options: { editing?: number; loadingModel?: boolean; busy?: boolean; messageCount?: number } = {}) {
   const r = recorder();
   const ctx: SendKeyContext = {
     inputText, editing: options.editing ?? null, loadingModel: options.loadingModel ?? false, busy: () => options.busy ?? false,
     submitted: r.fn("submitted"), stopEditing: r.fn("stopEditing"), editAt: r.fn("editAt"), runCommand: r.fn("runCommand"), send: r.fn("send"), notify: r.fn("notify"),
+    messageCount: options.messageCount ?? 2, replyNow: r.fn("replyNow"),
   };
   return { ctx, calls: r.calls };
 }
@@ -38,6 +39,22 @@ test("Enter keeps the text when there is nothing to send, a model is loading or 
     assert.deepEqual(calls, expected);
   }
   assert.equal(sendKey(press("alt+enter"), sendContext("Hi").ctx), false);
+});
+
+test("Enter on an empty input asks the character for a reply, as SillyTavern's empty send does", () => {
+  const empty = sendContext("");
+  assert.equal(sendKey(press("enter"), empty.ctx), true);
+  assert.deepEqual(empty.calls, [["replyNow"]]);
+  for (const [options, expected] of [
+    [{ messageCount: 0 }, []],
+    [{ editing: 1 }, []],
+    [{ busy: true }, []],
+    [{ loadingModel: true }, [["notify", "A model is loading: Enter sends once it is ready"]]],
+  ] as const) {
+    const { ctx, calls } = sendContext("", options);
+    sendKey(press("enter"), ctx);
+    assert.deepEqual(calls, expected, JSON.stringify(options));
+  }
 });
 
 function completeContext(inputText: string, options: string[]) {
