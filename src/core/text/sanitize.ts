@@ -37,3 +37,14 @@ export function expandTabs(text: string, width = 4): string {
 export function displayText(text: string): string {
   return expandTabs(sanitizeForTerminal(text));
 }
+
+/**
+ * Text being edited (a card field, a lore entry, a message in the input), drawn inert
+ * without changing its length: each control character (ESC, C0/C1, bidi overrides,
+ * invisible tags) shows as "�", so cursor offsets still match the stored text.
+ */
+export function inertForEditing(text: string): string {
+  return text
+    .replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g, "\ufffd")
+    .replace(/[\u{e0000}-\u{e007f}]/gu, "\ufffd\ufffd");
+}

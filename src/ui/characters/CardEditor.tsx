@@ -1,6 +1,6 @@
 import React, { useRef, useState } from "react";
 import { Box, Text, useInput } from "ink";
-import { displayText } from "../../core/text/sanitize.ts";
+import { displayText, inertForEditing } from "../../core/text/sanitize.ts";
 import type { CardDetail, CardServices } from "../app/cardServices.ts";
 import { defaultKeybindings, keyMatches, type Keybindings } from "../app/keybindings.ts";
 import { moveSelection } from "../components/listWindow.ts";
@@ -10,7 +10,7 @@ import { CARD_FIELDS, changedFields, type CardFieldKey, type CardFields } from "
 import { fieldInputReducer } from "./typing.ts";
 import { editActions } from "../input/editKeys.ts";
 import { useSyncReducer, useSyncState } from "../hooks/useSyncState.ts";
-import { clampText, inertForEditing, inputWindow, moveByRow, textWidth } from "./textLayout.ts";
+import { clampText, inputWindow, moveByRow, textWidth } from "./textLayout.ts";
 
 export interface CardEditorProps {
   card: CardDetail;
@@ -138,7 +138,8 @@ export function CardEditor(props: CardEditorProps) {
     return (
       <Box flexDirection="column">
         <Text bold wrap="truncate-end">{`Editing ${label} of ${displayText(saved.name) || "(no name)"}`}</Text>
-        <InputView state={{ ...emptyInput, text: view.text, cursor: view.cursor }} color={color} busy={false} />
+        {/* Already windowed to the room there is: the input shows every row of it. */}
+        <InputView state={{ ...emptyInput, text: view.text, cursor: view.cursor }} color={color} busy={false} width={inputWidth} maxRows={height} />
         <Text dimColor>{marks || " "}</Text>
         <Text dimColor wrap="truncate-end">
           Enter or Esc done (kept, not yet saved) · Ctrl+J or Alt+Enter new line

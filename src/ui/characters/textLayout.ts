@@ -120,14 +120,3 @@ export function inputWindow(text: string, cursor: number, width: number, height:
   });
   return { text: out, cursor: newCursor, above: start, below: Math.max(0, rows.length - start - shown.length) };
 }
-
-/**
- * Card text being edited, drawn inert without changing its length: each control
- * character (ESC, C0/C1, bidi overrides, invisible tags) shows as "�", so cursor
- * offsets still match the stored text, which keeps them.
- */
-export function inertForEditing(text: string): string {
-  return text
-    .replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g, "\ufffd")
-    .replace(/[\u{e0000}-\u{e007f}]/gu, "\ufffd\ufffd");
-}

@@ -3,6 +3,7 @@ import { Box, Text } from "ink";
 import type { InputState } from "./inputReducer.ts";
 import { graphemeBoundaries } from "./inputReducer.ts";
 import { inputWindow, type InputWindow } from "./inputLayout.ts";
+import { inertForEditing } from "../../core/text/sanitize.ts";
 
 export interface InputViewProps {
   state: InputState;
@@ -18,7 +19,9 @@ export interface InputViewProps {
 
 /** The input box: text with an inverse-video cursor, clamped to a few rows around it. */
 export function InputView({ state, color, busy, width = 76, maxRows = 6, view: given }: InputViewProps) {
-  const { text, cursor } = state;
+  const { cursor } = state;
+  // Edited text can come from strangers (a message, a lore entry): drawn inert, offsets unchanged.
+  const text = inertForEditing(state.text);
   const view = given ?? inputWindow(text, cursor, width, maxRows);
   const next = graphemeBoundaries(text).find((b) => b > cursor) ?? text.length;
   const under = text.slice(cursor, next);

@@ -102,12 +102,15 @@ export function EntryEditor(props: EntryEditorProps) {
 
   if (editing && current?.kind === "multiline") {
     // The whole content gets the screen: header, the box, the error and the keys.
-    const shown = inputWindow(editing.input, Math.max(1, props.rows - 7), Math.max(10, props.columns - 4));
+    const height = Math.max(1, props.rows - 7);
+    const width = Math.max(10, props.columns - 4);
+    const shown = inputWindow(editing.input, height, width);
     return (
       <Box flexDirection="column">
         {header}
         <Text dimColor>{`Content${shown.above ? ` (${shown.above} rows above)` : ""}`}</Text>
-        <InputView state={shown.state} color={color} busy={false} />
+        {/* Already windowed to the room there is: the input shows every row of it. */}
+        <InputView state={shown.state} color={color} busy={false} width={width} maxRows={height} />
         {errorLine ?? <Text dimColor>{shown.below ? `${shown.below} rows below · ` : ""}Enter keep · Alt+Enter/Ctrl+J new line · Esc cancel</Text>}
       </Box>
     );

@@ -299,6 +299,10 @@ test("the screen stays within the terminal's rows, and card text is drawn inert"
   assert.ok(frame.split("\n").length <= 23, `field input has ${frame.split("\n").length} rows`);
   assert.match(frame, /↑ \d+ more rows/);
   assert.match(frame, /Line 79 of a very long description\./);
+  // The field uses the room there is (24 rows less title, border, marks and footer), not a few rows.
+  const shown = frame.split("\n").filter((l) => /^│ Line \d+ of/.test(l)).length;
+  assert.ok(shown >= 15, `the field shows ${shown} rows at once`);
+  assert.equal((frame.match(/more rows/g) ?? []).length, 1, "one mark for the rows above, not one per window");
   assert.doesNotMatch(frame, /\x1b|\x07/);
   app.unmount();
 });

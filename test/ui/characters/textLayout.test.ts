@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { clampText, inertForEditing, inputWindow, moveByRow, textWidth, wrapRows } from "../../../src/ui/characters/textLayout.ts";
+import { clampText, inputWindow, moveByRow, textWidth, wrapRows } from "../../../src/ui/characters/textLayout.ts";
+import { inertForEditing } from "../../../src/core/text/sanitize.ts";
 
 test("text wraps at spaces within the width, long words are cut, newlines always break", () => {
   assert.deepEqual(wrapRows("the lamp is lit tonight", 10).map((r) => r.text), ["the lamp ", "is lit ", "tonight"]);

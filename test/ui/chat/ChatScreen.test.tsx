@@ -245,3 +245,15 @@ test("Enter on an empty input gets the character's reply to the chat as it stand
   assert.deepEqual(app.quits[0]?.map((m) => m.role), ["assistant", "user", "assistant", "assistant"]);
   app.unmount();
 });
+
+test("Ctrl+E puts a message with escape sequences into the input, drawn inert", async () => {
+  const fake = scriptedServices([]);
+  const said = (id: string, role: "user" | "assistant", text: string): ChatMessage => ({ id, role, name: role === "user" ? "You" : "Mira", swipes: [{ text, sentAt: "" }], swipeIndex: 0 });
+  const app = mount(fake.services, [said("u", "user", "hi"), said("a", "assistant", "Dusk\x1b]0;pwned\x07 falls.")]);
+  await tick();
+  await type(app.stdin, "\x05");
+  const frame = await until(app.lastFrame, (f) => f.includes("Editing message 2"), "the edit");
+  assert.match(frame, /│ Dusk\ufffd\]0;pwned\ufffd falls\./);
+  assert.doesNotMatch(frame, /\x1b|\x07/);
+  app.unmount();
+});

@@ -307,3 +307,23 @@ test("leaving a changed book and answering n discards the changes; the file is u
   assert.equal((await getLorebook("Harbour Town", { env }))?.book.entries.length, 3);
   app.unmount();
 });
+
+test("editing long content from a downloaded book: it gets the screen's rows, and escape sequences in it are drawn inert", async () => {
+  const { home, services } = await library();
+  const book = tavernBook("Harbour Town");
+  const lines = Array.from({ length: 40 }, (_, i) => `Tide table row ${i}.`);
+  book.entries[0] = { ...book.entries[0]!, content: `${lines.join("\n")}\x1b]0;pwned\x07` };
+  await writeFile(join(home, "lorebooks", "harbour.json"), JSON.stringify({ ...toWorldInfo(book), name: "Harbour Town" }));
+  const app = mount(services);
+  await openHarbourTown(app);
+  await press(app.stdin, "\r");
+  await until(app.lastFrame, (f) => f.includes("Entry #0 · Docks"), "the entry");
+  await press(app.stdin, DOWN, DOWN, DOWN, DOWN, "\r");
+  const frame = await until(app.lastFrame, (f) => f.includes("Alt+Enter/Ctrl+J new line"), "the content editor");
+  assert.doesNotMatch(frame, /\x1b|\x07/, "no escape sequence reaches the terminal");
+  const shown = frame.split("\n").filter((l) => /^│ Tide table row \d+\./.test(l)).length;
+  assert.ok(shown >= 12, `the content shows ${shown} rows at once`);
+  assert.match(frame, /Tide table row 39\./, "the cursor's end of the text is in view");
+  assert.ok(frame.split("\n").length <= 24, "within the terminal");
+  app.unmount();
+});
