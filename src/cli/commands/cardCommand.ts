@@ -198,7 +198,8 @@ async function lintFile(args: string[], io: CliIO): Promise<number> {
   const path = resolve(io.cwd, file);
   const loaded = await readCardFile(path, { collectRefusals: true });
   const archiveFiles = loaded.assets ? new Set(loaded.assets.keys()) : undefined;
-  const findings = lintCard(loaded.card, loaded.warnings, { refusals: loaded.refusals, archiveFiles });
+  const pngAssets = loaded.format === "png" ? new Set(loaded.pngAssets?.keys() ?? []) : undefined;
+  const findings = lintCard(loaded.card, loaded.warnings, { refusals: loaded.refusals, archiveFiles, pngAssets });
   for (const f of findings) io.stdout.write(show(`${path}: ${f.level}: ${f.field}: ${f.message}`) + "\n");
   if (findings.length === 0) io.stdout.write(show(`${path}: no problems found`) + "\n");
   return findings.some((f) => f.level === "error") ? 1 : 0;

@@ -1,7 +1,7 @@
-import { readCharx, writeCharx, embeddedPath } from "./charx.ts";
+import { readCharx, writeCharx, embeddedPath, EMBEDDED_PREFIX } from "./charx.ts";
 import { CardFormatError, type CardWarning } from "./errors.ts";
 import { parseCardJson, type ParsedCard } from "./parse.ts";
-import { decodeBase64Utf8, imageWithoutCard, isPng, placeholderPng, readPngCardChunks, writePngCard } from "./png.ts";
+import { decodeBase64Utf8, imageWithoutCard, isPng, placeholderPng, PNG_ASSET_URI, readPngAssetChunks, readPngCardChunks, writePngCard } from "./png.ts";
 import type { CharacterCard } from "./record.ts";
 import type { CharacterAsset } from "./character.ts";
 import { writeCardJsonSameSpec, writeV2Json, writeV3Json } from "./write.ts";
@@ -21,6 +21,8 @@ export interface CardFile {
   image?: Uint8Array;
   /** CharX files other than card.json, keyed by archive path. */
   assets?: Map<string, Uint8Array>;
+  /** Assets a PNG holds in its own `chara-ext-asset_:` chunks (reached by `__asset:` URIs), keyed by path. */
+  pngAssets?: Map<string, Uint8Array>;
   /** Only when decoded with collectRefusals (for lint): the fields that would refuse the card. */
   refusals?: CardWarning[];
 }
@@ -89,7 +91,15 @@ function decodePng(bytes: Uint8Array, source: string, collect: { collectRefusals
       parsed.warnings.unshift({ field: "ccv3", message: `${error.message}; used the chara chunk instead` });
     }
   }
-  return { card: parsed.card, warnings: parsed.warnings, format: "png", image: bytes, ...(parsed.refusals ? { refusals: parsed.refusals } : {}) };
+  const pngAssets = readPngAssetChunks(bytes, source);
+  return {
+    card: parsed.card,
+    warnings: parsed.warnings,
+    format: "png",
+    image: bytes,
+    ...(pngAssets.size > 0 && { pngAssets }),
+    ...(parsed.refusals ? { refusals: parsed.refusals } : {}),
+  };
 }
 
 function iconFromAssets(file: CardFile): { uri: string; data: Uint8Array } | undefined {
@@ -107,12 +117,46 @@ function withAssets(card: CharacterCard, map: (a: CharacterAsset) => CharacterAs
 }
 
 const PNG_ICON_PATH = "assets/icon/images/main.png";
+const MEDIA_DIRS: [RegExp, string][] = [
+  [/^(png|apng|jpe?g|webp|gif|avif|bmp)$/, "images"],
+  [/^(mp3|wav|ogg|opus|flac|m4a)$/, "audio"],
+  [/^(mp4|webm|mov|mkv)$/, "video"],
+];
+
+/** Where a PNG-held asset goes in a CharX: `assets/{type}/{images|audio|video|other}/{name}`, as the spec lays out. */
+function archivePathFor(path: string, asset: CharacterAsset | undefined, taken: Set<string>): string {
+  const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, "_").replace(/^\.+/, "_") || "_";
+  const ext = /^[a-z0-9]{1,8}$/.test(asset?.ext ?? "") && asset?.ext !== "unknown" ? asset!.ext : "";
+  const dir = MEDIA_DIRS.find(([re]) => re.test(ext))?.[1] ?? "other";
+  let base = safe(path.split("/").pop() ?? "");
+  if (ext && !base.toLowerCase().endsWith(`.${ext}`)) base += `.${ext}`;
+  const folder = `assets/${safe(asset?.type ?? "other")}/${dir}`;
+  let candidate = `${folder}/${base}`;
+  for (let n = 2; taken.has(candidate); n++) candidate = `${folder}/${n}-${base}`;
+  taken.add(candidate);
+  return candidate;
+}
+
+/** PNG-held assets move into the archive, their `__asset:` URIs becoming `embeded://` ones. */
+function movePngAssets(file: CardFile, assets: Map<string, Uint8Array>): CharacterCard {
+  if (!file.pngAssets) return file.card;
+  const taken = new Set([...assets.keys(), PNG_ICON_PATH]);
+  const moved = new Map<string, string>();
+  for (const [path, data] of file.pngAssets) {
+    const uri = `${PNG_ASSET_URI}${path}`;
+    const target = archivePathFor(path, file.card.character.assets?.find((a) => a.uri === uri), taken);
+    assets.set(target, data);
+    moved.set(uri, `${EMBEDDED_PREFIX}${target}`);
+  }
+  return withAssets(file.card, (a) => ({ ...a, uri: moved.get(a.uri) ?? a.uri }));
+}
 
 /** A PNG card's own image goes into the archive as its main icon, so the picture is not lost. */
 function encodeCharx(file: CardFile): Uint8Array {
   const assets = new Map(file.assets ?? []);
-  let card = file.card;
-  if (file.image && !iconFromAssets(file) && !assets.has(PNG_ICON_PATH)) {
+  let card = movePngAssets(file, assets);
+  const mainIcon = (card.character.assets ?? []).some((a) => a.type === "icon" && a.name === "main" && a.uri !== "ccdefault:");
+  if (file.image && !iconFromAssets(file) && !mainIcon && !assets.has(PNG_ICON_PATH)) {
     const uri = `embeded://${PNG_ICON_PATH}`;
     const hadDefault = (card.character.assets ?? []).some((a) => a.uri === "ccdefault:");
     const icon: CharacterAsset = { type: "icon", uri, name: "main", ext: "png" };
@@ -154,6 +198,10 @@ export function exportLosses(file: CardFile, format: CardExportFormat): string[]
     if (dropped.length > 0) losses.push(`${dropped.length} archive file${dropped.length === 1 ? "" : "s"} (${dropped.join(", ")}) can only travel in a CharX`);
   }
   if ((format === "json" || format === "v2json") && file.image) losses.push("the card's picture is not carried by JSON");
+  const held = [...(file.pngAssets?.keys() ?? [])];
+  if ((format === "json" || format === "v2json") && held.length > 0) {
+    losses.push(`${held.length} asset${held.length === 1 ? "" : "s"} held in the PNG (${held.join(", ")}) can only travel in a PNG or a CharX`);
+  }
   return losses;
 }
 

@@ -1,4 +1,5 @@
 import { isObject } from "./parse.ts";
+import { PNG_ASSET_KEYWORD, PNG_ASSET_URI } from "./png.ts";
 import type { CharacterCard } from "./record.ts";
 import type { CardWarning } from "./errors.ts";
 
@@ -15,6 +16,8 @@ export interface LintOptions {
   refusals?: CardWarning[];
   /** For a CharX: the files in the archive, which `embeded://` asset URIs must name. */
   archiveFiles?: ReadonlySet<string>;
+  /** For a PNG: the paths of its `chara-ext-asset_:` chunks, which `__asset:` URIs must name. */
+  pngAssets?: ReadonlySet<string>;
 }
 
 const KNOWN_SPECS = new Set(["", "chara_card_v2", "chara_card_v3"]);
@@ -61,6 +64,12 @@ export function lintCard(card: CharacterCard, repairs: CardWarning[] = [], optio
   }
   if (!isObject(c.extensions)) findings.push({ level: "error", field: "extensions", message: "extensions is not an object" });
   c.assets?.forEach((asset, i) => {
+    if (asset.uri.startsWith(PNG_ASSET_URI)) {
+      const path = asset.uri.slice(PNG_ASSET_URI.length);
+      if (!options.pngAssets) findings.push({ level: "warning", field: `assets[${i}].uri`, message: `"${asset.uri}" only resolves inside the PNG card it came from` });
+      else if (!options.pngAssets.has(path)) findings.push({ level: "error", field: `assets[${i}].uri`, message: `"${asset.uri}" has no ${PNG_ASSET_KEYWORD}${path} chunk in this PNG` });
+      return;
+    }
     if (!asset.uri.startsWith("embeded://")) return;
     const path = asset.uri.slice("embeded://".length);
     if (!options.archiveFiles) {

@@ -102,13 +102,33 @@ export interface PngCardText {
 const BASE64 = /^[A-Za-z0-9+/\s]*={0,2}\s*$/;
 
 export function decodeBase64Utf8(text: string, source: string, keyword: string): string {
+  return utf8.decode(decodeBase64Bytes(text, source, keyword));
+}
+
+function decodeBase64Bytes(text: string, source: string, keyword: string): Uint8Array {
   const clean = text.replace(/\s+/g, "");
   if (!BASE64.test(clean) || clean.length % 4 === 1) {
     throw new CardFormatError(source, `the "${keyword}" chunk is not base64`);
   }
   const binary = atob(clean.padEnd(Math.ceil(clean.length / 4) * 4, "="));
-  const bytes = Uint8Array.from(binary, (ch) => ch.charCodeAt(0));
-  return utf8.decode(bytes);
+  return Uint8Array.from(binary, (ch) => ch.charCodeAt(0));
+}
+
+/** CCv3's assets kept inside a PNG: a tEXt chunk `chara-ext-asset_:{path}` each, reached by `__asset:{path}`. */
+export const PNG_ASSET_KEYWORD = "chara-ext-asset_:";
+export const PNG_ASSET_URI = "__asset:";
+
+/** The assets a PNG card carries in its own chunks, keyed by path (the first of a repeated path wins). */
+export function readPngAssetChunks(bytes: Uint8Array, source: string): Map<string, Uint8Array> {
+  const found = new Map<string, Uint8Array>();
+  for (const chunk of readPngChunks(bytes, source)) {
+    if (chunk.type !== "tEXt" && chunk.type !== "zTXt" && chunk.type !== "iTXt") continue;
+    const text = decodeTextChunk(chunk, source);
+    if (!text?.keyword.startsWith(PNG_ASSET_KEYWORD)) continue;
+    const path = text.keyword.slice(PNG_ASSET_KEYWORD.length);
+    if (path && !found.has(path)) found.set(path, decodeBase64Bytes(text.text, source, text.keyword));
+  }
+  return found;
 }
 
 export function encodeBase64Utf8(text: string): string {
@@ -160,10 +180,19 @@ function textChunk(keyword: string, text: string): Uint8Array {
   return makeChunk("tEXt", body);
 }
 
-function isCardChunk(chunk: PngChunk): boolean {
-  if (chunk.type !== "tEXt" && chunk.type !== "zTXt" && chunk.type !== "iTXt") return false;
+function textKeyword(chunk: PngChunk): string | undefined {
+  if (chunk.type !== "tEXt" && chunk.type !== "zTXt" && chunk.type !== "iTXt") return undefined;
   const nul = chunk.data.indexOf(0);
-  return nul > 0 && CARD_KEYWORDS.has(latin1.decode(chunk.data.subarray(0, nul)));
+  return nul > 0 ? latin1.decode(chunk.data.subarray(0, nul)) : undefined;
+}
+
+function isCardChunk(chunk: PngChunk): boolean {
+  const keyword = textKeyword(chunk);
+  return keyword !== undefined && CARD_KEYWORDS.has(keyword);
+}
+
+function isAssetChunk(chunk: PngChunk): boolean {
+  return textKeyword(chunk)?.startsWith(PNG_ASSET_KEYWORD) ?? false;
 }
 
 export interface PngCardPayload {
@@ -197,10 +226,10 @@ export function imageChunks(bytes: Uint8Array, source = "image"): Uint8Array[] {
   return readPngChunks(bytes, source).filter((c) => !isCardChunk(c)).map((c) => c.raw);
 }
 
-/** The PNG with its card chunks removed: the bare picture. */
+/** The PNG with its card and asset chunks removed: the bare picture. */
 export function imageWithoutCard(bytes: Uint8Array, source = "image"): Uint8Array {
-  const parts = [Uint8Array.from(SIGNATURE), ...imageChunks(bytes, source)];
-  return concatBytes(parts);
+  const picture = readPngChunks(bytes, source).filter((c) => !isCardChunk(c) && !isAssetChunk(c));
+  return concatBytes([Uint8Array.from(SIGNATURE), ...picture.map((c) => c.raw)]);
 }
 
 /** Width and height from the IHDR chunk, or undefined when it is not where PNG puts it. */

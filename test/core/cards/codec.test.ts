@@ -2,7 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { decodeCardFile, encodeCardFile, exportLosses, MAX_CARD_FILE_BYTES, type CardExportFormat } from "../../../src/core/cards/codec.ts";
 import { CardFormatError } from "../../../src/core/cards/errors.ts";
-import { imageChunks, placeholderPng, writePngCard } from "../../../src/core/cards/png.ts";
+import { crc32, imageChunks, placeholderPng, writePngCard } from "../../../src/core/cards/png.ts";
+import { lintCard } from "../../../src/core/cards/lint.ts";
 import { writeCharx } from "../../../src/core/cards/charx.ts";
 import { bytesOf, json, v1Card, v2Card, v3Card } from "../../support/cards.ts";
 
@@ -92,4 +93,39 @@ test("an export says what its format cannot carry", () => {
   const png = decodeCardFile(writePngCard(placeholderPng(), { chara: json(v2Card()), ccv3: json(v3Card()) }), "a.png");
   assert.deepEqual(exportLosses(png, "png"), []);
   assert.deepEqual(exportLosses(png, "v2json"), ["the card's picture is not carried by JSON"]);
+});
+
+/** A tEXt chunk put just before IEND, as another card writer (RisuAI) adds its own. */
+function withTextChunk(png: Uint8Array, keyword: string, text: string): Uint8Array {
+  const body = Buffer.from(`${keyword}\0${text}`, "latin1");
+  const chunk = Buffer.alloc(12 + body.length);
+  chunk.writeUInt32BE(body.length, 0);
+  chunk.write("tEXt", 4, "latin1");
+  body.copy(chunk, 8);
+  chunk.writeUInt32BE(crc32(chunk, 4, 8 + body.length), 8 + body.length);
+  const iend = png.length - 12;
+  return Buffer.concat([png.subarray(0, iend), chunk, png.subarray(iend)]);
+}
+
+test("assets a PNG holds in chara-ext-asset_ chunks (CCv3 __asset: URIs) are kept, and move into a CharX with embeded:// URIs", () => {
+  const happy = placeholderPng({ size: 2, rgb: [250, 200, 0] });
+  const assets = [
+    { type: "icon", uri: "ccdefault:", name: "main", ext: "png" },
+    { type: "emotion", uri: "__asset:0", name: "happy", ext: "png" },
+  ];
+  const card = writePngCard(placeholderPng({ size: 8 }), { chara: json(v2Card()), ccv3: json(v3Card({ assets })) });
+  const png = decodeCardFile(withTextChunk(card, "chara-ext-asset_:0", Buffer.from(happy).toString("base64")), "risu.png");
+  assert.deepEqual(Buffer.from(png.pngAssets!.get("0")!), Buffer.from(happy));
+  const again = decodeCardFile(encodeCardFile(png, "png"), "again.png");
+  assert.deepEqual(Buffer.from(again.pngAssets!.get("0")!), Buffer.from(happy), "a PNG written back keeps the asset chunk");
+  assert.deepEqual(exportLosses(png, "charx"), []);
+  assert.deepEqual(exportLosses(png, "json"), ["the card's picture is not carried by JSON", "1 asset held in the PNG (0) can only travel in a PNG or a CharX"]);
+  const charx = decodeCardFile(encodeCardFile(png, "charx"), "risu.charx");
+  assert.deepEqual(charx.card.character.assets?.map((a) => a.uri), ["embeded://assets/icon/images/main.png", "embeded://assets/emotion/images/0.png"]);
+  assert.deepEqual(Buffer.from(charx.assets!.get("assets/emotion/images/0.png")!), Buffer.from(happy));
+  assert.doesNotMatch(Buffer.from(charx.assets!.get("assets/icon/images/main.png")!).toString("latin1"), /chara-ext-asset_|ccv3|chara\0/, "the icon is the bare picture");
+  assert.deepEqual(lintCard(png.card, [], { pngAssets: new Set(png.pngAssets!.keys()) }).filter((f) => f.field.startsWith("assets")), []);
+  const missing = lintCard(png.card, [], { pngAssets: new Set() }).find((f) => f.field === "assets[1].uri");
+  assert.equal(missing?.level, "error");
+  assert.equal(missing?.message, '"__asset:0" has no chara-ext-asset_:0 chunk in this PNG');
 });
