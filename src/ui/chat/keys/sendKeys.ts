@@ -60,7 +60,7 @@ export function completeKey(event: ChatKeyEvent, ctx: CompleteKeyContext): boole
   const prefix = commonPrefix(options);
   if (prefix.length > line.length) ctx.setInput(prefix);
   if (options.length > 1) {
-    const names = options.slice(0, 8).map((o) => (line.includes(" ") ? o.slice(o.indexOf(" ") + 1) : o.trim()));
+    const names = options.slice(0, 8).map((o) => (line.includes(" ") ? o.slice(o.indexOf(" ") + 1) : o).trim());
     ctx.notify(displayText(names.join(", ") + (options.length > 8 ? `, and ${options.length - 8} more` : "")));
   }
   return true;

@@ -73,6 +73,9 @@ test("Tab completes as far as the choices agree and lists them when there are se
   const args = completeContext("/preset w", ["/preset warm", "/preset wild"]);
   completeKey(press("tab"), args.ctx);
   assert.deepEqual(args.calls, [["notify", "warm, wild"]]);
+  const words = completeContext("/lore ", ["/lore on ", "/lore off "]);
+  completeKey(press("tab"), words.ctx);
+  assert.deepEqual(words.calls, [["setInput", "/lore o"], ["notify", "on, off"]], "no stray spaces in the list");
 });
 
 test("Tab lists at most eight choices and counts the rest", () => {
