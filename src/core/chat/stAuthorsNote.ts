@@ -28,7 +28,7 @@ export function authorsNoteFromMetadata(meta: Record<string, unknown>): AuthorsN
   return { text, depth: count(meta, "note_depth", DEFAULT_DEPTH), frequency: count(meta, "note_interval", DEFAULT_INTERVAL), role: ROLES[role]! };
 }
 
-/** The metadata with this note written in SillyTavern's keys (or taken out when there is none). */
+/** The metadata with this note in SillyTavern's keys; no note is SillyTavern's empty `note_prompt`. */
 export function withAuthorsNote(meta: Record<string, unknown>, note: AuthorsNote | undefined): Record<string, unknown> {
   // A note as imported goes back exactly as SillyTavern wrote it, defaults left unwritten.
   if (sameNote(noteOrNothing(meta), note)) return { ...meta };

@@ -227,6 +227,12 @@ function scanText(messages: LoreMessage[], depth: number, includeNames: boolean)
   return parts.join("\n").slice(0, MAX_SCAN_CHARS);
 }
 
+/** How a person knows an entry: its title (comment) when it has one, else book/uid. */
+function entryLabel(c: Candidate): string {
+  const title = c.entry.comment.trim();
+  return title ? `"${title}"` : c.id;
+}
+
 function groupsOf(e: LoreEntry): string[] {
   return e.group.split(",").map((g) => g.trim()).filter(Boolean);
 }
@@ -237,12 +243,6 @@ function groupsOf(e: LoreEntry): string[] {
  * active from an earlier pass admits no other, then group scoring, then override
  * (highest order), then a seeded roll by weight.
  */
-/** How a person knows an entry: its title (comment) when it has one, else book/uid. */
-function entryLabel(c: Candidate): string {
-  const title = c.entry.comment.trim();
-  return title ? `"${title}"` : c.id;
-}
-
 function resolveGroups(cands: Candidate[], seed: number, count: number, settings: LoreSettings, lose: (c: Candidate, detail: string) => void, stickyIds: Set<string>, activeGroups: Map<string, string>): Candidate[] {
   const out = new Set(cands);
   const byGroup = new Map<string, Candidate[]>();

@@ -74,6 +74,11 @@ export function cleanInputText(raw: string): string {
     .replace(/[\x00-\x08\x0b-\x1f\x7f]/g, "");
 }
 
+/** The start of the cursor's line (lastIndexOf treats -1 as 0, so the text's start is its own case). */
+function lineStart(text: string, cursor: number): number {
+  return cursor === 0 ? 0 : text.lastIndexOf("\n", cursor - 1) + 1;
+}
+
 /** Where the word before cursor starts, skipping the spaces after it first (readline's Ctrl+W, within the line). */
 function wordStartBefore(text: string, cursor: number): number {
   let at = cursor;
@@ -106,7 +111,7 @@ export function inputReducer(state: InputState, action: InputAction): InputState
       return edit(state, text.slice(0, cursor) + text.slice(nextBoundary(text, cursor)), cursor);
     }
     case "deleteToLineStart": {
-      const start = text.lastIndexOf("\n", cursor - 1) + 1;
+      const start = lineStart(text, cursor);
       return start === cursor ? state : edit(state, text.slice(0, start) + text.slice(cursor), start);
     }
     case "deleteWordBack": {
@@ -118,7 +123,7 @@ export function inputReducer(state: InputState, action: InputAction): InputState
     case "right":
       return { ...state, cursor: nextBoundary(text, cursor) };
     case "home":
-      return { ...state, cursor: text.lastIndexOf("\n", cursor - 1) + 1 };
+      return { ...state, cursor: lineStart(text, cursor) };
     case "end": {
       const nl = text.indexOf("\n", cursor);
       return { ...state, cursor: nl === -1 ? text.length : nl };

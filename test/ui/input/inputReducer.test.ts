@@ -67,6 +67,9 @@ test("Ctrl+U deletes from the start of the cursor's line to the cursor; the othe
   assert.deepEqual(pick(inputReducer(at("hello there", 11), { type: "deleteToLineStart" })), { text: "", cursor: 0 });
   const start = at("a\nb", 2);
   assert.equal(inputReducer(start, { type: "deleteToLineStart" }), start, "at a line's start nothing changes");
+  const top = at("\nsecond", 0);
+  assert.equal(inputReducer(top, { type: "deleteToLineStart" }), top, "at the very start, before a line break, nothing changes");
+  assert.equal(inputReducer(top, { type: "home" }).cursor, 0);
 });
 
 test("Ctrl+W deletes the word before the cursor and the spaces after it, not across a line break", () => {
