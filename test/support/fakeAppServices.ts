@@ -57,7 +57,7 @@ const greeting = (name: string): ChatMessage => ({ id: `g-${name}`, role: "assis
 export function fakeCardServices(characters: CardSummary[], trashed: Array<TrashedCard & { card: CardSummary }> = []): CardServices {
   const detail = (c: CardSummary): CardDetail => ({
     id: c.id, name: c.name, path: c.path, format: c.format, bundled: c.bundled, hasBook: c.hasBook,
-    fields: { name: c.name, description: c.description, personality: "", scenario: "", first_mes: c.firstMes, mes_example: "", system_prompt: "", post_history_instructions: "", creator_notes: "", tags: c.tags.join(", ") },
+    fields: { name: c.name, description: c.description, personality: "", scenario: "", first_mes: c.firstMes, alternate_greetings: "", mes_example: "", system_prompt: "", post_history_instructions: "", creator_notes: "", tags: c.tags.join(", ") },
     greetings: [c.firstMes], alternateGreetings: 0,
   });
   const find = (id: string) => {

@@ -6,7 +6,7 @@ import { defaultKeybindings, keyMatches, type Keybindings } from "../app/keybind
 import { moveSelection } from "../components/listWindow.ts";
 import { emptyInput } from "../input/inputReducer.ts";
 import { InputView } from "../input/InputView.tsx";
-import { CARD_FIELDS, changedFields, type CardFieldKey, type CardFields } from "./cardFields.ts";
+import { CARD_FIELDS, changedFields, fieldSummary, type CardFieldKey, type CardFields } from "./cardFields.ts";
 import { fieldInputReducer } from "./typing.ts";
 import { editActions } from "../input/editKeys.ts";
 import { useSyncReducer, useSyncState } from "../hooks/useSyncState.ts";
@@ -130,14 +130,16 @@ export function CardEditor(props: CardEditorProps) {
   ));
 
   if (editing) {
-    const label = CARD_FIELDS.find((f) => f.key === editing)?.label ?? editing;
+    const spec = CARD_FIELDS.find((f) => f.key === editing);
+    const label = spec?.label ?? editing;
+    const hint = spec && "hint" in spec ? ` · ${spec.hint}` : "";
     // Title, border (2), window marks and footer; one row kept free.
     const height = Math.max(3, props.rows - 6);
     const view = inputWindow(inertForEditing(input.text), input.cursor, inputWidth, height);
     const marks = [view.above ? `↑ ${view.above} more rows` : "", view.below ? `↓ ${view.below} more rows` : ""].filter(Boolean).join(" · ");
     return (
       <Box flexDirection="column">
-        <Text bold wrap="truncate-end">{`Editing ${label} of ${displayText(saved.name) || "(no name)"}`}</Text>
+        <Text bold wrap="truncate-end">{`Editing ${label} of ${displayText(saved.name) || "(no name)"}${hint}`}</Text>
         {/* Already windowed to the room there is: the input shows every row of it. */}
         <InputView state={{ ...emptyInput, text: view.text, cursor: view.cursor }} color={color} busy={false} width={inputWidth} maxRows={height} />
         <Text dimColor>{marks || " "}</Text>
@@ -160,7 +162,7 @@ export function CardEditor(props: CardEditorProps) {
       {CARD_FIELDS.map((f, i) => {
         const active = i === selected;
         const mark = changed.includes(f.key) ? "*" : " ";
-        const first = displayText(fields[f.key]).split("\n")[0] ?? "";
+        const first = displayText(fieldSummary(f.key, fields[f.key]));
         const value = textWidth(first) > valueWidth ? `${first.slice(0, valueWidth - 1)}…` : first;
         return (
           <Text key={f.key} wrap="truncate-end" bold={active} inverse={active && !color} color={active && color ? "cyan" : undefined}>

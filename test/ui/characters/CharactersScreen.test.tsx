@@ -185,6 +185,33 @@ test("edit a field and save: the card file changes on disk and reads back equal"
   app.unmount();
 });
 
+test("alternate greetings are edited as one text, each after a <GREETING> line; a new one is saved into the card", async () => {
+  const app = mount();
+  await until(app.lastFrame, (f) => f.includes("› Ilsa"), "the list");
+  await tick();
+  await press(app, "e");
+  let frame = await until(app.lastFrame, (f) => f.includes("Post-history instructions"), "the editor");
+  await tick();
+  assert.match(frame, /Alternate greetings\s+2 · Another night\./, "counted, with the first one's start");
+  for (let i = 0; i < 5; i++) await press(app, "\x1b[B");
+  await until(app.lastFrame, (f) => /› Alternate greetings/.test(f), "the greetings field");
+  await press(app, "\r");
+  frame = await until(app.lastFrame, (f) => f.includes("Editing Alternate greetings of Ilsa · a line <GREETING> starts each one"), "the field input");
+  assert.match(frame, /│ <GREETING>\s+│\n│ Another night\.\s+│\n│ <GREETING>\s+│\n│ Fog again\./);
+  await press(app, "\n");
+  await press(app, "<GREETING>");
+  await press(app, "\n");
+  await press(app, "*A third hello.*");
+  await press(app, "\r");
+  await until(app.lastFrame, (f) => /›\*Alternate greetings\s+3 · Another night\./.test(f), "three greetings, unsaved");
+  await press(app, "s");
+  await until(app.lastFrame, (f) => f.includes("Saved to"), "the save notice");
+  const onDisk = await readCardFile(join(userDir(), "ilsa.json"));
+  assert.deepEqual(onDisk.card.character.alternate_greetings, ["Another night.", "Fog again.", "*A third hello.*"]);
+  assert.equal(onDisk.card.character.first_mes, "The lamp is lit.", "the first message is untouched");
+  app.unmount();
+});
+
 test("leaving the editor with unsaved changes asks first; discarding leaves the file as it was", async () => {
   const app = mount();
   await until(app.lastFrame, (f) => f.includes("› Ilsa"), "the list");
