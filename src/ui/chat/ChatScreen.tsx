@@ -316,7 +316,8 @@ export function ChatScreen(props: ChatScreenProps) {
       {session.notice ? (
         // Keyed: Ink measures a Text once and would keep the wrapped height after the wrap mode changes.
         <Text key={panel === "help" ? "one-row" : "wrapped"} color={color ? "yellow" : undefined} wrap={panel === "help" ? "truncate-end" : "wrap"}>
-          {session.notice}
+          {/* Notices quote messages, model output, file and book names: never drawn raw. */}
+          {displayText(session.notice)}
         </Text>
       ) : null}
       <ChatPanels

@@ -100,7 +100,7 @@ export function HomeScreen(props: HomeScreenProps) {
         <Text bold color={color ? "magenta" : undefined}>taproom</Text>
         <Text dimColor>{` · ${loading ? loadingLine(loading) : services.modelLine()}`}</Text>
       </Text>
-      {notice ? <Text color={color ? "yellow" : undefined}>{notice}</Text> : null}
+      {notice ? <Text color={color ? "yellow" : undefined}>{displayText(notice)}</Text> : null}
       {loaded.error ? <Text color={color ? "red" : undefined}>{`Could not read the library: ${loaded.error}`}</Text> : null}
       {loaded.items === null && !loaded.error ? <Text dimColor>Loading…</Text> : null}
       {loaded.items?.length === 0 ? <Text>No characters yet: press c to import a card.</Text> : null}

@@ -98,8 +98,8 @@ export function BookList(props: BookListProps) {
   return (
     <Box flexDirection="column">
       <Text bold color={color ? "magenta" : undefined}>Lorebooks</Text>
-      {state.notice ? <Text color={color ? "yellow" : undefined}>{state.notice}</Text> : null}
-      {state.error ? <Text color={color ? "red" : undefined} wrap="truncate-end">{state.error}</Text> : null}
+      {state.notice ? <Text color={color ? "yellow" : undefined}>{displayText(state.notice)}</Text> : null}
+      {state.error ? <Text color={color ? "red" : undefined} wrap="truncate-end">{displayText(state.error)}</Text> : null}
       {state.books === null ? (
         <Text dimColor>Loading…</Text>
       ) : (

@@ -221,8 +221,8 @@ export function BookView(props: BookViewProps) {
     <Box flexDirection="column">
       <Text bold wrap="truncate-end">{title}</Text>
       {prompt ? <Text color={color ? "yellow" : undefined} wrap="truncate-end">{prompt}</Text> : null}
-      {!prompt && state.error ? <Text color={color ? "red" : undefined} wrap="truncate-end">{state.error}</Text> : null}
-      {!prompt && !state.error && state.notice ? <Text color={color ? "yellow" : undefined} wrap="truncate-end">{state.notice}</Text> : null}
+      {!prompt && state.error ? <Text color={color ? "red" : undefined} wrap="truncate-end">{displayText(state.error)}</Text> : null}
+      {!prompt && !state.error && state.notice ? <Text color={color ? "yellow" : undefined} wrap="truncate-end">{displayText(state.notice)}</Text> : null}
       {body}
       <Text dimColor wrap="truncate-end">{footer}</Text>
     </Box>

@@ -98,7 +98,7 @@ export function EntryEditor(props: EntryEditorProps) {
       {`Entry #${entry.uid} · ${displayText(entryTitle(entry))}`}
     </Text>
   );
-  const errorLine = state.error ? <Text color={color ? "red" : undefined} wrap="truncate-end">{state.error}</Text> : null;
+  const errorLine = state.error ? <Text color={color ? "red" : undefined} wrap="truncate-end">{displayText(state.error)}</Text> : null;
 
   if (editing && current?.kind === "multiline") {
     // The whole content gets the screen: header, the box, the error and the keys.

@@ -49,7 +49,7 @@ export function ModelsScreen(props: ModelsScreenProps) {
   selectedRef.current = selected;
   const modelsRef = useRef<LibraryModel[] | null>(null);
   const [mode, setModeState] = useState<Mode>({ name: "list" });
-  const [message, setMessage] = useState<Message>(props.notice ? { text: [props.notice], error: false } : null);
+  const [message, setMessage] = useState<Message>(props.notice ? { text: [displayText(props.notice)], error: false } : null);
   const [, setLoadedVersion] = useState(0);
   const loading = useModelLoading(props.services);
   useEffect(() => {
@@ -235,7 +235,7 @@ export function ModelsScreen(props: ModelsScreenProps) {
   modelsRef.current = models;
   const width = Math.max(20, props.columns - 2);
   const current = services.current();
-  const messageLines = message ? message.text.flatMap((t) => wrapText(t, width, 3)).slice(0, 5) : [];
+  const messageLines = message ? message.text.flatMap((t) => wrapText(displayText(t), width, 3)).slice(0, 5) : [];
   const panel = modePanel(mode, width);
   const selectedModel = models?.[selected];
   const detail = mode.name === "list" && selectedModel ? wrapText(libraryDetail(selectedModel), width, 2) : [];

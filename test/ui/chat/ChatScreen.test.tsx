@@ -256,3 +256,15 @@ test("Ctrl+E puts a message with escape sequences into the input, drawn inert", 
   assert.doesNotMatch(frame, /\x1b|\x07/);
   app.unmount();
 });
+
+test("notices that quote a message (the delete question) are drawn inert", async () => {
+  const fake = scriptedServices([]);
+  const said = (id: string, role: "user" | "assistant", text: string): ChatMessage => ({ id, role, name: role === "user" ? "You" : "Mira", swipes: [{ text, sentAt: "" }], swipeIndex: 0 });
+  const app = mount(fake.services, [said("u", "user", "hi"), said("a", "assistant", "Dusk\x1b]0;pwned\x07 falls.")]);
+  await tick();
+  await type(app.stdin, "\x04");
+  const frame = await until(app.lastFrame, (f) => f.includes("Delete message 2"), "the delete question");
+  assert.match(frame, /Delete message 2 \(Mira: Dusk falls\.\)\? y\/n/, "the sequence is taken out whole");
+  assert.doesNotMatch(frame, /\x1b|\x07/);
+  app.unmount();
+});
