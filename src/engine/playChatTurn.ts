@@ -40,7 +40,7 @@ export async function playChatTurn(input: PlayChatTurnInput): Promise<PlayedChat
   const { model, character, env, mode } = input;
   const lore = activateLoreForChat({
     books: input.books, chat: input.chat, contextSize: model.contextSize, tokenize: (t) => model.countTokens(t),
-    character, generationType: generationTypeOf(mode), ...(input.loreSettings && { settings: input.loreSettings }),
+    character, personaName: input.persona.name, generationType: generationTypeOf(mode), ...(input.loreSettings && { settings: input.loreSettings }),
   });
   const turn = await runChatTurn({
     model,

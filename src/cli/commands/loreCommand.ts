@@ -5,6 +5,7 @@ import { parseCommandArgs, parseIntegerFlag } from "../args.ts";
 import { loadTokenizer } from "../../engine/generation/loadTokenizer.ts";
 import { UsageError, type CliCommand, type CliIO } from "../command.ts";
 import { activateLore, type ActivateLoreResult, type GenerationType, type LoreMessage } from "../../core/lorebook/activate.ts";
+import { loreKeyMacros } from "../../core/lorebook/forChat.ts";
 import { approximateTokens, loreReport } from "../../core/lorebook/report.ts";
 import { sanitizeForTerminal } from "../../core/text/sanitize.ts";
 import {
@@ -105,6 +106,7 @@ async function runTest(argv: string[], io: CliIO): Promise<number> {
     settings: { ...userSettings.worldInfo, ...(scanDepth !== undefined && { scanDepth }) },
     generationType: generationType as GenerationType,
     ...(values.character !== undefined && { character: { name: values.character, tags: values.tag ?? [] } }),
+    expandMacros: loreKeyMacros({ char: values.character ?? "", user: "User" }, "lore-test"),
   });
   await tokenizer?.close();
   if (values.json) {

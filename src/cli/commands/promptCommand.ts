@@ -66,7 +66,10 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       countTokens: tokenizer ? (t) => tokenizer.countTokens(t) : approximateTokenCount,
     };
     const { books } = await booksForCharacter(character, chat.settings.lorebooks, { env: io.env, globalBooks: settings.settings.globalLorebooks });
-    const lore = activateLoreForChat({ books, chat, character, generationType: "normal", contextSize: model.contextSize, tokenize: (t) => model.countTokens(t), settings: settings.settings.worldInfo });
+    const lore = activateLoreForChat({
+      books, chat, character, personaName: settings.personaFor(chat.settings).name, generationType: "normal",
+      contextSize: model.contextSize, tokenize: (t) => model.countTokens(t), settings: settings.settings.worldInfo,
+    });
     // The reply's reserve comes from the samplers the chat would generate with.
     const forChat = samplersForChat({
       defaults: resolveSamplers(),

@@ -2,6 +2,7 @@ import type { Character } from "../cards/character.ts";
 import type { Chat } from "../chat/types.ts";
 import { activateLore, type ActivateLoreResult, type GenerationType, type LoreSettings, type LoreState } from "./activate.ts";
 import type { Lorebook } from "./model.ts";
+import { expandMacros } from "../prompt/macros.ts";
 
 export interface ChatLoreOptions {
   books: Lorebook[];
@@ -9,7 +10,10 @@ export interface ChatLoreOptions {
   contextSize: number;
   tokenize: (text: string) => number;
   settings?: Partial<LoreSettings>;
+  /** How keys' macros expand; by default `{{char}}`/`{{user}}` (and `<BOT>`/`<USER>`) name the character and persona. */
   expandMacros?: (s: string) => string;
+  /** The persona's name, for `{{user}}` in keys; "User" when not given. */
+  personaName?: string;
   /** The chat's character: its name and tags for entries' character filters, its greetings for `@@is_greeting`. */
   character?: Pick<Character, "name" | "tags" | "first_mes" | "alternate_greetings">;
   /**
@@ -42,6 +46,14 @@ export function openingGreetingIndex(chat: Chat, character: Pick<Character, "fir
 }
 
 /**
+ * Macros in lorebook keys, expanded as in the prompt: `{{char}}` is the character, `{{user}}`
+ * the persona. A key is only read, so `{{setvar}}` in one changes nothing and rolls are fixed.
+ */
+export function loreKeyMacros(names: { char: string; user: string }, chatId: string, variables: Record<string, string> = {}): (key: string) => string {
+  return (key) => expandMacros(key, { char: names.char, user: names.user, chatId, variables: { ...variables }, now: () => new Date(), random: () => 0 });
+}
+
+/**
  * Lore for the next turn of a chat: the shown swipe of each visible message is
  * scanned, and the chat's timed-effect state carries over. The seed comes from the
  * chat and its length, so a regenerated reply sees the same rolls.
@@ -62,7 +74,7 @@ export function activateLoreForChat(options: ChatLoreOptions): ActivateLoreResul
     tokenize: options.tokenize,
     ...(options.settings && { settings: options.settings }),
     ...(isLoreState(chat.loreState) && { state: chat.loreState }),
-    ...(options.expandMacros && { expandMacros: options.expandMacros }),
+    expandMacros: options.expandMacros ?? loreKeyMacros({ char: character?.name ?? "", user: options.personaName ?? "User" }, chat.id, chat.variables),
     ...(character && { character: { name: character.name, tags: character.tags } }),
     ...(greetingIndex !== undefined && { greetingIndex }),
     generationType,

@@ -188,3 +188,18 @@ test("per chat: state round-trips through the chat as JSON, and a swipe does not
   const broken = activateLoreForChat({ ...opts, chat: chatOf([["user", "storm"]], { sticky: null }) });
   assert.equal(broken.verdicts[0]!.outcome, "key_matched");
 });
+
+test("per chat: {{char}}, {{user}}, <BOT> and <USER> in keys name the chat's character and persona", () => {
+  const b = book([
+    { key: ["{{char}}"], content: "about the keeper" },
+    { key: ["<USER>'s debt"], content: "the debt" },
+    { key: ["{{user}}"], keysecondary: ["<BOT>"], selectiveLogic: 0, content: "both named" },
+  ]);
+  const character = { name: "Brindle", tags: [], first_mes: "", alternate_greetings: [] };
+  const opts = { books: [b], contextSize: 4096, tokenize: chars, character, personaName: "Aria" };
+  const r = activateLoreForChat({ ...opts, chat: chatOf([["assistant", "hi"], ["user", "Brindle, Aria's debt is paid."]]) });
+  assert.deepEqual(r.insertions.map((i) => i.content), ["about the keeper", "the debt", "both named"]);
+  const other = activateLoreForChat({ ...opts, personaName: "Cole", chat: chatOf([["assistant", "hi"], ["user", "Aria's debt"]]) });
+  // The scanned text carries the speakers' names, so the keeper's own message names her.
+  assert.deepEqual(other.insertions.map((i) => i.content), ["about the keeper"], "another persona's name does not match {{user}}");
+});
