@@ -3,6 +3,7 @@ import type { Character } from "../../core/cards/character.ts";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { branchChat, createChat, currentSwipe, setDraft, systemChatEnv, updateSettings } from "../../core/chat/operations.ts";
+import { setAuthorsNote } from "../../core/chat/chatSettings.ts";
 import { findPersona, type Persona } from "../../core/chat/persona.ts";
 import type { Chat } from "../../core/chat/types.ts";
 import type { Lorebook } from "../../core/lorebook/model.ts";
@@ -237,8 +238,8 @@ async function openChatSession(o: ChatSessionOptions): Promise<OpenedChat> {
     },
     editExternally: (text) => editExternally(text, { env: o.env, stdin: process.stdin }),
     setAuthorsNote(text) {
-      const authorsNote = text ? { text, depth: 4, frequency: 1, role: "system" as const } : undefined;
-      save(updateSettings(chat, { authorsNote }, systemChatEnv));
+      // A new text keeps the note's depth, interval and role (one imported from SillyTavern included).
+      save(setAuthorsNote(chat, { text }, systemChatEnv));
     },
     saveMessages(messages) {
       if (messages === chat.messages) return;
