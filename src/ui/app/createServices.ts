@@ -162,14 +162,20 @@ async function openChatSession(o: ChatSessionOptions): Promise<OpenedChat> {
   const problems = firstLoad.problems;
   let books = firstLoad.books;
   let available = (await listLorebooks({ env: o.env }).catch(() => [])).map((s) => s.book.name);
-  let saveError: string | null = null;
   let lastTurn: TurnReport | null = null;
+  const saveListeners = new Set<(message: string) => void>();
   const save = (next: Chat) => {
     chat = next;
-    handle.save(chat).catch((error: Error) => (saveError = error.message));
+    handle.save(chat).catch((error: Error) => {
+      for (const listener of saveListeners) listener(error.message);
+    });
   };
 
   const services: ChatServices = {
+    onSaveError(listener) {
+      saveListeners.add(listener);
+      return () => void saveListeners.delete(listener);
+    },
     modelStatus: () => {
       const model = o.model();
       return {
@@ -250,7 +256,7 @@ async function openChatSession(o: ChatSessionOptions): Promise<OpenedChat> {
       if (next.draft !== chat.draft) save(next);
     },
   };
-  const notes = [...problems, ...(saveError ? [saveError] : [])];
+  const notes = [...problems];
   return {
     chatId: chat.id,
     chatTitle: chat.title,

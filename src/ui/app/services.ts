@@ -68,6 +68,8 @@ export interface ChatServices {
   modelLoad?: ModelLoadWatch;
   /** Called whenever the finished conversation changes, so it is saved at once. */
   saveMessages?(messages: ChatMessage[]): void;
+  /** Calls back with the reason whenever a save of this chat fails; returns the unsubscribe. */
+  onSaveError?(listener: (message: string) => void): () => void;
   /** The text typed and not sent, saved as the chat's draft; blank text clears it. */
   saveDraft?(text: string): void;
   /** The last turn's prompt and lore, or null before the first reply. */

@@ -104,6 +104,8 @@ export function ChatScreen(props: ChatScreenProps) {
   useEffect(() => {
     if (props.flash) dispatch({ type: "notice", message: displayText(props.flash.text) });
   }, [props.flash]);
+  // A failed save (disk full, a folder gone) must be seen: the chat on screen is not on disk.
+  useEffect(() => services.onSaveError?.((message) => dispatch({ type: "notice", message: `Could not save the chat: ${message}` })), [services]);
   // Enter reads the text through a ref the reducer keeps current, never a stale closure.
   const inputTextRef = useRef(input.text);
   inputTextRef.current = input.text;

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir, mkdtemp } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createAppServices } from "../../../src/ui/app/createServices.ts";
@@ -42,5 +42,25 @@ test("a draft typed while a reply is written survives the end of the turn and th
     assert.equal(reopened.draft, "And another thing");
   } finally {
     await app.close();
+  }
+});
+
+test("a save that fails (the chats folder is gone) is reported to the screen, not swallowed", async () => {
+  const home = await mkdtemp(join(tmpdir(), "taproom-save-fail-"));
+  const app = await createAppServices({}, { TAPROOM_HOME: home });
+  try {
+    const chat = await app.services.openChat({ characterId: "Brindle" });
+    const failures: string[] = [];
+    const unsubscribe = chat.services.onSaveError!((message) => failures.push(message));
+    await rm(join(home, "chats"), { recursive: true, force: true });
+    await writeFile(join(home, "chats"), "not a folder");
+    const user: ChatMessage = { id: "u1", role: "user", name: "You", swipes: [{ text: "Evening.", sentAt: "" }], swipeIndex: 0 };
+    chat.services.saveMessages?.([...chat.initialMessages, user]);
+    for (let i = 0; i < 100 && failures.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(failures.length, 1, "one report for one failed save");
+    assert.match(failures[0]!, /ENOTDIR|ENOENT|not a directory|no such file/i);
+    unsubscribe();
+  } finally {
+    await app.close().catch(() => {});
   }
 });

@@ -268,3 +268,17 @@ test("notices that quote a message (the delete question) are drawn inert", async
   assert.doesNotMatch(frame, /\x1b|\x07/);
   app.unmount();
 });
+
+test("a failed save shows on the chat screen with its reason", async () => {
+  const fake = scriptedServices([]);
+  let report: (message: string) => void = () => {};
+  fake.services.onSaveError = (listener) => {
+    report = listener;
+    return () => {};
+  };
+  const app = mount(fake.services);
+  await tick();
+  report("ENOSPC: no space left on device, write");
+  await until(app.lastFrame, (f) => f.includes("Could not save the chat: ENOSPC: no space left on device"), "the save failure");
+  app.unmount();
+});
