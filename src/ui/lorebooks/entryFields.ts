@@ -105,9 +105,26 @@ function optionalCount<K extends "sticky" | "cooldown" | "delay" | "scanDepth">(
   };
 }
 
-/** Keys are typed comma-separated; a pasted list may use new lines too. */
+const COMPLETE_REGEX = /^\/(?:\\.|[^\\])+\/[a-z]*$/;
+
+/**
+ * Keys are typed comma-separated; a pasted list may use new lines too. A regex key keeps
+ * its commas (`/\d{1,3} gold/i`); one that never closes is plain text, split as usual.
+ */
 export function parseKeys(text: string): string[] {
-  return text.split(/[,\n]/).map((k) => k.trim()).filter(Boolean);
+  const keys: string[] = [];
+  for (const line of text.split("\n")) {
+    let pending: string | null = null;
+    for (const piece of line.split(",")) {
+      const joined: string = pending === null ? piece : `${pending},${piece}`;
+      if (COMPLETE_REGEX.test(joined.trim()) || !joined.trimStart().startsWith("/")) {
+        keys.push(joined);
+        pending = null;
+      } else pending = joined;
+    }
+    if (pending !== null) keys.push(...pending.split(","));
+  }
+  return keys.map((k) => k.trim()).filter(Boolean);
 }
 
 export const ENTRY_FIELDS: EntryField[] = [

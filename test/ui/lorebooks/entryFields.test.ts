@@ -23,6 +23,9 @@ test("number fields refuse what SillyTavern could not store, with the field and 
 
 test("keys are split on commas and new lines; secondary keys make the entry selective", () => {
   assert.deepEqual(parseKeys(" a, b ,,\nc d\n"), ["a", "b", "c d"]);
+  assert.deepEqual(parseKeys("/\\d{1,3} gold/i, coin, /a,b/"), ["/\\d{1,3} gold/i", "coin", "/a,b/"], "a regex key keeps its commas");
+  assert.deepEqual(parseKeys("/road, river"), ["/road", "river"], "a slash that never closes is plain text");
+  assert.deepEqual(parseKeys(["/\\d{2,} silver/", "tab"].join(", ")), ["/\\d{2,} silver/", "tab"], "what the editor shows reads back the same");
   const e = field("keysecondary").apply!({ ...defaultEntry(0), selective: false }, "storm, rain");
   assert.deepEqual([e.keysecondary, e.selective], [["storm", "rain"], true]);
 });
