@@ -135,7 +135,7 @@ export function App(props: AppProps) {
         />
       );
     case "lorebooks":
-      return <LorebooksScreen services={services.lorebooks} color={color} rows={rows} columns={columns} keybindings={props.keybindings} onBack={backHome} />;
+      return <LorebooksScreen services={services.lorebooks} color={color} rows={rows} columns={columns} keybindings={props.keybindings} onBack={backHome} onQuit={props.onQuit} />;
     case "chat": {
       const { chat } = screen;
       const first = notice;

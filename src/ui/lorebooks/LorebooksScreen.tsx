@@ -1,5 +1,5 @@
-import React, { useEffect } from "react";
-import { Text } from "ink";
+import React, { useEffect, useRef, useState } from "react";
+import { Box, Text, type Key } from "ink";
 import { defaultEntry, type LoreEntry, type Lorebook } from "../../core/lorebook/model.ts";
 import { displayText } from "../../core/text/sanitize.ts";
 import type { LorebookSource } from "../../store/lorebooks/lorebookFiles.ts";
@@ -20,6 +20,8 @@ export interface LorebooksScreenProps {
   keybindings?: Keybindings;
   /** Back to the home screen. */
   onBack(): void;
+  /** Ctrl+C twice, with nothing unsaved. */
+  onQuit?(): void;
 }
 
 /** The book being worked on: a draft of it, changed in memory until saved. */
@@ -47,16 +49,41 @@ const startPlace: BookViewPlace = { query: "", uid: null };
 
 /** Lorebooks: the list of books, one book's entries, and one entry's editor. */
 export function LorebooksScreen(props: LorebooksScreenProps) {
+  const [quitNotice, setQuitNotice] = useState<string | null>(null);
+  const armed = useRef(false);
+  const dirty = useRef(false);
+  // Ctrl+C in any view, as on the other screens: twice quits, never over unsaved changes.
+  const quitKey = (char: string, key: Key): boolean => {
+    if (!(key.ctrl && char === "c")) {
+      if (armed.current || quitNotice) {
+        armed.current = false;
+        setQuitNotice(null);
+      }
+      return false;
+    }
+    if (dirty.current) setQuitNotice("Unsaved changes in this book: s saves them, or Esc then n discards them, before quitting");
+    else if (armed.current) props.onQuit?.();
+    else {
+      armed.current = true;
+      setQuitNotice("Press Ctrl+C again to quit");
+    }
+    return true;
+  };
   return (
-    <ScreenKeys>
-      <LorebookViews {...props} />
+    <ScreenKeys intercept={quitKey}>
+      <Box flexDirection="column">
+        <LorebookViews {...props} rows={props.rows - (quitNotice ? 1 : 0)} onDirty={(d) => void (dirty.current = d)} />
+        {quitNotice ? <Text color={props.color ? "yellow" : undefined} wrap="truncate-end">{quitNotice}</Text> : null}
+      </Box>
     </ScreenKeys>
   );
 }
 
-function LorebookViews(props: LorebooksScreenProps) {
+function LorebookViews(props: LorebooksScreenProps & { onDirty(dirty: boolean): void }) {
   const { services, color } = props;
   const [state, get, set] = useLiveState<State>(() => ({ view: "books", opened: null, place: startPlace, editing: null, lastBook: undefined, notice: null }));
+  const dirty = state.opened?.dirty ?? false;
+  useEffect(() => props.onDirty(dirty), [dirty]);
 
   const openBook = (book: LorebookSummary) => set({ view: "opening", lastBook: { name: book.name, ...(book.card && { card: book.card }) }, notice: null });
   useEffect(() => {

@@ -9,9 +9,12 @@ const KeysContext = createContext<{ current: Handler | null } | null>(null);
  * last takes the keys from the moment it renders. Views mounting their own useInput
  * would leave moments with no listener while they swap, and a key then is lost.
  */
-export function ScreenKeys({ children }: { children: ReactNode }) {
+export function ScreenKeys({ children, intercept }: { children: ReactNode; intercept?: (char: string, key: Key) => boolean }) {
   const handler = useRef<Handler | null>(null);
-  useInput((char, key) => handler.current?.(char, key));
+  useInput((char, key) => {
+    if (intercept?.(char, key)) return;
+    handler.current?.(char, key);
+  });
   return <KeysContext.Provider value={handler}>{children}</KeysContext.Provider>;
 }
 

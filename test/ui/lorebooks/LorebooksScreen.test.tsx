@@ -46,8 +46,9 @@ async function library() {
 
 function mount(services: ReturnType<typeof createLorebookServices>, rows = 24) {
   let back = 0;
-  const app = render(<LorebooksScreen services={services} color={false} rows={rows} columns={80} onBack={() => back++} />);
-  return { ...app, backs: () => back };
+  let quit = 0;
+  const app = render(<LorebooksScreen services={services} color={false} rows={rows} columns={80} onBack={() => back++} onQuit={() => quit++} />);
+  return { ...app, backs: () => back, quits: () => quit };
 }
 
 async function press(stdin: { write(s: string): void }, ...keys: string[]) {
@@ -325,5 +326,26 @@ test("editing long content from a downloaded book: it gets the screen's rows, an
   assert.ok(shown >= 12, `the content shows ${shown} rows at once`);
   assert.match(frame, /Tide table row 39\./, "the cursor's end of the text is in view");
   assert.ok(frame.split("\n").length <= 24, "within the terminal");
+  app.unmount();
+});
+
+test("Ctrl+C twice quits from the lorebooks screen, but not over a book with unsaved changes", async () => {
+  const { services } = await library();
+  const app = mount(services);
+  await openHarbourTown(app);
+  await press(app.stdin, "d", "y");
+  await until(app.lastFrame, (f) => f.includes("modified"), "a changed book");
+  await press(app.stdin, "\x03");
+  await until(app.lastFrame, (f) => f.includes("Unsaved changes in this book: s saves them"), "the refusal");
+  await press(app.stdin, "\x03");
+  assert.equal(app.quits(), 0, "unsaved changes are never quit away");
+  await press(app.stdin, ESC, "n");
+  await until(app.lastFrame, (f) => f.includes("› Harbour Town"), "the list, the change discarded");
+  await press(app.stdin, "\x03");
+  await until(app.lastFrame, (f) => f.includes("Press Ctrl+C again to quit"), "the quit prompt");
+  await press(app.stdin, DOWN);
+  await until(app.lastFrame, (f) => !f.includes("Press Ctrl+C again"), "another key disarms it");
+  await press(app.stdin, "\x03", "\x03");
+  assert.equal(app.quits(), 1);
   app.unmount();
 });
