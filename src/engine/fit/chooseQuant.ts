@@ -42,19 +42,26 @@ export interface ChooseQuantOptions {
 const SPILL_CEILING = quantInfo("Q4_K_M")!;
 
 /**
- * The best quality that fits fully on the GPU with the wanted context; failing that,
+ * The best quantized file (Q8_0 at most, unless the repo has only full-precision ones)
+ * that fits fully on the GPU with the wanted context; failing that,
  * the best one up to Q4_K_M that runs partly offloaded (or on CPU), since beyond it
  * the speed lost to the CPU costs more than the quality gained.
  */
 export function chooseQuant(options: ChooseQuantOptions): QuantChoice {
   const table = [...options.fits].sort((a, b) => compareQuality(a.quant, b.quant));
-  const full = table.find((f) => f.fitsFully && f.contextSize >= options.wantedContext);
+  // Full-precision files are for conversion and fine-tuning: for chat Q8_0 reads the same at half the size.
+  const quantized = table.filter((f) => f.quant.family !== "float");
+  const candidates = quantized.length > 0 ? quantized : table;
+  const fitsFully = (f: QuantFit) => f.fitsFully && f.contextSize >= options.wantedContext;
+  const full = candidates.find(fitsFully);
   if (full) {
-    const better = table.filter((f) => compareQuality(f.quant, full.quant) < 0);
+    const better = candidates.filter((f) => compareQuality(f.quant, full.quant) < 0);
     const why = better.length > 0 ? `; better quants (${better.map((f) => f.quant.name).join(", ")}) do not fit with that context` : "";
+    const floats = candidates === quantized ? table.filter((f) => f.quant.family === "float" && fitsFully(f)) : [];
+    const passedOver = floats.length > 0 ? ` ${floats.map((f) => f.quant.name).join(" and ")} would fit too, but are far larger files for no difference you would notice in chat.` : "";
     return {
       chosen: full,
-      reason: `${full.quant.name} is the best quality that fits fully on the GPU with ${full.contextSize} tokens of context${why}.`,
+      reason: `${full.quant.name} is the best quality that fits fully on the GPU with ${full.contextSize} tokens of context${why}.${passedOver}`,
       table,
     };
   }

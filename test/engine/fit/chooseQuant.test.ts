@@ -36,3 +36,16 @@ test("CPU only: Q4_K_M from RAM; nothing runnable: no choice and why", () => {
   assert.equal(none.chosen, undefined);
   assert.match(none.reason, /even Q2_K needs more memory than this machine has/);
 });
+
+test("a big GPU gets Q8_0, not the F16 or F32 file beside it; a repo of floats only still gets one", () => {
+  const choice = chooseQuant({
+    hasGpu: true,
+    wantedContext: 8192,
+    fits: [fit("F32", { fitsFully: true }), fit("F16", { fitsFully: true }), fit("Q8_0", { fitsFully: true }), fit("Q4_K_M", { fitsFully: true })],
+  });
+  assert.equal(choice.chosen?.quant.name, "Q8_0");
+  assert.match(choice.reason, /^Q8_0 is the best quality that fits fully .* F32 and F16 would fit too, but are far larger files for no difference you would notice in chat\.$/);
+  assert.deepEqual(choice.table.map((f) => f.quant.name), ["F32", "F16", "Q8_0", "Q4_K_M"], "the table still lists every file");
+  const floatsOnly = chooseQuant({ hasGpu: true, wantedContext: 8192, fits: [fit("F16", { fitsFully: true }), fit("F32", { gpuLayers: 20 })] });
+  assert.equal(floatsOnly.chosen?.quant.name, "F16");
+});
