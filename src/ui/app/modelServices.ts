@@ -13,6 +13,7 @@ import { hubOptionsFromEnv } from "../../engine/download/hubClient.ts";
 import { planPull } from "../../engine/download/planPull.ts";
 import type { RepoModel } from "../../engine/download/repoModels.ts";
 import { downloadRepoModel, type ModelDownloadProgress } from "../../engine/download/downloadRepoModel.ts";
+import { DEFAULT_RETRIES } from "../../engine/download/pullModel.ts";
 import { defaultModelCachePath } from "../../store/models/metadataCache.ts";
 import { readExtraModelFolders } from "../../store/models/modelFolders.ts";
 import { dataDir, dataPaths } from "../../store/paths.ts";
@@ -221,7 +222,11 @@ export function createModelServices(options: TuiOptions, env: NodeJS.ProcessEnv)
     },
     async download(preview, signal, onProgress) {
       if (!preview.model) throw new Error(`${preview.repo}: nothing to download for this machine; name a quant (hf:${preview.repo}:Q2_K)`);
-      const result = await downloadRepoModel({ hub: hubOptionsFromEnv(env), repo: preview.repo, model: preview.model, modelsDir, signal, onProgress, progressIntervalMs: 100 });
+      // A dropped link resumes by itself, as `taproom pull` does.
+      const result = await downloadRepoModel({
+        hub: hubOptionsFromEnv(env), repo: preview.repo, model: preview.model, modelsDir, signal, onProgress, progressIntervalMs: 100,
+        retries: DEFAULT_RETRIES,
+      });
       return result.paths[0]!;
     },
   };

@@ -210,3 +210,21 @@ test("with no model loaded the app starts on the model screen, which says how to
   await until(app.lastFrame, (f) => f.includes("Enter load · u unload"), "the model screen again");
   app.unmount();
 });
+
+test("a download from the model screen picks up by itself after the link drops", async () => {
+  const dropping = await startFakeHub({
+    repos: { "alice/Tiny-GGUF": { files: [{ path: "tiny-Q4_K_M.gguf", content: tinyChatModelBytes() }] } },
+    dropOnce: { path: "tiny-Q4_K_M.gguf", afterBytes: 200_000 },
+  });
+  const dir = join(home, "dropped-models");
+  const r = createModelServices({ modelsDir: dir, gpu: "cpu", threads: 1, contextSize: 512 }, { TAPROOM_HOME: home, HF_ENDPOINT: dropping.endpoint });
+  try {
+    const preview = await r.services.previewPull("hf:alice/Tiny-GGUF:Q4_K_M");
+    const path = await r.services.download(preview, new AbortController().signal, () => {});
+    assert.equal(path, join(dir, "tiny-Q4_K_M.gguf"));
+    assert.deepEqual(await readdir(dir), ["tiny-Q4_K_M.gguf"], "the whole file, no .part left");
+  } finally {
+    await r.close();
+    await dropping.close();
+  }
+});
