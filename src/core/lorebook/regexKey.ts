@@ -84,7 +84,10 @@ function overlaps(a: CharClass, b: CharClass, ignoreCase: boolean): boolean {
   return false;
 }
 
-interface Atom { cls: CharClass; min: number; unbounded: boolean }
+/** A repeat whose length can vary this much backtracks like an unbounded one: `.{1,60}.{1,60}z` is cubic. */
+const WIDE_REPEAT = 8;
+
+interface Atom { cls: CharClass; min: number; /** Unbounded, or bounded with a wide range of lengths. */ wide: boolean }
 
 /** Splits one alternative's text into atoms with their quantifiers; groups are opaque ("any") and checked on their own. */
 function atomsOf(seq: string, inner: string[]): Atom[] {
@@ -121,14 +124,14 @@ function atomsOf(seq: string, inner: string[]): Atom[] {
       cls = { any: true };
     } else if (ch === "^" || ch === "$") { i++; continue; }
     else cls = ch === "." ? { any: true } : { any: false, cats: new Set(), chars: new Set([ch]) };
-    let min = 1, unbounded = false;
+    let min = 1, max = 1;
     const q = /^(?:([*+?])|\{(\d+)(,)?(\d*)\})\??/.exec(seq.slice(end));
     if (q) {
-      if (q[1]) { min = q[1] === "+" ? 1 : 0; unbounded = q[1] !== "?"; }
-      else { min = Number(q[2]); unbounded = q[3] !== undefined && q[4] === ""; }
+      if (q[1]) { min = q[1] === "+" ? 1 : 0; max = q[1] === "?" ? 1 : Infinity; }
+      else { min = Number(q[2]); max = q[3] === undefined ? min : q[4] === "" ? Infinity : Number(q[4]); }
       end += q[0].length;
     }
-    atoms.push({ cls, min, unbounded });
+    atoms.push({ cls, min, wide: max - min >= WIDE_REPEAT });
     i = end;
   }
   return atoms;
@@ -150,10 +153,10 @@ function splitAlternatives(pattern: string): string[] {
 }
 
 /**
- * True when two unbounded quantifiers that can match the same character follow
- * each other with only optional atoms between them: a*a*b, .*.*=, \w+\s*\w+. On a
- * long run of such characters these cost a power of the text length (polynomial
- * backtracking) even without nesting.
+ * True when two unbounded (or widely bounded) quantifiers that can match the same
+ * character follow each other with only optional atoms between them: a*a*b, .*.*=,
+ * \w+\s*\w+, .{1,60}.{1,60}. On a long run of such characters these cost a power of
+ * the text length (polynomial backtracking) even without nesting.
  */
 export function hasOverlappingQuantifiers(pattern: string, ignoreCase = false): boolean {
   const queue = [pattern];
@@ -163,10 +166,10 @@ export function hasOverlappingQuantifiers(pattern: string, ignoreCase = false): 
       const atoms = atomsOf(alt, inner);
       queue.push(...inner);
       for (let a = 0; a < atoms.length; a++) {
-        if (!atoms[a]!.unbounded) continue;
+        if (!atoms[a]!.wide) continue;
         for (let b = a + 1; b < atoms.length; b++) {
           const atom = atoms[b]!;
-          if (atom.unbounded && overlaps(atoms[a]!.cls, atom.cls, ignoreCase)) return true;
+          if (atom.wide && overlaps(atoms[a]!.cls, atom.cls, ignoreCase)) return true;
           if (atom.min > 0) break;
         }
       }
