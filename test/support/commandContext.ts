@@ -1,5 +1,6 @@
 import type { CharacterChoice, CommandContext } from "../../src/ui/commands/command.ts";
 import { builtInPresets } from "../../src/core/samplers/presets.ts";
+import { getTemplate } from "../../src/core/prompt/templates.ts";
 import { slashCommands } from "../../src/ui/commands/index.ts";
 import type { SamplerSettings } from "../../src/core/samplers/types.ts";
 
@@ -12,6 +13,8 @@ export function recordingContext(options: { models?: string[]; characters?: Char
   const samplers: Partial<SamplerSettings> = {};
   const notes: string[] = [];
   let swipes = 0;
+  let template: string | null = null;
+  let names: boolean | undefined;
   const calls: string[] = [];
   const ctx: CommandContext = {
     setSamplers: (c) => Object.assign(samplers, c),
@@ -36,6 +39,12 @@ export function recordingContext(options: { models?: string[]; characters?: Char
     personaNames: () => ["Ada", "Sir Galahad"],
     modelNames: () => models,
     loadModel: (name) => void calls.push(`model:${name}`),
+    template: () => ({ name: template, names }),
+    setTemplate: (name) => {
+      template = name.trim().toLowerCase() === "auto" ? null : getTemplate(name).name;
+      return template;
+    },
+    setNames: (value) => void (names = value),
   };
   return { ctx, samplers, notes, calls, swipes: () => swipes };
 }

@@ -3,7 +3,7 @@ import type { Character } from "../../core/cards/character.ts";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { branchChat, createChat, currentSwipe, setDraft, systemChatEnv, updateSettings } from "../../core/chat/operations.ts";
-import { setAuthorsNote } from "../../core/chat/chatSettings.ts";
+import { setAuthorsNote, setInstructTemplate, setNamesInPrompt } from "../../core/chat/chatSettings.ts";
 import { findPersona, type Persona } from "../../core/chat/persona.ts";
 import type { Chat } from "../../core/chat/types.ts";
 import type { Lorebook } from "../../core/lorebook/model.ts";
@@ -243,6 +243,13 @@ async function openChatSession(o: ChatSessionOptions): Promise<OpenedChat> {
       return out;
     },
     editExternally: (text) => editExternally(text, { env: o.env, stdin: process.stdin }),
+    instructTemplate: () => ({ name: chat.settings.instructTemplate ?? null, names: chat.settings.names }),
+    setInstructTemplate(name) {
+      const next = setInstructTemplate(chat, name, systemChatEnv);
+      save(next);
+      return next.settings.instructTemplate ?? null;
+    },
+    setNamesInPrompt: (names) => save(setNamesInPrompt(chat, names, systemChatEnv)),
     setAuthorsNote(text) {
       // A new text keeps the note's depth, interval and role (one imported from SillyTavern included).
       save(setAuthorsNote(chat, { text }, systemChatEnv));

@@ -98,6 +98,11 @@ export interface ChatServices {
   setPersona?(name: string): string;
   /** Names of the personas in the settings file (for completion). */
   personas?(): string[];
+  /** The chat's instruct template (null: the model's own) and name-prefix choice. */
+  instructTemplate?(): { name: string | null; names: boolean | undefined };
+  /** Saves the chat's instruct template ("auto" for the model's own); throws UnknownTemplateError. */
+  setInstructTemplate?(name: string): string | null;
+  setNamesInPrompt?(names: boolean | undefined): void;
   /**
    * A new saved chat holding the messages up to and including this index (of the
    * messages last saved); the original stays. Returns how to open it.

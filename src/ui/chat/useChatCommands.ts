@@ -92,6 +92,15 @@ export function useChatCommands(deps: ChatCommandDeps, inputText: string): ChatC
         .then((problems) => problems.length && notify(problems.join("; ")))
         .catch((error: Error) => notify(`Could not change the lorebooks: ${error.message}`));
     },
+    template: () => services.instructTemplate?.() ?? { name: null, names: undefined },
+    setTemplate: (name) => {
+      if (!services.setInstructTemplate) throw new CommandArgumentError("/instruct needs a saved chat");
+      return services.setInstructTemplate(name);
+    },
+    setNames: (names) => {
+      if (!services.setNamesInPrompt) throw new CommandArgumentError("/names needs a saved chat");
+      services.setNamesInPrompt(names);
+    },
     modelNames: () => (libraryRef.current ?? []).map((m) => m.name),
     loadModel: (name) => {
       const path = libraryRef.current?.find((m) => m.name === name)?.path;

@@ -34,6 +34,12 @@ export interface CommandContext {
   modelNames(): string[];
   /** Loads the library model of that exact name in place of the current one. */
   loadModel(name: string): void;
+  /** The chat's instruct template (null: the model's own) and its name-prefix choice. */
+  template(): { name: string | null; names: boolean | undefined };
+  /** Sets the chat's instruct template ("auto" for the model's own); the canonical name, or null. */
+  setTemplate(name: string): string | null;
+  /** `Name: ` prefixes in this chat's prompt on or off; undefined follows the template. */
+  setNames(names: boolean | undefined): void;
 }
 
 export interface CharacterChoice {

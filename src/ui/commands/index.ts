@@ -16,8 +16,10 @@ import { swipeCommand } from "./swipeCommand.ts";
 import { tempCommand } from "./tempCommand.ts";
 import { topkCommand } from "./topkCommand.ts";
 import { toppCommand } from "./toppCommand.ts";
+import { instructCommand } from "./instructCommand.ts";
+import { namesCommand } from "./namesCommand.ts";
 
-export const slashCommands: SlashCommand[] = [tempCommand, minpCommand, toppCommand, topkCommand, reppenCommand, swipeCommand, continueCommand, impersonateCommand, personaCommand, noteCommand, presetCommand, charCommand, loreCommand, branchCommand, exportCommand, modelCommand, helpCommand];
+export const slashCommands: SlashCommand[] = [tempCommand, minpCommand, toppCommand, topkCommand, reppenCommand, swipeCommand, continueCommand, impersonateCommand, personaCommand, noteCommand, presetCommand, charCommand, loreCommand, instructCommand, namesCommand, branchCommand, exportCommand, modelCommand, helpCommand];
 
 /** Completions for a partly typed "/na" (full "/name " strings), or of its arguments where the command completes them. */
 export function completeCommand(line: string, commands = slashCommands, ctx?: CommandContext): string[] {
