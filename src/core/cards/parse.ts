@@ -177,7 +177,11 @@ export function parseCardJson(text: string, options: ParseCardOptions): ParsedCa
 function readCharacter(data: Obj, p: string, spec: CardSpec, r: FieldReader): Character {
   const c = {} as Character;
   for (const f of STRING_FIELDS) c[f] = r.text(data[f], p + f);
-  for (const f of ARRAY_FIELDS) c[f] = r.textList(data[f], p + f);
+  for (const f of ARRAY_FIELDS) {
+    // V1 had no lists; V2 and V3 require them, so one left out is repaired, and said so.
+    if (spec !== "v1" && (data[f] === undefined || data[f] === null)) r.warn(p + f, "missing (the spec requires a list); an empty list is used");
+    c[f] = r.textList(data[f], p + f);
+  }
   // A V1 file's `extensions` is only ours when it is an object; anything else stays an unknown key.
   c.extensions = spec === "v1" ? (isObject(data.extensions) ? data.extensions : {}) : r.object(data.extensions, `${p}extensions`);
   if (data.character_book !== undefined && data.character_book !== null) {

@@ -86,9 +86,12 @@ test("repairs wrong but repairable types, with warnings", () => {
   assert.equal(entry?.insertion_order, 5);
   assert.equal(entry?.enabled, true);
   const fields = warnings.map((w) => w.field);
-  for (const f of ["data.name", "data.tags", "data.creator_notes", "data.character_book.entries[0].insertion_order"]) {
+  for (const f of ["data.name", "data.tags", "data.alternate_greetings", "data.creator_notes", "data.character_book.entries[0].insertion_order"]) {
     assert.ok(fields.includes(f), `warning for ${f}: ${fields.join(", ")}`);
   }
+  assert.match(warnings.find((w) => w.field === "data.alternate_greetings")?.message ?? "", /missing \(the spec requires a list\); an empty list is used/);
+  const v1 = parseCardObject({ name: "Old", description: "", personality: "", scenario: "", first_mes: "Hi", mes_example: "" }, opts);
+  assert.deepEqual(v1.warnings, [], "a V1 card has no lists to miss");
 });
 
 test("V3 dates given as text are repaired", () => {
