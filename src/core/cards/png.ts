@@ -150,14 +150,9 @@ export function readPngCardChunks(bytes: Uint8Array, source: string): Map<"ccv3"
   return found;
 }
 
-/** Finds the card JSON in a PNG (ccv3 preferred over chara). */
+/** Finds the card JSON in a PNG (ccv3 preferred over chara), through the same chunk reader imports use. */
 export function readPngCardText(bytes: Uint8Array, source: string): PngCardText {
-  const found = new Map<string, string>();
-  for (const chunk of readPngChunks(bytes, source)) {
-    if (chunk.type !== "tEXt" && chunk.type !== "zTXt" && chunk.type !== "iTXt") continue;
-    const text = decodeTextChunk(chunk, source);
-    if (text && CARD_KEYWORDS.has(text.keyword) && !found.has(text.keyword)) found.set(text.keyword, text.text);
-  }
+  const found = readPngCardChunks(bytes, source);
   const keyword = found.has("ccv3") ? "ccv3" : found.has("chara") ? "chara" : undefined;
   if (!keyword) throw new CardFormatError(source, "PNG has no character card in it (no chara or ccv3 text chunk)");
   return { keyword, json: decodeBase64Utf8(found.get(keyword)!, source, keyword) };

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { zlibSync } from "fflate";
 import { crc32, imageChunks, placeholderPng, readPngCardText, readPngChunks, writePngCard } from "../../../src/core/cards/png.ts";
 import { CardFormatError } from "../../../src/core/cards/errors.ts";
+import { decodeCardFile } from "../../../src/core/cards/codec.ts";
 import { json, v2Card, v3Card } from "../../support/cards.ts";
 
 const b64 = (text: string) => Buffer.from(text, "utf8").toString("base64");
@@ -38,6 +39,7 @@ test("when both chunks exist, ccv3 wins whatever their order", () => {
   const found = readPngCardText(png, "a.png");
   assert.equal(found.keyword, "ccv3");
   assert.equal(JSON.parse(found.json).data.name, "Ilsa Three");
+  assert.equal(decodeCardFile(png, "a.png").card.character.name, "Ilsa Three", "and an import reads the same");
 });
 
 test("reads card text from zTXt and iTXt chunks", () => {
@@ -62,6 +64,9 @@ test("PNG without a card chunk, bad base64 and bad signature give clear errors",
   ];
   for (const [bytes, message] of cases) {
     assert.throws(() => readPngCardText(bytes, "plain.png"), (e: unknown) => e instanceof CardFormatError && message.test(e.message));
+  }
+  for (const [bytes, message] of cases.slice(0, 2)) {
+    assert.throws(() => decodeCardFile(bytes, "plain.png"), (e: unknown) => e instanceof CardFormatError && message.test(e.message), "an import says the same");
   }
 });
 
