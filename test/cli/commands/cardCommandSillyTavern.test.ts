@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "../../../src/cli/main.ts";
 import { captureIO } from "../../support/cliIO.ts";
-import { crc32, imageChunks, placeholderPng, readPngChunks } from "../../../src/core/cards/png.ts";
+import { imageChunks, placeholderPng, readPngChunks } from "../../../src/core/cards/png.ts";
+import { insertTextChunk } from "../../support/pngChunks.ts";
 
 /** A lorebook entry the way SillyTavern writes it into a card: its own fields live in `extensions`. */
 function stEntry(id: number, keys: string[], content: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -67,14 +68,7 @@ function sillyTavernCard(): Record<string, unknown> {
 /** SillyTavern's PNG: one tEXt `chara` chunk after the image data, no ccv3. */
 function sillyTavernPng(card: unknown): Uint8Array {
   const base = placeholderPng({ size: 24, rgb: [40, 70, 90] });
-  const body = Buffer.from(`chara\0${Buffer.from(JSON.stringify(card), "utf8").toString("base64")}`, "latin1");
-  const chunk = Buffer.alloc(12 + body.length);
-  chunk.writeUInt32BE(body.length, 0);
-  chunk.write("tEXt", 4, "latin1");
-  body.copy(chunk, 8);
-  chunk.writeUInt32BE(crc32(chunk, 4, 8 + body.length), 8 + body.length);
-  const iend = base.length - 12;
-  return Buffer.concat([base.subarray(0, iend), chunk, base.subarray(iend)]);
+  return insertTextChunk(base, "chara", Buffer.from(JSON.stringify(card), "utf8").toString("base64"));
 }
 
 /** Every text and number in a JSON value, as the leaves a reader must be able to find. */

@@ -2,7 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { decodeCardFile, encodeCardFile, exportLosses, MAX_CARD_FILE_BYTES, type CardExportFormat } from "../../../src/core/cards/codec.ts";
 import { CardFormatError } from "../../../src/core/cards/errors.ts";
-import { crc32, imageChunks, placeholderPng, writePngCard } from "../../../src/core/cards/png.ts";
+import { imageChunks, placeholderPng, writePngCard } from "../../../src/core/cards/png.ts";
+import { insertTextChunk } from "../../support/pngChunks.ts";
 import { lintCard } from "../../../src/core/cards/lint.ts";
 import { writeCharx } from "../../../src/core/cards/charx.ts";
 import { bytesOf, json, v1Card, v2Card, v3Card } from "../../support/cards.ts";
@@ -95,18 +96,6 @@ test("an export says what its format cannot carry", () => {
   assert.deepEqual(exportLosses(png, "v2json"), ["the card's picture is not carried by JSON"]);
 });
 
-/** A tEXt chunk put just before IEND, as another card writer (RisuAI) adds its own. */
-function withTextChunk(png: Uint8Array, keyword: string, text: string): Uint8Array {
-  const body = Buffer.from(`${keyword}\0${text}`, "latin1");
-  const chunk = Buffer.alloc(12 + body.length);
-  chunk.writeUInt32BE(body.length, 0);
-  chunk.write("tEXt", 4, "latin1");
-  body.copy(chunk, 8);
-  chunk.writeUInt32BE(crc32(chunk, 4, 8 + body.length), 8 + body.length);
-  const iend = png.length - 12;
-  return Buffer.concat([png.subarray(0, iend), chunk, png.subarray(iend)]);
-}
-
 test("assets a PNG holds in chara-ext-asset_ chunks (CCv3 __asset: URIs) are kept, and move into a CharX with embeded:// URIs", () => {
   const happy = placeholderPng({ size: 2, rgb: [250, 200, 0] });
   const assets = [
@@ -114,7 +103,7 @@ test("assets a PNG holds in chara-ext-asset_ chunks (CCv3 __asset: URIs) are kep
     { type: "emotion", uri: "__asset:0", name: "happy", ext: "png" },
   ];
   const card = writePngCard(placeholderPng({ size: 8 }), { chara: json(v2Card()), ccv3: json(v3Card({ assets })) });
-  const png = decodeCardFile(withTextChunk(card, "chara-ext-asset_:0", Buffer.from(happy).toString("base64")), "risu.png");
+  const png = decodeCardFile(insertTextChunk(card, "chara-ext-asset_:0", Buffer.from(happy).toString("base64")), "risu.png");
   assert.deepEqual(Buffer.from(png.pngAssets!.get("0")!), Buffer.from(happy));
   const again = decodeCardFile(encodeCardFile(png, "png"), "again.png");
   assert.deepEqual(Buffer.from(again.pngAssets!.get("0")!), Buffer.from(happy), "a PNG written back keeps the asset chunk");

@@ -19,6 +19,11 @@ function mount(services: ReturnType<typeof scriptedServices>["services"], messag
   return { ...app, quits };
 }
 
+/** A finished message of this chat: the user's or Mira's. */
+function said(id: string, role: "user" | "assistant", text: string): ChatMessage {
+  return { id, role, name: role === "user" ? "You" : "Mira", swipes: [{ text, sentAt: "" }], swipeIndex: 0 };
+}
+
 async function type(stdin: { write(s: string): void }, text: string) {
   stdin.write(text);
   await tick(80);
@@ -217,7 +222,6 @@ test("several Backspaces arriving in one read each delete a character", async ()
 
 test("a resumed chat's last reply can be swiped at once: the new swipe shows with its counter", async () => {
   const fake = scriptedServices([["A brand new swipe"]]);
-  const said = (id: string, role: "user" | "assistant", text: string): ChatMessage => ({ id, role, name: role === "user" ? "You" : "Mira", swipes: [{ text, sentAt: "" }], swipeIndex: 0 });
   const app = mount(fake.services, [said("u", "user", "hi"), said("a", "assistant", "Old reply")]);
   await tick();
   await type(app.stdin, "\x1b[C");
@@ -229,7 +233,6 @@ test("a resumed chat's last reply can be swiped at once: the new swipe shows wit
 
 test("Enter on an empty input gets the character's reply to the chat as it stands (after a branch, or to speak again)", async () => {
   const fake = scriptedServices([["*Mira looks up.* Yes?"], ["And another thing."]]);
-  const said = (id: string, role: "user" | "assistant", text: string): ChatMessage => ({ id, role, name: role === "user" ? "You" : "Mira", swipes: [{ text, sentAt: "" }], swipeIndex: 0 });
   const app = mount(fake.services, [said("a0", "assistant", "Welcome."), said("u1", "user", "Mira?")]);
   await tick();
   await type(app.stdin, "\r");
@@ -247,7 +250,6 @@ test("Enter on an empty input gets the character's reply to the chat as it stand
 
 test("Ctrl+E puts a message with escape sequences into the input, drawn inert", async () => {
   const fake = scriptedServices([]);
-  const said = (id: string, role: "user" | "assistant", text: string): ChatMessage => ({ id, role, name: role === "user" ? "You" : "Mira", swipes: [{ text, sentAt: "" }], swipeIndex: 0 });
   const app = mount(fake.services, [said("u", "user", "hi"), said("a", "assistant", "Dusk\x1b]0;pwned\x07 falls.")]);
   await tick();
   await type(app.stdin, "\x05");
@@ -259,7 +261,6 @@ test("Ctrl+E puts a message with escape sequences into the input, drawn inert", 
 
 test("notices that quote a message (the delete question) are drawn inert", async () => {
   const fake = scriptedServices([]);
-  const said = (id: string, role: "user" | "assistant", text: string): ChatMessage => ({ id, role, name: role === "user" ? "You" : "Mira", swipes: [{ text, sentAt: "" }], swipeIndex: 0 });
   const app = mount(fake.services, [said("u", "user", "hi"), said("a", "assistant", "Dusk\x1b]0;pwned\x07 falls.")]);
   await tick();
   await type(app.stdin, "\x04");
