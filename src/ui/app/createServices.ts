@@ -323,7 +323,7 @@ async function generateWith(inputs: TurnInputs, keep: (state: Pick<Chat, "loreSt
       evaluatedTokens: played.turn.timings.evaluatedPromptTokens,
       ...(played.turn.timings.promptMs !== undefined && { promptMs: played.turn.timings.promptMs }),
       ...(played.turn.generation.tokensPerSecond !== undefined && { tokensPerSecond: played.turn.generation.tokensPerSecond }),
-      sections: prompt.sections.map(({ kind, label, tokens }) => ({ kind, label, tokens })),
+      sections: prompt.sections.map(({ kind, label, tokens, text }) => ({ kind, label, tokens, text })),
       fit: { budget: prompt.budget, droppedMessages: prompt.droppedMessages, examplesDropped: prompt.examplesDropped },
       lore: played.lore.verdicts.map((v) => ({ title: v.comment, fired: v.fired, outcome: v.outcome, detail: v.detail, tokens: v.tokens })),
       plan: model.info.reasons,

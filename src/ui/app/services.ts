@@ -44,7 +44,8 @@ export interface TurnReport {
   /** Milliseconds spent evaluating the prompt (to the first reply token). */
   promptMs?: number;
   tokensPerSecond?: number;
-  sections: Array<{ kind: string; label: string; tokens: number }>;
+  /** Each section of the prompt as sent (its text, when the report carries it). */
+  sections: Array<{ kind: string; label: string; tokens: number; text?: string }>;
   /** What gave way to fit the prompt's budget. */
   fit?: { budget: number; droppedMessages: number; examplesDropped: boolean };
   lore: Array<{ title: string; fired: boolean; outcome: string; detail: string; tokens: number | null }>;

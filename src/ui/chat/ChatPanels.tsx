@@ -4,7 +4,7 @@ import type { ChatServices } from "../app/services.ts";
 import type { Keybindings } from "../app/keybindings.ts";
 import { HelpOverlay } from "../app/HelpOverlay.tsx";
 import { slashCommands } from "../commands/index.ts";
-import { TurnPanel } from "../panels/TurnPanel.tsx";
+import { TurnPanel, type TurnPanelView } from "../panels/TurnPanel.tsx";
 import { LorePanel } from "../panels/LorePanel.tsx";
 import { ModelPanel } from "../panels/ModelPanel.tsx";
 import { SamplerPanel } from "../panels/SamplerPanel.tsx";
@@ -22,6 +22,8 @@ export interface ChatPanelsProps {
   presetName: string | null;
   /** Changes when the model panel should read the model's details again. */
   refresh: string;
+  /** The prompt panel's view, scroll offset and text width. */
+  turn?: { view: TurnPanelView; offset: number; width: number };
 }
 
 const noDetails = async () => null;
@@ -33,7 +35,7 @@ export function ChatPanels(props: ChatPanelsProps) {
     case "help":
       return <HelpOverlay bindings={props.bindings} commands={slashCommands} />;
     case "turn":
-      return <TurnPanel report={services.lastTurn?.() ?? null} maxLines={room} color={color} />;
+      return <TurnPanel report={services.lastTurn?.() ?? null} maxLines={room} color={color} {...props.turn} />;
     case "lore":
       return <LorePanel report={services.lastTurn?.() ?? null} maxLines={room} color={color} />;
     case "model":

@@ -14,6 +14,8 @@ import { useReplyGeneration } from "./useReplyGeneration.ts";
 import { messageActions } from "./messageActions.ts";
 import { Transcript } from "./Transcript.tsx";
 import { useSyncState } from "../hooks/useSyncState.ts";
+import { turnPanelWindow, type TurnPanelView } from "../panels/TurnPanel.tsx";
+import { turnPanelKeys } from "./keys/turnPanelKeys.ts";
 import { actionFor, defaultKeybindings, type Keybindings } from "../app/keybindings.ts";
 import { SelectedMessage } from "./SelectedMessage.tsx";
 import type { ChatTarget } from "../app/appServices.ts";
@@ -117,6 +119,13 @@ export function ChatScreen(props: ChatScreenProps) {
   // Key handlers read these through refs: fast keys would see a stale render's values.
   const [panel, setPanel, panelRef] = useSyncState<ChatPanel | null>(null);
   const [samplerRow, setSamplerRow, samplerRowRef] = useSyncState(0);
+  const [turnView, setTurnView, turnViewRef] = useSyncState<TurnPanelView>("summary");
+  const [turnOffset, setTurnOffset, turnOffsetRef] = useSyncState(0);
+  // The prompt panel opens on its summary, at the top.
+  useEffect(() => {
+    setTurnView("summary");
+    setTurnOffset(0);
+  }, [panel]);
   const [presetName, setPresetName, presetNameRef] = useSyncState<string | null>(props.presetName ?? null);
   /** The message picked in select mode (an index), or null outside it. */
   const [selected, setSelected, selectedRef] = useSyncState<number | null>(null);
@@ -260,6 +269,19 @@ export function ChatScreen(props: ChatScreenProps) {
         },
         nextPreset,
       }) ||
+      turnPanelKeys(event, {
+        open: panelRef.current === "turn",
+        view: turnViewRef.current,
+        offset: turnOffsetRef.current,
+        maxOffset: () => {
+          const w = turnPanelWindow(services.lastTurn?.() ?? null, turnViewRef.current, inputWidth, room, 0);
+          return Math.max(0, w.total - w.room);
+        },
+        page: () => Math.max(1, room - 2),
+        inputEmpty,
+        setView: setTurnView,
+        setOffset: setTurnOffset,
+      }) ||
       sendKey(event, {
         inputText,
         editing: editingRef.current,
@@ -331,6 +353,7 @@ export function ChatScreen(props: ChatScreenProps) {
         samplers={samplers}
         samplerRow={samplerRow}
         presetName={presetName}
+        turn={{ view: turnView, offset: turnOffset, width: inputWidth }}
         refresh={`${session.messages.length}:${session.streaming === null}:${session.notice}`}
       />
       <InputView state={input} color={color} busy={session.streaming !== null || generation.impersonating} view={shownInput} />

@@ -2,11 +2,12 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import React from "react";
 import { render } from "ink-testing-library";
-import { TurnPanel, turnPanelLines } from "../../../src/ui/panels/TurnPanel.tsx";
+import { promptTextLines, TurnPanel, turnPanelLines, turnPanelWindow } from "../../../src/ui/panels/TurnPanel.tsx";
 import { ChatScreen } from "../../../src/ui/chat/ChatScreen.tsx";
 import { PrintLogProvider } from "../../../src/ui/app/PrintLog.tsx";
 import type { TurnReport } from "../../../src/ui/app/services.ts";
 import { scriptedServices, testSamplers } from "../../support/fakeServices.ts";
+import { tick, until } from "../../support/frames.ts";
 
 const report: TurnReport = {
   template: "ChatML (from the model's template)",
@@ -40,12 +41,32 @@ test("when history or examples gave way, the panel says so right under the promp
   assert.match(trimmed[1] ?? "", /^Trimmed: 1 oldest message left out \(budget 1748 tokens, the context minus the reply; history is cut in blocks/);
 });
 
-test("the panel is clamped to the room it is given", () => {
+test("the panel is clamped to the room it is given and says which lines it shows", () => {
   const app = render(<TurnPanel report={report} maxLines={4} color={false} />);
   const frame = app.lastFrame() ?? "";
-  assert.match(frame, /… \d+ more \(a taller terminal shows them\)/);
+  assert.match(frame, /lines 1–3 of \d+ · ↑↓ PgUp PgDn scroll · t the full text · Esc closes/);
   assert.ok(frame.split("\n").length <= 6);
   app.unmount();
+});
+
+const withText: TurnReport = {
+  ...report,
+  sections: [
+    { kind: "card", label: "description", tokens: 300, text: `Mira keeps the lighthouse.\x1b]0;pwned\x07\n${"She counts ships. ".repeat(8)}\n` },
+    { kind: "history", label: "message 3 (user)", tokens: 25, text: "You: Any ships tonight?\n" },
+  ],
+};
+
+test("the full-text view is the prompt as sent, section by section, wrapped and made inert", () => {
+  const lines = promptTextLines(withText, 40);
+  assert.equal(lines[0], "── card: description (300 tokens)");
+  assert.equal(lines[1], "Mira keeps the lighthouse.");
+  assert.ok(lines.slice(2, 6).every((l) => [...l].length <= 40), "long lines wrap to the width");
+  assert.ok(lines.includes("── history: message 3 (user) (25 tokens)"));
+  assert.equal(lines.at(-1), "You: Any ships tonight?");
+  assert.ok(!lines.some((l) => l.includes("\x1b")));
+  const w = turnPanelWindow(withText, "text", 40, 4, 99);
+  assert.equal(w.start, w.total - w.room, "an offset past the end shows the last page");
 });
 
 test("Alt+P in the chat opens the last turn's panel and Esc closes it", async () => {
@@ -69,5 +90,35 @@ test("Alt+P in the chat opens the last turn's panel and Esc closes it", async ()
   app.stdin.write("\x1bp");
   await wait();
   assert.match(app.lastFrame() ?? "", /1160 from the KV cache/);
+  app.unmount();
+});
+
+test("in the chat, t shows the full prompt text, the arrows scroll it, t again the summary", async () => {
+  const fake = scriptedServices([]);
+  const tall: TurnReport = { ...withText, sections: [{ kind: "card", label: "description", tokens: 900, text: Array.from({ length: 60 }, (_, i) => `Line ${i} of the card.`).join("\n") }] };
+  fake.services.lastTurn = () => tall;
+  const app = render(
+    <PrintLogProvider>
+      <ChatScreen services={fake.services} characterName="Mira" personaName="You" initialMessages={[]} initialSamplers={testSamplers} color={false} rows={24} flushMs={10} onQuit={() => {}} />
+    </PrintLogProvider>,
+  );
+  await tick();
+  app.stdin.write("\x1bp");
+  await until(app.lastFrame, (f) => f.includes("from the KV cache"), "the summary");
+  app.stdin.write("t");
+  let frame = await until(app.lastFrame, (f) => f.includes("── card: description (900 tokens)"), "the full text");
+  assert.match(frame, /lines 1–\d+ of 61 · ↑↓ PgUp PgDn scroll · t summary/);
+  app.stdin.write("\x1b[B");
+  app.stdin.write("\x1b[B");
+  frame = await until(app.lastFrame, (f) => /lines 3–/.test(f), "two lines down");
+  assert.match(frame, /│ Line 1 of the card\./);
+  assert.doesNotMatch(frame, /── card: description/);
+  app.stdin.write("\x1b[6~");
+  await until(app.lastFrame, (f) => /lines \d{2}–/.test(f), "a page down");
+  app.stdin.write("t");
+  await until(app.lastFrame, (f) => f.includes("from the KV cache") && f.includes("t the full text"), "the summary again");
+  app.stdin.write("\x1b");
+  await until(app.lastFrame, (f) => !f.includes("from the KV cache"), "closed");
+  assert.equal(app.lastFrame()?.includes("│ t"), false, "t was never typed into the input");
   app.unmount();
 });
