@@ -5,6 +5,7 @@ import { promptCommand } from "./promptCommand.ts";
 import { cardCommand } from "./cardCommand.ts";
 import { chatsCommand } from "./chatsCommand.ts";
 import { presetCommand } from "./presetCommand.ts";
+import { personaCommand } from "./personaCommand.ts";
 import { loreCommand } from "./loreCommand.ts";
 import { fitCommand } from "./fitCommand.ts";
 import { planCommand } from "./planCommand.ts";
@@ -19,6 +20,7 @@ export const commands: CliCommand[] = [
   cardCommand,
   chatsCommand,
   presetCommand,
+  personaCommand,
   loreCommand,
   fitCommand,
   planCommand,
