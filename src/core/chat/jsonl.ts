@@ -70,7 +70,8 @@ export function parseChatJsonl(options: ParseJsonlOptions): Chat {
 /** A Chat as SillyTavern JSONL; the inverse of parseChatJsonl for what it imported. */
 export function formatChatJsonl(chat: Chat, userName?: string): string {
   const extra = chat.extra ?? {};
-  const chatMetadata = withAuthorsNote((extra.chat_metadata as Record<string, unknown> | undefined) ?? {}, chat.settings.authorsNote);
+  const imported = (extra.chat_metadata as Record<string, unknown> | undefined) ?? {};
+  const chatMetadata = withChatLorebook(withAuthorsNote(imported, chat.settings.authorsNote), chat.settings.lorebooks);
   if (Object.keys(chat.variables).length > 0) chatMetadata.variables = exportVariables(chat.variables, chatMetadata.variables);
   else delete chatMetadata.variables;
   const meta: Record<string, unknown> = {
@@ -93,10 +94,26 @@ function readAuthorsNote(meta: Record<string, unknown>, file: string, line: numb
 }
 
 function importedSettings(meta: Record<string, unknown>, authorsNote: AuthorsNote | undefined): ChatSettings {
+  const chatBook = chatLorebookOf(meta.chat_metadata);
   return {
     ...(typeof meta.user_name === "string" && meta.user_name !== "" && { personaName: meta.user_name }),
     ...(authorsNote && { authorsNote }),
+    ...(chatBook && { lorebooks: [chatBook] }),
   };
+}
+
+/** SillyTavern's chat lorebook: one book, by name, in `chat_metadata.world_info`. */
+function chatLorebookOf(chatMetadata: unknown): string | undefined {
+  const name = (chatMetadata as Record<string, unknown> | undefined)?.world_info;
+  return typeof name === "string" && name.trim() !== "" ? name : undefined;
+}
+
+/** The chat's first attached book goes back as SillyTavern's chat lorebook; an unchanged one is left as it was. */
+function withChatLorebook(meta: Record<string, unknown>, lorebooks: string[] | undefined): Record<string, unknown> {
+  const first = lorebooks?.[0];
+  if (chatLorebookOf(meta) === first) return meta;
+  const { world_info: _dropped, ...rest } = meta;
+  return first ? { ...rest, world_info: first } : rest;
 }
 
 function parseLine(text: string, file: string, line: number): Record<string, unknown> {

@@ -122,3 +122,14 @@ test("SillyTavern's author's note (note_prompt, depth, interval, role) comes in 
   assert.throws(() => parse(withNote({ note_prompt: "x", note_depth: -1 }), "bad.jsonl"), (e: Error) => e instanceof ChatFormatError && /^bad\.jsonl:1: chat_metadata\.note_depth: must be a whole number/.test(e.message));
   assert.throws(() => parse(withNote({ note_prompt: "x", note_role: 7 })), /chat_metadata\.note_role: must be 0 \(system\), 1 \(user\) or 2 \(assistant\)/);
 });
+
+test("SillyTavern's chat lorebook (chat_metadata.world_info) is attached to the chat, and goes back out as the first attached book", () => {
+  const withBook = (meta: Record<string, unknown>) => [JSON.stringify({ user_name: "Ann", character_name: "Seraphina", create_date: "d", chat_metadata: meta }), JSON.stringify(lines[2])].join("\n");
+  const chat = parse(withBook({ world_info: "Harbour Town", note_prompt: "" }));
+  assert.deepEqual(chat.settings.lorebooks, ["Harbour Town"]);
+  assert.equal(parse(withBook({ world_info: "" })).settings.lorebooks, undefined);
+  const meta = (c: typeof chat) => (JSON.parse(formatChatJsonl(c).split("\n")[0]!) as { chat_metadata: Record<string, unknown> }).chat_metadata;
+  assert.deepEqual(meta(chat), { world_info: "Harbour Town", note_prompt: "" }, "untouched, as it came");
+  assert.equal(meta({ ...chat, settings: { ...chat.settings, lorebooks: ["Gulls", "Harbour Town"] } }).world_info, "Gulls");
+  assert.equal("world_info" in meta({ ...chat, settings: { personaName: "Ann" } }), false, "a book taken off the chat is off in SillyTavern too");
+});
