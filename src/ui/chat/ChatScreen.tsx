@@ -121,11 +121,12 @@ export function ChatScreen(props: ChatScreenProps) {
   const [samplerRow, setSamplerRow, samplerRowRef] = useSyncState(0);
   const [turnView, setTurnView, turnViewRef] = useSyncState<TurnPanelView>("summary");
   const [turnOffset, setTurnOffset, turnOffsetRef] = useSyncState(0);
-  // The prompt panel opens on its summary, at the top.
-  useEffect(() => {
+  // A panel change resets the prompt panel's view in the same step: a key pressed just after is never undone.
+  const showPanel = (next: ChatPanel | null) => {
     setTurnView("summary");
     setTurnOffset(0);
-  }, [panel]);
+    setPanel(next);
+  };
   const [presetName, setPresetName, presetNameRef] = useSyncState<string | null>(props.presetName ?? null);
   /** The message picked in select mode (an index), or null outside it. */
   const [selected, setSelected, selectedRef] = useSyncState<number | null>(null);
@@ -243,7 +244,7 @@ export function ChatScreen(props: ChatScreenProps) {
     const edit = dispatchInput;
     const quit = () => props.onQuit(current.messages);
     const setQuitArmed = (armed: boolean) => void (quitArmedRef.current = armed);
-    const panels = { panel: panelRef.current, inputEmpty, setPanel };
+    const panels = { panel: panelRef.current, inputEmpty, setPanel: showPanel };
     // Handlers in order of precedence: the first that takes the key ends it.
     void (
       stopKey(event, { stopReply: generation.stop, quitArmed: quitArmedRef.current, setQuitArmed, quit, notify }) ||
@@ -298,7 +299,7 @@ export function ChatScreen(props: ChatScreenProps) {
       }) ||
       completeKey(event, { inputText, completions: commands.completions, setInput: (text) => edit({ type: "set", text }), notify }) ||
       panelToggleKeys(event, panels) ||
-      startSelectKey(event, { inputEmpty, messageCount, busy, closePanel: () => setPanel(null), select: setSelected, notify }) ||
+      startSelectKey(event, { inputEmpty, messageCount, busy, closePanel: () => showPanel(null), select: setSelected, notify }) ||
       chatActionKeys(event, {
         inputEmpty,
         editing: editingRef.current,

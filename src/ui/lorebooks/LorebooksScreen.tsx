@@ -51,7 +51,8 @@ const startPlace: BookViewPlace = { query: "", uid: null };
 export function LorebooksScreen(props: LorebooksScreenProps) {
   const [quitNotice, setQuitNotice] = useState<string | null>(null);
   const armed = useRef(false);
-  const dirty = useRef(false);
+  // Read at the key press from the views' live state: a change a moment ago counts.
+  const dirty = useRef<() => boolean>(() => false);
   // Ctrl+C in any view, as on the other screens: twice quits, never over unsaved changes.
   const quitKey = (char: string, key: Key): boolean => {
     if (!(key.ctrl && char === "c")) {
@@ -61,7 +62,7 @@ export function LorebooksScreen(props: LorebooksScreenProps) {
       }
       return false;
     }
-    if (dirty.current) setQuitNotice("Unsaved changes in this book: s saves them, or Esc then n discards them, before quitting");
+    if (dirty.current()) setQuitNotice("Unsaved changes in this book: s saves them, or Esc then n discards them, before quitting");
     else if (armed.current) props.onQuit?.();
     else {
       armed.current = true;
@@ -72,18 +73,17 @@ export function LorebooksScreen(props: LorebooksScreenProps) {
   return (
     <ScreenKeys intercept={quitKey}>
       <Box flexDirection="column">
-        <LorebookViews {...props} rows={props.rows - (quitNotice ? 1 : 0)} onDirty={(d) => void (dirty.current = d)} />
+        <LorebookViews {...props} rows={props.rows - (quitNotice ? 1 : 0)} dirtyProbe={dirty} />
         {quitNotice ? <Text color={props.color ? "yellow" : undefined} wrap="truncate-end">{quitNotice}</Text> : null}
       </Box>
     </ScreenKeys>
   );
 }
 
-function LorebookViews(props: LorebooksScreenProps & { onDirty(dirty: boolean): void }) {
+function LorebookViews(props: LorebooksScreenProps & { dirtyProbe: { current: () => boolean } }) {
   const { services, color } = props;
   const [state, get, set] = useLiveState<State>(() => ({ view: "books", opened: null, place: startPlace, editing: null, lastBook: undefined, notice: null }));
-  const dirty = state.opened?.dirty ?? false;
-  useEffect(() => props.onDirty(dirty), [dirty]);
+  props.dirtyProbe.current = () => get().opened?.dirty ?? false;
 
   const openBook = (book: LorebookSummary) => set({ view: "opening", lastBook: { name: book.name, ...(book.card && { card: book.card }) }, notice: null });
   useEffect(() => {
