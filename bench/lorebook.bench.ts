@@ -73,4 +73,30 @@ export default async function () {
   console.log(`activateLore per pass, a new message each turn: ${nextTurn.toFixed(2)} ms`);
   console.log(`straightforward (fresh regex per key per message): ${slow.toFixed(1)} ms`);
   console.log(`ratio straightforward / activateLore (new message each turn): ${(slow / nextTurn).toFixed(1)}x`);
+  phraseKeys(word, messages);
+}
+
+/**
+ * Books also have phrase keys ("red dragon"), and some users turn whole-word matching
+ * off: those keys are substring searches. Against the search of the text per key that
+ * taproom did before its one-pass matcher.
+ */
+function phraseKeys(word: () => string, messages: string[]): void {
+  const entries = Array.from({ length: 10_000 }, (_, i) => ({ ...defaultEntry(i), key: [`${word()} ${word()}`, word(), `${word()} ${word()}`, word(), word()], content: `entry ${i}` }));
+  const book: Lorebook = { name: "phrases", entries, extra: {} };
+  const lower = messages.map((m) => `User: ${m}`).join("\n").toLowerCase();
+  const perKey = time(() => {
+    let n = 0;
+    for (const e of entries) for (const k of e.key) if (lower.indexOf(k.toLowerCase()) >= 0) n++;
+    return n;
+  });
+  for (const matchWholeWords of [true, false]) {
+    let turn = 0;
+    const base = { books: [book], contextSize: 1_000_000, tokenize: (t: string) => Math.ceil(t.length / 4), settings: { scanDepth: 20, recursive: false, matchWholeWords } };
+    const ms = time(() => {
+      turn++;
+      activateLore({ ...base, messages: messages.map((text, i) => ({ name: "User", text: i === 19 ? `${text} turn${turn}` : text })) });
+    });
+    console.log(`phrase keys (2 of 5 per entry), whole words ${matchWholeWords ? "on" : "off"}: ${ms.toFixed(2)} ms a pass; a search of the text per key: ${perKey.toFixed(1)} ms (x${(perKey / ms).toFixed(1)})`);
+  }
 }

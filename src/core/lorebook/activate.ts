@@ -169,6 +169,8 @@ function matchKey(idx: ScanIndex, key: CompiledKey, e: LoreEntry, book: string, 
   }
   const caseSensitive = e.caseSensitive ?? ctx.settings.caseSensitive;
   const wholeWords = e.matchWholeWords ?? ctx.settings.matchWholeWords;
+  // A plain key absent from the text (case aside) cannot match: one lookup instead of a search of the text.
+  if ((key.kind === "word" || key.kind === "text") && key.needle && !caseSensitive && !(key.kind === "word" && wholeWords) && !idx.contains(key.needle)) return false;
   switch (key.kind) {
     case "word":
       if (wholeWords) return caseSensitive ? idx.words.has(key.word) : idx.lowerWords.has(key.lower);

@@ -2,11 +2,35 @@ import { decoratedEntry, parseDecorators, type EntryDecorators } from "./decorat
 import { characterFilterOf, triggersOf, type CharacterFilter } from "./filters.ts";
 import type { LoreEntry, Lorebook } from "./model.ts";
 import { compileRegexKey, isRegexKey } from "./regexKey.ts";
+import { NeedleMatcher } from "./needleMatcher.ts";
+
+/**
+ * A book's plain keys, lower-cased, for finding which occur in a text in one pass. The
+ * matcher is built the first time a scan asks, so books that never need it pay nothing.
+ */
+export class NeedleSet {
+  readonly needles: string[] = [];
+  private matcher?: NeedleMatcher;
+  add(needle: string): number {
+    this.needles.push(needle);
+    return this.needles.length - 1;
+  }
+  findIn(text: string): Uint8Array {
+    this.matcher ??= new NeedleMatcher(this.needles);
+    return this.matcher.findIn(text);
+  }
+}
+
+/** Where a key's lower-cased text sits in its book's needle set. */
+export interface Needle {
+  set: NeedleSet;
+  id: number;
+}
 
 /** A key prepared once per book version, reused across turns. */
 export type CompiledKey =
-  | { kind: "word"; raw: string; word: string; lower: string }
-  | { kind: "text"; raw: string; text: string }
+  | { kind: "word"; raw: string; word: string; lower: string; needle?: Needle }
+  | { kind: "text"; raw: string; text: string; needle?: Needle }
   | { kind: "regex"; raw: string; regex: RegExp }
   | { kind: "invalid"; raw: string; problem: string }
   /** Holds a macro: expanded and matched at activation time. */
@@ -60,7 +84,8 @@ export function compileKey(raw: string): CompiledKey {
     const r = compileRegexKey(key);
     return r.ok ? { kind: "regex", raw, regex: r.regex } : { kind: "invalid", raw, problem: r.problem };
   }
-  return SINGLE_WORD.test(key) ? { kind: "word", raw, word: key, lower: key.toLowerCase() } : { kind: "text", raw, text: key };
+  // `needle` is set later by the book; present from the start so every key keeps one shape on the hot path.
+  return SINGLE_WORD.test(key) ? { kind: "word", raw, word: key, lower: key.toLowerCase(), needle: undefined } : { kind: "text", raw, text: key, needle: undefined };
 }
 
 const cache = new WeakMap<Lorebook, CompiledLorebook>();
@@ -100,6 +125,13 @@ export function compileLorebook(book: Lorebook): CompiledLorebook {
       else if (list[list.length - 1] !== i) list.push(i);
     }
   });
+  // Phrases and, for scans without whole-word matching, words: each found in one pass over the text.
+  const phrases = new NeedleSet();
+  const words = new NeedleSet();
+  for (const k of keyCache.values()) {
+    if (k.kind === "text" && k.text !== "") k.needle = { set: phrases, id: phrases.add(k.text.toLowerCase()) };
+    else if (k.kind === "word") k.needle = { set: words, id: words.add(k.lower) };
+  }
   const delayLevels = [...new Set(book.entries.filter((e) => !e.disable && e.delayUntilRecursion > 0).map((e) => e.delayUntilRecursion))].sort((a, b) => a - b);
   const compiled: CompiledLorebook = { book, entries, tokens: new WeakMap(), wordIndex, delayLevels, scratch: new Map() };
   cache.set(book, compiled);
@@ -130,6 +162,7 @@ export class ScanIndex {
   readonly lowerWords = new Set<string>();
   private exact?: Set<string>;
   private hits = new WeakMap<CompiledLorebook, Uint8Array>();
+  private found = new WeakMap<NeedleSet, Uint8Array>();
   constructor(readonly text: string) {
     this.lower = text.toLowerCase();
     for (const m of this.lower.matchAll(WORD_RUN)) this.lowerWords.add(m[0]);
@@ -149,6 +182,15 @@ export class ScanIndex {
       this.hits.set(book, hits);
     }
     return hits;
+  }
+  /** Whether the key's lower-cased text occurs in the lower-cased text (one pass per book's set, then a lookup). */
+  contains(needle: Needle): boolean {
+    let found = this.found.get(needle.set);
+    if (!found) {
+      found = needle.set.findIn(this.lower);
+      this.found.set(needle.set, found);
+    }
+    return found[needle.id] === 1;
   }
   /** Case-sensitive words, built only when a case-sensitive key asks. */
   get words(): Set<string> {
