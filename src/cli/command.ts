@@ -22,3 +22,17 @@ export class UsageError extends Error {
     this.name = "UsageError";
   }
 }
+
+export type SubcommandRun = (argv: string[], io: CliIO) => Promise<number>;
+
+/**
+ * Runs the subcommand `argv[0]` names; with none given, `fallback` (or a usage error
+ * listing them). Only the table's own names count: `toString` is not a subcommand.
+ */
+export function runSubcommand(command: string, subcommands: Record<string, SubcommandRun>, argv: string[], io: CliIO, fallback?: SubcommandRun): Promise<number> {
+  const [sub, ...rest] = argv;
+  const run = sub === undefined ? fallback : Object.hasOwn(subcommands, sub) ? subcommands[sub] : undefined;
+  const names = Object.keys(subcommands).join(", ");
+  if (!run) throw new UsageError(sub === undefined ? `${command} needs a subcommand: ${names}` : `unknown ${command} subcommand "${sub}" (${names})`);
+  return run(rest, io);
+}

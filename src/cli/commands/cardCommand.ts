@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { parseCommandArgs } from "../args.ts";
 import { loadTokenizer } from "../../engine/generation/loadTokenizer.ts";
-import { UsageError, type CliCommand, type CliIO } from "../command.ts";
+import { runSubcommand, UsageError, type CliCommand, type CliIO } from "../command.ts";
 import { exportLosses, type CardExportFormat } from "../../core/cards/codec.ts";
 import { pngSize } from "../../core/cards/png.ts";
 import { lintCard } from "../../core/cards/lint.ts";
@@ -246,10 +246,5 @@ export const cardCommand: CliCommand = {
   name: "card",
   summary: "import, list, show, export, lint, delete and restore character cards",
   usage,
-  async run(argv, io) {
-    const [sub, ...rest] = argv;
-    const handler = sub ? subcommands[sub] : undefined;
-    if (!handler) throw new UsageError(sub ? `unknown card subcommand "${sub}"` : "card needs a subcommand: import, list, show, export, lint, delete, trash or restore");
-    return handler(rest, io);
-  },
+  run: (argv, io) => runSubcommand("card", subcommands, argv, io),
 };

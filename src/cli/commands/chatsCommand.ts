@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import type { CliCommand, CliIO } from "../command.ts";
-import { UsageError } from "../command.ts";
+import { runSubcommand, UsageError } from "../command.ts";
 import { parseCommandArgs } from "../args.ts";
 import { dataDir, dataPaths } from "../../store/paths.ts";
 import { ChatStore } from "../../store/chats/chatStore.ts";
@@ -98,10 +98,5 @@ export const chatsCommand: CliCommand = {
   name: "chats",
   summary: "list, import, export, rename and delete saved chats",
   usage,
-  async run(argv, io) {
-    const [sub, ...rest] = argv;
-    const run = sub === undefined ? list : subcommands[sub];
-    if (!run) throw new UsageError(`unknown subcommand "${sub}" (list, import, export, rename, delete)`);
-    return run(rest, io);
-  },
+  run: (argv, io) => runSubcommand("chats", subcommands, argv, io, list),
 };

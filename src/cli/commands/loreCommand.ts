@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { parseCommandArgs, parseIntegerFlag } from "../args.ts";
 import { loadTokenizer } from "../../engine/generation/loadTokenizer.ts";
-import { UsageError, type CliCommand, type CliIO } from "../command.ts";
+import { runSubcommand, UsageError, type CliCommand, type CliIO } from "../command.ts";
 import { activateLore, type ActivateLoreResult, type GenerationType, type LoreMessage } from "../../core/lorebook/activate.ts";
 import { loreKeyMacros } from "../../core/lorebook/forChat.ts";
 import { approximateTokens, loreReport } from "../../core/lorebook/report.ts";
@@ -174,10 +174,5 @@ export const loreCommand: CliCommand = {
   name: "lore",
   summary: "import, list, export and test lorebooks (World Info)",
   usage,
-  async run(argv, io) {
-    const [sub, ...rest] = argv;
-    const fn = sub ? subcommands[sub] : undefined;
-    if (!fn) throw new UsageError(`lore: expected one of import, list, export, test${sub ? `, got "${sub}"` : ""}`);
-    return fn(rest, io);
-  },
+  run: (argv, io) => runSubcommand("lore", subcommands, argv, io),
 };

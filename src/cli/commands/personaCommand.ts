@@ -1,5 +1,5 @@
 import type { CliCommand, CliIO } from "../command.ts";
-import { UsageError } from "../command.ts";
+import { runSubcommand, UsageError } from "../command.ts";
 import { parseCommandArgs } from "../args.ts";
 import { dataDir, dataPaths } from "../../store/paths.ts";
 import { SettingsStore } from "../../store/settings.ts";
@@ -71,10 +71,5 @@ export const personaCommand: CliCommand = {
   name: "persona",
   summary: "list, add, describe and choose the personas you play",
   usage,
-  async run(argv, io) {
-    const [sub, ...rest] = argv;
-    const run = sub === undefined ? list : subcommands[sub];
-    if (!run) throw new UsageError(`unknown subcommand "${sub}" (list, set, default, delete)`);
-    return run(rest, io);
-  },
+  run: (argv, io) => runSubcommand("persona", subcommands, argv, io, list),
 };

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { basename, resolve } from "node:path";
 import type { CliCommand, CliIO } from "../command.ts";
-import { UsageError } from "../command.ts";
+import { runSubcommand, UsageError } from "../command.ts";
 import { parseCommandArgs } from "../args.ts";
 import { dataDir } from "../../store/paths.ts";
 import { PresetStore, isBuiltInPresetName } from "../../store/presets/presetStore.ts";
@@ -83,10 +83,5 @@ export const presetCommand: CliCommand = {
   name: "preset",
   summary: "list, show and import sampler presets",
   usage,
-  async run(argv, io) {
-    const [sub, ...rest] = argv;
-    const run = sub === undefined ? list : subcommands[sub];
-    if (!run) throw new UsageError(`unknown subcommand "${sub}" (list, show, import)`);
-    return run(rest, io);
-  },
+  run: (argv, io) => runSubcommand("preset", subcommands, argv, io, list),
 };
