@@ -7,6 +7,8 @@ import type { ActivateLoreResult } from "../core/lorebook/activate.ts";
 import type { Lorebook } from "../core/lorebook/model.ts";
 import type { LoreSettings } from "../core/lorebook/activate.ts";
 import { generationTypeOf, type TurnMode } from "../core/prompt/turn.ts";
+import { withRegexAnswers, type RegexMatcher } from "../core/lorebook/regexAnswers.ts";
+import { sharedRegexMatcher } from "./lore/regexWorker.ts";
 import { runChatTurn, type ChatTurnResult, type TurnModel, type TurnSettings } from "./chatTurn.ts";
 
 export interface PlayChatTurnInput {
@@ -22,6 +24,8 @@ export interface PlayChatTurnInput {
   env: ChatEnv;
   signal?: AbortSignal;
   onText?: (chunk: string) => void;
+  /** Where regex keys run; the process's worker by default. */
+  regexMatcher?: RegexMatcher;
 }
 
 export interface PlayedChatTurn {
@@ -38,10 +42,11 @@ export interface PlayedChatTurn {
  */
 export async function playChatTurn(input: PlayChatTurnInput): Promise<PlayedChatTurn> {
   const { model, character, env, mode } = input;
-  const lore = activateLoreForChat({
+  const lore = await withRegexAnswers((regex) => activateLoreForChat({
     books: input.books, chat: input.chat, contextSize: model.contextSize, tokenize: (t) => model.countTokens(t),
     character, personaName: input.persona.name, generationType: generationTypeOf(mode), ...(input.loreSettings && { settings: input.loreSettings }),
-  });
+    regex,
+  }), input.regexMatcher ?? sharedRegexMatcher());
   const turn = await runChatTurn({
     model,
     chat: input.chat,

@@ -4,6 +4,8 @@ import { join, resolve } from "node:path";
 import { parseCommandArgs, parseIntegerFlag } from "../args.ts";
 import { loadTokenizer } from "../../engine/generation/loadTokenizer.ts";
 import { runSubcommand, UsageError, type CliCommand, type CliIO } from "../command.ts";
+import { withRegexAnswers } from "../../core/lorebook/regexAnswers.ts";
+import { sharedRegexMatcher } from "../../engine/lore/regexWorker.ts";
 import { activateLore, type ActivateLoreResult, type GenerationType, type LoreMessage } from "../../core/lorebook/activate.ts";
 import { loreKeyMacros } from "../../core/lorebook/forChat.ts";
 import { approximateTokens, loreReport } from "../../core/lorebook/report.ts";
@@ -100,14 +102,15 @@ async function runTest(argv: string[], io: CliIO): Promise<number> {
   const scanDepth = parseIntegerFlag("scan-depth", values["scan-depth"]);
   const tokenizer = values.model ? await loadTokenizer(values.model) : undefined;
   const counter = tokenizer ? `${tokenizer.name} tokenizer` : "≈ chars/4";
-  const result = activateLore({
+  const result = await withRegexAnswers((regex) => activateLore({
+    regex,
     books: found.map((s) => s.book), messages, tokenize: tokenizer ? (t) => tokenizer.countTokens(t) : approximateTokens,
     contextSize: parseIntegerFlag("context", values.context) ?? 8192, seed: parseIntegerFlag("seed", values.seed) ?? 0,
     settings: { ...userSettings.worldInfo, ...(scanDepth !== undefined && { scanDepth }) },
     generationType: generationType as GenerationType,
     ...(values.character !== undefined && { character: { name: values.character, tags: values.tag ?? [] } }),
     expandMacros: loreKeyMacros({ char: values.character ?? "", user: "User" }, "lore-test"),
-  });
+  }), sharedRegexMatcher());
   await tokenizer?.close();
   if (values.json) {
     io.stdout.write(JSON.stringify({ book: stored.book.name, books: found.map((s) => s.book.name), tokenizer: tokenizer ? counter : "chars/4", ...result }, null, 2) + "\n");

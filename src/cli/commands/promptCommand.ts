@@ -8,6 +8,8 @@ import { approximateTokenCount } from "../../core/prompt/approximateTokens.ts";
 import { formatInspection, inspectPrompt } from "../../core/prompt/inspect.ts";
 import { samplersForChat } from "../../core/samplers/presets.ts";
 import { resolveSamplers } from "../../core/samplers/validate.ts";
+import { withRegexAnswers } from "../../core/lorebook/regexAnswers.ts";
+import { sharedRegexMatcher } from "../../engine/lore/regexWorker.ts";
 import { buildTurnPrompt, type TurnModel } from "../../engine/chatTurn.ts";
 import { loadTokenizer, type ModelTokenizer } from "../../engine/generation/loadTokenizer.ts";
 import { CardLibrary } from "../../store/cards/library.ts";
@@ -66,10 +68,10 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       countTokens: tokenizer ? (t) => tokenizer.countTokens(t) : approximateTokenCount,
     };
     const { books } = await booksForCharacter(character, chat.settings.lorebooks, { env: io.env, globalBooks: settings.settings.globalLorebooks });
-    const lore = activateLoreForChat({
+    const lore = await withRegexAnswers((regex) => activateLoreForChat({
       books, chat, character, personaName: settings.personaFor(chat.settings).name, generationType: "normal",
-      contextSize: model.contextSize, tokenize: (t) => model.countTokens(t), settings: settings.settings.worldInfo,
-    });
+      contextSize: model.contextSize, tokenize: (t) => model.countTokens(t), settings: settings.settings.worldInfo, regex,
+    }), sharedRegexMatcher());
     // The reply's reserve comes from the samplers the chat would generate with.
     const forChat = samplersForChat({
       defaults: resolveSamplers(),

@@ -1,6 +1,6 @@
 import type { LoreInsertion, LorePosition, PromptRole } from "./insertion.ts";
 import { outletNameOf, type LoreEntry, type Lorebook } from "./model.ts";
-import { testRegexBounded } from "./regexKey.ts";
+import type { RegexAnswers } from "./regexAnswers.ts";
 import { compileKey, compileLorebook, entryFingerprint, indexText, type CompiledEntry, type CompiledKey, type CompiledLorebook, type EntryRules, ScanIndex } from "./compile.ts";
 import type { EntryDecorators } from "./decorators.ts";
 import { characterFiltered, type GenerationType, type LoreCharacter } from "./filters.ts";
@@ -70,6 +70,11 @@ export interface ActivateLoreOptions {
   generationType?: GenerationType;
   /** The greeting the chat opened with (0 = first_mes, 1.. = alternates), for `@@is_greeting`; left out, that decorator is ignored. */
   greetingIndex?: number;
+  /**
+   * Answers for regex keys (see regexAnswers.ts: run activation through
+   * `withRegexAnswers`). Left out, regex keys are not tried and say so.
+   */
+  regex?: RegexAnswers;
 }
 
 export type LoreOutcome =
@@ -146,18 +151,18 @@ function findPlain(idx: ScanIndex, key: string, caseSensitive: boolean, wholeWor
   return false;
 }
 
-/** Time one regex key may spend on one pass's text before it is stopped and refused for this book version. */
-export const REGEX_KEY_BUDGET_MS = 40;
-/** Time all regex keys together may spend in one activation pass. */
-export const REGEX_PASS_BUDGET_MS = 200;
-
 interface KeyContext {
-  regexMs: number;
+  regex: RegexAnswers | undefined;
   settings: LoreSettings;
   expand: (s: string) => string;
   macroKeys: Map<string, CompiledKey>;
   reported: Set<string>;
   diagnostics: LoreDiagnostic[];
+}
+
+function report(ctx: KeyContext, book: string, e: LoreEntry, key: string, problem: string): void {
+  const id = `${book}/${e.uid}/${key}`;
+  if (!ctx.reported.has(id)) { ctx.reported.add(id); ctx.diagnostics.push({ book, uid: e.uid, key, problem }); }
 }
 
 function matchKey(idx: ScanIndex, key: CompiledKey, e: LoreEntry, book: string, ctx: KeyContext): boolean {
@@ -178,24 +183,14 @@ function matchKey(idx: ScanIndex, key: CompiledKey, e: LoreEntry, book: string, 
     case "text":
       return findPlain(idx, key.text, caseSensitive, wholeWords);
     case "regex": {
-      const left = Math.min(REGEX_KEY_BUDGET_MS, REGEX_PASS_BUDGET_MS - ctx.regexMs);
-      const r = left > 0 ? testRegexBounded(key.regex, idx.text, left) : { matched: false, spentMs: 0, stopped: true };
-      ctx.regexMs += r.spentMs;
-      if (r.stopped) {
-        const problem = left > 0 ? `stopped after ${Math.round(r.spentMs)} ms on this text (too slow to match); refused until the book changes`
-          : `not tried: regex keys used up this turn's ${REGEX_PASS_BUDGET_MS} ms`;
-        // A slow key stays refused for this book version, so the next turn does not pay again.
-        if (left > 0) Object.assign(key, { kind: "invalid", problem });
-        const id = `${book}/${e.uid}/${key.raw}`;
-        if (!ctx.reported.has(id)) { ctx.reported.add(id); ctx.diagnostics.push({ book, uid: e.uid, key: key.raw, problem }); }
-      }
-      return r.matched;
+      if (!ctx.regex) { report(ctx, book, e, key.raw, "not tried: this caller runs no regex matcher"); return false; }
+      const answer = ctx.regex.answer(key.regex, idx.text);
+      if (answer && "refused" in answer) report(ctx, book, e, key.raw, answer.refused);
+      return answer !== undefined && "matched" in answer && answer.matched;
     }
-    case "invalid": {
-      const id = `${book}/${e.uid}/${key.raw}`;
-      if (!ctx.reported.has(id)) { ctx.reported.add(id); ctx.diagnostics.push({ book, uid: e.uid, key: key.raw, problem: key.problem }); }
+    case "invalid":
+      report(ctx, book, e, key.raw, key.problem);
       return false;
-    }
     default:
       return false;
   }
@@ -415,7 +410,7 @@ export function activateLore(options: ActivateLoreOptions): ActivateLoreResult {
     }
     return v;
   };
-  const ctx: KeyContext = { regexMs: 0, settings, expand, diagnostics, macroKeys: new Map(), reported: new Set() };
+  const ctx: KeyContext = { regex: options.regex, settings, expand, diagnostics, macroKeys: new Map(), reported: new Set() };
   const indexes = new Map<string, ScanIndex>();
   let recursionBuffer = "";
   const scanIndex = (d: number, withBuffer: boolean): ScanIndex => {

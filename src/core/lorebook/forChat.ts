@@ -2,6 +2,7 @@ import type { Character } from "../cards/character.ts";
 import type { Chat } from "../chat/types.ts";
 import { activateLore, type ActivateLoreResult, type GenerationType, type LoreSettings, type LoreState } from "./activate.ts";
 import type { Lorebook } from "./model.ts";
+import type { RegexAnswers } from "./regexAnswers.ts";
 import { expandMacros } from "../prompt/macros.ts";
 
 export interface ChatLoreOptions {
@@ -22,6 +23,8 @@ export interface ChatLoreOptions {
    * the lore (and timed effects) the first one saw.
    */
   generationType?: GenerationType;
+  /** Answers for regex keys: run through `withRegexAnswers` (regexAnswers.ts). */
+  regex?: RegexAnswers;
 }
 
 function isLoreState(value: unknown): value is LoreState {
@@ -79,5 +82,6 @@ export function activateLoreForChat(options: ChatLoreOptions): ActivateLoreResul
     ...(greetingIndex !== undefined && { greetingIndex }),
     generationType,
     seed,
+    ...(options.regex && { regex: options.regex }),
   });
 }

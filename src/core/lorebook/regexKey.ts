@@ -177,27 +177,3 @@ export function hasOverlappingQuantifiers(pattern: string, ignoreCase = false): 
   }
   return false;
 }
-
-/** Regex keys run on windows of the scanned text this long, so even a quadratic pattern costs a bounded amount per window. */
-export const REGEX_WINDOW = 4000;
-/** Windows overlap so that a match up to this long is not lost at a seam. */
-export const REGEX_WINDOW_OVERLAP = 400;
-
-/**
- * Tests a key's regex on the text window by window; stops (and says so) once the
- * key has spent more than `budgetMs` on this text.
- */
-export function testRegexBounded(regex: RegExp, text: string, budgetMs: number, now: () => number = () => performance.now()): { matched: boolean; spentMs: number; stopped: boolean } {
-  const t0 = now();
-  if (text.length <= REGEX_WINDOW) {
-    regex.lastIndex = 0;
-    return { matched: regex.test(text), spentMs: now() - t0, stopped: false };
-  }
-  for (let at = 0; at < text.length; at += REGEX_WINDOW - REGEX_WINDOW_OVERLAP) {
-    regex.lastIndex = 0;
-    if (regex.test(text.slice(at, at + REGEX_WINDOW))) return { matched: true, spentMs: now() - t0, stopped: false };
-    if (at + REGEX_WINDOW >= text.length) break;
-    if (now() - t0 > budgetMs) return { matched: false, spentMs: now() - t0, stopped: true };
-  }
-  return { matched: false, spentMs: now() - t0, stopped: false };
-}

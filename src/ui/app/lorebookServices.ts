@@ -6,6 +6,8 @@
 import { homedir } from "node:os";
 import { resolve } from "node:path";
 import { activateLore } from "../../core/lorebook/activate.ts";
+import { withRegexAnswers, type RegexMatcher } from "../../core/lorebook/regexAnswers.ts";
+import { sharedRegexMatcher } from "../../engine/lore/regexWorker.ts";
 import type { Lorebook } from "../../core/lorebook/model.ts";
 import { approximateTokens, loreReport, type LoreReport } from "../../core/lorebook/report.ts";
 import type { CardFileFormat } from "../../core/cards/codec.ts";
@@ -72,7 +74,7 @@ export interface LorebookServices {
    */
   saveCardBook(cardId: string, book: Lorebook, options?: { asCopy?: boolean }): Promise<CardBookOwner>;
   /** Which entries this text fires and why the others do not (approximate token costs). */
-  tryText(book: Lorebook, text: string): LoreReport;
+  tryText(book: Lorebook, text: string): Promise<LoreReport>;
 }
 
 function charactersFor(name: string, cards: CardSummary[]): string[] {
@@ -81,8 +83,8 @@ function charactersFor(name: string, cards: CardSummary[]): string[] {
 }
 
 /** The single-message pass the try-it line runs; the same engine `taproom lore test --text` uses. */
-export function tryLorebookText(book: Lorebook, text: string): LoreReport {
-  const result = activateLore({ books: [book], messages: [{ text }], tokenize: approximateTokens, contextSize: 8192, seed: 0 });
+export async function tryLorebookText(book: Lorebook, text: string, matcher: RegexMatcher = sharedRegexMatcher()): Promise<LoreReport> {
+  const result = await withRegexAnswers((regex) => activateLore({ books: [book], messages: [{ text }], tokenize: approximateTokens, contextSize: 8192, seed: 0, regex }), matcher);
   return loreReport(book.name, result, "≈ chars/4");
 }
 

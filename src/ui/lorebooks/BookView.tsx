@@ -1,4 +1,5 @@
-import React, { useMemo } from "react";
+import React, { useEffect, useState } from "react";
+import type { LoreReport } from "../../core/lorebook/report.ts";
 import { Box, Text } from "ink";
 import type { Lorebook } from "../../core/lorebook/model.ts";
 import { displayText } from "../../core/text/sanitize.ts";
@@ -151,7 +152,15 @@ export function BookView(props: BookViewProps) {
     if (char === "s") return askSave(false);
   });
 
-  const trial = useMemo(() => (state.trying && state.trying.text.trim() ? props.services.tryText(book, state.trying.text) : null), [state.trying?.text, book]);
+  // Regex keys run off this thread: the report arrives later, and only the latest text's is shown.
+  const [trial, setTrial] = useState<LoreReport | null>(null);
+  const tryingText = state.trying?.text;
+  useEffect(() => {
+    if (!tryingText?.trim()) return setTrial(null);
+    let current = true;
+    props.services.tryText(book, tryingText).then((r) => { if (current) setTrial(r); }, () => undefined);
+    return () => { current = false; };
+  }, [tryingText, book]);
 
   const entries = visible(state);
   const index = selectedIndex(state);
