@@ -1,5 +1,7 @@
 // Node 20's test runner does not expand globs: find the test files ourselves.
 import { readdirSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 
@@ -18,6 +20,7 @@ const files = findTests("test")
 const result = spawnSync(
   process.execPath,
   ["--import", "tsx", "--test", "--test-concurrency=2", ...files],
-  { stdio: "inherit", env: { ...process.env, FORCE_COLOR: "0" } },
+  // The test files write the same tiny models: one child test load (engine/generation/loadCheck.ts) serves them all.
+  { stdio: "inherit", env: { ...process.env, FORCE_COLOR: "0", TAPROOM_LOAD_CHECK_FILE: join(mkdtempSync(join(tmpdir(), "taproom-tests-")), "checked-loads.json") } },
 );
 process.exit(result.status ?? 1);

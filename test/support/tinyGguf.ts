@@ -17,7 +17,7 @@ const enum KvType {
   Array = 9,
 }
 
-type KvValue =
+export type KvValue =
   | { type: "u32" | "i32" | "f32"; value: number }
   | { type: "bool"; value: boolean }
   | { type: "string"; value: string }
@@ -312,8 +312,11 @@ function modelMetadata(options: { name: string; embd: number; ff: number; layers
 
 export const TINY_CONTEXT = 2048;
 
-/** The crafted bigram chat model: 2 layers, ~300 KB, writes in milliseconds. */
-export function tinyChatModelBytes(): Buffer {
+/**
+ * The crafted bigram chat model: 2 layers, ~300 KB, writes in milliseconds. `metadata`
+ * replaces keys (undefined removes one), for hostile variants.
+ */
+export function tinyChatModelBytes(options: { metadata?: Record<string, KvValue | undefined> } = {}): Buffer {
   const embd = N_CLASSES;
   const ff = 16;
   const vocab = VOCAB.length;
@@ -333,7 +336,9 @@ export function tinyChatModelBytes(): Buffer {
     { name: "output_norm.weight", shape: [embd], data: ones(embd) },
     { name: "output.weight", shape: [embd, vocab], data: output },
   ];
-  return encodeGguf(modelMetadata({ name: "taproom-tiny", embd, ff, layers: 2, heads: 2, context: TINY_CONTEXT }), tensors);
+  const metadata: Record<string, KvValue | undefined> = { ...modelMetadata({ name: "taproom-tiny", embd, ff, layers: 2, heads: 2, context: TINY_CONTEXT }), ...options.metadata };
+  for (const [k, v] of Object.entries(metadata)) if (v === undefined) delete metadata[k];
+  return encodeGguf(metadata as Record<string, KvValue>, tensors);
 }
 
 export async function writeTinyChatModel(path: string): Promise<string> {

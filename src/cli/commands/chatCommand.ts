@@ -144,6 +144,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     ...(v["gpu-layers"] !== undefined && { gpuLayers: parseIntegerFlag("gpu-layers", v["gpu-layers"]) }),
     ...(v.context !== undefined && { contextSize: parseIntegerFlag("context", v.context) }),
     ...(v.threads !== undefined && { threads: parseIntegerFlag("threads", v.threads) }),
+    loadCheckFile: `${paths.cache}/checked-loads.json`,
   });
   try {
     const played = await playChatTurn({

@@ -3,6 +3,7 @@ import type { LlamaContext, LlamaContextSequence, LlamaModel, Token, TokenBias }
 import type { TurnGenerationRequest, TurnGenerationResult, TurnModel } from "../chatTurn.ts";
 import type { LibraryFacts } from "../library/readModelFacts.ts";
 import { readModelFile } from "./readModelFile.ts";
+import { checkLoadIsolated } from "./loadCheck.ts";
 import { detectMachine } from "../fit/detectMachine.ts";
 import type { MachineFacts } from "../fit/machine.ts";
 import { LoadPlanError, planLoad, type LoadPlan, type PlanLoadOptions } from "../planner/planLoad.ts";
@@ -26,6 +27,8 @@ export interface LoadModelOptions {
   signal?: AbortSignal;
   /** Loading progress from 0 to 1 (weights, then the context). */
   onProgress?: (fraction: number) => void;
+  /** Where files that test-loaded safely are remembered (see loadCheck.ts); this process only without it. */
+  loadCheckFile?: string;
 }
 
 /** What the loaded model occupies now: the GPU device's figures and this model's own share. */
@@ -97,6 +100,9 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
   // Weights are most of the time; the context's allocation is the last step.
   const progress = (fraction: number) => options.onProgress?.(Math.min(1, Math.max(0, fraction)));
   progress(0);
+  // A file this machine has not loaded before is loaded first in a child process: a native abort kills that, not the chat.
+  await checkLoadIsolated(path, options.loadCheckFile ? { rememberFile: options.loadCheckFile } : {});
+  if (signal?.aborted) throw cancelled();
   let model: LlamaModel;
   try {
     model = await llama.loadModel({

@@ -1,12 +1,12 @@
-import { open, stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { quantFromFileName, quantFromFileType } from "../quants/index.ts";
 import { ModelMetadataError } from "./modelMetadataError.ts";
 import { validateModelMetadata } from "./validateModelMetadata.ts";
+import { nestedMetadata, readGgufHeader, type GgufHeader } from "./ggufReader.ts";
 
 /**
  * What the library shows about a model, read from its GGUF header without loading
- * weights (node-llama-cpp's readGgufFileInfo), after checks that refuse files which
+ * weights (the bounded reader in ggufReader.ts), after checks that refuse files which
  * would crash llama.cpp or make the parser loop: the one GGUF reader of the project.
  */
 export interface LibraryFacts {
@@ -32,51 +32,19 @@ export { ModelMetadataError };
 // The vocabulary arrays are most of a header and the library needs none of it.
 const IGNORED_KEYS = ["tokenizer.ggml.tokens", "tokenizer.ggml.scores", "tokenizer.ggml.token_type", "tokenizer.ggml.merges"];
 
-type GgufInfo = Awaited<ReturnType<typeof import("node-llama-cpp").readGgufFileInfo>>;
+type FactsSource = { metadata: unknown; tensors: ReadonlyArray<{ name: string; dimensions: ReadonlyArray<number | bigint> }> };
 
+/** Local files are read by the project's bounded reader (ggufReader.ts), never by node-llama-cpp's. */
 export async function readModelFacts(path: string): Promise<LibraryFacts> {
-  const size = await checkHeader(path);
-  const { readGgufFileInfo } = await import("node-llama-cpp");
-  let info;
-  try {
-    info = await readGgufFileInfo(path, { logWarnings: false, ignoreKeys: IGNORED_KEYS, sourceType: "filesystem" });
-  } catch (error) {
-    throw new ModelMetadataError(path, explainReadError(error));
-  }
-  checkTruncation(info, path, size);
-  return factsFromGgufInfo(info, path);
+  const header = await readGgufHeader(path);
+  checkTruncation(header, path);
+  return factsFrom({ metadata: nestedMetadata(header.metadata), tensors: header.tensors }, path);
 }
-
-/**
- * The fixed 24-byte header, checked before the parser sees the file: counts that
- * cannot fit in the file make the parser loop for minutes over reads past the end.
- */
-async function checkHeader(path: string): Promise<number> {
-  const { size } = await stat(path);
-  const handle = await open(path, "r");
-  const header = Buffer.alloc(24);
-  try {
-    await handle.read(header, 0, 24, 0);
-  } finally {
-    await handle.close();
-  }
-  if (size < 24 || header.toString("latin1", 0, 4) !== "GGUF") throw new ModelMetadataError(path, "not a GGUF file");
-  const version = header.readUInt32LE(4);
-  if (version !== 2 && version !== 3) throw new ModelMetadataError(path, `GGUF version ${version} is not supported (2 and 3 are)`);
-  // A tensor info takes at least 32 bytes, a key/value at least 13.
-  if (header.readBigUInt64LE(8) > BigInt(size) / 32n || header.readBigUInt64LE(16) > BigInt(size) / 13n) {
-    throw new ModelMetadataError(path, "corrupt or truncated GGUF header (more tensors or keys than the file can hold)");
-  }
-  return size;
-}
-
-type GgufInfoLike = { infoEndOffset?: number; tensorInfo?: ReadonlyArray<{ offset: number | bigint }> };
 
 /** A download cut short keeps a valid header but lacks tensor data. */
-function checkTruncation(info: GgufInfoLike, path: string, size: number): void {
-  const dataStart = info.infoEndOffset ?? 0;
-  const lastOffset = Math.max(0, ...(info.tensorInfo ?? []).map((t) => Number(t.offset)));
-  if (dataStart > size || (info.tensorInfo?.length && dataStart + lastOffset >= size)) {
+function checkTruncation(header: GgufHeader, path: string): void {
+  const lastOffset = Math.max(0, ...header.tensors.map((t) => t.offset));
+  if (header.dataStart > header.fileSize || (header.tensors.length && header.dataStart + lastOffset >= header.fileSize)) {
     throw new ModelMetadataError(path, "truncated: the file ends before its tensor data (an interrupted download?)");
   }
 }
@@ -101,7 +69,7 @@ export async function readRemoteModelFacts(options: { url: string; headers: Reco
   } catch (error) {
     throw new ModelMetadataError(options.url, explainReadError(error));
   }
-  return factsFromGgufInfo(info, options.url);
+  return factsFrom({ metadata: info.metadata, tensors: info.fullTensorInfo ?? info.tensorInfo ?? [] }, options.url);
 }
 
 function explainReadError(error: unknown): string {
@@ -109,9 +77,9 @@ function explainReadError(error: unknown): string {
   return /magic|Invalid|not a GGUF/i.test(message) ? "not a GGUF file" : `unreadable GGUF (${message})`;
 }
 
-function factsFromGgufInfo(info: GgufInfo, path: string): LibraryFacts {
-  validateModelMetadata(info.metadata as unknown as Record<string, unknown>, path);
-  const meta = info.metadata as unknown as Record<string, Record<string, unknown> | undefined>;
+function factsFrom(info: FactsSource, path: string): LibraryFacts {
+  validateModelMetadata(info.metadata as Record<string, unknown>, path);
+  const meta = info.metadata as Record<string, Record<string, unknown> | undefined>;
   const general = meta.general ?? {};
   const architecture = typeof general.architecture === "string" ? general.architecture : undefined;
   if (!architecture) throw new ModelMetadataError(path, "general.architecture is missing");
@@ -122,7 +90,7 @@ function factsFromGgufInfo(info: GgufInfo, path: string): LibraryFacts {
     if (!Number.isFinite(number) || number <= 0) throw new ModelMetadataError(path, `${architecture}.${field} is missing or not a positive number`);
     return number;
   };
-  const tensors = info.fullTensorInfo ?? info.tensorInfo ?? [];
+  const tensors = info.tensors;
   const embeddingTensor = tensors.find((t) => t.name === "token_embd.weight");
   const fileType = typeof general.file_type === "number" ? quantFromFileType(general.file_type) : undefined;
   const quant = fileType?.name ?? quantFromFileName(basename(path))?.name;

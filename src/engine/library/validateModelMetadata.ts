@@ -23,6 +23,41 @@ export function validateModelMetadata(metadata: Metadata, path: string): void {
   }
   const tokenizerModel = asObject(asObject(metadata.tokenizer).ggml).model;
   if (typeof tokenizerModel !== "string" || tokenizerModel === "") throw crash(path, "tokenizer.ggml.model");
+  checkShapes(metadata, architecture, path);
+}
+
+/** Shapes llama.cpp asserts on instead of refusing (each found aborting the process, exit 134). */
+function checkShapes(metadata: Metadata, arch: string, path: string): void {
+  const num = (key: string): number | undefined => {
+    const value = lookup(metadata, `${arch}.${key}`);
+    if (value === undefined || Array.isArray(value)) return undefined;
+    if (typeof value !== "number" || !Number.isFinite(value)) throw refuse(path, `${arch}.${key} is not a number`);
+    return value;
+  };
+  const embedding = num("embedding_length");
+  const heads = num("attention.head_count");
+  const kvHeads = num("attention.head_count_kv");
+  if (kvHeads !== undefined && kvHeads < 1) throw refuse(path, `${arch}.attention.head_count_kv is ${kvHeads}`);
+  if (heads && kvHeads && heads % kvHeads !== 0) throw refuse(path, `${arch}.attention.head_count ${heads} is not a multiple of head_count_kv ${kvHeads}`);
+  const keyLength = num("attention.key_length");
+  for (const key of ["attention.key_length", "attention.value_length"]) {
+    const n = num(key);
+    if (n !== undefined && n < 1) throw refuse(path, `${arch}.${key} is ${n}`);
+  }
+  if (keyLength === undefined && embedding && heads && embedding % heads !== 0) {
+    throw refuse(path, `${arch}.embedding_length ${embedding} is not a multiple of attention.head_count ${heads}`);
+  }
+  const headDim = keyLength ?? (embedding && heads ? embedding / heads : undefined);
+  const rope = num("rope.dimension_count");
+  if (rope !== undefined && (rope < 0 || rope % 2 !== 0)) throw refuse(path, `${arch}.rope.dimension_count ${rope} is odd (RoPE needs an even count)`);
+  if (rope !== undefined && headDim !== undefined && rope > headDim) throw refuse(path, `${arch}.rope.dimension_count ${rope} is larger than the head size ${headDim}`);
+  const experts = num("expert_count") ?? 0;
+  const used = num("expert_used_count") ?? 0;
+  if (experts > 0 && (used < 1 || used > experts)) throw refuse(path, `${arch}.expert_used_count ${used} must be between 1 and expert_count ${experts}`);
+}
+
+function refuse(path: string, what: string): ModelMetadataError {
+  return new ModelMetadataError(path, `${what} — this file would crash llama.cpp`);
 }
 
 function crash(path: string, key: string): ModelMetadataError {

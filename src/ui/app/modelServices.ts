@@ -171,6 +171,7 @@ export function createModelServices(options: TuiOptions, env: NodeJS.ProcessEnv)
           ...(options.contextSize !== undefined && { contextSize: options.contextSize }),
           ...(options.threads !== undefined && { threads: options.threads }),
           onProgress: progress,
+          loadCheckFile: `${dataPaths(root).cache}/checked-loads.json`,
         });
         return currentModelOf(model);
       });
