@@ -86,14 +86,17 @@ function samplerFlags(v: Values): Partial<SamplerSettings> {
   return Object.fromEntries(Object.entries(flags).filter(([, x]) => x !== undefined));
 }
 
+const CHAT_LOCK = { purpose: "taproom chat", waitMs: 120_000 };
+
 async function openChat(v: Values, store: () => Promise<ChatStore>, fresh: () => Chat): Promise<{ chat: Chat; handle?: ChatHandle }> {
   if (v.chat) {
-    const handle = await (await store()).open(v.chat);
+    // One writer at a time: a second `taproom chat` on this chat waits for the first to save, then reads its messages.
+    const handle = await (await store()).open(v.chat, { lock: CHAT_LOCK });
     return { chat: handle.chat, handle };
   }
   if (v["new-chat"]) {
     const chat = { ...fresh(), title: v["new-chat"] };
-    const handle = await (await store()).create(chat);
+    const handle = await (await store()).create(chat, { lock: CHAT_LOCK });
     return { chat: handle.chat, handle };
   }
   return { chat: fresh() };
@@ -118,67 +121,71 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const character = card.card.character;
   const fresh = () => createChat({ character, characterId: card.id ?? card.path, env: systemChatEnv });
   const opened = await openChat(v, store, fresh);
-  const persona = settings.personaFor(opened.chat.settings);
-  const chat = sendUserMessage(opened.chat, { text: v.message, name: persona.name, env: systemChatEnv });
-
-  const presets = (await PresetStore.open({ root: paths.root })).list();
-  let samplers: SamplerSettings;
   try {
-    const forChat = samplersForChat({
-      defaults: resolveSamplers(),
-      presets,
-      ...(settings.settings.defaultPreset !== undefined && { defaultPresetName: settings.settings.defaultPreset }),
-      ...((v.preset ?? chat.settings.presetName) !== undefined && { chatPresetName: v.preset ?? chat.settings.presetName }),
-      ...(chat.settings.samplers && { chatOverrides: chat.settings.samplers }),
-    });
-    samplers = resolveSamplers(forChat, flags);
-  } catch (error) {
-    if (error instanceof SamplerRangeError) throw new UsageError(error.message);
-    throw error;
-  }
+    const persona = settings.personaFor(opened.chat.settings);
+    const chat = sendUserMessage(opened.chat, { text: v.message, name: persona.name, env: systemChatEnv });
 
-  const { books } = await booksForCharacter(character, chat.settings.lorebooks, { env: io.env, globalBooks: settings.settings.globalLorebooks });
-  const model = await loadModel({
-    path: v.model,
-    ...(gpu && { gpu }),
-    ...(v["gpu-layers"] !== undefined && { gpuLayers: parseIntegerFlag("gpu-layers", v["gpu-layers"]) }),
-    ...(v.context !== undefined && { contextSize: parseIntegerFlag("context", v.context) }),
-    ...(v.threads !== undefined && { threads: parseIntegerFlag("threads", v.threads) }),
-    loadCheckFile: `${paths.cache}/checked-loads.json`,
-  });
-  try {
-    const played = await playChatTurn({
-      model,
-      chat,
-      character,
-      persona,
-      books,
-      loreSettings: settings.settings.worldInfo,
-      settings: { samplers, ...(v.template && { template: v.template }), ...namesFlag(v.names), ...settings.promptSettings() },
-      mode: "reply",
-      env: systemChatEnv,
-    });
-    if (opened.handle) {
-      await opened.handle.save(played.chat);
-      await opened.handle.flush();
+    const presets = (await PresetStore.open({ root: paths.root })).list();
+    let samplers: SamplerSettings;
+    try {
+      const forChat = samplersForChat({
+        defaults: resolveSamplers(),
+        presets,
+        ...(settings.settings.defaultPreset !== undefined && { defaultPresetName: settings.settings.defaultPreset }),
+        ...((v.preset ?? chat.settings.presetName) !== undefined && { chatPresetName: v.preset ?? chat.settings.presetName }),
+        ...(chat.settings.samplers && { chatOverrides: chat.settings.samplers }),
+      });
+      samplers = resolveSamplers(forChat, flags);
+    } catch (error) {
+      if (error instanceof SamplerRangeError) throw new UsageError(error.message);
+      throw error;
     }
-    const g = played.turn.generation;
-    if (v.json) {
-      io.stdout.write(`${JSON.stringify({
-        reply: played.turn.text,
-        stopReason: g.stopReason,
-        tokens: g.tokens,
-        timings: { ...played.turn.timings, tokensPerSecond: played.turn.timings.tokensPerSecond ?? g.tokensPerSecond },
-        template: played.turn.template.template.name,
-        lore: played.lore.insertions.map((i) => i.entryId),
-        plan: model.info,
-        chat: opened.handle ? played.chat.title : undefined,
-      }, (k, x) => (k === "facts" ? undefined : x), 2)}\n`);
-    } else {
-      io.stdout.write(`${played.turn.text}\n`);
+
+    const { books } = await booksForCharacter(character, chat.settings.lorebooks, { env: io.env, globalBooks: settings.settings.globalLorebooks });
+    const model = await loadModel({
+      path: v.model,
+      ...(gpu && { gpu }),
+      ...(v["gpu-layers"] !== undefined && { gpuLayers: parseIntegerFlag("gpu-layers", v["gpu-layers"]) }),
+      ...(v.context !== undefined && { contextSize: parseIntegerFlag("context", v.context) }),
+      ...(v.threads !== undefined && { threads: parseIntegerFlag("threads", v.threads) }),
+      loadCheckFile: `${paths.cache}/checked-loads.json`,
+    });
+    try {
+      const played = await playChatTurn({
+        model,
+        chat,
+        character,
+        persona,
+        books,
+        loreSettings: settings.settings.worldInfo,
+        settings: { samplers, ...(v.template && { template: v.template }), ...namesFlag(v.names), ...settings.promptSettings() },
+        mode: "reply",
+        env: systemChatEnv,
+      });
+      if (opened.handle) {
+        await opened.handle.save(played.chat);
+        await opened.handle.flush();
+      }
+      const g = played.turn.generation;
+      if (v.json) {
+        io.stdout.write(`${JSON.stringify({
+          reply: played.turn.text,
+          stopReason: g.stopReason,
+          tokens: g.tokens,
+          timings: { ...played.turn.timings, tokensPerSecond: played.turn.timings.tokensPerSecond ?? g.tokensPerSecond },
+          template: played.turn.template.template.name,
+          lore: played.lore.insertions.map((i) => i.entryId),
+          plan: model.info,
+          chat: opened.handle ? played.chat.title : undefined,
+        }, (k, x) => (k === "facts" ? undefined : x), 2)}\n`);
+      } else {
+        io.stdout.write(`${played.turn.text}\n`);
+      }
+    } finally {
+      await model.unload();
     }
   } finally {
-    await model.unload();
+    await opened.handle?.close();
   }
   return 0;
 }

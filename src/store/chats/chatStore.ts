@@ -22,6 +22,17 @@ import {
   writeSnapshot,
   type SaveStats,
 } from "./chatFile.ts";
+import { acquireChatLock, type ChatLock, type ChatLockOptions } from "./chatLock.ts";
+
+export { ChatBusyError, type ChatLockOptions } from "./chatLock.ts";
+
+/** The chat's files changed after this handle read them: saving would drop the other writer's messages. */
+export class ChatChangedError extends Error {
+  constructor(readonly file: string) {
+    super(`${file}: another taproom saved this chat after it was opened here; open it again to see its messages (nothing was overwritten)`);
+    this.name = "ChatChangedError";
+  }
+}
 
 export interface ChatIndexEntry {
   id: string;
@@ -142,24 +153,57 @@ export class ChatStore {
     throw new ChatNotFoundError(name, ` in ${this.dir}`);
   }
 
-  /** Saves a new chat (e.g. from createChat, branchChat or an import). */
-  async create(chat: Chat): Promise<ChatHandle> {
+  /** Saves a new chat (e.g. from createChat, branchChat or an import); with `lock`, the handle holds its lock. */
+  async create(chat: Chat, options: { lock?: ChatLockOptions } = {}): Promise<ChatHandle> {
     checkId(chat.id);
     if (this.index.data.chats[chat.id]) throw new Error(`a chat with id ${chat.id} already exists in ${this.dir}`);
-    const bytes = await writeSnapshot(this.dir, chat, 0);
-    await this.noteSaved(chat, await fileFingerprint(this.dir, chat.id), true);
-    return new ChatHandle(this, chat, 0, bytes, false);
+    const lock = options.lock ? await this.lock(chat.id, options.lock) : undefined;
+    const bytes = await writeSnapshot(this.dir, chat, 0).catch(async (error: unknown) => { await lock?.release(); throw error; });
+    const fingerprint = await fileFingerprint(this.dir, chat.id);
+    await this.noteSaved(chat, fingerprint, true);
+    return new ChatHandle(this, chat, 0, bytes, false, 0, fingerprint, lock);
   }
 
-  async open(name: string): Promise<ChatHandle> {
+  /**
+   * Opens a chat. With `lock`, it is read after this process holds the chat's lock (a
+   * second writer waits up to lock.waitMs, then ChatBusyError); without, the handle
+   * takes the lock at its first save and refuses (ChatChangedError) if the chat changed since.
+   */
+  async open(name: string, options: { lock?: ChatLockOptions } = {}): Promise<ChatHandle> {
     const entry = this.resolve(name);
-    const loaded = await loadChatFile(this.dir, entry.id);
-    return new ChatHandle(this, loaded.chat, loaded.generation, loaded.snapshotBytes, loaded.tornTail, loaded.journalBytes);
+    const lock = options.lock ? await this.lock(entry.id, options.lock) : undefined;
+    try {
+      const loaded = await loadChatFile(this.dir, entry.id);
+      const fingerprint = await fileFingerprint(this.dir, entry.id);
+      return new ChatHandle(this, loaded.chat, loaded.generation, loaded.snapshotBytes, loaded.tornTail, loaded.journalBytes, fingerprint, lock);
+    } catch (error) {
+      await lock?.release();
+      throw error;
+    }
+  }
+
+  /** @internal */
+  lock(id: string, options: ChatLockOptions): Promise<ChatLock> {
+    return acquireChatLock(join(this.dir, `${id}.lock`), snapshotPath(this.dir, id), options);
+  }
+
+  /** @internal the files' fingerprint now, to tell whether another writer saved. */
+  fingerprintOf(id: string): Promise<string> {
+    return fileFingerprint(this.dir, id);
   }
 
   /** Moves the chat's files to the trash folder; returns where they went. */
   async delete(name: string): Promise<string> {
     const entry = this.resolve(name);
+    const lock = await this.lock(entry.id, { purpose: "chats delete" });
+    try {
+      return await this.moveToTrash(entry);
+    } finally {
+      await lock.release();
+    }
+  }
+
+  private async moveToTrash(entry: ChatIndexEntry): Promise<string> {
     const trash = join(this.dir, ".trash", `${entry.id}-${Date.now()}`);
     await mkdir(trash, { recursive: true });
     await rename(snapshotPath(this.dir, entry.id), join(trash, `${entry.id}.json`));
@@ -170,11 +214,15 @@ export class ChatStore {
   }
 
   async rename(name: string, title: string): Promise<Chat> {
-    const handle = await this.open(name);
     const trimmed = title.trim();
     if (trimmed === "") throw new Error("a chat title cannot be empty");
-    await handle.save({ ...handle.chat, title: trimmed });
-    return handle.chat;
+    const handle = await this.open(name, { lock: { purpose: "chats rename", waitMs: 10_000 } });
+    try {
+      await handle.save({ ...handle.chat, title: trimmed });
+      return handle.chat;
+    } finally {
+      await handle.close();
+    }
   }
 
   /** Writes the index if saves since the last write are not in it yet. */
@@ -229,6 +277,9 @@ export class ChatHandle {
     private snapshotBytes: number,
     private mustCompact: boolean,
     private journalBytes = 0,
+    /** The files as this handle last read or wrote them. */
+    private fingerprint = "",
+    private lock: ChatLock | undefined = undefined,
   ) {}
 
   get chat(): Chat {
@@ -247,8 +298,24 @@ export class ChatHandle {
     await this.store.flush();
   }
 
+  /** Flushes and lets other writers have the chat. */
+  async close(): Promise<void> {
+    await this.queue.catch(() => undefined);
+    await this.store.flush();
+    await this.lock?.release();
+    this.lock = undefined;
+  }
+
   private async write(next: Chat): Promise<SaveStats> {
     if (next.id !== this.current.id) throw new Error(`chat ${this.current.id} cannot be saved as ${next.id}; use ChatStore.create`);
+    if (!this.lock) {
+      const lock = await this.store.lock(next.id, { purpose: "taproom", waitMs: 30_000 });
+      if (this.fingerprint && (await this.store.fingerprintOf(next.id)) !== this.fingerprint) {
+        await lock.release();
+        throw new ChatChangedError(snapshotPath(this.store.dir, next.id));
+      }
+      this.lock = lock;
+    }
     const record = journalRecord(this.generation, this.current, next);
     const recordBytes = Buffer.byteLength(JSON.stringify(record));
     const compact = this.mustCompact || this.journalBytes + recordBytes > Math.max(this.snapshotBytes, 64 * 1024);
@@ -264,7 +331,8 @@ export class ChatHandle {
       this.journalBytes += bytesWritten;
     }
     this.current = next;
-    const indexBytes = await this.store.noteSaved(next, await fileFingerprint(this.store.dir, next.id), false);
+    this.fingerprint = await fileFingerprint(this.store.dir, next.id);
+    const indexBytes = await this.store.noteSaved(next, this.fingerprint, false);
     return { bytesWritten: bytesWritten + indexBytes, compacted: compact, indexWritten: indexBytes > 0 };
   }
 }

@@ -86,7 +86,7 @@ export async function createAppServices(options: TuiOptions, env: NodeJS.Process
   const closeOpen = async () => {
     const closing = open;
     open = null;
-    await closing?.handle.flush();
+    await closing?.handle.close();
   };
 
   const services: AppServices = {
