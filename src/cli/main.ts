@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { commands } from "./commands/index.ts";
 import { UsageError, type CliIO } from "./command.ts";
-import { sanitizeForTerminal } from "../core/text/sanitize.ts";
+import { guardOutput, sanitizeForTerminal } from "../core/text/sanitize.ts";
 
 export function version(): string {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
@@ -26,7 +26,9 @@ Your library, chats and models live in the data directory (TAPROOM_HOME to move 
 }
 
 /** Runs one invocation and returns the exit code; never calls process.exit itself. */
-export async function runCli(argv: string[], io: CliIO): Promise<number> {
+export async function runCli(argv: string[], rawIO: CliIO): Promise<number> {
+  // Headless output quotes cards, books, chats and model replies: every line goes through the guard.
+  const io: CliIO = { ...rawIO, stdout: { write: (text: string) => rawIO.stdout.write(guardOutput(text)) } };
   const [first, ...rest] = argv;
   if (first === "--help" || first === "-h" || first === "help") {
     io.stdout.write(helpText());

@@ -7,7 +7,7 @@ import { pngSize } from "../../core/cards/png.ts";
 import { lintCard } from "../../core/cards/lint.ts";
 import { toV3Object } from "../../core/cards/write.ts";
 import type { Character } from "../../core/cards/character.ts";
-import { sanitizeForTerminal } from "../../core/text/sanitize.ts";
+import { displayLine, sanitizeForTerminal } from "../../core/text/sanitize.ts";
 import { CardImportError, CardLibrary, type LoadedCard } from "../../store/cards/library.ts";
 import { readCardFile, writeCardFile } from "../../store/cards/cardFiles.ts";
 import { dataDir, dataPaths } from "../../store/paths.ts";
@@ -74,7 +74,7 @@ async function listCards(args: string[], io: CliIO): Promise<number> {
     const width = Math.max(...cards.map((c) => c.id.length));
     for (const c of cards) {
       const tags = c.tags.length ? `  [${c.tags.join(", ")}]` : "";
-      io.stdout.write(show(`${c.id.padEnd(width)}  ${c.name} (${c.format}, ${c.spec}${c.bundled ? ", sample" : ""})${tags}`) + "\n");
+      io.stdout.write(displayLine(`${c.id.padEnd(width)}  ${c.name} (${c.format}, ${c.spec}${c.bundled ? ", sample" : ""})${tags}`) + "\n");
     }
   }
   for (const p of library.problems) io.stderr.write(show(p.message) + "\n");
@@ -223,7 +223,7 @@ async function listTrash(args: string[], io: CliIO): Promise<number> {
     io.stdout.write("The trash is empty.\n");
   } else {
     const width = Math.max(...trashed.map((t) => t.id.length));
-    for (const t of trashed) io.stdout.write(show(`${t.id.padEnd(width)}  ${t.name} (${t.format}, deleted ${t.deletedAt.replace("T", " ").slice(0, 16)} UTC)`) + "\n");
+    for (const t of trashed) io.stdout.write(displayLine(`${t.id.padEnd(width)}  ${t.name} (${t.format}, deleted ${t.deletedAt.replace("T", " ").slice(0, 16)} UTC)`) + "\n");
   }
   return 0;
 }

@@ -1,3 +1,4 @@
+import { displayText } from "../../core/text/sanitize.ts";
 import { createChat, sendUserMessage, systemChatEnv } from "../../core/chat/operations.ts";
 import type { Chat } from "../../core/chat/types.ts";
 import type { SamplerSettings } from "../../core/samplers/types.ts";
@@ -179,7 +180,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
           chat: opened.handle ? played.chat.title : undefined,
         }, (k, x) => (k === "facts" ? undefined : x), 2)}\n`);
       } else {
-        io.stdout.write(`${played.turn.text}\n`);
+        io.stdout.write(`${displayText(played.turn.text)}\n`);
       }
     } finally {
       await model.unload();

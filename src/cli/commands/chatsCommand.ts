@@ -5,7 +5,7 @@ import { parseCommandArgs } from "../args.ts";
 import { dataDir, dataPaths } from "../../store/paths.ts";
 import { ChatStore } from "../../store/chats/chatStore.ts";
 import { exportChat, importChatJsonl, type ChatExportFormat } from "../../store/chats/chatTransfer.ts";
-import { displayText } from "../../core/text/sanitize.ts";
+import { displayLine, displayText } from "../../core/text/sanitize.ts";
 
 const usage = `Usage:
   taproom chats list [--json]                               saved chats, newest first
@@ -34,7 +34,7 @@ async function list(argv: string[], io: CliIO): Promise<number> {
   }
   for (const c of chats) {
     const line = `${c.id}  ${c.title}  (${c.characterName}, ${c.messageCount} messages, ${c.updatedAt.slice(0, 16).replace("T", " ")})`;
-    io.stdout.write(`${displayText(line)}\n`);
+    io.stdout.write(`${displayLine(line)}\n`);
   }
   return 0;
 }

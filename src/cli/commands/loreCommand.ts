@@ -9,7 +9,7 @@ import { sharedRegexMatcher } from "../../engine/lore/regexWorker.ts";
 import { activateLore, type ActivateLoreResult, type GenerationType, type LoreMessage } from "../../core/lorebook/activate.ts";
 import { loreKeyMacros } from "../../core/lorebook/forChat.ts";
 import { approximateTokens, loreReport } from "../../core/lorebook/report.ts";
-import { sanitizeForTerminal } from "../../core/text/sanitize.ts";
+import { displayLine, sanitizeForTerminal } from "../../core/text/sanitize.ts";
 import {
   exportLorebook, getLorebook, importLorebook, readLorebookFile, summarizeLorebooks, type StoredLorebook,
 } from "../../store/lorebooks/lorebookFiles.ts";
@@ -144,7 +144,7 @@ async function runList(argv: string[], io: CliIO): Promise<number> {
   for (const s of books) {
     const counts = `${s.entries} entries${s.disabled ? `, ${s.disabled} disabled` : ""}${s.constant ? `, ${s.constant} constant` : ""}`;
     const where = "card" in s ? `, inside the card ${s.card.id}` : "";
-    io.stdout.write(`${show(s.name)}  (${counts}${show(where)}, ${s.source}${s.global ? ", global" : ""})\n`);
+    io.stdout.write(`${displayLine(s.name)}  (${counts}${displayLine(where)}, ${s.source}${s.global ? ", global" : ""})\n`);
   }
   return 0;
 }

@@ -6,7 +6,7 @@ import { addModelFolder, ModelFolderError, readExtraModelFolders, removeModelFol
 import { dataDir } from "../../store/paths.ts";
 import { formatBytes } from "../../core/units/format.ts";
 import { formatParameters } from "../../engine/quants/index.ts";
-import { displayText } from "../../core/text/sanitize.ts";
+import { displayLine, displayText } from "../../core/text/sanitize.ts";
 import { describeMachine, machineFlags, machineFromFlags } from "../machineFlags.ts";
 import { resolveModelsDir } from "../modelsDir.ts";
 
@@ -64,7 +64,7 @@ export const modelsCommand: CliCommand = {
 };
 
 function formatModel(model: LibraryModel): string {
-  const name = displayText(model.name);
+  const name = displayLine(model.name);
   if (model.error) return `\n${name}  ${formatBytes(model.sizeBytes)}\n  unreadable: ${displayText(model.error)}\n`;
   const facts = [
     model.architecture,

@@ -4,7 +4,7 @@ import { parseCommandArgs } from "../args.ts";
 import { dataDir, dataPaths } from "../../store/paths.ts";
 import { SettingsStore } from "../../store/settings.ts";
 import { findPersona } from "../../core/chat/persona.ts";
-import { displayText } from "../../core/text/sanitize.ts";
+import { displayLine, displayText } from "../../core/text/sanitize.ts";
 
 const usage = `Usage:
   taproom persona list [--json]                               your personas; * marks the default
@@ -29,7 +29,7 @@ async function list(argv: string[], io: CliIO): Promise<number> {
   }
   if (store.personas.length === 0) io.stdout.write("No personas yet: taproom persona set NAME --description TEXT adds one.\n");
   for (const p of store.personas) {
-    io.stdout.write(displayText(`${p.name === fallback ? "*" : " "} ${p.name}${p.description ? `: ${p.description.replace(/\s+/g, " ")}` : ""}`) + "\n");
+    io.stdout.write(displayLine(`${p.name === fallback ? "*" : " "} ${p.name}${p.description ? `: ${p.description.replace(/\s+/g, " ")}` : ""}`) + "\n");
   }
   return 0;
 }

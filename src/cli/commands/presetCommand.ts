@@ -7,7 +7,7 @@ import { dataDir } from "../../store/paths.ts";
 import { PresetStore, isBuiltInPresetName } from "../../store/presets/presetStore.ts";
 import { PresetError } from "../../core/samplers/presets.ts";
 import { importSillyTavernPreset } from "../../core/samplers/sillyTavernPreset.ts";
-import { displayText } from "../../core/text/sanitize.ts";
+import { displayLine, displayText } from "../../core/text/sanitize.ts";
 
 const usage = `Usage:
   taproom preset list [--json]                     shipped and saved sampler presets
@@ -30,7 +30,7 @@ async function list(argv: string[], io: CliIO): Promise<number> {
   }
   const width = Math.max(...presets.map((p) => p.name.length));
   for (const p of presets) {
-    io.stdout.write(displayText(`${p.name.padEnd(width)}  ${p.builtIn ? "shipped" : "yours  "}  ${p.description}`) + "\n");
+    io.stdout.write(displayLine(`${p.name.padEnd(width)}  ${p.builtIn ? "shipped" : "yours  "}  ${p.description}`) + "\n");
   }
   return 0;
 }

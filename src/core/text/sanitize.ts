@@ -48,3 +48,28 @@ export function inertForEditing(text: string): string {
     .replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g, "\ufffd")
     .replace(/[\u{e0000}-\u{e007f}]/gu, "\ufffd\ufffd");
 }
+
+/** One row of a list (a name, a title): line breaks and CRs become spaces, so a name cannot draw rows of its own. */
+export function displayLine(text: string): string {
+  return displayText(text.replace(/[\r\n\u2028\u2029]+/g, " "));
+}
+
+const LEFTOVER_CONTROLS = /[\x7f-\x9f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]|[\u{e0000}-\u{e007f}]/gu;
+
+const unicodeEscape = (ch: string) => [...Array(ch.length).keys()].map((i) => `\\u${ch.charCodeAt(i).toString(16).padStart(4, "0")}`).join("");
+
+/**
+ * The last guard on everything a headless command prints: escape sequences and C0
+ * controls are removed (a lone CR ends the line), and C1 controls, bidi overrides and
+ * invisible characters become visible `\uXXXX` escapes. JSON output stays valid and
+ * exact (those characters only occur inside its strings, where the escape means the
+ * same character); plain text shows what was hidden.
+ */
+export function guardOutput(text: string): string {
+  return text
+    .replace(LEFTOVER_CONTROLS, unicodeEscape)
+    .replace(/\r\n/g, "\n")
+    .replace(/\r/g, "\n")
+    .replace(ESCAPE_SEQUENCE, "")
+    .replace(/[\x00-\x08\x0b\x0c\x0e-\x1f]/g, "");
+}

@@ -33,7 +33,7 @@ export function SelectList({ items, selected, height, color, empty, numbered }: 
         const number = numbered ? (index < 9 ? `${index + 1} ` : "  ") : "";
         return (
           <Text key={item.key} wrap="truncate-end" inverse={active && !color} color={active && color ? "cyan" : undefined} bold={active}>
-            {`${active ? "›" : " "} ${number}${item.label}`}
+            {`${active ? "›" : " "} ${number}${item.label.replace(/[\r\n]+/g, " ")}`}
             {item.detail ? <Text dimColor>{`  ${item.detail}`}</Text> : null}
           </Text>
         );

@@ -64,9 +64,9 @@ test("a handle opened without the lock refuses to save over what another writer 
   await created.close();
   const first = await store.open(created.chat.id);
   const second = await store.open(created.chat.id);
-  await second.save(ops.sendUserMessage(second.chat, { text: "from the other one", env }));
+  await second.save(ops.sendUserMessage(second.chat, { text: "from the other one", name: "You", env }));
   await second.close();
-  await assert.rejects(first.save(ops.sendUserMessage(first.chat, { text: "stale", env })), (e: Error) => e instanceof ChatChangedError && e.message.includes(`${created.chat.id}.json: another taproom saved this chat`));
+  await assert.rejects(first.save(ops.sendUserMessage(first.chat, { text: "stale", name: "You", env })), (e: Error) => e instanceof ChatChangedError && e.message.includes(`${created.chat.id}.json: another taproom saved this chat`));
   const texts = (await store.open(created.chat.id)).chat.messages.map((m) => m.swipes[0]!.text);
   assert.deepEqual(texts.slice(1), ["from the other one"]);
 });

@@ -1,0 +1,50 @@
+// Issue 14, findings 5 and 9: text from outside (a model's reply, a persona's or card's name)
+// reached the terminal raw from headless commands, in text and in --json.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runCli } from "../../src/cli/main.ts";
+import { guardOutput } from "../../src/core/text/sanitize.ts";
+import { captureIO } from "../support/cliIO.ts";
+import { v2Card } from "../support/cards.ts";
+
+const RAW = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
+
+test("a reply carrying a window-title sequence prints as text only", () => {
+  const reply = "Hello\x1b]0;pwned\x07 there\x1b]52;c;ZXZpbA==\x07\x9b2J";
+  assert.equal(guardOutput(`${reply}\n`), "Hello there\\u009b2J\n");
+});
+
+test("--json output keeps C1 and bidi characters as escapes: valid, exact, inert", () => {
+  const value = { name: "Mal\u009b31m\u202eory", note: "tab\there" };
+  const out = guardOutput(JSON.stringify(value));
+  assert.doesNotMatch(out, RAW);
+  assert.deepEqual(JSON.parse(out), value);
+});
+
+test("the persona's name in prompt's stop-strings line, and --json, carry no raw controls; a CR in a card name draws no row", async () => {
+  const home = await mkdtemp(join(tmpdir(), "taproom-outside-"));
+  const evil = "Mal\u009b31m\u202eory\x1b]0;t\x07";
+  assert.equal(await runCli(["persona", "set", evil], captureIO({ TAPROOM_HOME: home })), 0);
+  const card = join(home, "card.json");
+  await writeFile(card, JSON.stringify(v2Card({ name: "Ilsa\rFAKE ROW" })));
+  for (const json of [false, true]) {
+    const io = captureIO({ TAPROOM_HOME: home });
+    assert.equal(await runCli(["prompt", "--character", card, "--context", "4096", ...(json ? ["--json"] : [])], io), 0, io.err());
+    assert.doesNotMatch(io.out(), RAW);
+    if (!json) assert.match(io.out(), /stop strings: .*Mal\\u009b31m\\u202eory/);
+    else assert.ok((JSON.parse(io.out()) as { text: string }).text.includes("Mal\u009b31m\u202eory"));
+  }
+  const imported = captureIO({ TAPROOM_HOME: home });
+  assert.equal(await runCli(["card", "import", card], imported), 0, imported.err());
+  const list = captureIO({ TAPROOM_HOME: home });
+  assert.equal(await runCli(["card", "list"], list), 0);
+  const rows = list.out().split("\n").filter(Boolean);
+  assert.ok(rows.some((r) => r.includes("Ilsa FAKE ROW")), list.out());
+  assert.ok(!rows.some((r) => r.startsWith("FAKE ROW")));
+  const persona = captureIO({ TAPROOM_HOME: home });
+  await runCli(["persona", "list"], persona);
+  assert.doesNotMatch(persona.out(), RAW);
+});
