@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
 import { commands } from "./commands/index.ts";
+import { dataDir } from "../store/paths.ts";
+import { removeStaleTemps } from "../store/staleTemps.ts";
 import { UsageError, type CliIO } from "./command.ts";
 import { guardOutput, sanitizeForTerminal } from "../core/text/sanitize.ts";
 
@@ -49,6 +51,8 @@ export async function runCli(argv: string[], rawIO: CliIO): Promise<number> {
     io.stdout.write(command.usage.endsWith("\n") ? command.usage : `${command.usage}\n`);
     return 0;
   }
+  // A kill between an atomic write and its rename leaves a temp file: swept at every start.
+  await removeStaleTemps(dataDir(io.env)).catch(() => undefined);
   try {
     return await command.run(args, io);
   } catch (error) {

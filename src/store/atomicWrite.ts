@@ -1,12 +1,21 @@
 import { open, rename, mkdir, unlink } from "node:fs/promises";
 import { dirname, basename, join } from "node:path";
 import { randomBytes } from "node:crypto";
+import { writeError } from "./fileErrors.ts";
 
 /**
  * Writes a file so that a crash at any moment leaves either the old or the new
  * content, never a mix: write a temp file beside it, fsync, rename over.
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  try {
+    await writeAtomically(path, data);
+  } catch (error) {
+    throw writeError(path, error);
+  }
+}
+
+async function writeAtomically(path: string, data: string | Uint8Array): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString("hex")}.tmp`);
   const handle = await open(temp, "w", 0o644);

@@ -50,7 +50,7 @@ async function findBook(ref: string, io: CliIO): Promise<StoredLorebook> {
   if (found) return found;
   const inCard = (await listCardBooks(cardLibrary(io))).find((b) => b.book.name.toLowerCase() === ref.toLowerCase());
   if (inCard) return { book: inCard.book, file: inCard.card.path, source: inCard.card.bundled ? "sample" : "user" };
-  throw new Error(`lore: no lorebook named "${ref}" (see \`taproom lore list\`)`);
+  throw new Error(`no lorebook named "${ref}" (see \`taproom lore list\`)`);
 }
 
 function messageOf(raw: unknown, file: string, where: string): LoreMessage | undefined {

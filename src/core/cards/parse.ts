@@ -1,3 +1,4 @@
+import { depthProblem } from "../text/jsonDepth.ts";
 import type { Character, CharacterAsset, CharacterBook, CharacterBookEntry } from "./character.ts";
 import { CardFormatError, type CardWarning } from "./errors.ts";
 import { V1_FIELDS, type CardSpec, type CharacterCard } from "./record.ts";
@@ -128,6 +129,8 @@ export function parseCardObject(json: unknown, options: ParseCardOptions): Parse
   if (!isObject(json)) {
     throw new CardFormatError(options.source, `not a character card: the JSON is ${kind(json)}, not an object`);
   }
+  const tooDeep = depthProblem(json);
+  if (tooDeep) throw new CardFormatError(options.source, tooDeep);
   const spec = specOf(json, r);
   let data = spec === "v1" ? json : (json.data as Obj);
   if (spec !== "v1") {

@@ -1,3 +1,4 @@
+import { depthProblem } from "../text/jsonDepth.ts";
 /**
  * SillyTavern's chat JSONL <-> Chat. Line 1 is the chat's metadata, every other line a
  * message. Keys this program does not map are kept in `extra` so that an export gives
@@ -124,6 +125,8 @@ function parseLine(text: string, file: string, line: number): Record<string, unk
     throw new ChatFormatError(file, line, `not valid JSON (${(error as Error).message})`);
   }
   if (!isObject(value)) throw new ChatFormatError(file, line, "expected a JSON object");
+  const tooDeep = depthProblem(value);
+  if (tooDeep) throw new ChatFormatError(file, line, tooDeep);
   return value;
 }
 
@@ -240,16 +243,20 @@ export function sillyTavernDateToIso(text: string): string | undefined {
   const humanized = /^(\d{4})-(\d{2})-(\d{2})@(\d{1,2})h(\d{1,2})m(\d{1,2})s/.exec(text);
   if (humanized) {
     const [y, mo, d, h, mi, se] = humanized.slice(1).map(Number) as [number, number, number, number, number, number];
-    return new Date(y, mo - 1, d, h, mi, se).toISOString();
+    return isoOrUndefined(new Date(y, mo - 1, d, h, mi, se).getTime());
   }
-  const time = Date.parse(text.replace(/(\d)\s*(am|pm)$/i, "$1 $2"));
-  return Number.isNaN(time) ? undefined : new Date(time).toISOString();
+  return isoOrUndefined(Date.parse(text.replace(/(\d)\s*(am|pm)$/i, "$1 $2")));
+}
+
+/** A time JavaScript can write as ISO (within ±275,000 years), else undefined: a huge send_date is no date. */
+function isoOrUndefined(time: number): string | undefined {
+  return Number.isFinite(time) && Math.abs(time) <= 8.64e15 ? new Date(time).toISOString() : undefined;
 }
 
 /** SillyTavern writes dates as text ("November 24, 2026 10:46pm") or epoch numbers. */
 function dateString(value: unknown): string | undefined {
   if (typeof value === "string") return value;
-  if (typeof value === "number" && Number.isFinite(value)) return new Date(value).toISOString();
+  if (typeof value === "number") return isoOrUndefined(value);
   return undefined;
 }
 

@@ -52,6 +52,11 @@ export function buildPrompt(input: BuildPromptInput): BuiltPrompt {
   const exampleTokens = count(examples);
   const historyTokens = history.map((p) => input.countTokens(p.text));
   const allHistory = historyTokens.reduce((a, b) => a + b, 0);
+  if (budget <= 0) {
+    throw new PromptBudgetError(
+      `a context of ${input.settings.contextSize} tokens leaves no room for a ${input.settings.responseTokens}-token reply: use a context larger than the reply length`,
+    );
+  }
   if (fixed + dynamic > budget) {
     throw new PromptBudgetError(
       `the prompt without history needs ${fixed + dynamic} tokens but only ${budget} fit (context ${input.settings.contextSize} minus ${input.settings.responseTokens} for the reply): use a larger context or shorten the card`,

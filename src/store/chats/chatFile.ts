@@ -1,3 +1,5 @@
+import { writeError } from "../fileErrors.ts";
+import { depthProblem } from "../../core/text/jsonDepth.ts";
 /**
  * One chat on disk: a snapshot `<id>.json` (written atomically) plus an append-only
  * journal `<id>.log.jsonl`. A save appends one line holding the chat's header and the
@@ -146,12 +148,18 @@ export function firstChangedMessage(before: ChatMessage[], after: ChatMessage[])
 /** Appends one journal line and fsyncs it; returns the bytes written. */
 export async function appendJournal(dir: string, chatId: string, record: JournalRecord): Promise<number> {
   const line = `${JSON.stringify(record)}\n`;
-  const handle = await open(journalPath(dir, chatId), "a", 0o644);
+  const path = journalPath(dir, chatId);
   try {
-    await handle.writeFile(line);
-    await handle.sync();
-  } finally {
-    await handle.close();
+    const handle = await open(path, "a", 0o644);
+    try {
+      await handle.writeFile(line);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    // A torn last line is dropped on the next load: the chat stays as it was before this save.
+    throw writeError(path, error);
   }
   return Buffer.byteLength(line);
 }
@@ -187,6 +195,8 @@ function parseSnapshot(text: string, path: string): Snapshot {
   } catch {
     throw new ChatFileError(path, "not valid JSON");
   }
+  const tooDeep = depthProblem(value);
+  if (tooDeep) throw new ChatFileError(path, tooDeep);
   const snapshot = value as Partial<Snapshot> | null;
   if (!snapshot || snapshot.format !== "taproom-chat") throw new ChatFileError(path, `not a taproom chat (format is not "taproom-chat")`);
   if (typeof snapshot.generation !== "number") throw new ChatFileError(path, `"generation" must be a number`);

@@ -295,13 +295,14 @@ export class ChatHandle {
   /** Makes sure the chat list shows this chat as saved (call when leaving the chat). */
   async flush(): Promise<void> {
     await this.queue;
-    await this.store.flush();
+    // The chat files are written; an index that cannot be (a full disk) is rebuilt from them at the next open.
+    await this.store.flush().catch(() => undefined);
   }
 
   /** Flushes and lets other writers have the chat. */
   async close(): Promise<void> {
     await this.queue.catch(() => undefined);
-    await this.store.flush();
+    await this.store.flush().catch(() => undefined);
     await this.lock?.release();
     this.lock = undefined;
   }
@@ -332,7 +333,8 @@ export class ChatHandle {
     }
     this.current = next;
     this.fingerprint = await fileFingerprint(this.store.dir, next.id);
-    const indexBytes = await this.store.noteSaved(next, this.fingerprint, false);
+    // The chat is saved; the index is a cache rebuilt from the chat files, so failing to write it (a full disk) fails nothing.
+    const indexBytes = await this.store.noteSaved(next, this.fingerprint, false).catch(() => 0);
     return { bytesWritten: bytesWritten + indexBytes, compacted: compact, indexWritten: indexBytes > 0 };
   }
 }

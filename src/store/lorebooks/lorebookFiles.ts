@@ -1,3 +1,4 @@
+import { depthProblem } from "../../core/text/jsonDepth.ts";
 import { readFile, readdir, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,6 +24,8 @@ function isObject(v: unknown): v is Record<string, unknown> {
 /** Accepts World Info JSON, a bare character_book, or a card JSON holding one. */
 export function parseLorebookJson(json: unknown, file: string): Lorebook {
   const name = basename(file).replace(/\.json$/i, "");
+  const tooDeep = depthProblem(json);
+  if (tooDeep) throw new LorebookFormatError(file, "(file)", tooDeep);
   if (isObject(json) && isObject(json.data) && typeof json.spec === "string") {
     const cb = json.data.character_book;
     if (!isObject(cb)) throw new LorebookFormatError(file, "data.character_book", "this card has no lorebook");
@@ -114,7 +117,13 @@ function fileStem(name: string): string {
  */
 export async function saveLorebook(book: Lorebook, o: LorebookStoreOptions & { file?: string } = {}): Promise<string> {
   const file = o.file ?? join(userDir(o), `${fileStem(book.name)}.json`);
-  await writeFileAtomic(file, JSON.stringify({ ...toWorldInfo(book), name: book.name }, null, 2) + "\n");
+  const text = JSON.stringify({ ...toWorldInfo(book), name: book.name }, null, 2) + "\n";
+  // The reader's limit, checked before writing: a book saved larger could never be read back.
+  const bytes = Buffer.byteLength(text);
+  if (bytes > MAX_LOREBOOK_BYTES) {
+    throw new LorebookFormatError(file, "(file)", `would be ${(bytes / 2 ** 20).toFixed(1)} MB saved, over the ${MAX_LOREBOOK_BYTES / 2 ** 20} MB a lorebook may be (${book.entries.length} entries); split it into smaller books`);
+  }
+  await writeFileAtomic(file, text);
   return file;
 }
 
