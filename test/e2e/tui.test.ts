@@ -23,7 +23,7 @@ function tmuxSession() {
       return null; // the session ended
     }
   };
-  const waitFor = async (check: (screen: string | null) => boolean, what: string, ms = 15000) => {
+  const waitFor = async (check: (screen: string | null) => boolean, what: string, ms = 90_000) => {
     const deadline = Date.now() + ms;
     let screen: string | null = "";
     while (Date.now() < deadline) {
@@ -76,7 +76,7 @@ test("the real binary in tmux without a model: the model screen first (machine, 
   const t = tmuxSession();
   try {
     t.tmux("new-session", "-d", "-s", "app", "-x", "80", "-y", "24", `cd ${JSON.stringify(root)} && TAPROOM_HOME=${JSON.stringify(home)} NO_COLOR=1 node bin/taproom.js --gpu cpu`);
-    const screen = await t.waitFor((s) => (s?.includes("tiny.gguf") && s.includes("Machine:")) ?? false, "the model screen", 30000);
+    const screen = await t.waitFor((s) => (s?.includes("tiny.gguf") && s.includes("Machine:")) ?? false, "the model screen", 120_000);
     assert.match(screen ?? "", /No model loaded/);
     assert.match(screen ?? "", /tiny\.gguf +[\d.]+ KiB · llama .* · CPU, 2048 ctx/);
     assert.match(screen ?? "", /press d to download hf:USER\/REPO\[:QUANT\]/);
@@ -99,7 +99,7 @@ test("the real binary in tmux with a tiny model: a streamed reply, a swipe, quit
   try {
     t.tmux("new-session", "-d", "-s", "app", "-x", "100", "-y", "30", command);
     // The chat draws while the model loads ("Loading tiny.gguf… 0%" in the status line), then names it.
-    await t.waitFor((s) => /taproom-tiny · cpu[^\n]*\? help/.test(s ?? ""), "the status line with the model loaded", 60000);
+    await t.waitFor((s) => /taproom-tiny · cpu[^\n]*\? help/.test(s ?? ""), "the status line with the model loaded", 120_000);
     t.tmux("send-keys", "-t", "app", "-l", "/temp 0");
     await t.waitFor((s) => s?.includes("│ /temp 0") ?? false, "the typed command");
     t.tmux("send-keys", "-t", "app", "Enter");
@@ -107,17 +107,17 @@ test("the real binary in tmux with a tiny model: a streamed reply, a swipe, quit
     t.tmux("send-keys", "-t", "app", "-l", "Evening.");
     await t.waitFor((s) => s?.includes("│ Evening.") ?? false, "the typed text");
     t.tmux("send-keys", "-t", "app", "Enter");
-    await t.waitFor((s) => /Brindle[^\n]*\n?[^\n]*Hi, Bryn\./.test(s ?? "") && idle(s), "the streamed reply, finished", 30000);
+    await t.waitFor((s) => /Brindle[^\n]*\n?[^\n]*Hi, Bryn\./.test(s ?? "") && idle(s), "the streamed reply, finished", 120_000);
     t.tmux("send-keys", "-t", "app", "Right");
     // While a swipe is written Ctrl+C stops it rather than arming quit: wait for it to end.
-    await t.waitFor((s) => (s?.includes("2/2") ?? false) && idle(s), "a second swipe, finished", 30000);
+    await t.waitFor((s) => (s?.includes("2/2") ?? false) && idle(s), "a second swipe, finished", 120_000);
     t.tmux("send-keys", "-t", "app", "C-c");
     await t.waitFor((s) => s?.includes("Press Ctrl+C again to quit") ?? false, "the quit prompt");
     t.tmux("send-keys", "-t", "app", "C-c");
     await t.waitFor((s) => s === null, "the app to exit");
     t.tmux("new-session", "-d", "-s", "app", "-x", "100", "-y", "30", command);
     // The history is printed just after the first frame: wait for it rather than race it.
-    const resumed = await t.waitFor((s) => (s?.includes("? help") && s.includes("Evening.")) ?? false, "the app to start again with the saved chat shown", 30000);
+    const resumed = await t.waitFor((s) => (s?.includes("? help") && s.includes("Evening.")) ?? false, "the app to start again with the saved chat shown", 120_000);
     assert.match(resumed ?? "", /Hi, Bryn\./, "the reply is shown again");
   } finally {
     t.kill();
@@ -133,7 +133,7 @@ test("the real binary in tmux at 80x24: home, pick a character, chat, swipe, hom
   const keys = (...k: string[]) => t.tmux("send-keys", "-t", "app", ...k);
   try {
     t.tmux("new-session", "-d", "-s", "app", "-x", "80", "-y", "24", `cd ${JSON.stringify(root)} && TAPROOM_HOME=${JSON.stringify(home)} NO_COLOR=1 node bin/taproom.js --model ${JSON.stringify(model)} --gpu cpu --threads 1 --context 2048`);
-    await t.waitFor((s) => (s?.includes("taproom · taproom-tiny") && s.includes("m models")) ?? false, "the home screen with the model loaded", 60000);
+    await t.waitFor((s) => (s?.includes("taproom · taproom-tiny") && s.includes("m models")) ?? false, "the home screen with the model loaded", 120_000);
     keys("c");
     await t.waitFor((s) => s?.includes("Characters · 3 cards") ?? false, "the character browser");
     keys("Down");
@@ -147,9 +147,9 @@ test("the real binary in tmux at 80x24: home, pick a character, chat, swipe, hom
     keys("-l", "Evening.");
     await t.waitFor((s) => s?.includes("│ Evening.") ?? false, "the typed text");
     keys("Enter");
-    await t.waitFor((s) => /Maelis[^\n]*\n?[^\n]*Hi, Bryn\./.test(s ?? "") && idle(s), "the streamed reply, finished", 60000);
+    await t.waitFor((s) => /Maelis[^\n]*\n?[^\n]*Hi, Bryn\./.test(s ?? "") && idle(s), "the streamed reply, finished", 120_000);
     keys("Right");
-    await t.waitFor((s) => (s?.includes("< 2/2 >") ?? false) && idle(s), "a second swipe, finished", 60000);
+    await t.waitFor((s) => (s?.includes("< 2/2 >") ?? false) && idle(s), "a second swipe, finished", 120_000);
     keys("C-o");
     const back = await t.waitFor((s) => s?.includes("Recent chats") ?? false, "home again");
     assert.match(back ?? "", /› 1 Maelis · .*3 messages/, "the chat is saved and listed first");
@@ -175,7 +175,7 @@ test("the real binary in tmux: SIGTERM while a reply is written saves the chat a
     const app = `TAPROOM_HOME=${JSON.stringify(home)} NO_COLOR=1 node bin/taproom.js --character Brindle --model ${JSON.stringify(model)} --gpu cpu --threads 1 --context 2048`;
     // The shell stays to report how the app ended.
     t.tmux("new-session", "-d", "-s", "app", "-x", "100", "-y", "30", `cd ${JSON.stringify(root)} && ${app}; echo "exited with $?"; sleep 60`);
-    await t.waitFor((s) => /taproom-random · cpu[^\n]*\? help/.test(s ?? ""), "the model loaded", 60000);
+    await t.waitFor((s) => /taproom-random · cpu[^\n]*\? help/.test(s ?? ""), "the model loaded", 120_000);
     t.tmux("send-keys", "-t", "app", "-l", "Evening.");
     await t.waitFor((s) => s?.includes("│ Evening.") ?? false, "the typed text");
     t.tmux("send-keys", "-t", "app", "Enter");
@@ -183,7 +183,7 @@ test("the real binary in tmux: SIGTERM while a reply is written saves the chat a
     const shell = t.tmux("list-panes", "-t", "app", "-F", "#{pane_pid}").trim();
     const node = execFileSync("pgrep", ["-P", shell], { encoding: "utf8" }).trim().split("\n")[0]!;
     process.kill(Number(node), "SIGTERM");
-    await t.waitFor((s) => s?.includes("exited with 0") ?? false, "a clean exit (not killed by the signal)", 20000);
+    await t.waitFor((s) => s?.includes("exited with 0") ?? false, "a clean exit (not killed by the signal)", 120_000);
     const chats = JSON.parse(execFileSync(process.execPath, ["bin/taproom.js", "chats", "list", "--json"], { cwd: root, env: { ...process.env, TAPROOM_HOME: home }, encoding: "utf8" }));
     assert.equal(chats[0]?.messageCount >= 2, true, `the sent message was saved: ${JSON.stringify(chats)}`);
   } finally {

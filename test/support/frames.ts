@@ -15,3 +15,14 @@ export async function until(frame: () => string | undefined, check: (f: string) 
   }
   assert.fail(`timed out waiting for ${what}; last frame:\n${frame()}`);
 }
+
+/** Waits until the screen listens for keys (Ink attaches its stdin listener in an effect after the first frame). */
+export async function inputReady(stdin: { listenerCount(event: string): number }, ms = 30000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (stdin.listenerCount("readable") === 0 && stdin.listenerCount("data") === 0) {
+    if (Date.now() > deadline) assert.fail("timed out waiting for the screen to listen for keys");
+    await tick(10);
+  }
+  // Components' own input handlers attach in the same commit; one more turn lets their effects run.
+  await new Promise((resolve) => setImmediate(resolve));
+}

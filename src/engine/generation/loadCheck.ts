@@ -55,11 +55,17 @@ async function remember(file: string, id: string): Promise<void> {
   await rename(temp, file);
 }
 
+/** Running from TypeScript sources (bin/taproom.js registers tsx in-process), the child needs tsx too. */
+function childExecArgv(here: string): string[] {
+  if (!here.endsWith(".ts") || process.execArgv.some((a) => a.includes("tsx"))) return process.execArgv;
+  return [...process.execArgv, "--import", import.meta.resolve("tsx")];
+}
+
 type ChildOutcome = { kind: "ok" } | { kind: "error"; message: string } | { kind: "abort"; detail: string } | { kind: "timeout" };
 
 function testLoad(path: string, timeoutMs: number): Promise<ChildOutcome> {
   const here = fileURLToPath(import.meta.url);
-  const child = fork(here.replace(/loadCheck(\.[cm]?[jt]s)$/, `loadCheckChild${extname(here)}`), [path], { stdio: ["ignore", "ignore", "pipe", "ipc"] });
+  const child = fork(here.replace(/loadCheck(\.[cm]?[jt]s)$/, `loadCheckChild${extname(here)}`), [path], { stdio: ["ignore", "ignore", "pipe", "ipc"], execArgv: childExecArgv(here) });
   let stderr = "";
   child.stderr?.setEncoding("utf8").on("data", (t: string) => { stderr = (stderr + t).slice(-8000); });
   return new Promise((resolve) => {
@@ -68,8 +74,10 @@ function testLoad(path: string, timeoutMs: number): Promise<ChildOutcome> {
     child.on("message", (m: { ok: boolean; error?: string }) => { outcome ??= m.ok ? { kind: "ok" } : { kind: "error", message: m.error ?? "" }; });
     child.on("exit", (code, signal) => {
       clearTimeout(timer);
-      const assertLine = stderr.split("\n").find((l) => /GGML_ASSERT|error:|terminate called/.test(l))?.replace(/^.*\/(?=[^/]+:\d+:)/, "").trim();
-      resolve(outcome ?? { kind: "abort", detail: assertLine ?? (signal ? `signal ${signal}` : `exit code ${code}`) });
+      const assertLine = stderr.split("\n").find((l) => /GGML_ASSERT|terminate called/.test(l))?.replace(/^.*\/(?=[^/]+:\d+:)/, "").trim();
+      // Only a native abort condemns the file; a child that could not start (exit 1, no message) proves nothing.
+      const aborted = signal !== null || code === 134 || assertLine !== undefined;
+      resolve(outcome ?? (aborted ? { kind: "abort", detail: assertLine ?? (signal ? `signal ${signal}` : `exit code ${code}`) } : { kind: "error", message: stderr.trim().split("\n").at(-1) ?? "" }));
     });
   });
 }
@@ -83,7 +91,7 @@ export async function checkLoadIsolated(path: string, options: LoadCheckOptions 
     known.add(id);
     return;
   }
-  const outcome = await testLoad(path, options.timeoutMs ?? LOAD_CHECK_TIMEOUT_MS);
+  const outcome = await testLoad(path, options.timeoutMs ?? LOAD_CHECK_TIMEOUT_MS).catch((error: Error): ChildOutcome => ({ kind: "error", message: error.message }));
   if (outcome.kind === "abort") {
     throw new ModelLoadError(path, `llama.cpp aborted while test-loading this file (${outcome.detail}); refused, so it cannot take the chat with it`);
   }

@@ -56,7 +56,7 @@ test("a save that fails (the chats folder is gone) is reported to the screen, no
     await writeFile(join(home, "chats"), "not a folder");
     const user: ChatMessage = { id: "u1", role: "user", name: "You", swipes: [{ text: "Evening.", sentAt: "" }], swipeIndex: 0 };
     chat.services.saveMessages?.([...chat.initialMessages, user]);
-    for (let i = 0; i < 100 && failures.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    for (const deadline = Date.now() + 30_000; failures.length === 0 && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 20));
     assert.equal(failures.length, 1, "one report for one failed save");
     assert.match(failures[0]!, /ENOTDIR|ENOENT|not a directory|no such file/i);
     unsubscribe();

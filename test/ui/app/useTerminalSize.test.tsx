@@ -24,7 +24,7 @@ test("the size follows the terminal's resize event", async () => {
   stdout.columns = 120;
   stdout.rows = 40;
   stdout.emit("resize");
-  for (let i = 0; i < 100 && app.lastFrame() !== "120x40"; i++) await new Promise((r) => setTimeout(r, 20));
+  for (const deadline = Date.now() + 30_000; app.lastFrame() !== "120x40" && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 20));
   assert.equal(app.lastFrame(), "120x40");
   app.unmount();
   assert.equal(stdout.listenerCount("resize"), 0);

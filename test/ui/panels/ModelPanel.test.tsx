@@ -12,7 +12,7 @@ import { createModelServices, type ModelDetails, type ModelRuntime } from "../..
 import type { TurnReport } from "../../../src/ui/app/services.ts";
 import { scriptedServices, testSamplers } from "../../support/fakeServices.ts";
 import { writeTinyChatModel } from "../../support/tinyGguf.ts";
-import { until } from "../../support/frames.ts";
+import { inputReady, until } from "../../support/frames.ts";
 
 const GiB = 2 ** 30;
 const onGpu: ModelDetails = {
@@ -69,18 +69,17 @@ test("in the chat, /model loads a library model by part of its name, Tab complet
       <ChatScreen services={fake.services} characterName="Mira" personaName="You" initialMessages={[]} initialSamplers={testSamplers} color={false} rows={30} flushMs={10} onQuit={() => {}} />
     </PrintLogProvider>,
   );
-  const wait = (ms = 100) => new Promise((r) => setTimeout(r, ms));
-  await wait(300);
+  await inputReady(app.stdin);
   app.stdin.write("\x1bm");
   await until(app.lastFrame, (f) => f.includes("No model loaded: /model NAME"), "the panel without a model");
   app.stdin.write("\x1b");
-  await wait();
+  await until(app.lastFrame, (f) => !f.includes("No model loaded: /model NAME"), "the panel closed");
   app.stdin.write("/model qwen");
-  await wait();
+  await until(app.lastFrame, (f) => f.includes("│ /model qwen"), "the typed command");
   app.stdin.write("\r");
   await until(app.lastFrame, (f) => f.includes('no model matches "qwen"; the library has tiny.gguf'), "the unknown name");
   app.stdin.write("/model ti");
-  await wait();
+  await until(app.lastFrame, (f) => /│ \/model ti(?!n)/.test(f), "the typed prefix");
   app.stdin.write("\t");
   await until(app.lastFrame, (f) => f.includes("│ /model tiny.gguf"), "the completed name");
   app.stdin.write("\r");

@@ -7,7 +7,7 @@ import { ChatScreen } from "../../../src/ui/chat/ChatScreen.tsx";
 import { PrintLogProvider } from "../../../src/ui/app/PrintLog.tsx";
 import type { TurnReport } from "../../../src/ui/app/services.ts";
 import { scriptedServices, testSamplers } from "../../support/fakeServices.ts";
-import { tick, until } from "../../support/frames.ts";
+import { inputReady, until } from "../../support/frames.ts";
 
 const report: TurnReport = {
   template: "ChatML (from the model's template)",
@@ -78,18 +78,14 @@ test("Alt+P in the chat opens the last turn's panel and Esc closes it", async ()
       <ChatScreen services={fake.services} characterName="Mira" personaName="You" initialMessages={[]} initialSamplers={testSamplers} color={false} rows={30} flushMs={10} onQuit={() => {}} />
     </PrintLogProvider>,
   );
-  const wait = (ms = 80) => new Promise((r) => setTimeout(r, ms));
-  await wait();
+  await inputReady(app.stdin);
   app.stdin.write("\x1bp");
-  await wait();
-  assert.match(app.lastFrame() ?? "", /No reply yet/);
+  await until(app.lastFrame, (f) => /No reply yet/.test(f), "the panel before any reply");
   app.stdin.write("\x1b");
-  await wait();
-  assert.doesNotMatch(app.lastFrame() ?? "", /No reply yet/);
+  await until(app.lastFrame, (f) => !/No reply yet/.test(f), "the panel closed");
   last = report;
   app.stdin.write("\x1bp");
-  await wait();
-  assert.match(app.lastFrame() ?? "", /1160 from the KV cache/);
+  await until(app.lastFrame, (f) => /1160 from the KV cache/.test(f), "the last turn's figures");
   app.unmount();
 });
 
@@ -102,7 +98,7 @@ test("in the chat, t shows the full prompt text, the arrows scroll it, t again t
       <ChatScreen services={fake.services} characterName="Mira" personaName="You" initialMessages={[]} initialSamplers={testSamplers} color={false} rows={24} flushMs={10} onQuit={() => {}} />
     </PrintLogProvider>,
   );
-  await tick();
+  await inputReady(app.stdin);
   app.stdin.write("\x1bp");
   await until(app.lastFrame, (f) => f.includes("from the KV cache"), "the summary");
   app.stdin.write("t");
