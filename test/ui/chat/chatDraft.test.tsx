@@ -124,7 +124,7 @@ test("on the real store: typed text is back after Ctrl+O and reopening, and afte
   // The home screen's keys attach after its first frame: on a loaded machine "1" can come first, so it is sent again while home shows.
   for (const deadline = Date.now() + 30_000; (app.lastFrame() ?? "").includes("Recent chats") && Date.now() < deadline;) {
     await type(app.stdin, "1");
-    for (const wait = Date.now() + 1000; (app.lastFrame() ?? "").includes("Recent chats") && Date.now() < wait;) await tick(20);
+    for (const wait = Date.now() + 3000; (app.lastFrame() ?? "").includes("Recent chats") && Date.now() < wait;) await tick(20);
   }
   await until(app.lastFrame, (f) => f.includes(`│ ${paragraph}`), "the draft back in the input");
   await tick();
