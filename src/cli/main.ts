@@ -30,7 +30,11 @@ Your library, chats and models live in the data directory (TAPROOM_HOME to move 
 /** Runs one invocation and returns the exit code; never calls process.exit itself. */
 export async function runCli(argv: string[], rawIO: CliIO): Promise<number> {
   // Headless output quotes cards, books, chats and model replies: every line goes through the guard.
-  const io: CliIO = { ...rawIO, stdout: { write: (text: string) => rawIO.stdout.write(guardOutput(text)) } };
+  const io: CliIO = {
+    ...rawIO,
+    stdout: { write: (text: string) => rawIO.stdout.write(guardOutput(text)) },
+    stderr: { write: (text: string) => rawIO.stderr.write(guardOutput(text)) },
+  };
   const [first, ...rest] = argv;
   if (first === "--help" || first === "-h" || first === "help") {
     io.stdout.write(helpText());

@@ -43,6 +43,20 @@ test("a card, a book and a chat nested 10,000 levels deep are refused at import 
   assert.deepEqual((await cli(dir, ["card", "list", "--json"])).out.includes("deep"), false);
 });
 
+test("a card nested 10,000 levels deep already in the library (copied in by hand) is reported by name, never a stack overflow", async () => {
+  const dir = await home();
+  await mkdir(join(dir, "characters"), { recursive: true });
+  const card = join(dir, "characters", "deep.json");
+  await writeFile(card, withNested(v2Card({ name: "Deep", extensions: "NESTED" }), "extensions"));
+  const list = await cli(dir, ["card", "list"]);
+  assert.equal(list.code, 0, list.err);
+  assert.match(list.err, /deep\.json: nested more than 100 levels deep/);
+  const show = await cli(dir, ["card", "show", card]);
+  assert.equal(show.code, 1);
+  assert.ok(oneLine(show.err) && show.err.includes("deep.json") && /nested more than 100 levels deep/.test(show.err), show.err);
+  for (const r of [list, show]) assert.doesNotMatch(r.err, /Maximum call stack/);
+});
+
 test("a 100,000-entry lorebook either imports and is listed, or is refused at import: it never vanishes", { timeout: 120_000 }, async () => {
   const dir = await home();
   const entries = Array.from({ length: 100_000 }, (_, i) => ({ keys: [`k${i}`], content: `entry ${i}`, enabled: true, insertion_order: 100, extensions: {} }));

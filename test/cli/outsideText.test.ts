@@ -9,6 +9,7 @@ import { runCli } from "../../src/cli/main.ts";
 import { guardOutput } from "../../src/core/text/sanitize.ts";
 import { captureIO } from "../support/cliIO.ts";
 import { v2Card } from "../support/cards.ts";
+import { tinyChatModelBytes, tinyVocabulary } from "../support/tinyGguf.ts";
 
 const RAW = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
 
@@ -47,4 +48,23 @@ test("the persona's name in prompt's stop-strings line, and --json, carry no raw
   const persona = captureIO({ TAPROOM_HOME: home });
   await runCli(["persona", "list"], persona);
   assert.doesNotMatch(persona.out(), RAW);
+});
+
+test("a model whose reply carries a window-title sequence: taproom chat prints the reply as text only", { timeout: 120_000 }, async () => {
+  const home = await mkdtemp(join(tmpdir(), "taproom-hostile-model-"));
+  // The token for "B" is written as a title-setting OSC, a C1 CSI and a bidi override before the letter:
+  // the tiny model's greedy reply "Hi, Bryn." carries them.
+  const vocab = tinyVocabulary();
+  vocab[vocab.indexOf("B")] = "\x1b]0;pwned\x07\u009b2J\u202eB";
+  const model = join(home, "hostile-vocab.gguf");
+  await writeFile(model, tinyChatModelBytes({ metadata: { "tokenizer.ggml.tokens": { type: "strings", value: vocab } } }));
+  const args = ["chat", "--model", model, "--character", "Brindle", "--message", "Evening.", "--temperature", "0", "--threads", "1", "--context", "2048", "--gpu", "cpu"];
+  const text = captureIO({ TAPROOM_HOME: home });
+  assert.equal(await runCli(args, text), 0, text.err());
+  assert.doesNotMatch(text.out(), RAW);
+  assert.equal(text.out(), "Hi, Bryn.\n", "the sequences are dropped, the words kept");
+  const json = captureIO({ TAPROOM_HOME: home });
+  assert.equal(await runCli([...args, "--json"], json), 0, json.err());
+  assert.doesNotMatch(json.out(), RAW);
+  assert.equal((JSON.parse(json.out()) as { reply: string }).reply, "Hi, \x1b]0;pwned\x07\u009b2J\u202eBryn.", "the JSON keeps the reply exact, escaped");
 });

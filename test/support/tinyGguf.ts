@@ -157,6 +157,10 @@ const VOCAB = [
   ...Array.from({ length: 256 }, (_, i) => `<0x${i.toString(16).toUpperCase().padStart(2, "0")}>`),
   ...CHARS.map((c) => (c === " " ? "\u2581" : c)),
 ];
+/** The tiny model's vocabulary (a copy), for hostile variants whose token texts are changed. */
+export function tinyVocabulary(): string[] {
+  return [...VOCAB];
+}
 const TOKEN_TYPES = [2, 3, 3, 3, 3, ...Array<number>(256).fill(6), ...Array<number>(CHARS.length).fill(1)];
 
 /** Context classes: one per printable character, and one for "start of a line" (everything else). */
