@@ -12,9 +12,10 @@ import { booksForCharacter } from "../../store/lorebooks/booksForCharacter.ts";
 import { dataDir, dataPaths } from "../../store/paths.ts";
 import { PresetStore } from "../../store/presets/presetStore.ts";
 import { SettingsStore } from "../../store/settings.ts";
-import { parseCommandArgs, parseIntegerFlag, parseNumberFlag } from "../args.ts";
+import { parseCommandArgs, parseIntegerFlag } from "../args.ts";
 import { UsageError, type CliCommand, type CliIO } from "../command.ts";
 import { namesFlag } from "../namesFlag.ts";
+import { readSamplerFlags, samplerFlagOptions, samplerFlagUsage } from "../samplerFlags.ts";
 
 const usage = `Usage: taproom chat --model FILE --character FILE_OR_NAME --message TEXT [options]
 
@@ -26,10 +27,9 @@ Chat:
   --template NAME        instruct template (auto, chatml, llama3, mistral, gemma, alpaca, vicuna, plain)
   --names on|off         "Name: " before each message in the prompt (default: the chat's choice, else on)
   --json                 print reply, stop reason, tokens, timings and the load plan as JSON
-Sampling:
-  --max-tokens N  --temperature T  --top-p P  --min-p P  --top-k K
-  --repeat-penalty R  --repeat-last-n N  --frequency-penalty F  --presence-penalty P
-  --seed S  --preset NAME
+Sampling (over the chat's preset and its own settings, for this reply; range, default):
+  --preset NAME                                 the sampler preset to start from
+${samplerFlagUsage()}
 Runtime:
   --gpu auto|cuda|vulkan|metal|cpu  --gpu-layers N  --context N  --threads N
 `;
@@ -43,16 +43,7 @@ const options = {
   template: { type: "string" },
   names: { type: "string" },
   json: { type: "boolean" },
-  "max-tokens": { type: "string" },
-  temperature: { type: "string" },
-  "top-p": { type: "string" },
-  "min-p": { type: "string" },
-  "top-k": { type: "string" },
-  "repeat-penalty": { type: "string" },
-  "repeat-last-n": { type: "string" },
-  "frequency-penalty": { type: "string" },
-  "presence-penalty": { type: "string" },
-  seed: { type: "string" },
+  ...samplerFlagOptions,
   preset: { type: "string" },
   gpu: { type: "string" },
   "gpu-layers": { type: "string" },
@@ -68,22 +59,6 @@ export function parseGpuChoice(value: string | undefined): GpuChoice | undefined
   if (value === undefined) return undefined;
   if (!GPU_CHOICES.includes(value)) throw new UsageError(`--gpu must be one of ${GPU_CHOICES.join(", ")}, got "${value}"`);
   return value as GpuChoice;
-}
-
-function samplerFlags(v: Values): Partial<SamplerSettings> {
-  const flags: Partial<SamplerSettings> = {
-    maxTokens: parseIntegerFlag("max-tokens", v["max-tokens"]),
-    temperature: parseNumberFlag("temperature", v.temperature),
-    topP: parseNumberFlag("top-p", v["top-p"]),
-    minP: parseNumberFlag("min-p", v["min-p"]),
-    topK: parseIntegerFlag("top-k", v["top-k"]),
-    repeatPenalty: parseNumberFlag("repeat-penalty", v["repeat-penalty"]),
-    repeatLastN: parseIntegerFlag("repeat-last-n", v["repeat-last-n"]),
-    frequencyPenalty: parseNumberFlag("frequency-penalty", v["frequency-penalty"]),
-    presencePenalty: parseNumberFlag("presence-penalty", v["presence-penalty"]),
-    seed: parseIntegerFlag("seed", v.seed),
-  };
-  return Object.fromEntries(Object.entries(flags).filter(([, x]) => x !== undefined));
 }
 
 async function openChat(v: Values, store: () => Promise<ChatStore>, fresh: () => Chat): Promise<{ chat: Chat; handle?: ChatHandle }> {
@@ -105,7 +80,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   if (!v.message) throw new UsageError("--message TEXT is required");
   if (v.chat && v["new-chat"]) throw new UsageError("use either --chat or --new-chat, not both");
   if (!v.chat && !v.character) throw new UsageError("--character FILE_OR_NAME is required (or --chat NAME)");
-  const flags = samplerFlags(v);
+  const flags = readSamplerFlags(v);
   const gpu = parseGpuChoice(v.gpu);
   const paths = dataPaths(dataDir(io.env));
   const settings = await SettingsStore.open({ path: paths.settings });
