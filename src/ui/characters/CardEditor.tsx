@@ -10,7 +10,7 @@ import { CARD_FIELDS, changedFields, fieldSummary, type CardFieldKey, type CardF
 import { fieldInputReducer } from "./typing.ts";
 import { editActions } from "../input/editKeys.ts";
 import { useSyncReducer, useSyncState } from "../hooks/useSyncState.ts";
-import { clampText, inputWindow, moveByRow, textWidth } from "./textLayout.ts";
+import { clampText, moveByRow, textWindow, truncateToWidth } from "../text/layout.ts";
 
 export interface CardEditorProps {
   card: CardDetail;
@@ -135,14 +135,12 @@ export function CardEditor(props: CardEditorProps) {
     const hint = spec && "hint" in spec ? ` · ${spec.hint}` : "";
     // Title, border (2), window marks and footer; one row kept free.
     const height = Math.max(3, props.rows - 6);
-    const view = inputWindow(inertForEditing(input.text), input.cursor, inputWidth, height);
-    const marks = [view.above ? `↑ ${view.above} more rows` : "", view.below ? `↓ ${view.below} more rows` : ""].filter(Boolean).join(" · ");
+    // The marks for rows left out are drawn in the box, on two of its rows.
+    const view = textWindow(inertForEditing(input.text), input.cursor, inputWidth, height + 1, { mode: "words" });
     return (
       <Box flexDirection="column">
         <Text bold wrap="truncate-end">{`Editing ${label} of ${displayText(saved.name) || "(no name)"}${hint}`}</Text>
-        {/* Already windowed to the room there is: the input shows every row of it. */}
-        <InputView state={{ ...emptyInput, text: view.text, cursor: view.cursor }} color={color} busy={false} width={inputWidth} maxRows={height} />
-        <Text dimColor>{marks || " "}</Text>
+        <InputView state={input} color={color} busy={false} view={view} />
         <Text dimColor wrap="truncate-end">
           Enter or Esc done (kept, not yet saved) · Ctrl+J or Alt+Enter new line
         </Text>
@@ -163,7 +161,7 @@ export function CardEditor(props: CardEditorProps) {
         const active = i === selected;
         const mark = changed.includes(f.key) ? "*" : " ";
         const first = displayText(fieldSummary(f.key, fields[f.key]));
-        const value = textWidth(first) > valueWidth ? `${first.slice(0, valueWidth - 1)}…` : first;
+        const value = truncateToWidth(first, valueWidth);
         return (
           <Text key={f.key} wrap="truncate-end" bold={active} inverse={active && !color} color={active && color ? "cyan" : undefined}>
             {`${active ? "›" : " "}${mark}${f.label.padEnd(LABEL_WIDTH)}`}

@@ -14,7 +14,7 @@ import { LineInput } from "./LineInput.tsx";
 import { editActions } from "../input/editKeys.ts";
 import { useSyncReducer, useSyncState } from "../hooks/useSyncState.ts";
 import { greetingChoices, previewLines } from "./preview.ts";
-import { clampText } from "./textLayout.ts";
+import { clampText } from "../text/layout.ts";
 
 export interface CharactersScreenProps {
   cards: CardServices;

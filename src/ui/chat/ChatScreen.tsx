@@ -5,7 +5,7 @@ import type { SamplerSettings } from "../../core/samplers/types.ts";
 import type { ChatServices } from "../app/services.ts";
 import { emptyInput, inputReducer, unsentText } from "../input/inputReducer.ts";
 import { InputView } from "../input/InputView.tsx";
-import { inputWindow } from "../input/inputLayout.ts";
+import { textWindow } from "../text/layout.ts";
 import { builtInPresets } from "../../core/samplers/presets.ts";
 import { resolveSamplers } from "../../core/samplers/validate.ts";
 import type { CharacterChoice } from "../commands/command.ts";
@@ -327,7 +327,7 @@ export function ChatScreen(props: ChatScreenProps) {
   const inputWidth = Math.max(10, (props.columns ?? 80) - 4);
   const inputMaxRows = Math.max(3, Math.floor(props.rows / 4));
   // Streaming re-renders every few ms: lay out a long input only when it changes.
-  const shownInput = useMemo(() => inputWindow(input.text, input.cursor, inputWidth, inputMaxRows), [input.text, input.cursor, inputWidth, inputMaxRows]);
+  const shownInput = useMemo(() => textWindow(input.text, input.cursor, inputWidth, inputMaxRows), [input.text, input.cursor, inputWidth, inputMaxRows]);
   // The input's extra rows come out of the room the live message and panels have.
   const inputExtra = shownInput.rows.length + (shownInput.hiddenAbove ? 1 : 0) + (shownInput.hiddenBelow ? 1 : 0) - 1;
   const room = Math.max(4, props.rows - 7 - inputExtra);
