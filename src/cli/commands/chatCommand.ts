@@ -1,17 +1,6 @@
-import { createChat, sendUserMessage, systemChatEnv } from "../../core/chat/operations.ts";
-import type { Chat } from "../../core/chat/types.ts";
-import type { SamplerSettings } from "../../core/samplers/types.ts";
-import { resolveSamplers, SamplerRangeError } from "../../core/samplers/validate.ts";
-import { samplersForChat } from "../../core/samplers/presets.ts";
-import { loadModel } from "../../engine/generation/loadModel.ts";
-import { playChatTurn } from "../../engine/playChatTurn.ts";
-import type { GpuChoice } from "../../engine/runtime/llama.ts";
-import { CardLibrary } from "../../store/cards/library.ts";
-import { ChatStore, type ChatHandle } from "../../store/chats/chatStore.ts";
-import { booksForCharacter } from "../../store/lorebooks/booksForCharacter.ts";
-import { dataDir, dataPaths } from "../../store/paths.ts";
-import { PresetStore } from "../../store/presets/presetStore.ts";
-import { SettingsStore } from "../../store/settings.ts";
+import { SamplerRangeError } from "../../core/samplers/validate.ts";
+import { createApp } from "../../app/app.ts";
+import type { GpuChoice } from "../../app/options.ts";
 import { parseCommandArgs, parseIntegerFlag } from "../args.ts";
 import { UsageError, type CliCommand, type CliIO } from "../command.ts";
 import { namesFlag } from "../namesFlag.ts";
@@ -51,27 +40,12 @@ const options = {
   threads: { type: "string" },
 } as const;
 
-type Values = ReturnType<typeof parseCommandArgs<typeof options>>["values"];
-
 const GPU_CHOICES = ["auto", "cuda", "vulkan", "metal", "cpu"];
 
 export function parseGpuChoice(value: string | undefined): GpuChoice | undefined {
   if (value === undefined) return undefined;
   if (!GPU_CHOICES.includes(value)) throw new UsageError(`--gpu must be one of ${GPU_CHOICES.join(", ")}, got "${value}"`);
   return value as GpuChoice;
-}
-
-async function openChat(v: Values, store: () => Promise<ChatStore>, fresh: () => Chat): Promise<{ chat: Chat; handle?: ChatHandle }> {
-  if (v.chat) {
-    const handle = await (await store()).open(v.chat);
-    return { chat: handle.chat, handle };
-  }
-  if (v["new-chat"]) {
-    const chat = { ...fresh(), title: v["new-chat"] };
-    const handle = await (await store()).create(chat);
-    return { chat: handle.chat, handle };
-  }
-  return { chat: fresh() };
 }
 
 async function run(argv: string[], io: CliIO): Promise<number> {
@@ -82,77 +56,46 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   if (!v.chat && !v.character) throw new UsageError("--character FILE_OR_NAME is required (or --chat NAME)");
   const flags = readSamplerFlags(v);
   const gpu = parseGpuChoice(v.gpu);
-  const paths = dataPaths(dataDir(io.env));
-  const settings = await SettingsStore.open({ path: paths.settings });
-  let chatStore: ChatStore | undefined;
-  const store = async () => (chatStore ??= await ChatStore.open({ dir: paths.chats }));
-
-  const library = new CardLibrary({ dir: paths.characters, indexPath: `${paths.cache}/card-index.json` });
-  // A saved chat names its card by id; a deleted card's chats go on with the card from the trash.
-  const card = v.character ? await library.resolve(v.character, io.cwd) : await library.cardForChat((await store()).resolve(v.chat!).characterId, io.cwd);
-  const character = card.card.character;
-  const fresh = () => createChat({ character, characterId: card.id ?? card.path, env: systemChatEnv });
-  const opened = await openChat(v, store, fresh);
-  const persona = settings.personaFor(opened.chat.settings);
-  const chat = sendUserMessage(opened.chat, { text: v.message, name: persona.name, env: systemChatEnv });
-
-  const presets = (await PresetStore.open({ root: paths.root })).list();
-  let samplers: SamplerSettings;
-  try {
-    const forChat = samplersForChat({
-      defaults: resolveSamplers(),
-      presets,
-      ...(settings.settings.defaultPreset !== undefined && { defaultPresetName: settings.settings.defaultPreset }),
-      ...((v.preset ?? chat.settings.presetName) !== undefined && { chatPresetName: v.preset ?? chat.settings.presetName }),
-      ...(chat.settings.samplers && { chatOverrides: chat.settings.samplers }),
-    });
-    samplers = resolveSamplers(forChat, flags);
-  } catch (error) {
-    if (error instanceof SamplerRangeError) throw new UsageError(error.message);
-    throw error;
-  }
-
-  const { books } = await booksForCharacter(character, chat.settings.lorebooks, { env: io.env, globalBooks: settings.settings.globalLorebooks });
-  const model = await loadModel({
-    path: v.model,
+  const names = namesFlag(v.names);
+  const runtime = {
     ...(gpu && { gpu }),
     ...(v["gpu-layers"] !== undefined && { gpuLayers: parseIntegerFlag("gpu-layers", v["gpu-layers"]) }),
     ...(v.context !== undefined && { contextSize: parseIntegerFlag("context", v.context) }),
     ...(v.threads !== undefined && { threads: parseIntegerFlag("threads", v.threads) }),
-  });
+  };
+  const app = createApp({ env: io.env, cwd: io.cwd, runtime });
   try {
-    const played = await playChatTurn({
-      model,
-      chat,
-      character,
-      persona,
-      books,
-      loreSettings: settings.settings.worldInfo,
-      settings: { samplers, ...(v.template && { template: v.template }), ...namesFlag(v.names), ...settings.promptSettings() },
-      mode: "reply",
-      env: systemChatEnv,
-    });
-    if (opened.handle) {
-      await opened.handle.save(played.chat);
-      await opened.handle.flush();
+    // A saved chat names its card by id; a deleted card's chats go on with the card from the trash.
+    const session = await app.chats.open(
+      v.chat ? { chatId: v.chat } : { characterId: v.character!, ...(v["new-chat"] ? { title: v["new-chat"] } : { unsaved: true }) },
+    );
+    const turn = { mode: "reply" as const, text: v.message, preset: v.preset, samplers: flags, ...(v.template && { template: v.template }), ...names };
+    try {
+      // Refused before the model loads: a wrong value costs no waiting.
+      await app.presets.forChat(session.chat().settings, turn);
+    } catch (error) {
+      if (error instanceof SamplerRangeError) throw new UsageError(error.message);
+      throw error;
     }
-    const g = played.turn.generation;
+    await app.models.load(v.model);
+    const played = await session.play(turn);
     if (v.json) {
+      const plan = app.models.plan();
       io.stdout.write(`${JSON.stringify({
-        reply: played.turn.text,
-        stopReason: g.stopReason,
-        tokens: g.tokens,
-        timings: { ...played.turn.timings, tokensPerSecond: played.turn.timings.tokensPerSecond ?? g.tokensPerSecond },
-        template: played.turn.template.template.name,
-        lore: played.lore.insertions.map((i) => i.entryId),
-        plan: model.info,
-        chat: opened.handle ? played.chat.title : undefined,
+        reply: played.text,
+        stopReason: played.stopReason,
+        tokens: played.tokens,
+        timings: { ...played.timings, tokensPerSecond: played.timings.tokensPerSecond ?? played.tokensPerSecond },
+        template: played.template,
+        lore: played.loreEntries,
+        plan,
+        chat: v.chat || v["new-chat"] ? played.chat.title : undefined,
       }, (k, x) => (k === "facts" ? undefined : x), 2)}\n`);
     } else {
-      io.stdout.write(`${played.turn.text}\n`);
+      io.stdout.write(`${played.text}\n`);
     }
   } finally {
-    await model.unload();
+    await app.close();
   }
   return 0;
 }

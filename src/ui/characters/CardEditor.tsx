@@ -1,12 +1,13 @@
 import React, { useRef, useState } from "react";
 import { Box, Text, useInput } from "ink";
 import { displayText, inertForEditing } from "../../core/text/sanitize.ts";
-import type { CardDetail, CardServices } from "../app/cardServices.ts";
+import type { CardDetail } from "../../app/library.ts";
+import type { CardShelf } from "../app/tuiApp.ts";
 import { defaultKeybindings, keyMatches, type Keybindings } from "../app/keybindings.ts";
 import { moveSelection } from "../components/listWindow.ts";
 import { emptyInput } from "../input/inputReducer.ts";
 import { InputView } from "../input/InputView.tsx";
-import { CARD_FIELDS, changedFields, fieldSummary, type CardFieldKey, type CardFields } from "./cardFields.ts";
+import { CARD_FIELDS, changedFields, fieldSummary, type CardFieldKey, type CardFields } from "../../core/cards/cardFields.ts";
 import { fieldInputReducer } from "./typing.ts";
 import { editActions } from "../input/editKeys.ts";
 import { useSyncReducer, useSyncState } from "../hooks/useSyncState.ts";
@@ -14,7 +15,7 @@ import { clampText, moveByRow, textWindow, truncateToWidth } from "../text/layou
 
 export interface CardEditorProps {
   card: CardDetail;
-  cards: CardServices;
+  cards: CardShelf;
   color: boolean;
   rows: number;
   columns: number;

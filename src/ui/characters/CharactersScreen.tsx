@@ -1,9 +1,10 @@
 import React, { useCallback, useEffect, useRef, useState } from "react";
 import { Box, Text, useInput, type Key } from "ink";
 import { displayText } from "../../core/text/sanitize.ts";
-import type { CardSummary, TrashedCard } from "../../store/cards/library.ts";
-import type { ChatTarget } from "../app/appServices.ts";
-import type { CardDetail, CardServices, ImportOutcome } from "../app/cardServices.ts";
+import type { CardSummary, TrashedCard } from "../../app/library.ts";
+import type { ChatTarget } from "../../app/chats/session.ts";
+import type { CardDetail, ImportOutcome } from "../../app/library.ts";
+import type { CardShelf } from "../app/tuiApp.ts";
 import type { Keybindings } from "../app/keybindings.ts";
 import { SelectList } from "../components/SelectList.tsx";
 import { moveSelection } from "../components/listWindow.ts";
@@ -17,7 +18,7 @@ import { greetingChoices, previewLines } from "./preview.ts";
 import { clampText } from "../text/layout.ts";
 
 export interface CharactersScreenProps {
-  cards: CardServices;
+  cards: CardShelf;
   color: boolean;
   rows: number;
   columns: number;

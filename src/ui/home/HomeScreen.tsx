@@ -1,6 +1,7 @@
 import React, { useEffect, useRef, useState } from "react";
 import { Box, Text, useInput } from "ink";
-import type { AppServices, ChatTarget } from "../app/appServices.ts";
+import type { ChatTarget } from "../../app/chats/session.ts";
+import type { TuiApp } from "../app/tuiApp.ts";
 import { listWindow, moveSelection } from "../components/listWindow.ts";
 import { useModelLoading } from "../app/useModelLoading.ts";
 import { loadingLine } from "../models/modelLines.ts";
@@ -16,7 +17,7 @@ export interface HomeLink {
 }
 
 export interface HomeScreenProps {
-  services: AppServices;
+  app: TuiApp;
   color: boolean;
   rows: number;
   notice?: string | null;
@@ -32,14 +33,14 @@ type Loaded = { items: HomeItem[]; error: null } | { items: null; error: string 
 
 /** Recent chats and characters: Enter resumes the latest chat, a digit opens any of the first nine. */
 export function HomeScreen(props: HomeScreenProps) {
-  const { services, color } = props;
+  const { app, color } = props;
   const [loaded, setLoaded] = useState<Loaded>({ items: null, error: null });
   const [selected, setSelected] = useState(0);
   const [notice, setNotice] = useState(props.notice ?? null);
   const [reloads, setReloads] = useState(0);
   const restoring = useRef(false);
   const quitArmed = useRef(false);
-  const loading = useModelLoading(services.models);
+  const loading = useModelLoading(app.models);
   useEffect(() => {
     if (props.flash) setNotice(displayText(props.flash.text));
   }, [props.flash]);
@@ -47,16 +48,16 @@ export function HomeScreen(props: HomeScreenProps) {
   useEffect(() => {
     let live = true;
     // The trash only marks chats; a trash that cannot be read marks none.
-    Promise.all([services.recentChats(), services.characters(), services.cards.trash().catch(() => [])])
-      .then(([chats, characters, trashed]) => live && setLoaded({ items: homeItems(chats, characters, props.now?.() ?? new Date(), trashed), error: null }))
+    Promise.all([app.chats.list(), app.library.list(), app.library.trash().catch(() => [])])
+      .then(([chats, characters, trashed]) => live && setLoaded({ items: homeItems(chats, characters.cards, props.now?.() ?? new Date(), trashed), error: null }))
       .catch((error: Error) => live && setLoaded({ items: null, error: error.message }));
     return () => void (live = false);
-  }, [services, reloads]);
+  }, [app, reloads]);
 
   const restore = (item: HomeItem) => {
     if (!item.deletedCard || restoring.current) return;
     restoring.current = true;
-    services.cards
+    app.library
       .restore(item.deletedCard)
       .then((card) => {
         setNotice(`Restored ${displayText(card.name)} from the trash: its chats are linked to it again`);
@@ -98,7 +99,7 @@ export function HomeScreen(props: HomeScreenProps) {
     <Box flexDirection="column">
       <Text>
         <Text bold color={color ? "magenta" : undefined}>taproom</Text>
-        <Text dimColor>{` · ${loading ? loadingLine(loading) : services.modelLine()}`}</Text>
+        <Text dimColor>{` · ${loading ? loadingLine(loading) : app.models.line()}`}</Text>
       </Text>
       {notice ? <Text color={color ? "yellow" : undefined}>{displayText(notice)}</Text> : null}
       {loaded.error ? <Text color={color ? "red" : undefined}>{`Could not read the library: ${loaded.error}`}</Text> : null}

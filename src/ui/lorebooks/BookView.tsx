@@ -2,8 +2,9 @@ import React, { useMemo } from "react";
 import { Box, Text } from "ink";
 import type { Lorebook } from "../../core/lorebook/model.ts";
 import { displayText } from "../../core/text/sanitize.ts";
-import type { LorebookSource } from "../../store/lorebooks/lorebookFiles.ts";
-import type { CardBookOwner, LorebookServices } from "../app/lorebookServices.ts";
+import type { LorebookSource } from "../../app/lore.ts";
+import type { CardBookOwner } from "../../app/lore.ts";
+import type { BookShelf } from "../app/tuiApp.ts";
 import { SelectList } from "../components/SelectList.tsx";
 import { moveSelection } from "../components/listWindow.ts";
 import { editActions } from "../input/editKeys.ts";
@@ -20,7 +21,7 @@ export interface BookViewPlace {
 }
 
 export interface BookViewProps {
-  services: LorebookServices;
+  services: BookShelf;
   book: Lorebook;
   source: LorebookSource;
   /** Set for a card's own book: it is saved into this card's file. */

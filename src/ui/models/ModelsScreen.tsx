@@ -2,7 +2,7 @@ import React, { useCallback, useEffect, useRef, useState } from "react";
 import { Box, Text, useInput, type Key } from "ink";
 import { displayText } from "../../core/text/sanitize.ts";
 import type { Flash } from "../app/flash.ts";
-import type { LibraryModel, MachineFacts, ModelDownloadProgress, ModelServices, PullPreview } from "../app/modelServices.ts";
+import type { LibraryModel, MachineFacts, ModelDownloadProgress, ModelService, PullPreview } from "../../app/models.ts";
 import { moveSelection } from "../components/listWindow.ts";
 import { editActions } from "../input/editKeys.ts";
 import { emptyInput, inputReducer } from "../input/inputReducer.ts";
@@ -11,7 +11,7 @@ import { useModelLoading } from "../app/useModelLoading.ts";
 import { downloadLine, libraryDetail, libraryRow, loadedLine, loadingLine, machineLine, planExplanation, wrapText } from "./modelLines.ts";
 
 export interface ModelsScreenProps {
-  services: ModelServices;
+  services: ModelService;
   color: boolean;
   rows: number;
   columns: number;

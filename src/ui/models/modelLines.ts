@@ -1,10 +1,8 @@
 /** The model screen's and model panel's text, as pure functions of the figures. */
 import { formatBytes, formatDuration, formatRate, progressBar } from "../../core/units/format.ts";
 import { displayText } from "../../core/text/sanitize.ts";
-import { formatParameters } from "../../engine/quants/index.ts";
 import { textWidth, truncateToWidth } from "../text/layout.ts";
-import type { ModelVerdict } from "../../engine/library/modelVerdict.ts";
-import type { CurrentModel, LibraryModel, MachineFacts, ModelDownloadProgress, ModelLoading } from "../app/modelServices.ts";
+import { formatParameters, type CurrentModel, type LibraryModel, type MachineFacts, type ModelDownloadProgress, type ModelLoading, type ModelVerdict } from "../../app/models.ts";
 
 export function machineLine(machine: MachineFacts): string {
   const ram = `RAM ${formatBytes(machine.ramBytes)}`;

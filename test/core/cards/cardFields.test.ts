@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { fieldSummary, fieldsOf, formatGreetings, parseGreetings, withFields } from "../../../src/ui/characters/cardFields.ts";
+import { fieldSummary, fieldsOf, formatGreetings, parseGreetings, withFields } from "../../../src/core/cards/cardFields.ts";
 import { parseCardObject } from "../../../src/core/cards/parse.ts";
 import { v2Card } from "../../support/cards.ts";
 

@@ -3,21 +3,22 @@ import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createCardServices, expandPath } from "../../../src/ui/app/cardServices.ts";
-import { CardDeletedError, createAppServices } from "../../../src/ui/app/createServices.ts";
-import { CardLibrary, ReadOnlyCardError } from "../../../src/store/cards/library.ts";
-import { readCardFile } from "../../../src/store/cards/cardFiles.ts";
-import { placeholderPng, writePngCard } from "../../../src/core/cards/png.ts";
-import { CardFieldError } from "../../../src/ui/characters/cardFields.ts";
-import { json, v2Card, v3Card } from "../../support/cards.ts";
+import { createLibraryService, expandPath } from "../../src/app/library.ts";
+import { CardDeletedError } from "../../src/app/chats/chats.ts";
+import { createApp } from "../../src/app/app.ts";
+import { CardLibrary, ReadOnlyCardError } from "../../src/store/cards/library.ts";
+import { readCardFile } from "../../src/store/cards/cardFiles.ts";
+import { placeholderPng, writePngCard } from "../../src/core/cards/png.ts";
+import { CardFieldError } from "../../src/core/cards/cardFields.ts";
+import { json, v2Card, v3Card } from "../support/cards.ts";
 
 let home: string;
 let inbox: string;
-const samples = new URL("../../../characters/", import.meta.url).pathname;
+const samples = new URL("../../characters/", import.meta.url).pathname;
 
 function services() {
   const library = new CardLibrary({ dir: join(home, "characters"), indexPath: join(home, "cache", "index.json"), bundledDir: samples });
-  return createCardServices(library, { cwd: inbox, home: inbox });
+  return createLibraryService(library, { cwd: inbox, home: inbox });
 }
 
 beforeEach(async () => {
@@ -123,36 +124,35 @@ test("remove moves the user's card file to the trash; samples cannot be removed"
 
 test("a new chat can open on an alternate greeting the person picked", async () => {
   const env = { TAPROOM_HOME: home };
-  const app = await createAppServices({}, env);
-  const detail = await app.services.cards.load("samples/brindle");
-  const chat = await app.services.openChat({ characterId: "samples/brindle", fresh: true, greetingIndex: 2 });
-  const greeting = chat.initialMessages[0];
+  const app = createApp({ env, cwd: inbox, home: inbox });
+  const detail = await app.library.load("samples/brindle");
+  const chat = await app.chats.open({ characterId: "samples/brindle", fresh: true, greetingIndex: 2 });
+  const greeting = chat.chat().messages[0];
   assert.equal(greeting?.swipeIndex, 2);
   assert.equal(greeting?.swipes[2]?.text, detail.greetings[2]);
   // Resuming (no fresh, no greeting) reopens that chat rather than starting another.
-  const resumed = await app.services.openChat({ characterId: "samples/brindle" });
-  assert.equal(resumed.chatId, chat.chatId);
+  const resumed = await app.chats.open({ characterId: "samples/brindle" });
+  assert.equal(resumed.chat().id, chat.chat().id);
   await app.close();
 });
 
 test("a deleted card's chats stay listed and open with the card from the trash; new chats wait for a restore", async () => {
   const env = { TAPROOM_HOME: home };
-  const app = await createAppServices({}, env);
-  const { services } = app;
-  await services.cards.importFile(join(inbox, "ilsa.json"));
-  const chat = await services.openChat({ characterId: "ilsa", fresh: true });
-  await services.cards.remove("ilsa");
-  const [listed] = await services.recentChats();
-  assert.deepEqual([listed?.id, listed?.characterId], [chat.chatId, "ilsa"]);
-  assert.deepEqual((await services.cards.trash()).map((t) => t.id), ["ilsa"]);
-  const reopened = await services.openChat({ characterId: "ilsa", chatId: chat.chatId });
-  assert.equal(reopened.characterName, "Ilsa");
-  assert.deepEqual(reopened.initialMessages.map((m) => m.swipes[m.swipeIndex]?.text), chat.initialMessages.map((m) => m.swipes[m.swipeIndex]?.text));
+  const app = createApp({ env, cwd: inbox, home: inbox });
+  await app.library.importFile(join(inbox, "ilsa.json"));
+  const chat = await app.chats.open({ characterId: "ilsa", fresh: true });
+  await app.library.remove("ilsa");
+  const [listed] = await app.chats.list();
+  assert.deepEqual([listed?.id, listed?.characterId], [chat.chat().id, "ilsa"]);
+  assert.deepEqual((await app.library.trash()).map((t) => t.id), ["ilsa"]);
+  const reopened = await app.chats.open({ characterId: "ilsa", chatId: chat.chat().id });
+  assert.equal(reopened.character.name, "Ilsa");
+  assert.deepEqual(reopened.chat().messages.map((m) => m.swipes[m.swipeIndex]?.text), chat.chat().messages.map((m) => m.swipes[m.swipeIndex]?.text));
   assert.match(reopened.notice ?? "", /Ilsa's card is in the trash \(u on the home screen restores it\)/);
-  await assert.rejects(services.openChat({ characterId: "ilsa", fresh: true }), (e: unknown) => e instanceof CardDeletedError && /taproom card restore ilsa/.test(e.message));
-  const restored = await services.cards.restore("ilsa");
+  await assert.rejects(app.chats.open({ characterId: "ilsa", fresh: true }), (e: unknown) => e instanceof CardDeletedError && /taproom card restore ilsa/.test(e.message));
+  const restored = await app.library.restore("ilsa");
   assert.equal(restored.id, "ilsa");
-  const again = await services.openChat({ characterId: "ilsa", chatId: chat.chatId });
+  const again = await app.chats.open({ characterId: "ilsa", chatId: chat.chat().id });
   assert.doesNotMatch(again.notice ?? "", /trash/);
   await app.close();
 });

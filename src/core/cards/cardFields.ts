@@ -1,4 +1,4 @@
-import type { Character } from "../../core/cards/character.ts";
+import type { Character } from "./character.ts";
 
 /** The card fields the editor offers, in the order people fill them in. */
 export const CARD_FIELDS = [

@@ -3,15 +3,15 @@ import assert from "node:assert/strict";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createChat, currentSwipe, sendUserMessage } from "../../src/core/chat/operations.ts";
-import type { Chat } from "../../src/core/chat/types.ts";
-import { resolveSamplers } from "../../src/core/samplers/validate.ts";
-import { loadModel, type LoadedModel } from "../../src/engine/generation/loadModel.ts";
-import { playChatTurn } from "../../src/engine/playChatTurn.ts";
-import { parseWorldInfo } from "../../src/core/lorebook/worldInfo.ts";
-import { card, persona } from "../core/prompt/fixture.ts";
-import { testEnv } from "../support/chatFixtures.ts";
-import { writeTinyChatModel } from "../support/tinyGguf.ts";
+import { createChat, currentSwipe, sendUserMessage } from "../../../src/core/chat/operations.ts";
+import type { Chat } from "../../../src/core/chat/types.ts";
+import { resolveSamplers } from "../../../src/core/samplers/validate.ts";
+import { loadModel, type LoadedModel } from "../../../src/engine/generation/loadModel.ts";
+import { playChatTurn } from "../../../src/app/turns/playTurn.ts";
+import { parseWorldInfo } from "../../../src/core/lorebook/worldInfo.ts";
+import { card, persona } from "../../core/prompt/fixture.ts";
+import { testEnv } from "../../support/chatFixtures.ts";
+import { writeTinyChatModel } from "../../support/tinyGguf.ts";
 
 let model: LoadedModel;
 

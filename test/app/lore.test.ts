@@ -3,13 +3,12 @@ import assert from "node:assert/strict";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CardLibrary } from "../../../src/store/cards/library.ts";
-import { createLorebookServices, ReadOnlyLorebookError } from "../../../src/ui/app/lorebookServices.ts";
+import { createApp } from "../../src/app/app.ts";
+import { ReadOnlyLorebookError } from "../../src/app/lore.ts";
 
 test("the book list names the character whose card uses the book, from the real card library", async () => {
   const home = await mkdtemp(join(tmpdir(), "taproom-lore-svc-"));
-  const library = new CardLibrary({ dir: join(home, "characters"), indexPath: join(home, "cache", "card-index.json") });
-  const services = createLorebookServices({ env: { TAPROOM_HOME: home }, cards: () => library.list() });
+  const services = createApp({ env: { TAPROOM_HOME: home } }).lore;
   const [tankard] = await services.list();
   assert.deepEqual(tankard, { name: "The Copper Tankard", entries: 16, source: "sample", characters: ["Brindle"] });
   // A second listing comes from the card index cache and still knows the owner.

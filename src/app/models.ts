@@ -1,25 +1,29 @@
 /**
- * The model screen's, /model's and the model panel's view of the engine: this machine,
- * the library with a fit verdict per file, the one loaded model (load, unload at run
- * time), and downloads from the hub. createModelServices() is the real implementation.
+ * The models of the app: this machine, the model library with a fit verdict per file,
+ * the one loaded model (loaded and unloaded at run time, one after another), downloads
+ * from the hub, and a model's tokenizer alone for exact token counts. llama.cpp is only
+ * loaded when something here needs it (the engine imports it lazily).
  */
-import type { TuiOptions } from "../../cli/commands/tuiCommand.ts";
-import { formatBytes } from "../../core/units/format.ts";
-import { detectMachine } from "../../engine/fit/detectMachine.ts";
-import type { MachineFacts } from "../../engine/fit/machine.ts";
-import { loadModel, type LoadedModel } from "../../engine/generation/loadModel.ts";
-import { scanModelLibrary, type LibraryModel } from "../../engine/library/scanModelLibrary.ts";
-import { hubOptionsFromEnv } from "../../engine/download/hubClient.ts";
-import { planPull } from "../../engine/download/planPull.ts";
-import type { RepoModel } from "../../engine/download/repoModels.ts";
-import { downloadRepoModel, type ModelDownloadProgress } from "../../engine/download/downloadRepoModel.ts";
-import { DEFAULT_RETRIES } from "../../engine/download/pullModel.ts";
-import { defaultModelCachePath } from "../../store/models/metadataCache.ts";
-import { readExtraModelFolders } from "../../store/models/modelFolders.ts";
-import { dataDir, dataPaths } from "../../store/paths.ts";
 import { basename } from "node:path";
+import { formatBytes } from "../core/units/format.ts";
+import { detectMachine } from "../engine/fit/detectMachine.ts";
+import { describeFitMachine, type FitMachine, type MachineFacts } from "../engine/fit/machine.ts";
+import { loadModel, type LoadedModel, type LoadedModelInfo } from "../engine/generation/loadModel.ts";
+import { loadTokenizer, type ModelTokenizer } from "../engine/generation/loadTokenizer.ts";
+import { scanModelLibrary, type LibraryModel } from "../engine/library/scanModelLibrary.ts";
+import type { ModelVerdict } from "../engine/library/modelVerdict.ts";
+import { hubOptionsFromEnv } from "../engine/download/hubClient.ts";
+import { planPull } from "../engine/download/planPull.ts";
+import type { RepoModel } from "../engine/download/repoModels.ts";
+import { downloadRepoModel, type ModelDownloadProgress } from "../engine/download/downloadRepoModel.ts";
+import { DEFAULT_RETRIES } from "../engine/download/pullModel.ts";
+import { defaultModelCachePath } from "../store/models/metadataCache.ts";
+import { addModelFolder, readExtraModelFolders, removeModelFolder } from "../store/models/modelFolders.ts";
+import type { RuntimeOptions } from "./options.ts";
 
-export type { LibraryModel, MachineFacts, ModelDownloadProgress };
+export type { FitMachine, LibraryModel, LoadedModelInfo, MachineFacts, ModelDownloadProgress, ModelTokenizer, ModelVerdict };
+export { formatParameters } from "../engine/quants/index.ts";
+export { ModelFolderError } from "../store/models/modelFolders.ts";
 
 /** The loaded model as screens show it: what the planner chose, and why. */
 export interface CurrentModel {
@@ -47,6 +51,14 @@ export interface ModelDetails extends CurrentModel {
   contextUsed: number;
 }
 
+/** The chat's status line: the model, where it runs, and how full its context is. */
+export interface ModelStatus {
+  model: string | null;
+  backend: string;
+  contextUsed: number;
+  contextSize: number;
+}
+
 /** What a pull of an `hf:` address would fetch, and why that file. */
 export interface PullPreview {
   uri: string;
@@ -70,15 +82,17 @@ export interface ModelLoading {
 }
 
 /** What screens watch to draw a load in progress. */
-export type ModelLoadWatch = Pick<ModelServices, "loading" | "subscribe">;
+export type ModelLoadWatch = Pick<ModelService, "loading" | "subscribe">;
 
-export interface ModelServices {
+export interface ModelService {
   /** Folders scanned: the models folder first, then the extra ones from settings. */
   folders(): Promise<string[]>;
   machine(): Promise<MachineFacts>;
-  /** Every GGUF of the folders, judged for this machine; broken files carry an error. */
-  library(): Promise<LibraryModel[]>;
+  /** Every GGUF of the folders, judged for this machine (or the one given); broken files carry an error. */
+  library(options?: { machine?: FitMachine; modelsDir?: string }): Promise<LibraryModel[]>;
   current(): CurrentModel | null;
+  /** The loaded model's whole plan as the planner made it (for `--json`), or null. */
+  plan(): LoadedModelInfo | null;
   /** The load in progress (the latest asked for), or null; the same object until something changes. */
   loading(): ModelLoading | null;
   /** Calls `listener` whenever loading() or current() change (a load starts, moves on, ends); returns the unsubscribe. */
@@ -87,14 +101,25 @@ export interface ModelServices {
   load(path: string, onProgress?: (fraction: number) => void): Promise<CurrentModel>;
   unload(): Promise<void>;
   details(): Promise<ModelDetails | null>;
+  /** The status line's figures, read at once. */
+  status(): ModelStatus;
+  /** One line on the loaded model, or that there is none. */
+  line(): string;
   previewPull(uri: string, signal?: AbortSignal): Promise<PullPreview>;
   /** Downloads into the models folder; resolves with the first part's path. Cancelled by the signal. */
   download(preview: PullPreview, signal: AbortSignal, onProgress: (p: ModelDownloadProgress) => void): Promise<string>;
+  /** A model's tokenizer alone (no weights): exact token counts for prompts and cards. Close it when done. */
+  tokenizer(path: string): Promise<ModelTokenizer>;
+  /** What a start without a model says: this machine, the models found, how to get one. */
+  noModelNotice(): Promise<string>;
+  /** Adds or removes an extra folder (kept in settings.json); returns the extra folders now. */
+  addFolder(folder: string, cwd: string): Promise<string[]>;
+  removeFolder(folder: string, cwd: string): Promise<string[]>;
 }
 
-/** The real services plus what the chat needs: the engine's model itself, and closing at exit. */
+/** The service, and what only the app itself touches: the engine's model, and unloading at exit. */
 export interface ModelRuntime {
-  services: ModelServices;
+  service: ModelService;
   loaded(): LoadedModel | null;
   close(): Promise<void>;
 }
@@ -114,9 +139,19 @@ export function currentModelOf(model: LoadedModel): CurrentModel {
   };
 }
 
-export function createModelServices(options: TuiOptions, env: NodeJS.ProcessEnv): ModelRuntime {
-  const root = dataDir(env);
-  const modelsDir = options.modelsDir ?? dataPaths(root).models;
+const layersOf = (model: LoadedModel) => (model.info.backend === "cpu" ? "" : ` ${model.info.gpuLayers}/${model.info.totalLayers} layers`);
+
+export interface ModelRuntimeOptions {
+  root: string;
+  modelsDir: string;
+  runtime: RuntimeOptions;
+  env: NodeJS.ProcessEnv;
+  /** This machine; detected afresh each time when not given (free VRAM changes as models load). */
+  machine?: () => Promise<MachineFacts>;
+}
+
+export function createModelRuntime(options: ModelRuntimeOptions): ModelRuntime {
+  const { root, modelsDir, runtime, env } = options;
   let model: LoadedModel | null = null;
   // Loads and unloads run one after another: llama.cpp must never hold two at once by accident.
   let queue: Promise<unknown> = Promise.resolve();
@@ -133,21 +168,23 @@ export function createModelServices(options: TuiOptions, env: NodeJS.ProcessEnv)
   let loading: ModelLoading | null = null;
   const listeners = new Set<() => void>();
   const changed = () => listeners.forEach((listener) => listener());
-  // Detected afresh each time (the binding is started once): free VRAM changes as models load.
-  const detect = () => detectMachine({ backend: options.gpu ?? "auto" });
+  const detect = options.machine ?? (() => detectMachine({ backend: runtime.gpu ?? "auto" }));
+  const contextSize = runtime.contextSize !== undefined ? { contextSize: runtime.contextSize } : {};
+  const folders = async (dir = modelsDir) => [dir, ...(await readExtraModelFolders(root))];
 
-  const services: ModelServices = {
-    folders: async () => [modelsDir, ...(await readExtraModelFolders(root))],
+  const service: ModelService = {
+    folders: () => folders(),
     machine: detect,
-    async library() {
+    async library(which = {}) {
       return scanModelLibrary({
-        folders: await services.folders(),
-        machine: await detect(),
-        ...(options.contextSize !== undefined && { contextSize: options.contextSize }),
+        folders: await folders(which.modelsDir),
+        machine: which.machine ?? (await detect()),
+        ...contextSize,
         cachePath: defaultModelCachePath(root),
       });
     },
     current: () => (model ? currentModelOf(model) : null),
+    plan: () => model?.info ?? null,
     loading: () => loading,
     subscribe(listener) {
       listeners.add(listener);
@@ -166,10 +203,10 @@ export function createModelServices(options: TuiOptions, env: NodeJS.ProcessEnv)
         changed();
         model = await loadModel({
           path,
-          ...(options.gpu && { gpu: options.gpu }),
-          ...(options.gpuLayers !== undefined && { gpuLayers: options.gpuLayers }),
-          ...(options.contextSize !== undefined && { contextSize: options.contextSize }),
-          ...(options.threads !== undefined && { threads: options.threads }),
+          ...(runtime.gpu && { gpu: runtime.gpu }),
+          ...(runtime.gpuLayers !== undefined && { gpuLayers: runtime.gpuLayers }),
+          ...contextSize,
+          ...(runtime.threads !== undefined && { threads: runtime.threads }),
           onProgress: progress,
         });
         return currentModelOf(model);
@@ -205,14 +242,15 @@ export function createModelServices(options: TuiOptions, env: NodeJS.ProcessEnv)
         contextUsed: m.contextUsed,
       };
     },
+    status: () => ({
+      model: model?.name ?? null,
+      backend: model ? `${model.info.backend}${layersOf(model)}` : "/model NAME loads one",
+      contextUsed: model?.contextUsed ?? 0,
+      contextSize: model?.contextSize ?? 0,
+    }),
+    line: () => (model ? `${model.name} · ${model.info.backend}${layersOf(model)} · ${model.contextSize} ctx` : "no model loaded"),
     async previewPull(uri, signal) {
-      const plan = await planPull({
-        uri,
-        hub: hubOptionsFromEnv(env),
-        machine: await detect(),
-        ...(options.contextSize !== undefined && { contextSize: options.contextSize }),
-        ...(signal && { signal }),
-      });
+      const plan = await planPull({ uri, hub: hubOptionsFromEnv(env), machine: await detect(), ...contextSize, ...(signal && { signal }) });
       const label = (m: RepoModel) => `${m.quantLabel ?? m.name} (${formatBytes(m.totalBytes)}${m.files.length > 1 ? ` in ${m.files.length} parts` : ""})`;
       const chosen = plan.model ? `${label(plan.model)}` : "";
       const explanation = plan.choice
@@ -229,6 +267,21 @@ export function createModelServices(options: TuiOptions, env: NodeJS.ProcessEnv)
       });
       return result.paths[0]!;
     },
+    tokenizer: (path) => loadTokenizer(path),
+    async noModelNotice() {
+      const where = await folders();
+      const machine = await detect().catch(() => undefined);
+      const models = machine ? await scanModelLibrary({ folders: where, machine, cachePath: defaultModelCachePath(root) }) : [];
+      const usable = models.filter((m) => !m.error);
+      const intro = machine ? `${describeFitMachine(machine)}. ` : "";
+      if (usable.length === 0) {
+        return `${intro}No model loaded and none found in ${where[0]}. Get one with: taproom fit --params 8B (which quant suits you), then taproom pull hf:USER/REPO; or start with taproom --model FILE.gguf`;
+      }
+      const list = usable.slice(0, 5).map((m) => `${m.paths[0]} (${m.verdict?.summary ?? "unknown fit"})`).join(", ");
+      return `${intro}No model loaded. Found: ${list}. Start with taproom --model PATH`;
+    },
+    addFolder: (folder, cwd) => addModelFolder(root, folder, cwd),
+    removeFolder: (folder, cwd) => removeModelFolder(root, folder, cwd),
   };
-  return { services, loaded: () => model, close: () => serial(unloadNow) };
+  return { service, loaded: () => model, close: () => serial(unloadNow) };
 }
