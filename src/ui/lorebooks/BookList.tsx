@@ -8,7 +8,7 @@ import { moveSelection } from "../components/listWindow.ts";
 import { editActions } from "../input/editKeys.ts";
 import { emptyInput, inputReducer, type InputState } from "../input/inputReducer.ts";
 import { InputView } from "../input/InputView.tsx";
-import { useLiveState } from "./useLiveState.ts";
+import { useLiveState } from "../hooks/useLiveState.ts";
 import { useScreenKeys } from "./screenKeys.tsx";
 
 export interface BookListProps {

@@ -11,7 +11,7 @@ import { editActions } from "../input/editKeys.ts";
 import { emptyInput, inputReducer, type InputState } from "../input/inputReducer.ts";
 import { InputView } from "../input/InputView.tsx";
 import { entryDetail, entryMarkers, entryTitle, searchEntries } from "./entryFields.ts";
-import { useLiveState } from "./useLiveState.ts";
+import { useLiveState } from "../hooks/useLiveState.ts";
 import { useScreenKeys } from "./screenKeys.tsx";
 
 /** Where the entry list was, kept while an entry is edited. */

@@ -9,7 +9,7 @@ import { inputReducer, type InputState } from "../input/inputReducer.ts";
 import { textWindow } from "../text/layout.ts";
 import { InputView } from "../input/InputView.tsx";
 import { ENTRY_FIELDS, EntryValueError, entryTitle } from "./entryFields.ts";
-import { useLiveState } from "./useLiveState.ts";
+import { useLiveState } from "../hooks/useLiveState.ts";
 import { useScreenKeys } from "./screenKeys.tsx";
 
 export interface EntryEditorProps {

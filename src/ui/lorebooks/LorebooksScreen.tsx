@@ -10,7 +10,7 @@ import { BookList, bookKey } from "./BookList.tsx";
 import { BookView, type BookViewPlace } from "./BookView.tsx";
 import { EntryEditor } from "./EntryEditor.tsx";
 import { nextUid } from "./entryFields.ts";
-import { useLiveState } from "./useLiveState.ts";
+import { useLiveState } from "../hooks/useLiveState.ts";
 import { ScreenKeys, useScreenKeys } from "./screenKeys.tsx";
 
 export interface LorebooksScreenProps {

@@ -1,5 +1,5 @@
 import { useCallback } from "react";
-import { useSyncState } from "../hooks/useSyncState.ts";
+import { useSyncState } from "./useSyncState.ts";
 
 /**
  * Screen state that key handlers read and write synchronously, changed by merging
