@@ -105,6 +105,8 @@ export interface LoreService {
   saveCardBook(cardId: string, book: Lorebook, options?: { asCopy?: boolean }): Promise<CardBookOwner>;
   /** Which entries this text fires and why the others do not (approximate token costs). */
   tryText(book: Lorebook, text: string): LoreReport;
+  /** Names of the books in files (the user's, then the samples): what a chat can attach. */
+  names(): Promise<string[]>;
   /** Every book with its counts: the files first (the user's, then the samples), then the books inside cards. */
   listings(): Promise<LorebookListing[]>;
   /** A book file (relative to the cwd), a book by name, or a card's book by its listed name ("Maelis (card book)"). */
@@ -198,6 +200,7 @@ export function createLoreService(options: LoreServiceOptions): LoreService {
       return ownerOf(await saveCardBook(library, target, book));
     },
     tryText: tryLorebookText,
+    names: async () => (await listLorebooks(store)).map((s) => s.book.name),
     async listings() {
       const files = await summarizeLorebooks({ ...store, globalBooks: (await options.settings()).globalLorebooks });
       const inCards = (await listCardBooks(library)).map(({ book, card }): LorebookListing => ({

@@ -168,7 +168,7 @@ export function createChatsService(options: ChatsServiceOptions): { service: Cha
       personas: () => settings.personas,
       books: books.books,
       loadBooks: (names) => lore.forChat(character, names),
-      availableBooks: async () => (await lore.list()).filter((b) => !b.card).map((b) => b.name),
+      availableBooks: () => lore.names(),
       loreSettings: settings.settings.worldInfo,
       prompts: settings.promptSettings(),
       run,

@@ -97,7 +97,7 @@ export interface SessionTurn {
 /** A message change was asked for while a turn is being written: the turn would overwrite it. */
 export class ChatBusyError extends Error {
   constructor() {
-    super("a reply is being written: stop it first (Ctrl+C)");
+    super("a reply is being written to this chat: let it finish or stop it first");
     this.name = "ChatBusyError";
   }
 }
