@@ -104,6 +104,7 @@ export function scriptedSession(replies: string[][], opts: ScriptedSessionOption
     personas: () => [{ name: "Ada", description: "" }, { name: "Sir Galahad", description: "" }],
     books: [],
     loadBooks: async () => ({ books: [], problems: [] }),
+    available: [],
     availableBooks: async () => [],
     loreSettings: {},
     prompts: {},

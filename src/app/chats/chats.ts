@@ -145,11 +145,12 @@ export function createChatsService(options: ChatsServiceOptions): { service: Cha
     }
     const character = card.card.character;
     const characterId = card.id ?? card.path;
-    const [settings, presets, persona, books] = await Promise.all([
+    const [settings, presets, persona, books, available] = await Promise.all([
       options.settings(),
       options.presets().then((p) => p.list()),
       options.personas.forChat(chat.settings),
       lore.forChat(character, chat.settings.lorebooks),
+      lore.names().catch(() => []),
     ]);
     const notes = [...books.problems];
     if (card.trashed) notes.unshift(`${card.trashed.name}'s card is in the trash (u on the home screen restores it)`);
@@ -168,6 +169,7 @@ export function createChatsService(options: ChatsServiceOptions): { service: Cha
       personas: () => settings.personas,
       books: books.books,
       loadBooks: (names) => lore.forChat(character, names),
+      available,
       availableBooks: () => lore.names(),
       loreSettings: settings.settings.worldInfo,
       prompts: settings.promptSettings(),

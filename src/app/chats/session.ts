@@ -183,6 +183,8 @@ export interface ChatSessionDeps {
   personas: () => Persona[];
   books: Lorebook[];
   loadBooks(names: string[] | undefined): Promise<{ books: Lorebook[]; problems: string[] }>;
+  /** The library's book names as the chat opens, and how to read them again. */
+  available: string[];
   availableBooks(): Promise<string[]>;
   loreSettings: Partial<LoreSettings>;
   prompts: Omit<TurnSettings, "samplers">;
@@ -199,8 +201,7 @@ export function createChatSession(deps: ChatSessionDeps): ChatSession {
   let chat = deps.chat;
   let persona = deps.persona;
   let books = deps.books;
-  let available: string[] = [];
-  void deps.availableBooks().then((names) => (available = names), () => {});
+  let available = deps.available;
   let lastTurn: TurnReport | null = null;
   let turn: Promise<unknown> | null = null;
   let saving: Promise<unknown> = Promise.resolve();

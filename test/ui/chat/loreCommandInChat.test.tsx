@@ -13,6 +13,7 @@ test("in the chat, Tab completes /lore on with a book name and Enter attaches it
     characterName: "Brindle",
     deps: {
       books: [tankard],
+      available: ["The Copper Tankard", "Harbour Town"],
       availableBooks: async () => ["The Copper Tankard", "Harbour Town"],
       async loadBooks(names) {
         set.push(names ?? []);
@@ -34,7 +35,7 @@ test("in the chat, Tab completes /lore on with a book name and Enter attaches it
 });
 
 test("/lore on saves the book with the chat: the session's chat names it", async () => {
-  const fake = scriptedSession([], { deps: { availableBooks: async () => ["Harbour Town"] } });
+  const fake = scriptedSession([], { deps: { available: ["Harbour Town"], availableBooks: async () => ["Harbour Town"] } });
   const app = mountChat(fake.session);
   await tick();
   app.stdin.write("/lore on Harbour Town");
