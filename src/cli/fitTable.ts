@@ -1,4 +1,4 @@
-import type { QuantFit } from "../engine/fit/chooseQuant.ts";
+import type { QuantFit } from "../app/planning.ts";
 import { formatBytes } from "../core/units/format.ts";
 
 /** "fully on GPU", "partly: 21/41 layers on GPU", "CPU only", "does not fit". */

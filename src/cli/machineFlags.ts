@@ -1,8 +1,8 @@
 import { availableParallelism, totalmem } from "node:os";
 import { UsageError } from "./command.ts";
-import { parseMemorySize } from "../engine/fit/parseSize.ts";
-import { BackendUnavailableError, detectMachine } from "../engine/fit/detectMachine.ts";
-import { describeFitMachine, type FitMachine, type GpuBackend, type MachineFacts } from "../engine/fit/machine.ts";
+import { parseMemorySize } from "../app/planning.ts";
+import { BackendUnavailableError, detectMachine } from "../app/planning.ts";
+import { describeFitMachine, type FitMachine, type GpuBackend, type MachineFacts } from "../app/planning.ts";
 
 /** `--vram SIZE --ram SIZE --gpu TYPE`: plan for another machine than this one. */
 export const machineFlags = {

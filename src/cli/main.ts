@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import { commands } from "./commands/index.ts";
-import { dataDir } from "../store/paths.ts";
-import { removeStaleTemps } from "../store/staleTemps.ts";
+import { sweepStaleTemps } from "../app/housekeeping.ts";
 import { UsageError, type CliIO } from "./command.ts";
 import { guardOutput, sanitizeForTerminal } from "../core/text/sanitize.ts";
 
@@ -56,7 +55,7 @@ export async function runCli(argv: string[], rawIO: CliIO): Promise<number> {
     return 0;
   }
   // A kill between an atomic write and its rename leaves a temp file: swept at every start.
-  await removeStaleTemps(dataDir(io.env)).catch(() => undefined);
+  await sweepStaleTemps(io.env);
   try {
     return await command.run(args, io);
   } catch (error) {

@@ -1,21 +1,11 @@
+import { SamplerRangeError } from "../../core/samplers/validate.ts";
 import { displayText } from "../../core/text/sanitize.ts";
-import { createChat, sendUserMessage, systemChatEnv } from "../../core/chat/operations.ts";
-import type { Chat } from "../../core/chat/types.ts";
-import type { SamplerSettings } from "../../core/samplers/types.ts";
-import { resolveSamplers, SamplerRangeError } from "../../core/samplers/validate.ts";
-import { samplersForChat } from "../../core/samplers/presets.ts";
-import { loadModel } from "../../engine/generation/loadModel.ts";
-import { playChatTurn } from "../../engine/playChatTurn.ts";
-import type { GpuChoice } from "../../engine/runtime/llama.ts";
-import { CardLibrary } from "../../store/cards/library.ts";
-import { ChatStore, type ChatHandle } from "../../store/chats/chatStore.ts";
-import { booksForCharacter } from "../../store/lorebooks/booksForCharacter.ts";
-import { dataDir, dataPaths } from "../../store/paths.ts";
-import { PresetStore } from "../../store/presets/presetStore.ts";
-import { SettingsStore } from "../../store/settings.ts";
-import { parseCommandArgs, parseIntegerFlag, parseNumberFlag } from "../args.ts";
+import { createApp } from "../../app/app.ts";
+import type { GpuChoice } from "../../app/options.ts";
+import { parseCommandArgs, parseIntegerFlag } from "../args.ts";
 import { UsageError, type CliCommand, type CliIO } from "../command.ts";
 import { namesFlag } from "../namesFlag.ts";
+import { readSamplerFlags, samplerFlagOptions, samplerFlagUsage } from "../samplerFlags.ts";
 
 const usage = `Usage: taproom chat --model FILE --character FILE_OR_NAME --message TEXT [options]
 
@@ -27,10 +17,9 @@ Chat:
   --template NAME        instruct template (auto, chatml, llama3, mistral, gemma, alpaca, vicuna, plain)
   --names on|off         "Name: " before each message in the prompt (default: the chat's choice, else on)
   --json                 print reply, stop reason, tokens, timings and the load plan as JSON
-Sampling:
-  --max-tokens N  --temperature T  --top-p P  --min-p P  --top-k K
-  --repeat-penalty R  --repeat-last-n N  --frequency-penalty F  --presence-penalty P
-  --seed S  --preset NAME
+Sampling (over the chat's preset and its own settings, for this reply; range, default):
+  --preset NAME                                 the sampler preset to start from
+${samplerFlagUsage()}
 Runtime:
   --gpu auto|cuda|vulkan|metal|cpu  --gpu-layers N  --context N  --threads N
 `;
@@ -44,24 +33,13 @@ const options = {
   template: { type: "string" },
   names: { type: "string" },
   json: { type: "boolean" },
-  "max-tokens": { type: "string" },
-  temperature: { type: "string" },
-  "top-p": { type: "string" },
-  "min-p": { type: "string" },
-  "top-k": { type: "string" },
-  "repeat-penalty": { type: "string" },
-  "repeat-last-n": { type: "string" },
-  "frequency-penalty": { type: "string" },
-  "presence-penalty": { type: "string" },
-  seed: { type: "string" },
+  ...samplerFlagOptions,
   preset: { type: "string" },
   gpu: { type: "string" },
   "gpu-layers": { type: "string" },
   context: { type: "string" },
   threads: { type: "string" },
 } as const;
-
-type Values = ReturnType<typeof parseCommandArgs<typeof options>>["values"];
 
 const GPU_CHOICES = ["auto", "cuda", "vulkan", "metal", "cpu"];
 
@@ -71,122 +49,55 @@ export function parseGpuChoice(value: string | undefined): GpuChoice | undefined
   return value as GpuChoice;
 }
 
-function samplerFlags(v: Values): Partial<SamplerSettings> {
-  const flags: Partial<SamplerSettings> = {
-    maxTokens: parseIntegerFlag("max-tokens", v["max-tokens"]),
-    temperature: parseNumberFlag("temperature", v.temperature),
-    topP: parseNumberFlag("top-p", v["top-p"]),
-    minP: parseNumberFlag("min-p", v["min-p"]),
-    topK: parseIntegerFlag("top-k", v["top-k"]),
-    repeatPenalty: parseNumberFlag("repeat-penalty", v["repeat-penalty"]),
-    repeatLastN: parseIntegerFlag("repeat-last-n", v["repeat-last-n"]),
-    frequencyPenalty: parseNumberFlag("frequency-penalty", v["frequency-penalty"]),
-    presencePenalty: parseNumberFlag("presence-penalty", v["presence-penalty"]),
-    seed: parseIntegerFlag("seed", v.seed),
-  };
-  return Object.fromEntries(Object.entries(flags).filter(([, x]) => x !== undefined));
-}
-
-const CHAT_LOCK = { purpose: "taproom chat", waitMs: 120_000 };
-
-async function openChat(v: Values, store: () => Promise<ChatStore>, fresh: () => Chat): Promise<{ chat: Chat; handle?: ChatHandle }> {
-  if (v.chat) {
-    // One writer at a time: a second `taproom chat` on this chat waits for the first to save, then reads its messages.
-    const handle = await (await store()).open(v.chat, { lock: CHAT_LOCK });
-    return { chat: handle.chat, handle };
-  }
-  if (v["new-chat"]) {
-    const chat = { ...fresh(), title: v["new-chat"] };
-    const handle = await (await store()).create(chat, { lock: CHAT_LOCK });
-    return { chat: handle.chat, handle };
-  }
-  return { chat: fresh() };
-}
-
 async function run(argv: string[], io: CliIO): Promise<number> {
   const { values: v } = parseCommandArgs(argv, options, false);
   if (!v.model) throw new UsageError("--model FILE is required");
   if (!v.message) throw new UsageError("--message TEXT is required");
   if (v.chat && v["new-chat"]) throw new UsageError("use either --chat or --new-chat, not both");
   if (!v.chat && !v.character) throw new UsageError("--character FILE_OR_NAME is required (or --chat NAME)");
-  const flags = samplerFlags(v);
+  const flags = readSamplerFlags(v);
   const gpu = parseGpuChoice(v.gpu);
-  const paths = dataPaths(dataDir(io.env));
-  const settings = await SettingsStore.open({ path: paths.settings });
-  let chatStore: ChatStore | undefined;
-  const store = async () => (chatStore ??= await ChatStore.open({ dir: paths.chats }));
-
-  const library = new CardLibrary({ dir: paths.characters, indexPath: `${paths.cache}/card-index.json` });
-  // A saved chat names its card by id; a deleted card's chats go on with the card from the trash.
-  const card = v.character ? await library.resolve(v.character, io.cwd) : await library.cardForChat((await store()).resolve(v.chat!).characterId, io.cwd);
-  const character = card.card.character;
-  const fresh = () => createChat({ character, characterId: card.id ?? card.path, env: systemChatEnv });
-  const opened = await openChat(v, store, fresh);
+  const names = namesFlag(v.names);
+  const runtime = {
+    ...(gpu && { gpu }),
+    ...(v["gpu-layers"] !== undefined && { gpuLayers: parseIntegerFlag("gpu-layers", v["gpu-layers"]) }),
+    ...(v.context !== undefined && { contextSize: parseIntegerFlag("context", v.context) }),
+    ...(v.threads !== undefined && { threads: parseIntegerFlag("threads", v.threads) }),
+  };
+  // One writer at a time: a second `taproom chat` on this chat waits for the first to save, then reads its messages.
+  const app = createApp({ env: io.env, cwd: io.cwd, runtime, chatLock: { purpose: "taproom chat", waitMs: 120_000 } });
   try {
-    const persona = settings.personaFor(opened.chat.settings);
-    const chat = sendUserMessage(opened.chat, { text: v.message, name: persona.name, env: systemChatEnv });
-
-    const presets = (await PresetStore.open({ root: paths.root })).list();
-    let samplers: SamplerSettings;
+    // A saved chat names its card by id; a deleted card's chats go on with the card from the trash.
+    const session = await app.chats.open(
+      v.chat ? { chatId: v.chat } : { characterId: v.character!, ...(v["new-chat"] ? { title: v["new-chat"] } : { unsaved: true }) },
+    );
+    const turn = { mode: "reply" as const, text: v.message, preset: v.preset, samplers: flags, ...(v.template && { template: v.template }), ...names };
     try {
-      const forChat = samplersForChat({
-        defaults: resolveSamplers(),
-        presets,
-        ...(settings.settings.defaultPreset !== undefined && { defaultPresetName: settings.settings.defaultPreset }),
-        ...((v.preset ?? chat.settings.presetName) !== undefined && { chatPresetName: v.preset ?? chat.settings.presetName }),
-        ...(chat.settings.samplers && { chatOverrides: chat.settings.samplers }),
-      });
-      samplers = resolveSamplers(forChat, flags);
+      // Refused before the model loads: a wrong value costs no waiting.
+      await app.presets.forChat(session.chat().settings, turn);
     } catch (error) {
       if (error instanceof SamplerRangeError) throw new UsageError(error.message);
       throw error;
     }
-
-    const { books } = await booksForCharacter(character, chat.settings.lorebooks, { env: io.env, globalBooks: settings.settings.globalLorebooks });
-    const model = await loadModel({
-      path: v.model,
-      ...(gpu && { gpu }),
-      ...(v["gpu-layers"] !== undefined && { gpuLayers: parseIntegerFlag("gpu-layers", v["gpu-layers"]) }),
-      ...(v.context !== undefined && { contextSize: parseIntegerFlag("context", v.context) }),
-      ...(v.threads !== undefined && { threads: parseIntegerFlag("threads", v.threads) }),
-      loadCheckFile: `${paths.cache}/checked-loads.json`,
-    });
-    try {
-      const played = await playChatTurn({
-        model,
-        chat,
-        character,
-        persona,
-        books,
-        loreSettings: settings.settings.worldInfo,
-        settings: { samplers, ...(v.template && { template: v.template }), ...namesFlag(v.names), ...settings.promptSettings() },
-        mode: "reply",
-        env: systemChatEnv,
-      });
-      if (opened.handle) {
-        await opened.handle.save(played.chat);
-        await opened.handle.flush();
-      }
-      const g = played.turn.generation;
-      if (v.json) {
-        io.stdout.write(`${JSON.stringify({
-          reply: played.turn.text,
-          stopReason: g.stopReason,
-          tokens: g.tokens,
-          timings: { ...played.turn.timings, tokensPerSecond: played.turn.timings.tokensPerSecond ?? g.tokensPerSecond },
-          template: played.turn.template.template.name,
-          lore: played.lore.insertions.map((i) => i.entryId),
-          plan: model.info,
-          chat: opened.handle ? played.chat.title : undefined,
-        }, (k, x) => (k === "facts" ? undefined : x), 2)}\n`);
-      } else {
-        io.stdout.write(`${displayText(played.turn.text)}\n`);
-      }
-    } finally {
-      await model.unload();
+    await app.models.load(v.model);
+    const played = await session.play(turn);
+    if (v.json) {
+      const plan = app.models.plan();
+      io.stdout.write(`${JSON.stringify({
+        reply: played.text,
+        stopReason: played.stopReason,
+        tokens: played.tokens,
+        timings: { ...played.timings, tokensPerSecond: played.timings.tokensPerSecond ?? played.tokensPerSecond },
+        template: played.template,
+        lore: played.loreEntries,
+        plan,
+        chat: v.chat || v["new-chat"] ? played.chat.title : undefined,
+      }, (k, x) => (k === "facts" ? undefined : x), 2)}\n`);
+    } else {
+      io.stdout.write(`${displayText(played.text)}\n`);
     }
   } finally {
-    await opened.handle?.close();
+    await app.close();
   }
   return 0;
 }

@@ -1,9 +1,9 @@
 import type { CliCommand } from "../command.ts";
 import { UsageError } from "../command.ts";
 import { parseCommandArgs, parseIntegerFlag } from "../args.ts";
-import { architectureById, ARCHITECTURES, formatParameters, kvCacheBytes, parseParameterCount } from "../../engine/quants/index.ts";
-import { fitModelSize, type FitReport } from "../../engine/fit/fitModelSize.ts";
-import type { QuantFit } from "../../engine/fit/chooseQuant.ts";
+import { architectureById, ARCHITECTURES, formatParameters, kvCacheBytes, parseParameterCount } from "../../app/planning.ts";
+import { fitModelSize, type FitReport } from "../../app/planning.ts";
+import type { QuantFit } from "../../app/planning.ts";
 import { formatBytes } from "../../core/units/format.ts";
 import { formatFitTable } from "../fitTable.ts";
 import { describeMachine, machineFlags, machineFromFlags } from "../machineFlags.ts";

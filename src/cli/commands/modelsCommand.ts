@@ -1,11 +1,8 @@
 import type { CliCommand } from "../command.ts";
 import { parseCommandArgs } from "../args.ts";
-import { scanModelLibrary, type LibraryModel } from "../../engine/library/scanModelLibrary.ts";
-import { defaultModelCachePath } from "../../store/models/metadataCache.ts";
-import { addModelFolder, ModelFolderError, readExtraModelFolders, removeModelFolder } from "../../store/models/modelFolders.ts";
-import { dataDir } from "../../store/paths.ts";
+import { createApp } from "../../app/app.ts";
+import { formatParameters, ModelFolderError, type LibraryModel } from "../../app/models.ts";
 import { formatBytes } from "../../core/units/format.ts";
-import { formatParameters } from "../../engine/quants/index.ts";
 import { displayLine, displayText } from "../../core/text/sanitize.ts";
 import { describeMachine, machineFlags, machineFromFlags } from "../machineFlags.ts";
 import { resolveModelsDir } from "../modelsDir.ts";
@@ -34,10 +31,11 @@ export const modelsCommand: CliCommand = {
       { "models-dir": { type: "string" }, json: { type: "boolean" }, "add-folder": { type: "string" }, "remove-folder": { type: "string" }, ...machineFlags },
       false,
     );
-    const root = dataDir(io.env);
+    const modelsDir = resolveModelsDir(values["models-dir"], io);
+    const { models: service } = createApp({ env: io.env, cwd: io.cwd, runtime: { modelsDir } });
     try {
-      if (values["add-folder"] !== undefined) io.stderr.write(`Model folders: ${(await addModelFolder(root, values["add-folder"], io.cwd)).join(", ")}\n`);
-      if (values["remove-folder"] !== undefined) io.stderr.write(`Model folders: ${(await removeModelFolder(root, values["remove-folder"], io.cwd)).join(", ") || "none besides the models folder"}\n`);
+      if (values["add-folder"] !== undefined) io.stderr.write(`Model folders: ${(await service.addFolder(values["add-folder"], io.cwd)).join(", ")}\n`);
+      if (values["remove-folder"] !== undefined) io.stderr.write(`Model folders: ${(await service.removeFolder(values["remove-folder"], io.cwd)).join(", ") || "none besides the models folder"}\n`);
     } catch (error) {
       if (error instanceof ModelFolderError) {
         io.stderr.write(`taproom models: ${displayText(error.message)}\n`);
@@ -45,10 +43,9 @@ export const modelsCommand: CliCommand = {
       }
       throw error;
     }
-    const modelsDir = resolveModelsDir(values["models-dir"], io);
-    const folders = [modelsDir, ...(await readExtraModelFolders(root))];
+    const folders = await service.folders();
     const machine = await machineFromFlags(values);
-    const models = await scanModelLibrary({ folders, machine, cachePath: defaultModelCachePath(root) });
+    const models = await service.library({ machine });
     if (values.json) {
       io.stdout.write(`${JSON.stringify({ folders, machine, models }, null, 2)}\n`);
       return 0;

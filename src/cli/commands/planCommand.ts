@@ -2,9 +2,9 @@ import { basename, resolve } from "node:path";
 import type { CliCommand } from "../command.ts";
 import { UsageError } from "../command.ts";
 import { parseCommandArgs, parseIntegerFlag } from "../args.ts";
-import { modelFileBytes, readModelFacts, type LibraryFacts } from "../../engine/library/index.ts";
-import { planLoad, type LoadPlan } from "../../engine/planner/planLoad.ts";
-import { formatParameters } from "../../engine/quants/index.ts";
+import { modelFileBytes, readModelFacts, type LibraryFacts } from "../../app/planning.ts";
+import { planLoad, type LoadPlan } from "../../app/planning.ts";
+import { formatParameters } from "../../app/planning.ts";
 import { formatBytes } from "../../core/units/format.ts";
 import { describeMachine, machineFlags, machineFromFlags } from "../machineFlags.ts";
 

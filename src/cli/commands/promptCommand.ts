@@ -1,23 +1,7 @@
-import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
-import { parseChatJsonl } from "../../core/chat/jsonl.ts";
-import { createChat, systemChatEnv } from "../../core/chat/operations.ts";
-import type { Chat } from "../../core/chat/types.ts";
-import { activateLoreForChat } from "../../core/lorebook/forChat.ts";
 import { approximateTokenCount } from "../../core/prompt/approximateTokens.ts";
 import { formatInspection, inspectPrompt } from "../../core/prompt/inspect.ts";
-import { samplersForChat } from "../../core/samplers/presets.ts";
-import { resolveSamplers } from "../../core/samplers/validate.ts";
-import { withRegexAnswers } from "../../core/lorebook/regexAnswers.ts";
-import { sharedRegexMatcher } from "../../engine/lore/regexWorker.ts";
-import { buildTurnPrompt, type TurnModel } from "../../engine/chatTurn.ts";
-import { loadTokenizer, type ModelTokenizer } from "../../engine/generation/loadTokenizer.ts";
-import { CardLibrary } from "../../store/cards/library.ts";
-import { ChatStore } from "../../store/chats/chatStore.ts";
-import { booksForCharacter } from "../../store/lorebooks/booksForCharacter.ts";
-import { dataDir, dataPaths } from "../../store/paths.ts";
-import { PresetStore } from "../../store/presets/presetStore.ts";
-import { SettingsStore } from "../../store/settings.ts";
+import { createApp } from "../../app/app.ts";
+import type { ModelTokenizer } from "../../app/models.ts";
 import { parseCommandArgs, parseIntegerFlag } from "../args.ts";
 import { UsageError, type CliCommand, type CliIO } from "../command.ts";
 import { namesFlag } from "../namesFlag.ts";
@@ -40,62 +24,30 @@ const options = {
   json: { type: "boolean" },
 } as const;
 
-async function readChat(ref: string, io: CliIO, chatsDir: string): Promise<Chat> {
-  if (ref.endsWith(".jsonl")) {
-    const file = resolve(io.cwd, ref);
-    return parseChatJsonl({ text: await readFile(file, "utf8"), file, env: systemChatEnv });
-  }
-  const store = await ChatStore.open({ dir: chatsDir });
-  return (await store.open(ref)).chat;
-}
-
 async function run(argv: string[], io: CliIO): Promise<number> {
   const { values: v } = parseCommandArgs(argv, options, false);
   if (!v.character) throw new UsageError("--character FILE_OR_NAME is required");
-  const paths = dataPaths(dataDir(io.env));
-  const library = new CardLibrary({ dir: paths.characters, indexPath: `${paths.cache}/card-index.json` });
-  const card = await library.resolve(v.character, io.cwd);
-  const character = card.card.character;
-  const chat = v.chat ? await readChat(v.chat, io, paths.chats) : createChat({ character, characterId: card.id ?? card.path, env: systemChatEnv });
-  const settings = await SettingsStore.open({ path: paths.settings });
-  const tokenizer: ModelTokenizer | undefined = v.model ? await loadTokenizer(v.model) : undefined;
+  const maxTokens = parseIntegerFlag("max-tokens", v["max-tokens"]);
+  const app = createApp({ env: io.env, cwd: io.cwd });
+  const chat = v.chat === undefined ? {} : v.chat.endsWith(".jsonl") ? { file: v.chat } : { chatId: v.chat };
+  const session = await app.chats.open({ characterId: v.character, unsaved: true, ...chat });
+  const tokenizer: ModelTokenizer | undefined = v.model ? await app.models.tokenizer(v.model) : undefined;
   try {
     const contextSize = parseIntegerFlag("context", v.context) ?? Math.min(8192, tokenizer?.facts.trainContext || 8192);
-    const model: Pick<TurnModel, "contextSize" | "chatTemplate" | "countTokens" | "ownTemplate"> = {
+    const model = {
       contextSize,
       chatTemplate: tokenizer?.chatTemplate,
       ownTemplate: tokenizer?.ownTemplate,
-      countTokens: tokenizer ? (t) => tokenizer.countTokens(t) : approximateTokenCount,
+      countTokens: tokenizer ? (t: string) => tokenizer.countTokens(t) : approximateTokenCount,
     };
-    const { books } = await booksForCharacter(character, chat.settings.lorebooks, { env: io.env, globalBooks: settings.settings.globalLorebooks });
-    const lore = await withRegexAnswers((regex) => activateLoreForChat({
-      books, chat, character, personaName: settings.personaFor(chat.settings).name, generationType: "normal",
-      contextSize: model.contextSize, tokenize: (t) => model.countTokens(t), settings: settings.settings.worldInfo, regex,
-    }), sharedRegexMatcher());
     // The reply's reserve comes from the samplers the chat would generate with.
-    const forChat = samplersForChat({
-      defaults: resolveSamplers(),
-      presets: (await PresetStore.open({ root: paths.root })).list(),
-      ...(settings.settings.defaultPreset !== undefined && { defaultPresetName: settings.settings.defaultPreset }),
-      ...(chat.settings.presetName !== undefined && { chatPresetName: chat.settings.presetName }),
-      ...(chat.settings.samplers && { chatOverrides: chat.settings.samplers }),
-    });
-    const maxTokens = parseIntegerFlag("max-tokens", v["max-tokens"]);
-    const samplers = resolveSamplers(forChat, maxTokens === undefined ? {} : { maxTokens });
-    const { prompt, choice } = buildTurnPrompt({
-      model,
-      chat,
-      character,
-      persona: settings.personaFor(chat.settings),
-      lore: lore.insertions,
-      settings: { samplers, ...(v.template && { template: v.template }), ...namesFlag(v.names), ...settings.promptSettings() },
-      mode: "reply",
-    });
+    const { prompt, choice } = await session.preview({ model, ...(v.template && { template: v.template }), ...namesFlag(v.names), ...(maxTokens !== undefined && { maxTokens }) });
     const counter = tokenizer ? `${tokenizer.name} tokenizer` : "estimated: about 3.5 characters per token; pass --model for exact counts";
     const view = inspectPrompt(prompt, { template: choice.note, counter });
     io.stdout.write(v.json ? `${JSON.stringify({ ...view, text: prompt.text }, null, 2)}\n` : `${formatInspection(view)}\n`);
   } finally {
     await tokenizer?.close();
+    await app.close();
   }
   return 0;
 }

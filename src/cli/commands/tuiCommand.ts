@@ -1,15 +1,11 @@
 import { basename } from "node:path";
 import { parseCommandArgs, parseIntegerFlag } from "../args.ts";
 import { UsageError, type CliCommand, type CliIO } from "../command.ts";
+import type { StartOptions } from "../../app/options.ts";
 
-export interface TuiOptions {
-  model?: string;
-  character?: string;
-  modelsDir?: string;
+/** The app's start options as the command line gives them (no "auto" GPU: that is the default). */
+export interface TuiOptions extends StartOptions {
   gpu?: "cuda" | "vulkan" | "metal" | "cpu";
-  contextSize?: number;
-  gpuLayers?: number;
-  threads?: number;
 }
 
 export interface TuiTerminal {

@@ -5,7 +5,9 @@ import { randomBytes } from "node:crypto";
 /**
  * One writer per chat: a lock directory beside the chat (mkdir is atomic on every
  * file system we run on) with its owner inside. A lock whose process is gone (same
- * machine), or whose owner stopped refreshing it, is stale and taken over.
+ * machine), or whose owner stopped refreshing it, is stale and taken over. A live
+ * owner on this machine is given far longer than its refresh interval: a loaded
+ * machine can delay a heartbeat, and taking a live writer's lock would lose messages.
  */
 export interface LockOwner {
   pid: number;
@@ -20,7 +22,7 @@ export interface ChatLockOptions {
   /** How long a second writer waits for the lock before it is refused; 0 refuses at once. */
   waitMs?: number;
   purpose?: string;
-  /** A lock not refreshed for this long is stale (its owner hung or its machine died). */
+  /** A lock not refreshed for this long is stale (its owner's machine died); ten times this for a live process here (it hung). */
   staleMs?: number;
 }
 
@@ -32,7 +34,9 @@ export class ChatBusyError extends Error {
   }
 }
 
-const DEFAULT_STALE_MS = 30_000;
+const DEFAULT_STALE_MS = 60_000;
+/** How often a held lock is refreshed, whatever staleMs is. */
+const HEARTBEAT_MS = 10_000;
 
 export interface ChatLock {
   readonly path: string;
@@ -57,7 +61,11 @@ async function readOwner(path: string): Promise<{ owner?: LockOwner; ageMs: numb
 
 /** A lock of this very process (a handle left open) is taken over: one process coordinates its own handles. */
 function isStale(found: { owner?: LockOwner; ageMs: number }, staleMs: number): boolean {
-  if (found.owner && found.owner.host === hostname() && (found.owner.pid === process.pid || !alive(found.owner.pid))) return true;
+  if (found.owner && found.owner.host === hostname()) {
+    if (found.owner.pid === process.pid || !alive(found.owner.pid)) return true;
+    // Alive: stale only when it has not refreshed for very long (hung, or its pid reused by another program).
+    return found.ageMs > staleMs * 10;
+  }
   return found.ageMs > staleMs;
 }
 
@@ -92,7 +100,7 @@ function held(path: string, owner: LockOwner, staleMs: number): ChatLock {
   const beat = setInterval(() => {
     const now = new Date();
     void utimes(`${path}/owner.json`, now, now).catch(() => undefined);
-  }, Math.max(1000, staleMs / 3));
+  }, Math.max(100, Math.min(HEARTBEAT_MS, staleMs / 6)));
   beat.unref();
   let released = false;
   return {

@@ -4,15 +4,13 @@ import type { Low } from "lowdb";
 import { openJsonDb } from "../jsonDb.ts";
 import { allPresets, builtInPresets, findPreset, PresetError, type SamplerPreset } from "../../core/samplers/presets.ts";
 import type { SamplerSettings } from "../../core/samplers/types.ts";
+import { samplerTable } from "../../core/samplers/table.ts";
 
 interface PresetFile {
   presets: { name: string; description: string; samplers: Partial<SamplerSettings> }[];
 }
 
-const NUMBER_FIELDS = new Set<string>([
-  "temperature", "topK", "topP", "minP", "repeatPenalty", "repeatLastN", "frequencyPenalty", "presencePenalty",
-  "dryMultiplier", "dryBase", "dryAllowedLength", "dryLastN", "xtcProbability", "xtcThreshold", "seed", "maxTokens",
-]);
+const NUMBER_FIELDS = new Set<string>(samplerTable.map((s) => s.key));
 
 export class PresetStore {
   private constructor(

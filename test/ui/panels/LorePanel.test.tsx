@@ -1,13 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { inputReady, until } from "../../support/frames.ts";
-import React from "react";
-import { render } from "ink-testing-library";
 import { lorePanelLines } from "../../../src/ui/panels/LorePanel.tsx";
-import { ChatScreen } from "../../../src/ui/chat/ChatScreen.tsx";
-import { PrintLogProvider } from "../../../src/ui/app/PrintLog.tsx";
-import type { TurnReport } from "../../../src/ui/app/services.ts";
-import { scriptedServices, testSamplers } from "../../support/fakeServices.ts";
+import type { TurnReport } from "../../../src/app/turns/playTurn.ts";
+import { scriptedSession } from "../../support/fakeServices.ts";
+import { mountChat } from "../../support/chatScreen.tsx";
 
 const report: TurnReport = {
   template: "ChatML",
@@ -37,23 +33,25 @@ test("the lore panel lists the entries that fired with why, then the near misses
 });
 
 test("Alt+L opens the lore panel (and only it: Alt+S replaces it); Esc closes", async () => {
-  const fake = scriptedServices([]);
-  fake.services.lastTurn = () => report;
-  const app = render(
-    <PrintLogProvider>
-      <ChatScreen services={fake.services} characterName="Mira" personaName="You" initialMessages={[]} initialSamplers={testSamplers} color={false} rows={24} flushMs={10} onQuit={() => {}} />
-    </PrintLogProvider>,
-  );
-  await inputReady(app.stdin);
+  const fake = scriptedSession([]);
+  const session = { ...fake.session, lastTurn: () => report };
+  const app = mountChat(session, { rows: 24 });
+  const wait = (ms = 100) => new Promise((r) => setTimeout(r, ms));
+  await wait();
   app.stdin.write("\x1bl");
-  let frame = await until(app.lastFrame, (f) => /Lore · last turn/.test(f), "the lore panel");
+  await wait();
+  let frame = app.lastFrame() ?? "";
+  assert.match(frame, /Lore · last turn/);
   assert.match(frame, /\+ Emberstout \(41 tok\): key_matched/);
   assert.doesNotMatch(frame, /\x1b\]0/);
   assert.ok(frame.split("\n").length <= 24);
   app.stdin.write("\x1bs");
-  frame = await until(app.lastFrame, (f) => /Samplers · preset/.test(f), "the sampler panel");
+  await wait();
+  frame = app.lastFrame() ?? "";
+  assert.match(frame, /Samplers · preset/);
   assert.doesNotMatch(frame, /Lore · last turn/, "one panel at a time");
   app.stdin.write("\x1b");
-  await until(app.lastFrame, (f) => !/Samplers · preset|Lore · last turn/.test(f), "both panels closed");
+  await wait();
+  assert.doesNotMatch(app.lastFrame() ?? "", /Samplers · preset|Lore · last turn/);
   app.unmount();
 });

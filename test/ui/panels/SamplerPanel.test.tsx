@@ -1,53 +1,51 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import React from "react";
-import { render } from "ink-testing-library";
-import { ChatScreen } from "../../../src/ui/chat/ChatScreen.tsx";
-import { PrintLogProvider } from "../../../src/ui/app/PrintLog.tsx";
 import type { SamplerSettings } from "../../../src/core/samplers/types.ts";
 import { builtInPresets } from "../../../src/core/samplers/presets.ts";
-import { scriptedServices, testSamplers } from "../../support/fakeServices.ts";
-import { inputReady, until } from "../../support/frames.ts";
+import { scriptedSession } from "../../support/fakeServices.ts";
+import { mountChat } from "../../support/chatScreen.tsx";
+import { until } from "../../support/frames.ts";
+
+const wait = (ms = 100) => new Promise((r) => setTimeout(r, ms));
 
 
 function mount() {
-  const fake = scriptedServices([["Fine."]]);
+  const fake = scriptedSession([["Fine."]]);
   const overrides: Partial<SamplerSettings>[] = [];
   const presets: string[] = [];
-  fake.services.setSamplerOverrides = (change) => void overrides.push(change);
-  fake.services.setPreset = (name) => void presets.push(name);
-  fake.services.presets = () => builtInPresets.slice();
-  const app = render(
-    <PrintLogProvider>
-      <ChatScreen services={fake.services} characterName="Mira" personaName="You" initialMessages={[]} initialSamplers={testSamplers} color={false} rows={24} flushMs={10} onQuit={() => {}} />
-    </PrintLogProvider>,
-  );
+  // The real session, watched: what the panel asks of it is recorded on the way through.
+  const session = {
+    ...fake.session,
+    setSamplers: (change: Partial<SamplerSettings>) => (overrides.push(change), fake.session.setSamplers(change)),
+    setPreset: (name: string) => (presets.push(name), fake.session.setPreset(name)),
+  };
+  const app = mountChat(session);
   return { app, fake, overrides, presets };
 }
 
 test("Alt+S: Up/Down pick a sampler, Left/Right change it live, each change saved with the chat", async () => {
   const { app, fake, overrides } = mount();
-  await inputReady(app.stdin);
+  await wait();
   app.stdin.write("\x1bs");
   await until(app.lastFrame, (f) => f.includes("> Temperature          0.80"), "the panel on temperature");
   const frame = app.lastFrame() ?? "";
   for (const row of ["Top-p", "Min-p", "Top-k", "Repetition penalty", "penalty range", "Frequency penalty", "Presence penalty", "DRY multiplier", "XTC probability", "Seed", "Max tokens"]) assert.match(frame, new RegExp(row));
   assert.ok(frame.split("\n").length <= 24, "fits 24 rows");
   app.stdin.write("\x1b[C");
-  await until(app.lastFrame, (f) => f.includes("> Temperature          0.85"), "temperature up one step");
+  await wait();
   app.stdin.write("\x1b[C");
   await until(app.lastFrame, (f) => f.includes("> Temperature          0.90") && f.includes("temp 0.9 · ? help"), "temperature up two steps, in the status line too");
   app.stdin.write("\x1b[B");
-  await until(app.lastFrame, (f) => f.includes("> Top-p"), "top-p selected");
+  await wait();
   app.stdin.write("\x1b[B");
-  await until(app.lastFrame, (f) => f.includes("> Min-p"), "min-p selected");
+  await wait();
   app.stdin.write("-");
   await until(app.lastFrame, (f) => f.includes("> Min-p                0.04"), "min-p down");
   assert.deepEqual(overrides, [{ temperature: 0.85 }, { temperature: 0.9 }, { minP: 0.04 }]);
   app.stdin.write("\x1b");
-  await until(app.lastFrame, (f) => !f.includes("> Min-p"), "the panel closed");
+  await wait();
   app.stdin.write("hi");
-  await until(app.lastFrame, (f) => /│ hi/.test(f), "the typed text");
+  await wait();
   app.stdin.write("\r");
   await until(app.lastFrame, (f) => f.includes("Fine."), "the reply");
   assert.equal(fake.requests[0]?.samplers.temperature, 0.9, "the next reply uses the changed values");
@@ -57,9 +55,9 @@ test("Alt+S: Up/Down pick a sampler, Left/Right change it live, each change save
 
 test("p in the sampler panel moves to the next preset and records it with the chat", async () => {
   const { app, presets } = mount();
-  await inputReady(app.stdin);
+  await wait();
   app.stdin.write("\x1bs");
-  await until(app.lastFrame, (f) => f.includes("> Temperature"), "the sampler panel");
+  await wait();
   app.stdin.write("p");
   await until(app.lastFrame, (f) => f.includes(`Samplers · preset ${builtInPresets[0]!.name}`), "the first preset");
   app.stdin.write("p");
@@ -72,7 +70,7 @@ test("p in the sampler panel moves to the next preset and records it with the ch
 
 test("Alt+P with the sampler panel open opens the prompt panel and leaves the preset alone", async () => {
   const { app, presets } = mount();
-  await inputReady(app.stdin);
+  await wait();
   app.stdin.write("\x1bs");
   await until(app.lastFrame, (f) => f.includes("> Temperature"), "the sampler panel");
   app.stdin.write("\x1bp");

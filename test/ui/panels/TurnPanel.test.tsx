@@ -3,11 +3,10 @@ import assert from "node:assert/strict";
 import React from "react";
 import { render } from "ink-testing-library";
 import { promptTextLines, TurnPanel, turnPanelLines, turnPanelWindow } from "../../../src/ui/panels/TurnPanel.tsx";
-import { ChatScreen } from "../../../src/ui/chat/ChatScreen.tsx";
-import { PrintLogProvider } from "../../../src/ui/app/PrintLog.tsx";
-import type { TurnReport } from "../../../src/ui/app/services.ts";
-import { scriptedServices, testSamplers } from "../../support/fakeServices.ts";
-import { inputReady, until } from "../../support/frames.ts";
+import type { TurnReport } from "../../../src/app/turns/playTurn.ts";
+import { scriptedSession } from "../../support/fakeServices.ts";
+import { mountChat } from "../../support/chatScreen.tsx";
+import { tick, until } from "../../support/frames.ts";
 
 const report: TurnReport = {
   template: "ChatML (from the model's template)",
@@ -70,35 +69,31 @@ test("the full-text view is the prompt as sent, section by section, wrapped and 
 });
 
 test("Alt+P in the chat opens the last turn's panel and Esc closes it", async () => {
-  const fake = scriptedServices([["Hello."]]);
+  const fake = scriptedSession([["Hello."]]);
   let last: TurnReport | null = null;
-  fake.services.lastTurn = () => last;
-  const app = render(
-    <PrintLogProvider>
-      <ChatScreen services={fake.services} characterName="Mira" personaName="You" initialMessages={[]} initialSamplers={testSamplers} color={false} rows={30} flushMs={10} onQuit={() => {}} />
-    </PrintLogProvider>,
-  );
-  await inputReady(app.stdin);
+  const session = { ...fake.session, lastTurn: () => last };
+  const app = mountChat(session, { rows: 30 });
+  const wait = (ms = 80) => new Promise((r) => setTimeout(r, ms));
+  await wait();
   app.stdin.write("\x1bp");
-  await until(app.lastFrame, (f) => /No reply yet/.test(f), "the panel before any reply");
+  await wait();
+  assert.match(app.lastFrame() ?? "", /No reply yet/);
   app.stdin.write("\x1b");
-  await until(app.lastFrame, (f) => !/No reply yet/.test(f), "the panel closed");
+  await wait();
+  assert.doesNotMatch(app.lastFrame() ?? "", /No reply yet/);
   last = report;
   app.stdin.write("\x1bp");
-  await until(app.lastFrame, (f) => /1160 from the KV cache/.test(f), "the last turn's figures");
+  await wait();
+  assert.match(app.lastFrame() ?? "", /1160 from the KV cache/);
   app.unmount();
 });
 
 test("in the chat, t shows the full prompt text, the arrows scroll it, t again the summary", async () => {
-  const fake = scriptedServices([]);
+  const fake = scriptedSession([]);
   const tall: TurnReport = { ...withText, sections: [{ kind: "card", label: "description", tokens: 900, text: Array.from({ length: 60 }, (_, i) => `Line ${i} of the card.`).join("\n") }] };
-  fake.services.lastTurn = () => tall;
-  const app = render(
-    <PrintLogProvider>
-      <ChatScreen services={fake.services} characterName="Mira" personaName="You" initialMessages={[]} initialSamplers={testSamplers} color={false} rows={24} flushMs={10} onQuit={() => {}} />
-    </PrintLogProvider>,
-  );
-  await inputReady(app.stdin);
+  const session = { ...fake.session, lastTurn: () => tall };
+  const app = mountChat(session, { rows: 24 });
+  await tick();
   app.stdin.write("\x1bp");
   await until(app.lastFrame, (f) => f.includes("from the KV cache"), "the summary");
   app.stdin.write("t");
