@@ -4,7 +4,7 @@ import React, { useEffect } from "react";
 import { Text } from "ink";
 import { render } from "ink-testing-library";
 import { PrintLogProvider, usePrintLog } from "../../../src/ui/app/PrintLog.tsx";
-import { tick } from "../../support/frames.ts";
+import { until } from "../../support/frames.ts";
 
 function Screen() {
   const log = usePrintLog();
@@ -19,22 +19,27 @@ function resizeTo(stdout: NodeJS.EventEmitter, columns: number) {
   stdout.emit("resize");
 }
 
-test("after the terminal's width settles the screen is cleared and what was printed is printed again, once per drag", async () => {
+test("after the terminal's width settles the screen is cleared and what was printed is printed again, once per drag", async (t) => {
   const app = render(<PrintLogProvider resizeSettleMs={30}><Screen /></PrintLogProvider>);
-  await tick(50);
+  // The printed line is drawn by the screen's effect, which runs with the provider's resize listener.
+  await until(() => app.frames.join(""), (f) => f.includes("The rain had not stopped"), "the printed line");
   assert.equal(clears(app.frames), 0);
+  // The settle delay runs on a mocked clock: a loaded machine cannot make a drag look like two.
+  t.mock.timers.enable({ apis: ["setTimeout"] });
   for (const columns of [95, 90, 85, 80]) {
     resizeTo(app.stdout, columns);
-    await tick(5);
+    t.mock.timers.tick(10);
   }
   assert.equal(clears(app.frames), 0, "nothing while the width is still changing");
-  await tick(80);
+  t.mock.timers.tick(30);
   assert.equal(clears(app.frames), 1, "one clear once it has held still");
-  const after = app.frames.slice(app.frames.findIndex((f) => f.includes("\x1b[2J")) + 1);
-  assert.ok(after.some((f) => f.includes("The rain had not stopped")), "the printed history comes back");
-  assert.ok(after.some((f) => f.includes("live input line")), "and so does the live region");
+  t.mock.timers.reset();
+  const after = () => app.frames.slice(app.frames.findIndex((f) => f.includes("\x1b[2J")) + 1).join("");
+  await until(after, (f) => f.includes("The rain had not stopped") && f.includes("live input line"), "the printed history and the live region again");
+  t.mock.timers.enable({ apis: ["setTimeout"] });
   resizeTo(app.stdout, 80);
-  await tick(80);
+  t.mock.timers.tick(1000);
   assert.equal(clears(app.frames), 1, "a resize to the same width (rows only) changes nothing");
+  t.mock.timers.reset();
   app.unmount();
 });

@@ -4,6 +4,7 @@ import { lorePanelLines } from "../../../src/ui/panels/LorePanel.tsx";
 import type { TurnReport } from "../../../src/app/turns/playTurn.ts";
 import { scriptedSession } from "../../support/fakeServices.ts";
 import { mountChat } from "../../support/chatScreen.tsx";
+import { inputReady, until } from "../../support/frames.ts";
 
 const report: TurnReport = {
   template: "ChatML",
@@ -36,22 +37,16 @@ test("Alt+L opens the lore panel (and only it: Alt+S replaces it); Esc closes", 
   const fake = scriptedSession([]);
   const session = { ...fake.session, lastTurn: () => report };
   const app = mountChat(session, { rows: 24 });
-  const wait = (ms = 100) => new Promise((r) => setTimeout(r, ms));
-  await wait();
+  await inputReady(app.stdin);
   app.stdin.write("\x1bl");
-  await wait();
-  let frame = app.lastFrame() ?? "";
-  assert.match(frame, /Lore · last turn/);
+  let frame = await until(app.lastFrame, (f) => /Lore · last turn/.test(f), "the lore panel");
   assert.match(frame, /\+ Emberstout \(41 tok\): key_matched/);
   assert.doesNotMatch(frame, /\x1b\]0/);
   assert.ok(frame.split("\n").length <= 24);
   app.stdin.write("\x1bs");
-  await wait();
-  frame = app.lastFrame() ?? "";
-  assert.match(frame, /Samplers · preset/);
+  frame = await until(app.lastFrame, (f) => /Samplers · preset/.test(f), "the sampler panel");
   assert.doesNotMatch(frame, /Lore · last turn/, "one panel at a time");
   app.stdin.write("\x1b");
-  await wait();
-  assert.doesNotMatch(app.lastFrame() ?? "", /Samplers · preset|Lore · last turn/);
+  await until(app.lastFrame, (f) => !/Samplers · preset|Lore · last turn/.test(f), "both panels closed");
   app.unmount();
 });

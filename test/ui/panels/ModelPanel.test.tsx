@@ -10,7 +10,7 @@ import type { TurnReport } from "../../../src/app/turns/playTurn.ts";
 import { scriptedSession } from "../../support/fakeServices.ts";
 import { mountChat } from "../../support/chatScreen.tsx";
 import { writeTinyChatModel } from "../../support/tinyGguf.ts";
-import { until } from "../../support/frames.ts";
+import { inputReady, until } from "../../support/frames.ts";
 
 const GiB = 2 ** 30;
 const onGpu: ModelDetails = {
@@ -59,18 +59,17 @@ after(() => runtime.close());
 test("in the chat, /model loads a library model by part of its name, Tab completes it, and Alt+M shows its panel", async () => {
   const fake = scriptedSession([["Hello."]]);
   const app = mountChat(fake.session, { rows: 30, models: runtime.models });
-  const wait = (ms = 100) => new Promise((r) => setTimeout(r, ms));
-  await wait(300);
+  await inputReady(app.stdin);
   app.stdin.write("\x1bm");
   await until(app.lastFrame, (f) => f.includes("No model loaded: /model NAME"), "the panel without a model");
   app.stdin.write("\x1b");
-  await wait();
+  await until(app.lastFrame, (f) => !f.includes("No model loaded: /model NAME"), "the panel closed");
   app.stdin.write("/model qwen");
-  await wait();
+  await until(app.lastFrame, (f) => f.includes("│ /model qwen"), "the typed command");
   app.stdin.write("\r");
   await until(app.lastFrame, (f) => f.includes('no model matches "qwen"; the library has tiny.gguf'), "the unknown name");
   app.stdin.write("/model ti");
-  await wait();
+  await until(app.lastFrame, (f) => /│ \/model ti(?!n)/.test(f), "the typed prefix");
   app.stdin.write("\t");
   await until(app.lastFrame, (f) => f.includes("│ /model tiny.gguf"), "the completed name");
   app.stdin.write("\r");

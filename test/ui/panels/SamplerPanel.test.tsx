@@ -4,9 +4,7 @@ import type { SamplerSettings } from "../../../src/core/samplers/types.ts";
 import { builtInPresets } from "../../../src/core/samplers/presets.ts";
 import { scriptedSession } from "../../support/fakeServices.ts";
 import { mountChat } from "../../support/chatScreen.tsx";
-import { until } from "../../support/frames.ts";
-
-const wait = (ms = 100) => new Promise((r) => setTimeout(r, ms));
+import { inputReady, until } from "../../support/frames.ts";
 
 
 function mount() {
@@ -25,27 +23,27 @@ function mount() {
 
 test("Alt+S: Up/Down pick a sampler, Left/Right change it live, each change saved with the chat", async () => {
   const { app, fake, overrides } = mount();
-  await wait();
+  await inputReady(app.stdin);
   app.stdin.write("\x1bs");
   await until(app.lastFrame, (f) => f.includes("> Temperature          0.80"), "the panel on temperature");
   const frame = app.lastFrame() ?? "";
   for (const row of ["Top-p", "Min-p", "Top-k", "Repetition penalty", "penalty range", "Frequency penalty", "Presence penalty", "DRY multiplier", "XTC probability", "Seed", "Max tokens"]) assert.match(frame, new RegExp(row));
   assert.ok(frame.split("\n").length <= 24, "fits 24 rows");
   app.stdin.write("\x1b[C");
-  await wait();
+  await until(app.lastFrame, (f) => f.includes("> Temperature          0.85"), "temperature up one step");
   app.stdin.write("\x1b[C");
   await until(app.lastFrame, (f) => f.includes("> Temperature          0.90") && f.includes("temp 0.9 · ? help"), "temperature up two steps, in the status line too");
   app.stdin.write("\x1b[B");
-  await wait();
+  await until(app.lastFrame, (f) => f.includes("> Top-p"), "top-p selected");
   app.stdin.write("\x1b[B");
-  await wait();
+  await until(app.lastFrame, (f) => f.includes("> Min-p"), "min-p selected");
   app.stdin.write("-");
   await until(app.lastFrame, (f) => f.includes("> Min-p                0.04"), "min-p down");
   assert.deepEqual(overrides, [{ temperature: 0.85 }, { temperature: 0.9 }, { minP: 0.04 }]);
   app.stdin.write("\x1b");
-  await wait();
+  await until(app.lastFrame, (f) => !f.includes("> Min-p"), "the panel closed");
   app.stdin.write("hi");
-  await wait();
+  await until(app.lastFrame, (f) => /│ hi/.test(f), "the typed text");
   app.stdin.write("\r");
   await until(app.lastFrame, (f) => f.includes("Fine."), "the reply");
   assert.equal(fake.requests[0]?.samplers.temperature, 0.9, "the next reply uses the changed values");
@@ -55,9 +53,9 @@ test("Alt+S: Up/Down pick a sampler, Left/Right change it live, each change save
 
 test("p in the sampler panel moves to the next preset and records it with the chat", async () => {
   const { app, presets } = mount();
-  await wait();
+  await inputReady(app.stdin);
   app.stdin.write("\x1bs");
-  await wait();
+  await until(app.lastFrame, (f) => f.includes("> Temperature"), "the sampler panel");
   app.stdin.write("p");
   await until(app.lastFrame, (f) => f.includes(`Samplers · preset ${builtInPresets[0]!.name}`), "the first preset");
   app.stdin.write("p");
@@ -70,7 +68,7 @@ test("p in the sampler panel moves to the next preset and records it with the ch
 
 test("Alt+P with the sampler panel open opens the prompt panel and leaves the preset alone", async () => {
   const { app, presets } = mount();
-  await wait();
+  await inputReady(app.stdin);
   app.stdin.write("\x1bs");
   await until(app.lastFrame, (f) => f.includes("> Temperature"), "the sampler panel");
   app.stdin.write("\x1bp");

@@ -6,7 +6,7 @@ import { promptTextLines, TurnPanel, turnPanelLines, turnPanelWindow } from "../
 import type { TurnReport } from "../../../src/app/turns/playTurn.ts";
 import { scriptedSession } from "../../support/fakeServices.ts";
 import { mountChat } from "../../support/chatScreen.tsx";
-import { tick, until } from "../../support/frames.ts";
+import { inputReady, until } from "../../support/frames.ts";
 
 const report: TurnReport = {
   template: "ChatML (from the model's template)",
@@ -73,18 +73,14 @@ test("Alt+P in the chat opens the last turn's panel and Esc closes it", async ()
   let last: TurnReport | null = null;
   const session = { ...fake.session, lastTurn: () => last };
   const app = mountChat(session, { rows: 30 });
-  const wait = (ms = 80) => new Promise((r) => setTimeout(r, ms));
-  await wait();
+  await inputReady(app.stdin);
   app.stdin.write("\x1bp");
-  await wait();
-  assert.match(app.lastFrame() ?? "", /No reply yet/);
+  await until(app.lastFrame, (f) => /No reply yet/.test(f), "the panel before any reply");
   app.stdin.write("\x1b");
-  await wait();
-  assert.doesNotMatch(app.lastFrame() ?? "", /No reply yet/);
+  await until(app.lastFrame, (f) => !/No reply yet/.test(f), "the panel closed");
   last = report;
   app.stdin.write("\x1bp");
-  await wait();
-  assert.match(app.lastFrame() ?? "", /1160 from the KV cache/);
+  await until(app.lastFrame, (f) => /1160 from the KV cache/.test(f), "the last turn's panel");
   app.unmount();
 });
 
@@ -93,7 +89,7 @@ test("in the chat, t shows the full prompt text, the arrows scroll it, t again t
   const tall: TurnReport = { ...withText, sections: [{ kind: "card", label: "description", tokens: 900, text: Array.from({ length: 60 }, (_, i) => `Line ${i} of the card.`).join("\n") }] };
   const session = { ...fake.session, lastTurn: () => tall };
   const app = mountChat(session, { rows: 24 });
-  await tick();
+  await inputReady(app.stdin);
   app.stdin.write("\x1bp");
   await until(app.lastFrame, (f) => f.includes("from the KV cache"), "the summary");
   app.stdin.write("t");
