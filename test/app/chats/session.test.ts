@@ -58,8 +58,11 @@ test("while a turn writes, message changes are refused; settings and the draft s
 test("a turn stopped keeps what was written; a failed one changes nothing", async () => {
   const stopped = scriptedSession([["Once upon", " a time"]], { hold: true });
   const stop = new AbortController();
-  const turn = stopped.session.play({ mode: "reply", text: "A story", signal: stop.signal });
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  let written!: () => void;
+  const firstWords = new Promise<void>((resolve) => (written = resolve));
+  const turn = stopped.session.play({ mode: "reply", text: "A story", signal: stop.signal, onText: () => written() });
+  // Stopped once words are written, however long that takes.
+  await firstWords;
   stop.abort();
   const outcome = await turn;
   assert.deepEqual([outcome.stopReason, shown(outcome.chat.messages)], ["abort", ["A story", "Once upon"]]);
@@ -105,7 +108,7 @@ test("a save that fails (the chats folder is gone) is reported, not swallowed", 
     await rm(join(home, "chats"), { recursive: true, force: true });
     await writeFile(join(home, "chats"), "not a folder");
     chat.setAuthorsNote("It is raining.");
-    for (let i = 0; i < 100 && failures.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    for (const deadline = Date.now() + 30_000; failures.length === 0 && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 20));
     assert.equal(failures.length, 1, "one report for one failed save");
     assert.match(failures[0]!, /ENOTDIR|ENOENT|not a directory|no such file/i);
     unsubscribe();

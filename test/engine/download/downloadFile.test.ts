@@ -124,8 +124,11 @@ test("a long listing is followed across the hub's Link pagination", async (t) =>
 test("two downloads of one file at once: the second is refused, not interleaved; a dead process's lock is taken over", async (t) => {
   const { hub, dir, base } = await setup({ chunkDelayMs: 5 });
   t.after(() => hub.close());
-  const first = downloadFile(base);
-  await new Promise((r) => setTimeout(r, 30));
+  // The second starts once the first has bytes coming, however long that takes on a loaded machine.
+  let started!: () => void;
+  const receiving = new Promise<void>((resolve) => (started = resolve));
+  const first = downloadFile({ ...base, onProgress: () => started() });
+  await receiving;
   await assert.rejects(downloadFile(base), DownloadBusyError);
   await first;
   assert.deepEqual(await readdir(dir), ["tiny-Q4_K_M.gguf"]);

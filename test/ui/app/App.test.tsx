@@ -6,7 +6,7 @@ import { App } from "../../../src/ui/app/App.tsx";
 import { PrintLogProvider } from "../../../src/ui/app/PrintLog.tsx";
 import { defaultKeybindings } from "../../../src/ui/app/keybindings.ts";
 import { card, chatEntry, fakeAppServices, noEditor } from "../../support/fakeAppServices.ts";
-import { tick, until } from "../../support/frames.ts";
+import { until, settled } from "../../support/frames.ts";
 
 
 test("branching in a chat opens the new chat at once, saying the original is kept", async () => {
@@ -18,9 +18,9 @@ test("branching in a chat opens the new chat at once, saying the original is kep
     </PrintLogProvider>,
   );
   await until(app.lastFrame, (f) => f.includes("? help"), "the chat");
-  await tick();
+  await settled();
   app.stdin.write("/branch");
-  await tick();
+  await settled();
   app.stdin.write("\r");
   await until(app.lastFrame, (f) => f.includes("A branch from message 1; the original chat is kept"), "the branch");
   assert.deepEqual(fake.opened, [{ characterId: "mira", chatId: "c1" }, { characterId: "mira", chatId: "branch-0-of-c1" }]);

@@ -7,7 +7,7 @@ import { PrintLogProvider } from "../../../src/ui/app/PrintLog.tsx";
 import { defaultKeybindings } from "../../../src/ui/app/keybindings.ts";
 import { card, fakeAppServices, noEditor } from "../../support/fakeAppServices.ts";
 import { fakeModelServices } from "../../support/fakeModelServices.ts";
-import { tick, until } from "../../support/frames.ts";
+import { until, settled } from "../../support/frames.ts";
 
 const stdout = { columns: 80, rows: 24, on() {}, off() {} };
 
@@ -41,7 +41,7 @@ test("with --model the home screen draws at once, with the load's progress in it
 test("a load that fails says why on the screen the user is on, and the app goes on working", async () => {
   const { app, models } = startWithLoad();
   await until(app.lastFrame, (f) => f.includes("Loading tiny.gguf"), "the home screen while loading");
-  await tick();
+  await settled();
   models.fail("/models/tiny.gguf: not a GGUF file\nmore detail nobody needs here");
   const failed = await until(app.lastFrame, (f) => f.includes("/models/tiny.gguf: not a GGUF file"), "the reason");
   assert.doesNotMatch(failed, /more detail|Loading/);
@@ -53,9 +53,9 @@ test("a load that fails says why on the screen the user is on, and the app goes 
 test("with --model and --character the chat opens at once; a message sent during the load is answered once it finishes", async () => {
   const { app, models } = startWithLoad({ characterId: "mira" });
   await until(app.lastFrame, (f) => f.includes("Loading tiny.gguf… 0% · temp"), "the chat's status line while loading");
-  await tick();
+  await settled();
   app.stdin.write("Evening.");
-  await tick();
+  await settled();
   app.stdin.write("\r");
   await until(app.lastFrame, (f) => f.includes("Waiting for the model to load…"), "the waiting notice");
   models.progress(0.7);
@@ -71,9 +71,9 @@ test("with --model and --character the chat opens at once; a message sent during
 test("a send during a load that fails keeps the text in the input and says why", async () => {
   const { app, models } = startWithLoad({ characterId: "mira" });
   await until(app.lastFrame, (f) => f.includes("Loading tiny.gguf"), "the chat while loading");
-  await tick();
+  await settled();
   app.stdin.write("Evening.");
-  await tick();
+  await settled();
   app.stdin.write("\r");
   await until(app.lastFrame, (f) => f.includes("Waiting for the model to load…"), "the waiting notice");
   models.fail("/models/tiny.gguf: not a GGUF file");

@@ -12,7 +12,7 @@ import { CardLibrary } from "../../../src/store/cards/library.ts";
 import { readCardFile } from "../../../src/store/cards/cardFiles.ts";
 import { placeholderPng, writePngCard } from "../../../src/core/cards/png.ts";
 import { json, v1Card, v2Card, v3Card } from "../../support/cards.ts";
-import { tick, until } from "../../support/frames.ts";
+import { until, settled, press as pressKeys, type TestStdin } from "../../support/frames.ts";
 
 
 let home: string;
@@ -52,13 +52,12 @@ function mount(rows = 24) {
   return { ...app, opened, backs: () => back, quits: () => quit };
 }
 
-async function press(app: { stdin: { write(s: string): void } }, keys: string) {
-  app.stdin.write(keys);
-  await tick(80);
+async function press(app: { stdin: TestStdin }, keys: string) {
+  await pressKeys(app.stdin, keys);
 }
 
 /** Types text, then presses Enter in a separate read (one read would be a paste). */
-async function typeLine(app: { stdin: { write(s: string): void } }, text: string) {
+async function typeLine(app: { stdin: TestStdin }, text: string) {
   await press(app, text);
   await press(app, "\r");
 }
@@ -84,7 +83,7 @@ test("browse: every card with tags, creator, format, lorebook and sample markers
 test("search filters by name and tag as you type; Esc clears it", async () => {
   const app = mount();
   await until(app.lastFrame, (f) => f.includes("› Ilsa"), "the list");
-  await tick();
+  await settled();
   await press(app, "/");
   await press(app, "goth");
   let frame = await until(app.lastFrame, (f) => rowsOf(f).length === 1, "the filtered list");
@@ -109,7 +108,7 @@ test("search filters by name and tag as you type; Esc clears it", async () => {
 test("s cycles the sort: name, recently changed, creator", async () => {
   const app = mount();
   await until(app.lastFrame, (f) => f.includes("› Ilsa"), "the list");
-  await tick();
+  await settled();
   await press(app, "s");
   let frame = await until(app.lastFrame, (f) => f.includes("sort: recently changed"), "the recent sort");
   // The sample was written by the test just now: the newest.
@@ -125,7 +124,7 @@ test("s cycles the sort: name, recently changed, creator", async () => {
 test("import by path: a new card is listed and selected; the same card again is a duplicate; a bad file says why", async () => {
   const app = mount();
   await until(app.lastFrame, (f) => f.includes("› Ilsa"), "the list");
-  await tick();
+  await settled();
   await press(app, "i");
   await until(app.lastFrame, (f) => f.includes("Import file:"), "the path prompt");
   await typeLine(app, "~/marrow.json");
@@ -157,10 +156,10 @@ test("import by path: a new card is listed and selected; the same card again is 
 test("edit a field and save: the card file changes on disk and reads back equal", async () => {
   const app = mount();
   await until(app.lastFrame, (f) => f.includes("› Ilsa"), "the list");
-  await tick();
+  await settled();
   await press(app, "e");
   let frame = await until(app.lastFrame, (f) => f.includes("Post-history instructions"), "the editor");
-  await tick(); // the editor's input listener attaches after it mounts
+  await settled(); // the editor's input listener attaches after it mounts
   assert.match(frame, /› Name\s+Ilsa/);
   assert.match(frame, /Scenario\s+A storm\./);
   for (let i = 0; i < 3; i++) await press(app, "\x1b[B");
@@ -188,10 +187,10 @@ test("edit a field and save: the card file changes on disk and reads back equal"
 test("alternate greetings are edited as one text, each after a <GREETING> line; a new one is saved into the card", async () => {
   const app = mount();
   await until(app.lastFrame, (f) => f.includes("› Ilsa"), "the list");
-  await tick();
+  await settled();
   await press(app, "e");
   let frame = await until(app.lastFrame, (f) => f.includes("Post-history instructions"), "the editor");
-  await tick();
+  await settled();
   assert.match(frame, /Alternate greetings\s+2 · Another night\./, "counted, with the first one's start");
   for (let i = 0; i < 5; i++) await press(app, "\x1b[B");
   await until(app.lastFrame, (f) => /› Alternate greetings/.test(f), "the greetings field");
@@ -215,10 +214,10 @@ test("alternate greetings are edited as one text, each after a <GREETING> line; 
 test("leaving the editor with unsaved changes asks first; discarding leaves the file as it was", async () => {
   const app = mount();
   await until(app.lastFrame, (f) => f.includes("› Ilsa"), "the list");
-  await tick();
+  await settled();
   await press(app, "e");
   await until(app.lastFrame, (f) => f.includes("Post-history instructions"), "the editor");
-  await tick(); // the editor's input listener attaches after it mounts
+  await settled(); // the editor's input listener attaches after it mounts
   await press(app, "\r");
   await press(app, "\x7f\x7f\x7f\x7f");
   await press(app, "Mara");
@@ -242,7 +241,7 @@ test("leaving the editor with unsaved changes asks first; discarding leaves the 
 test("a bundled sample is read-only: editing offers a copy in the library, deleting is refused", async () => {
   const app = mount();
   await until(app.lastFrame, (f) => f.includes("› Ilsa"), "the list");
-  await tick();
+  await settled();
   for (let i = 0; i < 3; i++) await press(app, "\x1b[B");
   await until(app.lastFrame, (f) => f.includes("› Wren"), "the sample");
   await press(app, "d");
@@ -264,7 +263,7 @@ test("a bundled sample is read-only: editing offers a copy in the library, delet
 test("delete asks y/n saying the chats are kept: n keeps the card, y moves its file to the trash; u brings it back", async () => {
   const app = mount();
   await until(app.lastFrame, (f) => f.includes("› Ilsa"), "the list");
-  await tick();
+  await settled();
   await press(app, "\x1b[B\x1b[B");
   await until(app.lastFrame, (f) => f.includes("› Odo"), "Odo");
   await press(app, "d");
@@ -293,7 +292,7 @@ test("delete asks y/n saying the chats are kept: n keeps the card, y moves its f
 test("Enter opens the character's chat; n starts a new one on the greeting picked", async () => {
   const app = mount();
   await until(app.lastFrame, (f) => f.includes("› Ilsa"), "the list");
-  await tick();
+  await settled();
   await press(app, "\r");
   assert.deepEqual(app.opened, [{ characterId: "ilsa" }]);
   await press(app, "n");
@@ -317,7 +316,7 @@ test("the screen stays within the terminal's rows, and card text is drawn inert"
   assert.doesNotMatch(frame, /\x1b|\x07/);
   await press(app, "e");
   await until(app.lastFrame, (f) => f.includes("Post-history"), "the editor");
-  await tick(); // the editor's input listener attaches after it mounts
+  await settled(); // the editor's input listener attaches after it mounts
   await press(app, "\x1b[B");
   frame = await until(app.lastFrame, (f) => /› Description/.test(f), "the description field");
   assert.ok(frame.split("\n").length <= 23, `editor frame has ${frame.split("\n").length} rows`);

@@ -4,7 +4,7 @@ import type { ChatMessage } from "../../../src/core/chat/types.ts";
 import type { ChatSession } from "../../../src/app/chats/session.ts";
 import { scriptedSession } from "../../support/fakeServices.ts";
 import { mountChat } from "../../support/chatScreen.tsx";
-import { tick, until } from "../../support/frames.ts";
+import { until, settled, press, type TestStdin } from "../../support/frames.ts";
 
 
 function mount(session: ChatSession) {
@@ -16,9 +16,8 @@ function said(id: string, role: "user" | "assistant", text: string): ChatMessage
   return { id, role, name: role === "user" ? "You" : "Mira", swipes: [{ text, sentAt: "" }], swipeIndex: 0 };
 }
 
-async function type(stdin: { write(s: string): void }, text: string) {
-  stdin.write(text);
-  await tick(80);
+async function type(stdin: TestStdin, text: string) {
+  await press(stdin, text);
 }
 
 test("send a message and see the reply streamed, with the status line", async () => {
@@ -49,10 +48,10 @@ test("Ctrl+C stops a generation and keeps the partial text; twice at idle quits"
   assert.doesNotMatch(app.lastFrame() ?? "", /a time/);
   assert.match(app.lastFrame() ?? "", /^tiny\.gguf · cpu .* · \? help$/m, "and that it is idle again");
   await type(app.stdin, "\x03");
-  assert.match(app.lastFrame() ?? "", /Press Ctrl\+C again to quit/);
+  await until(app.lastFrame, (f) => /Press Ctrl\+C again to quit/.test(f), "the quit prompt");
   assert.equal(app.quits.length, 0);
   await type(app.stdin, "\x03");
-  assert.equal(app.quits.length, 1);
+  await until(() => String(app.quits.length), (n) => n === "1", "the quit");
   assert.equal(app.quits[0]?.at(-1)?.swipes[0]?.text, "Once upon");
   app.unmount();
 });
@@ -87,13 +86,16 @@ test("slash commands change a sampler and report bad values", async () => {
   const fake = scriptedSession([["ok"]]);
   const app = mount(fake.session);
   await type(app.stdin, "/temp 1.3");
+  await until(app.lastFrame, (f) => f.includes("│ /temp 1.3"), "the typed command");
   await type(app.stdin, "\r");
-  assert.match(app.lastFrame() ?? "", /temperature set to 1\.3/);
+  await until(app.lastFrame, (f) => /temperature set to 1\.3/.test(f), "the change said");
   assert.match(app.lastFrame() ?? "", /temp 1\.3 · \? help/);
   await type(app.stdin, "/temp -1");
+  await until(app.lastFrame, (f) => f.includes("│ /temp -1"), "the typed command");
   await type(app.stdin, "\r");
-  assert.match(app.lastFrame() ?? "", /\/temp must be between 0 and 5, got -1/);
+  await until(app.lastFrame, (f) => /\/temp must be between 0 and 5, got -1/.test(f), "the bad value refused");
   await type(app.stdin, "hello");
+  await until(app.lastFrame, (f) => f.includes("│ hello"), "the typed text");
   await type(app.stdin, "\r");
   await until(app.lastFrame, (f) => f.includes("ok"), "reply");
   assert.equal(fake.requests[0]?.samplers.temperature, 1.3);
@@ -104,15 +106,16 @@ test("pasted lines stay in the input instead of sending; Ctrl+D deletes the last
   const fake = scriptedSession([["Reply to delete"]]);
   const app = mount(fake.session);
   await type(app.stdin, "line one\r\nline two");
+  await until(app.lastFrame, (f) => /│ line one +│\n│ line two/.test(f), "the pasted lines in the input");
   assert.equal(fake.requests.length, 0);
-  assert.match(app.lastFrame() ?? "", /│ line one +│\n│ line two/);
   await type(app.stdin, "\r");
   await until(app.lastFrame, (f) => f.includes("Reply to delete"), "reply");
   await type(app.stdin, "\x04");
-  assert.match(app.lastFrame() ?? "", /Delete message 2 \(Mira: Reply to delete\)\? y\/n/);
+  await until(app.lastFrame, (f) => /Delete message 2 \(Mira: Reply to delete\)\? y\/n/.test(f), "the question");
   await type(app.stdin, "n");
-  assert.match(app.lastFrame() ?? "", /Reply to delete/);
+  await until(app.lastFrame, (f) => !/Delete message 2/.test(f) && /Reply to delete/.test(f), "the question gone, the reply kept");
   await type(app.stdin, "\x04");
+  await until(app.lastFrame, (f) => /Delete message 2/.test(f), "the question again");
   await type(app.stdin, "y");
   await until(app.lastFrame, (f) => !f.includes("Reply to delete"), "deletion");
   assert.match(app.lastFrame() ?? "", /Message deleted/);
@@ -133,17 +136,16 @@ test("? opens the help overlay listing every key; Esc closes it and keeps the in
   const fake = scriptedSession([]);
   const app = mount(fake.session);
   await type(app.stdin, "?");
-  const frame = app.lastFrame() ?? "";
+  const frame = await until(app.lastFrame, (f) => f.includes("Keys (Esc or ? closes"), "the help");
   assert.ok(frame.split("\n").length <= 24, `help fits 80x24:\n${frame}`);
   const lines = frame.split("\n");
   const help = lines.slice(lines.findIndex((l) => l.startsWith("┌")), lines.findIndex((l) => l.startsWith("└")) + 1);
   assert.ok(help.length > 10 && help.every((l) => [...l].length <= 80), "the help box fits 80 columns");
   for (const line of [/ctrl\+c +Stop; idle: twice quits/, /alt\+enter,ctrl\+j New line/, /ctrl\+d +Delete last message \*/, /ctrl\+o +Home/, /ctrl\+k +Pick any message/, /alt\+s +Samplers/, /alt\+l +Lore/, /alt\+e +Edit last in \$EDITOR/, /Picked message \(ctrl\+k\): Up\/Down move, e edit, v \$EDITOR, d delete, b branch/, /\/temp  \/topp  \/minp/, /\/branch  \/export/]) assert.match(frame, line);
   await type(app.stdin, "\x1b");
-  await tick(60);
-  assert.doesNotMatch(app.lastFrame() ?? "", /Stop; idle/);
+  await until(app.lastFrame, (f) => !/Stop; idle/.test(f), "the help closed");
   await type(app.stdin, "a?");
-  assert.match(app.lastFrame() ?? "", /│ a\?/);
+  await until(app.lastFrame, (f) => /│ a\?/.test(f), "? typed into the input");
   app.unmount();
 });
 
@@ -207,15 +209,16 @@ test("/persona changes the name on the next sent message", async () => {
 test("several Backspaces arriving in one read each delete a character", async () => {
   const app = mount(scriptedSession([]).session);
   await type(app.stdin, "abcd👍");
+  await until(app.lastFrame, (f) => f.includes("│ abcd👍"), "the typed text");
   await type(app.stdin, "\x7f\x7f\x7f");
-  assert.match(app.lastFrame() ?? "", /│ ab /);
+  await until(app.lastFrame, (f) => /│ ab /.test(f), "three characters deleted");
   app.unmount();
 });
 
 test("a resumed chat's last reply can be swiped at once: the new swipe shows with its counter", async () => {
   const fake = scriptedSession([["A brand new swipe"]], { messages: [said("u", "user", "hi"), said("a", "assistant", "Old reply")] });
   const app = mount(fake.session);
-  await tick();
+  await settled();
   await type(app.stdin, "\x1b[C");
   await until(app.lastFrame, (f) => f.includes("A brand new swipe") && f.includes("< 2/2 >"), "the new swipe");
   await type(app.stdin, "\x1b[D");
@@ -226,7 +229,7 @@ test("a resumed chat's last reply can be swiped at once: the new swipe shows wit
 test("Enter on an empty input gets the character's reply to the chat as it stands (after a branch, or to speak again)", async () => {
   const fake = scriptedSession([["*Mira looks up.* Yes?"], ["And another thing."]], { messages: [said("a0", "assistant", "Welcome."), said("u1", "user", "Mira?")] });
   const app = mount(fake.session);
-  await tick();
+  await settled();
   await type(app.stdin, "\r");
   await until(app.lastFrame, (f) => f.includes("Yes?") && f.includes("? help") && !f.includes("writing…"), "the reply");
   assert.equal(fake.requests[0]?.mode, "reply");
@@ -243,7 +246,7 @@ test("Enter on an empty input gets the character's reply to the chat as it stand
 test("Ctrl+E puts a message with escape sequences into the input, drawn inert", async () => {
   const fake = scriptedSession([], { messages: [said("u", "user", "hi"), said("a", "assistant", "Dusk\x1b]0;pwned\x07 falls.")] });
   const app = mount(fake.session);
-  await tick();
+  await settled();
   await type(app.stdin, "\x05");
   const frame = await until(app.lastFrame, (f) => f.includes("Editing message 2"), "the edit");
   assert.match(frame, /│ Dusk\ufffd\]0;pwned\ufffd falls\./);
@@ -254,7 +257,7 @@ test("Ctrl+E puts a message with escape sequences into the input, drawn inert", 
 test("notices that quote a message (the delete question) are drawn inert", async () => {
   const fake = scriptedSession([], { messages: [said("u", "user", "hi"), said("a", "assistant", "Dusk\x1b]0;pwned\x07 falls.")] });
   const app = mount(fake.session);
-  await tick();
+  await settled();
   await type(app.stdin, "\x04");
   const frame = await until(app.lastFrame, (f) => f.includes("Delete message 2"), "the delete question");
   assert.match(frame, /Delete message 2 \(Mira: Dusk falls\.\)\? y\/n/, "the sequence is taken out whole");
@@ -265,7 +268,7 @@ test("notices that quote a message (the delete question) are drawn inert", async
 test("a failed save shows on the chat screen with its reason", async () => {
   const fake = scriptedSession([], { deps: { save: async () => Promise.reject(new Error("ENOSPC: no space left on device, write")) } });
   const app = mount(fake.session);
-  await tick();
+  await settled();
   await type(app.stdin, "/note The rain has not stopped.");
   await type(app.stdin, "\r");
   await until(app.lastFrame, (f) => f.includes("Could not save the chat: ENOSPC: no space left on device"), "the save failure");

@@ -14,7 +14,7 @@ import type { ChatMessage } from "../../../src/core/chat/types.ts";
 import { scriptedSession } from "../../support/fakeServices.ts";
 import { mountChat } from "../../support/chatScreen.tsx";
 import { noEditor } from "../../support/fakeAppServices.ts";
-import { tick, until } from "../../support/frames.ts";
+import { until, settled, press, type TestStdin } from "../../support/frames.ts";
 
 /** A scripted session that records, in order, every draft the screen saves through it; `saved` has every chat it wrote. */
 function recording(replies: string[][], opts: { hold?: boolean; messages?: ChatMessage[]; draft?: string } = {}) {
@@ -28,9 +28,8 @@ function mount(session: ChatSession) {
   return mountChat(session);
 }
 
-async function type(stdin: { write(s: string): void }, text: string) {
-  stdin.write(text);
-  await tick(80);
+async function type(stdin: TestStdin, text: string) {
+  await press(stdin, text);
 }
 
 const said = (id: string, role: "user" | "assistant", text: string): ChatMessage => ({ id, role, name: role === "user" ? "You" : "Mira", swipes: [{ text, sentAt: "" }], swipeIndex: 0 });
@@ -51,7 +50,7 @@ test("a saved draft opens in the input with the cursor at its end; sending clear
   const fake = recording([["Right ", "here."]], { hold: true, messages: [said("g", "assistant", "Hello.")], draft: "Where were we" });
   const app = mount(fake.session);
   await until(app.lastFrame, (f) => f.includes("│ Where were we"), "the draft in the input");
-  await tick();
+  await settled();
   await type(app.stdin, "?");
   assert.match(app.lastFrame() ?? "", /│ Where were we\?/, "typing goes on at the end of the draft");
   await type(app.stdin, "\r");
@@ -68,7 +67,7 @@ test("emptying the input clears the draft at once", async () => {
   const fake = recording([], { draft: "ok" });
   const app = mount(fake.session);
   await until(app.lastFrame, (f) => f.includes("│ ok"), "the draft");
-  await tick();
+  await settled();
   await type(app.stdin, "\x7f\x7f");
   assert.deepEqual(fake.drafts(), [""]);
   app.unmount();
@@ -78,7 +77,7 @@ test("emptying the input clears the draft at once", async () => {
 test("Alt+I's text lands in the input and is the draft like typed text", async () => {
   const fake = recording([["You: I draw my sword."]], { messages: [said("g", "assistant", "A shadow moves.")] });
   const app = mount(fake.session);
-  await tick();
+  await settled();
   await type(app.stdin, "\x1bi");
   await until(app.lastFrame, (f) => f.includes("│ I draw my sword."), "the impersonated text in the input");
   app.unmount();
@@ -88,7 +87,7 @@ test("Alt+I's text lands in the input and is the draft like typed text", async (
 test("a message being edited in the input is not made the draft when the chat is left", async () => {
   const fake = recording([], { messages: [said("u", "user", "hi"), said("a", "assistant", "Old reply")] });
   const app = mount(fake.session);
-  await tick();
+  await settled();
   await type(app.stdin, "\x05");
   await until(app.lastFrame, (f) => f.includes("│ Old reply"), "the message in the input");
   await type(app.stdin, " edited");
@@ -108,7 +107,7 @@ test("on the real store: typed text is back after Ctrl+O and reopening, and afte
     </PrintLogProvider>,
   );
   await until(app.lastFrame, (f) => f.includes("? help"), "the chat");
-  await tick();
+  await settled();
   await type(app.stdin, paragraph);
   await until(app.lastFrame, (f) => f.includes(`│ ${paragraph}`), "the typed text");
   await type(app.stdin, "\x0f");
@@ -117,10 +116,10 @@ test("on the real store: typed text is back after Ctrl+O and reopening, and afte
   // The home screen's keys attach after its first frame: on a loaded machine "1" can come first, so it is sent again while home shows.
   for (const deadline = Date.now() + 30_000; (app.lastFrame() ?? "").includes("Recent chats") && Date.now() < deadline;) {
     await type(app.stdin, "1");
-    for (const wait = Date.now() + 3000; (app.lastFrame() ?? "").includes("Recent chats") && Date.now() < wait;) await tick(20);
+    for (const wait = Date.now() + 3000; (app.lastFrame() ?? "").includes("Recent chats") && Date.now() < wait;) await settled();
   }
   await until(app.lastFrame, (f) => f.includes(`│ ${paragraph}`), "the draft back in the input");
-  await tick();
+  await settled();
   await type(app.stdin, ".");
   await until(app.lastFrame, (f) => f.includes(`│ ${paragraph}.`), "typing at its end");
   // Ctrl+C twice quits; launchTui then closes the runtime, as here.

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { scriptedSession } from "../../support/fakeServices.ts";
 import { mountChat } from "../../support/chatScreen.tsx";
-import { tick, until } from "../../support/frames.ts";
+import { until, settled } from "../../support/frames.ts";
 
 
 function mount(fake = scriptedSession([["Got it."]])) {
@@ -12,7 +12,7 @@ function mount(fake = scriptedSession([["Got it."]])) {
 
 test("a 5,000-character paste stays intact, the screen within 24 rows, and is sent whole", async () => {
   const { app, fake } = mount();
-  await tick();
+  await settled();
   const paste = Array.from({ length: 50 }, (_, i) => `${String(i).padStart(2, "0")} ${"lorem ipsum dolor sit amet ".repeat(4).slice(0, 97)}`).join("\n").slice(0, 5000);
   assert.equal(paste.length, 5000);
   const started = Date.now();
@@ -32,17 +32,17 @@ test("a 5,000-character paste stays intact, the screen within 24 rows, and is se
 
 test("wide characters and emoji: Left, Right and Backspace move and delete whole characters", async () => {
   const { app, fake } = mount();
-  await tick();
+  await settled();
   app.stdin.write("a漢字👍🏽b");
   await until(app.lastFrame, (f) => f.includes("│ a漢字👍🏽b"), "the typed text");
   app.stdin.write("\x1b[D");
-  await tick();
+  await settled();
   app.stdin.write("\x1b[D");
-  await tick();
+  await settled();
   app.stdin.write("\x7f");
   await until(app.lastFrame, (f) => f.includes("│ a漢👍🏽b"), "字 deleted, left of the cursor");
   app.stdin.write("\x1b[C");
-  await tick();
+  await settled();
   app.stdin.write("\x7f");
   await until(app.lastFrame, (f) => f.includes("│ a漢b"), "the emoji with its skin tone deleted whole");
   app.stdin.write("🍺");
@@ -55,9 +55,9 @@ test("wide characters and emoji: Left, Right and Backspace move and delete whole
 
 test("nothing typed is lost on an error: a failed reply puts the text back in the input", async () => {
   const { app } = mount(scriptedSession([], { fail: "out of memory" }));
-  await tick();
+  await settled();
   app.stdin.write("a careful long message");
-  await tick();
+  await settled();
   app.stdin.write("\r");
   await until(app.lastFrame, (f) => f.includes("Generation failed: out of memory"), "the error");
   assert.match(app.lastFrame() ?? "", /│ a careful long message/);

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { parseWorldInfo } from "../../../src/core/lorebook/worldInfo.ts";
 import { scriptedSession } from "../../support/fakeServices.ts";
 import { mountChat } from "../../support/chatScreen.tsx";
-import { tick, until } from "../../support/frames.ts";
+import { until, settled } from "../../support/frames.ts";
 
 
 test("in the chat, Tab completes /lore on with a book name and Enter attaches it through the chat session", async () => {
@@ -22,12 +22,12 @@ test("in the chat, Tab completes /lore on with a book name and Enter attaches it
     },
   });
   const app = mountChat(fake.session);
-  await tick();
+  await settled();
   app.stdin.write("/lore on h");
   await until(app.lastFrame, (f) => f.includes("│ /lore on h"), "the typed command");
   app.stdin.write("\t");
   await until(app.lastFrame, (f) => f.includes("│ /lore on Harbour Town"), "the completed name");
-  await tick();
+  await settled();
   app.stdin.write("\r");
   await until(app.lastFrame, (f) => f.includes('lorebook "Harbour Town" is not in the library'), "the problem the reload found");
   assert.deepEqual(set, [["Harbour Town"]]);
@@ -37,9 +37,9 @@ test("in the chat, Tab completes /lore on with a book name and Enter attaches it
 test("/lore on saves the book with the chat: the session's chat names it", async () => {
   const fake = scriptedSession([], { deps: { available: ["Harbour Town"], availableBooks: async () => ["Harbour Town"] } });
   const app = mountChat(fake.session);
-  await tick();
+  await settled();
   app.stdin.write("/lore on Harbour Town");
-  await tick();
+  await settled();
   app.stdin.write("\r");
   await until(() => String(fake.saved.length), (n) => n !== "0", "the save");
   assert.deepEqual(fake.saved.at(-1)?.settings.lorebooks, ["Harbour Town"]);

@@ -6,7 +6,7 @@ import { editExternally } from "../../../src/ui/app/externalEditor.ts";
 import { scriptedSession } from "../../support/fakeServices.ts";
 import { mountChat } from "../../support/chatScreen.tsx";
 import { fakeEditor } from "../../support/fakeEditor.ts";
-import { tick, until } from "../../support/frames.ts";
+import { until, settled, press, type TestStdin } from "../../support/frames.ts";
 
 
 const key = { up: "\x1b[A", down: "\x1b[B", esc: "\x1b", ctrlK: "\x0b" };
@@ -35,9 +35,8 @@ function mount(options: MountOptions = {}) {
   return { ...app, saved: fake.saved, opened, session: fake.session };
 }
 
-async function type(stdin: { write(s: string): void }, text: string) {
-  stdin.write(text);
-  await tick(80);
+async function type(stdin: TestStdin, text: string) {
+  await press(stdin, text);
 }
 
 /** What the terminal shows after the last clear: the transcript as printed again. */
@@ -45,7 +44,7 @@ const sinceReprint = (frame: string) => frame.slice(frame.lastIndexOf("Welcome t
 
 test("Ctrl+K marks a message; Up/Down move the marker over any message; Esc leaves", async () => {
   const app = mount();
-  await tick();
+  await settled();
   await type(app.stdin, key.ctrlK);
   await until(app.lastFrame, (f) => f.includes("▶ Message 5 of 5"), "select mode on the last message");
   assert.match(app.lastFrame() ?? "", /▶ Message 5 of 5[^]*Latest answer[^]*e edit · v \$EDITOR · d delete · b branch/);
@@ -65,7 +64,7 @@ test("Ctrl+K marks a message; Up/Down move the marker over any message; Esc leav
 
 test("e edits an already printed message in the input; Enter saves it and the transcript is printed again", async () => {
   const app = mount();
-  await tick();
+  await settled();
   await type(app.stdin, key.ctrlK);
   await type(app.stdin, key.up);
   await type(app.stdin, key.up);
@@ -88,7 +87,7 @@ test("e edits an already printed message in the input; Enter saves it and the tr
 test("v opens the picked message in $EDITOR (a fake editor script) and saves what it wrote", async () => {
   const editor = await fakeEditor(`printf '%s Edited outside.\\n' "$(cat "$1")" > "$1.new" && mv "$1.new" "$1"`);
   const app = mount({ editor });
-  await tick();
+  await settled();
   await type(app.stdin, key.ctrlK);
   await type(app.stdin, key.up);
   await type(app.stdin, key.up);
@@ -104,7 +103,7 @@ test("v opens the picked message in $EDITOR (a fake editor script) and saves wha
 test("Alt+E opens the last message in $EDITOR; a failing editor changes nothing and says why", async () => {
   const editor = await fakeEditor("exit 2");
   const app = mount({ editor });
-  await tick();
+  await settled();
   await type(app.stdin, "\x1be");
   await until(app.lastFrame, (f) => f.includes("Edit failed:"), "the reason");
   assert.match((app.lastFrame() ?? "").replace(/\s+/g, " "), /exited with 2; the message is unchanged/);
@@ -115,7 +114,7 @@ test("Alt+E opens the last message in $EDITOR; a failing editor changes nothing 
 
 test("d deletes any message after y (n keeps it); the transcript is printed again without it", async () => {
   const app = mount();
-  await tick();
+  await settled();
   await type(app.stdin, key.ctrlK);
   await type(app.stdin, key.up);
   await type(app.stdin, key.up);
@@ -137,7 +136,7 @@ test("d deletes any message after y (n keeps it); the transcript is printed agai
 test("b branches from the picked message: a branch is made and opened at once", async () => {
   const branches: Chat[] = [];
   const app = mount({ deps: { create: async (chat) => void branches.push(chat) } });
-  await tick();
+  await settled();
   await type(app.stdin, key.ctrlK);
   await type(app.stdin, key.up);
   await type(app.stdin, "b");
@@ -150,7 +149,7 @@ test("b branches from the picked message: a branch is made and opened at once", 
 test("/branch branches from the last message; /export says where the file went", async () => {
   const branches: Chat[] = [];
   const app = mount({ deps: { create: async (chat) => void branches.push(chat), exportChat: async (_chat, _user, path) => path ?? "/data/exports/Mira.jsonl" } });
-  await tick();
+  await settled();
   await type(app.stdin, "/export");
   await type(app.stdin, "\r");
   await until(app.lastFrame, (f) => f.includes("Exported to /data/exports/Mira.jsonl"), "the export notice");
@@ -163,7 +162,7 @@ test("/branch branches from the last message; /export says where the file went",
 
 test("Tab completes a command, then a preset name", async () => {
   const app = mount();
-  await tick();
+  await settled();
   await type(app.stdin, "/pre");
   await type(app.stdin, "\t");
   await until(app.lastFrame, (f) => f.includes("│ /preset "), "the command completed");
@@ -175,7 +174,7 @@ test("Tab completes a command, then a preset name", async () => {
 
 test("closing mid-reply (SIGTERM unmounts the app) saves the partial reply", async () => {
   const app = mount({ replies: [["Half a sen"]], hold: true, messages: [] });
-  await tick();
+  await settled();
   await type(app.stdin, "go on");
   await type(app.stdin, "\r");
   await until(app.lastFrame, (f) => f.includes("Half a sen"), "the first chunk");
@@ -189,7 +188,7 @@ test("closing mid-reply (SIGTERM unmounts the app) saves the partial reply", asy
 test("a long picked message shows its start within the terminal's rows", async () => {
   const long = Array.from({ length: 40 }, (_, i) => `Line ${i} of a very long reply that goes on and on past the edge of an eighty column terminal`).join("\n");
   const app = mount({ messages: [msg("m0", "assistant", long), msg("m1", "user", "ok")] });
-  await tick();
+  await settled();
   await type(app.stdin, key.ctrlK);
   await type(app.stdin, key.up);
   await until(app.lastFrame, (f) => f.includes("▶ Message 1 of 2"), "the long message picked");

@@ -11,7 +11,7 @@ import type { BookShelf } from "../../../src/ui/app/tuiApp.ts";
 import { getLorebook } from "../../../src/store/lorebooks/lorebookFiles.ts";
 import { defaultEntry, type Lorebook } from "../../../src/core/lorebook/model.ts";
 import { toWorldInfo } from "../../../src/core/lorebook/worldInfo.ts";
-import { tick, until } from "../../support/frames.ts";
+import { until, settled, press as pressKeys, type TestStdin } from "../../support/frames.ts";
 
 
 const ESC = "\x1b";
@@ -49,17 +49,14 @@ function mount(services: BookShelf, rows = 24) {
   return { ...app, backs: () => back, quits: () => quit };
 }
 
-async function press(stdin: { write(s: string): void }, ...keys: string[]) {
-  for (const k of keys) {
-    stdin.write(k);
-    await tick(70);
-  }
+async function press(stdin: TestStdin, ...keys: string[]) {
+  await pressKeys(stdin, ...keys);
 }
 
 /** From the book list, opens the user's Harbour Town book. */
 async function openHarbourTown(app: ReturnType<typeof mount>) {
   await until(app.lastFrame, (f) => f.includes("› Harbour Town"), "the book list");
-  await tick();
+  await settled();
   await press(app.stdin, "\r");
   await until(app.lastFrame, (f) => f.includes("Harbour Town · 3 entries · yours"), "the user's book");
 }
@@ -70,7 +67,7 @@ test("the book list shows each book with its entries, source and character; Ente
   const list = await until(app.lastFrame, (f) => f.includes("The Copper Tankard"), "the book list");
   assert.match(list, /› Harbour Town\s+3 entries · yours/);
   assert.match(list, /The Copper Tankard\s+16 entries · sample · Brindle/);
-  await tick();
+  await settled();
   await press(app.stdin, DOWN, "\r");
   const book = await until(app.lastFrame, (f) => f.includes("16 entries · sample (read-only)"), "the sample's entries");
   assert.match(book, /on  const #0 The Copper Tankard \(always\)\s+no keys · before char · order 10/);
@@ -86,7 +83,7 @@ test("/ searches keys and titles as you type; the list scrolls within the rows",
   const { services } = await library();
   const app = mount(services, 12);
   await until(app.lastFrame, (f) => f.includes("The Copper Tankard"), "the book list");
-  await tick();
+  await settled();
   await press(app.stdin, DOWN, "\r");
   const book = await until(app.lastFrame, (f) => f.includes("sample (read-only)"), "the entries");
   assert.ok(book.split("\n").length <= 12, `the book fits in 12 rows:\n${book}`);
@@ -233,7 +230,7 @@ test("a bundled sample is read-only: saving offers a copy into the user's books,
   const { services, env } = await library();
   const app = mount(services);
   await until(app.lastFrame, (f) => f.includes("The Copper Tankard"), "the book list");
-  await tick();
+  await settled();
   await press(app.stdin, DOWN, "\r");
   await until(app.lastFrame, (f) => f.includes("sample (read-only)"), "the sample");
   await press(app.stdin, DOWN, "\r", ...Array(12).fill(DOWN));
@@ -257,7 +254,7 @@ test("the try-it line shows which entries fire for typed text and why the others
   const { services } = await library();
   const app = mount(services, 30);
   await until(app.lastFrame, (f) => f.includes("The Copper Tankard"), "the book list");
-  await tick();
+  await settled();
   await press(app.stdin, DOWN, "\r");
   await until(app.lastFrame, (f) => f.includes("sample (read-only)"), "the sample");
   await press(app.stdin, "t");
@@ -281,7 +278,7 @@ test("import by path: a bad file gives one clear line, a good one joins the list
   await writeFile(join(home, "world.json"), JSON.stringify({ entries: { "0": { uid: 0, key: ["moon"], content: "Two moons.", comment: "Moons" } } }));
   const app = mount(services);
   await until(app.lastFrame, (f) => f.includes("The Copper Tankard"), "the book list");
-  await tick();
+  await settled();
   await press(app.stdin, "i");
   await until(app.lastFrame, (f) => f.includes("Import a lorebook"), "the import prompt");
   await press(app.stdin, "broken.json", "\r");

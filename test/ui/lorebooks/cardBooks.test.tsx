@@ -14,7 +14,7 @@ import { readCardFile } from "../../../src/store/cards/cardFiles.ts";
 import { SAMPLE_LOREBOOKS_DIR } from "../../../src/store/lorebooks/lorebookFiles.ts";
 import { imageChunks, placeholderPng, writePngCard } from "../../../src/core/cards/png.ts";
 import { json, v2Card } from "../../support/cards.ts";
-import { tick, until } from "../../support/frames.ts";
+import { until, settled, press as pressKeys, type TestStdin } from "../../support/frames.ts";
 
 const ESC = "\x1b";
 const DOWN = "\x1b[B";
@@ -37,11 +37,8 @@ function mount(services: BookShelf) {
   return render(<LorebooksScreen services={services} color={false} rows={24} columns={100} onBack={() => {}} />);
 }
 
-async function press(stdin: { write(s: string): void }, ...keys: string[]) {
-  for (const k of keys) {
-    stdin.write(k);
-    await tick(70);
-  }
+async function press(stdin: TestStdin, ...keys: string[]) {
+  await pressKeys(stdin, ...keys);
 }
 
 test("the book list shows each card's own book, marked as the card's; an edit is saved into the card file itself", async () => {
@@ -53,7 +50,7 @@ test("the book list shows each card's own book, marked as the card's; an edit is
   assert.match(list, /The Copper Tankard\s+16 entries · sample/);
   assert.match(list, /Ilsa \(card book\)\s+2 entries · yours · PNG card\n/);
   assert.match(list, /Maelis \(card book\)\s+5 entries · sample · JSON card/);
-  await tick();
+  await settled();
   await press(app.stdin, DOWN, "\r");
   const book = await until(app.lastFrame, (f) => f.includes("Ilsa (card book) · 2 entries"), "the card's book");
   assert.match(book, /Ilsa \(card book\) · 2 entries · yours · saved in the PNG card/);
@@ -87,7 +84,7 @@ test("a sample card's book is read-only: saving offers the user's own copy of th
   const sampleBytes = await readFile(join(samples, "maelis-the-cartographer.json"));
   const app = mount(services);
   await until(app.lastFrame, (f) => f.includes("Maelis (card book)"), "the book list");
-  await tick();
+  await settled();
   await press(app.stdin, DOWN, DOWN, "\r");
   await until(app.lastFrame, (f) => f.includes("Maelis (card book) · 5 entries · sample (read-only) · saved in the JSON card"), "the sample card's book");
   await press(app.stdin, DOWN, "d", "y");

@@ -14,7 +14,7 @@ import { createApp, type App as TaproomApp } from "../../../src/app/app.ts";
 import { tinyChatModelBytes, writeTinyChatModel } from "../../support/tinyGguf.ts";
 import { startFakeHub, type FakeHub } from "../../support/fakeHub.ts";
 import { card, chatEntry, fakeAppServices, noEditor } from "../../support/fakeAppServices.ts";
-import { tick, until } from "../../support/frames.ts";
+import { until, settled } from "../../support/frames.ts";
 
 
 let home: string;
@@ -59,7 +59,7 @@ function mount(r: TaproomApp) {
 const selectRow = async (app: ReturnType<typeof mount>, name: string) => {
   for (let i = 0; i < 5 && !new RegExp(`› . ${name}`).test(app.lastFrame() ?? ""); i++) {
     app.stdin.write("\x1b[B");
-    await tick();
+    await settled();
   }
   assert.match(app.lastFrame() ?? "", new RegExp(`› . ${name}`));
 };
@@ -72,18 +72,18 @@ test("the screen shows this machine and every GGUF with size, architecture, para
   assert.match(frame, /tiny\.gguf\s+603 KiB · llama \S+ F32 · CPU, 512 ctx/);
   assert.match(frame, /notes\.gguf\s+27 B · unreadable/);
   // The selected row's reason in full: here the first row, cut.gguf or notes.gguf.
-  await tick();
+  await settled();
   await selectRow(app, "tiny.gguf");
   assert.match(app.lastFrame() ?? "", /runs on the CPU with 512 context: no GPU: all layers on the CPU/, "the selected row's verdict in full, with its reason");
   for (let i = 0; i < 3; i++) {
     app.stdin.write("\x1b[A");
-    await tick();
+    await settled();
   }
   await selectRow(app, "notes.gguf");
   assert.match(app.lastFrame() ?? "", /not a GGUF file/);
   assert.match(app.lastFrame() ?? "", /Enter load · u unload · d download/);
   app.stdin.write("\x1b");
-  await tick();
+  await settled();
   assert.equal(app.backs(), 1);
   app.unmount();
 });
@@ -92,7 +92,7 @@ test("Enter loads the model with the planner's explanation, u unloads it; a file
   const r = runtime();
   const app = mount(r);
   await until(app.lastFrame, (f) => f.includes("tiny.gguf"), "the list");
-  await tick();
+  await settled();
   await selectRow(app, "cut.gguf");
   app.stdin.write("\r");
   const refused = await until(app.lastFrame, (f) => f.includes("Cannot load cut.gguf"), "a file the scan found broken");
@@ -116,7 +116,7 @@ test("Enter loads the model with the planner's explanation, u unloads it; a file
   assert.match(loaded, /Why: /);
   assert.match(loaded, /› ● tiny\.gguf/, "the loaded model is marked");
   assert.equal(r.models.current()?.contextSize, 512);
-  await tick();
+  await settled();
   app.stdin.write("u");
   const unloaded = await until(app.lastFrame, (f) => f.includes("Unloaded taproom-tiny"), "the unload");
   assert.match(unloaded, /No model loaded/);
@@ -128,7 +128,7 @@ test("d downloads a named quant from the hub with a progress bar; Esc cancels an
   const dir = join(home, "cancel-models");
   const app = mount(runtime(dir));
   await until(app.lastFrame, (f) => f.includes("No GGUF files"), "the empty library");
-  await tick();
+  await settled();
   app.stdin.write("d");
   await until(app.lastFrame, (f) => f.includes("› hf:"), "the address prompt");
   app.stdin.write("alice/Slow-GGUF:Q4_K_M");
@@ -152,7 +152,7 @@ test("an address without a quant shows the choice for this machine and why; the 
   const dir = join(home, "pull-models");
   const app = mount(runtime(dir));
   await until(app.lastFrame, (f) => f.includes("No GGUF files"), "the empty library");
-  await tick();
+  await settled();
   app.stdin.write("d");
   await until(app.lastFrame, (f) => f.includes("› hf:"), "the address prompt");
   app.stdin.write("alice/Tiny-GGUF");
@@ -171,7 +171,7 @@ test("an address without a quant shows the choice for this machine and why; the 
 test("a pasted address or an unknown repository is one line and the screen carries on", async () => {
   const app = mount(runtime(join(home, "none")));
   await until(app.lastFrame, (f) => f.includes("No GGUF files"), "the screen");
-  await tick();
+  await settled();
   app.stdin.write("d");
   await until(app.lastFrame, (f) => f.includes("› hf:"), "the prompt");
   // A slip taken back by Backspaces read at once (a busy SSH link), each one counted.
@@ -201,11 +201,11 @@ test("with no model loaded the app starts on the model screen, which says how to
   const first = await until(app.lastFrame, (f) => f.includes("tiny.gguf") && f.includes("Machine:"), "the model screen");
   assert.match(first, /No model loaded/);
   assert.match(first, /press d to download hf:USER\/REPO\[:QUANT\], or start taproom with\s+--model FILE\.gguf/);
-  await tick();
+  await settled();
   app.stdin.write("\x1b");
   const homeFrame = await until(app.lastFrame, (f) => f.includes("Recent chats"), "home");
   assert.match(homeFrame, /m models/);
-  await tick();
+  await settled();
   app.stdin.write("m");
   await until(app.lastFrame, (f) => f.includes("Enter load · u unload"), "the model screen again");
   app.unmount();
