@@ -22,7 +22,7 @@ import { runTurn, type TurnResult } from "../turns/playTurn.ts";
 import { createChatSession, type ChatSession, type ChatTarget, type SessionTurn } from "./session.ts";
 
 export type { ChatExportFormat, ChatIndexEntry };
-export { AmbiguousChatNameError, ChatBusyError as ChatLockedError, ChatChangedError, ChatNotFoundError } from "../../store/chats/chatStore.ts";
+export { AmbiguousChatNameError, ChatChangedError, ChatLockedError, ChatNotFoundError } from "../../store/chats/chatStore.ts";
 
 /** Generation was asked for but no model can serve it; the chat shows the reason. */
 export class NoEngineError extends Error {

@@ -26,11 +26,11 @@ export interface ChatLockOptions {
   staleMs?: number;
 }
 
-export class ChatBusyError extends Error {
+export class ChatLockedError extends Error {
   constructor(readonly file: string, readonly owner: LockOwner | undefined) {
     const who = owner ? `${owner.purpose} (process ${owner.pid}${owner.host !== hostname() ? ` on ${owner.host}` : ""}, since ${owner.since})` : "another taproom";
     super(`${file}: this chat is being written by ${who}; try again when it is done`);
-    this.name = "ChatBusyError";
+    this.name = "ChatLockedError";
   }
 }
 
@@ -91,7 +91,7 @@ export async function acquireChatLock(path: string, file: string, options: ChatL
       }
       continue;
     }
-    if (Date.now() >= deadline) throw new ChatBusyError(file, found?.owner);
+    if (Date.now() >= deadline) throw new ChatLockedError(file, found?.owner);
     await new Promise((r) => setTimeout(r, Math.min(pause, Math.max(1, deadline - Date.now()))));
   }
 }

@@ -24,7 +24,7 @@ import {
 } from "./chatFile.ts";
 import { acquireChatLock, type ChatLock, type ChatLockOptions } from "./chatLock.ts";
 
-export { ChatBusyError, type ChatLockOptions } from "./chatLock.ts";
+export { ChatLockedError, type ChatLockOptions } from "./chatLock.ts";
 
 /** The chat's files changed after this handle read them: saving would drop the other writer's messages. */
 export class ChatChangedError extends Error {
@@ -166,7 +166,7 @@ export class ChatStore {
 
   /**
    * Opens a chat. With `lock`, it is read after this process holds the chat's lock (a
-   * second writer waits up to lock.waitMs, then ChatBusyError); without, the handle
+   * second writer waits up to lock.waitMs, then ChatLockedError); without, the handle
    * takes the lock at its first save and refuses (ChatChangedError) if the chat changed since.
    */
   async open(name: string, options: { lock?: ChatLockOptions } = {}): Promise<ChatHandle> {

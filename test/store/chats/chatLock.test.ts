@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import * as ops from "../../../src/core/chat/operations.ts";
-import { acquireChatLock, ChatBusyError } from "../../../src/store/chats/chatLock.ts";
+import { acquireChatLock, ChatLockedError } from "../../../src/store/chats/chatLock.ts";
 import { ChatChangedError, ChatStore } from "../../../src/store/chats/chatStore.ts";
 import { runCli } from "../../../src/cli/main.ts";
 import { captureIO } from "../../support/cliIO.ts";
@@ -43,7 +43,7 @@ test("a second writer is refused with the file and who holds it; a lock whose pr
     const path = join(dir, "c.lock");
     await mkdir(path);
     await writeFile(join(path, "owner.json"), JSON.stringify({ pid: holder.pid, host: (await import("node:os")).hostname(), since: "2026-01-01T00:00:00Z", purpose: "the chat screen", token: "t" }));
-    await assert.rejects(acquireChatLock(path, "/chats/c.json", { waitMs: 200 }), (e: Error) => e instanceof ChatBusyError && /^\/chats\/c\.json: this chat is being written by the chat screen \(process \d+, since/.test(e.message));
+    await assert.rejects(acquireChatLock(path, "/chats/c.json", { waitMs: 200 }), (e: Error) => e instanceof ChatLockedError && /^\/chats\/c\.json: this chat is being written by the chat screen \(process \d+, since/.test(e.message));
   } finally {
     holder.kill();
   }

@@ -272,6 +272,30 @@ test("the try-it line shows which entries fire for typed text and why the others
   app.unmount();
 });
 
+test("hostile regex keys on the try line: the screen keeps drawing, the ordinary key fires, each slow key is stopped and named (issue 14)", { timeout: 120_000 }, async () => {
+  const home = await mkdtemp(join(tmpdir(), "taproom-lore-hostile-"));
+  const { mkdir } = await import("node:fs/promises");
+  await mkdir(join(home, "lorebooks"), { recursive: true });
+  // Polynomial backtracking that passes the shape checks: minutes on this text if run on the UI thread.
+  const keys = ["/.*e.*e.*e.*e.*e.*Q/", "/(?=.*e.*e.*e.*e.*Q)/", "/dra+gon/i"];
+  const book: Lorebook = { name: "Hostile", entries: keys.map((key, uid) => ({ ...defaultEntry(uid), comment: `k${uid}`, key: [key], content: `content ${uid}` })), extra: {} };
+  await writeFile(join(home, "lorebooks", "hostile.json"), JSON.stringify({ ...toWorldInfo(book), name: "Hostile" }));
+  const app = mount(createApp({ env: { TAPROOM_HOME: home }, cwd: home }).lore, 40);
+  await until(app.lastFrame, (f) => f.includes("› Hostile"), "the book list");
+  await press(app.stdin, "\r");
+  await until(app.lastFrame, (f) => f.includes("Hostile · 3 entries · yours"), "the book");
+  await press(app.stdin, "t");
+  await until(app.lastFrame, (f) => f.includes("Type some text"), "the try line");
+  await press(app.stdin, `${"e".repeat(1000)} dragon`);
+  const tried = await until(app.lastFrame, (f) => f.includes("entries fire"), "the verdicts");
+  assert.match(tried, /✓ #2 k2: primary key matched/);
+  for (const key of keys.slice(0, 2)) assert.ok(tried.includes(key) && /stopped after \d+ ms/.test(tried), `${key} named as stopped in:\n${tried}`);
+  // Still answering keys: the try line closes.
+  await press(app.stdin, ESC);
+  await until(app.lastFrame, (f) => f.includes("t try text"), "back to the entries");
+  app.unmount();
+});
+
 test("import by path: a bad file gives one clear line, a good one joins the list selected", async () => {
   const { services, home } = await library();
   await writeFile(join(home, "broken.json"), "{ not json");
