@@ -228,3 +228,24 @@ test("a download from the model screen picks up by itself after the link drops",
     await dropping.close();
   }
 });
+
+test("GGUF headers with one wrong byte (a string or array length of 2^40, a value of an unknown type) are listed as unreadable, not hung on (issue 14)", { timeout: 120_000 }, async () => {
+  const dir = join(home, "hostile-models");
+  await mkdir(dir, { recursive: true });
+  await writeTinyChatModel(join(dir, "tiny.gguf"));
+  const good = tinyChatModelBytes();
+  const at = 24 + 8 + "general.alignment".length;
+  const patch = (name: string, edit: (b: Buffer) => void) => {
+    const b = Buffer.from(good);
+    edit(b);
+    return writeFile(join(dir, name), b);
+  };
+  await patch("a-string.gguf", (b) => { b.writeUInt32LE(8, at); b.writeBigUInt64LE(2n ** 40n, at + 4); });
+  await patch("b-array.gguf", (b) => { b.writeUInt32LE(9, at); b.writeUInt32LE(4, at + 4); b.writeBigUInt64LE(2n ** 40n, at + 8); });
+  await patch("c-type.gguf", (b) => b.writeUInt32LE(77, at));
+  const app = mount(runtime(dir));
+  const frame = await until(app.lastFrame, (f) => ["a-string", "b-array", "c-type", "tiny"].every((n) => f.includes(`${n}.gguf`)), "every file listed");
+  for (const name of ["a-string", "b-array", "c-type"]) assert.match(frame, new RegExp(`${name}\\.gguf\\s+\\d+ KiB · unreadable`));
+  assert.match(frame, /tiny\.gguf\s+603 KiB · llama/);
+  app.unmount();
+});
