@@ -15,6 +15,8 @@ export interface PlayChatTurnInput {
   character: Character;
   persona: Persona;
   books: Lorebook[];
+  /** Each book's tier (chat, character, global), as booksForCharacter gives them. */
+  bookTiers?: number[];
   /** World Info activation settings (the user's); defaults where left out. */
   loreSettings?: Partial<LoreSettings>;
   settings: TurnSettings;
@@ -39,7 +41,9 @@ export interface PlayedChatTurn {
 export async function playChatTurn(input: PlayChatTurnInput): Promise<PlayedChatTurn> {
   const { model, character, env, mode } = input;
   const lore = activateLoreForChat({
-    books: input.books, chat: input.chat, contextSize: model.contextSize, tokenize: (t) => model.countTokens(t),
+    // SillyTavern's budget is a share of the context left after the reply's tokens.
+    books: input.books, ...(input.bookTiers && { tiers: input.bookTiers }), chat: input.chat,
+    contextSize: Math.max(1, model.contextSize - input.settings.samplers.maxTokens), tokenize: (t) => model.countTokens(t),
     character, personaName: input.persona.name, generationType: generationTypeOf(mode), ...(input.loreSettings && { settings: input.loreSettings }),
   });
   const turn = await runChatTurn({

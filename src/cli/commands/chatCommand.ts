@@ -12,6 +12,7 @@ import { booksForCharacter } from "../../store/lorebooks/booksForCharacter.ts";
 import { dataDir, dataPaths } from "../../store/paths.ts";
 import { PresetStore } from "../../store/presets/presetStore.ts";
 import { SettingsStore } from "../../store/settings.ts";
+import { sanitizeForTerminal } from "../../core/text/sanitize.ts";
 import { parseCommandArgs, parseIntegerFlag, parseNumberFlag } from "../args.ts";
 import { UsageError, type CliCommand, type CliIO } from "../command.ts";
 import { namesFlag } from "../namesFlag.ts";
@@ -137,7 +138,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     throw error;
   }
 
-  const { books } = await booksForCharacter(character, chat.settings.lorebooks, { env: io.env, globalBooks: settings.settings.globalLorebooks });
+  const { books, tiers, warnings, problems } = await booksForCharacter(character, chat.settings.lorebooks, { env: io.env, globalBooks: settings.settings.globalLorebooks });
+  for (const line of [...problems, ...warnings]) io.stderr.write(`${sanitizeForTerminal(line)}\n`);
   const model = await loadModel({
     path: v.model,
     ...(gpu && { gpu }),
@@ -152,6 +154,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       character,
       persona,
       books,
+      bookTiers: tiers,
       loreSettings: settings.settings.worldInfo,
       settings: { samplers, ...(v.template && { template: v.template }), ...namesFlag(v.names), ...settings.promptSettings() },
       mode: "reply",

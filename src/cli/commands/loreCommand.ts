@@ -9,7 +9,7 @@ import { loreKeyMacros } from "../../core/lorebook/forChat.ts";
 import { approximateTokens, loreReport } from "../../core/lorebook/report.ts";
 import { sanitizeForTerminal } from "../../core/text/sanitize.ts";
 import {
-  exportLorebook, getLorebook, importLorebook, readLorebookFile, summarizeLorebooks, type StoredLorebook,
+  exportLorebook, getLorebook, importLorebook, readLorebookFile, summarizeLorebooks, unreadableLorebooks, type StoredLorebook,
 } from "../../store/lorebooks/lorebookFiles.ts";
 import { listCardBooks } from "../../store/cards/cardBooks.ts";
 import { CardLibrary } from "../../store/cards/library.ts";
@@ -17,7 +17,7 @@ import { dataDir, dataPaths } from "../../store/paths.ts";
 import { SettingsStore } from "../../store/settings.ts";
 
 const usage = `Usage:
-  taproom lore import FILE                      import World Info JSON, a character_book, or a card JSON
+  taproom lore import FILE                      import World Info JSON, a character_book, or the book of a card (JSON, PNG, CharX)
   taproom lore list [--json]                    list your books, the samples, and the books inside cards
   taproom lore export NAME --format st|card --out FILE
   taproom lore test BOOK... (--text "..." | --chat FILE) [--json] [--context N] [--seed N] [--scan-depth N] [--model FILE]
@@ -130,11 +130,13 @@ async function runList(argv: string[], io: CliIO): Promise<number> {
   const inCards = (await listCardBooks(cardLibrary(io))).map(({ book, card }) => ({
     name: book.name, entries: book.entries.length, disabled: book.entries.filter((e) => e.disable).length,
     constant: book.entries.filter((e) => e.constant && !e.disable).length, source: card.bundled ? "sample" : "user",
-    file: card.path, global: false, card: { id: card.id, name: card.name, format: card.format },
+    file: card.path, global: false, warnings: book.warnings ?? [], card: { id: card.id, name: card.name, format: card.format },
   }));
   const books = [...files, ...inCards];
+  const unreadable = await unreadableLorebooks({ env: io.env });
   if (values.json) {
     io.stdout.write(JSON.stringify(books, null, 2) + "\n");
+    for (const line of unreadable) io.stderr.write(`${show(line)}\n`);
     return 0;
   }
   if (!books.length) io.stdout.write("No lorebooks yet. Import one with `taproom lore import FILE`.\n");
@@ -142,7 +144,9 @@ async function runList(argv: string[], io: CliIO): Promise<number> {
     const counts = `${s.entries} entries${s.disabled ? `, ${s.disabled} disabled` : ""}${s.constant ? `, ${s.constant} constant` : ""}`;
     const where = "card" in s ? `, inside the card ${s.card.id}` : "";
     io.stdout.write(`${show(s.name)}  (${counts}${show(where)}, ${s.source}${s.global ? ", global" : ""})\n`);
+    for (const w of s.warnings) io.stdout.write(`  repaired: ${show(w)}\n`);
   }
+  for (const line of unreadable) io.stderr.write(`not listed, cannot be read: ${show(line)}\n`);
   return 0;
 }
 
@@ -150,6 +154,7 @@ async function runImport(argv: string[], io: CliIO): Promise<number> {
   const { positionals } = parseCommandArgs(argv, {});
   if (!positionals[0]) throw new UsageError("lore import: name a FILE");
   const saved = await importLorebook(resolve(io.cwd, positionals[0]), { env: io.env });
+  for (const w of saved.book.warnings ?? []) io.stderr.write(`repaired: ${show(w)}\n`);
   io.stdout.write(`Imported "${show(saved.book.name)}" (${saved.book.entries.length} entries) to ${show(saved.file)}\n`);
   return 0;
 }

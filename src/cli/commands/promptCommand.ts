@@ -16,6 +16,7 @@ import { booksForCharacter } from "../../store/lorebooks/booksForCharacter.ts";
 import { dataDir, dataPaths } from "../../store/paths.ts";
 import { PresetStore } from "../../store/presets/presetStore.ts";
 import { SettingsStore } from "../../store/settings.ts";
+import { sanitizeForTerminal } from "../../core/text/sanitize.ts";
 import { parseCommandArgs, parseIntegerFlag } from "../args.ts";
 import { UsageError, type CliCommand, type CliIO } from "../command.ts";
 import { namesFlag } from "../namesFlag.ts";
@@ -65,11 +66,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       ownTemplate: tokenizer?.ownTemplate,
       countTokens: tokenizer ? (t) => tokenizer.countTokens(t) : approximateTokenCount,
     };
-    const { books } = await booksForCharacter(character, chat.settings.lorebooks, { env: io.env, globalBooks: settings.settings.globalLorebooks });
-    const lore = activateLoreForChat({
-      books, chat, character, personaName: settings.personaFor(chat.settings).name, generationType: "normal",
-      contextSize: model.contextSize, tokenize: (t) => model.countTokens(t), settings: settings.settings.worldInfo,
-    });
+
     // The reply's reserve comes from the samplers the chat would generate with.
     const forChat = samplersForChat({
       defaults: resolveSamplers(),
@@ -80,6 +77,13 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     });
     const maxTokens = parseIntegerFlag("max-tokens", v["max-tokens"]);
     const samplers = resolveSamplers(forChat, maxTokens === undefined ? {} : { maxTokens });
+    const { books, tiers, warnings, problems } = await booksForCharacter(character, chat.settings.lorebooks, { env: io.env, globalBooks: settings.settings.globalLorebooks });
+    for (const line of [...problems, ...warnings]) io.stderr.write(`${sanitizeForTerminal(line)}\n`);
+    // SillyTavern's World Info budget is a share of the context left after the reply.
+    const lore = activateLoreForChat({
+      books, tiers, chat, character, personaName: settings.personaFor(chat.settings).name, generationType: "normal",
+      contextSize: Math.max(1, model.contextSize - samplers.maxTokens), tokenize: (t) => model.countTokens(t), settings: settings.settings.worldInfo,
+    });
     const { prompt, choice } = buildTurnPrompt({
       model,
       chat,

@@ -9,6 +9,8 @@ export interface BooksForCharacterResult {
   problems: string[];
   /** What reading the books repaired or left out (see Lorebook.warnings), one line each. */
   warnings: string[];
+  /** Parallel to `books`: 0 the chat's, 1 the character's, 2 global (ActivateLoreOptions.tiers). */
+  tiers: number[];
 }
 
 export interface BooksForCharacterOptions extends LorebookStoreOptions {
@@ -31,6 +33,8 @@ export async function booksForCharacter(
   options: BooksForCharacterOptions = {},
 ): Promise<BooksForCharacterResult> {
   const books: Lorebook[] = [];
+  const tiers: number[] = [];
+  let tier = 0;
   const problems: string[] = [];
   const globals = options.globalBooks ?? [];
   const isGlobal = new Set(globals.map((n) => n.toLowerCase()));
@@ -45,6 +49,7 @@ export async function booksForCharacter(
       }
       seen.add(name.toLowerCase());
       books.push(stored.book);
+      tiers.push(tier);
       return true;
     } catch (error) {
       problems.push((error as Error).message);
@@ -52,16 +57,19 @@ export async function booksForCharacter(
     }
   };
   for (const name of chatBooks) if (!isGlobal.has(name.toLowerCase())) await load(name);
+  tier = 1;
   const world = typeof character.extensions.world === "string" ? character.extensions.world.trim() : "";
   const embedded = character.character_book;
   const worldUsed = world !== "" && (isGlobal.has(world.toLowerCase()) || (await load(world, embedded !== undefined)));
   if (embedded && !worldUsed) {
     try {
       books.push(parseCharacterBook(embedded, { file: character.name, name: `${character.name} (card)` }));
+      tiers.push(tier);
     } catch (error) {
       problems.push((error as Error).message);
     }
   }
+  tier = 2;
   for (const name of globals) await load(name);
-  return { books, problems, warnings: books.flatMap((b) => b.warnings ?? []) };
+  return { books, problems, warnings: books.flatMap((b) => b.warnings ?? []), tiers };
 }

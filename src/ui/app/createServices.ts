@@ -161,6 +161,7 @@ async function openChatSession(o: ChatSessionOptions): Promise<OpenedChat> {
   const loreSettings = settings.settings.worldInfo;
   const problems = firstLoad.problems;
   let books = firstLoad.books;
+  let bookTiers = firstLoad.tiers;
   let available = (await listLorebooks({ env: o.env }).catch(() => [])).map((s) => s.book.name);
   let lastTurn: TurnReport | null = null;
   const saveListeners = new Set<(message: string) => void>();
@@ -201,7 +202,7 @@ async function openChatSession(o: ChatSessionOptions): Promise<OpenedChat> {
       }
       const model = o.model();
       if (!model) throw new NoEngineError("no model loaded: start taproom with --model FILE, or load one with /model NAME or from the model screen (Ctrl+O, then m)");
-      return generateWith({ model, request, chat, character, persona, books, loreSettings, prompts: settings.promptSettings() }, (state, report) => {
+      return generateWith({ model, request, chat, character, persona, books, bookTiers, loreSettings, prompts: settings.promptSettings() }, (state, report) => {
         // Onto the chat as it is now: a draft or setting saved during the turn stays.
         chat = { ...chat, ...state };
         lastTurn = report;
@@ -219,6 +220,7 @@ async function openChatSession(o: ChatSessionOptions): Promise<OpenedChat> {
       // The next turn reads `books`: reload them now, with the library as it is now.
       const loaded = await booksForCharacter(character, names, { env: o.env, globalBooks: settings.settings.globalLorebooks });
       books = loaded.books;
+      bookTiers = loaded.tiers;
       available = (await listLorebooks({ env: o.env }).catch(() => [])).map((s) => s.book.name);
       return loaded.problems;
     },
@@ -263,7 +265,9 @@ async function openChatSession(o: ChatSessionOptions): Promise<OpenedChat> {
       if (next.draft !== chat.draft) save(next);
     },
   };
-  const notes = [...problems];
+  // What reading the books repaired: one line here, each repair in `taproom lore list`.
+  const repaired = firstLoad.warnings.length ? [`lorebooks: ${firstLoad.warnings.length} repair${firstLoad.warnings.length === 1 ? "" : "s"} on reading (${firstLoad.warnings[0]!.replace(/^[^:]*: /, "")}${firstLoad.warnings.length > 1 ? "; taproom lore list shows all" : ""})`] : [];
+  const notes = [...problems, ...repaired];
   return {
     chatId: chat.id,
     chatTitle: chat.title,
@@ -292,13 +296,14 @@ interface TurnInputs {
   character: Character;
   persona: Persona;
   books: Lorebook[];
+  bookTiers: number[];
   loreSettings: Partial<LoreSettings>;
   /** The user's own system prompt and post-history instructions (settings.json). */
   prompts: Omit<TurnSettings, "samplers">;
 }
 
 async function generateWith(inputs: TurnInputs, keep: (state: Pick<Chat, "loreState" | "variables">, report: TurnReport) => void): Promise<GenerateResult> {
-  const { model, request, chat, character, persona, books, loreSettings, prompts } = inputs;
+  const { model, request, chat, character, persona, books, bookTiers, loreSettings, prompts } = inputs;
   let streamed = "";
   const played = await playChatTurn({
     model,
@@ -306,6 +311,7 @@ async function generateWith(inputs: TurnInputs, keep: (state: Pick<Chat, "loreSt
     character,
     persona,
     books,
+    bookTiers,
     loreSettings,
     settings: { samplers: request.samplers, ...prompts },
     mode: request.mode,
