@@ -97,5 +97,5 @@ test("entry edits for the editor: save, add, remove go to the book's own file at
   const b = await createLorebook("a_b", { env });
   assert.notEqual(a.file, b.file);
   const list = await summarizeLorebooks({ env, globalBooks: ["harbor"] });
-  assert.deepEqual(list.find((s) => s.name === "Harbor"), { name: "Harbor", entries: 1, disabled: 0, constant: 0, source: "user", file: own, global: true });
+  assert.deepEqual(list.find((s) => s.name === "Harbor"), { name: "Harbor", entries: 1, disabled: 0, constant: 0, source: "user", file: own, global: true, warnings: [] });
 });
