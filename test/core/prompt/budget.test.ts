@@ -70,8 +70,8 @@ function stableTurns(trimFreeFraction: number): { stable: number; turns: number 
   for (let n = 30; n <= 90; n++) {
     const prompt = build(chat(n), trimFreeFraction, false, 3000);
     assert.ok(prompt.tokens <= prompt.budget);
-    // Post-history instructions and the reply prefix always follow the newest message.
-    const reused = prompt.text.slice(0, prompt.text.lastIndexOf("<|im_start|>system\nReply as Seraphina."));
+    // The reply's line always follows the newest message.
+    const reused = prompt.text.slice(0, prompt.text.lastIndexOf("\n<|im_start|>assistant\nSeraphina:"));
     if (previous !== undefined) {
       turns++;
       if (prompt.text.startsWith(previous)) stable++;
