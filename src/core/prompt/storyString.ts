@@ -13,9 +13,12 @@ export interface RawPart {
   text: string;
 }
 
-/** Lore at one position, in the order activation placed it (SillyTavern's), empty contents left out. */
+/**
+ * Lore at one position by ascending order; equal orders keep the order activation gave them
+ * (SillyTavern's: the later activated first).
+ */
 export function loreAt(lore: LoreInsertion[], position: LorePosition): LoreInsertion[] {
-  return lore.filter((l) => l.position === position);
+  return lore.filter((l) => l.position === position).sort((a, b) => a.order - b.order);
 }
 
 /**
