@@ -63,6 +63,10 @@ export interface TurnSettings {
   samplers: SamplerSettings;
   /** A template name, or "auto"/undefined for the model's own. */
   template?: string;
+  /** The template chats use when neither this turn nor the chat names one (settings.json "template"). */
+  defaultTemplate?: string;
+  /** The user's imported prompt templates, chosen by name like the shipped ones. */
+  templates?: InstructTemplate[];
   names?: boolean;
   systemPrompt?: string;
   postHistoryInstructions?: string;
@@ -117,7 +121,7 @@ export type TurnPromptInput = Omit<ChatTurnInput, "model" | "signal" | "onText">
 /** The prompt a turn would send, without generating: for the turn itself and the prompt inspector. */
 export function buildTurnPrompt(input: TurnPromptInput): { prompt: BuiltPrompt; choice: TemplateChoice; history: ChatMessage[] } {
   const { model, chat, settings, mode } = input;
-  const choice = chooseTemplate(settings.template ?? chat.settings.instructTemplate, model.chatTemplate, model.ownTemplate);
+  const choice = chooseTemplate(settings.template ?? chat.settings.instructTemplate ?? settings.defaultTemplate, model.chatTemplate, model.ownTemplate, settings.templates);
   const names = settings.names ?? chat.settings.names;
   const template = names === undefined ? choice.template : withNames(choice.template, names);
   const history = historyForTurn(chat.messages, mode);

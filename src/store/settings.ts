@@ -21,8 +21,13 @@ export interface Settings {
   keybindings: Record<string, string>;
   lastModel?: string;
   lastCharacter?: string;
-  /** The user's own system prompt; a card's may replace it or hold it as {{original}}. */
+  /**
+   * The user's own system prompt; a card's may replace it or hold it as {{original}}. Left
+   * out, SillyTavern's default; empty, no system prompt at all (the card's neither).
+   */
   systemPrompt?: string;
+  /** The prompt template chats use unless they choose one: a shipped or imported name, or "auto". */
+  template?: string;
   /** The user's own post-history instructions (the card's may replace them likewise). */
   postHistoryInstructions?: string;
   /** Use the user's own system prompt and post-history instructions even when a card brings its own. */
@@ -36,6 +41,7 @@ export interface Settings {
 /** The prompt-building settings a turn takes from the user's settings (TurnSettings fields). */
 export interface UserPromptSettings {
   systemPrompt?: string;
+  defaultTemplate?: string;
   postHistoryInstructions?: string;
   preferUserPrompts: boolean;
 }
@@ -94,6 +100,7 @@ const OPTIONAL_STRINGS = [
   "lastCharacter",
   "systemPrompt",
   "postHistoryInstructions",
+  "template",
 ] as const;
 
 /** The settings a raw settings.json holds, with defaults for what it leaves out. */
@@ -182,9 +189,10 @@ export class SettingsStore {
 
   /** What every chat turn takes from the settings for its prompt: spread into TurnSettings. */
   promptSettings(): UserPromptSettings {
-    const { systemPrompt, postHistoryInstructions, preferUserSystemPrompt } = this.current;
+    const { systemPrompt, postHistoryInstructions, preferUserSystemPrompt, template } = this.current;
     return {
       ...(systemPrompt !== undefined && { systemPrompt }),
+      ...(template !== undefined && { defaultTemplate: template }),
       ...(postHistoryInstructions !== undefined && { postHistoryInstructions }),
       preferUserPrompts: preferUserSystemPrompt,
     };

@@ -24,7 +24,8 @@ Sends one message and prints only the reply on stdout, for scripts and SSH one-l
 Chat:
   --chat NAME            continue a saved chat (the reply is saved)
   --new-chat NAME        start a saved chat with this title
-  --template NAME        instruct template (auto, chatml, llama3, mistral, gemma, alpaca, vicuna, plain)
+  --template NAME        prompt template: auto (the model's own), chatml, llama3, mistral, mistral-tekken,
+                         gemma, alpaca, vicuna, plain, or one imported with taproom preset import
   --names on|off         "Name: " before each message in the prompt (default: the chat's choice, else on)
   --json                 print reply, stop reason, tokens, timings and the load plan as JSON
 Sampling:
@@ -122,7 +123,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const persona = settings.personaFor(opened.chat.settings);
   const chat = sendUserMessage(opened.chat, { text: v.message, name: persona.name, env: systemChatEnv });
 
-  const presets = (await PresetStore.open({ root: paths.root })).list();
+  const presetStore = await PresetStore.open({ root: paths.root });
+  const presets = presetStore.list();
   let samplers: SamplerSettings;
   try {
     const forChat = samplersForChat({
@@ -156,7 +158,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       books,
       bookTiers: tiers,
       loreSettings: settings.settings.worldInfo,
-      settings: { samplers, ...(v.template && { template: v.template }), ...namesFlag(v.names), ...settings.promptSettings() },
+      settings: { samplers, ...(v.template && { template: v.template }), ...namesFlag(v.names), ...settings.promptSettings(), templates: presetStore.templates() },
       mode: "reply",
       env: systemChatEnv,
     });

@@ -4,18 +4,26 @@ import type { CliCommand, CliIO } from "../command.ts";
 import { runSubcommand, UsageError } from "../command.ts";
 import { parseCommandArgs } from "../args.ts";
 import { dataDir } from "../../store/paths.ts";
-import { PresetStore, isBuiltInPresetName } from "../../store/presets/presetStore.ts";
+import { PresetStore, isBuiltInPresetName, type TemplateRecord } from "../../store/presets/presetStore.ts";
+import { readPromptPreset } from "../../core/prompt/stPresets.ts";
+import { INSTRUCT_TEMPLATES } from "../../core/prompt/templates.ts";
 import { PresetError } from "../../core/samplers/presets.ts";
 import { importSillyTavernPreset } from "../../core/samplers/sillyTavernPreset.ts";
 import { displayText } from "../../core/text/sanitize.ts";
 
 const usage = `Usage:
-  taproom preset list [--json]                     shipped and saved sampler presets
-  taproom preset show NAME [--json]                one preset's samplers
-  taproom preset import FILE.json [--name NAME]    save a SillyTavern text-completion preset
+  taproom preset list [--json]                     sampler presets and imported prompt templates
+  taproom preset show NAME [--json]                one preset's samplers, or one template's sequences
+  taproom preset import FILE.json [--name NAME] [--replace]
+                                                   save a SillyTavern preset: text-completion (samplers),
+                                                   context template, instruct template, system prompt, or
+                                                   a master export holding several
 
 A chat uses its own preset, else the settings' defaultPreset; the chat's own sampler
-overrides win over both.`;
+overrides win over both. An imported context or instruct template is used by its name:
+taproom chat/prompt --template NAME, /instruct NAME in a chat, or "template" in settings.json.
+A context and an instruct template of the same name are one template. An import never
+replaces another silently: a taken name gets a free one ("ChatML (2)"), unless --replace.`;
 
 function openStore(io: CliIO): Promise<PresetStore> {
   return PresetStore.open({ root: dataDir(io.env) });
@@ -23,7 +31,9 @@ function openStore(io: CliIO): Promise<PresetStore> {
 
 async function list(argv: string[], io: CliIO): Promise<number> {
   const { values } = parseCommandArgs(argv, { json: { type: "boolean" } }, false);
-  const presets = (await openStore(io)).list();
+  const store = await openStore(io);
+  const presets = store.list();
+  const templates = store.templateRecords();
   if (values.json) {
     io.stdout.write(`${JSON.stringify(presets, null, 2)}\n`);
     return 0;
@@ -32,14 +42,26 @@ async function list(argv: string[], io: CliIO): Promise<number> {
   for (const p of presets) {
     io.stdout.write(displayText(`${p.name.padEnd(width)}  ${p.builtIn ? "shipped" : "yours  "}  ${p.description}`) + "\n");
   }
+  const shipped = INSTRUCT_TEMPLATES.map((t) => t.name).join(", ");
+  io.stdout.write(displayText(`Prompt templates: ${shipped} (shipped)${templates.length ? `; imported: ${templates.map((t) => `${t.name} (${templateParts(t)})`).join(", ")}` : ""}`) + "\n");
   return 0;
+}
+
+function templateParts(t: TemplateRecord): string {
+  return [t.context && "context", t.instruct && "instruct", t.systemPrompt !== undefined && "system prompt"].filter(Boolean).join(" + ");
 }
 
 async function show(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, { json: { type: "boolean" } });
   const name = positionals.join(" ");
   if (!name) throw new UsageError("show takes a preset NAME");
-  const preset = (await openStore(io)).find(name);
+  const store = await openStore(io);
+  const preset = store.find(name);
+  const record = store.templateRecords().find((t) => t.name.toLowerCase() === name.trim().toLowerCase());
+  if (!preset && record) {
+    io.stdout.write(values.json ? `${JSON.stringify(record, null, 2)}\n` : displayText(JSON.stringify(record, null, 2)) + "\n");
+    return 0;
+  }
   if (!preset) throw new PresetError(`no preset named "${name}" (taproom preset list shows them)`);
   if (values.json) {
     io.stdout.write(`${JSON.stringify(preset, null, 2)}\n`);
@@ -53,7 +75,7 @@ async function show(argv: string[], io: CliIO): Promise<number> {
 }
 
 async function importCommand(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, { name: { type: "string" } });
+  const { values, positionals } = parseCommandArgs(argv, { name: { type: "string" }, replace: { type: "boolean" } });
   const [file, ...more] = positionals;
   if (!file || more.length > 0) throw new UsageError("import takes one FILE.json");
   const path = resolve(io.cwd, file);
@@ -64,17 +86,41 @@ async function importCommand(argv: string[], io: CliIO): Promise<number> {
     if (error instanceof SyntaxError) throw new PresetError(`${path}: not valid JSON`);
     throw error;
   }
-  const name = (values.name ?? basename(file).replace(/\.json$/i, "")).trim();
-  if (name === "") throw new UsageError("--name cannot be empty");
-  if (isBuiltInPresetName(name)) throw new UsageError(`"${name}" is a shipped preset's name; pick another with --name`);
+  if (values.name !== undefined && values.name.trim() === "") throw new UsageError("--name cannot be empty");
+  const stem = basename(file).replace(/\.json$/i, "");
+  const store = await openStore(io);
+  const prompt = readPromptPreset(json);
+  if (prompt) {
+    const say = (line: string) => io.stdout.write(displayText(line) + "\n");
+    for (const w of prompt.warnings) io.stderr.write(displayText(`${path}: repaired ${w}`) + "\n");
+    const { instruct, context, sysprompt, samplers } = prompt.parts;
+    if (instruct || context || sysprompt) {
+      const wanted = (values.name ?? (instruct?.name || context?.name || sysprompt?.name || stem)).trim();
+      const saved = await store.importTemplate(prompt.parts, wanted, { replace: values.replace === true });
+      const what = [context && "context template", instruct && "instruct template", (sysprompt || instruct?.systemPrompt) && "system prompt"].filter(Boolean).join(", ");
+      say(`Saved ${what} "${saved.name}"${saved.notes.length ? ` (${saved.notes.join("; ")})` : ""}; use it with --template "${saved.name}" or /instruct ${saved.name}`);
+    }
+    if (samplers) await saveSamplers(store, samplers.json, samplers.name || stem, path, io, values.replace === true);
+    return 0;
+  }
+  await saveSamplers(store, json, (values.name ?? stem).trim(), path, io, values.replace === true);
+  return 0;
+}
+
+/** A text-completion preset: its samplers saved under a free name (or over its own with --replace). */
+async function saveSamplers(store: PresetStore, json: unknown, wanted: string, path: string, io: CliIO, replace: boolean): Promise<void> {
   const imported = importSillyTavernPreset(json, path);
-  await (await openStore(io)).save({ name, description: `Imported from ${basename(file)}`, samplers: imported.samplers });
-  io.stdout.write(displayText(`Saved preset "${name}" (${Object.keys(imported.samplers).length} samplers)`) + "\n");
+  if (Object.keys(imported.samplers).length === 0 && imported.ignored.length === 0) {
+    throw new PresetError(`${path}: not a SillyTavern preset taproom knows (no sampler, context, instruct or system prompt fields)`);
+  }
+  const name = replace && !isBuiltInPresetName(wanted) ? wanted : store.freeName(wanted);
+  await store.save({ name, description: `Imported from ${basename(path)}`, samplers: imported.samplers });
+  const renamed = name === wanted ? "" : ` ("${wanted}" is ${isBuiltInPresetName(wanted) ? "a shipped preset's name" : "taken"}: saved as "${name}")`;
+  io.stdout.write(displayText(`Saved preset "${name}" (${Object.keys(imported.samplers).length} samplers)${renamed}`) + "\n");
   if (imported.ignored.length > 0) {
     const list = imported.ignored.map((i) => `${i.key}=${JSON.stringify(i.value)}`).join(", ");
     io.stdout.write(displayText(`Ignored, taproom has no such sampler: ${list}`) + "\n");
   }
-  return 0;
 }
 
 const subcommands: Record<string, (argv: string[], io: CliIO) => Promise<number>> = { list, show, import: importCommand };

@@ -68,9 +68,10 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     };
 
     // The reply's reserve comes from the samplers the chat would generate with.
+    const presetStore = await PresetStore.open({ root: paths.root });
     const forChat = samplersForChat({
       defaults: resolveSamplers(),
-      presets: (await PresetStore.open({ root: paths.root })).list(),
+      presets: presetStore.list(),
       ...(settings.settings.defaultPreset !== undefined && { defaultPresetName: settings.settings.defaultPreset }),
       ...(chat.settings.presetName !== undefined && { chatPresetName: chat.settings.presetName }),
       ...(chat.settings.samplers && { chatOverrides: chat.settings.samplers }),
@@ -90,7 +91,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       character,
       persona: settings.personaFor(chat.settings),
       lore: lore.insertions,
-      settings: { samplers, ...(v.template && { template: v.template }), ...namesFlag(v.names), ...settings.promptSettings() },
+      settings: { samplers, ...(v.template && { template: v.template }), ...namesFlag(v.names), ...settings.promptSettings(), templates: presetStore.templates() },
       mode: "reply",
     });
     const counter = tokenizer ? `${tokenizer.name} tokenizer` : "estimated: about 3.5 characters per token; pass --model for exact counts";

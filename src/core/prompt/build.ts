@@ -177,7 +177,7 @@ function loreText(ctx: Ctx, position: LoreInsertion["position"]): string {
  */
 function systemPrompt(ctx: Ctx): string {
   const { character } = ctx.input;
-  const user = ctx.input.settings.systemPrompt ?? DEFAULT_SYSTEM_PROMPT;
+  const user = ctx.input.settings.systemPrompt ?? ctx.template.systemPrompt ?? DEFAULT_SYSTEM_PROMPT;
   if (user.trim() === "") return "";
   const preferUser = ctx.input.settings.preferUserPrompts ?? false;
   const card = preferUser ? "" : character.system_prompt.trim();

@@ -20,6 +20,8 @@ export interface InstructTemplate {
   plainNames?: boolean;
   /** Ends a reply besides SillyTavern's stop strings (a template read from the model's own). */
   extraStops?: string[];
+  /** The system prompt that came with an imported template; the user's own, when set, wins. */
+  systemPrompt?: string;
 }
 
 const seq = (s: Partial<InstructSequences>): InstructSequences => ({ ...EMPTY_SEQUENCES, ...s });

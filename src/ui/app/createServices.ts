@@ -149,7 +149,9 @@ async function openChatSession(o: ChatSessionOptions): Promise<OpenedChat> {
   const chosen = chat.settings.personaName;
   let persona: Persona =
     chosen !== undefined && !findPersona(settings.settings.personas, chosen) ? { name: chosen, description: "" } : settings.personaFor(chat.settings);
-  const presets = (await PresetStore.open({ root: o.paths.root })).list();
+  const presetStore = await PresetStore.open({ root: o.paths.root });
+  const presets = presetStore.list();
+  const templates = presetStore.templates();
   const samplers = samplersForChat({
     defaults: resolveSamplers(),
     presets,
@@ -202,7 +204,7 @@ async function openChatSession(o: ChatSessionOptions): Promise<OpenedChat> {
       }
       const model = o.model();
       if (!model) throw new NoEngineError("no model loaded: start taproom with --model FILE, or load one with /model NAME or from the model screen (Ctrl+O, then m)");
-      return generateWith({ model, request, chat, character, persona, books, bookTiers, loreSettings, prompts: settings.promptSettings() }, (state, report) => {
+      return generateWith({ model, request, chat, character, persona, books, bookTiers, loreSettings, prompts: { ...settings.promptSettings(), templates } }, (state, report) => {
         // Onto the chat as it is now: a draft or setting saved during the turn stays.
         chat = { ...chat, ...state };
         lastTurn = report;
@@ -247,7 +249,7 @@ async function openChatSession(o: ChatSessionOptions): Promise<OpenedChat> {
     editExternally: (text) => editExternally(text, { env: o.env, stdin: process.stdin }),
     instructTemplate: () => ({ name: chat.settings.instructTemplate ?? null, names: chat.settings.names }),
     setInstructTemplate(name) {
-      const next = setInstructTemplate(chat, name, systemChatEnv);
+      const next = setInstructTemplate(chat, name, systemChatEnv, templates);
       save(next);
       return next.settings.instructTemplate ?? null;
     },
