@@ -63,7 +63,8 @@ export function buildPrompt(input: BuildPromptInput): BuiltPrompt {
   const keepExamples = input.settings.pinExamples || fixed + reserve + exampleTokens + allHistory <= budget;
   const available = budget - fixed - reserve - (keepExamples ? exampleTokens : 0);
   const freeFraction = input.settings.trimFreeFraction ?? DEFAULT_FREE_FRACTION;
-  let start = firstKeptMessage({ messageTokens: historyTokens, available, freeFraction });
+  const previous = input.keptFrom === undefined ? -1 : closed.findIndex((m) => m.id === input.keptFrom);
+  let start = firstKeptMessage({ messageTokens: historyTokens, available, freeFraction, ...(previous >= 0 && { previous }) });
 
   for (;;) {
     const sections = assemble(ctx, {
@@ -88,6 +89,7 @@ export function buildPrompt(input: BuildPromptInput): BuiltPrompt {
       tokens,
       budget,
       droppedMessages: start,
+      ...(closed[start] && { firstKeptMessageId: closed[start]!.id }),
       examplesIncluded: keepExamples && examples.length > 0,
       examplesDropped: !keepExamples && examples.length > 0,
       variables: ctx.env.variables,
@@ -204,6 +206,7 @@ function messagePart(ctx: Ctx, message: ChatMessage, index: number): RawPart {
     kind: "history",
     label: `message ${index + 1} (${role})`,
     text: turn(ctx.template, role, ctx.expand(messageText(message)), name),
+    messageId: message.id,
   };
 }
 
@@ -291,7 +294,7 @@ function tailParts(ctx: Ctx, mode: string, open: ChatMessage | undefined, closed
     const role = open.role === "user" ? "user" : "assistant";
     const text = ctx.expand(messageText(open));
     const prefix = template[role].prefix + (template.names ? `${name}: ` : "");
-    parts.push({ kind: "history", label: `message ${closedCount + 1} (${open.role}, continued)`, text: prefix + text });
+    parts.push({ kind: "history", label: `message ${closedCount + 1} (${open.role}, continued)`, text: prefix + text, messageId: open.id });
     return parts;
   }
   const role = mode === "impersonate" ? "user" : "assistant";
