@@ -22,7 +22,7 @@ import type { Lorebook } from "../src/core/lorebook/model.ts";
 
 const TURNS = 100;
 const CONTEXT = 2048;
-const REOPEN_CONTEXT = 4096;
+const REOPEN_CONTEXT = 8192;
 const REOPEN_TURNS = 12;
 
 const sum = (list: TurnFigures[], key: keyof TurnFigures) => list.reduce((s, t) => s + (t[key] as number), 0);
@@ -81,15 +81,17 @@ async function reopen(path: string, dir: string) {
   const history = [assistantMessage(-1, benchCharacter.first_mes)];
   for (let turn = 0; turn < REOPEN_TURNS; turn++) history.push(userMessage(turn), assistantMessage(turn, scriptedReply(turn)));
   const chat = benchChat("bench-reopen", history);
+  // Lore churn is measured above; here the constant entry only, so the figure is the reopening alone.
+  const book = benchBook({ keywordEntries: false });
   const store = new KvStateStore({ dir: join(dir, "kv-reopen") });
   const open = async (storage: boolean) => {
     const model = await loadModel({ path, gpu: "cpu", threads: 1, contextSize: REOPEN_CONTEXT });
     if (storage) model.usePromptCache({ storage: store });
     return model;
   };
-  const first = await playLoop({ strategy: TAPROOM, turns: 1, firstTurn: REOPEN_TURNS, chat, model: () => open(true), done: (m) => m.unload() });
-  const again = await playLoop({ strategy: TAPROOM, turns: 1, firstTurn: REOPEN_TURNS + 1, chat: first.chat, model: () => open(true), done: (m) => m.unload() });
-  const cold = await playLoop({ strategy: TAPROOM, turns: 1, firstTurn: REOPEN_TURNS + 1, chat: { ...first.chat, id: "bench-cold" }, model: () => open(false), done: (m) => m.unload() });
+  const first = await playLoop({ strategy: TAPROOM, turns: 1, firstTurn: REOPEN_TURNS, chat, book, model: () => open(true), done: (m) => m.unload() });
+  const again = await playLoop({ strategy: TAPROOM, turns: 1, firstTurn: REOPEN_TURNS + 1, chat: first.chat, book, model: () => open(true), done: (m) => m.unload() });
+  const cold = await playLoop({ strategy: TAPROOM, turns: 1, firstTurn: REOPEN_TURNS + 1, chat: { ...first.chat, id: "bench-cold" }, book, model: () => open(false), done: (m) => m.unload() });
   return { first: first.figures[0]!, again: again.figures[0]!, cold: cold.figures[0]! };
 }
 

@@ -88,7 +88,8 @@ function classify(previous: PromptLayout, next: PromptLayout, old: LayoutSection
   const oldIds = new Set(previous.sections.flatMap((s) => (s.messageId ? [s.messageId] : [])));
   const newIds = new Set(next.sections.flatMap((s) => (s.messageId ? [s.messageId] : [])));
   const isNew = (s: LayoutSection | undefined) => !s || TAIL_KINDS.has(s.kind) || (s.kind === "history" && s.messageId !== undefined && !oldIds.has(s.messageId));
-  if (isNew(now) && (!old || TAIL_KINDS.has(old.kind))) return { cause: "new-messages", reason: NOTHING_AGAIN };
+  // Evaluation began at what this prompt adds: whatever the cache held there, nothing was processed again.
+  if (isNew(now)) return { cause: "new-messages", reason: NOTHING_AGAIN };
   const kinds = [old?.kind, now?.kind];
   if (kinds.includes("lore")) {
     const change = loreChange(previous, next);
@@ -121,7 +122,6 @@ function classify(previous: PromptLayout, next: PromptLayout, old: LayoutSection
     if (next.volatile.length) return { cause: "macro", reason: `the ${now.label} changed: the prompt uses ${next.volatile.join(", ")}` };
     return { cause: "changed", reason: `the ${now.label} changed` };
   }
-  if (isNew(now)) return { cause: "new-messages", reason: NOTHING_AGAIN };
   return { cause: "changed", reason: `${old ? `the ${old.label}` : "the end of the cached text"} was followed by ${now ? `the ${now.label}` : "the end of the prompt"}` };
 }
 

@@ -22,7 +22,7 @@ export interface StateStorage {
 
 export interface PromptCacheOptions {
   /** Saved states, per chat; without it nothing survives the process. */
-  storage?: StateStorage;
+  storage?: StateStorage | undefined;
   /** Erase blocks that went and keep what follows (true, the default), or keep only the common prefix. */
   contextShift?: boolean;
 }
