@@ -22,8 +22,8 @@ import type { Lorebook } from "../src/core/lorebook/model.ts";
 
 const TURNS = 100;
 const CONTEXT = 2048;
-const REOPEN_CONTEXT = 8192;
-const REOPEN_TURNS = 12;
+const REOPEN_CONTEXT = 4096;
+const REOPEN_TURNS = 11;
 
 const sum = (list: TurnFigures[], key: keyof TurnFigures) => list.reduce((s, t) => s + (t[key] as number), 0);
 

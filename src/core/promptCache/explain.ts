@@ -70,11 +70,21 @@ export function newPromptTokens(prompt: BuiltPrompt, previous: PromptLayout | un
     .reduce((sum, s) => sum + s.tokens, 0);
 }
 
-function loreChange(previous: PromptLayout, next: PromptLayout): string | undefined {
+/** Where a lore section's label says it is, as entries' `where` says it: "before character", "at depth 4". */
+function positionOf(label: string): string | undefined {
+  const depth = /depth (\d+)/.exec(label);
+  if (depth) return `at depth ${depth[1]}`;
+  const m = /^lore (.+)$/.exec(label);
+  return m?.[1];
+}
+
+/** Entries that came and went, at one position when given. */
+function loreChange(previous: PromptLayout, next: PromptLayout, at?: string): string | undefined {
+  const here = (l: { where: string }) => at === undefined || l.where === at;
   const before = new Set(previous.lore.map((l) => l.id));
   const after = new Set(next.lore.map((l) => l.id));
-  const came = next.lore.filter((l) => !before.has(l.id)).map((l) => `lore entry "${l.title}" came (${l.where})`);
-  const went = previous.lore.filter((l) => !after.has(l.id)).map((l) => `lore entry "${l.title}" went (${l.where})`);
+  const came = next.lore.filter((l) => here(l) && !before.has(l.id)).map((l) => `lore entry "${l.title}" came (${l.where})`);
+  const went = previous.lore.filter((l) => here(l) && !after.has(l.id)).map((l) => `lore entry "${l.title}" went (${l.where})`);
   const all = [...came, ...went];
   return all.length ? all.join("; ") : undefined;
 }
@@ -92,9 +102,9 @@ function classify(previous: PromptLayout, next: PromptLayout, old: LayoutSection
   if (isNew(now)) return { cause: "new-messages", reason: NOTHING_AGAIN };
   const kinds = [old?.kind, now?.kind];
   if (kinds.includes("lore")) {
-    const change = loreChange(previous, next);
-    if (change) return { cause: "lore", reason: change };
     const label = (now?.kind === "lore" ? now : old)!.label;
+    const change = loreChange(previous, next, positionOf(label)) ?? (positionOf(label) === undefined ? loreChange(previous, next) : undefined);
+    if (change) return { cause: "lore", reason: change };
     if (/depth/.test(label)) return { cause: "depth-insertion", reason: `lore at depth ${depthOf(label)} moves with each new message (it goes ${depthOf(label)} messages from the end)` };
     return { cause: "lore", reason: `the ${label} changed${previous.volatile.length ? ` (lore or card uses ${previous.volatile.join(", ")})` : ""}` };
   }
