@@ -20,8 +20,11 @@ const CONTEXT = 4096;
 const THREADS = 1;
 const REPLY = 400;
 const REPS = 7;
+/** A long reply, timed in windows: per-token work must not grow with the reply. */
+const LONG_REPLY = 1600;
+const WINDOW = 400;
 
-/** ~3,000 prompt tokens (the test vocabulary has one token per character); each run starts differently, so nothing is cached. */
+/** ~3,000 prompt tokens (the test vocabulary has one token per character); each run starts differently. */
 function promptText(rep: number): string {
   const line = "Mira leans on the tiller and watches the fog roll over the Grey Marsh. ";
   return `${"ABCDEFGHIJKLMNOP"[rep]}${line.repeat(42)}`;
@@ -72,6 +75,8 @@ export default async function engineSpeed(): Promise<void> {
       return { promptTokens: tokens.length, tokens: count, promptWallMs: prompt.wall, promptCpuMs: prompt.cpu, replyWallMs: all.wall - prompt.wall, replyCpuMs: all.cpu - prompt.cpu };
     };
     const taproom = async (rep: number): Promise<Run> => {
+      // As raw clears its sequence before the clock starts.
+      await ours.forgetCache();
       let prompt = { wall: 0, cpu: 0 };
       let first = true;
       const since = clocks();
@@ -96,6 +101,27 @@ export default async function engineSpeed(): Promise<void> {
       const pair = rep % 2 === 0 ? [raw, taproom] : [taproom, raw];
       for (const run of pair) (run === raw ? raws : taps).push(await run(rep));
     }
+    // One long reply each: CPU time per token over the first and the last window of tokens.
+    const windows = async (run: (onToken: () => void) => Promise<void>) => {
+      const marks: number[] = [];
+      const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+      await run(() => marks.push(cpu()));
+      const rate = (from: number) => ((WINDOW - 1) * 1000) / (marks[from + WINDOW - 1]! - marks[from]!);
+      return { early: rate(0), late: rate(marks.length - WINDOW), tokens: marks.length };
+    };
+    await sequence.clearHistory();
+    const longRaw = await windows(async (onToken) => {
+      let count = 0;
+      for await (const token of sequence.evaluate(rawModel.tokenize(promptText(0).slice(0, 200), true), { temperature: 0 })) {
+        void token;
+        onToken();
+        if (++count >= LONG_REPLY) break;
+      }
+    });
+    await ours.forgetCache();
+    const longOurs = await windows(async (onToken) => {
+      await ours.generate({ prompt: promptText(0).slice(0, 200), stops: ["\nUser:", "<|im_end|>"], samplers: { ...samplers, maxTokens: LONG_REPLY }, onText: onToken });
+    });
     const mib = rawModel.size / 2 ** 20;
     await ours.unload();
     await rawContext.dispose();
@@ -113,6 +139,7 @@ export default async function engineSpeed(): Promise<void> {
     console.log(`prompt: ${raws[0]!.promptTokens} tokens (taproom ${taps[0]!.promptTokens}); reply: ${REPLY} tokens asked, raw made ${raws[0]!.tokens}, taproom ${taps[0]!.tokens}`);
     console.log(`prompt CPU ms   raw ${r.promptCpu.toFixed(0)}   taproom ${t.promptCpu.toFixed(0)}   ratio ${(t.promptCpu / r.promptCpu).toFixed(3)} (target <= 1.05)`);
     console.log(`reply tok/CPU s raw ${r.tpsCpu.toFixed(1)}   taproom ${t.tpsCpu.toFixed(1)}   ratio ${(t.tpsCpu / r.tpsCpu).toFixed(3)} (target >= 0.98)`);
+    console.log(`long reply (${longRaw.tokens} / ${longOurs.tokens} tokens), tok/CPU s over the first and last ${WINDOW}: raw ${longRaw.early.toFixed(1)} -> ${longRaw.late.toFixed(1)} (${(longRaw.late / longRaw.early).toFixed(3)}), taproom ${longOurs.early.toFixed(1)} -> ${longOurs.late.toFixed(1)} (${(longOurs.late / longOurs.early).toFixed(3)})`);
     console.log(`wall (shared machine): prompt ${r.promptWall.toFixed(0)} vs ${t.promptWall.toFixed(0)} ms (${(t.promptWall / r.promptWall).toFixed(3)}), reply ${r.tpsWall.toFixed(1)} vs ${t.tpsWall.toFixed(1)} tok/s (${(t.tpsWall / r.tpsWall).toFixed(3)})`);
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -34,68 +34,72 @@ export function scanForStops(text: string, stops: readonly string[]): StopScan {
 
 /**
  * scanForStops for a growing text, with work per push bounded by the stop strings'
- * lengths, not the text's: only the new text and the few characters before it can
- * complete a stop string.
+ * lengths, not the text's. Text shown never ends in the start of a stop string, so a
+ * stop string can only complete inside what is held back plus the new text: only that
+ * short string is searched (searching the whole text would also make V8 flatten it,
+ * a copy of the whole reply per token).
  */
 export class StopWatcher {
   private readonly stops: string[];
-  private readonly longest: number;
-  private text = "";
-  private emitted = 0;
-  private stopAt: number | undefined;
+  private readonly shown: string[] = [];
+  /** Text not shown yet: a possible start of a stop string, and the newest text. */
+  private held = "";
+  private stopped = false;
 
   constructor(stops: readonly string[]) {
     this.stops = stops.filter((s) => s !== "");
-    this.longest = Math.max(0, ...this.stops.map((s) => s.length));
   }
 
   /** Adds generated text; returns the text that became safe to show and whether a stop string completed. */
   push(chunk: string): { emit: string; stopped: boolean } {
-    if (this.stopAt !== undefined) return { emit: "", stopped: true };
-    const from = Math.max(0, this.text.length - this.longest + 1);
-    this.text += chunk;
+    if (this.stopped) return { emit: "", stopped: true };
+    const text = this.held + chunk;
     let stopAt: number | undefined;
     for (const stop of this.stops) {
-      const index = this.text.indexOf(stop, from);
+      const index = text.indexOf(stop);
       if (index !== -1 && (stopAt === undefined || index < stopAt)) stopAt = index;
     }
     if (stopAt !== undefined) {
-      this.stopAt = stopAt;
-      this.text = this.text.slice(0, stopAt);
-      return { emit: this.take(stopAt), stopped: true };
+      this.stopped = true;
+      this.held = "";
+      return { emit: this.show(text.slice(0, stopAt)), stopped: true };
     }
-    return { emit: this.take(this.safeLength()), stopped: false };
+    const safe = this.safeLength(text);
+    this.held = text.slice(safe);
+    return { emit: this.show(text.slice(0, safe)), stopped: false };
   }
 
   /** The text generated, cut where a stop string began. */
   get value(): string {
-    return this.text;
+    return this.shown.join("") + this.held;
   }
 
   /** What is still held back (a partial stop string at the end), once generation is over. */
   rest(): string {
-    return this.take(this.text.length);
+    const rest = this.held;
+    this.held = "";
+    return this.show(rest);
   }
 
-  private safeLength(): number {
+  private safeLength(text: string): number {
     let held = 0;
     for (const stop of this.stops) {
-      for (let length = Math.min(stop.length - 1, this.text.length); length > held; length--) {
-        if (this.text.endsWith(stop.slice(0, length))) {
+      for (let length = Math.min(stop.length - 1, text.length); length > held; length--) {
+        if (text.endsWith(stop.slice(0, length))) {
           held = length;
           break;
         }
       }
     }
-    let safe = this.text.length - held;
-    while (safe > this.emitted && this.text[safe - 1] === "\ufffd") safe--;
+    let safe = text.length - held;
+    // An incomplete UTF-8 sequence detokenizes to U+FFFD until its last byte arrives (3 more at most).
+    const floor = Math.max(0, safe - 3);
+    while (safe > floor && text[safe - 1] === "\ufffd") safe--;
     return safe;
   }
 
-  private take(upTo: number): string {
-    if (upTo <= this.emitted) return "";
-    const out = this.text.slice(this.emitted, upTo);
-    this.emitted = upTo;
-    return out;
+  private show(text: string): string {
+    if (text) this.shown.push(text);
+    return text;
   }
 }
