@@ -125,17 +125,23 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
     throw cancelled();
   }
   const insights = model.fileInsights;
-  const strategy = kvStrategy({
+  let strategy = kvStrategy({
     architecture: model.fileInfo.metadata?.general?.architecture,
     isRecurrent: insights.isRecurrent,
     isHybrid: insights.isHybrid,
     ...(insights.swaSize !== undefined && { swaSize: insights.swaSize }),
   });
   let context: LlamaContext;
+  const create = (swaFullCache: boolean) => model.createContext({ contextSize, threads, sequences: 1, swaFullCache, ...(signal && { createSignal: signal }) });
   try {
-    context = await model.createContext({
-      contextSize, threads, sequences: 1, swaFullCache: strategy === "swa-full-cache", ...(signal && { createSignal: signal }),
-    });
+    try {
+      context = await create(strategy === "swa-full-cache");
+    } catch (error) {
+      // A full sliding-window cache takes more memory than the plan counted on: load without it, reuse by checkpoints.
+      if (strategy !== "swa-full-cache" || signal?.aborted) throw error;
+      context = await create(false);
+      strategy = "checkpoints";
+    }
   } catch (error) {
     await model.dispose();
     if (signal?.aborted) throw cancelled();

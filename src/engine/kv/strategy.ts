@@ -30,7 +30,7 @@ export function describeKvStrategy(strategy: KvStrategy): string {
     case "swa-full-cache":
       return "KV reuse: sliding-window model, so the context keeps a full cache (more memory) to allow reuse and context shift";
     case "checkpoints":
-      return "KV reuse: recurrent/hybrid model, no context shift; a checkpoint at the end of each prompt lets the next turn reuse it";
+      return "KV reuse: this model's cache cannot be cut (recurrent, hybrid, or sliding-window without a full cache): no context shift; a checkpoint at the end of each prompt lets the next turn reuse it";
     case "prefix":
       return "KV reuse: this architecture cannot shift its cache; only the common prefix is reused";
   }

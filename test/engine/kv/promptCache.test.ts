@@ -43,6 +43,8 @@ async function say(model: LoadedModel, chat: Chat, text: string, env: ChatEnv, b
 test("a turn reuses the cache and says it evaluated only its new messages", async () => {
   const model = await open();
   try {
+    assert.equal(model.info.kvStrategy, "shift");
+    assert.ok(model.info.reasons.some((r) => /^KV reuse: common prefix kept, blocks that went are erased/.test(r)), "the model panel says which reuse applies");
     const env = testEnv();
     let chat = createChat({ character, characterId: "s", env });
     const first = await say(model, chat, "Where am I?", env);
