@@ -198,3 +198,23 @@ test("a lore entry that comes is named as the reason the prompt was evaluated ag
     await model.unload();
   }
 });
+
+test("going back to a chat after another one used the model loads its saved state instead of evaluating it again", async () => {
+  const store = new KvStateStore({ dir: join(dir, "kv-switch") });
+  const model = await open();
+  model.usePromptCache({ storage: store });
+  try {
+    const env = testEnv();
+    let a = (await say(model, createChat({ character, characterId: "s", env }), "Where am I?", env)).chat;
+    const other = await say(model, createChat({ character: card({ mes_example: "", description: "Another glade entirely." }), characterId: "t", env }), "Hello?", env);
+    assert.equal(other.turn.reuse!.source === "saved", false);
+    assert.deepEqual((await store.list()).map((s) => s.chatId), [a.id], "the first chat's state was saved when the other took the model");
+    const back = await say(model, a, "Who are you?", env);
+    a = back.chat;
+    assert.equal(back.turn.reuse!.source, "saved");
+    assert.equal(back.turn.reuse!.cause, "new-messages");
+    assert.ok(back.turn.reuse!.evaluated <= back.turn.reuse!.newTokens);
+  } finally {
+    await model.unload();
+  }
+});
