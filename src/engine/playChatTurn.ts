@@ -1,5 +1,5 @@
 import type { Character } from "../core/cards/character.ts";
-import { addSwipe, appendAssistantReply, continueReply, currentSwipe, setDraft, setLoreState, setVariables, type ChatEnv } from "../core/chat/operations.ts";
+import { addSwipe, appendAssistantReply, continueReply, currentSwipe, setDraft, setKeptFrom, setLoreState, setVariables, type ChatEnv } from "../core/chat/operations.ts";
 import type { Persona } from "../core/chat/persona.ts";
 import type { Chat } from "../core/chat/types.ts";
 import { activateLoreForChat } from "../core/lorebook/forChat.ts";
@@ -52,6 +52,7 @@ export async function playChatTurn(input: PlayChatTurnInput): Promise<PlayedChat
     character,
     persona: input.persona,
     lore: lore.insertions,
+    loreTitles: new Map(lore.verdicts.map((v) => [`${v.book}/${v.uid}`, v.comment.trim() || `${v.book} #${v.uid}`])),
     settings: input.settings,
     mode,
     ...(input.signal && { signal: input.signal }),
@@ -69,5 +70,6 @@ export async function playChatTurn(input: PlayChatTurnInput): Promise<PlayedChat
   } else chat = setDraft(chat, turn.text, env);
   chat = setLoreState(chat, lore.state, env);
   chat = setVariables(chat, turn.variables, env);
+  if (input.settings.holdTrimBoundary !== false) chat = setKeptFrom(chat, turn.prompt.firstKeptMessageId);
   return { chat, turn, lore };
 }

@@ -16,6 +16,8 @@ import { sanitizeForTerminal } from "../../core/text/sanitize.ts";
 import { parseCommandArgs, parseIntegerFlag, parseNumberFlag } from "../args.ts";
 import { UsageError, type CliCommand, type CliIO } from "../command.ts";
 import { namesFlag } from "../namesFlag.ts";
+import { promptCacheOptions } from "../../app/promptCache.ts";
+import { reuseSummary } from "../../core/promptCache/explain.ts";
 
 const usage = `Usage: taproom chat --model FILE --character FILE_OR_NAME --message TEXT [options]
 
@@ -27,7 +29,8 @@ Chat:
   --template NAME        prompt template: auto (the model's own), chatml, llama3, mistral, mistral-tekken,
                          gemma, alpaca, vicuna, plain, or one imported with taproom preset import
   --names on|off         "Name: " before each message in the prompt (default: the chat's choice, else on)
-  --json                 print reply, stop reason, tokens, timings and the load plan as JSON
+  --json                 print reply, stop reason, tokens, timings, the KV cache's reuse (what was
+                         evaluated again and why) and the load plan as JSON
 Sampling:
   --max-tokens N  --temperature T  --top-p P  --min-p P  --top-k K
   --repeat-penalty R  --repeat-last-n N  --frequency-penalty F  --presence-penalty P
@@ -149,6 +152,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     ...(v.context !== undefined && { contextSize: parseIntegerFlag("context", v.context) }),
     ...(v.threads !== undefined && { threads: parseIntegerFlag("threads", v.threads) }),
   });
+  // A saved chat keeps its KV state, so the next `taproom chat --chat` evaluates only what is new.
+  model.usePromptCache(promptCacheOptions(settings.settings, paths, opened.handle !== undefined));
   try {
     const played = await playChatTurn({
       model,
@@ -173,6 +178,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
         stopReason: g.stopReason,
         tokens: g.tokens,
         timings: { ...played.turn.timings, tokensPerSecond: played.turn.timings.tokensPerSecond ?? g.tokensPerSecond },
+        cache: played.turn.reuse && { ...played.turn.reuse, summary: reuseSummary(played.turn.reuse) },
         template: played.turn.template.template.name,
         lore: played.lore.insertions.map((i) => i.entryId),
         plan: model.info,

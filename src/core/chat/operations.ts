@@ -226,6 +226,13 @@ export function updateSettings(chat: Chat, patch: Partial<ChatSettings>, env: Ch
   return { ...chat, settings, updatedAt: env.now() };
 }
 
+/** Records where the last prompt's kept history began (core/prompt/budget.ts holds it there next turn). */
+export function setKeptFrom(chat: Chat, keptFrom: string | undefined): Chat {
+  if (chat.keptFrom === keptFrom) return chat;
+  const { keptFrom: _old, ...rest } = chat;
+  return keptFrom === undefined ? rest : { ...rest, keptFrom };
+}
+
 /** Stores the lorebook timed-effect state as core/lorebook hands it over (opaque here). */
 export function setLoreState(chat: Chat, loreState: unknown, env: ChatEnv): Chat {
   return { ...chat, loreState, updatedAt: env.now() };

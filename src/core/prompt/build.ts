@@ -43,6 +43,8 @@ interface ChatItem {
   label: string;
   /** Index in the chat's visible history; undefined for injections. */
   message?: number;
+  /** The chat message's id (for explaining what changed between prompts). */
+  messageId?: string;
 }
 
 export function buildPrompt(input: BuildPromptInput): BuiltPrompt {
@@ -77,7 +79,8 @@ export function buildPrompt(input: BuildPromptInput): BuiltPrompt {
   const keepExamples = input.settings.pinExamples || fixed + reserve + exampleTokens + allHistory <= budget;
   const available = budget - fixed - reserve - (keepExamples ? exampleTokens : 0);
   const freeFraction = input.settings.trimFreeFraction ?? DEFAULT_FREE_FRACTION;
-  let start = firstKeptMessage({ messageTokens: historyTokens, available, freeFraction });
+  const previous = input.keptFrom === undefined ? -1 : messageItems.findIndex((f) => f.item.messageId === input.keptFrom);
+  let start = firstKeptMessage({ messageTokens: historyTokens, available, freeFraction, ...(previous >= 0 && { previous }) });
 
   for (;;) {
     const firstKept = messageItems[start]?.item.message ?? Infinity;
@@ -97,6 +100,7 @@ export function buildPrompt(input: BuildPromptInput): BuiltPrompt {
       tokens,
       budget,
       droppedMessages: visibleDropped(messageItems, start),
+      ...(messageItems[start]?.item.messageId !== undefined && { firstKeptMessageId: messageItems[start]!.item.messageId }),
       examplesIncluded: keepExamples && examples.length > 0,
       examplesDropped: !keepExamples && examples.length > 0,
       variables: ctx.env.variables,
@@ -242,7 +246,7 @@ function chatItems(ctx: Ctx, visible: ChatMessage[]): ChatItem[] {
     const name = isNarrator ? "" : m.name || (isUser ? user : char);
     return {
       name, text: stripCR(ctx.expand(messageText(m))), isUser, isNarrator, otherSpeaker: name !== user && name !== char,
-      kind: "history", label: `message ${i + 1} (${m.role}${open && i === visible.length - 1 ? ", continued" : ""})`, message: i,
+      kind: "history", label: `message ${i + 1} (${m.role}${open && i === visible.length - 1 ? ", continued" : ""})`, message: i, messageId: m.id,
     };
   });
   injectAtDepth(ctx, items, open);
@@ -407,19 +411,20 @@ function continueTail(ctx: Ctx, formatted: { items: Formatted[] }): { reply: Raw
   const last = formatted.items.pop();
   if (!last) return { reply: replyStart(ctx), cached: null };
   const label = last.item.label;
+  const id = last.item.messageId !== undefined ? { messageId: last.item.messageId } : {};
   // Continuing the only message: it stays in the history, with nothing after it.
   if (formatted.items.length === 0) {
     formatted.items.push(last);
     return { reply: null, cached: null };
   }
-  if (ctx.seq) return { reply: null, cached: { kind: "history", label, text: last.text } };
+  if (ctx.seq) return { reply: null, cached: { kind: "history", label, text: last.text, ...id } };
   let text = last.text;
   const char = ctx.names.char;
   if (text.trimStart().startsWith(`${char}:`)) text = text.replace(`${char}:`, "").trimStart();
   if (!/^\s/.test(text)) text = ` ${text}`;
   // SillyTavern names the reply unless the message continued is the user's or the chat's only one.
   const named = ctx.template.plainNames !== false && !last.item.isUser && ctx.input.messages.length > 1;
-  return { reply: { kind: "reply_prefix", label: "reply prefix", text: named ? `${char}:` : "" }, cached: { kind: "history", label, text } };
+  return { reply: { kind: "reply_prefix", label: "reply prefix", text: named ? `${char}:` : "" }, cached: { kind: "history", label, text, ...id } };
 }
 
 interface AssembleInput {
@@ -438,7 +443,7 @@ interface AssembleInput {
  * on a line of its own when there are no instruct sequences.
  */
 function assemble(ctx: Ctx, a: AssembleInput): PromptSection[] {
-  const chat: RawPart[] = a.kept.map((f) => ({ kind: f.item.kind, label: f.item.label, text: stripCR(f.text) }));
+  const chat: RawPart[] = a.kept.map((f) => ({ kind: f.item.kind, label: f.item.label, text: stripCR(f.text), ...(f.item.messageId !== undefined && { messageId: f.item.messageId }) }));
   const continuing = ctx.mode === "continue";
   // SillyTavern adds the alignment message unless the oldest message it kept is the user's.
   const oldest = a.kept[0]?.item;

@@ -11,6 +11,8 @@ export interface RawPart {
   kind: SectionKind;
   label: string;
   text: string;
+  /** The chat message a history part shows. */
+  messageId?: string;
 }
 
 /**

@@ -27,6 +27,7 @@ import type { AppServices, ChatTarget, OpenedChat } from "./appServices.ts";
 import { createCardServices } from "./cardServices.ts";
 import { createLorebookServices } from "./lorebookServices.ts";
 import { createModelServices, type ModelServices } from "./modelServices.ts";
+import { promptCacheOptions } from "../../app/promptCache.ts";
 
 /** Generation was asked for but no model can serve it; the chat shows the reason. */
 export class NoEngineError extends Error {
@@ -204,6 +205,8 @@ async function openChatSession(o: ChatSessionOptions): Promise<OpenedChat> {
       }
       const model = o.model();
       if (!model) throw new NoEngineError("no model loaded: start taproom with --model FILE, or load one with /model NAME or from the model screen (Ctrl+O, then m)");
+      // Chats' KV states are saved and reloaded (a restart, another chat in between) as the settings say.
+      model.usePromptCache(promptCacheOptions(settings.settings, o.paths));
       return generateWith({ model, request, chat, character, persona, books, bookTiers, loreSettings, prompts: { ...settings.promptSettings(), templates } }, (state, report) => {
         // Onto the chat as it is now: a draft or setting saved during the turn stays.
         chat = { ...chat, ...state };
@@ -304,7 +307,7 @@ interface TurnInputs {
   prompts: Omit<TurnSettings, "samplers">;
 }
 
-async function generateWith(inputs: TurnInputs, keep: (state: Pick<Chat, "loreState" | "variables">, report: TurnReport) => void): Promise<GenerateResult> {
+async function generateWith(inputs: TurnInputs, keep: (state: Pick<Chat, "loreState" | "variables" | "keptFrom">, report: TurnReport) => void): Promise<GenerateResult> {
   const { model, request, chat, character, persona, books, bookTiers, loreSettings, prompts } = inputs;
   let streamed = "";
   const played = await playChatTurn({
@@ -324,7 +327,7 @@ async function generateWith(inputs: TurnInputs, keep: (state: Pick<Chat, "loreSt
   // Lore timers and {{setvar}} values belong to the chat; the messages are the screen's.
   const prompt = played.turn.prompt;
   keep(
-    { loreState: played.chat.loreState, variables: played.chat.variables },
+    { loreState: played.chat.loreState, variables: played.chat.variables, keptFrom: played.chat.keptFrom },
     {
       template: played.turn.template.note,
       promptTokens: played.turn.timings.promptTokens,
@@ -335,6 +338,7 @@ async function generateWith(inputs: TurnInputs, keep: (state: Pick<Chat, "loreSt
       fit: { budget: prompt.budget, droppedMessages: prompt.droppedMessages, examplesDropped: prompt.examplesDropped },
       lore: played.lore.verdicts.map((v) => ({ title: v.comment, fired: v.fired, outcome: v.outcome, detail: v.detail, tokens: v.tokens })),
       plan: model.info.reasons,
+      ...(played.turn.reuse && { reuse: played.turn.reuse }),
     },
   );
   const last = request.messages.at(-1);

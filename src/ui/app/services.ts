@@ -8,6 +8,7 @@ import type { SamplerSettings } from "../../core/samplers/types.ts";
 import type { TurnMode } from "../../core/prompt/turn.ts";
 import type { ChatTarget } from "./appServices.ts";
 import type { CurrentModel, ModelDetails, ModelLoadWatch } from "./modelServices.ts";
+import type { ReuseExplanation } from "../../core/promptCache/explain.ts";
 
 export interface GenerateRequest {
   /** What to generate (core/prompt's turn modes): the real layer builds history with historyForTurn. */
@@ -51,6 +52,8 @@ export interface TurnReport {
   lore: Array<{ title: string; fired: boolean; outcome: string; detail: string; tokens: number | null }>;
   /** Why the model was loaded as it was (the planner's words). */
   plan: string[];
+  /** What the KV cache reused, what was evaluated, and why evaluation began where it did. */
+  reuse?: ReuseExplanation;
 }
 
 export interface ChatLorebooks {

@@ -33,6 +33,7 @@ import { inputKeys } from "./keys/inputKeys.ts";
 
 export type { ChatPanel } from "./keys/panelKeys.ts";
 import { loadingLine } from "../models/modelLines.ts";
+import { reuseStatus } from "../panels/reuseLines.ts";
 import { displayText } from "../../core/text/sanitize.ts";
 import { useModelLoading } from "../app/useModelLoading.ts";
 import type { Flash } from "../app/flash.ts";
@@ -181,6 +182,7 @@ export function ChatScreen(props: ChatScreenProps) {
   const notify = (message: string | null) => dispatch({ type: "notice", message });
   // Called only from handlers, once the generation and the commands below exist.
   const busy = () => sessionRef.current.streaming !== null || generation.running() || commands.loadingModel();
+  const kvStatus = displayText(reuseStatus(services.lastTurn?.()));
   const generation = useReplyGeneration({
     services,
     characterName: props.characterName,
@@ -364,7 +366,9 @@ export function ChatScreen(props: ChatScreenProps) {
         {(session.streaming !== null || generation.impersonating ? "writing… Ctrl+C stops · " : "") +
           (loading ? loadingLine(loading) : `${model.model ?? "no model"} · ${model.backend} · ctx ${model.contextUsed}/${model.contextSize}`) +
           (generation.speed !== null ? ` · ${generation.speed.toFixed(1)} tok/s` : "") +
-          ` · temp ${samplers.temperature} · ? help`}
+          ` · temp ${samplers.temperature} · ? help` +
+          // What the last turn reused from the KV cache, and why it processed part of the prompt again.
+          (session.streaming === null && kvStatus ? ` · ${kvStatus}` : "")}
       </Text>
     </Box>
   );
