@@ -1,42 +1,60 @@
 import type { ArchitectureShape, QuantInfo } from "../quants/index.ts";
-import type { QuantFit } from "./chooseQuant.ts";
-import { estimateFit } from "./estimateFit.ts";
+import { machineBandwidths, type MachineBandwidths } from "./bandwidth.ts";
+import { maxFullContext } from "./contextSearch.ts";
+import { estimateFit, unifiedMemoryFits } from "./estimateFit.ts";
+import { estimateSpeed, type SpeedEstimate } from "./estimateSpeed.ts";
 import type { FitMachine } from "./machine.ts";
 
-export { machineHasGpu, type FitMachine } from "./machine.ts";
+/** How one quant of one model would run on one machine: memory, speed and quality. */
+export interface QuantFit {
+  quant: QuantInfo;
+  /** Bytes of the weights file (all parts). */
+  fileBytes: number;
+  fitsFully: boolean;
+  /** Layers offloaded to the GPU, and how many the model has (output layer included). */
+  gpuLayers: number;
+  totalLayers: number;
+  /** Context the plan gives; 0 when it cannot run. */
+  contextSize: number;
+  /** The most context (up to the train context) with which it still fits fully on the GPU; 0 if none. */
+  maxFullContext: number;
+  vramBytes: number;
+  ramBytes: number;
+  /** False when even partial offload leaves too little RAM. */
+  runnable: boolean;
+  /** Estimated generation speed (0 when it cannot run). */
+  tokensPerSecond: number;
+  speed: SpeedEstimate;
+  /** The planner's own words, first the most important. */
+  reasons: string[];
+}
 
-/** How each candidate quant would run on the machine with the wanted context. */
-export function planQuantFits(options: {
+export interface RateQuantsOptions {
   shape: ArchitectureShape;
   candidates: Array<{ quant: QuantInfo; fileBytes: number }>;
   machine: FitMachine;
   contextSize: number;
-}): QuantFit[] {
-  const { shape, machine } = options;
-  return options.candidates.map(({ quant, fileBytes }) => ({
-    quant,
-    fileBytes,
-    ...estimateFit({ shape, fileBytes, contextSize: options.contextSize, machine }),
-    maxFullContext: maxFullContext({ shape, fileBytes, machine }),
-  }));
+  /** Defaults to the machine's, looked up or assumed. */
+  bandwidths?: MachineBandwidths;
 }
 
-const CONTEXT_STEP = 256;
-
-/**
- * The most context (up to the train context, in steps of 256 tokens) with which the
- * model still fits fully on the GPU; 0 if it never does. Binary search: fitting fully
- * only gets harder as context grows.
- */
-export function maxFullContext(options: { shape: ArchitectureShape; fileBytes: number; machine: FitMachine }): number {
-  const fits = (steps: number) => estimateFit({ ...options, contextSize: steps * CONTEXT_STEP }).fitsFully;
-  let low = 0;
-  let high = Math.floor(options.shape.trainContext / CONTEXT_STEP);
-  if (!fits(1)) return 0;
-  while (low < high) {
-    const mid = Math.ceil((low + high) / 2);
-    if (fits(mid)) low = mid;
-    else high = mid - 1;
-  }
-  return low * CONTEXT_STEP;
+/** How each candidate quant would run on the machine with the wanted context. */
+export function rateQuants(options: RateQuantsOptions): QuantFit[] {
+  const { shape, machine, contextSize } = options;
+  const bandwidths = options.bandwidths ?? machineBandwidths(machine);
+  return options.candidates.map(({ quant, fileBytes }) => {
+    const estimate = estimateFit({ shape, fileBytes, contextSize, machine });
+    const runnable = estimate.runnable && unifiedMemoryFits(machine, estimate);
+    const speed = estimateSpeed({ shape, fileBytes, contextSize, gpuLayers: estimate.gpuLayers, totalLayers: estimate.totalLayers, bandwidths });
+    return {
+      quant,
+      fileBytes,
+      ...estimate,
+      runnable,
+      contextSize: runnable ? estimate.contextSize : 0,
+      maxFullContext: maxFullContext({ shape, fileBytes, machine }),
+      tokensPerSecond: runnable ? speed.tokensPerSecond : 0,
+      speed,
+    };
+  });
 }
