@@ -98,7 +98,8 @@ function print(report: FitReport, output: Output): number {
     `Machine: ${describeMachine(machine)}\n` +
     describeBandwidths(report.bandwidths, choice.minSpeed) +
     `\n${formatFitTable(choice.table, choice.chosen)}\n${formatChoice(choice)}`;
-  io.stdout.write(sanitizeForTerminal(text));
+  // A line at a time, as a terminal shows it (and `| head` may stop reading after any).
+  for (const line of sanitizeForTerminal(text).split(/(?<=\n)/)) io.stdout.write(line);
   return choice.chosen ? 0 : 1;
 }
 
