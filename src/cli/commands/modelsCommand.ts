@@ -6,6 +6,7 @@ import { addModelFolder, ModelFolderError, readExtraModelFolders, removeModelFol
 import { dataDir } from "../../store/paths.ts";
 import { formatBytes } from "../../core/units/format.ts";
 import { formatParameters } from "../../engine/quants/index.ts";
+import { formatSpeed } from "../../engine/planning/chooseQuant.ts";
 import { displayText } from "../../core/text/sanitize.ts";
 import { describeMachine, machineFlags, machineFromFlags } from "../machineFlags.ts";
 import { resolveModelsDir } from "../modelsDir.ts";
@@ -75,6 +76,7 @@ function formatModel(model: LibraryModel): string {
     model.chatTemplate ? `template ${model.chatTemplate}` : undefined,
     model.parts > 1 ? `${model.parts} parts` : undefined,
   ].filter(Boolean);
-  const verdict = model.verdict ? `\n  ${model.verdict.summary}: ${model.verdict.reason}` : "";
+  const speed = model.verdict?.tokensPerSecond ? `, about ${formatSpeed(model.verdict.tokensPerSecond)} tokens/s` : "";
+  const verdict = model.verdict ? `\n  ${model.verdict.summary}${speed}: ${model.verdict.reason}` : "";
   return `\n${name}  ${formatBytes(model.sizeBytes)}\n  ${displayText(facts.join(", "))}${verdict}\n`;
 }

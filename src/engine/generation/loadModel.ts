@@ -3,9 +3,9 @@ import type { LlamaContext, LlamaContextSequence, LlamaModel, Token, TokenBias }
 import type { TurnGenerationRequest, TurnGenerationResult, TurnModel } from "../chatTurn.ts";
 import type { LibraryFacts } from "../library/readModelFacts.ts";
 import { readModelFile } from "./readModelFile.ts";
-import { detectMachine } from "../fit/detectMachine.ts";
-import type { MachineFacts } from "../fit/machine.ts";
-import { LoadPlanError, planLoad, type LoadPlan, type PlanLoadOptions } from "../planner/planLoad.ts";
+import { detectMachine } from "../planning/detectMachine.ts";
+import type { MachineFacts } from "../planning/machine.ts";
+import { LoadPlanError, planLoad, type LoadPlan, type PlanLoadOptions } from "../planning/planLoad.ts";
 import { getLlamaFor, recentLlamaLogs, type GpuChoice } from "../runtime/llama.ts";
 import { ContextOverflowError, ModelLoadCancelledError, ModelLoadError } from "./errors.ts";
 import type { DrySupport } from "./samplerOptions.ts";

@@ -5,8 +5,8 @@
  */
 import type { TuiOptions } from "../../cli/commands/tuiCommand.ts";
 import { formatBytes } from "../../core/units/format.ts";
-import { detectMachine } from "../../engine/fit/detectMachine.ts";
-import type { MachineFacts } from "../../engine/fit/machine.ts";
+import { detectMachine } from "../../engine/planning/detectMachine.ts";
+import type { MachineFacts } from "../../engine/planning/machine.ts";
 import { loadModel, type LoadedModel } from "../../engine/generation/loadModel.ts";
 import { scanModelLibrary, type LibraryModel } from "../../engine/library/scanModelLibrary.ts";
 import { hubOptionsFromEnv } from "../../engine/download/hubClient.ts";

@@ -1,6 +1,6 @@
 import type { TuiOptions } from "../../cli/commands/tuiCommand.ts";
-import { detectMachine } from "../../engine/fit/detectMachine.ts";
-import { describeFitMachine } from "../../engine/fit/machine.ts";
+import { detectMachine } from "../../engine/planning/detectMachine.ts";
+import { describeFitMachine } from "../../engine/planning/machine.ts";
 import { scanModelLibrary } from "../../engine/library/scanModelLibrary.ts";
 import { defaultModelCachePath } from "../../store/models/metadataCache.ts";
 import { readExtraModelFolders } from "../../store/models/modelFolders.ts";

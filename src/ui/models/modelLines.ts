@@ -2,7 +2,7 @@
 import { formatBytes, formatDuration, formatRate, progressBar } from "../../core/units/format.ts";
 import { displayText } from "../../core/text/sanitize.ts";
 import { formatParameters } from "../../engine/quants/index.ts";
-import type { ModelVerdict } from "../../engine/library/modelVerdict.ts";
+import type { ModelVerdict } from "../../engine/planning/modelVerdict.ts";
 import type { CurrentModel, LibraryModel, MachineFacts, ModelDownloadProgress, ModelLoading } from "../app/modelServices.ts";
 
 export function machineLine(machine: MachineFacts): string {

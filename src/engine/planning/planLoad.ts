@@ -1,6 +1,11 @@
-import { estimateFit, RAM_MARGIN, VRAM_MARGIN, type FitEstimate } from "../fit/estimateFit.ts";
-import { machineHasGpu, type GpuBackend, type MachineFacts } from "../fit/machine.ts";
-import { COMMON_QUANTS } from "../fit/fitModelSize.ts";
+import { estimateFit, fitsFullyOnGpu, unifiedMemoryFits, VRAM_MARGIN, type FitEstimate } from "./estimateFit.ts";
+import { machineHasGpu, type GpuBackend, type MachineFacts } from "./machine.ts";
+import { COMMON_QUANTS } from "./fitModelSize.ts";
+import { CONTEXT_STEP, largestContext } from "./contextSearch.ts";
+import { machineBandwidths } from "./bandwidth.ts";
+import { estimateSpeed } from "./estimateSpeed.ts";
+import { formatSpeed } from "./chooseQuant.ts";
+import { shapeFromFacts } from "./shapes.ts";
 import { compareQuality, estimateFileBytes, quantInfo, type ArchitectureShape } from "../quants/index.ts";
 import type { LibraryFacts } from "../library/readModelFacts.ts";
 
@@ -8,7 +13,6 @@ import type { LibraryFacts } from "../library/readModelFacts.ts";
 export const DEFAULT_CONTEXT = 8192;
 /** How far the planner shrinks the context on its own to keep layers on the GPU. */
 export const MIN_AUTO_CONTEXT = 4096;
-const CONTEXT_STEP = 256;
 /** With every layer on the GPU the CPU only feeds it: more threads just contend. */
 const GPU_THREADS = 2;
 
@@ -38,6 +42,8 @@ export interface LoadPlan {
   /** False when even with everything possible on the GPU the rest does not fit in RAM. */
   runnable: boolean;
   memory: { vramBytes: number; ramBytes: number };
+  /** Estimated generation speed with this plan (0 when it cannot run). */
+  tokensPerSecond: number;
   /** Why, in sentences a person reads, the most important first. */
   reasons: string[];
   /** What the user could change to run it better. */
@@ -62,7 +68,7 @@ export function planLoad(options: PlanLoadOptions): LoadPlan {
   const { model } = options;
   const wishes = options.wishes ?? {};
   const machine = planningMachine(options.machine, wishes);
-  const shape = shapeOf(model);
+  const shape = shapeFromFacts(model);
   const reasons: string[] = [];
   const context = chooseContext(model.trainContext, wishes.contextSize, reasons);
   let estimate = estimateFit({ shape, fileBytes: model.fileBytes, contextSize: context.size, machine, ...(wishes.gpuLayers !== undefined ? { gpuLayers: wishes.gpuLayers } : {}) });
@@ -73,6 +79,7 @@ export function planLoad(options: PlanLoadOptions): LoadPlan {
   reasons.unshift(headline(machine, estimate, runnable));
   if (wishes.gpuLayers !== undefined) reasons.push(layerOverrideNote(machine, wishes.gpuLayers, estimate));
   const threads = chooseThreads(machine, estimate, wishes.threads, reasons);
+  const tokensPerSecond = runnable ? estimatePlanSpeed(shape, model.fileBytes, estimate, machine, threads, reasons) : 0;
   const flashAttention = chooseFlashAttention(machine, estimate, wishes.flashAttention, reasons);
   const suggestions = estimate.fitsFully ? [] : suggest({ model, shape, machine, contextSize: context.size, estimate });
   return {
@@ -85,6 +92,7 @@ export function planLoad(options: PlanLoadOptions): LoadPlan {
     fitsFully: estimate.fitsFully,
     runnable,
     memory: { vramBytes: Math.round(estimate.vramBytes), ramBytes: Math.round(estimate.ramBytes) },
+    tokensPerSecond,
     reasons,
     suggestions,
   };
@@ -98,22 +106,6 @@ function planningMachine(machine: MachineFacts, wishes: LoadWishes): MachineFact
   }
   const usable = machine.freeVramBytes !== undefined ? Math.min(machine.freeVramBytes, machine.vramBytes) : machine.vramBytes;
   return { ...machine, vramBytes: usable };
-}
-
-function shapeOf(model: LibraryFacts): ArchitectureShape {
-  return {
-    id: model.architecture,
-    like: model.name ?? model.architecture,
-    parameters: model.parameters,
-    layers: model.layers,
-    embedding: model.embedding,
-    heads: model.heads,
-    kvHeads: model.kvHeads,
-    feedForward: model.feedForward,
-    // A header without token_embd (split files) still needs a logits buffer.
-    vocab: model.vocab > 0 ? model.vocab : 32000,
-    trainContext: model.trainContext,
-  };
 }
 
 function chooseContext(trainContext: number, asked: number | undefined, reasons: string[]): { size: number; asked: boolean } {
@@ -138,28 +130,30 @@ function chooseContext(trainContext: number, asked: number | undefined, reasons:
 function shrinkContext(options: { shape: ArchitectureShape; fileBytes: number; machine: MachineFacts; from: number; reasons: string[] }): FitEstimate | undefined {
   const { from, reasons } = options;
   if (from <= MIN_AUTO_CONTEXT) return undefined;
-  const fit = (contextSize: number) => estimateFit({ ...options, contextSize });
-  let low = MIN_AUTO_CONTEXT / CONTEXT_STEP;
-  let high = Math.floor(from / CONTEXT_STEP) - 1;
-  if (fit(MIN_AUTO_CONTEXT).fitsFully) {
-    while (low < high) {
-      const mid = Math.ceil((low + high) / 2);
-      if (fit(mid * CONTEXT_STEP).fitsFully) low = mid;
-      else high = mid - 1;
-    }
-    const estimate = fit(low * CONTEXT_STEP);
-    reasons.push(`context lowered from ${from} to ${estimate.contextSize} tokens so that every layer fits on the GPU`);
-    return estimate;
+  const fitting = largestContext(MIN_AUTO_CONTEXT, from - CONTEXT_STEP, (contextSize) => estimateFit({ ...options, contextSize }).fitsFully);
+  if (fitting !== undefined) {
+    reasons.push(`context lowered from ${from} to ${fitting} tokens so that every layer fits on the GPU`);
+    return estimateFit({ ...options, contextSize: fitting });
   }
-  const estimate = fit(MIN_AUTO_CONTEXT);
   reasons.push(`context lowered from ${from} to ${MIN_AUTO_CONTEXT} tokens to keep more layers on the GPU`);
-  return estimate;
+  return estimateFit({ ...options, contextSize: MIN_AUTO_CONTEXT });
 }
 
-/** On Apple Silicon the GPU's memory is the RAM: both parts must fit in it together. */
-function unifiedMemoryFits(machine: MachineFacts, estimate: FitEstimate): boolean {
-  if (machine.gpu !== "metal") return true;
-  return estimate.vramBytes + estimate.ramBytes <= machine.ramBytes - RAM_MARGIN;
+/** Speed from the plan's layer split and threads, said in a reason when a GPU is in play. */
+function estimatePlanSpeed(shape: ArchitectureShape, fileBytes: number, estimate: FitEstimate, machine: MachineFacts, threads: number, reasons: string[]): number {
+  const bandwidths = machineBandwidths(machine);
+  const speed = estimateSpeed({ shape, fileBytes, contextSize: estimate.contextSize, gpuLayers: estimate.gpuLayers, totalLayers: estimate.totalLayers, bandwidths, cpuCores: Math.min(threads, machine.cpuCores) });
+  const gb = (rate: number) => `${Math.round(rate / 1e9)} GB/s`;
+  // Only the RAM's one embedding row is read when all layers are on the GPU: not worth a word.
+  const sides = [
+    { used: speed.gpuBytesPerToken > 0, text: `${gib(speed.gpuBytesPerToken)} from VRAM at ${gb(speed.gpuReadRate)}`, bandwidth: bandwidths.gpu },
+    { used: speed.cpuBytesPerToken > 2 ** 24, text: `${gib(speed.cpuBytesPerToken)} from RAM at ${gb(speed.cpuReadRate)}`, bandwidth: bandwidths.ram },
+  ].filter((side) => side.used);
+  const reads = sides.map((side) => side.text);
+  const assumed = sides.filter((side) => side.bandwidth?.assumed).map((side) => side.bandwidth!.source.replace(/^assumed: /, ""));
+  const note = assumed.length > 0 ? `; bandwidth assumed (${assumed.join("; ")})` : "";
+  reasons.push(`about ${formatSpeed(speed.tokensPerSecond)} tokens/s: each token reads ${reads.join(" and ")}${note}`);
+  return speed.tokensPerSecond;
 }
 
 function headline(machine: MachineFacts, estimate: FitEstimate, runnable: boolean): string {
@@ -246,17 +240,5 @@ function suggest(options: { model: LibraryFacts & { fileBytes: number }; shape: 
 }
 
 function largestFullContext(options: { shape: ArchitectureShape; fileBytes: number; machine: MachineFacts; below: number }): number | undefined {
-  const fits = (steps: number) => {
-    const fit = estimateFit({ ...options, contextSize: steps * CONTEXT_STEP });
-    return fit.fitsFully && unifiedMemoryFits(options.machine, fit);
-  };
-  let low = 4;
-  let high = Math.floor(options.below / CONTEXT_STEP) - 1;
-  if (high < low || !fits(low)) return undefined;
-  while (low < high) {
-    const mid = Math.ceil((low + high) / 2);
-    if (fits(mid)) low = mid;
-    else high = mid - 1;
-  }
-  return low * CONTEXT_STEP;
+  return largestContext(4 * CONTEXT_STEP, options.below - CONTEXT_STEP, (contextSize) => fitsFullyOnGpu(options, contextSize));
 }

@@ -1,7 +1,10 @@
-import { estimateFit } from "../fit/estimateFit.ts";
-import { machineHasGpu, type FitMachine } from "../fit/machine.ts";
-import { maxFullContext } from "../fit/planQuantFits.ts";
-import type { LibraryFacts } from "./readModelFacts.ts";
+import type { LibraryFacts } from "../library/readModelFacts.ts";
+import { machineBandwidths } from "./bandwidth.ts";
+import { maxFullContext } from "./contextSearch.ts";
+import { estimateFit } from "./estimateFit.ts";
+import { estimateSpeed } from "./estimateSpeed.ts";
+import { machineHasGpu, type FitMachine } from "./machine.ts";
+import { shapeFromFacts } from "./shapes.ts";
 
 /** Whether one model runs on one machine, in a word and a sentence. */
 export interface ModelVerdict {
@@ -11,19 +14,22 @@ export interface ModelVerdict {
   maxContext: number;
   gpuLayers: number;
   totalLayers: number;
+  /** Estimated generation speed; 0 when it does not run. */
+  tokensPerSecond?: number;
   /** "fits fully on the GPU, 8192 context", "partly: 20/41 layers on the GPU", ... */
   summary: string;
   reason: string;
 }
 
 export function modelVerdict(options: { facts: LibraryFacts; fileBytes: number; machine: FitMachine; contextSize: number }): ModelVerdict {
-  const { facts, machine } = options;
+  const { facts, machine, fileBytes } = options;
   const contextSize = Math.min(options.contextSize, facts.trainContext);
-  const shape = { id: facts.architecture, like: facts.architecture, ...facts, vocab: facts.vocab || 32000 };
-  const estimate = estimateFit({ shape, fileBytes: options.fileBytes, contextSize, machine });
-  const base = { contextSize: estimate.contextSize, gpuLayers: estimate.gpuLayers, totalLayers: estimate.totalLayers, reason: estimate.reasons.join("; ") };
+  const shape = shapeFromFacts(facts);
+  const estimate = estimateFit({ shape, fileBytes, contextSize, machine });
+  const speed = estimateSpeed({ shape, fileBytes, contextSize, gpuLayers: estimate.gpuLayers, totalLayers: estimate.totalLayers, bandwidths: machineBandwidths(machine) });
+  const base = { contextSize: estimate.contextSize, gpuLayers: estimate.gpuLayers, totalLayers: estimate.totalLayers, reason: estimate.reasons.join("; "), tokensPerSecond: estimate.runnable ? speed.tokensPerSecond : 0 };
   if (estimate.fitsFully) {
-    const maxContext = maxFullContext({ shape, fileBytes: options.fileBytes, machine });
+    const maxContext = maxFullContext({ shape, fileBytes, machine });
     const more = maxContext > contextSize ? ` (up to ${maxContext})` : "";
     return { ...base, maxContext, fit: "full", summary: `fits fully on the GPU with ${contextSize} context${more}` };
   }

@@ -1,8 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { planLoad, LoadPlanError, type LoadWishes } from "../../../src/engine/planner/planLoad.ts";
+import { planLoad, LoadPlanError, type LoadWishes } from "../../../src/engine/planning/planLoad.ts";
 import { architectureById, estimateFileBytes, quantInfo } from "../../../src/engine/quants/index.ts";
-import type { MachineFacts } from "../../../src/engine/fit/machine.ts";
+import type { MachineFacts } from "../../../src/engine/planning/machine.ts";
 
 const GiB = 2 ** 30;
 
@@ -163,4 +163,18 @@ test("with an unknown quant, only files smaller than this one are suggested", ()
   const named = /^(\w+) \(about (\d+\.\d) GiB\)/.exec(p.suggestions[0] ?? "");
   assert.ok(named, p.suggestions.join(" | "));
   assert.ok(Number(named[2]) * GiB < unknown.fileBytes);
+});
+
+test("the plan says how fast it will generate and from which reads; GPU names give the bandwidth", () => {
+  const named: MachineFacts = { ...cuda(24), gpuNames: ["NVIDIA GeForce RTX 3090"] };
+  const full = plan("llama3-8b", named);
+  assert.ok(full.tokensPerSecond > 80 && full.tokensPerSecond < 150, String(full.tokensPerSecond));
+  assert.ok(full.reasons.some((r) => /^about \d+ tokens\/s: each token reads \d\.\d GiB from VRAM at 608 GB\/s$/.test(r)), full.reasons.join(" | "));
+  const spilled = plan("llama2-13b", cuda(8));
+  assert.ok(spilled.tokensPerSecond < full.tokensPerSecond / 4);
+  assert.ok(spilled.reasons.some((r) => /^about \d+(\.\d)? tokens\/s: each token reads \d+\.\d GiB from VRAM at 195 GB\/s and \d+\.\d GiB from RAM at 39 GB\/s; bandwidth assumed \(typical of 8 GB cards; dual-channel DDR4\/DDR5\)$/.test(r)), spilled.reasons.join(" | "));
+  const oneThread = plan("mistral-7b", cpuOnly(16, 1));
+  const twoThreads = plan("mistral-7b", cpuOnly(16, 2));
+  assert.ok(Math.abs(twoThreads.tokensPerSecond / oneThread.tokensPerSecond - 2) < 0.01, "one thread reads about 12 GB/s: the cores bound the CPU's speed");
+  assert.equal(plan("llama3-70b", cpuOnly(16, 4)).tokensPerSecond, 0, "nothing when it cannot run");
 });

@@ -10,6 +10,9 @@ export interface FitMachine {
   vramBytes: number;
   ramBytes: number;
   gpuNames?: string[];
+  /** Memory bandwidth in bytes/s when the user gave it (`--gpu-bandwidth`, `--ram-bandwidth`); else looked up or assumed. */
+  gpuBandwidth?: number;
+  ramBandwidth?: number;
 }
 
 export function machineHasGpu(machine: FitMachine): boolean {

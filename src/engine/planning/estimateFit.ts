@@ -72,3 +72,15 @@ export function estimateFit(options: {
     return { fitsFully: false, gpuLayers, totalLayers, contextSize: runnable ? contextSize : 0, vramBytes, ramBytes, runnable, reasons };
   }
 }
+
+/** On Apple Silicon the GPU's memory is the RAM: both parts must fit in it together. */
+export function unifiedMemoryFits(machine: FitMachine, estimate: FitEstimate): boolean {
+  if (machine.gpu !== "metal") return true;
+  return estimate.vramBytes + estimate.ramBytes <= machine.ramBytes - RAM_MARGIN;
+}
+
+/** Every layer on the GPU with this context, unified memory included. */
+export function fitsFullyOnGpu(options: { shape: ArchitectureShape; fileBytes: number; machine: FitMachine }, contextSize: number): boolean {
+  const estimate = estimateFit({ ...options, contextSize });
+  return estimate.fitsFully && unifiedMemoryFits(options.machine, estimate);
+}

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { availableParallelism, totalmem } from "node:os";
-import { detectMachine, BackendUnavailableError } from "../../../src/engine/fit/index.ts";
+import { detectMachine, BackendUnavailableError } from "../../../src/engine/planning/index.ts";
 
 test("--gpu cpu: this machine's RAM and cores, no GPU", async () => {
   const machine = await detectMachine({ backend: "cpu" });
