@@ -6,12 +6,12 @@
  */
 import { basename } from "node:path";
 import { formatBytes } from "../core/units/format.ts";
-import { detectMachine } from "../engine/fit/detectMachine.ts";
-import { describeFitMachine, type FitMachine, type MachineFacts } from "../engine/fit/machine.ts";
+import { detectMachine } from "../engine/planning/detectMachine.ts";
+import { describeFitMachine, type FitMachine, type MachineFacts } from "../engine/planning/machine.ts";
 import { loadModel, type LoadedModel, type LoadedModelInfo } from "../engine/generation/loadModel.ts";
 import { loadTokenizer, type ModelTokenizer } from "../engine/generation/loadTokenizer.ts";
 import { scanModelLibrary, type LibraryModel } from "../engine/library/scanModelLibrary.ts";
-import type { ModelVerdict } from "../engine/library/modelVerdict.ts";
+import type { ModelVerdict } from "../engine/planning/modelVerdict.ts";
 import { hubOptionsFromEnv } from "../engine/download/hubClient.ts";
 import { planPull } from "../engine/download/planPull.ts";
 import type { RepoModel } from "../engine/download/repoModels.ts";
@@ -254,7 +254,7 @@ export function createModelRuntime(options: ModelRuntimeOptions): ModelRuntime {
       const label = (m: RepoModel) => `${m.quantLabel ?? m.name} (${formatBytes(m.totalBytes)}${m.files.length > 1 ? ` in ${m.files.length} parts` : ""})`;
       const chosen = plan.model ? `${label(plan.model)}` : "";
       const explanation = plan.choice
-        ? `${chosen ? `Choice: ${chosen}. ` : ""}${plan.choice.choice.reason}${plan.headerError ? ` (GGUF header unreadable, typical shape assumed: ${plan.headerError})` : ""}`
+        ? `${chosen ? `Choice: ${chosen}. ` : ""}${plan.choice.choice.reason}${plan.headerError ? ` (GGUF header unreadable, a current GQA shape for the size assumed: ${plan.headerError})` : ""}`
         : `Named in the address: ${chosen}.`;
       return { uri, repo: plan.uri.repo, available: plan.models.map(label), model: plan.model, explanation };
     },

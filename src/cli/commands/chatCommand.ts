@@ -4,6 +4,8 @@ import type { GpuChoice } from "../../app/options.ts";
 import { parseCommandArgs, parseIntegerFlag } from "../args.ts";
 import { UsageError, type CliCommand, type CliIO } from "../command.ts";
 import { namesFlag } from "../namesFlag.ts";
+import { reuseSummary } from "../../core/promptCache/explain.ts";
+import { sanitizeForTerminal } from "../../core/text/sanitize.ts";
 import { readSamplerFlags, samplerFlagOptions, samplerFlagUsage } from "../samplerFlags.ts";
 
 const usage = `Usage: taproom chat --model FILE --character FILE_OR_NAME --message TEXT [options]
@@ -13,9 +15,11 @@ Sends one message and prints only the reply on stdout, for scripts and SSH one-l
 Chat:
   --chat NAME            continue a saved chat (the reply is saved)
   --new-chat NAME        start a saved chat with this title
-  --template NAME        instruct template (auto, chatml, llama3, mistral, gemma, alpaca, vicuna, plain)
+  --template NAME        prompt template: auto (the model's own), chatml, llama3, mistral, mistral-tekken,
+                         gemma, alpaca, vicuna, plain, or one imported with taproom preset import
   --names on|off         "Name: " before each message in the prompt (default: the chat's choice, else on)
-  --json                 print reply, stop reason, tokens, timings and the load plan as JSON
+  --json                 print reply, stop reason, tokens, timings, the KV cache's reuse (what was
+                         evaluated again and why) and the load plan as JSON
 Sampling (over the chat's preset and its own settings, for this reply; range, default):
   --preset NAME                                 the sampler preset to start from
 ${samplerFlagUsage()}
@@ -69,6 +73,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     const session = await app.chats.open(
       v.chat ? { chatId: v.chat } : { characterId: v.character!, ...(v["new-chat"] ? { title: v["new-chat"] } : { unsaved: true }) },
     );
+    // Books the chat names that are missing, and what reading the others repaired.
+    for (const line of session.bookNotes) io.stderr.write(`${sanitizeForTerminal(line)}\n`);
     const turn = { mode: "reply" as const, text: v.message, preset: v.preset, samplers: flags, ...(v.template && { template: v.template }), ...names };
     try {
       // Refused before the model loads: a wrong value costs no waiting.
@@ -81,11 +87,13 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     const played = await session.play(turn);
     if (v.json) {
       const plan = app.models.plan();
+      const reuse = played.report?.reuse;
       io.stdout.write(`${JSON.stringify({
         reply: played.text,
         stopReason: played.stopReason,
         tokens: played.tokens,
         timings: { ...played.timings, tokensPerSecond: played.timings.tokensPerSecond ?? played.tokensPerSecond },
+        cache: reuse && { ...reuse, summary: reuseSummary(reuse) },
         template: played.template,
         lore: played.loreEntries,
         plan,

@@ -9,7 +9,7 @@ import { createApp, type App } from "../../app/app.ts";
 import type { StoredLorebook } from "../../app/lore.ts";
 
 const usage = `Usage:
-  taproom lore import FILE                      import World Info JSON, a character_book, or a card JSON
+  taproom lore import FILE                      import World Info JSON, a character_book, or the book of a card (JSON, PNG, CharX)
   taproom lore list [--json]                    list your books, the samples, and the books inside cards
   taproom lore export NAME --format st|card --out FILE
   taproom lore test BOOK... (--text "..." | --chat FILE) [--json] [--context N] [--seed N] [--scan-depth N] [--model FILE]
@@ -105,9 +105,12 @@ function report(stored: StoredLorebook, r: ActivateLoreResult, counter: string, 
 
 async function runList(argv: string[], io: CliIO): Promise<number> {
   const { values } = parseCommandArgs(argv, { json: { type: "boolean" } }, false);
-  const books = await appFor(io).lore.listings();
+  const { lore } = appFor(io);
+  const books = await lore.listings();
+  const unreadable = await lore.unreadable();
   if (values.json) {
     io.stdout.write(JSON.stringify(books, null, 2) + "\n");
+    for (const line of unreadable) io.stderr.write(`${show(line)}\n`);
     return 0;
   }
   if (!books.length) io.stdout.write("No lorebooks yet. Import one with `taproom lore import FILE`.\n");
@@ -115,7 +118,9 @@ async function runList(argv: string[], io: CliIO): Promise<number> {
     const counts = `${s.entries} entries${s.disabled ? `, ${s.disabled} disabled` : ""}${s.constant ? `, ${s.constant} constant` : ""}`;
     const where = s.card ? `, inside the card ${s.card.id}` : "";
     io.stdout.write(`${show(s.name)}  (${counts}${show(where)}, ${s.source}${s.global ? ", global" : ""})\n`);
+    for (const w of s.warnings) io.stdout.write(`  repaired: ${show(w)}\n`);
   }
+  for (const line of unreadable) io.stderr.write(`not listed, cannot be read: ${show(line)}\n`);
   return 0;
 }
 
@@ -123,6 +128,7 @@ async function runImport(argv: string[], io: CliIO): Promise<number> {
   const { positionals } = parseCommandArgs(argv, {});
   if (!positionals[0]) throw new UsageError("lore import: name a FILE");
   const saved = await appFor(io).lore.importFile(positionals[0]);
+  for (const w of saved.warnings) io.stderr.write(`repaired: ${show(w)}\n`);
   io.stdout.write(`Imported "${show(saved.name)}" (${saved.entries} entries) to ${show(saved.file)}\n`);
   return 0;
 }

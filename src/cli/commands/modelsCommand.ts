@@ -3,6 +3,7 @@ import { parseCommandArgs } from "../args.ts";
 import { createApp } from "../../app/app.ts";
 import { formatParameters, ModelFolderError, type LibraryModel } from "../../app/models.ts";
 import { formatBytes } from "../../core/units/format.ts";
+import { formatSpeed } from "../../app/planning.ts";
 import { displayText } from "../../core/text/sanitize.ts";
 import { describeMachine, machineFlags, machineFromFlags } from "../machineFlags.ts";
 import { resolveModelsDir } from "../modelsDir.ts";
@@ -72,6 +73,7 @@ function formatModel(model: LibraryModel): string {
     model.chatTemplate ? `template ${model.chatTemplate}` : undefined,
     model.parts > 1 ? `${model.parts} parts` : undefined,
   ].filter(Boolean);
-  const verdict = model.verdict ? `\n  ${model.verdict.summary}: ${model.verdict.reason}` : "";
+  const speed = model.verdict?.tokensPerSecond ? `, about ${formatSpeed(model.verdict.tokensPerSecond)} tokens/s` : "";
+  const verdict = model.verdict ? `\n  ${model.verdict.summary}${speed}: ${model.verdict.reason}` : "";
   return `\n${name}  ${formatBytes(model.sizeBytes)}\n  ${displayText(facts.join(", "))}${verdict}\n`;
 }

@@ -2,9 +2,7 @@ import { basename, resolve } from "node:path";
 import type { CliCommand } from "../command.ts";
 import { UsageError } from "../command.ts";
 import { parseCommandArgs, parseIntegerFlag } from "../args.ts";
-import { modelFileBytes, readModelFacts, type LibraryFacts } from "../../app/planning.ts";
-import { planLoad, type LoadPlan } from "../../app/planning.ts";
-import { formatParameters } from "../../app/planning.ts";
+import { formatParameters, formatSpeed, modelFileBytes, planLoad, readModelFacts, type LibraryFacts, type LoadPlan } from "../../app/planning.ts";
 import { formatBytes } from "../../core/units/format.ts";
 import { describeMachine, machineFlags, machineFromFlags } from "../machineFlags.ts";
 
@@ -22,6 +20,8 @@ Options:
   --ram SIZE         RAM to plan for (default: this machine's)
   --gpu TYPE         cuda | vulkan | metal | cpu
   --cores N          CPU cores to plan for (default: this machine's)
+  --gpu-bandwidth N  GPU memory bandwidth in GB/s, for the speed estimate (default: by GPU name)
+  --ram-bandwidth N  RAM bandwidth in GB/s (default: assumed 60)
   --json             machine-readable output
 With --vram, --ram and --gpu all given, llama.cpp is not even loaded.`;
 
@@ -52,7 +52,8 @@ export const planCommand: CliCommand = {
     const path = resolve(io.cwd, values.model);
     const facts = await readModelFacts(path);
     const fileBytes = await modelFileBytes(path);
-    const machine = await machineFromFlags({ vram: values.vram, ram: values.ram, gpu: values.gpu, ...(cores !== undefined ? { cores } : {}) });
+    const { cores: _cores, ...machineValues } = values;
+    const machine = await machineFromFlags({ ...machineValues, ...(cores !== undefined ? { cores } : {}) });
     const wishes = { ...(contextSize !== undefined ? { contextSize } : {}), ...(gpuLayers !== undefined ? { gpuLayers } : {}), ...(threads !== undefined ? { threads } : {}) };
     const plan = planLoad({ model: { ...facts, fileBytes }, machine, wishes });
     if (values.json) {
@@ -82,6 +83,7 @@ function planLines(plan: LoadPlan): string {
   const lines = [
     `Plan: ${plan.runnable ? `${plan.backend}, ${plan.gpuLayers}/${plan.totalLayers} layers on the GPU, ${plan.contextSize} context, ${plan.threads} threads, flash attention ${plan.flashAttention ? "on" : "off"}` : "cannot run on this machine"}`,
     `Memory: ${formatBytes(plan.memory.vramBytes)} VRAM, ${formatBytes(plan.memory.ramBytes)} RAM`,
+    ...(plan.runnable ? [`Speed: about ${formatSpeed(plan.tokensPerSecond)} tokens/s generated (an estimate from memory bandwidth)`] : []),
     "",
     "Why:",
     ...plan.reasons.map((r) => `  - ${r}`),

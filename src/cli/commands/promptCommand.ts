@@ -2,6 +2,7 @@ import { approximateTokenCount } from "../../core/prompt/approximateTokens.ts";
 import { formatInspection, inspectPrompt } from "../../core/prompt/inspect.ts";
 import { createApp } from "../../app/app.ts";
 import type { ModelTokenizer } from "../../app/models.ts";
+import { sanitizeForTerminal } from "../../core/text/sanitize.ts";
 import { parseCommandArgs, parseIntegerFlag } from "../args.ts";
 import { UsageError, type CliCommand, type CliIO } from "../command.ts";
 import { namesFlag } from "../namesFlag.ts";
@@ -31,6 +32,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const app = createApp({ env: io.env, cwd: io.cwd });
   const chat = v.chat === undefined ? {} : v.chat.endsWith(".jsonl") ? { file: v.chat } : { chatId: v.chat };
   const session = await app.chats.open({ characterId: v.character, unsaved: true, ...chat });
+  for (const line of session.bookNotes) io.stderr.write(`${sanitizeForTerminal(line)}\n`);
   const tokenizer: ModelTokenizer | undefined = v.model ? await app.models.tokenizer(v.model) : undefined;
   try {
     const contextSize = parseIntegerFlag("context", v.context) ?? Math.min(8192, tokenizer?.facts.trainContext || 8192);

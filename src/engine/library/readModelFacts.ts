@@ -21,6 +21,8 @@ export interface LibraryFacts {
   embedding: number;
   heads: number;
   kvHeads: number;
+  /** Width of an attention head when the header states it (`attention.key_length`). */
+  headDim?: number;
   feedForward: number;
   vocab: number;
   /** The chat format the embedded template follows ("ChatML", "Llama 3"), or "custom". */
@@ -34,24 +36,37 @@ const IGNORED_KEYS = ["tokenizer.ggml.tokens", "tokenizer.ggml.scores", "tokeniz
 
 type GgufInfo = Awaited<ReturnType<typeof import("node-llama-cpp").readGgufFileInfo>>;
 
-export async function readModelFacts(path: string): Promise<LibraryFacts> {
-  const size = await checkHeader(path);
+export interface ReadModelFactsOptions {
+  /** The file holds only the first bytes of a model (a header fetched from the hub): no tensor data expected. */
+  headerOnly?: boolean;
+  /** Names the model in errors instead of the path. */
+  name?: string;
+}
+
+/** The header runs past the bytes a `headerOnly` file holds: fetch more and read again. */
+export class HeaderPastPrefixError extends ModelMetadataError {}
+
+export async function readModelFacts(path: string, options: ReadModelFactsOptions = {}): Promise<LibraryFacts> {
+  const name = options.name ?? path;
+  const size = await checkHeader(path, name);
   const { readGgufFileInfo } = await import("node-llama-cpp");
   let info;
   try {
     info = await readGgufFileInfo(path, { logWarnings: false, ignoreKeys: IGNORED_KEYS, sourceType: "filesystem" });
   } catch (error) {
-    throw new ModelMetadataError(path, explainReadError(error));
+    throw new ModelMetadataError(name, explainReadError(error));
   }
-  checkTruncation(info, path, size);
-  return factsFromGgufInfo(info, path);
+  // Past the end the reader sees zeros, so a header cut short parses on past the end.
+  if (options.headerOnly && (info.infoEndOffset ?? 0) > size) throw new HeaderPastPrefixError(name, `the GGUF header is longer than the first ${size} bytes`);
+  if (!options.headerOnly) checkTruncation(info, name, size);
+  return factsFromGgufInfo(info, name);
 }
 
 /**
  * The fixed 24-byte header, checked before the parser sees the file: counts that
  * cannot fit in the file make the parser loop for minutes over reads past the end.
  */
-async function checkHeader(path: string): Promise<number> {
+async function checkHeader(path: string, name: string): Promise<number> {
   const { size } = await stat(path);
   const handle = await open(path, "r");
   const header = Buffer.alloc(24);
@@ -60,12 +75,12 @@ async function checkHeader(path: string): Promise<number> {
   } finally {
     await handle.close();
   }
-  if (size < 24 || header.toString("latin1", 0, 4) !== "GGUF") throw new ModelMetadataError(path, "not a GGUF file");
+  if (size < 24 || header.toString("latin1", 0, 4) !== "GGUF") throw new ModelMetadataError(name, "not a GGUF file");
   const version = header.readUInt32LE(4);
-  if (version !== 2 && version !== 3) throw new ModelMetadataError(path, `GGUF version ${version} is not supported (2 and 3 are)`);
+  if (version !== 2 && version !== 3) throw new ModelMetadataError(name, `GGUF version ${version} is not supported (2 and 3 are)`);
   // A tensor info takes at least 32 bytes, a key/value at least 13.
   if (header.readBigUInt64LE(8) > BigInt(size) / 32n || header.readBigUInt64LE(16) > BigInt(size) / 13n) {
-    throw new ModelMetadataError(path, "corrupt or truncated GGUF header (more tensors or keys than the file can hold)");
+    throw new ModelMetadataError(name, "corrupt or truncated GGUF header (more tensors or keys than the file can hold)");
   }
   return size;
 }
@@ -79,29 +94,6 @@ function checkTruncation(info: GgufInfoLike, path: string, size: number): void {
   if (dataStart > size || (info.tensorInfo?.length && dataStart + lastOffset >= size)) {
     throw new ModelMetadataError(path, "truncated: the file ends before its tensor data (an interrupted download?)");
   }
-}
-
-/**
- * The same facts from a file on the hub, reading only its header through HTTP Range
- * requests (a few MB at most, whatever the model's size).
- */
-export async function readRemoteModelFacts(options: { url: string; headers: Record<string, string>; signal?: AbortSignal }): Promise<LibraryFacts> {
-  const { readGgufFileInfo } = await import("node-llama-cpp");
-  let info;
-  try {
-    info = await readGgufFileInfo(options.url, {
-      sourceType: "network",
-      fetchHeaders: options.headers,
-      fetchRetryOptions: { retries: 0 },
-      spliceSplitFiles: false,
-      logWarnings: false,
-      ignoreKeys: IGNORED_KEYS,
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
-  } catch (error) {
-    throw new ModelMetadataError(options.url, explainReadError(error));
-  }
-  return factsFromGgufInfo(info, options.url);
 }
 
 function explainReadError(error: unknown): string {
@@ -138,6 +130,7 @@ function factsFromGgufInfo(info: GgufInfo, path: string): LibraryFacts {
     embedding: need(arch.embedding_length, "embedding_length"),
     heads,
     kvHeads: attention.head_count_kv === undefined ? heads : need(attention.head_count_kv, "attention.head_count_kv"),
+    ...(attention.key_length !== undefined ? { headDim: need(attention.key_length, "attention.key_length") } : {}),
     feedForward: need(arch.feed_forward_length, "feed_forward_length"),
     vocab: embeddingTensor ? Number(embeddingTensor.dimensions[1] ?? 0) : 0,
     ...(typeof template === "string" ? { chatTemplate: chatTemplateName(template) } : {}),
