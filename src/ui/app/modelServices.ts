@@ -5,15 +5,13 @@
  */
 import type { TuiOptions } from "../../cli/commands/tuiCommand.ts";
 import { formatBytes } from "../../core/units/format.ts";
-import { detectMachine } from "../../engine/fit/detectMachine.ts";
+import { detectMachineRemembered } from "../../engine/fit/rememberedMachine.ts";
+import { defaultMachineMemoryPath } from "../../store/machineMemory.ts";
 import type { MachineFacts } from "../../engine/fit/machine.ts";
 import { loadModel, type LoadedModel } from "../../engine/generation/loadModel.ts";
 import { scanModelLibrary, type LibraryModel } from "../../engine/library/scanModelLibrary.ts";
-import { hubOptionsFromEnv } from "../../engine/download/hubClient.ts";
-import { planPull } from "../../engine/download/planPull.ts";
 import type { RepoModel } from "../../engine/download/repoModels.ts";
-import { downloadRepoModel, type ModelDownloadProgress } from "../../engine/download/downloadRepoModel.ts";
-import { DEFAULT_RETRIES } from "../../engine/download/pullModel.ts";
+import type { ModelDownloadProgress } from "../../engine/download/downloadRepoModel.ts";
 import { defaultModelCachePath } from "../../store/models/metadataCache.ts";
 import { readExtraModelFolders } from "../../store/models/modelFolders.ts";
 import { dataDir, dataPaths } from "../../store/paths.ts";
@@ -133,8 +131,8 @@ export function createModelServices(options: TuiOptions, env: NodeJS.ProcessEnv)
   let loading: ModelLoading | null = null;
   const listeners = new Set<() => void>();
   const changed = () => listeners.forEach((listener) => listener());
-  // Detected afresh each time (the binding is started once): free VRAM changes as models load.
-  const detect = () => detectMachine({ backend: options.gpu ?? "auto" });
+  // Probed once and remembered; free VRAM is read afresh each time (it changes as models load).
+  const detect = () => detectMachineRemembered({ backend: options.gpu ?? "auto", memoryPath: defaultMachineMemoryPath(root), env });
 
   const services: ModelServices = {
     folders: async () => [modelsDir, ...(await readExtraModelFolders(root))],
@@ -206,6 +204,8 @@ export function createModelServices(options: TuiOptions, env: NodeJS.ProcessEnv)
       };
     },
     async previewPull(uri, signal) {
+      // The downloader is loaded when a download is asked for, never at start-up.
+      const [{ planPull }, { hubOptionsFromEnv }] = await Promise.all([import("../../engine/download/planPull.ts"), import("../../engine/download/hubClient.ts")]);
       const plan = await planPull({
         uri,
         hub: hubOptionsFromEnv(env),
@@ -222,6 +222,9 @@ export function createModelServices(options: TuiOptions, env: NodeJS.ProcessEnv)
     },
     async download(preview, signal, onProgress) {
       if (!preview.model) throw new Error(`${preview.repo}: nothing to download for this machine; name a quant (hf:${preview.repo}:Q2_K)`);
+      const [{ downloadRepoModel }, { DEFAULT_RETRIES }, { hubOptionsFromEnv }] = await Promise.all([
+        import("../../engine/download/downloadRepoModel.ts"), import("../../engine/download/pullModel.ts"), import("../../engine/download/hubClient.ts"),
+      ]);
       // A dropped link resumes by itself, as `taproom pull` does.
       const result = await downloadRepoModel({
         hub: hubOptionsFromEnv(env), repo: preview.repo, model: preview.model, modelsDir, signal, onProgress, progressIntervalMs: 100,
