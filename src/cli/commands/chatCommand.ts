@@ -15,24 +15,7 @@ import { SettingsStore } from "../../store/settings.ts";
 import { parseCommandArgs, parseIntegerFlag, parseNumberFlag } from "../args.ts";
 import { UsageError, type CliCommand, type CliIO } from "../command.ts";
 import { namesFlag } from "../namesFlag.ts";
-
-const usage = `Usage: taproom chat --model FILE --character FILE_OR_NAME --message TEXT [options]
-
-Sends one message and prints only the reply on stdout, for scripts and SSH one-liners.
-
-Chat:
-  --chat NAME            continue a saved chat (the reply is saved)
-  --new-chat NAME        start a saved chat with this title
-  --template NAME        instruct template (auto, chatml, llama3, mistral, gemma, alpaca, vicuna, plain)
-  --names on|off         "Name: " before each message in the prompt (default: the chat's choice, else on)
-  --json                 print reply, stop reason, tokens, timings and the load plan as JSON
-Sampling:
-  --max-tokens N  --temperature T  --top-p P  --min-p P  --top-k K
-  --repeat-penalty R  --repeat-last-n N  --frequency-penalty F  --presence-penalty P
-  --seed S  --preset NAME
-Runtime:
-  --gpu auto|cuda|vulkan|metal|cpu  --gpu-layers N  --context N  --threads N
-`;
+import { chatHelp } from "./help.ts";
 
 const options = {
   model: { type: "string" },
@@ -183,8 +166,6 @@ async function run(argv: string[], io: CliIO): Promise<number> {
 }
 
 export const chatCommand: CliCommand = {
-  name: "chat",
-  summary: "send one message headless and print the reply",
-  usage,
+  ...chatHelp,
   run,
 };

@@ -7,26 +7,10 @@ import type { QuantFit } from "../../engine/fit/chooseQuant.ts";
 import { formatBytes } from "../../core/units/format.ts";
 import { formatFitTable } from "../fitTable.ts";
 import { describeMachine, machineFlags, machineFromFlags } from "../machineFlags.ts";
-
-const usage = `Usage: taproom fit --params SIZE [options]
-
-Which quant of a model this size to download for a machine: the best one, its file
-size and memory use, and how every other quant would run.
-
-Options:
-  --params SIZE    parameter count: 7B, 13B, 70B, 1.5B, 350M
-  --context N      context you want (default 8192; capped at the model's train context)
-  --arch ID        architecture shape instead of the typical one for the size:
-                   ${ARCHITECTURES.map((a) => a.id).join(", ")}
-  --vram SIZE      GPU memory to plan for (default: this machine's), e.g. 12GB
-  --ram SIZE       RAM to plan for (default: this machine's)
-  --gpu TYPE       cuda | vulkan | metal | cpu
-  --json           machine-readable output`;
+import { fitHelp } from "./help.ts";
 
 export const fitCommand: CliCommand = {
-  name: "fit",
-  summary: "which quant of a model size fits this machine (before downloading)",
-  usage,
+  ...fitHelp,
   async run(argv, io) {
     const { values } = parseCommandArgs(argv, { params: { type: "string" }, context: { type: "string" }, arch: { type: "string" }, json: { type: "boolean" }, ...machineFlags }, false);
     if (!values.params) throw new UsageError("--params is required (e.g. --params 13B)");
@@ -36,7 +20,7 @@ export const fitCommand: CliCommand = {
     if (values.arch && !shape) throw new UsageError(`--arch must be one of ${ARCHITECTURES.map((a) => a.id).join(", ")}`);
     const contextSize = parseIntegerFlag("context", values.context) ?? 8192;
     if (contextSize < 256) throw new UsageError("--context must be at least 256");
-    const machine = await machineFromFlags(values);
+    const machine = await machineFromFlags(values, io.env);
     const report = fitModelSize({ parameters, machine, contextSize, ...(shape ? { shape } : {}) });
     if (values.json) {
       io.stdout.write(`${JSON.stringify({ ...toJson(report), machine }, null, 2)}\n`);

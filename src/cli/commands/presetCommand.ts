@@ -8,14 +8,7 @@ import { PresetStore, isBuiltInPresetName } from "../../store/presets/presetStor
 import { PresetError } from "../../core/samplers/presets.ts";
 import { importSillyTavernPreset } from "../../core/samplers/sillyTavernPreset.ts";
 import { displayText } from "../../core/text/sanitize.ts";
-
-const usage = `Usage:
-  taproom preset list [--json]                     shipped and saved sampler presets
-  taproom preset show NAME [--json]                one preset's samplers
-  taproom preset import FILE.json [--name NAME]    save a SillyTavern text-completion preset
-
-A chat uses its own preset, else the settings' defaultPreset; the chat's own sampler
-overrides win over both.`;
+import { presetHelp } from "./help.ts";
 
 function openStore(io: CliIO): Promise<PresetStore> {
   return PresetStore.open({ root: dataDir(io.env) });
@@ -80,8 +73,6 @@ async function importCommand(argv: string[], io: CliIO): Promise<number> {
 const subcommands: Record<string, (argv: string[], io: CliIO) => Promise<number>> = { list, show, import: importCommand };
 
 export const presetCommand: CliCommand = {
-  name: "preset",
-  summary: "list, show and import sampler presets",
-  usage,
+  ...presetHelp,
   run: (argv, io) => runSubcommand("preset", subcommands, argv, io, list),
 };
