@@ -84,8 +84,24 @@ export const tuiCommand: CliCommand = createTuiCommand({ stdin: process.stdin, s
   // person at a terminal (both ends are TTYs to get here) is not a CI job, whatever a
   // shell profile or a runner exported.
   for (const key of ["CI", "CONTINUOUS_INTEGRATION"]) delete process.env[key];
-  const { launchTui } = await import("../../ui/app/launch.tsx");
+  const { launchTui } = await withoutFetch(() => import("../../ui/app/launch.tsx"));
   return launchTui(options, io);
 });
+
+/**
+ * Ink's layout engine (yoga-layout's wasm loader) fetch()es its own inlined data: URL when
+ * fetch exists, which first loads Node's whole HTTP client (undici), a twentieth of the
+ * first frame. With fetch hidden while Ink loads, it decodes the bytes in place.
+ */
+async function withoutFetch<T>(load: () => Promise<T>): Promise<T> {
+  const fetch = Object.getOwnPropertyDescriptor(globalThis, "fetch");
+  if (!fetch?.configurable) return load();
+  Object.defineProperty(globalThis, "fetch", { value: undefined, configurable: true, writable: true });
+  try {
+    return await load();
+  } finally {
+    Object.defineProperty(globalThis, "fetch", fetch);
+  }
+}
 
 export const modelDisplayName = (file: string | undefined) => (file ? basename(file) : null);

@@ -82,7 +82,7 @@ export interface ModelServices {
   /** Calls `listener` whenever loading() or current() change (a load starts, moves on, ends); returns the unsubscribe. */
   subscribe(listener: () => void): () => void;
   /** Loads a model in place of the current one; rejects with a one-line reason (the old one is gone then). */
-  load(path: string, onProgress?: (fraction: number) => void): Promise<CurrentModel>;
+  load(path: string, onProgress?: (fraction: number) => void, options?: { startAfter?: Promise<void> }): Promise<CurrentModel>;
   unload(): Promise<void>;
   details(): Promise<ModelDetails | null>;
   previewPull(uri: string, signal?: AbortSignal): Promise<PullPreview>;
@@ -151,7 +151,7 @@ export function createModelServices(options: TuiOptions, env: NodeJS.ProcessEnv)
       listeners.add(listener);
       return () => void listeners.delete(listener);
     },
-    load(path, onProgress) {
+    load(path, onProgress, loadOptions) {
       // Progress is drawn in whole percents: llama.cpp reports far more often than that.
       const progress = (fraction: number) => {
         onProgress?.(fraction);
@@ -160,6 +160,8 @@ export function createModelServices(options: TuiOptions, env: NodeJS.ProcessEnv)
         changed();
       };
       const job = serial(async () => {
+        // Shown as loading at once; the work (llama.cpp's hundreds of modules first) may wait for the first frame.
+        await loadOptions?.startAfter;
         await unloadNow();
         changed();
         model = await loadModel({
