@@ -8,6 +8,6 @@ export function initialize(data) {
 }
 
 export async function load(url, context, nextLoad) {
-  appendFileSync(log, `${url}\n`);
+  appendFileSync(log, process.env.TAPROOM_MODULE_LOG_TIME ? `${Date.now()} ${url}\n` : `${url}\n`);
   return nextLoad(url, context);
 }
