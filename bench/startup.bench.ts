@@ -7,7 +7,9 @@ import { spawnSync } from "node:child_process";
 import { addChats, BENCH_CACHE, libraryHome } from "./support/realisticLibrary.ts";
 import { median, repeatCost, runCost, timeToText, type RunCost } from "./support/processCost.ts";
 
-const root = resolve(import.meta.dirname, "..");
+const here = resolve(import.meta.dirname, "..");
+/** TAPROOM_BENCH_ROOT=DIR measures the taproom checked out in DIR (an older one, to compare) against the same baselines. */
+const root = process.env.TAPROOM_BENCH_ROOT ? resolve(process.env.TAPROOM_BENCH_ROOT) : here;
 const RUNS = 7;
 
 const ratio = (cost: number, base: number) => (cost / base).toFixed(2);
@@ -15,7 +17,7 @@ const verdict = (value: number, limit: number) => (value <= limit ? "ok" : "MISS
 
 function tinyModel(): string {
   const path = join(BENCH_CACHE, "tiny.gguf");
-  if (!existsSync(path)) spawnSync(process.execPath, ["--import", "tsx", "test/support/makeTinyModel.ts", path], { cwd: root, stdio: "inherit" });
+  if (!existsSync(path)) spawnSync(process.execPath, ["--import", "tsx", "test/support/makeTinyModel.ts", path], { cwd: here, stdio: "inherit" });
   return path;
 }
 
@@ -58,7 +60,7 @@ export default async function bench(): Promise<void> {
   const tuiEnv = { ...env, TAPROOM_HOME: tui, NO_COLOR: "1" };
   runCost([...taproom, "fit", "--params", "8B"], tuiEnv); // the machine, remembered as on any second start
   const frames = await interleaved([
-    { name: "hello", argv: [process.execPath, join(root, "bench", "support", "inkHello.mjs")], marker: "hello from ink", env },
+    { name: "hello", argv: [process.execPath, join(here, "bench", "support", "inkHello.mjs")], marker: "hello from ink", env },
     { name: "models", argv: taproom, marker: "Machine: ", env: tuiEnv },
     { name: "home", argv: [...taproom, "--model", tinyModel(), "--gpu", "cpu"], marker: "Recent chats", env: tuiEnv },
     { name: "chat", argv: [...taproom, "--character", "Card 3"], marker: "? help", env: tuiEnv },
