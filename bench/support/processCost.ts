@@ -55,7 +55,8 @@ const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|\x1b[()][0-9A-Za-z]|\x1
  * time from the spawn, and the CPU the program had used by then. The program is then
  * sent SIGTERM and waited for.
  */
-export function timeToText(argv: string[], marker: string, env: NodeJS.ProcessEnv, limitMs = 60_000): Promise<RunCost> {
+export function timeToText(argv: string[], marker: string | RegExp, env: NodeJS.ProcessEnv, limitMs = 60_000): Promise<RunCost> {
+  const found = (screen: string) => (typeof marker === "string" ? screen.includes(marker) : marker.test(screen));
   const quoted = argv.map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
   const started = performance.now();
   const child = spawn("script", ["-qfec", `stty cols 100 rows 30; exec ${quoted}`, "/dev/null"], { env, stdio: ["pipe", "pipe", "pipe"] });
@@ -69,7 +70,7 @@ export function timeToText(argv: string[], marker: string, env: NodeJS.ProcessEn
     child.stdout.on("data", (data: Buffer) => {
       if (result) return;
       seen += data.toString("utf8");
-      if (!seen.replace(ANSI, "").includes(marker)) return;
+      if (!found(seen.replace(ANSI, ""))) return;
       const wallMs = performance.now() - started;
       const pid = childOf(child.pid!);
       result = { wallMs, cpuMs: pid ? cpuMsOf(pid) : Number.NaN };
@@ -83,7 +84,7 @@ export function timeToText(argv: string[], marker: string, env: NodeJS.ProcessEn
   });
 }
 
-export async function repeatTimeToText(times: number, argv: string[], marker: string, env: NodeJS.ProcessEnv): Promise<RunCost> {
+export async function repeatTimeToText(times: number, argv: string[], marker: string | RegExp, env: NodeJS.ProcessEnv): Promise<RunCost> {
   const runs: RunCost[] = [];
   for (let i = 0; i < times; i++) runs.push(await timeToText(argv, marker, env));
   return medianCost(runs);
