@@ -18,26 +18,7 @@ import { UsageError, type CliCommand, type CliIO } from "../command.ts";
 import { namesFlag } from "../namesFlag.ts";
 import { promptCacheOptions } from "../../app/promptCache.ts";
 import { reuseSummary } from "../../core/promptCache/explain.ts";
-
-const usage = `Usage: taproom chat --model FILE --character FILE_OR_NAME --message TEXT [options]
-
-Sends one message and prints only the reply on stdout, for scripts and SSH one-liners.
-
-Chat:
-  --chat NAME            continue a saved chat (the reply is saved)
-  --new-chat NAME        start a saved chat with this title
-  --template NAME        prompt template: auto (the model's own), chatml, llama3, mistral, mistral-tekken,
-                         gemma, alpaca, vicuna, plain, or one imported with taproom preset import
-  --names on|off         "Name: " before each message in the prompt (default: the chat's choice, else on)
-  --json                 print reply, stop reason, tokens, timings, the KV cache's reuse (what was
-                         evaluated again and why) and the load plan as JSON
-Sampling:
-  --max-tokens N  --temperature T  --top-p P  --min-p P  --top-k K
-  --repeat-penalty R  --repeat-last-n N  --frequency-penalty F  --presence-penalty P
-  --seed S  --preset NAME
-Runtime:
-  --gpu auto|cuda|vulkan|metal|cpu  --gpu-layers N  --context N  --threads N
-`;
+import { chatHelp } from "./help.ts";
 
 const options = {
   model: { type: "string" },
@@ -194,8 +175,6 @@ async function run(argv: string[], io: CliIO): Promise<number> {
 }
 
 export const chatCommand: CliCommand = {
-  name: "chat",
-  summary: "send one message headless and print the reply",
-  usage,
+  ...chatHelp,
   run,
 };

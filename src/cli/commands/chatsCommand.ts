@@ -6,16 +6,7 @@ import { dataDir, dataPaths } from "../../store/paths.ts";
 import { ChatStore } from "../../store/chats/chatStore.ts";
 import { exportChat, importChatJsonl, type ChatExportFormat } from "../../store/chats/chatTransfer.ts";
 import { displayText } from "../../core/text/sanitize.ts";
-
-const usage = `Usage:
-  taproom chats list [--json]                               saved chats, newest first
-  taproom chats import FILE.jsonl [--character NAME] [--title TITLE]
-                                                            import a SillyTavern chat
-  taproom chats export NAME --format jsonl|json --out FILE  export a chat
-  taproom chats rename NAME TITLE                           give a chat a new title
-  taproom chats delete NAME                                 move a chat to the trash
-
-NAME is a chat's id or title (or the start of one that names only one chat).`;
+import { chatsHelp } from "./help.ts";
 
 async function openStore(io: CliIO): Promise<ChatStore> {
   return ChatStore.open({ dir: dataPaths(dataDir(io.env)).chats });
@@ -95,8 +86,6 @@ const subcommands: Record<string, (argv: string[], io: CliIO) => Promise<number>
 };
 
 export const chatsCommand: CliCommand = {
-  name: "chats",
-  summary: "list, import, export, rename and delete saved chats",
-  usage,
+  ...chatsHelp,
   run: (argv, io) => runSubcommand("chats", subcommands, argv, io, list),
 };

@@ -10,25 +10,10 @@ import { formatSpeed } from "../../engine/planning/chooseQuant.ts";
 import { displayText } from "../../core/text/sanitize.ts";
 import { describeMachine, machineFlags, machineFromFlags } from "../machineFlags.ts";
 import { resolveModelsDir } from "../modelsDir.ts";
-
-const usage = `Usage: taproom models [options]
-
-Lists the GGUF models in the models folder (and the folders listed in settings.json's
-"modelFolders"), with what each is and whether it fits this machine.
-
-Options:
-  --models-dir DIR   the models folder (default: the data directory's models/)
-  --vram SIZE        answer for this much GPU memory instead of this machine's
-  --ram SIZE         answer for this much RAM
-  --gpu TYPE         cuda | vulkan | metal | cpu
-  --json             machine-readable output
-  --add-folder DIR   also look for models in DIR from now on (kept in settings.json)
-  --remove-folder DIR  stop looking in DIR (its files stay)`;
+import { modelsHelp } from "./help.ts";
 
 export const modelsCommand: CliCommand = {
-  name: "models",
-  summary: "list the models in the library and whether each fits this machine",
-  usage,
+  ...modelsHelp,
   async run(argv, io) {
     const { values } = parseCommandArgs(
       argv,
@@ -48,7 +33,7 @@ export const modelsCommand: CliCommand = {
     }
     const modelsDir = resolveModelsDir(values["models-dir"], io);
     const folders = [modelsDir, ...(await readExtraModelFolders(root))];
-    const machine = await machineFromFlags(values);
+    const machine = await machineFromFlags(values, io.env);
     const models = await scanModelLibrary({ folders, machine, cachePath: defaultModelCachePath(root) });
     if (values.json) {
       io.stdout.write(`${JSON.stringify({ folders, machine, models }, null, 2)}\n`);

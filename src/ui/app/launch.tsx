@@ -10,12 +10,14 @@ import { resolveKeybindings } from "./keybindings.ts";
 import { readKeybindingSettings } from "../../store/keybindingSettings.ts";
 import { dataPaths, dataDir } from "../../store/paths.ts";
 import { colorEnabled } from "./useTerminalSize.ts";
+import { watchFirstScreen } from "./firstScreen.ts";
 
 /** Renders the app and resolves once it has closed, with the terminal restored on every path. */
 export async function launchTui(options: TuiOptions, io: CliIO): Promise<number> {
   const session = await createAppServices(options, io.env);
-  // The app draws at once and loads the model behind it; the screens show its progress.
-  const startLoad = options.model ? session.services.models.load(options.model) : null;
+  const first = watchFirstScreen(session.services);
+  // The app draws at once and loads the model behind it, once drawn; the screens show its progress.
+  const startLoad = options.model ? session.services.models.load(options.model, undefined, { startAfter: first.drawn }) : null;
   startLoad?.catch(() => {}); // The app shows why; a failure before it has drawn is not unhandled.
   // Straight into a chat without a model: say there why nothing will answer (the model screen
   // shows it all otherwise). Probing the machine takes a moment, so the chat draws first.
@@ -33,7 +35,7 @@ export async function launchTui(options: TuiOptions, io: CliIO): Promise<number>
     instance = render(
       <PrintLogProvider>
       <App
-        services={session.services}
+        services={first.services}
         stdout={process.stdout}
         color={colorEnabled(io.env, process.stdout)}
         start={options.character ? { characterId: options.character } : null}

@@ -5,15 +5,13 @@
  */
 import type { TuiOptions } from "../../cli/commands/tuiCommand.ts";
 import { formatBytes } from "../../core/units/format.ts";
-import { detectMachine } from "../../engine/planning/detectMachine.ts";
+import { detectMachineRemembered } from "../../engine/planning/rememberedMachine.ts";
+import { defaultMachineMemoryPath } from "../../store/machineMemory.ts";
 import type { MachineFacts } from "../../engine/planning/machine.ts";
 import { loadModel, type LoadedModel } from "../../engine/generation/loadModel.ts";
 import { scanModelLibrary, type LibraryModel } from "../../engine/library/scanModelLibrary.ts";
-import { hubOptionsFromEnv } from "../../engine/download/hubClient.ts";
-import { planPull } from "../../engine/download/planPull.ts";
 import type { RepoModel } from "../../engine/download/repoModels.ts";
-import { downloadRepoModel, type ModelDownloadProgress } from "../../engine/download/downloadRepoModel.ts";
-import { DEFAULT_RETRIES } from "../../engine/download/pullModel.ts";
+import type { ModelDownloadProgress } from "../../engine/download/downloadRepoModel.ts";
 import { defaultModelCachePath } from "../../store/models/metadataCache.ts";
 import { readExtraModelFolders } from "../../store/models/modelFolders.ts";
 import { dataDir, dataPaths } from "../../store/paths.ts";
@@ -84,7 +82,7 @@ export interface ModelServices {
   /** Calls `listener` whenever loading() or current() change (a load starts, moves on, ends); returns the unsubscribe. */
   subscribe(listener: () => void): () => void;
   /** Loads a model in place of the current one; rejects with a one-line reason (the old one is gone then). */
-  load(path: string, onProgress?: (fraction: number) => void): Promise<CurrentModel>;
+  load(path: string, onProgress?: (fraction: number) => void, options?: { startAfter?: Promise<void> }): Promise<CurrentModel>;
   unload(): Promise<void>;
   details(): Promise<ModelDetails | null>;
   previewPull(uri: string, signal?: AbortSignal): Promise<PullPreview>;
@@ -133,8 +131,8 @@ export function createModelServices(options: TuiOptions, env: NodeJS.ProcessEnv)
   let loading: ModelLoading | null = null;
   const listeners = new Set<() => void>();
   const changed = () => listeners.forEach((listener) => listener());
-  // Detected afresh each time (the binding is started once): free VRAM changes as models load.
-  const detect = () => detectMachine({ backend: options.gpu ?? "auto" });
+  // Probed once and remembered; free VRAM is read afresh each time (it changes as models load).
+  const detect = () => detectMachineRemembered({ backend: options.gpu ?? "auto", memoryPath: defaultMachineMemoryPath(root), env });
 
   const services: ModelServices = {
     folders: async () => [modelsDir, ...(await readExtraModelFolders(root))],
@@ -153,7 +151,7 @@ export function createModelServices(options: TuiOptions, env: NodeJS.ProcessEnv)
       listeners.add(listener);
       return () => void listeners.delete(listener);
     },
-    load(path, onProgress) {
+    load(path, onProgress, loadOptions) {
       // Progress is drawn in whole percents: llama.cpp reports far more often than that.
       const progress = (fraction: number) => {
         onProgress?.(fraction);
@@ -162,6 +160,8 @@ export function createModelServices(options: TuiOptions, env: NodeJS.ProcessEnv)
         changed();
       };
       const job = serial(async () => {
+        // Shown as loading at once; the work (llama.cpp's hundreds of modules first) may wait for the first frame.
+        await loadOptions?.startAfter;
         await unloadNow();
         changed();
         model = await loadModel({
@@ -206,6 +206,8 @@ export function createModelServices(options: TuiOptions, env: NodeJS.ProcessEnv)
       };
     },
     async previewPull(uri, signal) {
+      // The downloader is loaded when a download is asked for, never at start-up.
+      const [{ planPull }, { hubOptionsFromEnv }] = await Promise.all([import("../../engine/download/planPull.ts"), import("../../engine/download/hubClient.ts")]);
       const plan = await planPull({
         uri,
         hub: hubOptionsFromEnv(env),
@@ -222,6 +224,9 @@ export function createModelServices(options: TuiOptions, env: NodeJS.ProcessEnv)
     },
     async download(preview, signal, onProgress) {
       if (!preview.model) throw new Error(`${preview.repo}: nothing to download for this machine; name a quant (hf:${preview.repo}:Q2_K)`);
+      const [{ downloadRepoModel }, { DEFAULT_RETRIES }, { hubOptionsFromEnv }] = await Promise.all([
+        import("../../engine/download/downloadRepoModel.ts"), import("../../engine/download/pullModel.ts"), import("../../engine/download/hubClient.ts"),
+      ]);
       // A dropped link resumes by itself, as `taproom pull` does.
       const result = await downloadRepoModel({
         hub: hubOptionsFromEnv(env), repo: preview.repo, model: preview.model, modelsDir, signal, onProgress, progressIntervalMs: 100,

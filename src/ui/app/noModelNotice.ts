@@ -1,5 +1,6 @@
 import type { TuiOptions } from "../../cli/commands/tuiCommand.ts";
-import { detectMachine } from "../../engine/planning/detectMachine.ts";
+import { detectMachineRemembered } from "../../engine/planning/rememberedMachine.ts";
+import { defaultMachineMemoryPath } from "../../store/machineMemory.ts";
 import { describeFitMachine } from "../../engine/planning/machine.ts";
 import { scanModelLibrary } from "../../engine/library/scanModelLibrary.ts";
 import { defaultModelCachePath } from "../../store/models/metadataCache.ts";
@@ -10,7 +11,7 @@ import { dataDir, dataPaths } from "../../store/paths.ts";
 export async function noModelNotice(options: TuiOptions, env: NodeJS.ProcessEnv): Promise<string> {
   const root = dataDir(env);
   const folders = [options.modelsDir ?? dataPaths(root).models, ...(await readExtraModelFolders(root))];
-  const machine = await detectMachine({ backend: options.gpu ?? "auto" }).catch(() => undefined);
+  const machine = await detectMachineRemembered({ backend: options.gpu ?? "auto", memoryPath: defaultMachineMemoryPath(root), env }).catch(() => undefined);
   const models = machine ? await scanModelLibrary({ folders, machine, cachePath: defaultModelCachePath(root) }) : [];
   const usable = models.filter((m) => !m.error);
   const where = machine ? `${describeFitMachine(machine)}. ` : "";
