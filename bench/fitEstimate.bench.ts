@@ -1,4 +1,4 @@
-// How taproom's fit estimate (src/engine/fit/estimateFit.ts) compares with
+// How taproom's fit estimate (src/engine/planning/estimateFit.ts) compares with
 // node-llama-cpp's own GgufInsights estimate for the same header, fully offloaded.
 // Figures are ratios taproom / node-llama-cpp; above 1 means taproom is more cautious.
 import { mkdtemp, writeFile } from "node:fs/promises";
@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { getLlama, readGgufFileInfo, GgufInsights } from "node-llama-cpp";
 import { llamaHeader } from "../test/support/ggufHeader.ts";
-import { estimateFit } from "../src/engine/fit/estimateFit.ts";
+import { estimateFit } from "../src/engine/planning/estimateFit.ts";
 import { architectureById } from "../src/engine/quants/index.ts";
 
 const GiB = 2 ** 30;

@@ -113,6 +113,7 @@ export function createApp(options: AppOptions): App {
   const presets = createPresetService({ store: presetStore, defaultPreset: async () => (await settings()).settings.defaultPreset, cwd });
   const chats = createChatsService({
     root,
+    paths,
     cwd,
     ...(options.chatEnv && { env: options.chatEnv }),
     store: chatStore,

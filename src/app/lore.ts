@@ -18,7 +18,7 @@ import { listCardBooks, readCardBook, saveCardBook } from "../store/cards/cardBo
 import type { CardLibrary, CardSummary } from "../store/cards/library.ts";
 import { booksForCharacter, type BooksForCharacterResult } from "../store/lorebooks/booksForCharacter.ts";
 import {
-  exportLorebook, getLorebook, importLorebook, listLorebooks, readLorebookFile, saveLorebook, summarizeLorebooks,
+  exportLorebook, getLorebook, importLorebook, listLorebooks, readLorebookFile, saveLorebook, summarizeLorebooks, unreadableLorebooks,
   type LorebookExportFormat, type LorebookSource, type LorebookStoreOptions, type StoredLorebook,
 } from "../store/lorebooks/lorebookFiles.ts";
 
@@ -43,6 +43,8 @@ export interface LorebookListing {
   source: LorebookSource;
   file: string;
   global: boolean;
+  /** What reading the book repaired or left out (Lorebook.warnings), one line each. */
+  warnings: string[];
   card?: CardBookOwner;
 }
 
@@ -90,8 +92,11 @@ export interface LoreTestRequest {
 export interface LoreService {
   list(): Promise<LorebookSummary[]>;
   open(name: string): Promise<OpenedLorebook>;
-  /** Imports a World Info JSON, character_book or card JSON; a bad file throws a one-line error. */
-  importFile(path: string): Promise<LorebookSummary & { file: string }>;
+  /**
+   * Imports a World Info JSON, a character_book, or the book of a card (JSON, PNG, CharX);
+   * a bad file throws a one-line error. `warnings`: what reading it repaired.
+   */
+  importFile(path: string): Promise<LorebookSummary & { file: string; warnings: string[] }>;
   /**
    * Saves atomically. A user book is written over its own file; `asCopy` writes a
    * sample's copy into the user's books (which then takes the sample's place).
@@ -111,6 +116,8 @@ export interface LoreService {
   names(): Promise<string[]>;
   /** Every book with its counts: the files first (the user's, then the samples), then the books inside cards. */
   listings(): Promise<LorebookListing[]>;
+  /** The book files (the user's and the samples) that cannot be read, one line each: the file and why. */
+  unreadable(): Promise<string[]>;
   /** A book file (relative to the cwd), a book by name, or a card's book by its listed name ("Maelis (card book)"). */
   find(ref: string): Promise<StoredLorebook>;
   /** Writes a book as SillyTavern World Info ("st") or a card's character_book ("card"); returns the file. */
@@ -182,7 +189,7 @@ export function createLoreService(options: LoreServiceOptions): LoreService {
       // A typed path may start with ~ as it would in the shell.
       const typed = path.trim().replace(/^~(?=$|\/)/, homedir());
       const saved = await importLorebook(resolve(cwd(), typed), store);
-      return { ...summarize(saved.book, "user", await cards()), file: saved.file };
+      return { ...summarize(saved.book, "user", await cards()), file: saved.file, warnings: saved.book.warnings ?? [] };
     },
     async save(book, { source, asCopy }) {
       if (source === "sample" && !asCopy) throw new ReadOnlyLorebookError(book.name);
@@ -211,10 +218,11 @@ export function createLoreService(options: LoreServiceOptions): LoreService {
       const inCards = (await listCardBooks(library)).map(({ book, card }): LorebookListing => ({
         name: book.name, entries: book.entries.length, disabled: book.entries.filter((e) => e.disable).length,
         constant: book.entries.filter((e) => e.constant && !e.disable).length, source: cardSource(card),
-        file: card.path, global: false, card: ownerOf(card),
+        file: card.path, global: false, warnings: book.warnings ?? [], card: ownerOf(card),
       }));
       return [...files, ...inCards];
     },
+    unreadable: () => unreadableLorebooks(store),
     find,
     async exportBook(ref, format, out) {
       const stored = await find(ref);

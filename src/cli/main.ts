@@ -57,7 +57,7 @@ export async function runCli(argv: string[], rawIO: CliIO): Promise<number> {
   // A kill between an atomic write and its rename leaves a temp file: swept at every start.
   await sweepStaleTemps(io.env);
   try {
-    return await command.run(args, io);
+    return await (await command.load()).run(args, io);
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr.write(`taproom ${command.name}: ${error.message}\nRun taproom ${command.name} --help for usage.\n`);

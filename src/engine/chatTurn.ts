@@ -20,6 +20,8 @@ import {
   type TurnMode,
 } from "../core/prompt/index.ts";
 import type { SamplerSettings } from "../core/samplers/types.ts";
+import { promptLayout, type PromptLayout } from "../core/promptCache/layout.ts";
+import { explainReuse, type ReuseExplanation, type ReuseFacts } from "../core/promptCache/explain.ts";
 
 export type StopReason = NonNullable<GenerationInfo["stopReason"]>;
 
@@ -29,6 +31,10 @@ export interface TurnGenerationRequest {
   samplers: SamplerSettings;
   signal?: AbortSignal;
   onText?: (chunk: string) => void;
+  /** The chat the prompt belongs to: its KV state is kept and reloaded under this id. */
+  chatId?: string;
+  /** What the prompt is made of, kept with its KV cache to explain the next turn. */
+  layout?: PromptLayout;
 }
 
 export interface TurnGenerationResult {
@@ -45,6 +51,8 @@ export interface TurnGenerationResult {
   /** Time to evaluate the prompt, up to the first reply token. */
   promptMs?: number;
   durationMs?: number;
+  /** What the KV cache held and what of it served the prompt (engines that report it). */
+  reuse?: ReuseFacts;
 }
 
 /** What a turn needs from a loaded model. */
@@ -63,11 +71,21 @@ export interface TurnSettings {
   samplers: SamplerSettings;
   /** A template name, or "auto"/undefined for the model's own. */
   template?: string;
+  /** The template chats use when neither this turn nor the chat names one (settings.json "template"). */
+  defaultTemplate?: string;
+  /** The user's imported prompt templates, chosen by name like the shipped ones. */
+  templates?: InstructTemplate[];
   names?: boolean;
   systemPrompt?: string;
   postHistoryInstructions?: string;
   preferUserPrompts?: boolean;
   pinExamples?: boolean;
+  /** Share of the history budget freed when trimming (see core/prompt/budget.ts); 0 trims one message at a time. */
+  trimFreeFraction?: number;
+  /** Tokens kept for at-depth lore and the note (see PromptSettings). */
+  insertionReserve?: number;
+  /** Hold the kept-history boundary from the previous prompt (default true); false replays it each turn. */
+  holdTrimBoundary?: boolean;
 }
 
 export interface ChatTurnInput {
@@ -77,6 +95,8 @@ export interface ChatTurnInput {
   persona: Persona;
   /** Lore activated for this turn (see core/lorebook); at their positions. */
   lore?: LoreInsertion[];
+  /** Lore entry id -> its title, for explaining what came and went. */
+  loreTitles?: ReadonlyMap<string, string>;
   settings: TurnSettings;
   mode: TurnMode;
   signal?: AbortSignal;
@@ -96,6 +116,8 @@ export interface ChatTurnResult {
   /** The turn's figures as the model measured them: what the cache saved and what the prompt cost. */
   timings: TurnTimings;
   evaluatedPromptTokens?: number;
+  /** Tokens reused and evaluated, and why evaluation began where it did; absent when the model does not report its cache. */
+  reuse?: ReuseExplanation;
 }
 
 export interface TurnTimings {
@@ -117,7 +139,7 @@ export type TurnPromptInput = Omit<ChatTurnInput, "model" | "signal" | "onText">
 /** The prompt a turn would send, without generating: for the turn itself and the prompt inspector. */
 export function buildTurnPrompt(input: TurnPromptInput): { prompt: BuiltPrompt; choice: TemplateChoice; history: ChatMessage[] } {
   const { model, chat, settings, mode } = input;
-  const choice = chooseTemplate(settings.template ?? chat.settings.instructTemplate, model.chatTemplate, model.ownTemplate);
+  const choice = chooseTemplate(settings.template ?? chat.settings.instructTemplate ?? settings.defaultTemplate, model.chatTemplate, model.ownTemplate, settings.templates);
   const names = settings.names ?? chat.settings.names;
   const template = names === undefined ? choice.template : withNames(choice.template, names);
   const history = historyForTurn(chat.messages, mode);
@@ -129,6 +151,7 @@ export function buildTurnPrompt(input: TurnPromptInput): { prompt: BuiltPrompt; 
     variables: chat.variables,
     lore: input.lore,
     authorsNote: chat.settings.authorsNote,
+    ...(settings.holdTrimBoundary !== false && chat.keptFrom !== undefined && { keptFrom: chat.keptFrom }),
     mode: promptMode(mode),
     settings: {
       template,
@@ -138,6 +161,8 @@ export function buildTurnPrompt(input: TurnPromptInput): { prompt: BuiltPrompt; 
       postHistoryInstructions: settings.postHistoryInstructions,
       preferUserPrompts: settings.preferUserPrompts,
       pinExamples: settings.pinExamples,
+      ...(settings.trimFreeFraction !== undefined && { trimFreeFraction: settings.trimFreeFraction }),
+      ...(settings.insertionReserve !== undefined && { insertionReserve: settings.insertionReserve }),
     },
     countTokens: (text) => model.countTokens(text),
     now: input.now,
@@ -149,6 +174,7 @@ export function buildTurnPrompt(input: TurnPromptInput): { prompt: BuiltPrompt; 
 export async function runChatTurn(input: ChatTurnInput): Promise<ChatTurnResult> {
   const { model, settings, mode } = input;
   const { prompt, choice, history } = buildTurnPrompt(input);
+  const layout = turnLayout(input, prompt, choice, history);
   const startedAt = (input.now ?? (() => new Date()))();
   const result = await model.generate({
     prompt: prompt.text,
@@ -156,6 +182,8 @@ export async function runChatTurn(input: ChatTurnInput): Promise<ChatTurnResult>
     samplers: settings.samplers,
     signal: input.signal,
     onText: input.onText,
+    chatId: input.chat.id,
+    layout,
   });
   const finishedAt = (input.now ?? (() => new Date()))();
   const speaker = mode === "impersonate" ? input.persona.name : input.character.name;
@@ -187,5 +215,29 @@ export async function runChatTurn(input: ChatTurnInput): Promise<ChatTurnResult>
     variables: prompt.variables,
     timings,
     evaluatedPromptTokens: result.evaluatedPromptTokens,
+    ...(result.reuse && { reuse: explainReuse(result.reuse, prompt, layout) }),
   };
+}
+
+/** The template's name as a saved state and the explanation compare it: the names choice included. */
+function templateName(choice: TemplateChoice, names: boolean | undefined): string {
+  return names === false ? `${choice.template.name} (no names)` : choice.template.name;
+}
+
+function turnLayout(input: ChatTurnInput, prompt: BuiltPrompt, choice: TemplateChoice, history: ChatMessage[]): PromptLayout {
+  const c = input.character;
+  const depthPrompt = c.extensions["depth_prompt"] as { prompt?: unknown } | undefined;
+  return promptLayout({
+    prompt,
+    template: templateName(choice, input.settings.names ?? input.chat.settings.names),
+    messages: history,
+    ...(input.lore && { lore: input.lore }),
+    ...(input.loreTitles && { loreTitles: input.loreTitles }),
+    sources: [
+      c.description, c.personality, c.scenario, c.system_prompt, c.post_history_instructions, c.mes_example,
+      typeof depthPrompt?.prompt === "string" ? depthPrompt.prompt : "",
+      input.persona.description, input.settings.systemPrompt ?? "", input.settings.postHistoryInstructions ?? "",
+      input.chat.settings.authorsNote?.text ?? "",
+    ],
+  });
 }

@@ -21,8 +21,13 @@ export interface Settings {
   keybindings: Record<string, string>;
   lastModel?: string;
   lastCharacter?: string;
-  /** The user's own system prompt; a card's may replace it or hold it as {{original}}. */
+  /**
+   * The user's own system prompt; a card's may replace it or hold it as {{original}}. Left
+   * out, SillyTavern's default; empty, no system prompt at all (the card's neither).
+   */
   systemPrompt?: string;
+  /** The prompt template chats use unless they choose one: a shipped or imported name, or "auto". */
+  template?: string;
   /** The user's own post-history instructions (the card's may replace them likewise). */
   postHistoryInstructions?: string;
   /** Use the user's own system prompt and post-history instructions even when a card brings its own. */
@@ -31,11 +36,49 @@ export interface Settings {
   globalLorebooks: string[];
   /** World Info activation settings; what is left out keeps the defaults. */
   worldInfo: Partial<LoreSettings>;
+  /** How the model's KV cache is kept between turns and runs; what is left out keeps the defaults. */
+  promptCache?: PromptCacheSettings;
+}
+
+export interface PromptCacheSettings {
+  /** Save each chat's KV state so a restart or a headless turn evaluates only what is new (default true). */
+  saveState?: boolean;
+  /** A chat's state larger than this is not kept (default 2048 MiB). */
+  maxChatMiB?: number;
+  /** All chats' states together; the oldest are deleted to stay under it (default 6144 MiB). */
+  maxTotalMiB?: number;
+  /** Erase blocks that went (trimmed messages, lore) from the cache and keep the rest, as KoboldCpp's ContextShift (default true). */
+  contextShift?: boolean;
+}
+
+export const defaultPromptCache: Required<PromptCacheSettings> = { saveState: true, maxChatMiB: 2048, maxTotalMiB: 6144, contextShift: true };
+
+/** The prompt cache settings with defaults for what the file leaves out. */
+export function promptCacheSettings(settings: Settings): Required<PromptCacheSettings> {
+  return { ...defaultPromptCache, ...settings.promptCache };
+}
+
+function promptCache(value: unknown, path: string): PromptCacheSettings {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new SettingsError(path, "promptCache", "must be an object");
+  const out: PromptCacheSettings = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (key === "saveState" || key === "contextShift") {
+      if (typeof v !== "boolean") throw new SettingsError(path, `promptCache.${key}`, "must be true or false");
+      out[key] = v;
+    } else if (key === "maxChatMiB" || key === "maxTotalMiB") {
+      if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > 10_000_000) throw new SettingsError(path, `promptCache.${key}`, "must be a whole number of MiB from 0 to 10000000");
+      out[key] = v;
+    } else {
+      throw new SettingsError(path, `promptCache.${key}`, "is not a prompt cache setting (known: saveState, maxChatMiB, maxTotalMiB, contextShift)");
+    }
+  }
+  return out;
 }
 
 /** The prompt-building settings a turn takes from the user's settings (TurnSettings fields). */
 export interface UserPromptSettings {
   systemPrompt?: string;
+  defaultTemplate?: string;
   postHistoryInstructions?: string;
   preferUserPrompts: boolean;
 }
@@ -94,6 +137,7 @@ const OPTIONAL_STRINGS = [
   "lastCharacter",
   "systemPrompt",
   "postHistoryInstructions",
+  "template",
 ] as const;
 
 /** The settings a raw settings.json holds, with defaults for what it leaves out. */
@@ -128,6 +172,7 @@ export function validateSettings(raw: unknown, path: string): Settings {
     settings.globalLorebooks = value.globalLorebooks as string[];
   }
   if (value.worldInfo !== undefined) settings.worldInfo = worldInfo(value.worldInfo, path);
+  if (value.promptCache !== undefined) settings.promptCache = promptCache(value.promptCache, path);
   if (value.preferUserSystemPrompt !== undefined) {
     if (typeof value.preferUserSystemPrompt !== "boolean") throw new SettingsError(path, "preferUserSystemPrompt", "must be true or false");
     settings.preferUserSystemPrompt = value.preferUserSystemPrompt;
@@ -182,9 +227,10 @@ export class SettingsStore {
 
   /** What every chat turn takes from the settings for its prompt: spread into TurnSettings. */
   promptSettings(): UserPromptSettings {
-    const { systemPrompt, postHistoryInstructions, preferUserSystemPrompt } = this.current;
+    const { systemPrompt, postHistoryInstructions, preferUserSystemPrompt, template } = this.current;
     return {
       ...(systemPrompt !== undefined && { systemPrompt }),
+      ...(template !== undefined && { defaultTemplate: template }),
       ...(postHistoryInstructions !== undefined && { postHistoryInstructions }),
       preferUserPrompts: preferUserSystemPrompt,
     };

@@ -31,7 +31,7 @@ test("taproom plan --json: the model, the machine given by flags, and the plan",
     assert.equal(out.model.quant, "Q4_K_M");
     assert.equal(out.model.fileBytes, Math.round(4.58 * GiB));
     assert.deepEqual(out.machine, { gpu: "cuda", vramBytes: 8 * GiB, ramBytes: 32 * GiB, cpuCores: 8 });
-    assert.deepEqual(Object.keys(out.plan).sort(), ["backend", "contextSize", "fitsFully", "flashAttention", "gpuLayers", "memory", "reasons", "runnable", "suggestions", "threads", "totalLayers"]);
+    assert.deepEqual(Object.keys(out.plan).sort(), ["backend", "contextSize", "fitsFully", "flashAttention", "gpuLayers", "memory", "reasons", "runnable", "suggestions", "threads", "tokensPerSecond", "totalLayers"]);
     assert.equal(out.plan.backend, "cuda");
     assert.equal(out.plan.gpuLayers, 33);
     assert.equal(out.plan.totalLayers, 33);

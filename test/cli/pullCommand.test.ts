@@ -41,12 +41,13 @@ async function pull(args: string[], endpoint: string, extraEnv: Record<string, s
 test("pull --dry-run prints a choice and its reason for CPU-only, 8, 12, 24 and 48 GB machines", async (t) => {
   const hub = await startFakeHub({ repos: { "bart/Qwen2.5-32B-Instruct-GGUF": { files: qwen32bListing() } } });
   t.after(() => hub.close());
+  // The choice is the best quality at reading speed (8 tokens/s), from the real shape in the header.
   const machines: Array<[string[], RegExp, RegExp]> = [
-    [["--gpu", "cpu", "--ram", "64GB"], /Choice: Q4_K_M \(18\.5 GiB\)/, /No GPU: Q4_K_M runs on the CPU from RAM \(larger quants would also run/],
-    [["--gpu", "cuda", "--vram", "8GB", "--ram", "64GB"], /Choice: Q4_K_M/, /Nothing fits fully on the GPU with 8192 tokens of context; Q4_K_M runs with 21 of 65 layers on the GPU/],
-    [["--gpu", "cuda", "--vram", "12GB", "--ram", "64GB"], /Choice: IQ2_XXS \(8\.38 GiB\)/, /IQ2_XXS is the best quality that fits fully on the GPU with 8192 tokens/],
-    [["--gpu", "cuda", "--vram", "24GB", "--ram", "64GB"], /Choice: Q4_K_M/, /Q4_K_M is the best quality that fits fully on the GPU with 8192 tokens of context; better quants \(Q8_0, Q6_K, Q5_K_M\) do not fit/],
-    [["--gpu", "cuda", "--vram", "48GB", "--ram", "64GB"], /Choice: Q8_0 \(32\.4 GiB\)/, /Q8_0 is the best quality that fits fully/],
+    [["--gpu", "cpu", "--ram", "64GB"], /Choice: Q4_K_M \(18\.5 GiB\): about 1\.9 tokens\/s, all layers on the CPU/, /Why: Nothing runs near reading speed here; Q4_K_M runs at about 1\.9 tokens\/s on the CPU, and a smaller model would be faster\./],
+    [["--gpu", "cuda", "--vram", "8GB", "--ram", "64GB"], /Choice: IQ2_XXS \(8\.38 GiB\)/, /Why: Only an extreme-loss quant reaches 8 tokens\/s here: IQ2_XXS at about 8\.2 tokens\/s with 42 of 65 layers on the GPU/],
+    [["--gpu", "cuda", "--vram", "12GB", "--ram", "64GB"], /Choice: IQ4_XS \(16\.5 GiB\)/, /Why: Nothing reaches 8 tokens\/s here without extreme loss; IQ4_XS is the best quality at about 4\.1 tokens\/s/],
+    [["--gpu", "cuda", "--vram", "24GB", "--ram", "64GB"], /Choice: Q4_K_M \(18\.5 GiB\): about 29 tokens\/s, all 65 layers on the GPU, small loss/, /Runner-up above: Q5_K_M, about 15 tokens\/s, under the 16 tokens\/s asked of quants above Q4_K_M\./],
+    [["--gpu", "cuda", "--vram", "48GB", "--ram", "64GB"], /Choice: Q6_K \(25\.1 GiB\)/, /Runner-up above: Q8_0, about 14 tokens\/s, under the 16 tokens\/s/],
   ];
   for (const [flags, choice, reason] of machines) {
     const result = await pull(["hf:bart/Qwen2.5-32B-Instruct-GGUF", "--dry-run", ...flags], hub.endpoint);
@@ -54,20 +55,20 @@ test("pull --dry-run prints a choice and its reason for CPU-only, 8, 12, 24 and 
     assert.match(result.out, choice, flags.join(" "));
     assert.match(result.out, reason, flags.join(" "));
     assert.match(result.out, /Would download Qwen2\.5-32B-Instruct-\w+\.gguf/);
-    assert.match(result.out, /^Model: 32B parameters, llama architecture from its GGUF header: 64 layers, 8 KV heads; KV cache 2\.00 GiB at 8192 tokens$/m);
+    assert.match(result.out, /^Model: 32B parameters, 64 layers, 8 KV heads x 128\nShape: from its GGUF header \(llama\)\nKV cache: 2\.00 GiB at 8192 tokens of context$/m);
     assert.deepEqual(await readdir(result.home).catch(() => []), [], "a dry run writes nothing");
   }
   // A dry run reads one header (with Range requests), never a whole file.
   assert.ok(hub.requests.every((r) => r.includes("/api/models/") || (r.includes("IQ2_XXS") && / bytes=\d+-\d+$/.test(r))), hub.requests.join("\n"));
 });
 
-test("without a readable header, pull --dry-run assumes the typical shape for the size and says so", async (t) => {
+test("without a readable header, pull --dry-run assumes a current GQA shape for the size and says so", async (t) => {
   const hub = await startFakeHub({ repos: { "bart/Qwen2.5-32B-Instruct-GGUF": { files: qwen32bListing(tiny) } } });
   t.after(() => hub.close());
   const result = await pull(["hf:bart/Qwen2.5-32B-Instruct-GGUF", "--dry-run", "--gpu", "cuda", "--vram", "24GB", "--ram", "64GB"], hub.endpoint);
   assert.equal(result.code, 0, result.err);
-  assert.match(result.err, /could not read the GGUF header \(Qwen2\.5-32B-Instruct-IQ2_XXS\.gguf: not a GGUF file\); assuming a typical architecture/);
-  assert.match(result.out, /^Model: about 33B parameters, assumed Qwen2\.5-32B shape: 64 layers/m);
+  assert.match(result.err, /could not read the GGUF header \(Qwen2\.5-32B-Instruct-IQ2_XXS\.gguf: not a GGUF file\); assuming a current GQA shape for the size/);
+  assert.match(result.out, /^Model: about 33B parameters, 64 layers, 8 KV heads x 128\nShape: assumed, a current GQA model like Qwen2\.5-32B/m);
   assert.match(result.out, /Choice: Q4_K_M/);
 });
 

@@ -39,7 +39,7 @@ export function v2Card(data: Record<string, unknown> = {}, top: Record<string, u
         extensions: { book_ext: true },
         entries: [
           { keys: ["lamp"], content: "The lamp burns whale oil.", extensions: { position: 4, depth: 2 }, enabled: true, insertion_order: 100, secondary_keys: ["oil"], selective: true, weird_key: "kept" },
-          { keys: [], content: "Always here.", extensions: {}, enabled: true, insertion_order: 1, constant: true },
+          { keys: [], content: "Always here.", extensions: {}, enabled: true, insertion_order: 1, constant: true, position: "before_char" },
         ],
       },
       x_data_unknown: "kept too",

@@ -1,5 +1,5 @@
 import { createChatSession, type ChatSession, type ChatSessionDeps, type SessionTurn } from "../../src/app/chats/session.ts";
-import type { TurnResult } from "../../src/app/turns/playTurn.ts";
+import type { TurnReport, TurnResult } from "../../src/app/turns/playTurn.ts";
 import type { ModelLoadWatch } from "../../src/app/models.ts";
 import type { Chat, ChatMessage } from "../../src/core/chat/types.ts";
 import type { SamplerSettings } from "../../src/core/samplers/types.ts";
@@ -36,6 +36,8 @@ export interface ScriptedSessionOptions {
   models?: ModelLoadWatch;
   /** Replaces parts of the session's surroundings (save, branch, export, books...). */
   deps?: Partial<ChatSessionDeps>;
+  /** What each turn reports (the prompt panel, the status line); a plain scripted report by default. */
+  report?: TurnReport;
 }
 
 let chats = 0;
@@ -84,7 +86,7 @@ export function scriptedSession(replies: string[][], opts: ScriptedSessionOption
     return {
       text: written,
       generation: { stopReason, tokens, tokensPerSecond: stopReason === "abort" ? 10 : 42 },
-      report: { template: "ChatML (scripted)", promptTokens: 12, evaluatedTokens: 12, sections: [], lore: [], plan: [] },
+      report: opts.report ?? { template: "ChatML (scripted)", promptTokens: 12, evaluatedTokens: 12, sections: [], lore: [], plan: [] },
       timings: { promptTokens: 12, evaluatedPromptTokens: 12, reusedPromptTokens: 0 },
       template: "chatml",
       loreEntries: [],
@@ -96,6 +98,7 @@ export function scriptedSession(replies: string[][], opts: ScriptedSessionOption
     characterId: chat.characterId,
     persona,
     notice: null,
+    bookNotes: [],
     env: systemChatEnv,
     save: async (next) => void saved.push(next),
     flush: async () => {},
@@ -103,7 +106,8 @@ export function scriptedSession(replies: string[][], opts: ScriptedSessionOption
     defaultPreset: undefined,
     personas: () => [{ name: "Ada", description: "" }, { name: "Sir Galahad", description: "" }],
     books: [],
-    loadBooks: async () => ({ books: [], problems: [] }),
+    bookTiers: [],
+    loadBooks: async () => ({ books: [], tiers: [], problems: [] }),
     available: [],
     availableBooks: async () => [],
     loreSettings: {},

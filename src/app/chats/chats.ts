@@ -14,10 +14,12 @@ import type { ChatHandle, ChatIndexEntry, ChatLockOptions, ChatStore } from "../
 import type { RegexMatcher } from "../../core/lorebook/regexAnswers.ts";
 import { exportChat, importChatJsonl, writeChatExport, type ChatExportFormat } from "../../store/chats/chatTransfer.ts";
 import type { PresetStore } from "../../store/presets/presetStore.ts";
+import type { DataPaths } from "../../store/paths.ts";
 import type { LibraryService } from "../library.ts";
 import type { LoreService } from "../lore.ts";
 import type { ModelRuntime } from "../models.ts";
 import type { PersonaService } from "../personas.ts";
+import { promptCacheOptions } from "../promptCache.ts";
 import { runTurn, type TurnResult } from "../turns/playTurn.ts";
 import { createChatSession, type ChatSession, type ChatTarget, type SessionTurn } from "./session.ts";
 
@@ -58,6 +60,8 @@ export interface ChatsService {
 
 export interface ChatsServiceOptions {
   root: string;
+  /** The data directory's folders: chats' KV states are kept in its cache. */
+  paths: DataPaths;
   cwd: string;
   env?: ChatEnv;
   store(): Promise<ChatStore>;
@@ -99,8 +103,9 @@ export function createChatsService(options: ChatsServiceOptions): { service: Cha
     return entry.closing;
   };
 
-  // The engine for every session's turns: waits for a model still loading, then runs.
-  const run = async (turn: SessionTurn): Promise<TurnResult> => {
+  // The engine for a session's turns: waits for a model still loading, then runs. A saved
+  // chat's KV state is kept (a restart, another chat in between) as the settings say.
+  const runFor = (persist: boolean) => async (turn: SessionTurn): Promise<TurnResult> => {
     const pending = models.service.loading();
     if (pending) {
       const stopped = new Promise<void>((done) => turn.signal?.addEventListener("abort", () => done(), { once: true }));
@@ -114,6 +119,7 @@ export function createChatsService(options: ChatsServiceOptions): { service: Cha
     }
     const model = models.loaded();
     if (!model) throw new NoEngineError("no model loaded: start taproom with --model FILE, or load one with /model NAME or from the model screen (Ctrl+O, then m)");
+    model.usePromptCache(promptCacheOptions((await options.settings()).settings, options.paths, persist));
     return runTurn({ ...turn, model, plan: model.info.reasons, regexMatcher: options.regexMatcher });
   };
 
@@ -168,14 +174,19 @@ export function createChatsService(options: ChatsServiceOptions): { service: Cha
     }
     const character = card.card.character;
     const characterId = card.id ?? card.path;
-    const [settings, presets, persona, books, available] = await Promise.all([
+    const [settings, presetStore, persona, books, available] = await Promise.all([
       options.settings(),
-      options.presets().then((p) => p.list()),
+      options.presets(),
       options.personas.forChat(chat.settings),
       lore.forChat(character, chat.settings.lorebooks),
       lore.names().catch(() => []),
     ]);
-    const notes = [...books.problems];
+    // What reading the books repaired: one line here, each repair in `taproom lore list`.
+    const { warnings } = books;
+    const repaired = warnings.length
+      ? [`lorebooks: ${warnings.length} repair${warnings.length === 1 ? "" : "s"} on reading (${warnings[0]!.replace(/^[^:]*: /, "")}${warnings.length > 1 ? "; taproom lore list shows all" : ""})`]
+      : [];
+    const notes = [...books.problems, ...repaired];
     if (card.trashed) notes.unshift(`${card.trashed.name}'s card is in the trash (u on the home screen restores it)`);
     const held = handle;
     const session = createChatSession({
@@ -184,19 +195,21 @@ export function createChatsService(options: ChatsServiceOptions): { service: Cha
       characterId,
       persona,
       notice: notes.length ? notes.join("; ") : null,
+      bookNotes: [...books.problems, ...warnings],
       env,
       ...(held && { save: (next: Chat) => held.save(next) }),
       flush: async () => held?.flush(),
-      presets,
+      presets: presetStore.list(),
       defaultPreset: settings.settings.defaultPreset,
       personas: () => settings.personas,
       books: books.books,
+      bookTiers: books.tiers,
       loadBooks: (names) => lore.forChat(character, names),
       available,
       availableBooks: () => lore.names(),
       loreSettings: settings.settings.worldInfo,
-      prompts: settings.promptSettings(),
-      run,
+      prompts: { ...settings.promptSettings(), templates: presetStore.templates() },
+      run: runFor(held !== undefined),
       create: async (branched) => (await options.store()).create(branched),
       regexMatcher: options.regexMatcher,
       async exportChat(current, userName, path) {

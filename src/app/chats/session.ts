@@ -89,6 +89,8 @@ export interface SessionTurn {
   character: Character;
   persona: Persona;
   books: Lorebook[];
+  /** Each book's tier (0 the chat's, 1 the character's, 2 global): SillyTavern's budget order. */
+  bookTiers: number[];
   loreSettings: Partial<LoreSettings>;
   settings: TurnSettings;
   mode: TurnMode;
@@ -114,8 +116,10 @@ export interface PromptPreview {
 export interface ChatSession {
   readonly characterId: string;
   readonly character: Character;
-  /** Shown when the chat opens: a lorebook that is missing, a card in the trash. */
+  /** Shown when the chat opens: a lorebook that is missing, a card in the trash, what reading the books repaired. */
   readonly notice: string | null;
+  /** Loading the chat's books as it opened: each book missing or unreadable, and each repair, one line each (taproom chat prints them). */
+  readonly bookNotes: string[];
   /** The chat as it stands. */
   chat(): Chat;
   persona(): Persona;
@@ -155,7 +159,7 @@ export interface ChatSession {
   setLorebooks(names: string[]): Promise<string[]>;
   /** The chat's instruct template (null: the model's own) and name-prefix choice. */
   instructTemplate(): { name: string | null; names: boolean | undefined };
-  /** Sets the instruct template ("auto" for the model's own); throws UnknownTemplateError. */
+  /** Sets the prompt template ("auto" for the model's own; a shipped or an imported one); throws UnknownTemplateError. */
   setInstructTemplate(name: string): string | null;
   setNamesInPrompt(names: boolean | undefined): void;
   /** A new saved chat holding the messages up to and including this index; the original stays. */
@@ -176,6 +180,7 @@ export interface ChatSessionDeps {
   characterId: string;
   persona: Persona;
   notice: string | null;
+  bookNotes: string[];
   env: ChatEnv;
   /** Writes the chat; absent for a chat that is never saved. */
   save?(chat: Chat): Promise<unknown>;
@@ -184,11 +189,14 @@ export interface ChatSessionDeps {
   defaultPreset: string | undefined;
   personas: () => Persona[];
   books: Lorebook[];
-  loadBooks(names: string[] | undefined): Promise<{ books: Lorebook[]; problems: string[] }>;
+  /** Parallel to `books`: each one's tier (see SessionTurn). */
+  bookTiers: number[];
+  loadBooks(names: string[] | undefined): Promise<{ books: Lorebook[]; tiers: number[]; problems: string[] }>;
   /** The library's book names as the chat opens, and how to read them again. */
   available: string[];
   availableBooks(): Promise<string[]>;
   loreSettings: Partial<LoreSettings>;
+  /** The user's prompt settings (settings.json) and imported prompt templates. */
   prompts: Omit<TurnSettings, "samplers">;
   /** The engine: one turn's lore, prompt and generation (waits for a model still loading). */
   run(turn: SessionTurn): Promise<TurnResult>;
@@ -205,6 +213,7 @@ export function createChatSession(deps: ChatSessionDeps): ChatSession {
   let chat = deps.chat;
   let persona = deps.persona;
   let books = deps.books;
+  let bookTiers = deps.bookTiers;
   let available = deps.available;
   let lastTurn: TurnReport | null = null;
   let turn: Promise<unknown> | null = null;
@@ -255,7 +264,7 @@ export function createChatSession(deps: ChatSessionDeps): ChatSession {
     const continued = mode === "continue" ? sent.messages.at(-1) : undefined;
     let generated = "";
     const running = deps.run({
-      chat: sent, character, persona, books, loreSettings: deps.loreSettings, settings: turnSettings(request, turnSamplers), mode,
+      chat: sent, character, persona, books, bookTiers, loreSettings: deps.loreSettings, settings: turnSettings(request, turnSamplers), mode,
       ...(request.signal && { signal: request.signal }),
       onText: (chunk) => request.onText?.(turnText(mode, (generated += chunk), speaker, continued)),
     });
@@ -295,6 +304,7 @@ export function createChatSession(deps: ChatSessionDeps): ChatSession {
     characterId: deps.characterId,
     character,
     notice: deps.notice,
+    bookNotes: deps.bookNotes,
     chat: () => chat,
     persona: () => persona,
     samplers: () => samplers,
@@ -304,9 +314,11 @@ export function createChatSession(deps: ChatSessionDeps): ChatSession {
     lastTurn: () => lastTurn,
     async preview(options) {
       const previewSamplers = samplersOf(chat, options.maxTokens === undefined ? {} : { samplers: { maxTokens: options.maxTokens } });
+      // SillyTavern's World Info budget is a share of the context left after the reply.
       const lore = await withRegexAnswers((regex) => activateLoreForChat({
-        books, chat, character, personaName: persona.name, generationType: "normal",
-        contextSize: options.model.contextSize, tokenize: (t) => options.model.countTokens(t), settings: deps.loreSettings, regex,
+        books, tiers: bookTiers, chat, character, personaName: persona.name, generationType: "normal",
+        contextSize: Math.max(1, options.model.contextSize - previewSamplers.maxTokens), tokenize: (t) => options.model.countTokens(t),
+        settings: deps.loreSettings, regex,
       }), deps.regexMatcher ?? sharedRegexMatcher());
       const { prompt, choice } = buildTurnPrompt({
         model: options.model,
@@ -358,12 +370,13 @@ export function createChatSession(deps: ChatSessionDeps): ChatSession {
       // The next turn reads `books`: reload them now, with the library as it is now.
       const loaded = await deps.loadBooks(names);
       books = loaded.books;
+      bookTiers = loaded.tiers;
       available = await deps.availableBooks().catch(() => available);
       return loaded.problems;
     },
     instructTemplate: () => ({ name: chat.settings.instructTemplate ?? null, names: chat.settings.names }),
     setInstructTemplate(name) {
-      const next = save(setInstructTemplate(chat, name, env));
+      const next = save(setInstructTemplate(chat, name, env, deps.prompts.templates));
       return next.settings.instructTemplate ?? null;
     },
     setNamesInPrompt: (names) => void save(setNamesInPrompt(chat, names, env)),

@@ -8,6 +8,7 @@ import type { Character } from "../../core/cards/character.ts";
 import { applyTurn, currentSwipe, type ChatEnv } from "../../core/chat/operations.ts";
 import type { Persona } from "../../core/chat/persona.ts";
 import type { Chat, GenerationInfo } from "../../core/chat/types.ts";
+import type { ReuseExplanation } from "../../core/promptCache/explain.ts";
 import { activateLoreForChat } from "../../core/lorebook/forChat.ts";
 import { withRegexAnswers, type RegexMatcher } from "../../core/lorebook/regexAnswers.ts";
 import { sharedRegexMatcher } from "../../engine/lore/regexWorker.ts";
@@ -32,6 +33,8 @@ export interface TurnReport {
   lore: Array<{ title: string; fired: boolean; outcome: string; detail: string; tokens: number | null }>;
   /** Why the model was loaded as it was (the planner's words). */
   plan: string[];
+  /** What the KV cache reused, what was evaluated, and why evaluation began where it did. */
+  reuse?: ReuseExplanation;
 }
 
 export interface TurnInput {
@@ -40,6 +43,8 @@ export interface TurnInput {
   character: Character;
   persona: Persona;
   books: Lorebook[];
+  /** Each book's tier (0 the chat's, 1 the character's, 2 global), as booksForCharacter gives them. */
+  bookTiers?: number[];
   /** World Info activation settings (the user's); defaults where left out. */
   loreSettings?: Partial<LoreSettings>;
   settings: TurnSettings;
@@ -66,6 +71,11 @@ export interface TurnResult {
   template: string;
   /** Ids of the lore entries that went into the prompt. */
   loreEntries: string[];
+  /**
+   * Where the prompt's kept history began, for the chat to hold next turn (setKeptFrom):
+   * a message id, null when no message was kept; absent when the boundary is not held.
+   */
+  keptFrom?: string | null;
 }
 
 export interface PlayedChatTurn {
@@ -88,13 +98,16 @@ function reportOf(turn: ChatTurnResult, lore: ActivateLoreResult, plan: string[]
     fit: { budget: prompt.budget, droppedMessages: prompt.droppedMessages, examplesDropped: prompt.examplesDropped },
     lore: lore.verdicts.map((v) => ({ title: v.comment, fired: v.fired, outcome: v.outcome, detail: v.detail, tokens: v.tokens })),
     plan,
+    ...(turn.reuse && { reuse: turn.reuse }),
   };
 }
 
 async function run(input: TurnInput): Promise<{ turn: ChatTurnResult; lore: ActivateLoreResult; result: TurnResult }> {
   const { model, character, mode } = input;
   const lore = await withRegexAnswers((regex) => activateLoreForChat({
-    books: input.books, chat: input.chat, contextSize: model.contextSize, tokenize: (t) => model.countTokens(t),
+    // SillyTavern's budget is a share of the context left after the reply's tokens.
+    books: input.books, ...(input.bookTiers && { tiers: input.bookTiers }), chat: input.chat,
+    contextSize: Math.max(1, model.contextSize - input.settings.samplers.maxTokens), tokenize: (t) => model.countTokens(t),
     character, personaName: input.persona.name, generationType: generationTypeOf(mode), ...(input.loreSettings && { settings: input.loreSettings }),
     regex,
   }), input.regexMatcher ?? sharedRegexMatcher());
@@ -104,6 +117,7 @@ async function run(input: TurnInput): Promise<{ turn: ChatTurnResult; lore: Acti
     character,
     persona: input.persona,
     lore: lore.insertions,
+    loreTitles: new Map(lore.verdicts.map((v) => [`${v.book}/${v.uid}`, v.comment.trim() || `${v.book} #${v.uid}`])),
     settings: input.settings,
     mode,
     ...(input.signal && { signal: input.signal }),
@@ -122,6 +136,7 @@ async function run(input: TurnInput): Promise<{ turn: ChatTurnResult; lore: Acti
     timings: turn.timings,
     template: turn.template.template.name,
     loreEntries: lore.insertions.map((i) => i.entryId),
+    ...(input.settings.holdTrimBoundary !== false && { keptFrom: turn.prompt.firstKeptMessageId ?? null }),
   };
   return { turn, lore, result };
 }

@@ -5,24 +5,10 @@ import type { GpuChoice } from "../../app/options.ts";
 import { parseCommandArgs, parseIntegerFlag } from "../args.ts";
 import { UsageError, type CliCommand, type CliIO } from "../command.ts";
 import { namesFlag } from "../namesFlag.ts";
-import { readSamplerFlags, samplerFlagOptions, samplerFlagUsage } from "../samplerFlags.ts";
-
-const usage = `Usage: taproom chat --model FILE --character FILE_OR_NAME --message TEXT [options]
-
-Sends one message and prints only the reply on stdout, for scripts and SSH one-liners.
-
-Chat:
-  --chat NAME            continue a saved chat (the reply is saved)
-  --new-chat NAME        start a saved chat with this title
-  --template NAME        instruct template (auto, chatml, llama3, mistral, gemma, alpaca, vicuna, plain)
-  --names on|off         "Name: " before each message in the prompt (default: the chat's choice, else on)
-  --json                 print reply, stop reason, tokens, timings and the load plan as JSON
-Sampling (over the chat's preset and its own settings, for this reply; range, default):
-  --preset NAME                                 the sampler preset to start from
-${samplerFlagUsage()}
-Runtime:
-  --gpu auto|cuda|vulkan|metal|cpu  --gpu-layers N  --context N  --threads N
-`;
+import { reuseSummary } from "../../core/promptCache/explain.ts";
+import { sanitizeForTerminal } from "../../core/text/sanitize.ts";
+import { readSamplerFlags, samplerFlagOptions } from "../samplerFlags.ts";
+import { chatHelp } from "./help.ts";
 
 const options = {
   model: { type: "string" },
@@ -71,6 +57,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     const session = await app.chats.open(
       v.chat ? { chatId: v.chat } : { characterId: v.character!, ...(v["new-chat"] ? { title: v["new-chat"] } : { unsaved: true }) },
     );
+    // Books the chat names that are missing, and what reading the others repaired.
+    for (const line of session.bookNotes) io.stderr.write(`${sanitizeForTerminal(line)}\n`);
     const turn = { mode: "reply" as const, text: v.message, preset: v.preset, samplers: flags, ...(v.template && { template: v.template }), ...names };
     try {
       // Refused before the model loads: a wrong value costs no waiting.
@@ -83,11 +71,13 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     const played = await session.play(turn);
     if (v.json) {
       const plan = app.models.plan();
+      const reuse = played.report?.reuse;
       io.stdout.write(`${JSON.stringify({
         reply: played.text,
         stopReason: played.stopReason,
         tokens: played.tokens,
         timings: { ...played.timings, tokensPerSecond: played.timings.tokensPerSecond ?? played.tokensPerSecond },
+        cache: reuse && { ...reuse, summary: reuseSummary(reuse) },
         template: played.template,
         lore: played.loreEntries,
         plan,
@@ -103,8 +93,6 @@ async function run(argv: string[], io: CliIO): Promise<number> {
 }
 
 export const chatCommand: CliCommand = {
-  name: "chat",
-  summary: "send one message headless and print the reply",
-  usage,
+  ...chatHelp,
   run,
 };

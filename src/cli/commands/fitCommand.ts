@@ -1,91 +1,90 @@
-import type { CliCommand } from "../command.ts";
+import { resolve } from "node:path";
+import type { CliCommand, CliIO } from "../command.ts";
 import { UsageError } from "../command.ts";
 import { parseCommandArgs, parseIntegerFlag } from "../args.ts";
-import { architectureById, ARCHITECTURES, formatParameters, kvCacheBytes, parseParameterCount } from "../../app/planning.ts";
-import { fitModelSize, type FitReport } from "../../app/planning.ts";
-import type { QuantFit } from "../../app/planning.ts";
-import { formatBytes } from "../../core/units/format.ts";
-import { formatFitTable } from "../fitTable.ts";
-import { describeMachine, machineFlags, machineFromFlags } from "../machineFlags.ts";
-
-const usage = `Usage: taproom fit --params SIZE [options]
-
-Which quant of a model this size to download for a machine: the best one, its file
-size and memory use, and how every other quant would run.
-
-Options:
-  --params SIZE    parameter count: 7B, 13B, 70B, 1.5B, 350M
-  --context N      context you want (default 8192; capped at the model's train context)
-  --arch ID        architecture shape instead of the typical one for the size:
-                   ${ARCHITECTURES.map((a) => a.id).join(", ")}
-  --vram SIZE      GPU memory to plan for (default: this machine's), e.g. 12GB
-  --ram SIZE       RAM to plan for (default: this machine's)
-  --gpu TYPE       cuda | vulkan | metal | cpu
-  --json           machine-readable output`;
+import {
+  architectureById, ARCHITECTURES, kvCacheBytes, parseParameterCount, fitModelSize, shapeForSize, shapeFromFacts, readModelFacts,
+  type FitMachine, type FitReport,
+} from "../../app/planning.ts";
+import { sanitizeForTerminal } from "../../core/text/sanitize.ts";
+import { choiceJson, describeBandwidths, describeShape, formatChoice, formatFitTable } from "../fitTable.ts";
+import { describeMachine, machineFlags, machineFromFlags, parseMinSpeed } from "../machineFlags.ts";
+import { fitHelp } from "./help.ts";
 
 export const fitCommand: CliCommand = {
-  name: "fit",
-  summary: "which quant of a model size fits this machine (before downloading)",
-  usage,
+  ...fitHelp,
   async run(argv, io) {
-    const { values } = parseCommandArgs(argv, { params: { type: "string" }, context: { type: "string" }, arch: { type: "string" }, json: { type: "boolean" }, ...machineFlags }, false);
-    if (!values.params) throw new UsageError("--params is required (e.g. --params 13B)");
-    const parameters = parseParameterCount(values.params);
-    if (!parameters) throw new UsageError(`--params must be a size like 7B or 350M, got "${values.params}"`);
-    const shape = values.arch ? architectureById(values.arch) : undefined;
-    if (values.arch && !shape) throw new UsageError(`--arch must be one of ${ARCHITECTURES.map((a) => a.id).join(", ")}`);
+    const { values, positionals } = parseCommandArgs(
+      argv,
+      {
+        params: { type: "string" },
+        model: { type: "string" },
+        context: { type: "string" },
+        arch: { type: "string" },
+        "kv-heads": { type: "string" },
+        "min-speed": { type: "string" },
+        json: { type: "boolean" },
+        ...machineFlags,
+      },
+      true,
+    );
+    const sources = [values.params, values.model, positionals[0]].filter((s) => s !== undefined).length;
+    if (sources !== 1 || positionals.length > 1) throw new UsageError("give one of --params SIZE, --model FILE or hf:USER/REPO");
     const contextSize = parseIntegerFlag("context", values.context) ?? 8192;
     if (contextSize < 256) throw new UsageError("--context must be at least 256");
-    const machine = await machineFromFlags(values);
-    const report = fitModelSize({ parameters, machine, contextSize, ...(shape ? { shape } : {}) });
-    if (values.json) {
-      io.stdout.write(`${JSON.stringify({ ...toJson(report), machine }, null, 2)}\n`);
-      return 0;
+    const minSpeed = parseMinSpeed(values["min-speed"]);
+    const kvHeads = parseIntegerFlag("kv-heads", values["kv-heads"]);
+    if (kvHeads !== undefined && kvHeads < 1) throw new UsageError("--kv-heads must be at least 1");
+    const named = values.arch ? architectureById(values.arch) : undefined;
+    if (values.arch && !named) throw new UsageError(`--arch must be one of ${ARCHITECTURES.map((a) => a.id).join(", ")}`);
+    if (positionals[0] && !/^hf:/i.test(positionals[0])) throw new UsageError(`"${positionals[0]}" is not an hf:USER/REPO address`);
+    const machine = await machineFromFlags(values, io.env);
+    const output = { io, machine, json: Boolean(values.json), askedContext: contextSize };
+    if (positionals[0]) return fitRepo(positionals[0], { ...output, contextSize, minSpeed });
+    if (values.model) {
+      const facts = await readModelFacts(resolve(io.cwd, values.model));
+      const shape = { ...shapeFromFacts(facts), ...(kvHeads ? { kvHeads } : {}) };
+      return print(fitModelSize({ parameters: facts.parameters, shape, shapeSource: "header", machine, contextSize, minSpeed }), output);
     }
-    io.stdout.write(describeReport(report, contextSize));
-    io.stdout.write(`Machine: ${describeMachine(machine)}\n\n`);
-    io.stdout.write(formatFitTable(report.choice.table, report.choice.chosen));
-    io.stdout.write(`\n${bestLine(report.choice.chosen)}${report.choice.reason}\n`);
-    return report.choice.chosen ? 0 : 1;
+    const parameters = parseParameterCount(values.params!);
+    if (!parameters) throw new UsageError(`--params must be a size like 7B or 350M, got "${values.params}"`);
+    const { shape, source } = shapeForSize(parameters, { ...(named ? { named } : {}), ...(kvHeads ? { kvHeads } : {}) });
+    return print(fitModelSize({ parameters, shape, shapeSource: source, machine, contextSize, minSpeed }), output);
   },
 };
 
-function describeReport(report: FitReport, asked: number): string {
-  const { shape } = report;
-  const kv = formatBytes(kvCacheBytes(shape, report.wantedContext));
-  const capped = asked > report.wantedContext ? ` (capped at its train context; asked ${asked})` : "";
-  return (
-    `${formatParameters(report.parameters)} parameters, ${shape.like} shape: ${shape.layers} layers, ${shape.heads} heads, ${shape.kvHeads} KV heads\n` +
-    `KV cache: ${kv} for ${report.wantedContext} tokens of context${capped}\n`
-  );
+interface Output {
+  io: CliIO;
+  machine: FitMachine;
+  json: boolean;
+  askedContext: number;
 }
 
-function bestLine(chosen: QuantFit | undefined): string {
-  if (!chosen) return "";
-  return `Best: ${chosen.quant.name}, a ${formatBytes(chosen.fileBytes)} file using ${formatBytes(chosen.vramBytes)} VRAM and ${formatBytes(chosen.ramBytes)} RAM. `;
+function print(report: FitReport, output: Output): number {
+  const { io, machine } = output;
+  const { choice, shape } = report;
+  if (output.json) {
+    const json = { parameters: report.parameters, architecture: shape, shapeSource: report.shapeSource, contextSize: report.wantedContext, kvCacheBytes: kvCacheBytes(shape, report.wantedContext), ...choiceJson(choice, report.bandwidths), machine };
+    io.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+    return choice.chosen ? 0 : 1;
+  }
+  const text =
+    describeShape({ parameters: report.parameters, shape, source: report.shapeSource, contextSize: report.wantedContext, askedContext: output.askedContext }) +
+    `Machine: ${describeMachine(machine)}\n` +
+    describeBandwidths(report.bandwidths, choice.minSpeed) +
+    `\n${formatFitTable(choice.table, choice.chosen)}\n${formatChoice(choice)}`;
+  // A line at a time, as a terminal shows it (and `| head` may stop reading after any).
+  for (const line of sanitizeForTerminal(text).split(/(?<=\n)/)) io.stdout.write(line);
+  return choice.chosen ? 0 : 1;
 }
 
-function toJson(report: FitReport) {
-  const row = (f: QuantFit) => ({
-    quant: f.quant.name,
-    bitsPerWeight: f.quant.bitsPerWeight,
-    fileBytes: f.fileBytes,
-    fit: f.fitsFully ? "full" : f.runnable ? (f.gpuLayers > 0 ? "partial" : "cpu") : "none",
-    gpuLayers: f.gpuLayers,
-    totalLayers: f.totalLayers,
-    contextSize: f.contextSize,
-    maxFullContext: f.maxFullContext,
-    vramBytes: f.vramBytes,
-    ramBytes: f.ramBytes,
-    reasons: f.reasons,
-  });
-  return {
-    parameters: report.parameters,
-    architecture: report.shape,
-    contextSize: report.wantedContext,
-    kvCacheBytes: kvCacheBytes(report.shape, report.wantedContext),
-    best: report.choice.chosen ? row(report.choice.chosen) : null,
-    reason: report.choice.reason,
-    quants: report.choice.table.map(row),
-  };
+async function fitRepo(uri: string, options: Output & { contextSize: number; minSpeed: number }): Promise<number> {
+  // The downloader (HTTP client, hub) is loaded only for hf: addresses, not for --params or --model.
+  const { planPull, hubOptionsFromEnv } = await import("../../app/downloads.ts");
+  const plan = await planPull({ uri, hub: hubOptionsFromEnv(options.io.env), machine: options.machine, contextSize: options.contextSize, minSpeed: options.minSpeed });
+  if (plan.headerError) options.io.stderr.write(sanitizeForTerminal(`taproom fit: could not read the GGUF header (${plan.headerError}); assuming a current GQA shape for the size\n`));
+  const repo = plan.choice;
+  if (!repo) throw new UsageError(`${uri}: name no quant to compare them all`);
+  const report: FitReport = { parameters: repo.parameters, shape: repo.shape, shapeSource: repo.shapeSource, wantedContext: repo.wantedContext, bandwidths: repo.bandwidths, choice: repo.choice };
+  return print(report, options);
 }

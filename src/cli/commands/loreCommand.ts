@@ -7,21 +7,7 @@ import { loreReport } from "../../core/lorebook/report.ts";
 import { displayLine, sanitizeForTerminal } from "../../core/text/sanitize.ts";
 import { createApp, type App } from "../../app/app.ts";
 import type { StoredLorebook } from "../../app/lore.ts";
-
-const usage = `Usage:
-  taproom lore import FILE                      import World Info JSON, a character_book, or a card JSON
-  taproom lore list [--json]                    list your books, the samples, and the books inside cards
-  taproom lore export NAME --format st|card --out FILE
-  taproom lore test BOOK... (--text "..." | --chat FILE) [--json] [--context N] [--seed N] [--scan-depth N] [--model FILE]
-                   [--character NAME] [--tag TAG]... [--generation normal|continue|impersonate|swipe|regenerate|quiet]
-                                                show which entries fire, where, in which order, and why others did not
-BOOK is a book name or a path to a lorebook file; several books are tested together, the first taking the
-budget first (as a chat does: its own books, the character's, then the global ones). The World Info settings
-in your settings file (worldInfo) apply; --scan-depth overrides theirs. --chat takes a SillyTavern JSONL chat or a JSON list of
-messages ({name, mes} or {name, text}); messages are scanned newest first. Token costs come from the
-model's tokenizer with --model, otherwise they are approximate (characters / 4). Entries limited to some
-characters (characterFilter) are judged for --character and its --tag values, and not at all without
---character; entries limited to some generation types (triggers) are judged for --generation (default normal).`;
+import { loreHelp } from "./help.ts";
 
 const GENERATION_TYPES: readonly GenerationType[] = ["normal", "continue", "impersonate", "swipe", "regenerate", "quiet"];
 
@@ -105,9 +91,12 @@ function report(stored: StoredLorebook, r: ActivateLoreResult, counter: string, 
 
 async function runList(argv: string[], io: CliIO): Promise<number> {
   const { values } = parseCommandArgs(argv, { json: { type: "boolean" } }, false);
-  const books = await appFor(io).lore.listings();
+  const { lore } = appFor(io);
+  const books = await lore.listings();
+  const unreadable = await lore.unreadable();
   if (values.json) {
     io.stdout.write(JSON.stringify(books, null, 2) + "\n");
+    for (const line of unreadable) io.stderr.write(`${show(line)}\n`);
     return 0;
   }
   if (!books.length) io.stdout.write("No lorebooks yet. Import one with `taproom lore import FILE`.\n");
@@ -115,7 +104,9 @@ async function runList(argv: string[], io: CliIO): Promise<number> {
     const counts = `${s.entries} entries${s.disabled ? `, ${s.disabled} disabled` : ""}${s.constant ? `, ${s.constant} constant` : ""}`;
     const where = s.card ? `, inside the card ${s.card.id}` : "";
     io.stdout.write(`${displayLine(s.name)}  (${counts}${displayLine(where)}, ${s.source}${s.global ? ", global" : ""})\n`);
+    for (const w of s.warnings) io.stdout.write(`  repaired: ${displayLine(w)}\n`);
   }
+  for (const line of unreadable) io.stderr.write(`not listed, cannot be read: ${show(line)}\n`);
   return 0;
 }
 
@@ -123,6 +114,7 @@ async function runImport(argv: string[], io: CliIO): Promise<number> {
   const { positionals } = parseCommandArgs(argv, {});
   if (!positionals[0]) throw new UsageError("lore import: name a FILE");
   const saved = await appFor(io).lore.importFile(positionals[0]);
+  for (const w of saved.warnings) io.stderr.write(`repaired: ${show(w)}\n`);
   io.stdout.write(`Imported "${show(saved.name)}" (${saved.entries} entries) to ${show(saved.file)}\n`);
   return 0;
 }
@@ -142,8 +134,6 @@ const subcommands: Record<string, (argv: string[], io: CliIO) => Promise<number>
 };
 
 export const loreCommand: CliCommand = {
-  name: "lore",
-  summary: "import, list, export and test lorebooks (World Info)",
-  usage,
+  ...loreHelp,
   run: (argv, io) => runSubcommand("lore", subcommands, argv, io),
 };

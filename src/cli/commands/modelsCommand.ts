@@ -3,28 +3,14 @@ import { parseCommandArgs } from "../args.ts";
 import { createApp } from "../../app/app.ts";
 import { formatParameters, ModelFolderError, type LibraryModel } from "../../app/models.ts";
 import { formatBytes } from "../../core/units/format.ts";
+import { formatSpeed } from "../../app/planning.ts";
 import { displayLine, displayText } from "../../core/text/sanitize.ts";
 import { describeMachine, machineFlags, machineFromFlags } from "../machineFlags.ts";
 import { resolveModelsDir } from "../modelsDir.ts";
-
-const usage = `Usage: taproom models [options]
-
-Lists the GGUF models in the models folder (and the folders listed in settings.json's
-"modelFolders"), with what each is and whether it fits this machine.
-
-Options:
-  --models-dir DIR   the models folder (default: the data directory's models/)
-  --vram SIZE        answer for this much GPU memory instead of this machine's
-  --ram SIZE         answer for this much RAM
-  --gpu TYPE         cuda | vulkan | metal | cpu
-  --json             machine-readable output
-  --add-folder DIR   also look for models in DIR from now on (kept in settings.json)
-  --remove-folder DIR  stop looking in DIR (its files stay)`;
+import { modelsHelp } from "./help.ts";
 
 export const modelsCommand: CliCommand = {
-  name: "models",
-  summary: "list the models in the library and whether each fits this machine",
-  usage,
+  ...modelsHelp,
   async run(argv, io) {
     const { values } = parseCommandArgs(
       argv,
@@ -44,7 +30,7 @@ export const modelsCommand: CliCommand = {
       throw error;
     }
     const folders = await service.folders();
-    const machine = await machineFromFlags(values);
+    const machine = await machineFromFlags(values, io.env);
     const models = await service.library({ machine });
     if (values.json) {
       io.stdout.write(`${JSON.stringify({ folders, machine, models }, null, 2)}\n`);
@@ -72,6 +58,7 @@ function formatModel(model: LibraryModel): string {
     model.chatTemplate ? `template ${model.chatTemplate}` : undefined,
     model.parts > 1 ? `${model.parts} parts` : undefined,
   ].filter(Boolean);
-  const verdict = model.verdict ? `\n  ${model.verdict.summary}: ${model.verdict.reason}` : "";
+  const speed = model.verdict?.tokensPerSecond ? `, about ${formatSpeed(model.verdict.tokensPerSecond)} tokens/s` : "";
+  const verdict = model.verdict ? `\n  ${model.verdict.summary}${speed}: ${model.verdict.reason}` : "";
   return `\n${name}  ${formatBytes(model.sizeBytes)}\n  ${displayText(facts.join(", "))}${verdict}\n`;
 }

@@ -2,33 +2,13 @@ import { basename, resolve } from "node:path";
 import type { CliCommand } from "../command.ts";
 import { UsageError } from "../command.ts";
 import { parseCommandArgs, parseIntegerFlag } from "../args.ts";
-import { modelFileBytes, readModelFacts, type LibraryFacts } from "../../app/planning.ts";
-import { planLoad, type LoadPlan } from "../../app/planning.ts";
-import { formatParameters } from "../../app/planning.ts";
+import { formatParameters, formatSpeed, modelFileBytes, planLoad, readModelFacts, type LibraryFacts, type LoadPlan } from "../../app/planning.ts";
 import { formatBytes } from "../../core/units/format.ts";
 import { describeMachine, machineFlags, machineFromFlags } from "../machineFlags.ts";
-
-const usage = `Usage: taproom plan --model FILE [options]
-
-How taproom would load a model on this machine (or another): GPU layers, context,
-threads and flash attention, with the reasons and what to change. Loads nothing.
-
-Options:
-  --model FILE       the .gguf file (the first part of a split model)
-  --context N        context you want (default 8192, capped at the model's train context)
-  --gpu-layers N     layers to put on the GPU, fitting or not
-  --threads N        CPU threads (default: from the cores)
-  --vram SIZE        GPU memory to plan for (default: this machine's free VRAM), e.g. 24GB
-  --ram SIZE         RAM to plan for (default: this machine's)
-  --gpu TYPE         cuda | vulkan | metal | cpu
-  --cores N          CPU cores to plan for (default: this machine's)
-  --json             machine-readable output
-With --vram, --ram and --gpu all given, llama.cpp is not even loaded.`;
+import { planHelp } from "./help.ts";
 
 export const planCommand: CliCommand = {
-  name: "plan",
-  summary: "how a model would load here: GPU layers, context, threads, and why",
-  usage,
+  ...planHelp,
   async run(argv, io) {
     const { values } = parseCommandArgs(
       argv,
@@ -52,7 +32,8 @@ export const planCommand: CliCommand = {
     const path = resolve(io.cwd, values.model);
     const facts = await readModelFacts(path);
     const fileBytes = await modelFileBytes(path);
-    const machine = await machineFromFlags({ vram: values.vram, ram: values.ram, gpu: values.gpu, ...(cores !== undefined ? { cores } : {}) });
+    const { cores: _cores, ...machineValues } = values;
+    const machine = await machineFromFlags({ ...machineValues, ...(cores !== undefined ? { cores } : {}) }, io.env);
     const wishes = { ...(contextSize !== undefined ? { contextSize } : {}), ...(gpuLayers !== undefined ? { gpuLayers } : {}), ...(threads !== undefined ? { threads } : {}) };
     const plan = planLoad({ model: { ...facts, fileBytes }, machine, wishes });
     if (values.json) {
@@ -82,6 +63,7 @@ function planLines(plan: LoadPlan): string {
   const lines = [
     `Plan: ${plan.runnable ? `${plan.backend}, ${plan.gpuLayers}/${plan.totalLayers} layers on the GPU, ${plan.contextSize} context, ${plan.threads} threads, flash attention ${plan.flashAttention ? "on" : "off"}` : "cannot run on this machine"}`,
     `Memory: ${formatBytes(plan.memory.vramBytes)} VRAM, ${formatBytes(plan.memory.ramBytes)} RAM`,
+    ...(plan.runnable ? [`Speed: about ${formatSpeed(plan.tokensPerSecond)} tokens/s generated (an estimate from memory bandwidth)`] : []),
     "",
     "Why:",
     ...plan.reasons.map((r) => `  - ${r}`),

@@ -2,16 +2,11 @@ import { approximateTokenCount } from "../../core/prompt/approximateTokens.ts";
 import { formatInspection, inspectPrompt } from "../../core/prompt/inspect.ts";
 import { createApp } from "../../app/app.ts";
 import type { ModelTokenizer } from "../../app/models.ts";
+import { sanitizeForTerminal } from "../../core/text/sanitize.ts";
 import { parseCommandArgs, parseIntegerFlag } from "../args.ts";
 import { UsageError, type CliCommand, type CliIO } from "../command.ts";
 import { namesFlag } from "../namesFlag.ts";
-
-const usage = `Usage: taproom prompt --character FILE_OR_NAME [--chat NAME_OR_FILE.jsonl] [--model FILE] [--template NAME] [--names on|off] [--context N] [--json]
-
-Prints the exact prompt the next reply would be generated from, split into its
-sections (system, card, examples, lore, history, author's note) with token counts:
-the model's tokenizer with --model, otherwise an estimate (and it says so).
-`;
+import { promptHelp } from "./help.ts";
 
 const options = {
   character: { type: "string" },
@@ -31,6 +26,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const app = createApp({ env: io.env, cwd: io.cwd });
   const chat = v.chat === undefined ? {} : v.chat.endsWith(".jsonl") ? { file: v.chat } : { chatId: v.chat };
   const session = await app.chats.open({ characterId: v.character, unsaved: true, ...chat });
+  for (const line of session.bookNotes) io.stderr.write(`${sanitizeForTerminal(line)}\n`);
   const tokenizer: ModelTokenizer | undefined = v.model ? await app.models.tokenizer(v.model) : undefined;
   try {
     const contextSize = parseIntegerFlag("context", v.context) ?? Math.min(8192, tokenizer?.facts.trainContext || 8192);
@@ -53,8 +49,6 @@ async function run(argv: string[], io: CliIO): Promise<number> {
 }
 
 export const promptCommand: CliCommand = {
-  name: "prompt",
-  summary: "show the exact prompt for the next reply, by section with token counts",
-  usage,
+  ...promptHelp,
   run,
 };

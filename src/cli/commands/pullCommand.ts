@@ -1,48 +1,26 @@
 import type { CliCommand, CliIO } from "../command.ts";
 import { UsageError } from "../command.ts";
 import { parseCommandArgs, parseIntegerFlag } from "../args.ts";
-import { parseHfUri, HfUriError, type HfUri } from "../../app/planning.ts";
-import { hubOptionsFromEnv } from "../../app/planning.ts";
-import type { RepoModel } from "../../app/planning.ts";
-import type { RepoChoice } from "../../app/planning.ts";
-import { planPull, type PullPlan } from "../../app/planning.ts";
-import { pullModel, type PullModelOptions } from "../../app/planning.ts";
-import type { FitMachine } from "../../app/planning.ts";
-import { DownloadCancelledError } from "../../app/planning.ts";
-import type { DownloadRetry } from "../../app/planning.ts";
+import {
+  parseHfUri, HfUriError, hubOptionsFromEnv, planPull, pullModel, DownloadCancelledError,
+  type HfUri, type RepoModel, type PullPlan, type PullModelOptions, type DownloadRetry,
+} from "../../app/downloads.ts";
+import type { FitMachine, RepoChoice } from "../../app/planning.ts";
 import { formatBytes } from "../../core/units/format.ts";
 import { sanitizeForTerminal } from "../../core/text/sanitize.ts";
-import { formatParameters, kvCacheBytes } from "../../app/planning.ts";
 import { createDownloadProgressReporter } from "../downloadProgress.ts";
-import { formatFitTable } from "../fitTable.ts";
-import { machineFlags, machineFromFlags, describeMachine } from "../machineFlags.ts";
+import { describeBandwidths, describeShape, formatChoice, formatFitTable } from "../fitTable.ts";
+import { machineFlags, machineFromFlags, describeMachine, parseMinSpeed } from "../machineFlags.ts";
 import { resolveModelsDir } from "../modelsDir.ts";
-
-const usage = `Usage: taproom pull hf:USER/REPO[:QUANT] [options]
-
-Downloads a GGUF model from Hugging Face into the models folder. Without :QUANT,
-picks the best quality that fits this machine's GPU with the wanted context.
-
-Options:
-  --dry-run           show the files and the choice, download nothing
-  --context N         context you want to use (default 8192)
-  --vram SIZE         plan for this much GPU memory instead of this machine's (e.g. 12GB)
-  --ram SIZE          plan for this much RAM
-  --gpu TYPE          cuda | vulkan | metal | cpu
-  --models-dir DIR    where models are kept (default: the data directory's models/)
-
-Environment: HF_TOKEN for gated repositories, HF_ENDPOINT for another hub.
-A dropped connection is resumed by itself (3 tries); Ctrl+C cancels, and running
-the same command again resumes.`;
+import { pullHelp } from "./help.ts";
 
 export const pullCommand: CliCommand = {
-  name: "pull",
-  summary: "download a GGUF model from Hugging Face (best quant for this machine)",
-  usage,
+  ...pullHelp,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, {
       "dry-run": { type: "boolean" },
       context: { type: "string" },
+      "min-speed": { type: "string" },
       "models-dir": { type: "string" },
       ...machineFlags,
     });
@@ -50,14 +28,15 @@ export const pullCommand: CliCommand = {
     const uri = parseUri(positionals[0]!);
     const contextSize = parseIntegerFlag("context", values.context) ?? 8192;
     if (contextSize < 256) throw new UsageError("--context must be at least 256");
+    const minSpeed = parseMinSpeed(values["min-speed"]);
     const hub = hubOptionsFromEnv(io.env);
-    const machine = uri.quant || uri.file ? undefined : await machineFromFlags(values);
+    const machine = uri.quant || uri.file ? undefined : await machineFromFlags(values, io.env);
     const show = (plan: PullPlan) => {
       say(io, `${uri.repo}: ${plan.models.map(describeRepoModel).join(", ")}\n`);
-      if (plan.headerError) io.stderr.write(sanitizeForTerminal(`taproom pull: could not read the GGUF header (${plan.headerError}); assuming a typical architecture\n`));
+      if (plan.headerError) io.stderr.write(sanitizeForTerminal(`taproom pull: could not read the GGUF header (${plan.headerError}); assuming a current GQA shape for the size\n`));
       if (machine && plan.choice) printChoice(plan.choice, machine, io);
     };
-    const request = { uri: positionals[0]!, hub, contextSize, ...(machine ? { machine } : {}) };
+    const request = { uri: positionals[0]!, hub, contextSize, minSpeed, ...(machine ? { machine } : {}) };
     if (!values["dry-run"]) return download(request, resolveModelsDir(values["models-dir"], io), show, io);
     const plan = await planPull(request);
     show(plan);
@@ -90,15 +69,12 @@ function describeRepoModel(model: RepoModel): string {
   return `${model.quantLabel ?? model.name} (${formatBytes(model.totalBytes)}${parts})`;
 }
 
-function printChoice(result: RepoChoice, machine: FitMachine, io: CliIO): void {
+function printChoice(result: RepoChoice<RepoModel>, machine: FitMachine, io: CliIO): void {
   say(io, `Machine: ${describeMachine(machine)}\n`);
-  const { shape } = result;
-  const source = result.shapeFromHeader ? `${shape.id} architecture from its GGUF header` : `assumed ${shape.like} shape`;
-  const kv = formatBytes(kvCacheBytes(shape, result.wantedContext));
-  say(io, `Model: ${result.shapeFromHeader ? "" : "about "}${formatParameters(result.parameters)} parameters, ${source}: ${shape.layers} layers, ${shape.kvHeads} KV heads; KV cache ${kv} at ${result.wantedContext} tokens\n\n`);
-  say(io, formatFitTable(result.choice.table, result.choice.chosen));
-  const chosen = result.model ? `Choice: ${result.model.quantLabel} (${formatBytes(result.model.totalBytes)}). ` : "";
-  say(io, `\n${chosen}${result.choice.reason}\n`);
+  say(io, describeShape({ parameters: result.parameters, shape: result.shape, source: result.shapeSource, contextSize: result.wantedContext }));
+  say(io, describeBandwidths(result.bandwidths, result.choice.minSpeed));
+  say(io, `\n${formatFitTable(result.choice.table, result.choice.chosen)}\n`);
+  say(io, formatChoice(result.choice, result.model?.quantLabel));
 }
 
 async function download(request: Omit<PullModelOptions, "modelsDir">, modelsDir: string, show: (plan: PullPlan) => void, io: CliIO): Promise<number> {

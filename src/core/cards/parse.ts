@@ -1,6 +1,7 @@
 import { depthProblem } from "../text/jsonDepth.ts";
 import type { Character, CharacterAsset, CharacterBook, CharacterBookEntry } from "./character.ts";
 import { CardFormatError, type CardWarning } from "./errors.ts";
+import { characterBookRepairs } from "../lorebook/characterBook.ts";
 import { V1_FIELDS, type CardSpec, type CharacterCard } from "./record.ts";
 
 export interface ParseCardOptions {
@@ -163,6 +164,8 @@ export function parseCardObject(json: unknown, options: ParseCardOptions): Parse
     extraData,
   };
   if (character.name.trim() === "") r.warn(`${prefix}name`, "the card has no name");
+  // The book as a chat reads it (SillyTavern's defaults for its entries): what that repairs is said here too.
+  if (character.character_book) for (const w of characterBookRepairs(character.character_book)) r.warn(w.where, w.message);
   return options.collectRefusals ? { card, warnings: r.warnings, refusals: r.refusals } : { card, warnings: r.warnings };
 }
 
@@ -188,7 +191,8 @@ function readCharacter(data: Obj, p: string, spec: CardSpec, r: FieldReader): Ch
   // A V1 file's `extensions` is only ours when it is an object; anything else stays an unknown key.
   c.extensions = spec === "v1" ? (isObject(data.extensions) ? data.extensions : {}) : r.object(data.extensions, `${p}extensions`);
   if (data.character_book !== undefined && data.character_book !== null) {
-    c.character_book = readBook(data.character_book, `${p}character_book`, r);
+    const book = readBook(data.character_book, `${p}character_book`, r);
+    if (book) c.character_book = book;
   }
   if (data.nickname !== undefined) c.nickname = r.text(data.nickname, `${p}nickname`);
   if (data.creator_notes_multilingual !== undefined) {
@@ -224,33 +228,119 @@ function readAssets(value: unknown, field: string, r: FieldReader): CharacterAss
   });
 }
 
-function readBook(value: unknown, field: string, r: FieldReader): CharacterBook {
-  const b = r.object(value, field);
-  const book: CharacterBook = { ...b, extensions: r.object(b.extensions, `${field}.extensions`), entries: [] };
-  for (const key of ["scan_depth", "token_budget"] as const) {
-    if (b[key] !== undefined) book[key] = r.number(b[key], `${field}.${key}`);
+/**
+ * The card's lorebook, read as leniently as SillyTavern reads it: an entry or field of the
+ * wrong kind is repaired or left out with a warning, never the reason a card is refused.
+ */
+function readBook(value: unknown, field: string, r: FieldReader): CharacterBook | undefined {
+  if (!isObject(value)) {
+    r.warn(field, `expected a lorebook object, got ${kind(value)}; the book is left out`);
+    return undefined;
   }
-  if (b.recursive_scanning !== undefined) book.recursive_scanning = r.bool(b.recursive_scanning, `${field}.recursive_scanning`);
+  const b = value;
+  const book: CharacterBook = { ...b, extensions: isObject(b.extensions) ? b.extensions : {}, entries: [] };
+  if (b.extensions !== undefined && b.extensions !== null && !isObject(b.extensions)) r.warn(`${field}.extensions`, `expected an object, got ${kind(b.extensions)}; left out`);
+  for (const key of ["scan_depth", "token_budget"] as const) {
+    if (b[key] !== undefined) book[key] = softNumber(b[key], `${field}.${key}`, r);
+  }
+  if (b.recursive_scanning !== undefined) book.recursive_scanning = softBool(b.recursive_scanning, `${field}.recursive_scanning`, r);
   const entries = b.entries === undefined || b.entries === null ? [] : b.entries;
-  if (!Array.isArray(entries)) return r.refuse(`${field}.entries`, `expected a list, got ${kind(entries)}`, book);
-  book.entries = entries.map((e, i) => readEntry(e, `${field}.entries[${i}]`, r));
+  if (!Array.isArray(entries)) {
+    r.warn(`${field}.entries`, `expected a list, got ${kind(entries)}; the book has no entries`);
+    return book;
+  }
+  entries.forEach((e, i) => {
+    const entry = readEntry(e, `${field}.entries[${i}]`, r);
+    if (entry) book.entries.push(entry);
+  });
   return book;
 }
 
-function readEntry(value: unknown, field: string, r: FieldReader): CharacterBookEntry {
-  const e = r.object(value, field);
+function softNumber(value: unknown, field: string, r: FieldReader): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === "number" && Number.isFinite(value)) return value;
+  if (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value))) {
+    r.warn(field, `expected a number, got text "${value}"; converted`);
+    return Number(value);
+  }
+  r.warn(field, `expected a number, got ${kind(value)}; left out`);
+  return undefined;
+}
+
+function softBool(value: unknown, field: string, r: FieldReader): boolean | undefined {
+  if (value === undefined || value === null || typeof value === "boolean") return value ?? undefined;
+  if (value === "true" || value === "false" || value === 0 || value === 1) {
+    r.warn(field, `expected true/false, got ${JSON.stringify(value)}; converted`);
+    return value === "true" || value === 1;
+  }
+  r.warn(field, `expected true/false, got ${kind(value)}; left out`);
+  return undefined;
+}
+
+function softTextList(value: unknown, field: string, r: FieldReader): string[] {
+  if (value === undefined || value === null) return [];
+  if (typeof value === "string") {
+    r.warn(field, "expected a list, got text; wrapped in a list");
+    return value === "" ? [] : [value];
+  }
+  if (!Array.isArray(value)) {
+    r.warn(field, `expected a list of text, got ${kind(value)}; left out`);
+    return [];
+  }
+  const out: string[] = [];
+  value.forEach((item, i) => {
+    if (typeof item === "string") out.push(item);
+    else if (typeof item === "number" || typeof item === "boolean") { r.warn(`${field}[${i}]`, `expected text, got ${kind(item)}; converted`); out.push(String(item)); }
+    else r.warn(`${field}[${i}]`, `expected text, got ${kind(item)}; left out`);
+  });
+  return out;
+}
+
+function softText(value: unknown, field: string, r: FieldReader): string {
+  if (typeof value === "string") return value;
+  if (value === undefined || value === null) return "";
+  if (typeof value === "number" || typeof value === "boolean") {
+    r.warn(field, `expected text, got ${kind(value)}; converted`);
+    return String(value);
+  }
+  r.warn(field, `expected text, got ${kind(value)}; left out`);
+  return "";
+}
+
+/**
+ * One book entry. What SillyTavern does with a missing field is kept: an entry without
+ * `enabled` is imported switched off, one without `insertion_order` gets order 100.
+ */
+function readEntry(value: unknown, field: string, r: FieldReader): CharacterBookEntry | undefined {
+  if (!isObject(value)) {
+    r.warn(field, `expected an entry object, got ${kind(value)}; the entry is left out`);
+    return undefined;
+  }
+  const e = value;
+  if (e.keys === undefined && e.constant !== true) r.warn(`${field}.keys`, "missing: the entry has no keys and never fires");
+  let enabled = softBool(e.enabled, `${field}.enabled`, r);
+  if (enabled === undefined) {
+    r.warn(`${field}.enabled`, "missing: the entry is imported switched off, as SillyTavern does");
+    enabled = false;
+  }
+  let order = softNumber(e.insertion_order, `${field}.insertion_order`, r);
+  if (order === undefined) {
+    r.warn(`${field}.insertion_order`, "missing: read as 100, SillyTavern's default order");
+    order = 100;
+  }
+  if (e.extensions !== undefined && e.extensions !== null && !isObject(e.extensions)) r.warn(`${field}.extensions`, `expected an object, got ${kind(e.extensions)}; left out`);
   const entry: CharacterBookEntry = {
     ...e,
-    keys: r.textList(e.keys, `${field}.keys`),
-    content: r.text(e.content, `${field}.content`),
-    extensions: r.object(e.extensions, `${field}.extensions`),
-    enabled: r.bool(e.enabled, `${field}.enabled`) ?? true,
-    insertion_order: r.number(e.insertion_order, `${field}.insertion_order`) ?? 0,
+    keys: softTextList(e.keys, `${field}.keys`, r),
+    content: softText(e.content, `${field}.content`, r),
+    extensions: isObject(e.extensions) ? e.extensions : {},
+    enabled,
+    insertion_order: order,
   };
   for (const key of ["case_sensitive", "use_regex", "constant", "selective"] as const) {
-    if (e[key] !== undefined) entry[key] = r.bool(e[key], `${field}.${key}`);
+    if (e[key] !== undefined && e[key] !== null) entry[key] = softBool(e[key], `${field}.${key}`, r);
   }
-  if (e.priority !== undefined) entry.priority = r.number(e.priority, `${field}.priority`);
-  if (e.secondary_keys !== undefined) entry.secondary_keys = r.textList(e.secondary_keys, `${field}.secondary_keys`);
+  if (e.priority !== undefined && e.priority !== null) entry.priority = softNumber(e.priority, `${field}.priority`, r);
+  if (e.secondary_keys !== undefined && e.secondary_keys !== null) entry.secondary_keys = softTextList(e.secondary_keys, `${field}.secondary_keys`, r);
   return entry;
 }

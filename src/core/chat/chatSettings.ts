@@ -3,7 +3,7 @@
  * chat never saves a template that does not exist or a sampler out of range. Each
  * returns a new Chat, like the other chat operations.
  */
-import { getTemplate } from "../prompt/templates.ts";
+import { getTemplate, type InstructTemplate } from "../prompt/templates.ts";
 import type { SamplerSettings } from "../samplers/types.ts";
 import { validateSamplers } from "../samplers/validate.ts";
 import { ChatOperationError, updateSettings, type ChatEnv } from "./operations.ts";
@@ -30,14 +30,15 @@ export function detachLorebook(chat: Chat, name: string, env: ChatEnv): Chat {
 }
 
 /**
- * The chat's instruct template by name; "auto"/"model" or undefined go back to the
- * model's own. Stored by its canonical name; an unknown name throws UnknownTemplateError.
+ * The chat's instruct template by name (a shipped one, or one of the user's imported
+ * templates in `imported`); "auto"/"model" or undefined go back to the model's own. Stored
+ * by its canonical name; an unknown name throws UnknownTemplateError.
  */
-export function setInstructTemplate(chat: Chat, name: string | undefined, env: ChatEnv): Chat {
+export function setInstructTemplate(chat: Chat, name: string | undefined, env: ChatEnv, imported: readonly InstructTemplate[] = []): Chat {
   if (name === undefined || ["auto", "model"].includes(name.trim().toLowerCase())) {
     return updateSettings(chat, { instructTemplate: undefined }, env);
   }
-  return updateSettings(chat, { instructTemplate: getTemplate(name).name }, env);
+  return updateSettings(chat, { instructTemplate: getTemplate(name, imported).name }, env);
 }
 
 /** `Name: ` prefixes in this chat's prompt on or off; undefined follows the template. */

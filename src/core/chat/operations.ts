@@ -226,6 +226,13 @@ export function updateSettings(chat: Chat, patch: Partial<ChatSettings>, env: Ch
   return { ...chat, settings, updatedAt: env.now() };
 }
 
+/** Records where the last prompt's kept history began (core/prompt/budget.ts holds it there next turn). */
+export function setKeptFrom(chat: Chat, keptFrom: string | undefined): Chat {
+  if (chat.keptFrom === keptFrom) return chat;
+  const { keptFrom: _old, ...rest } = chat;
+  return keptFrom === undefined ? rest : { ...rest, keptFrom };
+}
+
 /** Stores the lorebook timed-effect state as core/lorebook hands it over (opaque here). */
 export function setLoreState(chat: Chat, loreState: unknown, env: ChatEnv): Chat {
   return { ...chat, loreState, updatedAt: env.now() };
@@ -248,6 +255,8 @@ export interface TurnWritten {
   /** Lore timers and {{setvar}} values after the turn (core/lorebook and core/prompt hand them over). */
   loreState?: unknown;
   variables?: Record<string, string>;
+  /** Where the turn's prompt kept history from (setKeptFrom): null, no message; absent, unchanged. */
+  keptFrom?: string | null;
 }
 
 /**
@@ -266,6 +275,7 @@ export function applyTurn(chat: Chat, turn: TurnWritten): Chat {
   else next = setDraft(chat, turn.text, env);
   if (turn.loreState !== undefined) next = setLoreState(next, turn.loreState, env);
   if (turn.variables !== undefined) next = setVariables(next, turn.variables, env);
+  if (turn.keptFrom !== undefined) next = setKeptFrom(next, turn.keptFrom ?? undefined);
   return next;
 }
 

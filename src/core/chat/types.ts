@@ -73,6 +73,11 @@ export interface Chat {
   settings: ChatSettings;
   /** Lorebook timed effects (sticky, cooldown, delay), owned by core/lorebook. */
   loreState?: unknown;
+  /**
+   * Id of the first history message the last prompt kept after trimming: the next prompt
+   * holds that boundary while it can, so the model's cached prefix stays valid.
+   */
+  keptFrom?: string;
   /** Values set by {{setvar}} and the seed for {{pick}}. */
   variables: Record<string, string>;
   /** Chat metadata from imported files, kept for export. */

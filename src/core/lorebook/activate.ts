@@ -68,6 +68,12 @@ export interface ActivateLoreOptions {
   character?: LoreCharacter;
   /** What started this generation; entries with `triggers` fire only for theirs. Default "normal". */
   generationType?: GenerationType;
+  /**
+   * Which group each book belongs to, parallel to `books`: 0 the chat's, 1 the character's,
+   * 2 the global ones. Entries are scanned tier by tier, and within a tier by descending
+   * order across its books, as SillyTavern does. Left out, each book is its own tier.
+   */
+  tiers?: number[];
   /** The greeting the chat opened with (0 = first_mes, 1.. = alternates), for `@@is_greeting`; left out, that decorator is ignored. */
   greetingIndex?: number;
   /**
@@ -160,6 +166,7 @@ interface KeyContext {
   diagnostics: LoreDiagnostic[];
 }
 
+/** A key's problem, said once per activation. */
 function report(ctx: KeyContext, book: string, e: LoreEntry, key: string, problem: string): void {
   const id = `${book}/${e.uid}/${key}`;
   if (!ctx.reported.has(id)) { ctx.reported.add(id); ctx.diagnostics.push({ book, uid: e.uid, key, problem }); }
@@ -174,6 +181,7 @@ function matchKey(idx: ScanIndex, key: CompiledKey, e: LoreEntry, book: string, 
   }
   const caseSensitive = e.caseSensitive ?? ctx.settings.caseSensitive;
   const wholeWords = e.matchWholeWords ?? ctx.settings.matchWholeWords;
+  if (key.kind === "text" && key.note !== undefined) report(ctx, book, e, key.raw, key.note);
   // A plain key absent from the text (case aside) cannot match: one lookup instead of a search of the text.
   if ((key.kind === "word" || key.kind === "text") && key.needle && !caseSensitive && !(key.kind === "word" && wholeWords) && !idx.contains(key.needle)) return false;
   switch (key.kind) {
@@ -188,6 +196,8 @@ function matchKey(idx: ScanIndex, key: CompiledKey, e: LoreEntry, book: string, 
       if (answer && "refused" in answer) report(ctx, book, e, key.raw, answer.refused);
       return answer !== undefined && "matched" in answer && answer.matched;
     }
+    case "blank":
+      return true;
     case "invalid":
       report(ctx, book, e, key.raw, key.problem);
       return false;
@@ -204,24 +214,19 @@ function checkKeys(idx: ScanIndex, c: CompiledEntry, book: string, ctx: KeyConte
   let primary = 0;
   for (const k of c.primary) if (matchKey(idx, k, e, book, ctx)) primary++;
   if (primary === 0) return { ok: false, outcome: "no_key_matched", detail: "no primary key found in the scanned text" };
-  const secondary = e.selective ? c.secondary.filter((k) => k.raw.trim()) : [];
+  // As SillyTavern: secondary keys count only on a selective entry, and an empty key is one that is never found.
+  const secondary = e.selective ? c.secondary : [];
   if (secondary.length === 0) return { ok: true, score: primary };
   const hits = secondary.filter((k) => matchKey(idx, k, e, book, ctx)).length;
   const all = hits === secondary.length;
   const logic = e.selectiveLogic;
-  const pass = logic === 1 ? !all : logic === 2 ? hits === 0 : logic === 3 ? all : hits > 0;
-  if (!pass) return { ok: false, outcome: "secondary_failed", detail: `secondary keys failed ${LOGIC_NAMES[logic] ?? "AND ANY"} (${hits}/${secondary.length} found)` };
+  const pass = logic === 0 ? hits > 0 : logic === 1 ? !all : logic === 2 ? hits === 0 : logic === 3 ? all : false;
+  if (!pass) {
+    const name = LOGIC_NAMES[logic] ?? `unknown logic ${logic}, which never passes`;
+    return { ok: false, outcome: "secondary_failed", detail: `secondary keys failed ${name} (${hits}/${secondary.length} found)` };
+  }
   // Group scoring counts secondary hits only where they were asked for (AND ANY, AND ALL).
   return { ok: true, score: primary + (logic === 0 || (logic === 3 && all) ? hits : 0) };
-}
-
-function scanText(messages: LoreMessage[], depth: number, includeNames: boolean): string {
-  const parts: string[] = [];
-  for (let i = messages.length - 1; i >= 0 && parts.length < depth; i--) {
-    const m = messages[i]!;
-    parts.push(includeNames && m.name ? `${m.name}: ${m.text}` : m.text);
-  }
-  return parts.join("\n").slice(0, MAX_SCAN_CHARS);
 }
 
 /** How a person knows an entry: its title (comment) when it has one, else book/uid. */
@@ -230,48 +235,59 @@ function entryLabel(c: Candidate): string {
   return title ? `"${title}"` : c.id;
 }
 
+/** The entry's inclusion groups, split as SillyTavern splits them (on commas and the spaces after them). */
 function groupsOf(e: LoreEntry): string[] {
-  return e.group.split(",").map((g) => g.trim()).filter(Boolean);
+  return e.group.split(/,\s*/).filter(Boolean);
 }
 
 /**
- * Keeps one winner per inclusion group; losers get a "lost_group" verdict. As in
- * SillyTavern: a sticky member wins outright, a group that already has an entry
- * active from an earlier pass admits no other, then group scoring, then override
- * (highest order), then a seeded roll by weight.
+ * Keeps one winner per inclusion group, as SillyTavern's filterByInclusionGroups: sticky
+ * members win outright; then group scoring; a group an entry with the same group text
+ * already activated for admits no other; then override (highest order), then a seeded
+ * roll by weight. Losers get a "lost_group" verdict but are not decided for good: a later
+ * pass of the same generation considers them again.
  */
-function resolveGroups(cands: Candidate[], seed: number, count: number, settings: LoreSettings, lose: (c: Candidate, detail: string) => void, stickyIds: Set<string>, activeGroups: Map<string, string>): Candidate[] {
+function resolveGroups(cands: Candidate[], seed: number, count: number, settings: LoreSettings, lose: (c: Candidate, detail: string) => void, stickyIds: Set<string>, activated: Candidate[], pass: number): Candidate[] {
   const out = new Set(cands);
   const byGroup = new Map<string, Candidate[]>();
   for (const c of cands) for (const g of groupsOf(c.entry)) byGroup.set(g, [...(byGroup.get(g) ?? []), c]);
+  if (byGroup.size === 0) return cands;
+  const hasSticky = new Map<string, boolean>();
+  for (const [g, members] of byGroup) {
+    const sticky = members.filter((c) => stickyIds.has(c.id));
+    hasSticky.set(g, sticky.length > 0);
+    if (sticky.length) for (const c of members) if (!sticky.includes(c) && out.has(c)) { out.delete(c); lose(c, `group "${g}" has a sticky entry`); }
+  }
   for (const [g, members0] of byGroup) {
-    let members = members0.filter((c) => out.has(c));
-    const holder = activeGroups.get(g);
-    if (holder !== undefined) {
-      for (const c of members) if (!stickyIds.has(c.id)) { out.delete(c); lose(c, `group "${g}" already has ${holder} active`); }
+    if (hasSticky.get(g)) continue;
+    if (!settings.useGroupScoring && !members0.some((c) => c.entry.useGroupScoring)) continue;
+    const members = members0.filter((c) => out.has(c));
+    if (members.length === 0) continue;
+    const best = Math.max(...members.map((c) => c.score));
+    for (const c of members) {
+      if ((c.entry.useGroupScoring ?? settings.useGroupScoring) && c.score < best) { out.delete(c); lose(c, `group "${g}": fewer keys matched (${c.score} < ${best})`); }
+    }
+  }
+  for (const [g, members0] of byGroup) {
+    if (hasSticky.get(g)) continue;
+    const members = members0.filter((c) => out.has(c));
+    const holder = activated.find((a) => a.entry.group === g);
+    if (holder) {
+      for (const c of members) { out.delete(c); lose(c, `group "${g}" already has ${entryLabel(holder)} active`); }
       continue;
     }
     if (members.length < 2) continue;
-    const sticky = members.find((c) => stickyIds.has(c.id));
-    let winner: Candidate | undefined = sticky;
-    if (!winner && members.some((c) => c.entry.useGroupScoring ?? settings.useGroupScoring)) {
-      const best = Math.max(...members.map((c) => c.score));
-      for (const c of members) {
-        if ((c.entry.useGroupScoring ?? settings.useGroupScoring) && c.score < best) { out.delete(c); lose(c, `group "${g}": fewer keys matched (${c.score} < ${best})`); }
-      }
-      members = members.filter((c) => out.has(c));
-    }
+    const overrides = members.filter((c) => c.entry.groupOverride);
+    let winner: Candidate | undefined = overrides.length ? overrides.reduce((a, b) => (b.entry.order > a.entry.order ? b : a)) : undefined;
     if (!winner) {
-      const overrides = members.filter((c) => c.entry.groupOverride);
-      if (overrides.length) winner = overrides.reduce((a, b) => (b.entry.order > a.entry.order ? b : a));
+      const total = members.reduce((s, c) => s + c.entry.groupWeight, 0);
+      const r = (roll(seed, `group:${g}`, count * 1000 + pass) / 100) * total;
+      let sum = 0;
+      winner = members.find((c) => r <= (sum += c.entry.groupWeight));
+      // SillyTavern leaves the group alone when no one wins the roll (weights of 0).
+      if (!winner) continue;
     }
-    if (!winner) {
-      const total = members.reduce((s, c) => s + Math.max(0, c.entry.groupWeight), 0);
-      let r = (roll(seed, `group:${g}`, count) / 100) * total;
-      winner = members[members.length - 1];
-      for (const c of members) { r -= Math.max(0, c.entry.groupWeight); if (r < 0) { winner = c; break; } }
-    }
-    for (const c of members) if (c !== winner) { out.delete(c); lose(c, `group "${g}" won by ${entryLabel(winner!)}`); }
+    for (const c of members) if (c !== winner) { out.delete(c); lose(c, `group "${g}" won by ${entryLabel(winner)}`); }
   }
   return cands.filter((c) => out.has(c));
 }
@@ -357,12 +373,45 @@ type ScanKind = "initial" | "recursion" | "min_activations";
 /** The common verdict, made once per entry of a book version and shared (frozen) between turns. */
 const noKeyVerdicts = new WeakMap<CompiledEntry, LoreVerdict>();
 
+/** SillyTavern's scan window starts each message with this (and joins them with a newline before it). */
+const MESSAGE_MARK = "\x01";
+const JOINER = `\n${MESSAGE_MARK}`;
+/** SillyTavern's deepest scan. */
+const MAX_SCAN_DEPTH = 1000;
+
 /**
- * Runs World Info activation over several books: returns insertions, a verdict per
- * entry, and the next state. Books earlier in the list take the budget first
- * (SillyTavern's order: chat book, then the character's, then global ones); within
- * a book, higher `order` goes first. An outlet entry activates and spends the budget
- * like any other, as in SillyTavern, even when no `{{outlet::name}}` takes it.
+ * The text an entry is matched against, as SillyTavern's WorldInfoBuffer builds it: the
+ * last `depth` messages newest first, each trimmed and marked with \x01 (so `/^.../m` does
+ * not match at a message's start), then the recursion buffer unless this is a
+ * minimum-activations pass. Depth 0 scans nothing, not even the recursion buffer.
+ */
+function scanText(messages: LoreMessage[], depth: number, includeNames: boolean, recurse: readonly string[] | null): string {
+  if (depth <= 0) return "";
+  const parts: string[] = [];
+  for (let i = 0; i < Math.min(depth, MAX_SCAN_DEPTH) && i < messages.length; i++) {
+    const m = messages[messages.length - 1 - i]!;
+    parts.push((includeNames && m.name ? `${m.name}: ${m.text}` : m.text).trim());
+  }
+  let text = MESSAGE_MARK + parts.join(JOINER);
+  if (recurse && recurse.length > 0) text += JOINER + recurse.join(JOINER);
+  return text.slice(0, MAX_SCAN_CHARS);
+}
+
+/** SillyTavern's sort of the entries it scans: chat, character, then global lore, each by descending order, ties as listed. */
+function scanOrder(all: Candidate[], tiers: readonly number[] | undefined): Candidate[] {
+  const tier = (c: Candidate) => tiers?.[c.bookIndex] ?? c.bookIndex;
+  return [...all].sort((a, b) => tier(a) - tier(b) || b.entry.order - a.entry.order || a.pos - b.pos);
+}
+
+/**
+ * Runs World Info activation as SillyTavern's checkWorldInfo does, over several books:
+ * returns insertions, a verdict per entry, and the next state. Entries are scanned in
+ * SillyTavern's order (the chat's books, the character's, the global ones, each by
+ * descending `order`); each pass's candidates go through inclusion groups, then the
+ * probability roll and the token budget in that order. The budget counts the entries'
+ * contents with macros expanded, joined as SillyTavern joins them, and an entry that
+ * would reach it ends the scan. An outlet entry activates and spends the budget like
+ * any other, even when no `{{outlet::name}}` takes it.
  */
 export function activateLore(options: ActivateLoreOptions): ActivateLoreResult {
   const settings = { ...DEFAULT_LORE_SETTINGS, ...options.settings };
@@ -411,14 +460,13 @@ export function activateLore(options: ActivateLoreOptions): ActivateLoreResult {
     return v;
   };
   const ctx: KeyContext = { regex: options.regex, settings, expand, diagnostics, macroKeys: new Map(), reported: new Set() };
-  const indexes = new Map<string, ScanIndex>();
-  let recursionBuffer = "";
+  const recurse: string[] = [];
+  let indexes = new Map<string, ScanIndex>();
   const scanIndex = (d: number, withBuffer: boolean): ScanIndex => {
-    const id = `${d}|${withBuffer ? recursionBuffer.length : -1}`;
+    const id = `${d}|${withBuffer}`;
     let idx = indexes.get(id);
     if (!idx) {
-      const base = scanText(options.messages, d, settings.includeNames);
-      idx = indexText(withBuffer && recursionBuffer ? `${base}\n${recursionBuffer}` : base);
+      idx = indexText(scanText(options.messages, d, settings.includeNames, withBuffer ? recurse : null));
       indexes.set(id, idx);
     }
     return idx;
@@ -426,20 +474,28 @@ export function activateLore(options: ActivateLoreOptions): ActivateLoreResult {
 
   const percentBudget = Math.round((options.contextSize * settings.budgetPercent) / 100) || 1;
   const cap = settings.budgetCap > 0 ? Math.min(percentBudget, settings.budgetCap) : percentBudget;
-  let used = 0;
   let overflowed = false;
   const activated: Candidate[] = [];
-  const activeGroups = new Map<string, string>();
+  const activatedIds = new Set<string>();
+  /** Decided for this whole generation: disabled, barred, failed its roll, or activated. */
   const done = new Set<string>();
   const stickyIds = new Set(Object.keys(state.sticky));
   const delayLevels = [...new Set(options.books.flatMap((b) => compileLorebook(b).delayLevels))].sort((a, b) => a - b);
   let delayLevel = delayLevels.shift() ?? 0;
+  /** Contents of activated entries that went on to recursion: what later passes' budget counts, as in SillyTavern. */
+  let activatedText = "";
+  /** Each activated entry's content with its macros expanded: what is counted and scanned again. */
+  const expanded = new Map<string, string>();
+  const expandedContent = (c: Candidate) => {
+    let text = expanded.get(c.id);
+    if (text === undefined) { text = expand(c.entry.content); expanded.set(c.id, text); }
+    return text;
+  };
 
   const accept = (c: Candidate, outcome: LoreOutcome, detail: string): void => {
-    used += tokens(c);
     activated.push(c);
+    activatedIds.add(c.id);
     done.add(c.id);
-    for (const g of groupsOf(c.entry)) if (!activeGroups.has(g)) activeGroups.set(g, entryLabel(c));
     set(c, true, outcome, detail, true);
     const e = c.entry;
     if (!stickyIds.has(c.id)) {
@@ -453,16 +509,17 @@ export function activateLore(options: ActivateLoreOptions): ActivateLoreResult {
     }
   };
 
+  const sorted = scanOrder(all, options.tiers);
   let depth = settings.scanDepth;
-  let scan: ScanKind = "initial";
+  let scan: ScanKind | null = "initial";
   let loops = 0;
   let level = 0;
-  for (;;) {
+  while (scan) {
     if (settings.maxRecursionSteps > 0 && loops >= settings.maxRecursionSteps) break;
     loops++;
     const withBuffer = scan !== "min_activations";
     const passCands: Candidate[] = [];
-    for (const c of all) {
+    for (const c of sorted) {
       if (done.has(c.id)) continue;
       const e = c.entry;
       if (e.disable) { set(c, false, "disabled", "entry is disabled"); done.add(c.id); continue; }
@@ -473,32 +530,32 @@ export function activateLore(options: ActivateLoreOptions): ActivateLoreResult {
         const barred = barredBy(rules, options.character, generationType);
         if (barred) { set(c, false, barred.outcome, barred.detail); done.add(c.id); continue; }
       }
-      if (stickyIds.has(c.id)) { c.score = 0; passCands.push(c); continue; }
+      const sticky = stickyIds.has(c.id);
       if (e.delay && e.delay > 0 && count < e.delay) { set(c, false, "delay", `waits until ${e.delay} messages (chat has ${count})`); continue; }
-      if (state.cooldown[c.id] !== undefined) { set(c, false, "cooldown", `cooling down until message ${state.cooldown[c.id]}`); continue; }
-      if (e.delayUntilRecursion > 0 && (scan !== "recursion" || e.delayUntilRecursion > delayLevel)) {
+      if (state.cooldown[c.id] !== undefined && !sticky) { set(c, false, "cooldown", `cooling down until message ${state.cooldown[c.id]}`); continue; }
+      if (!sticky && e.delayUntilRecursion > 0 && (scan !== "recursion" || e.delayUntilRecursion > delayLevel)) {
         set(c, false, "waiting_for_recursion", `activates only from recursion level ${e.delayUntilRecursion}`);
         continue;
       }
-      if (e.excludeRecursion && scan === "recursion") {
-        if (recursionBuffer && checkKeys(indexText(recursionBuffer), c.compiled, c.book, ctx).ok) {
+      if (!sticky && e.excludeRecursion && scan === "recursion" && settings.recursive) {
+        if (recurse.length && checkKeys(indexText(MESSAGE_MARK + recurse.join(JOINER)), c.compiled, c.book, ctx).ok) {
           set(c, false, "recursion_excluded", "keys found only in activated entries' content, and this entry excludes recursion");
         }
         continue;
       }
-      if (dec?.activate) { c.score = 0; passCands.push(c); continue; }
+      if (dec?.activate || sticky) { c.score = 0; passCands.push(c); continue; }
       if (dec) {
         const held = heldBySchedule(dec, characterCount, options.greetingIndex);
         if (held) { set(c, false, held.outcome, held.detail); continue; }
       }
       const moreKeys = rules !== null && (rules.additional.length > 0 || rules.exclude.length > 0);
       if (e.constant) {
-        const miss = moreKeys && decoratorKeysMiss(scanIndex(e.scanDepth ?? depth, withBuffer && !e.excludeRecursion), c, rules, ctx);
+        const miss = moreKeys && decoratorKeysMiss(scanIndex(e.scanDepth ?? depth, withBuffer), c, rules, ctx);
         if (miss) { set(c, false, "decorator_keys", miss); continue; }
         c.score = 0; passCands.push(c); continue;
       }
       if (e.key.length === 0) { set(c, false, "no_keys", "entry has no primary keys"); continue; }
-      const idx = scanIndex(e.scanDepth ?? depth, withBuffer && !e.excludeRecursion);
+      const idx = scanIndex(e.scanDepth ?? depth, withBuffer);
       if (c.compiled.wordsOnly && (e.matchWholeWords ?? settings.matchWholeWords) && !idx.wordHits(c.book_)[c.entryIndex]) {
         verdicts[c.pos] = noKeyVerdict(c);
         continue;
@@ -510,25 +567,32 @@ export function activateLore(options: ActivateLoreOptions): ActivateLoreResult {
       c.score = check.score;
       passCands.push(c);
     }
-    const lose = (c: Candidate, detail: string) => { set(c, false, "lost_group", detail); done.add(c.id); };
-    const winners = resolveGroups(passCands, seed, count, settings, lose, stickyIds, activeGroups)
-      .sort((a, b) => Number(stickyIds.has(b.id)) - Number(stickyIds.has(a.id)) || a.bookIndex - b.bookIndex || b.entry.order - a.entry.order);
-    const fresh: Candidate[] = [];
+    // Sticky entries first, then in scan order; group losers are not decided for good: a later pass may take them.
+    passCands.sort((a, b) => Number(stickyIds.has(b.id)) - Number(stickyIds.has(a.id)));
+    const lose = (c: Candidate, detail: string) => set(c, false, "lost_group", detail);
+    const winners = resolveGroups(passCands, seed, count, settings, lose, stickyIds, activated, loops);
+    const passed: Candidate[] = [];
+    let newContent = "";
+    const baseTokens = options.tokenize(activatedText);
     for (const c of winners) {
       const e = c.entry;
       const sticky = stickyIds.has(c.id);
       const ignoresBudget = e.extra.ignoreBudget === true;
-      if (overflowed && !ignoresBudget) { set(c, false, "budget_exhausted", `budget of ${cap} tokens already spent (${used} used)`, true); done.add(c.id); continue; }
-      if (!sticky && e.useProbability && e.probability < 100) {
+      if (overflowed && !ignoresBudget) { set(c, false, "budget_exhausted", `budget of ${cap} tokens reached by an earlier entry`, true); continue; }
+      if (!sticky && e.useProbability && e.probability !== 100) {
         const r = roll(seed, c.id, count);
-        if (r >= e.probability) { set(c, false, "probability_roll", `rolled ${r.toFixed(1)} against ${e.probability}%`); done.add(c.id); continue; }
+        if (!(r <= e.probability)) { set(c, false, "probability_roll", `rolled ${r.toFixed(1)} against ${e.probability}%`); done.add(c.id); continue; }
       }
-      const t = tokens(c);
-      if (!ignoresBudget && used + t >= cap) {
-        overflowed = true;
-        set(c, false, "budget_exhausted", `needs ${t} tokens, ${cap - used} of ${cap} left`, true);
-        done.add(c.id);
-        continue;
+      passed.push(c);
+      const content = expandedContent(c);
+      if (!ignoresBudget) {
+        newContent += `${content}\n`;
+        const total = baseTokens + options.tokenize(newContent);
+        if (total >= cap) {
+          overflowed = true;
+          set(c, false, "budget_exhausted", `would bring the lore to ${total} of ${cap} budget tokens`, true);
+          continue;
+        }
       }
       const forced = c.compiled.rules?.decorators?.activate === true;
       const outcome: LoreOutcome = sticky ? "sticky" : forced ? "decorator_activate" : e.constant ? "constant" : scan === "recursion" ? "recursion" : "key_matched";
@@ -539,22 +603,33 @@ export function activateLore(options: ActivateLoreOptions): ActivateLoreResult {
         : scan === "min_activations" ? `primary key matched, scanning ${depth} messages to reach ${settings.minActivations} activations`
         : "primary key matched";
       accept(c, outcome, detail);
-      fresh.push(c);
     }
-    const recurse = fresh.filter((c) => !c.entry.preventRecursion).map((c) => c.entry.content);
-    if (settings.recursive && !overflowed && (recurse.length > 0 || (scan === "min_activations" && recursionBuffer))) {
-      recursionBuffer = [recursionBuffer, ...recurse].filter(Boolean).join("\n").slice(0, MAX_SCAN_CHARS);
-      scan = "recursion";
-      level++;
-      continue;
+    // As SillyTavern: every candidate that passed its roll counts for recursion, even one the budget stopped.
+    const forRecursion = passed.filter((c) => !c.entry.preventRecursion);
+    let next: ScanKind | null = null;
+    if (settings.recursive && !overflowed && forRecursion.length > 0) next = "recursion";
+    if (settings.recursive && !overflowed && scan === "min_activations" && recurse.length > 0) next = "recursion";
+    if (!next && !overflowed && settings.minActivations > 0 && activated.length < settings.minActivations) {
+      // SillyTavern checks the depth before widening it, so the last pass scans one message past the limit.
+      const overMax = (settings.minActivationsDepthMax > 0 && depth > settings.minActivationsDepthMax) || depth > count;
+      if (!overMax) { next = "min_activations"; depth++; }
     }
-    if (activated.length < settings.minActivations && !overflowed && depth < count && (settings.minActivationsDepthMax === 0 || depth < settings.minActivationsDepthMax)) { depth++; scan = "min_activations"; continue; }
-    if (delayLevels.length > 0 && !overflowed) { delayLevel = delayLevels.shift()!; scan = "recursion"; level++; continue; }
-    break;
+    if (!next && delayLevels.length > 0) { next = "recursion"; delayLevel = delayLevels.shift()!; }
+    scan = next;
+    if (scan) {
+      const text = forRecursion.map(expandedContent).join("\n");
+      recurse.push(text);
+      activatedText = `${text}\n${activatedText}`;
+      indexes = new Map();
+      if (scan === "recursion") level++;
+    }
   }
 
-  const insertions: LoreInsertion[] = activated
-    .filter((c) => c.entry.content.trim() !== "")
+  // SillyTavern places entries by descending order, each in front of the ones placed
+  // before it: ascending order, and among equal orders the later activated first.
+  const placed = [...activated].sort((a, b) => b.entry.order - a.entry.order).reverse();
+  const insertions: LoreInsertion[] = placed
+    .filter((c) => expandedContent(c) !== "")
     .map((c): LoreInsertion => {
       const position = POSITIONS[c.entry.position] ?? "before_char";
       return {
@@ -562,7 +637,7 @@ export function activateLore(options: ActivateLoreOptions): ActivateLoreResult {
         depth: c.entry.depth, role: ROLES[c.entry.role] ?? "system", order: c.entry.order,
         ...(position === "outlet" && { outlet: outletNameOf(c.entry) }),
       };
-    })
-    .sort((a, b) => a.order - b.order);
-  return { insertions, verdicts: verdicts.filter((v): v is LoreVerdict => v !== undefined), diagnostics, state, budget: cap, tokensUsed: used };
+    });
+  const tokensUsed = activated.length ? options.tokenize(activated.map(expandedContent).join("\n") + "\n") : 0;
+  return { insertions, verdicts: verdicts.filter((v): v is LoreVerdict => v !== undefined), diagnostics, state, budget: cap, tokensUsed };
 }

@@ -30,9 +30,15 @@ export interface Needle {
 /** A key prepared once per book version, reused across turns. */
 export type CompiledKey =
   | { kind: "word"; raw: string; word: string; lower: string; needle?: Needle }
-  | { kind: "text"; raw: string; text: string; needle?: Needle }
+  /** `note`: why a key written like a regex is matched as text (SillyTavern does the same). */
+  | { kind: "text"; raw: string; text: string; needle?: Needle; note?: string }
   | { kind: "regex"; raw: string; regex: RegExp }
   | { kind: "invalid"; raw: string; problem: string }
+  /**
+   * Only white space: SillyTavern trims it to an empty needle, which is found in any text
+   * (while a key that is empty from the start is never found).
+   */
+  | { kind: "blank"; raw: string }
   /** Holds a macro: expanded and matched at activation time. */
   | { kind: "macro"; raw: string };
 
@@ -77,15 +83,28 @@ export interface CompiledLorebook {
 
 const SINGLE_WORD = /^[\p{L}\p{N}_]+$/u;
 
+/**
+ * A regex key as SillyTavern recognises one (parseRegexFromString): `/pattern/flags` with
+ * only JavaScript's flags and every `/` inside escaped. Anything else is plain text, and so
+ * is a pattern JavaScript cannot compile.
+ */
+function looksLikeRegex(key: string): boolean {
+  const m = /^\/([\w\W]+?)\/([gimsuy]*)$/.exec(key);
+  return m !== null && !/(^|[^\\])\//.test(m[1]!) && isRegexKey(key);
+}
+
 export function compileKey(raw: string): CompiledKey {
   const key = raw.trim();
-  if (key.includes("{{") || key.includes("<USER>") || key.includes("<BOT>")) return { kind: "macro", raw };
-  if (isRegexKey(key)) {
+  if (raw !== "" && key === "") return { kind: "blank", raw };
+  if (key.includes("{{") || /<(?:USER|BOT|CHAR)>/i.test(key)) return { kind: "macro", raw };
+  if (looksLikeRegex(key)) {
     const r = compileRegexKey(key);
-    return r.ok ? { kind: "regex", raw, regex: r.regex } : { kind: "invalid", raw, problem: r.problem };
+    if (r.ok) return { kind: "regex", raw, regex: r.regex };
+    if (!r.problem.startsWith("invalid regex")) return { kind: "invalid", raw, problem: r.problem };
+    return { kind: "text", raw, text: key, needle: undefined, note: `${r.problem}; matched as plain text, as SillyTavern does` };
   }
   // `needle` is set later by the book; present from the start so every key keeps one shape on the hot path.
-  return SINGLE_WORD.test(key) ? { kind: "word", raw, word: key, lower: key.toLowerCase(), needle: undefined } : { kind: "text", raw, text: key, needle: undefined };
+  return SINGLE_WORD.test(key) ? { kind: "word", raw, word: key, lower: key.toLowerCase(), needle: undefined } : { kind: "text", raw, text: key, needle: undefined, note: undefined };
 }
 
 const cache = new WeakMap<Lorebook, CompiledLorebook>();

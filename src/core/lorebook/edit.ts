@@ -36,6 +36,7 @@ export function entryProblems(e: LoreEntry): EntryProblem[] {
     keys.forEach((k, i) => {
       const c = compileKey(k);
       if (c.kind === "invalid") out.push({ field: `${field}[${i}]`, problem: `${k}: ${c.problem}` });
+      else if (c.kind === "text" && c.note) out.push({ field: `${field}[${i}]`, problem: `${k}: ${c.note}` });
     });
   }
   return out;

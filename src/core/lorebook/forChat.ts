@@ -7,6 +7,8 @@ import { expandMacros } from "../prompt/macros.ts";
 
 export interface ChatLoreOptions {
   books: Lorebook[];
+  /** Each book's tier (chat, character, global), parallel to `books`; see ActivateLoreOptions.tiers. */
+  tiers?: number[];
   chat: Chat;
   contextSize: number;
   tokenize: (text: string) => number;
@@ -72,6 +74,7 @@ export function activateLoreForChat(options: ChatLoreOptions): ActivateLoreResul
   const greetingIndex = character && openingGreetingIndex(chat, character);
   return activateLore({
     books: options.books,
+    ...(options.tiers && { tiers: options.tiers }),
     messages,
     contextSize: options.contextSize,
     tokenize: options.tokenize,

@@ -44,6 +44,11 @@ export interface Lorebook {
   entries: LoreEntry[];
   /** Top-level fields other than entries, kept for the round trip. */
   extra: Record<string, unknown>;
+  /**
+   * What reading the file repaired or left out, one line each naming the file, the
+   * entries and the field; absent when nothing was. Never written back.
+   */
+  warnings?: string[];
 }
 
 /** SillyTavern's "Outlet" position: the content goes only where `{{outlet::name}}` is written. */

@@ -1,57 +1,69 @@
 /**
- * Assembles the text-completion prompt: story string, examples, history with the
- * author's note and at-depth lore, post-history instructions and the reply prefix,
- * wrapped in an instruct template and fitted to the token budget.
+ * Assembles the text-completion prompt as SillyTavern's Generate (public/script.js) does
+ * for its text-completion APIs: the story string, the example dialogue, the chat start
+ * marker, the history with at-depth injections (lore, the author's note, the character's
+ * note), and the line the reply starts after; `\r` removed. What differs is taproom's own:
+ * the history is trimmed in steps so llama.cpp's cache stays warm, and examples give way
+ * to history all at once (see README).
  */
 import type { ChatMessage } from "../chat/types.ts";
 import type { LoreInsertion, PromptRole } from "../lorebook/insertion.ts";
 import { firstKeptMessage } from "./budget.ts";
+import { DEFAULT_SYSTEM_PROMPT, type InstructSequences } from "./formats.ts";
+import { formatExamples, formatReplyStart, formatSystemPrompt, formatTurn, stopStrings, type ForceSequence, type Names, type TurnInput } from "./instruct.ts";
 import { expandMacros, type MacroEnv } from "./macros.ts";
 import { outletTexts } from "./outlets.ts";
-import {
-  exampleTurns,
-  joinLore,
-  loreAt,
-  resolveCardPrompt,
-  splitExamples,
-  storyStringParts,
-  type RawPart,
-} from "./storyString.ts";
+import { exampleBlocks, loreAt, renderStoryString, resolveCardPrompt, type RawPart } from "./storyString.ts";
 import type { InstructTemplate } from "./templates.ts";
-import { PromptBudgetError, type BuildPromptInput, type BuiltPrompt, type PromptSection } from "./types.ts";
+import { PromptBudgetError, type BuildPromptInput, type BuiltPrompt, type PromptMode, type PromptSection, type SectionKind } from "./types.ts";
 
 const DEFAULT_FREE_FRACTION = 0.3;
 const DEFAULT_AN_DEPTH = 4;
+const stripCR = (s: string) => s.replace(/\r/g, "");
 
 interface Ctx {
   input: BuildPromptInput;
   template: InstructTemplate;
+  seq: InstructSequences | null;
+  names: Names;
   env: MacroEnv;
   expand: (text: string) => string;
   lore: LoreInsertion[];
+  mode: PromptMode;
+}
+
+/** One message of SillyTavern's core chat: a chat message or an injection, before formatting. */
+interface ChatItem {
+  name: string;
+  text: string;
+  isUser: boolean;
+  isNarrator: boolean;
+  otherSpeaker: boolean;
+  kind: SectionKind;
+  label: string;
+  /** Index in the chat's visible history; undefined for injections. */
+  message?: number;
+  /** The chat message's id (for explaining what changed between prompts). */
+  messageId?: string;
 }
 
 export function buildPrompt(input: BuildPromptInput): BuiltPrompt {
   const ctx = makeContext(input);
-  const mode = input.mode ?? "reply";
   const visible = input.messages.filter((m) => !m.hidden);
-  const open = mode === "continue" ? visible[visible.length - 1] : undefined;
-  const closed = open ? visible.slice(0, -1) : visible;
-
-  const story = storyBlock(ctx);
-  const examples = examplesBlock(ctx);
-  const chatStart: RawPart[] = ctx.template.instruct ? [] : [{ kind: "system", label: "chat start", text: "***\n" }];
-  const history = closed.map((m, i) => messagePart(ctx, m, i));
-  const depthItems = depthInsertions(ctx, visible);
-  const tail = tailParts(ctx, mode, open, closed.length);
+  const story = storyParts(ctx);
+  const examples = exampleParts(ctx);
+  const chat = chatItems(ctx, visible);
+  const formatted = formatChat(ctx, chat);
+  const tail = ctx.mode === "continue" ? continueTail(ctx, formatted) : { reply: replyStart(ctx), cached: null as RawPart | null };
+  const chatStart = ctx.template.context.chat_start ? [{ kind: "system" as const, label: "chat start", text: stripCR(ctx.expand(`${ctx.template.context.chat_start}\n`)) }] : [];
+  const alignment = alignmentPart(ctx);
 
   const count = (parts: RawPart[]) => parts.reduce((sum, p) => sum + input.countTokens(p.text), 0);
   const budget = input.settings.contextSize - input.settings.responseTokens;
-  const fixed = count(story) + count(chatStart) + count(tail);
-  const dynamic = count(depthItems.flatMap((d) => d.parts));
-  const exampleTokens = count(examples);
-  const historyTokens = history.map((p) => input.countTokens(p.text));
-  const allHistory = historyTokens.reduce((a, b) => a + b, 0);
+  const tailParts = [tail.reply, tail.cached].filter((p): p is RawPart => p !== null);
+  const fixed = count(story) + count(chatStart) + count(tailParts) + (alignment ? input.countTokens(alignment.text) : 0);
+  const injected = formatted.items.filter((f) => f.item.message === undefined);
+  const dynamic = injected.reduce((n, f) => n + input.countTokens(f.text), 0);
   if (budget <= 0) {
     throw new PromptBudgetError(
       `a context of ${input.settings.contextSize} tokens leaves no room for a ${input.settings.responseTokens}-token reply: use a context larger than the reply length`,
@@ -62,42 +74,47 @@ export function buildPrompt(input: BuildPromptInput): BuiltPrompt {
       `the prompt without history needs ${fixed + dynamic} tokens but only ${budget} fit (context ${input.settings.contextSize} minus ${input.settings.responseTokens} for the reply): use a larger context or shorten the card`,
     );
   }
+  const messageItems = formatted.items.filter((f) => f.item.message !== undefined);
+  const historyTokens = messageItems.map((f) => input.countTokens(f.text));
+  const allHistory = historyTokens.reduce((a, b) => a + b, 0);
+  const exampleTokens = count(examples);
   const reserve = insertionReserve(input, budget, dynamic);
   // Like SillyTavern, examples give way to history unless pinned; all or none, so the
   // prompt's start does not change again once the chat outgrows them.
   const keepExamples = input.settings.pinExamples || fixed + reserve + exampleTokens + allHistory <= budget;
   const available = budget - fixed - reserve - (keepExamples ? exampleTokens : 0);
   const freeFraction = input.settings.trimFreeFraction ?? DEFAULT_FREE_FRACTION;
-  let start = firstKeptMessage({ messageTokens: historyTokens, available, freeFraction });
+  const previous = input.keptFrom === undefined ? -1 : messageItems.findIndex((f) => f.item.messageId === input.keptFrom);
+  let start = firstKeptMessage({ messageTokens: historyTokens, available, freeFraction, ...(previous >= 0 && { previous }) });
 
   for (;;) {
-    const sections = assemble(ctx, {
-      story,
-      examples: keepExamples ? examples : [],
-      chatStart,
-      history: history.slice(start),
-      depthItems,
-      tail,
-    });
+    const firstKept = messageItems[start]?.item.message ?? Infinity;
+    const kept = formatted.items.filter((f) => f.item.message === undefined || f.item.message >= firstKept);
+    const sections = assemble(ctx, { story, examples: keepExamples ? examples : [], chatStart, alignment, kept, tail, emptyChat: formatted.items.length === 0 });
     const text = sections.map((s) => s.text).join("");
     const tokens = input.countTokens(text);
     // Tokens at section joins can merge differently: trim one more message if over.
-    if (tokens > budget && start < history.length) {
+    if (tokens > budget && start < messageItems.length) {
       start++;
       continue;
     }
     return {
       sections,
       text,
-      stops: stopStrings(ctx, mode),
+      stops: promptStops(ctx, visible),
       tokens,
       budget,
-      droppedMessages: start,
+      droppedMessages: visibleDropped(messageItems, start),
+      ...(messageItems[start]?.item.messageId !== undefined && { firstKeptMessageId: messageItems[start]!.item.messageId }),
       examplesIncluded: keepExamples && examples.length > 0,
       examplesDropped: !keepExamples && examples.length > 0,
       variables: ctx.env.variables,
     };
   }
+}
+
+function visibleDropped(items: { item: ChatItem }[], start: number): number {
+  return items.slice(0, start).filter((f) => f.item.kind === "history").length;
 }
 
 /**
@@ -136,12 +153,16 @@ function makeContext(input: BuildPromptInput): Ctx {
     // Outlet lore is placed nowhere else: it is in the prompt only where a macro asks for it.
     outlets: outletTexts(input.lore ?? []),
   };
+  const template = input.settings.template;
   return {
     input,
-    template: input.settings.template,
+    template,
+    seq: template.sequences,
+    names: { user: persona.name, char: character.name },
     env,
     expand: (text) => expandMacros(text, env),
     lore: input.lore ?? [],
+    mode: input.mode ?? "reply",
   };
 }
 
@@ -149,105 +170,163 @@ export function messageText(message: ChatMessage): string {
   return message.swipes[message.swipeIndex]?.text ?? "";
 }
 
-function turn(template: InstructTemplate, role: PromptRole, text: string, name?: string): string {
-  const format = template[role];
-  const named = template.names && name ? `${name}: ${text}` : text;
-  return `${format.prefix}${named}${format.suffix}`;
+/** baseChatReplace: macros expanded, `\r` removed. */
+const cardField = (ctx: Ctx, text: string) => stripCR(ctx.expand(text.trim()));
+
+/** The activated lore at a position, each content's macros expanded, joined with newlines as SillyTavern joins them. */
+function loreText(ctx: Ctx, position: LoreInsertion["position"]): string {
+  return loreAt(ctx.lore, position).map((l) => ctx.expand(l.content)).filter((t) => t !== "").join("\n");
 }
 
-function storyBlock(ctx: Ctx): RawPart[] {
-  const { input, template } = ctx;
-  const systemPrompt = resolveCardPrompt(
-    input.character.system_prompt,
-    input.settings.systemPrompt ?? "",
-    input.settings.preferUserPrompts ?? false,
-  );
-  const parts = storyStringParts({
-    character: input.character,
-    personaDescription: input.persona.description,
-    systemPrompt,
-    lore: ctx.lore,
-    expand: ctx.expand,
-  });
-  if (parts.length === 0) return [];
-  const wrapped = parts.map((p, i) => ({ ...p, text: i < parts.length - 1 ? `${p.text}\n` : p.text }));
-  wrapped[0]!.text = template.system.prefix + wrapped[0]!.text;
-  wrapped[wrapped.length - 1]!.text += template.system.suffix;
-  return wrapped;
+/**
+ * The system prompt as Generate takes it: the card's when it has one (unless the user
+ * prefers theirs), else the user's, else SillyTavern's default; an empty user prompt
+ * turns both off. In instruct mode, `{{original}}` is the user's prompt and the
+ * template's system prefix and suffix go around it.
+ */
+function systemPrompt(ctx: Ctx): string {
+  const { character } = ctx.input;
+  const user = ctx.input.settings.systemPrompt ?? ctx.template.systemPrompt ?? DEFAULT_SYSTEM_PROMPT;
+  if (user.trim() === "") return "";
+  const preferUser = ctx.input.settings.preferUserPrompts ?? false;
+  const card = preferUser ? "" : character.system_prompt.trim();
+  const chosen = card ? resolveCardPrompt(card, user, false) : user;
+  const text = stripCR(ctx.expand(chosen));
+  return ctx.seq ? formatSystemPrompt(ctx.seq, text) : text;
 }
 
-function examplesBlock(ctx: Ctx): RawPart[] {
-  const { template, env } = ctx;
-  const loreBefore = ctx.expand(joinLore(loreAt(ctx.lore, "before_examples")));
-  const loreAfter = ctx.expand(joinLore(loreAt(ctx.lore, "after_examples")));
-  const blocks = splitExamples(ctx.input.character.mes_example).map((b) => ctx.expand(b));
-  const parts: RawPart[] = [];
-  if (loreBefore) parts.push({ kind: "lore", label: "lore before examples", text: turn(template, "system", loreBefore) });
-  blocks.forEach((block, i) => {
-    const text = template.instruct
-      ? exampleTurns(block, env.user, env.char)
-          .map((t) => turn(template, t.speaker === "user" ? "user" : t.speaker === "char" ? "assistant" : "system", template.names ? t.text : stripName(t.text, env)))
-          .join("")
-      : `***\n${block}\n`;
-    parts.push({ kind: "examples", label: `example ${i + 1}`, text });
-  });
-  if (loreAfter) parts.push({ kind: "lore", label: "lore after examples", text: turn(template, "system", loreAfter) });
-  return parts;
+function storyParts(ctx: Ctx): RawPart[] {
+  const { character, persona } = ctx.input;
+  const examples = exampleList(ctx);
+  return renderStoryString(ctx.template.context, {
+    system: systemPrompt(ctx),
+    wiBefore: loreText(ctx, "before_char"),
+    wiAfter: loreText(ctx, "after_char"),
+    description: cardField(ctx, character.description),
+    personality: cardField(ctx, character.personality),
+    scenario: cardField(ctx, character.scenario),
+    persona: cardField(ctx, persona.description),
+    char: character.name,
+    user: persona.name,
+    mesExamples: examples.formatted.join(""),
+    mesExamplesRaw: examples.raw.join(""),
+  }, (t) => stripCR(ctx.expand(t)), !ctx.seq || ctx.seq.wrap);
 }
 
-function stripName(text: string, env: MacroEnv): string {
-  for (const name of [env.user, env.char]) {
-    if (text.startsWith(`${name}:`)) return text.slice(name.length + 1).trimStart();
+const exampleCache = new WeakMap<Ctx, { raw: string[]; formatted: string[] }>();
+
+/** The example blocks (with lore before and after them), and as instruct turns when a template is on. */
+function exampleList(ctx: Ctx): { raw: string[]; formatted: string[] } {
+  const hit = exampleCache.get(ctx);
+  if (hit) return hit;
+  const separator = ctx.template.context.example_separator;
+  const heading = separator ? `${ctx.expand(separator)}\n` : ctx.seq ? "<START>\n" : "";
+  const blocks = exampleBlocks(cardField(ctx, ctx.input.character.mes_example), heading);
+  // World Info before/after examples become example blocks of their own, as SillyTavern adds them.
+  for (const l of loreAt(ctx.lore, "before_examples")) {
+    const text = ctx.expand(l.content);
+    if (text) blocks.unshift(...exampleBlocks(stripCR(text), heading));
   }
-  return text;
-}
-
-function messagePart(ctx: Ctx, message: ChatMessage, index: number): RawPart {
-  const role = message.role;
-  const name = role === "system" ? undefined : message.name || (role === "user" ? ctx.env.user : ctx.env.char);
-  return {
-    kind: "history",
-    label: `message ${index + 1} (${role})`,
-    text: turn(ctx.template, role, ctx.expand(messageText(message)), name),
-  };
-}
-
-interface DepthItem {
-  depth: number;
-  parts: RawPart[];
-}
-
-/** At-depth lore (one turn per role, in insertion order) and the author's note. */
-function depthInsertions(ctx: Ctx, visible: ChatMessage[]): DepthItem[] {
-  const items: DepthItem[] = [];
-  const depthLore = loreAt(ctx.lore, "at_depth");
-  const depths = [...new Set(depthLore.map((l) => Math.max(0, Math.floor(l.depth))))].sort((a, b) => b - a);
-  for (const depth of depths) {
-    const atDepth = depthLore.filter((l) => Math.max(0, Math.floor(l.depth)) === depth);
-    const parts: RawPart[] = [];
-    for (const role of ["system", "user", "assistant"] as const) {
-      const text = ctx.expand(joinLore(atDepth.filter((l) => l.role === role)));
-      if (text) parts.push({ kind: "lore", label: `lore at depth ${depth} (${role})`, text: turn(ctx.template, role, text) });
-    }
-    items.push({ depth, parts });
+  for (const l of loreAt(ctx.lore, "after_examples")) {
+    const text = ctx.expand(l.content);
+    if (text) blocks.push(...exampleBlocks(stripCR(text), heading));
   }
-  const characterNote = characterNotePart(ctx);
-  if (characterNote) items.push(characterNote);
-  const note = authorsNotePart(ctx);
-  if (note) items.push(note);
+  const formatted = ctx.seq ? formatExamples(ctx.seq, ctx.template.context, blocks, ctx.names, ctx.expand) : blocks;
+  const out = { raw: blocks, formatted };
+  exampleCache.set(ctx, out);
+  return out;
+}
+
+function exampleParts(ctx: Ctx): RawPart[] {
+  return exampleList(ctx).formatted.map((text, i) => ({ kind: "examples" as const, label: `example item ${i + 1}`, text: stripCR(text) }));
+}
+
+/** The history as SillyTavern's core chat, the at-depth injections and the post-history instructions in their places. */
+function chatItems(ctx: Ctx, visible: ChatMessage[]): ChatItem[] {
+  const { user, char } = ctx.names;
+  const open = ctx.mode === "continue";
+  const items: ChatItem[] = visible.map((m, i) => {
+    const isUser = m.role === "user";
+    const isNarrator = m.role === "system";
+    const name = isNarrator ? "" : m.name || (isUser ? user : char);
+    return {
+      name, text: stripCR(ctx.expand(messageText(m))), isUser, isNarrator, otherSpeaker: name !== user && name !== char,
+      kind: "history", label: `message ${i + 1} (${m.role}${open && i === visible.length - 1 ? ", continued" : ""})`, message: i, messageId: m.id,
+    };
+  });
+  injectAtDepth(ctx, items, open);
+  const jailbreak = postHistory(ctx);
+  if (jailbreak) {
+    const item: ChatItem = { name: "", text: jailbreak, isUser: true, isNarrator: false, otherSpeaker: false, kind: "post_history", label: "post-history instructions" };
+    if (open && items.length) items.splice(items.length - 1, 0, item);
+    else items.push(item);
+  }
   return items;
 }
 
+interface Injection { depth: number; role: PromptRole; key: string; text: string; kind: SectionKind; label: string }
+
+/**
+ * doChatInject: at each depth, one message per role (system, user, assistant) joining the
+ * prompts there in the order of their names ("2_floating_prompt" the author's note,
+ * "DEPTH_PROMPT" the character's note, "customDepthWI-..." lore); the system one ends up
+ * closest to the end. On a continue, depth 0 goes before the message being continued.
+ */
+function injectAtDepth(ctx: Ctx, items: ChatItem[], open: boolean): void {
+  const prompts = depthPrompts(ctx);
+  if (prompts.length === 0) return;
+  const reversed = [...items].reverse();
+  let inserted = 0;
+  const maxDepth = Math.max(...prompts.map((p) => p.depth));
+  for (let depth = 0; depth <= maxDepth; depth++) {
+    const here: ChatItem[] = [];
+    for (const role of ["system", "user", "assistant"] as const) {
+      const parts = prompts.filter((p) => p.depth === depth && p.role === role).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      const text = ctx.expand(parts.map((p) => p.text.trim()).join("\n")).trimStart();
+      if (!text) continue;
+      const kind = parts.find((p) => p.kind === "authors_note") ? "authors_note" : parts[0]!.kind;
+      const label = `${parts.map((p) => p.label).join(" + ")} at depth ${depth} (${role})`;
+      const name = role === "user" ? ctx.names.user : role === "assistant" ? ctx.names.char : "";
+      here.push({ name, text: stripCR(text), isUser: role === "user", isNarrator: role === "system", otherSpeaker: false, kind, label });
+    }
+    if (here.length === 0) continue;
+    const at = (open && depth === 0 ? 1 : depth) + inserted;
+    reversed.splice(at, 0, ...here);
+    inserted += here.length;
+  }
+  items.splice(0, items.length, ...reversed.reverse());
+}
+
+function depthPrompts(ctx: Ctx): Injection[] {
+  const out: Injection[] = [];
+  const depthOf = (d: number) => Math.max(0, Math.floor(d));
+  const byPlace = new Map<string, LoreInsertion[]>();
+  for (const l of loreAt(ctx.lore, "at_depth")) {
+    const k = `${depthOf(l.depth)}-${l.role}`;
+    byPlace.set(k, [...(byPlace.get(k) ?? []), l]);
+  }
+  for (const [k, list] of byPlace) {
+    const text = list.map((l) => ctx.expand(l.content)).filter((t) => t !== "").join("\n");
+    if (text) out.push({ depth: depthOf(list[0]!.depth), role: list[0]!.role, key: `customDepthWI-${k}`, text, kind: "lore", label: "lore" });
+  }
+  const character = characterNote(ctx);
+  if (character) out.push(character);
+  const note = authorsNote(ctx);
+  if (note) out.push(note);
+  return out;
+}
+
 /** SillyTavern's "character's note": the card's extensions.depth_prompt {prompt, depth, role}. */
-function characterNotePart(ctx: Ctx): DepthItem | undefined {
+function characterNote(ctx: Ctx): Injection | undefined {
   const raw = ctx.input.character.extensions["depth_prompt"];
   if (!raw || typeof raw !== "object") return undefined;
   const { prompt, depth, role } = raw as Record<string, unknown>;
-  const text = typeof prompt === "string" ? ctx.expand(prompt) : "";
+  const text = typeof prompt === "string" ? ctx.expand(prompt.trim()) : "";
   if (!text.trim()) return undefined;
-  const at = typeof depth === "number" && Number.isFinite(depth) ? Math.max(0, Math.floor(depth)) : DEFAULT_AN_DEPTH;
+  const n = typeof depth === "number" ? depth : typeof depth === "string" && depth.trim() !== "" ? Number(depth) : NaN;
+  const at = Number.isFinite(n) ? Math.max(0, Math.floor(n)) : DEFAULT_AN_DEPTH;
   const asRole: PromptRole = role === "user" || role === "assistant" ? role : "system";
-  return { depth: at, parts: [{ kind: "card", label: `character's note at depth ${at}`, text: turn(ctx.template, asRole, text) }] };
+  return { depth: at, role: asRole, key: "DEPTH_PROMPT", text, kind: "card", label: "character's note" };
 }
 
 /**
@@ -261,80 +340,137 @@ function noteIsDue(frequency: number, messages: ChatMessage[]): boolean {
   return userTurns > 0 && userTurns % frequency === 0;
 }
 
-function authorsNotePart(ctx: Ctx): DepthItem | undefined {
+/** The author's note with the lore placed at its top and bottom, joined as SillyTavern joins them. */
+function authorsNote(ctx: Ctx): Injection | undefined {
   const note = ctx.input.authorsNote;
   if (!noteIsDue(note?.frequency ?? 1, ctx.input.messages)) return undefined;
-  const text = [
-    joinLore(loreAt(ctx.lore, "an_top")),
-    note?.text ?? "",
-    joinLore(loreAt(ctx.lore, "an_bottom")),
-  ]
-    .filter((t) => t.trim() !== "")
-    .join("\n");
-  const expanded = ctx.expand(text);
-  if (!expanded.trim()) return undefined;
+  const text = `${loreText(ctx, "an_top")}\n${note?.text ?? ""}\n${loreText(ctx, "an_bottom")}`.replace(/^\n|\n$/g, "");
+  if (!text.trim()) return undefined;
   const depth = Math.max(0, Math.floor(note?.depth ?? DEFAULT_AN_DEPTH));
-  const role = note?.role ?? "system";
-  return { depth, parts: [{ kind: "authors_note", label: `author's note at depth ${depth}`, text: turn(ctx.template, role, expanded) }] };
+  return { depth, role: note?.role ?? "system", key: "2_floating_prompt", text, kind: "authors_note", label: "author's note" };
 }
 
-function tailParts(ctx: Ctx, mode: string, open: ChatMessage | undefined, closedCount: number): RawPart[] {
-  const { template, env, input } = ctx;
-  const parts: RawPart[] = [];
-  if (mode !== "impersonate") {
-    const phi = ctx.expand(
-      resolveCardPrompt(
-        input.character.post_history_instructions,
-        input.settings.postHistoryInstructions ?? "",
-        input.settings.preferUserPrompts ?? false,
-      ),
-    );
-    if (phi.trim()) parts.push({ kind: "post_history", label: "post-history instructions", text: turn(template, "system", phi) });
+/**
+ * The post-history instructions, as SillyTavern's text-completion prompt takes them: the
+ * card's only when the context template allows them (allow_jailbreak) and the user does not
+ * prefer theirs; taproom adds the user's own when set. Placed as a user message at the end.
+ */
+function postHistory(ctx: Ctx): string {
+  if (ctx.mode === "impersonate") return "";
+  const { character, settings } = ctx.input;
+  const user = settings.postHistoryInstructions ?? "";
+  const preferUser = settings.preferUserPrompts ?? false;
+  const card = ctx.template.context.allow_jailbreak && !preferUser ? character.post_history_instructions.trim() : "";
+  const chosen = card ? resolveCardPrompt(card, user, false) : user;
+  return stripCR(ctx.expand(chosen)).trim() ? stripCR(ctx.expand(chosen)) : "";
+}
+
+interface Formatted { item: ChatItem; text: string }
+
+/**
+ * Each item as formatMessageHistoryItem writes it: the oldest with the first sequences,
+ * the last user message with the last input sequence, and on a continue the continued
+ * message with the last output sequence and without its suffix.
+ */
+function formatChat(ctx: Ctx, items: ChatItem[]): { items: Formatted[] } {
+  const lastUser = items.map((i) => i.isUser).lastIndexOf(true);
+  const open = ctx.mode === "continue";
+  const out = items.map((item, j): Formatted => {
+    let force: ForceSequence;
+    if (j === 0 && ctx.seq) force = "first";
+    if (j === lastUser && ctx.seq) force = "last";
+    if (open && j === items.length - 1 && ctx.seq) force = "last";
+    let text = formatItem(ctx, item, force);
+    if (open && j === items.length - 1) text = text.slice(0, text.lastIndexOf(item.text) + item.text.length);
+    return { item, text };
+  });
+  return { items: out };
+}
+
+function formatItem(ctx: Ctx, item: ChatItem, force: ForceSequence): string {
+  if (ctx.seq) return formatTurn(ctx.seq, item as TurnInput, ctx.expand, force);
+  const named = item.name && !item.isNarrator && ctx.template.plainNames !== false;
+  return named ? `${item.name}: ${item.text}\n` : `${item.text}\n`;
+}
+
+/** The user alignment message (Mistral's templates): a first user turn when the chat would start with another speaker. */
+function alignmentPart(ctx: Ctx): RawPart | null {
+  const message = ctx.seq?.user_alignment_message;
+  if (!ctx.seq || !message) return null;
+  return { kind: "system", label: "user alignment message", text: formatTurn(ctx.seq, { name: ctx.names.user, text: message, isUser: true, isNarrator: false }, ctx.expand, "first") };
+}
+
+/** modifyLastPromptLine: the line the reply starts after. */
+function replyStart(ctx: Ctx): RawPart | null {
+  const { user, char } = ctx.names;
+  const impersonate = ctx.mode === "impersonate";
+  if (ctx.seq) return { kind: "reply_prefix", label: "reply prefix", text: formatReplyStart(ctx.seq, impersonate ? user : char, impersonate, ctx.expand) };
+  return { kind: "reply_prefix", label: "reply prefix", text: ctx.template.plainNames === false ? "" : `${impersonate ? user : char}:` };
+}
+
+/**
+ * On a continue, the message being continued goes last, as it was, and the reply goes
+ * on from it. Without instruct mode SillyTavern cuts its `Name:` and starts the line anew.
+ */
+function continueTail(ctx: Ctx, formatted: { items: Formatted[] }): { reply: RawPart | null; cached: RawPart | null } {
+  const last = formatted.items.pop();
+  if (!last) return { reply: replyStart(ctx), cached: null };
+  const label = last.item.label;
+  const id = last.item.messageId !== undefined ? { messageId: last.item.messageId } : {};
+  // Continuing the only message: it stays in the history, with nothing after it.
+  if (formatted.items.length === 0) {
+    formatted.items.push(last);
+    return { reply: null, cached: null };
   }
-  if (open) {
-    const name = open.name || env.char;
-    const role = open.role === "user" ? "user" : "assistant";
-    const text = ctx.expand(messageText(open));
-    const prefix = template[role].prefix + (template.names ? `${name}: ` : "");
-    parts.push({ kind: "history", label: `message ${closedCount + 1} (${open.role}, continued)`, text: prefix + text });
-    return parts;
-  }
-  const role = mode === "impersonate" ? "user" : "assistant";
-  const name = mode === "impersonate" ? env.user : env.char;
-  const prefix = template[role].prefix + (template.names ? `${name}:` : "");
-  if (prefix) parts.push({ kind: "reply_prefix", label: "reply prefix", text: prefix });
-  return parts;
+  if (ctx.seq) return { reply: null, cached: { kind: "history", label, text: last.text, ...id } };
+  let text = last.text;
+  const char = ctx.names.char;
+  if (text.trimStart().startsWith(`${char}:`)) text = text.replace(`${char}:`, "").trimStart();
+  if (!/^\s/.test(text)) text = ` ${text}`;
+  // SillyTavern names the reply unless the message continued is the user's or the chat's only one.
+  const named = ctx.template.plainNames !== false && !last.item.isUser && ctx.input.messages.length > 1;
+  return { reply: { kind: "reply_prefix", label: "reply prefix", text: named ? `${char}:` : "" }, cached: { kind: "history", label, text, ...id } };
 }
 
 interface AssembleInput {
   story: RawPart[];
   examples: RawPart[];
   chatStart: RawPart[];
-  history: RawPart[];
-  depthItems: DepthItem[];
-  tail: RawPart[];
+  alignment: RawPart | null;
+  kept: Formatted[];
+  tail: { reply: RawPart | null; cached: RawPart | null };
+  emptyChat: boolean;
 }
 
+/**
+ * The prompt in SillyTavern's order. The last chat item loses one trailing newline (unless
+ * continuing, or an instruct template that does not wrap); the reply's line goes after it
+ * on a line of its own when there are no instruct sequences.
+ */
 function assemble(ctx: Ctx, a: AssembleInput): PromptSection[] {
-  const n = a.history.length;
-  const at = (position: number) =>
-    a.depthItems.filter((d) => Math.max(0, n - Math.min(d.depth, n)) === position).flatMap((d) => d.parts);
-  const body: RawPart[] = [];
-  for (let i = 0; i <= n; i++) {
-    body.push(...at(i));
-    const message = a.history[i];
-    if (message) body.push(message);
+  const chat: RawPart[] = a.kept.map((f) => ({ kind: f.item.kind, label: f.item.label, text: stripCR(f.text), ...(f.item.messageId !== undefined && { messageId: f.item.messageId }) }));
+  const continuing = ctx.mode === "continue";
+  // SillyTavern adds the alignment message unless the oldest message it kept is the user's.
+  const oldest = a.kept[0]?.item;
+  const alignment = a.alignment && !oldest?.isUser ? [a.alignment] : [];
+  const last = chat[chat.length - 1];
+  if (last && !continuing && (!ctx.seq || ctx.seq.wrap)) last.text = last.text.replace(/\n?$/, "");
+  const tail: RawPart[] = [];
+  const reply = a.tail.reply;
+  if (reply) {
+    const before = last?.text ?? "";
+    const needsLine = !ctx.seq && !before.endsWith("\n") && !(continuing && a.emptyChat);
+    tail.push(needsLine ? { ...reply, text: `\n${reply.text}` } : reply);
   }
-  const parts = [...a.story, ...a.examples, ...a.chatStart, ...body, ...a.tail];
+  if (a.tail.cached) tail.push(a.tail.cached);
+  const parts = [...a.story, ...a.examples, ...a.chatStart, ...alignment, ...chat, ...tail].filter((p) => p.text !== "");
   return parts.map((p) => ({ ...p, tokens: ctx.input.countTokens(p.text) }));
 }
 
-function stopStrings(ctx: Ctx, mode: string): string[] {
-  const { template, env } = ctx;
-  const other = mode === "impersonate" ? env.char : env.user;
-  const stops = [...template.stops];
-  if (template.names) stops.push(`\n${other}:`);
-  if (!template.instruct) stops.push(`\n***`);
-  if (mode === "impersonate" && template.assistant.prefix.trim()) stops.push(template.assistant.prefix.trim());
-  return [...new Set(stops)];
+function promptStops(ctx: Ctx, visible: ChatMessage[]): string[] {
+  const continueOnUser = ctx.mode === "continue" && visible[visible.length - 1]?.role === "user";
+  const stops = stopStrings(ctx.seq, ctx.template.context, ctx.names, ctx.expand, {
+    impersonate: ctx.mode === "impersonate", continueOnUser, names: ctx.template.plainNames !== false,
+  });
+  return [...new Set([...stops, ...(ctx.template.extraStops ?? [])])];
 }

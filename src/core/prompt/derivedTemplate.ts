@@ -8,7 +8,16 @@
  * alternate) is never guessed at.
  */
 import type { PromptRole } from "../lorebook/insertion.ts";
-import type { InstructTemplate, TurnFormat } from "./templates.ts";
+import { DEFAULT_CONTEXT, DEFAULT_STORY_STRING, EMPTY_SEQUENCES } from "./formats.ts";
+import type { InstructTemplate } from "./templates.ts";
+
+/** The text around one role's turn. */
+export interface TurnFormat {
+  prefix: string;
+  suffix: string;
+}
+
+type Formats = Record<PromptRole, TurnFormat>;
 
 export interface RenderTurn {
   role: PromptRole;
@@ -58,7 +67,7 @@ function commonSuffix(a: string, b: string): string {
   return a.slice(a.length - n);
 }
 
-function compose(t: Pick<InstructTemplate, "user" | "assistant" | "system">, turns: RenderTurn[]): string {
+function compose(t: Formats, turns: RenderTurn[]): string {
   return turns.map((turn) => `${t[turn.role].prefix}${turn.content}${t[turn.role].suffix}`).join("") + t.assistant.prefix;
 }
 
@@ -101,12 +110,27 @@ export function deriveTemplate(render: RenderTurns): InstructTemplate | undefine
   }
   const stops = [assistantSuffix.trim(), userPrefix.trim()].filter((s) => s !== "");
   if (stops.length === 0) return undefined;
+  return asInstructTemplate(formats, [...new Set(stops)]);
+}
+
+/**
+ * The turn formats as SillyTavern-style sequences: no wrapping (the formats carry their
+ * own newlines), names always, and a story string that sits in the system turn as the
+ * context presets of SillyTavern's families do.
+ */
+export function asInstructTemplate(f: Formats, stops: string[]): InstructTemplate {
+  const systemIsUser = f.system.prefix === f.user.prefix && f.system.suffix === f.user.suffix;
   return {
     name: "model",
     label: "the model's own template",
-    instruct: true,
-    ...formats,
-    names: true,
-    stops: [...new Set(stops)],
+    context: { ...DEFAULT_CONTEXT, story_string: `${f.system.prefix}${DEFAULT_STORY_STRING}{{trim}}${f.system.suffix}`, chat_start: "", example_separator: "" },
+    sequences: {
+      ...EMPTY_SEQUENCES,
+      input_sequence: f.user.prefix, input_suffix: f.user.suffix,
+      output_sequence: f.assistant.prefix, output_suffix: f.assistant.suffix,
+      system_sequence: f.system.prefix, system_suffix: f.system.suffix,
+      wrap: false, macro: false, names_behavior: "always", system_same_as_user: systemIsUser,
+    },
+    extraStops: stops,
   };
 }

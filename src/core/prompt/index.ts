@@ -11,8 +11,9 @@ export {
   withNames,
   type InstructTemplate,
   type TemplateChoice,
-  type TurnFormat,
 } from "./templates.ts";
+export type { TurnFormat } from "./derivedTemplate.ts";
+export * from "./formats.ts";
 export * from "./types.ts";
 export { formatInspection, inspectPrompt, type InspectOptions, type PromptInspection } from "./inspect.ts";
 export { trimmingNote } from "./trimmingNote.ts";

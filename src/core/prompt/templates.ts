@@ -1,137 +1,120 @@
 /**
- * Instruct templates as data: how each turn is wrapped for a family of models, and
- * the strings that end a reply. Sequences follow SillyTavern's shipped instruct
- * presets for the same families.
+ * Prompt formats by name: each is one of SillyTavern's context templates with (or, for
+ * plain text, without) one of its instruct templates. The shipped ones carry the values
+ * of SillyTavern's presets of the same families (default/content/presets/context/*.json
+ * and instruct/*.json), so the text they build is the text SillyTavern builds.
  */
-import type { PromptRole } from "../lorebook/insertion.ts";
-
-export interface TurnFormat {
-  prefix: string;
-  suffix: string;
-}
+import {
+  DEFAULT_CONTEXT, DEFAULT_STORY_STRING, EMPTY_SEQUENCES,
+  type ContextTemplate, type InstructSequences, type NamesBehavior,
+} from "./formats.ts";
 
 export interface InstructTemplate {
+  /** How it is chosen: "chatml", or an imported preset's name. */
   name: string;
   label: string;
-  /** False for plain text: no turn markers, names carry the dialogue. */
-  instruct: boolean;
-  user: TurnFormat;
-  assistant: TurnFormat;
-  /** Templates without a system role (Mistral, Gemma) reuse the user turn. */
-  system: TurnFormat;
-  /** Write `Name: ` in front of each chat message. */
-  names: boolean;
-  /** Ends a reply, besides the model's own end-of-generation token. */
-  stops: string[];
+  /** The instruct sequences; null is instruct mode off (plain text, names carry the dialogue). */
+  sequences: InstructSequences | null;
+  context: ContextTemplate;
+  /** Plain text only: `Name: ` before each message (SillyTavern always writes them); false leaves them out. */
+  plainNames?: boolean;
+  /** Ends a reply besides SillyTavern's stop strings (a template read from the model's own). */
+  extraStops?: string[];
+  /** The system prompt that came with an imported template; the user's own, when set, wins. */
+  systemPrompt?: string;
 }
 
-const plainTurn: TurnFormat = { prefix: "", suffix: "\n" };
+const seq = (s: Partial<InstructSequences>): InstructSequences => ({ ...EMPTY_SEQUENCES, ...s });
+/** A context whose story string sits inside the template's system turn, as the instruct presets' contexts do. */
+const wrapped = (prefix: string, suffix: string, body = DEFAULT_STORY_STRING): ContextTemplate => ({
+  ...DEFAULT_CONTEXT, story_string: `${prefix}${body}{{trim}}${suffix}`, chat_start: "", example_separator: "",
+});
+/** The Mistral presets' story string: personality and scenario without their labels. */
+const BARE_STORY = DEFAULT_STORY_STRING.replace("{{char}}'s personality: {{personality}}", "{{personality}}").replace("Scenario: {{scenario}}", "{{scenario}}");
+const ALIGNMENT = "Let's get started. Please respond based on the information and instructions provided above.";
 
+/** presets/context/ChatML.json + presets/instruct/ChatML.json */
 const chatml: InstructTemplate = {
-  name: "chatml",
-  label: "ChatML",
-  instruct: true,
-  user: { prefix: "<|im_start|>user\n", suffix: "<|im_end|>\n" },
-  assistant: { prefix: "<|im_start|>assistant\n", suffix: "<|im_end|>\n" },
-  system: { prefix: "<|im_start|>system\n", suffix: "<|im_end|>\n" },
-  names: true,
-  stops: ["<|im_end|>", "<|im_start|>"],
+  name: "chatml", label: "ChatML",
+  context: wrapped("<|im_start|>system\n", "<|im_end|>"),
+  sequences: seq({
+    input_sequence: "<|im_start|>user", output_sequence: "<|im_start|>assistant", system_sequence: "<|im_start|>system",
+    stop_sequence: "<|im_end|>", input_suffix: "<|im_end|>\n", output_suffix: "<|im_end|>\n", system_suffix: "<|im_end|>\n",
+    wrap: true, names_behavior: "always",
+  }),
 };
 
+/** presets/context/Llama 3 Instruct.json + presets/instruct/Llama 3 Instruct.json */
 const llama3: InstructTemplate = {
-  name: "llama3",
-  label: "Llama 3 Instruct",
-  instruct: true,
-  user: { prefix: "<|start_header_id|>user<|end_header_id|>\n\n", suffix: "<|eot_id|>" },
-  assistant: { prefix: "<|start_header_id|>assistant<|end_header_id|>\n\n", suffix: "<|eot_id|>" },
-  system: { prefix: "<|start_header_id|>system<|end_header_id|>\n\n", suffix: "<|eot_id|>" },
-  names: true,
-  stops: ["<|eot_id|>", "<|start_header_id|>"],
+  name: "llama3", label: "Llama 3 Instruct",
+  context: wrapped("<|start_header_id|>system<|end_header_id|>\n\n", "<|eot_id|>"),
+  sequences: seq({
+    input_sequence: "<|start_header_id|>user<|end_header_id|>\n\n", output_sequence: "<|start_header_id|>assistant<|end_header_id|>\n\n",
+    system_sequence: "<|start_header_id|>system<|end_header_id|>\n\n", stop_sequence: "<|eot_id|>",
+    input_suffix: "<|eot_id|>", output_suffix: "<|eot_id|>", system_suffix: "<|eot_id|>",
+    wrap: false, names_behavior: "always", system_same_as_user: true,
+  }),
 };
 
-const mistralUser: TurnFormat = { prefix: "[INST] ", suffix: " [/INST]" };
+/** presets/context/Mistral V1.json + presets/instruct/Mistral V1.json */
 const mistral: InstructTemplate = {
-  name: "mistral",
-  label: "Mistral V1",
-  instruct: true,
-  user: mistralUser,
-  assistant: { prefix: " ", suffix: "</s>" },
-  system: mistralUser,
-  names: true,
-  stops: ["</s>", "[INST]"],
+  name: "mistral", label: "Mistral V1",
+  context: wrapped(" [INST] ", " [/INST] Understood.</s>", BARE_STORY),
+  sequences: seq({
+    input_sequence: " [INST] ", output_sequence: " [/INST] ", last_output_sequence: " [/INST]", output_suffix: "</s>",
+    wrap: false, names_behavior: "always", user_alignment_message: ALIGNMENT, system_same_as_user: true,
+  }),
 };
 
-const tekkenUser: TurnFormat = { prefix: "[INST]", suffix: "[/INST]" };
+/** presets/context/Mistral V3-Tekken.json + presets/instruct/Mistral V3-Tekken.json */
 const mistralTekken: InstructTemplate = {
-  name: "mistral-tekken",
-  label: "Mistral V3-Tekken",
-  instruct: true,
-  user: tekkenUser,
-  assistant: { prefix: "", suffix: "</s>" },
-  system: tekkenUser,
-  names: true,
-  stops: ["</s>", "[INST]"],
+  name: "mistral-tekken", label: "Mistral V3-Tekken",
+  context: wrapped("[INST]", "[/INST]Understood.</s>", BARE_STORY),
+  sequences: seq({
+    input_sequence: "[INST]", output_sequence: "[/INST]", output_suffix: "</s>",
+    wrap: false, names_behavior: "always", user_alignment_message: ALIGNMENT, system_same_as_user: true,
+  }),
 };
 
-const gemmaUser: TurnFormat = { prefix: "<start_of_turn>user\n", suffix: "<end_of_turn>\n" };
+/** presets/context/Gemma 2.json + presets/instruct/Gemma 2.json */
 const gemma: InstructTemplate = {
-  name: "gemma",
-  label: "Gemma 2",
-  instruct: true,
-  user: gemmaUser,
-  assistant: { prefix: "<start_of_turn>model\n", suffix: "<end_of_turn>\n" },
-  system: gemmaUser,
-  names: true,
-  stops: ["<end_of_turn>", "<start_of_turn>"],
+  name: "gemma", label: "Gemma 2",
+  context: wrapped("<start_of_turn>user\n", "<end_of_turn>"),
+  sequences: seq({
+    input_sequence: "<start_of_turn>user", output_sequence: "<start_of_turn>model", system_sequence: "<start_of_turn>system",
+    stop_sequence: "<end_of_turn>", input_suffix: "<end_of_turn>\n", output_suffix: "<end_of_turn>\n", system_suffix: "<end_of_turn>\n",
+    wrap: true, names_behavior: "none", system_same_as_user: true,
+  }),
 };
 
+/** presets/context/Default.json + presets/instruct/Alpaca.json */
 const alpaca: InstructTemplate = {
-  name: "alpaca",
-  label: "Alpaca",
-  instruct: true,
-  user: { prefix: "### Instruction:\n", suffix: "\n\n" },
-  assistant: { prefix: "### Response:\n", suffix: "\n\n" },
-  system: { prefix: "", suffix: "\n\n" },
-  names: true,
-  stops: ["### Instruction:", "### Response:"],
+  name: "alpaca", label: "Alpaca",
+  context: DEFAULT_CONTEXT,
+  sequences: seq({
+    input_sequence: "### Instruction:", output_sequence: "### Response:", system_sequence: "### Input:",
+    input_suffix: "\n\n", output_suffix: "\n\n", system_suffix: "\n\n", wrap: true, names_behavior: "force",
+  }),
 };
 
+/** presets/context/Default.json + presets/instruct/Vicuna 1.1.json */
 const vicuna: InstructTemplate = {
-  name: "vicuna",
-  label: "Vicuna 1.1",
-  instruct: true,
-  user: { prefix: "USER: ", suffix: "\n" },
-  assistant: { prefix: "ASSISTANT: ", suffix: "</s>\n" },
-  system: { prefix: "", suffix: "\n\n" },
-  names: true,
-  stops: ["</s>", "\nUSER:"],
+  name: "vicuna", label: "Vicuna 1.1",
+  context: DEFAULT_CONTEXT,
+  sequences: seq({
+    input_sequence: "\nUSER: ", output_sequence: "\nASSISTANT: ", output_suffix: "</s>", system_sequence_prefix: "BEGINNING OF CONVERSATION:",
+    wrap: false, names_behavior: "force", system_same_as_user: true,
+  }),
 };
 
-const plain: InstructTemplate = {
-  name: "plain",
-  label: "Plain text (names, no instruct)",
-  instruct: false,
-  user: plainTurn,
-  assistant: plainTurn,
-  system: plainTurn,
-  names: true,
-  stops: [],
-};
+/** presets/context/Default.json with instruct mode off. */
+const plain: InstructTemplate = { name: "plain", label: "Plain text (names, no instruct)", context: DEFAULT_CONTEXT, sequences: null };
 
-export const INSTRUCT_TEMPLATES: readonly InstructTemplate[] = [
-  chatml,
-  llama3,
-  mistral,
-  mistralTekken,
-  gemma,
-  alpaca,
-  vicuna,
-  plain,
-];
+export const INSTRUCT_TEMPLATES: readonly InstructTemplate[] = [chatml, llama3, mistral, mistralTekken, gemma, alpaca, vicuna, plain];
 
 export class UnknownTemplateError extends Error {
-  constructor(name: string) {
-    const known = INSTRUCT_TEMPLATES.map((t) => t.name).join(", ");
+  constructor(name: string, extra: readonly InstructTemplate[] = []) {
+    const known = [...INSTRUCT_TEMPLATES, ...extra].map((t) => t.name).join(", ");
     super(`unknown instruct template "${name}" (known: ${known}, or "auto" for the model's own)`);
     this.name = "UnknownTemplateError";
   }
@@ -140,30 +123,39 @@ export class UnknownTemplateError extends Error {
 const ALIASES: Record<string, string> = {
   "llama-3": "llama3",
   "llama3-instruct": "llama3",
+  "llama 3 instruct": "llama3",
   "mistral-v1": "mistral",
+  "mistral v1": "mistral",
   "mistral-v3-tekken": "mistral-tekken",
+  "mistral v3-tekken": "mistral-tekken",
   tekken: "mistral-tekken",
   "gemma-2": "gemma",
+  "gemma 2": "gemma",
   gemma2: "gemma",
   "vicuna-1.1": "vicuna",
+  "vicuna 1.1": "vicuna",
   text: "plain",
   none: "plain",
 };
 
-/** A template by name (case-insensitive; a few aliases such as "llama-3", "none"). */
-export function getTemplate(name: string): InstructTemplate {
-  const key = name.trim().toLowerCase();
-  const found = INSTRUCT_TEMPLATES.find((t) => t.name === (ALIASES[key] ?? key));
-  if (!found) throw new UnknownTemplateError(name);
+const key = (name: string) => name.trim().toLowerCase();
+
+/**
+ * A template by name (case-insensitive; a few aliases such as "llama-3", "none"). The
+ * user's imported templates (`extra`) are found by their own names; a shipped name wins.
+ */
+export function getTemplate(name: string, extra: readonly InstructTemplate[] = []): InstructTemplate {
+  const k = key(name);
+  const found = INSTRUCT_TEMPLATES.find((t) => t.name === (ALIASES[k] ?? k)) ?? extra.find((t) => key(t.name) === k);
+  if (!found) throw new UnknownTemplateError(name, extra);
   return found;
 }
 
+/** Names on or off: instruct templates write them always or never; plain text keeps or drops its `Name: `. */
 export function withNames(template: InstructTemplate, names: boolean): InstructTemplate {
-  return { ...template, names };
-}
-
-export function roleFormat(template: InstructTemplate, role: PromptRole): TurnFormat {
-  return template[role];
+  if (!template.sequences) return { ...template, plainNames: names };
+  const names_behavior: NamesBehavior = names ? "always" : "none";
+  return { ...template, sequences: { ...template.sequences, names_behavior } };
 }
 
 export interface TemplateChoice {
@@ -204,10 +196,10 @@ export function templateFromChatTemplate(chatTemplate: string | undefined, own?:
 }
 
 /** `name` may be "auto"/"model" (the model's own), a template name, or undefined (= auto). */
-export function chooseTemplate(name: string | undefined, chatTemplate: string | undefined, own?: InstructTemplate): TemplateChoice {
-  if (name === undefined || ["auto", "model"].includes(name.trim().toLowerCase())) {
+export function chooseTemplate(name: string | undefined, chatTemplate: string | undefined, own?: InstructTemplate, extra: readonly InstructTemplate[] = []): TemplateChoice {
+  if (name === undefined || ["auto", "model"].includes(key(name))) {
     return templateFromChatTemplate(chatTemplate, own);
   }
-  const template = getTemplate(name);
+  const template = getTemplate(name, extra);
   return { template, note: `${template.label} (chosen by name)` };
 }

@@ -20,6 +20,8 @@ export interface PromptSection {
   label: string;
   text: string;
   tokens: number;
+  /** The chat message a history section shows (for explaining what changed between prompts). */
+  messageId?: string;
 }
 
 /** Counts tokens with the model's tokenizer (or an approximation). */
@@ -69,6 +71,11 @@ export interface BuildPromptInput {
   variables?: Record<string, string>;
   lore?: LoreInsertion[];
   authorsNote?: AuthorsNote;
+  /**
+   * Id of the first history message the chat's previous prompt kept: trimming holds that
+   * boundary while the history from it fits (see budget.ts), so the prompt's start stays put.
+   */
+  keptFrom?: string;
   /** "continue" extends the last message; "impersonate" writes the user's next one. */
   mode?: PromptMode;
   settings: PromptSettings;
@@ -89,6 +96,8 @@ export interface BuiltPrompt {
   budget: number;
   /** How many history messages were trimmed from the start. */
   droppedMessages: number;
+  /** Id of the first history message kept: the next turn's `keptFrom`. */
+  firstKeptMessageId?: string;
   examplesIncluded: boolean;
   /** The card has example messages, but they gave way to history (SillyTavern's rule). */
   examplesDropped: boolean;

@@ -1,10 +1,11 @@
 import { parseHfUri, type HfUri } from "./hfUri.ts";
 import { sanitizeForTerminal } from "../../core/text/sanitize.ts";
-import { authHeaders, fileUrl, listRepoFiles, type HubOptions } from "./hubClient.ts";
-import { readRemoteModelFacts, type LibraryFacts } from "../library/readModelFacts.ts";
+import { fileUrl, listRepoFiles, type HubOptions } from "./hubClient.ts";
+import type { LibraryFacts } from "../library/readModelFacts.ts";
 import { groupRepoModels, type RepoModel } from "./repoModels.ts";
-import { chooseRepoModel, type RepoChoice } from "./chooseRepoModel.ts";
-import type { FitMachine } from "../fit/planQuantFits.ts";
+import { readRemoteHeader } from "./readRemoteHeader.ts";
+import { chooseRepoModel, type RepoChoice } from "../planning/chooseRepoModel.ts";
+import type { FitMachine } from "../planning/machine.ts";
 
 export class PullChoiceError extends Error {
   constructor(message: string) {
@@ -21,6 +22,8 @@ export interface PlanPullOptions {
   machine?: FitMachine;
   /** Context the user wants; default 8192. */
   contextSize?: number;
+  /** Reading-speed floor in tokens/s for the automatic choice; default 8. */
+  minSpeed?: number;
   signal?: AbortSignal;
 }
 
@@ -31,7 +34,7 @@ export interface PullPlan {
   /** What to download; undefined when nothing runs on the machine. */
   model: RepoModel | undefined;
   /** How the choice was made (absent when the address named the quant or file). */
-  choice?: RepoChoice;
+  choice?: RepoChoice<RepoModel>;
   /** Why the GGUF header could not be read, when the choice fell back to a typical shape. */
   headerError?: string;
 }
@@ -47,7 +50,13 @@ export async function planPull(options: PlanPullOptions): Promise<PullPlan> {
   if (uri.quant || uri.file) return { uri, models, model: pickNamed(uri, models) };
   if (!options.machine) throw new PullChoiceError(`${uri.repo}: name a quant (hf:${uri.repo}:Q4_K_M) or give the machine to choose for`);
   const { header, headerError } = await readOneHeader(uri.repo, models, options);
-  const choice = chooseRepoModel({ models, machine: options.machine, contextSize: options.contextSize ?? 8192, ...(header ? { header } : {}) });
+  const choice = chooseRepoModel({
+    models,
+    machine: options.machine,
+    contextSize: options.contextSize ?? 8192,
+    ...(header ? { header } : {}),
+    ...(options.minSpeed !== undefined ? { minSpeed: options.minSpeed } : {}),
+  });
   return { uri, models, model: choice.model, choice, ...(headerError ? { headerError } : {}) };
 }
 
@@ -58,7 +67,8 @@ async function readOneHeader(repo: string, models: RepoModel[], options: PlanPul
   if (!file) return {};
   try {
     const url = fileUrl(options.hub, repo, file.path);
-    return { header: await readRemoteModelFacts({ url, headers: authHeaders(options.hub), ...(options.signal ? { signal: options.signal } : {}) }) };
+    const read = await readRemoteHeader({ hub: options.hub, url, what: `${repo}/${file.path}`, ...(options.signal ? { signal: options.signal } : {}) });
+    return { header: read.facts };
   } catch (error) {
     return { headerError: `${file.path}: ${error instanceof Error ? error.message.split(": ").pop() : String(error)}` };
   }

@@ -4,7 +4,7 @@ import type { HubOptions } from "./hubClient.ts";
 import { DownloadCancelledError } from "./errors.ts";
 import type { DownloadRetry } from "./downloadFile.ts";
 import type { RepoModel } from "./repoModels.ts";
-import type { FitMachine } from "../fit/machine.ts";
+import type { FitMachine } from "../planning/machine.ts";
 
 /** Enough for a flaky link over a long download; a dead one still fails within seconds. */
 export const DEFAULT_RETRIES = 3;
@@ -19,6 +19,8 @@ export interface PullModelOptions {
   machine?: FitMachine;
   /** Context the user wants; default 8192. */
   contextSize?: number;
+  /** Reading-speed floor in tokens/s for the automatic choice; default 8. */
+  minSpeed?: number;
   /** Aborting stops listing or downloading: a DownloadCancelledError, the `.part` kept for a resume. */
   signal?: AbortSignal;
   /** Once the repository is listed and the choice made, before any byte is fetched (also when nothing runs). */
@@ -56,6 +58,7 @@ export async function pullModel(options: PullModelOptions): Promise<PulledModel>
     hub: options.hub,
     ...(options.machine && { machine: options.machine }),
     ...(options.contextSize !== undefined && { contextSize: options.contextSize }),
+    ...(options.minSpeed !== undefined && { minSpeed: options.minSpeed }),
     ...(options.signal && { signal: options.signal }),
   }).catch((error: unknown) => {
     if (options.signal?.aborted) throw new DownloadCancelledError(options.uri);

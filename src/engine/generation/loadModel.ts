@@ -4,14 +4,19 @@ import type { TurnGenerationRequest, TurnGenerationResult, TurnModel } from "../
 import type { LibraryFacts } from "../library/readModelFacts.ts";
 import { readModelFile } from "./readModelFile.ts";
 import { checkLoadIsolated } from "./loadCheck.ts";
-import { detectMachine } from "../fit/detectMachine.ts";
-import type { MachineFacts } from "../fit/machine.ts";
-import { LoadPlanError, planLoad, type LoadPlan, type PlanLoadOptions } from "../planner/planLoad.ts";
+import { detectMachine } from "../planning/detectMachine.ts";
+import type { MachineFacts } from "../planning/machine.ts";
+import { LoadPlanError, planLoad, type LoadPlan, type PlanLoadOptions } from "../planning/planLoad.ts";
 import { getLlamaFor, recentLlamaLogs, type GpuChoice } from "../runtime/llama.ts";
 import { ContextOverflowError, ModelLoadCancelledError, ModelLoadError } from "./errors.ts";
-import { toEvaluateOptions, type DrySupport } from "./samplerOptions.ts";
+import type { DrySupport } from "./samplerOptions.ts";
 import type { InstructTemplate } from "../../core/prompt/templates.ts";
-import { scanForStops } from "./stopStrings.ts";
+import type { ModelIdentity, StateKey } from "../../core/promptCache/state.ts";
+import type { ReuseFacts } from "../../core/promptCache/explain.ts";
+import { generateReply } from "./generateReply.ts";
+import { describeKvStrategy, kvStrategy, type KvStrategy } from "../kv/strategy.ts";
+import { modelIdentity } from "../kv/modelIdentity.ts";
+import { SequenceCache, type PromptCacheOptions, type SaveReport } from "../kv/sequenceCache.ts";
 
 export interface LoadModelOptions {
   path: string;
@@ -65,6 +70,8 @@ export interface LoadedModelInfo {
   vramBytes: number;
   /** The weights' size in memory, wherever they are. */
   weightsBytes: number;
+  /** How the KV cache is reused between turns (see engine/kv/strategy.ts). */
+  kvStrategy: KvStrategy;
 }
 
 export interface GenerationResult extends TurnGenerationResult {
@@ -74,6 +81,8 @@ export interface GenerationResult extends TurnGenerationResult {
   promptMs: number;
   durationMs: number;
   tokensPerSecond: number;
+  /** What the KV cache held and what of it served this prompt. */
+  reuse: ReuseFacts;
 }
 
 export async function loadModel(options: LoadModelOptions): Promise<LoadedModel> {
@@ -108,7 +117,8 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
     model = await llama.loadModel({
       modelPath: path,
       gpuLayers: plan.gpuLayers,
-      defaultContextFlashAttention: plan.flashAttention,
+      // Unless asked or planned on, llama.cpp decides ("auto"): off, as planned for the CPU, evaluated prompts 1.4x slower.
+      defaultContextFlashAttention: options.flashAttention ?? (plan.flashAttention || "auto"),
       ...(signal && { loadSignal: signal }),
       ...(options.onProgress && { onLoadProgress: (p: number) => progress(p * 0.95) }),
     });
@@ -120,9 +130,24 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
     await model.dispose();
     throw cancelled();
   }
+  const insights = model.fileInsights;
+  let strategy = kvStrategy({
+    architecture: model.fileInfo.metadata?.general?.architecture,
+    isRecurrent: insights.isRecurrent,
+    isHybrid: insights.isHybrid,
+    ...(insights.swaSize !== undefined && { swaSize: insights.swaSize }),
+  });
   let context: LlamaContext;
+  const create = (swaFullCache: boolean) => model.createContext({ contextSize, threads, sequences: 1, swaFullCache, ...(signal && { createSignal: signal }) });
   try {
-    context = await model.createContext({ contextSize, threads, sequences: 1, ...(signal && { createSignal: signal }) });
+    try {
+      context = await create(strategy === "swa-full-cache");
+    } catch (error) {
+      // A full sliding-window cache takes more memory than the plan counted on: load without it, reuse by checkpoints.
+      if (strategy !== "swa-full-cache" || signal?.aborted) throw error;
+      context = await create(false);
+      strategy = "checkpoints";
+    }
   } catch (error) {
     await model.dispose();
     if (signal?.aborted) throw cancelled();
@@ -140,11 +165,12 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
     threads,
     trainContext: facts.trainContext,
     facts,
-    reasons: plan.reasons,
+    reasons: [...plan.reasons, describeKvStrategy(strategy)],
     suggestions: plan.suggestions,
     gpuNames: plan.backend === "cpu" ? [] : await llama.getGpuDeviceNames(),
     vramBytes: Math.max(0, vramAfter - vramBefore),
     weightsBytes: model.size,
+    kvStrategy: strategy,
   };
   // Imported here, not at the top: node-llama-cpp is hundreds of modules and the app draws before it needs them.
   const { TokenBias } = await import("node-llama-cpp");
@@ -179,6 +205,8 @@ interface LoadedModelRuntime {
 
 export class LoadedModel implements TurnModel {
   private busy = false;
+  private readonly cache: SequenceCache;
+  private identity?: Promise<ModelIdentity>;
 
   constructor(
     private readonly model: LlamaModel,
@@ -186,7 +214,40 @@ export class LoadedModel implements TurnModel {
     private readonly sequence: LlamaContextSequence,
     readonly info: LoadedModelInfo,
     private readonly runtime: LoadedModelRuntime,
-  ) {}
+  ) {
+    this.cache = new SequenceCache(sequence, model, info.kvStrategy, (template) => this.stateKey(template));
+  }
+
+  /** The key a saved state of this context has: the model's bytes, the context's size and cache layout, the template. */
+  private async stateKey(template: string): Promise<StateKey> {
+    this.identity ??= modelIdentity(this.info.path, this.info.name);
+    return {
+      model: await this.identity,
+      contextSize: this.context.contextSize,
+      cacheLayout: `flash-attention=${this.context.flashAttention};swa-full-cache=${this.info.kvStrategy === "swa-full-cache"}`,
+      template,
+    };
+  }
+
+  /** Where chats' KV states are saved, and whether blocks may be shifted out; the app sets it once. */
+  usePromptCache(options: PromptCacheOptions): void {
+    this.cache.configure(options);
+  }
+
+  /** Saves the KV state of the chat the model last served (if it changed), so it is reused after a restart. */
+  saveState(): Promise<SaveReport | undefined> {
+    return this.cache.save();
+  }
+
+  /** The last save's outcome, for the model panel. */
+  get lastStateSave(): SaveReport | undefined {
+    return this.cache.lastSave;
+  }
+
+  /** Empties the KV cache: the next prompt is evaluated whole. */
+  async forgetCache(): Promise<void> {
+    await this.cache.clear();
+  }
 
   get name(): string {
     return this.info.name;
@@ -252,75 +313,45 @@ export class LoadedModel implements TurnModel {
     return tokens;
   }
 
-  /** Keeps the longest common prefix in the KV cache; returns how many tokens were reused. */
-  private async reusePrefix(tokens: Token[]): Promise<number> {
-    const cached = this.sequence.nextTokenIndex;
-    const { firstDifferentIndex } = this.sequence.compareContextTokens(tokens);
-    // The last prompt token is always evaluated again: its logits pick the first reply token.
-    const keep = Math.min(firstDifferentIndex, tokens.length - 1);
-    if (keep < cached) await this.sequence.eraseContextTokenRanges([{ start: keep, end: cached }]);
-    return keep;
-  }
-
   private async run(request: TurnGenerationRequest): Promise<GenerationResult> {
-    const { samplers, signal, onText } = request;
-    const started = performance.now();
+    const startedAt = performance.now();
     const tokens = this.promptTokens(request.prompt);
     if (tokens.length >= this.contextSize) throw new ContextOverflowError(tokens.length, this.contextSize);
-    const maxTokens = Math.min(samplers.maxTokens, this.contextSize - tokens.length);
-    const reused = await this.reusePrefix(tokens);
-    const generated: Token[] = [];
-    const recent = () => [...tokens, ...generated];
-    let emitted = 0;
-    let text = "";
-    // The evaluation ends by itself at an end-of-generation token.
-    let stopReason: GenerationResult["stopReason"] = "eos";
-    let promptMs = 0;
-    if (signal?.aborted) stopReason = "abort";
-    else {
-      const evaluation = this.sequence.evaluate(tokens.slice(reused), toEvaluateOptions(samplers, recent, this.contextSize, this.dry));
-      for await (const token of evaluation) {
-        if (generated.length === 0) promptMs = performance.now() - started;
-        if (this.model.isEogToken(token)) {
-          stopReason = "eos";
-          break;
-        }
-        generated.push(token);
-        const full = this.model.detokenize(generated);
-        const scan = scanForStops(full, request.stops);
-        text = full.slice(0, scan.stopAt ?? full.length);
-        if (scan.safeLength > emitted) {
-          onText?.(full.slice(emitted, scan.safeLength));
-          emitted = scan.safeLength;
-        }
-        if (scan.stopAt !== undefined) {
-          stopReason = "stop-string";
-          break;
-        }
-        if (signal?.aborted) {
-          stopReason = "abort";
-          break;
-        }
-        if (generated.length >= maxTokens) {
-          stopReason = "max-tokens";
-          break;
-        }
-      }
+    const turn = { ...(request.chatId !== undefined && { chatId: request.chatId }), ...(request.layout && { layout: request.layout }) };
+    const { from, facts } = await this.cache.prepare(tokens, turn);
+    try {
+      const reply = await generateReply({
+        model: this.model,
+        sequence: this.sequence,
+        tokens,
+        from,
+        samplers: request.samplers,
+        stops: request.stops,
+        maxTokens: Math.min(request.samplers.maxTokens, this.contextSize - tokens.length),
+        contextSize: this.contextSize,
+        dry: this.dry,
+        checkpointPrompt: this.info.kvStrategy === "checkpoints",
+        startedAt,
+        ...(request.signal && { signal: request.signal }),
+        ...(request.onText && { onText: request.onText }),
+      });
+      const durationMs = performance.now() - startedAt;
+      const genMs = Math.max(1, durationMs - reply.promptMs);
+      return {
+        text: reply.text,
+        stopReason: reply.stopReason,
+        tokens: reply.tokens,
+        promptTokens: tokens.length,
+        evaluatedPromptTokens: facts.evaluated,
+        reusedPromptTokens: facts.reused,
+        promptMs: reply.promptMs,
+        durationMs,
+        tokensPerSecond: reply.tokens > 1 ? ((reply.tokens - 1) * 1000) / genMs : 0,
+        reuse: facts,
+      };
+    } finally {
+      this.cache.settle(turn);
     }
-    if (stopReason !== "stop-string" && text.length > emitted) onText?.(text.slice(emitted));
-    const durationMs = performance.now() - started;
-    const genMs = Math.max(1, durationMs - promptMs);
-    return {
-      text,
-      stopReason,
-      tokens: generated.length,
-      promptTokens: tokens.length,
-      evaluatedPromptTokens: tokens.length - reused,
-      reusedPromptTokens: reused,
-      promptMs,
-      durationMs,
-      tokensPerSecond: generated.length > 1 ? ((generated.length - 1) * 1000) / genMs : 0,
-    };
   }
 
   /** Reads the device now: for a model panel's "VRAM used / free". */
@@ -342,9 +373,10 @@ export class LoadedModel implements TurnModel {
     return this.model.disposed;
   }
 
-  /** Frees the context and the weights; abort a running generation first. Safe to call twice. */
+  /** Saves the chat's KV state (when a store is set), then frees the context and the weights; abort a running generation first. Safe to call twice. */
   async unload(): Promise<void> {
     if (this.model.disposed) return;
+    await this.cache.save();
     await this.context.dispose();
     await this.model.dispose();
   }

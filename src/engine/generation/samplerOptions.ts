@@ -9,6 +9,9 @@ export interface DrySupport {
   penalise(penalties: Map<number, number>): TokenBias;
 }
 
+/** The last `count` tokens of the sequence (prompt, then the reply so far), copying no more than those. */
+export type RecentTokens = (count: number) => Token[];
+
 /**
  * SamplerSettings in node-llama-cpp's terms. The repetition penalties are given the
  * recent tokens explicitly, prompt included: its own default only looks at tokens
@@ -16,7 +19,7 @@ export interface DrySupport {
  */
 export function toEvaluateOptions(
   samplers: SamplerSettings,
-  recentTokens: () => Token[],
+  recentTokens: RecentTokens,
   contextSize: number,
   dry?: DrySupport,
 ): SequenceEvaluateOptions {
@@ -30,7 +33,7 @@ export function toEvaluateOptions(
   const penalising = samplers.repeatPenalty !== 1 || samplers.frequencyPenalty !== 0 || samplers.presencePenalty !== 0;
   if (penalising && samplers.repeatLastN !== 0) {
     options.repeatPenalty = {
-      punishTokens: () => recentTokens().slice(-samplers.repeatLastN),
+      punishTokens: () => recentTokens(samplers.repeatLastN),
       maxPunishTokens: samplers.repeatLastN,
       penalty: samplers.repeatPenalty,
       frequencyPenalty: samplers.frequencyPenalty,
@@ -45,7 +48,7 @@ export function toEvaluateOptions(
       allowedLength: samplers.dryAllowedLength,
       lastN: samplers.dryLastN > 0 ? samplers.dryLastN : contextSize,
     };
-    options.tokenBias = () => dry.penalise(dryPenalties(recentTokens(), isBreaker, parameters));
+    options.tokenBias = () => dry.penalise(dryPenalties(recentTokens(parameters.lastN), isBreaker, parameters));
   }
   if (samplers.xtcProbability > 0) {
     options.xtc = { probability: samplers.xtcProbability, threshold: samplers.xtcThreshold };

@@ -28,7 +28,12 @@ export interface GgufHeader {
 
 export interface ReadGgufOptions {
   timeLimitMs?: number;
+  /** Names the file in errors instead of the path (a header fetched from the hub into a temp file). */
+  name?: string;
 }
+
+/** The header claims more bytes than the file holds: a corrupt file, or only the first bytes of one. */
+export class GgufPastEndError extends ModelMetadataError {}
 
 export const GGUF_READ_TIME_LIMIT_MS = 10_000;
 const MAX_KEPT_ARRAY = 4096;
@@ -64,6 +69,10 @@ class Reader {
     throw new ModelMetadataError(this.path, `corrupt or truncated GGUF header: ${reason} (at byte ${this.position})`);
   }
 
+  pastEnd(reason: string): never {
+    throw new GgufPastEndError(this.path, `corrupt or truncated GGUF header: ${reason} (at byte ${this.position})`);
+  }
+
   checkTime(): void {
     if (performance.now() > this.deadline) throw new ModelMetadataError(this.path, "the GGUF header took too long to read; refused");
   }
@@ -74,13 +83,13 @@ class Reader {
 
   /** Makes n bytes at the position readable, or fails when the file ends first. */
   private async need(n: number): Promise<number> {
-    if (n > this.left) this.fail(`needs ${n} bytes where ${this.left} are left in the file`);
+    if (n > this.left) this.pastEnd(`needs ${n} bytes where ${this.left} are left in the file`);
     const at = this.position - this.bufferStart;
     if (at >= 0 && at + n <= this.buffer.length) return at;
     const length = Math.min(Math.max(n, CHUNK), this.left);
     const chunk = Buffer.alloc(length);
     const { bytesRead } = await this.handle.read(chunk, 0, length, this.position);
-    if (bytesRead < n) this.fail("the file ended while it was being read");
+    if (bytesRead < n) this.pastEnd("the file ended while it was being read");
     this.buffer = chunk;
     this.bufferStart = this.position;
     return 0;
@@ -105,7 +114,8 @@ class Reader {
 
   async string(what: string): Promise<string> {
     const length = await this.count(`${what} length`);
-    if (length > this.left || length > MAX_STRING_BYTES) this.fail(`${what} claims ${length} bytes, more than the file holds`);
+    if (length > MAX_STRING_BYTES) this.fail(`${what} claims ${length} bytes, more than any header holds`);
+    if (length > this.left) this.pastEnd(`${what} claims ${length} bytes, more than the file holds`);
     return (await this.bytes(length)).toString("utf8");
   }
 
@@ -130,7 +140,7 @@ class Reader {
   }
 
   async skip(n: number): Promise<void> {
-    if (n > this.left) this.fail(`needs ${n} bytes where ${this.left} are left in the file`);
+    if (n > this.left) this.pastEnd(`needs ${n} bytes where ${this.left} are left in the file`);
     const at = this.position - this.bufferStart;
     if (!(at >= 0 && at + n <= this.buffer.length)) this.buffer = Buffer.alloc(0);
     this.position += n;
@@ -144,7 +154,7 @@ async function readValue(r: Reader, type: number, key: string): Promise<GgufValu
   const minSize = VALUE_SIZES[elementType];
   if (minSize === undefined) r.fail(`${key} is an array of unknown value type ${elementType}`);
   const length = await r.count(`${key} array length`);
-  if (length * minSize > r.left) r.fail(`${key} claims ${length} elements, more than the file can hold`);
+  if (length * minSize > r.left) r.pastEnd(`${key} claims ${length} elements, more than the file can hold`);
   const keep = length <= MAX_KEPT_ARRAY;
   const values: GgufScalar[] = [];
   if (elementType !== STRING && !keep) await r.skip(length * minSize);
@@ -160,19 +170,20 @@ async function readValue(r: Reader, type: number, key: string): Promise<GgufValu
 
 /** Reads and checks a GGUF header; throws ModelMetadataError naming the file and what is wrong. */
 export async function readGgufHeader(path: string, options: ReadGgufOptions = {}): Promise<GgufHeader> {
+  const name = options.name ?? path;
   const handle = await open(path, "r").catch((error: NodeJS.ErrnoException) => {
-    throw new ModelMetadataError(path, error.code === "ENOENT" ? "file not found" : `cannot be read (${error.code ?? error.message})`);
+    throw new ModelMetadataError(name, error.code === "ENOENT" ? "file not found" : `cannot be read (${error.code ?? error.message})`);
   });
   try {
     const { size } = await handle.stat();
-    const r = new Reader(handle, size, path, options.timeLimitMs ?? GGUF_READ_TIME_LIMIT_MS);
-    if (size < 24 || (await r.bytes(4)).toString("latin1") !== "GGUF") throw new ModelMetadataError(path, "not a GGUF file");
+    const r = new Reader(handle, size, name, options.timeLimitMs ?? GGUF_READ_TIME_LIMIT_MS);
+    if (size < 24 || (await r.bytes(4)).toString("latin1") !== "GGUF") throw new ModelMetadataError(name, "not a GGUF file");
     const version = await r.u32();
-    if (version !== 2 && version !== 3) throw new ModelMetadataError(path, `GGUF version ${version} is not supported (2 and 3 are)`);
+    if (version !== 2 && version !== 3) throw new ModelMetadataError(name, `GGUF version ${version} is not supported (2 and 3 are)`);
     const tensorCount = await r.count("tensor count");
     const kvCount = await r.count("key count");
     // A tensor info takes at least 32 bytes, a key/value at least 13.
-    if (tensorCount > size / 32 || kvCount > size / 13) r.fail("more tensors or keys than the file can hold");
+    if (tensorCount > size / 32 || kvCount > size / 13) r.pastEnd("more tensors or keys than the file can hold");
     const metadata = new Map<string, GgufValue>();
     for (let i = 0; i < kvCount; i++) {
       r.checkTime();

@@ -2,7 +2,8 @@ import { basename } from "node:path";
 import { quantFromFileName, quantFromFileType } from "../quants/index.ts";
 import { ModelMetadataError } from "./modelMetadataError.ts";
 import { validateModelMetadata } from "./validateModelMetadata.ts";
-import { nestedMetadata, readGgufHeader, type GgufHeader } from "./ggufReader.ts";
+import { stat } from "node:fs/promises";
+import { GgufPastEndError, nestedMetadata, readGgufHeader, type GgufHeader } from "./ggufReader.ts";
 
 /**
  * What the library shows about a model, read from its GGUF header without loading
@@ -21,6 +22,8 @@ export interface LibraryFacts {
   embedding: number;
   heads: number;
   kvHeads: number;
+  /** Width of an attention head when the header states it (`attention.key_length`). */
+  headDim?: number;
   feedForward: number;
   vocab: number;
   /** The chat format the embedded template follows ("ChatML", "Llama 3"), or "custom". */
@@ -29,16 +32,30 @@ export interface LibraryFacts {
 
 export { ModelMetadataError };
 
-// The vocabulary arrays are most of a header and the library needs none of it.
-const IGNORED_KEYS = ["tokenizer.ggml.tokens", "tokenizer.ggml.scores", "tokenizer.ggml.token_type", "tokenizer.ggml.merges"];
-
 type FactsSource = { metadata: unknown; tensors: ReadonlyArray<{ name: string; dimensions: ReadonlyArray<number | bigint> }> };
 
-/** Local files are read by the project's bounded reader (ggufReader.ts), never by node-llama-cpp's. */
-export async function readModelFacts(path: string): Promise<LibraryFacts> {
-  const header = await readGgufHeader(path);
-  checkTruncation(header, path);
-  return factsFrom({ metadata: nestedMetadata(header.metadata), tensors: header.tensors }, path);
+export interface ReadModelFactsOptions {
+  /** The file holds only the first bytes of a model (a header fetched from the hub): no tensor data expected. */
+  headerOnly?: boolean;
+  /** Names the model in errors instead of the path. */
+  name?: string;
+}
+
+/** The header runs past the bytes a `headerOnly` file holds: fetch more and read again. */
+export class HeaderPastPrefixError extends ModelMetadataError {}
+
+/** Files, local or a hub header's first bytes, are read by the project's bounded reader (ggufReader.ts), never by node-llama-cpp's. */
+export async function readModelFacts(path: string, options: ReadModelFactsOptions = {}): Promise<LibraryFacts> {
+  const name = options.name ?? path;
+  let header: GgufHeader;
+  try {
+    header = await readGgufHeader(path, { name });
+  } catch (error) {
+    if (options.headerOnly && error instanceof GgufPastEndError) throw new HeaderPastPrefixError(name, `the GGUF header is longer than the first ${(await stat(path)).size} bytes`);
+    throw error;
+  }
+  if (!options.headerOnly) checkTruncation(header, name);
+  return factsFrom({ metadata: nestedMetadata(header.metadata), tensors: header.tensors }, name);
 }
 
 /** A download cut short keeps a valid header but lacks tensor data. */
@@ -47,34 +64,6 @@ function checkTruncation(header: GgufHeader, path: string): void {
   if (header.dataStart > header.fileSize || (header.tensors.length && header.dataStart + lastOffset >= header.fileSize)) {
     throw new ModelMetadataError(path, "truncated: the file ends before its tensor data (an interrupted download?)");
   }
-}
-
-/**
- * The same facts from a file on the hub, reading only its header through HTTP Range
- * requests (a few MB at most, whatever the model's size).
- */
-export async function readRemoteModelFacts(options: { url: string; headers: Record<string, string>; signal?: AbortSignal }): Promise<LibraryFacts> {
-  const { readGgufFileInfo } = await import("node-llama-cpp");
-  let info;
-  try {
-    info = await readGgufFileInfo(options.url, {
-      sourceType: "network",
-      fetchHeaders: options.headers,
-      fetchRetryOptions: { retries: 0 },
-      spliceSplitFiles: false,
-      logWarnings: false,
-      ignoreKeys: IGNORED_KEYS,
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
-  } catch (error) {
-    throw new ModelMetadataError(options.url, explainReadError(error));
-  }
-  return factsFrom({ metadata: info.metadata, tensors: info.fullTensorInfo ?? info.tensorInfo ?? [] }, options.url);
-}
-
-function explainReadError(error: unknown): string {
-  const message = error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error);
-  return /magic|Invalid|not a GGUF/i.test(message) ? "not a GGUF file" : `unreadable GGUF (${message})`;
 }
 
 function factsFrom(info: FactsSource, path: string): LibraryFacts {
@@ -106,6 +95,7 @@ function factsFrom(info: FactsSource, path: string): LibraryFacts {
     embedding: need(arch.embedding_length, "embedding_length"),
     heads,
     kvHeads: attention.head_count_kv === undefined ? heads : need(attention.head_count_kv, "attention.head_count_kv"),
+    ...(attention.key_length !== undefined ? { headDim: need(attention.key_length, "attention.key_length") } : {}),
     feedForward: need(arch.feed_forward_length, "feed_forward_length"),
     vocab: embeddingTensor ? Number(embeddingTensor.dimensions[1] ?? 0) : 0,
     ...(typeof template === "string" ? { chatTemplate: chatTemplateName(template) } : {}),

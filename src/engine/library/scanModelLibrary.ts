@@ -1,8 +1,8 @@
 import { openModelMetadataCache } from "../../store/models/metadataCache.ts";
-import type { FitMachine } from "../fit/machine.ts";
+import type { FitMachine } from "../planning/machine.ts";
 import { readLibrary } from "./readLibrary.ts";
 import { readModelFacts, type LibraryFacts } from "./readModelFacts.ts";
-import { modelVerdict, type ModelVerdict } from "./modelVerdict.ts";
+import { modelVerdict, type ModelVerdict } from "../planning/modelVerdict.ts";
 
 /** One model of the library as `taproom models` and the model screen show it. */
 export interface LibraryModel {

@@ -7,6 +7,10 @@ export interface BooksForCharacterResult {
   books: Lorebook[];
   /** Books named by the card or the chat that are not in the library, or unreadable. */
   problems: string[];
+  /** What reading the books repaired or left out (see Lorebook.warnings), one line each. */
+  warnings: string[];
+  /** Parallel to `books`: 0 the chat's, 1 the character's, 2 global (ActivateLoreOptions.tiers). */
+  tiers: number[];
 }
 
 export interface BooksForCharacterOptions extends LorebookStoreOptions {
@@ -17,9 +21,11 @@ export interface BooksForCharacterOptions extends LorebookStoreOptions {
 /**
  * The books a chat with this character uses, in the order they take the lore
  * budget (SillyTavern's "character first"): the chat's own books, then the
- * character's (the card's embedded book, then the world book the card names in
- * `extensions.world`), then the global books. A book that is global is used once,
- * as a global book.
+ * character's, then the global books. The character's book is the world book its
+ * card names in `extensions.world` when the library has it: that is the card's book
+ * as the user imported it, and SillyTavern uses it alone. Otherwise it is the book
+ * inside the card, read as SillyTavern converts it on import. A book that is global
+ * is used once, as a global book.
  */
 export async function booksForCharacter(
   character: Character,
@@ -27,31 +33,43 @@ export async function booksForCharacter(
   options: BooksForCharacterOptions = {},
 ): Promise<BooksForCharacterResult> {
   const books: Lorebook[] = [];
+  const tiers: number[] = [];
+  let tier = 0;
   const problems: string[] = [];
   const globals = options.globalBooks ?? [];
   const isGlobal = new Set(globals.map((n) => n.toLowerCase()));
   const seen = new Set<string>();
-  const load = async (name: string) => {
-    if (seen.has(name.toLowerCase())) return;
-    seen.add(name.toLowerCase());
+  const load = async (name: string, quiet = false): Promise<boolean> => {
+    if (seen.has(name.toLowerCase())) return true;
     try {
       const stored = await getLorebook(name, options);
-      if (stored) books.push(stored.book);
-      else problems.push(`lorebook "${name}" is not in the library`);
+      if (!stored) {
+        if (!quiet) problems.push(`lorebook "${name}" is not in the library`);
+        return false;
+      }
+      seen.add(name.toLowerCase());
+      books.push(stored.book);
+      tiers.push(tier);
+      return true;
     } catch (error) {
       problems.push((error as Error).message);
+      return false;
     }
   };
   for (const name of chatBooks) if (!isGlobal.has(name.toLowerCase())) await load(name);
-  if (character.character_book) {
+  tier = 1;
+  const world = typeof character.extensions.world === "string" ? character.extensions.world.trim() : "";
+  const embedded = character.character_book;
+  const worldUsed = world !== "" && (isGlobal.has(world.toLowerCase()) || (await load(world, embedded !== undefined)));
+  if (embedded && !worldUsed) {
     try {
-      books.push(parseCharacterBook(character.character_book, { file: character.name, name: `${character.name} (card)` }));
+      books.push(parseCharacterBook(embedded, { file: character.name, name: `${character.name} (card)` }));
+      tiers.push(tier);
     } catch (error) {
       problems.push((error as Error).message);
     }
   }
-  const world = character.extensions.world;
-  if (typeof world === "string" && world && !isGlobal.has(world.toLowerCase())) await load(world);
+  tier = 2;
   for (const name of globals) await load(name);
-  return { books, problems };
+  return { books, problems, warnings: books.flatMap((b) => b.warnings ?? []), tiers };
 }

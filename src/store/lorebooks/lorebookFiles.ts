@@ -7,6 +7,7 @@ import { addEntry, emptyLorebook, removeEntry, updateEntry } from "../../core/lo
 import { LorebookFormatError, type LoreEntry, type Lorebook } from "../../core/lorebook/model.ts";
 import { parseWorldInfo, toWorldInfo } from "../../core/lorebook/worldInfo.ts";
 import { writeFileAtomic } from "../atomicWrite.ts";
+import { readCardFile } from "../cards/cardFiles.ts";
 import { dataDir, dataPaths } from "../paths.ts";
 
 /** Sample books shipped in the repository's `lorebooks/`. */
@@ -37,6 +38,7 @@ export function parseLorebookJson(json: unknown, file: string): Lorebook {
 }
 
 export async function readLorebookFile(file: string): Promise<Lorebook> {
+  if (/\.(png|charx)$/i.test(file)) return readCardBookFile(file);
   const info = await stat(file);
   if (info.size > MAX_LOREBOOK_BYTES) throw new LorebookFormatError(file, "(file)", `larger than ${MAX_LOREBOOK_BYTES} bytes`);
   let json: unknown;
@@ -48,18 +50,35 @@ export async function readLorebookFile(file: string): Promise<Lorebook> {
   return parseLorebookJson(json, file);
 }
 
-async function readDir(dir: string, source: LorebookSource): Promise<StoredLorebook[]> {
+/** The book inside a card file (PNG or CharX), named like the card's book or after the card. */
+async function readCardBookFile(file: string): Promise<Lorebook> {
+  const character = (await readCardFile(file)).card.character;
+  if (!character.character_book) throw new LorebookFormatError(file, "character_book", "this card has no lorebook");
+  const name = character.character_book.name || `${character.name || basename(file).replace(/\.\w+$/, "")}'s Lorebook`;
+  return parseCharacterBook(character.character_book, { file, name });
+}
+
+async function readDir(dir: string, source: LorebookSource, unreadable?: string[]): Promise<StoredLorebook[]> {
   const names = await readdir(dir).catch(() => [] as string[]);
   const out: StoredLorebook[] = [];
   for (const n of names.filter((f) => f.toLowerCase().endsWith(".json")).sort()) {
     const file = join(dir, n);
     try {
       out.push({ book: await readLorebookFile(file), file, source });
-    } catch {
-      // A broken file must not hide the others; `lore import` reports the details.
+    } catch (error) {
+      // A broken file must not hide the others; the lists say which one and why.
+      unreadable?.push((error as Error).message);
     }
   }
   return out;
+}
+
+/** The lorebook files in the user's folder (and the samples) that cannot be read, one line each. */
+export async function unreadableLorebooks(o: LorebookStoreOptions = {}): Promise<string[]> {
+  const problems: string[] = [];
+  await readDir(userDir(o), "user", problems);
+  await readDir(o.samplesDir ?? SAMPLE_LOREBOOKS_DIR, "sample", problems);
+  return problems;
 }
 
 export interface LorebookStoreOptions { env?: NodeJS.ProcessEnv; samplesDir?: string }
@@ -85,6 +104,8 @@ export interface LorebookSummary {
   file: string;
   /** Named in the settings' globalLorebooks. */
   global: boolean;
+  /** What reading the file repaired or left out (Lorebook.warnings). */
+  warnings: string[];
 }
 
 /** What a book list shows: each book with its entry counts, and whether every chat uses it. */
@@ -98,6 +119,7 @@ export async function summarizeLorebooks(o: LorebookStoreOptions & { globalBooks
     source: s.source,
     file: s.file,
     global: global.has(s.book.name.toLowerCase()) || global.has(basename(s.file, ".json").toLowerCase()),
+    warnings: s.book.warnings ?? [],
   }));
 }
 

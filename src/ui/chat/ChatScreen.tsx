@@ -32,6 +32,7 @@ import { completeKey, sendKey } from "./keys/sendKeys.ts";
 import { chatActionKeys } from "./keys/chatActionKeys.ts";
 import { inputKeys } from "./keys/inputKeys.ts";
 import { loadingLine } from "../models/modelLines.ts";
+import { reuseStatus } from "../panels/reuseLines.ts";
 import { useModelLoading } from "../app/useModelLoading.ts";
 import type { Flash } from "../app/flash.ts";
 
@@ -286,6 +287,8 @@ export function ChatScreen(props: ChatScreenProps) {
   const { panel, selected, samplers } = state;
   const shown = useMemo(() => shownMessages(state), [state.messages, state.turn]);
   const writing = state.turn !== null;
+  // What the last turn reused from the KV cache, and why it processed part of the prompt again.
+  const kvStatus = displayText(reuseStatus(session.lastTurn()));
   const overlay = panel !== null || selected !== null;
   const inputWidth = Math.max(10, (props.columns ?? 80) - 4);
   const inputMaxRows = Math.max(3, Math.floor(props.rows / 4));
@@ -328,7 +331,8 @@ export function ChatScreen(props: ChatScreenProps) {
         {(writing || generation.impersonating ? "writing… Ctrl+C stops · " : "") +
           (loading ? loadingLine(loading) : `${model.model ?? "no model"} · ${model.backend} · ctx ${model.contextUsed}/${model.contextSize}`) +
           (generation.speed !== null ? ` · ${generation.speed.toFixed(1)} tok/s` : "") +
-          ` · temp ${samplers.temperature} · ? help`}
+          ` · temp ${samplers.temperature} · ? help` +
+          (!writing && kvStatus ? ` · ${kvStatus}` : "")}
       </Text>
     </Box>
   );

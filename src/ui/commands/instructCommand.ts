@@ -5,7 +5,7 @@ const CHOICES = ["auto", ...INSTRUCT_TEMPLATES.map((t) => t.name)];
 
 export const instructCommand: SlashCommand = {
   name: "instruct",
-  description: "The instruct format of this chat: auto (the model's own) or chatml, llama3, mistral, gemma, alpaca, vicuna, plain",
+  description: "The prompt template of this chat: auto (the model's own), chatml, llama3, mistral, gemma, alpaca, vicuna, plain, or one you imported",
   usage: "/instruct NAME",
   complete: (args) => namesStartingWith(CHOICES, args),
   action(args, ctx) {

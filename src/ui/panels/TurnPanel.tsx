@@ -4,6 +4,7 @@ import { displayText } from "../../core/text/sanitize.ts";
 import { trimmingNote } from "../../core/prompt/trimmingNote.ts";
 import { wrapRows } from "../text/layout.ts";
 import type { TurnReport } from "../../app/turns/playTurn.ts";
+import { reuseLines } from "./reuseLines.ts";
 
 /** The prompt panel shows the turn at a glance, or the exact text sent, section by section. */
 export type TurnPanelView = "summary" | "text";
@@ -17,6 +18,7 @@ export function turnPanelLines(report: TurnReport | null): string[] {
   const cached = Math.max(0, report.promptTokens - report.evaluatedTokens);
   const lines = [
     `Prompt: ${report.promptTokens} tokens, ${report.evaluatedTokens} evaluated, ${cached} from the KV cache · ${report.template}`,
+    ...reuseLines(report),
     ...trimmedLine(report),
     ...report.plan.map((reason) => `Model: ${reason}`),
     "Sections:",

@@ -150,3 +150,49 @@ test("edits and deletions go through core/chat and are saved; a chat reopened wh
   assert.deepEqual(shown(again.chat().messages).slice(1), ["first, mended"]);
   await app.close();
 });
+
+test("a saved chat's turn uses an imported template, holds where its history was kept, and its KV state serves the next process", async () => {
+  const home = await mkdtemp(join(tmpdir(), "taproom-session-turn-"));
+  await mkdir(join(home, "models"));
+  const path = await writeTinyChatModel(join(home, "models", "tiny.gguf"));
+  const env = { TAPROOM_HOME: home };
+  const runtime = { gpu: "cpu" as const, threads: 1, contextSize: 2048 };
+  // SillyTavern's ChatML instruct preset under a name of its own.
+  await writeFile(join(home, "tavern-chatml.json"), JSON.stringify({
+    name: "Tavern ChatML", input_sequence: "<|im_start|>user", output_sequence: "<|im_start|>assistant", system_sequence: "<|im_start|>system",
+    stop_sequence: "<|im_end|>", wrap: true, macro: true, names_behavior: "always", output_suffix: "<|im_end|>\n", input_suffix: "<|im_end|>\n",
+    system_suffix: "<|im_end|>\n", last_output_sequence: "", first_output_sequence: "", system_same_as_user: false,
+  }));
+  let app = createApp({ env, cwd: home, runtime });
+  let chatId: string;
+  let keptFrom: string | undefined;
+  try {
+    assert.equal((await app.presets.importSillyTavern("tavern-chatml.json")).template?.name, "Tavern ChatML");
+    const chat = await app.chats.open({ characterId: "Brindle" });
+    chatId = chat.chat().id;
+    assert.equal(chat.setInstructTemplate("tavern chatml"), "Tavern ChatML", "an imported template is chosen by name, as /instruct does");
+    await app.models.load(path);
+    const first = await chat.play({ mode: "reply", text: "Evening.", samplers: greedy });
+    assert.equal(first.template, "Tavern ChatML");
+    assert.equal(first.report?.reuse?.cause, "cold");
+    keptFrom = first.chat.keptFrom;
+    assert.ok(first.chat.messages.some((m) => m.id === keptFrom), "the chat holds the message its prompt's history began with");
+  } finally {
+    await app.close();
+  }
+  app = createApp({ env, runtime });
+  try {
+    const chat = await app.chats.open({ chatId });
+    assert.equal(chat.chat().keptFrom, keptFrom, "saved with the chat");
+    await app.models.load(path);
+    // "cup" brings a lore entry before the character: the saved state serves the prompt up to it, and the turn says so.
+    const next = await chat.play({ mode: "reply", text: "A cup, please.", samplers: greedy });
+    const reuse = next.report?.reuse;
+    assert.equal(reuse?.source, "saved", JSON.stringify(reuse));
+    assert.ok(reuse!.reused > 0 && reuse!.reused + reuse!.evaluated === reuse!.promptTokens, JSON.stringify(reuse));
+    assert.equal(reuse!.cause, "lore");
+    assert.match(reuse!.reason, /lore entry "Tabs and debts.*" came \(before character\)/);
+  } finally {
+    await app.close();
+  }
+});

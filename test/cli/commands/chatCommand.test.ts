@@ -71,6 +71,41 @@ test("--new-chat saves the chat and --chat continues it", async () => {
   assert.equal(chat.messageCount, 5, "greeting + two user messages + two replies");
 });
 
+test("a saved chat's next headless turn loads its KV state and evaluates only the new messages, and says so", async () => {
+  const args = ["--model", modelPath, "--temperature", "0", "--threads", "1", "--context", "2048", "--json"];
+  let io = captureIO({ TAPROOM_HOME: home });
+  assert.equal(await runCli(["chat", ...args, "--character", "Brindle", "--new-chat", "kv night", "--message", "Hello"], io), 0, io.err());
+  const first = JSON.parse(io.out()).cache;
+  assert.equal(first.cause, "cold");
+  assert.equal(first.reason, "no saved state for this chat");
+  io = captureIO({ TAPROOM_HOME: home });
+  assert.equal(await runCli(["chat", ...args, "--chat", "kv night", "--message", "Hello"], io), 0, io.err());
+  // The greeting left the lore's scan depth: an entry before the character went. Context shift
+  // erased its block and kept the rest, so nothing was processed again, and the turn said so.
+  // (The entry that came goes before the examples, which gave way to the history: not in the prompt.)
+  const second = JSON.parse(io.out()).cache;
+  assert.equal(second.cause, "new-messages", JSON.stringify(second));
+  assert.equal(second.reprocessed, 0);
+  assert.deepEqual(second.shifted.map((s: { what: string }) => s.what), ['lore entry "Quiet night (NOT ANY)" went (before character)']);
+  assert.match(second.summary, /^\d+ reused · \d+ evaluated · \d+ shifted out$/);
+  // The same line again leaves the lore as it was.
+  io = captureIO({ TAPROOM_HOME: home });
+  assert.equal(await runCli(["chat", ...args, "--chat", "kv night", "--message", "Hello"], io), 0, io.err());
+  const out = JSON.parse(io.out());
+  assert.equal(out.cache.source, "saved");
+  assert.equal(out.cache.cause, "new-messages");
+  assert.equal(out.cache.reprocessed, 0);
+  assert.ok(out.cache.evaluated <= out.cache.newTokens && out.cache.evaluated < out.cache.promptTokens / 3, JSON.stringify(out.cache));
+  assert.equal(out.timings.evaluatedPromptTokens, out.cache.evaluated);
+  assert.equal(out.cache.summary, `${out.cache.reused} reused · ${out.cache.evaluated} evaluated`);
+  // A different context is another cache layout: the state is not loaded, and the turn says why.
+  io = captureIO({ TAPROOM_HOME: home });
+  assert.equal(await runCli(["chat", ...args.slice(0, -3), "--context", "1792", "--json", "--chat", "kv night", "--message", "Thanks."], io), 0, io.err() + io.out());
+  const other = JSON.parse(io.out()).cache;
+  assert.equal(other.cause, "cold");
+  assert.equal(other.reason, "the saved state is for a context of 2048, this one has 1792");
+});
+
 test("a bad sampler value and a bad model file fail with one line and a non-zero code", async () => {
   let io = captureIO({ TAPROOM_HOME: home });
   assert.equal(await runCli(["chat", "--model", modelPath, "--character", "Brindle", "--message", "x", "--temperature", "-1"], io), 2);

@@ -36,9 +36,16 @@ test("preset import saves a SillyTavern preset and says which keys were ignored"
   io = captureIO(env);
   assert.equal(await runCli(["preset", "show", "Midnight", "--json"], io), 0);
   assert.deepEqual(JSON.parse(io.out()).samplers, { temperature: 0.9, minP: 0.05, repeatPenalty: 1.1 });
+  // A shipped preset's name: saved under a free one, and said so. A second import of the same name does not overwrite.
   io = captureIO(env);
-  assert.equal(await runCli(["preset", "import", file, "--name", "Neutral"], io), 2);
-  assert.match(io.err(), /shipped preset's name/);
+  assert.equal(await runCli(["preset", "import", file, "--name", "Neutral"], io), 0, io.err());
+  assert.match(io.out(), /^Saved preset "Neutral \(2\)" \(3 samplers\) \("Neutral" is a shipped preset's name: saved as "Neutral \(2\)"\)$/m);
+  io = captureIO(env);
+  assert.equal(await runCli(["preset", "import", file], io), 0, io.err());
+  assert.match(io.out(), /^Saved preset "Midnight \(2\)" .*"Midnight" is taken/m);
+  io = captureIO(env);
+  assert.equal(await runCli(["preset", "import", file, "--replace"], io), 0, io.err());
+  assert.match(io.out(), /^Saved preset "Midnight" \(3 samplers\)$/m);
   await writeFile(file, "{");
   io = captureIO(env);
   assert.equal(await runCli(["preset", "import", file, "--name", "Other"], io), 1);

@@ -26,8 +26,9 @@ test("taproom prompt uses the user's own system prompt and post-history instruct
   assert.equal(view.sections[0]!.label, "system prompt");
   assert.equal(view.sections[0]!.text, "<|im_start|>system\nWrite Brindle's next line.\n");
   const post = view.sections.find((s) => s.kind === "post_history")!;
-  assert.equal(post.text, "<|im_start|>system\nStay in the tavern.<|im_end|>\n");
-  assert.ok(view.text.endsWith("<|im_start|>assistant\nBrindle:"));
+  // Placed where SillyTavern puts post-history instructions: the last user turn, unnamed.
+  assert.equal(post.text, "<|im_start|>user\nStay in the tavern.<|im_end|>");
+  assert.ok(view.text.endsWith("<|im_start|>user\nStay in the tavern.<|im_end|>\n<|im_start|>assistant\nBrindle:"));
 });
 
 test("taproom prompt reserves the reply length of the chat's preset", async () => {

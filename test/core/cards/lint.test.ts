@@ -34,8 +34,11 @@ test("every field of a wrong type that cannot be repaired is reported, not only 
   assert.throws(() => parseCardObject(input, { source: "t.json" }), /data\.description/);
   const { card, warnings, refusals } = parseCardObject(input, { source: "t.json", collectRefusals: true });
   const errors = lintCard(card, warnings, { refusals }).filter((f) => f.level === "error");
-  assert.deepEqual(errors.map((f) => f.field), ["data.description", "data.alternate_greetings", "data.extensions", "data.character_book.entries"]);
+  assert.deepEqual(errors.map((f) => f.field), ["data.description", "data.alternate_greetings", "data.extensions"]);
   assert.match(errors[0]!.message, /^expected text, got an object; taproom refuses the card until this is fixed$/);
+  // The book is read as leniently as SillyTavern reads it: what it lacks is a warning, never a refusal of the card.
+  const book = lintCard(card, warnings, { refusals }).find((f) => f.field === "data.character_book.entries");
+  assert.deepEqual([book?.level, book?.message], ["warning", "expected a list, got a string; the book has no entries"]);
 });
 
 test("unknown spec, very long fields, repairs and dead lore entries are reported", () => {

@@ -64,3 +64,14 @@ test("the author's note keeps its depth, frequency and role when only the text c
   assert.equal("authorsNote" in setAuthorsNote(c, { text: " " }, env).settings, false);
   assert.deepEqual(updateSettings(chat, {}, env).settings, {});
 });
+
+test("a chat can take an imported template by its name; an unknown one lists the imported ones too", async () => {
+  const { setInstructTemplate } = await import("../../../src/core/chat/chatSettings.ts");
+  const { getTemplate } = await import("../../../src/core/prompt/templates.ts");
+  const { createChat, systemChatEnv } = await import("../../../src/core/chat/operations.ts");
+  const { card } = await import("../prompt/fixture.ts");
+  const imported = [{ ...getTemplate("chatml"), name: "ChatML (2)", label: "ChatML (2)" }];
+  const chat = createChat({ character: card(), characterId: "c", env: systemChatEnv });
+  assert.equal(setInstructTemplate(chat, "chatml (2)", systemChatEnv, imported).settings.instructTemplate, "ChatML (2)");
+  assert.throws(() => setInstructTemplate(chat, "house", systemChatEnv, imported), /known: chatml, .*plain, ChatML \(2\)/);
+});

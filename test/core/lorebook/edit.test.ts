@@ -50,7 +50,8 @@ test("the active-now summary: fired entries in prompt order with where and why, 
   const s = summarizeActivation(activateLore({ books: [book], messages: [{ text: "ale" }], contextSize: 4096, tokenize: (t) => t.length }));
   assert.deepEqual(s.active.map((a) => [a.title, a.where, a.outcome, a.tokens]), [["entry 1", "before the character", "key_matched", 7], ["Ale", "at depth 1 as user", "key_matched", 4]]);
   assert.deepEqual(s.misses.map((m) => [m.title, m.outcome]), [["Night ale", "secondary_failed"], ["Rare", "probability_roll"]]);
-  assert.equal(s.tokensUsed, 11);
+  // Counted as world-info.js counts: the fired contents joined, each with its "\n": "Before.\nAle.\n".
+  assert.equal(s.tokensUsed, 13);
   assert.deepEqual(s.warnings, ["Inn #5: key /(x+)+y/: nested quantifier refused (catastrophic backtracking)"]);
 });
 

@@ -63,20 +63,39 @@ test("card book -> internal -> card keeps unknown entry keys and extensions", ()
   assert.equal(e.name, "A entry");
   assert.equal(e.priority, 2);
   assert.equal(e.use_regex, true);
-  assert.equal(e.position, "before_char");
+  // No position at all: SillyTavern's convertCharacterBook reads anything but "before_char" as after the character.
+  assert.equal(e.position, "after_char");
   assert.deepEqual(toCharacterBook(parseCharacterBook(back, opts)), back);
 });
 
-test("validators: one line naming file and field", () => {
+test("only a file that is no lorebook is refused, with one line naming file and field", () => {
   const bad = (f: () => unknown, re: RegExp) => assert.throws(f, (err: Error) => err instanceof LorebookFormatError && re.test(err.message) && !err.message.includes("\n"));
   bad(() => parseWorldInfo([], opts), /^harbor\.json: \(root\)/);
   bad(() => parseWorldInfo({}, opts), /harbor\.json: entries: expected/);
-  bad(() => parseWorldInfo({ entries: { "1": { key: [1] } } }, opts), /entries\.1\.key: expected a list of strings/);
-  bad(() => parseWorldInfo({ entries: { "1": { depth: "deep" } } }, opts), /entries\.1\.depth: expected a number/);
-  bad(() => parseWorldInfo({ entries: { "1": { constant: "yes" } } }, opts), /entries\.1\.constant/);
   bad(() => parseCharacterBook({ entries: {} }, opts), /character_book\.entries: expected a list/);
-  bad(() => parseCharacterBook({ entries: [{ content: "x" }] }, opts), /entries\[0\]\.keys/);
-  bad(() => parseCharacterBook({ entries: [{ keys: [], extensions: { probability: "x" } }] }, opts), /entries\[0\]\.probability/);
+});
+
+test("values SillyTavern accepts are read, each repair said once with file, entries and field", () => {
+  const b = parseWorldInfo({ entries: {
+    "1": { key: [1, null], depth: "deep", constant: "yes", probability: null, order: "7", disable: "false", comment: null, useProbability: true },
+    "2": { key: ["a"], probability: null, useProbability: true, selective: true, order: 1, position: 0 },
+    "3": null,
+  } }, opts);
+  assert.deepEqual(b.entries.map((e) => e.uid), [1, 2], "the entry that is no object is left out, and said so");
+  const [one, two] = b.entries;
+  assert.deepEqual(one!.key, ["1"]);
+  assert.deepEqual([one!.depth, one!.constant, one!.probability, one!.order, one!.disable, one!.comment], [4, true, 100, 7, false, ""]);
+  assert.equal(two!.probability, 100);
+  const w = b.warnings!.join("\n");
+  assert.match(w, /^harbor\.json: entries 1-2: probability: null, read as 100 \(SillyTavern's default\)$/m, "one line for both entries");
+  assert.match(w, /^harbor\.json: entry 1: key: null in the list is not text; left out$/m);
+  assert.match(w, /^harbor\.json: entry 1: depth: "deep" is not a number; read as 4/m);
+  assert.match(w, /^harbor\.json: entry 1: order: text "7", read as the number 7$/m);
+  assert.match(w, /^harbor\.json: entry 3: \(entry\): null is not an entry object; left out$/m);
+  const card = parseCharacterBook({ entries: [{ keys: ["a"], content: "x", enabled: true, insertion_order: 1, extensions: { probability: "x", depth: null } }] }, opts);
+  assert.equal(card.entries[0]!.probability, 100);
+  assert.equal(card.entries[0]!.depth, 4);
+  assert.match(card.warnings!.join("\n"), /harbor\.json: character_book entry 0: extensions\.probability: "x" is not a number; read as 100/);
 });
 
 test("an exported SillyTavern book activates as SillyTavern would: at depth with role, preventRecursion, disabled", async () => {

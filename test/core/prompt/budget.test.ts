@@ -70,8 +70,8 @@ function stableTurns(trimFreeFraction: number): { stable: number; turns: number 
   for (let n = 30; n <= 90; n++) {
     const prompt = build(chat(n), trimFreeFraction, false, 3000);
     assert.ok(prompt.tokens <= prompt.budget);
-    // Post-history instructions and the reply prefix always follow the newest message.
-    const reused = prompt.text.slice(0, prompt.text.lastIndexOf("<|im_start|>system\nReply as Seraphina."));
+    // The reply's line always follows the newest message.
+    const reused = prompt.text.slice(0, prompt.text.lastIndexOf("\n<|im_start|>assistant\nSeraphina:"));
     if (previous !== undefined) {
       turns++;
       if (prompt.text.startsWith(previous)) stable++;
@@ -118,4 +118,64 @@ test("at-depth lore coming and going does not move the trimming point", () => {
   assert.deepEqual(toggling, starts(false), "the same messages are kept whether or not the entry fired");
   const moves = toggling.filter((s, i) => i > 0 && s !== toggling[i - 1]).length;
   assert.ok(moves > 0 && moves <= 15, `trimming point moved ${moves} times in 60 turns`);
+});
+
+test("given the previous boundary, trimming holds it while the history from it fits, then frees a block", () => {
+  const ten = (n: number) => new Array<number>(n).fill(10);
+  // From message 3, 5 messages (50) still fit 50: held, where a replay would say the same or move.
+  assert.equal(firstKeptMessage({ messageTokens: ten(8), available: 50, freeFraction: 0.4, previous: 3 }), 3);
+  // The budget shrank (lore came): 50 > 45 and the boundary moves to the watermark (27): 2 messages kept.
+  assert.equal(firstKeptMessage({ messageTokens: ten(8), available: 45, freeFraction: 0.4, previous: 3 }), 6);
+  // The budget grew back: the boundary stays where it was (no re-evaluation of the whole history).
+  assert.equal(firstKeptMessage({ messageTokens: ten(8), available: 60, freeFraction: 0.4, previous: 6 }), 6);
+  // Far more room (messages deleted, a larger context): take older messages back up to the watermark.
+  assert.equal(firstKeptMessage({ messageTokens: ten(8), available: 200, freeFraction: 0.4, previous: 6 }), 0);
+  assert.equal(firstKeptMessage({ messageTokens: ten(20), available: 200, freeFraction: 0.4, previous: 18 }), 8);
+  assert.equal(firstKeptMessage({ messageTokens: ten(20), available: 100, freeFraction: 0.4, previous: 18 }), 18);
+  // With 0 free it is SillyTavern's rule: as many of the newest messages as fit.
+  assert.equal(firstKeptMessage({ messageTokens: ten(9), available: 50, freeFraction: 0, previous: 2 }), 4);
+  assert.equal(firstKeptMessage({ messageTokens: ten(9), available: 50, freeFraction: 0, previous: 6 }), 4);
+  // The messages that must stay still win.
+  assert.equal(firstKeptMessage({ messageTokens: [10, 500], available: 30, freeFraction: 0.3, keepLast: 1, previous: 0 }), 1);
+});
+
+test("the prompt names its first kept message, and the next prompt holds it while lore changes the budget", () => {
+  const note = { entryId: "w", content: "Wolves roam the forest at night, hungry and bold. ".repeat(6), position: "at_depth" as const, depth: 2, role: "system" as const, order: 1 };
+  let keptFrom: string | undefined;
+  const boundaries: Array<string | undefined> = [];
+  for (let n = 30; n <= 90; n++) {
+    const prompt = buildPrompt({
+      character: card(), persona, messages: chat(n), chatId: "c",
+      // The entry comes and goes every other turn, sometimes twice as long.
+      lore: n % 2 === 0 ? [n % 4 === 0 ? { ...note, content: note.content.repeat(2) } : note] : [],
+      ...(keptFrom !== undefined && { keptFrom }),
+      settings: { template: getTemplate("chatml"), contextSize: 3000, responseTokens: 200, insertionReserve: 0 },
+      countTokens: chars,
+    });
+    assert.ok(prompt.tokens <= prompt.budget, `${prompt.tokens} <= ${prompt.budget}`);
+    assert.equal(prompt.firstKeptMessageId, chat(n)[prompt.droppedMessages]!.id);
+    keptFrom = prompt.firstKeptMessageId;
+    boundaries.push(keptFrom);
+  }
+  const moves = boundaries.filter((b, i) => i > 0 && b !== boundaries[i - 1]).length;
+  const replayed: number[] = [];
+  for (let n = 30; n <= 90; n++) {
+    const prompt = buildPrompt({
+      character: card(), persona, messages: chat(n), chatId: "c",
+      lore: n % 2 === 0 ? [n % 4 === 0 ? { ...note, content: note.content.repeat(2) } : note] : [],
+      settings: { template: getTemplate("chatml"), contextSize: 3000, responseTokens: 200, insertionReserve: 0 },
+      countTokens: chars,
+    });
+    replayed.push(prompt.droppedMessages);
+  }
+  const replayMoves = replayed.filter((b, i) => i > 0 && b !== replayed[i - 1]).length;
+  // 60 turns of ~100 tokens against a ~2,000-token history budget that the entry shrinks by up to 600.
+  assert.ok(moves > 0 && moves * 2 <= replayMoves, `held: the kept history's start moved ${moves} times in 60 turns; replayed: ${replayMoves}`);
+});
+
+test("a held boundary whose message was deleted falls back to the replay", () => {
+  const messages = chat(40);
+  const replay = buildPrompt({ character: card(), persona, messages, chatId: "c", settings: { template: getTemplate("chatml"), contextSize: 1500, responseTokens: 200 }, countTokens: chars });
+  const held = buildPrompt({ character: card(), persona, messages, chatId: "c", keptFrom: "gone", settings: { template: getTemplate("chatml"), contextSize: 1500, responseTokens: 200 }, countTokens: chars });
+  assert.equal(held.droppedMessages, replay.droppedMessages);
 });

@@ -19,230 +19,45 @@ function build(overrides: Partial<BuildPromptInput> = {}, template = "chatml") {
   });
 }
 
-/** The full prompt for the fixture (examples, persona, author's note, lore at every position) per template. */
-const EXPECTED: Record<string, string[]> = {
-  "chatml": [
-    "<|im_start|>system\n",
-    "Write the next reply. Stay gentle.\n",
-    "Magic is real.\n",
-    "Seraphina guards the forest.\n",
-    "Seraphina's personality: kind\n",
-    "Scenario: Ann wakes in a glade.\n",
-    "The glade is old.\n",
-    "Ann is a traveller.<|im_end|>\n",
-    "<|im_start|>system\n",
-    "Examples follow.<|im_end|>\n",
-    "<|im_start|>user\n",
-    "Ann: Hi<|im_end|>\n",
-    "<|im_start|>assistant\n",
-    "Seraphina: Hello, Ann.<|im_end|>\n",
-    "<|im_start|>system\n",
-    "Examples ended.<|im_end|>\n",
-    "<|im_start|>assistant\n",
-    "Seraphina: Welcome.<|im_end|>\n",
-    "<|im_start|>user\n",
-    "Ann is hurt.<|im_end|>\n",
-    "<|im_start|>user\n",
-    "Ann: Where am I?<|im_end|>\n",
-    "<|im_start|>system\n",
-    "Wolves roam.\n",
-    "Be brief.\n",
-    "It is night.<|im_end|>\n",
-    "<|im_start|>system\n",
-    "Reply as Seraphina.<|im_end|>\n",
-    "<|im_start|>assistant\n",
-    "Seraphina:",
-  ],
-  "llama3": [
-    "<|start_header_id|>system<|end_header_id|>\n",
-    "\n",
-    "Write the next reply. Stay gentle.\n",
-    "Magic is real.\n",
-    "Seraphina guards the forest.\n",
-    "Seraphina's personality: kind\n",
-    "Scenario: Ann wakes in a glade.\n",
-    "The glade is old.\n",
-    "Ann is a traveller.<|eot_id|><|start_header_id|>system<|end_header_id|>\n",
-    "\n",
-    "Examples follow.<|eot_id|><|start_header_id|>user<|end_header_id|>\n",
-    "\n",
-    "Ann: Hi<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n",
-    "\n",
-    "Seraphina: Hello, Ann.<|eot_id|><|start_header_id|>system<|end_header_id|>\n",
-    "\n",
-    "Examples ended.<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n",
-    "\n",
-    "Seraphina: Welcome.<|eot_id|><|start_header_id|>user<|end_header_id|>\n",
-    "\n",
-    "Ann is hurt.<|eot_id|><|start_header_id|>user<|end_header_id|>\n",
-    "\n",
-    "Ann: Where am I?<|eot_id|><|start_header_id|>system<|end_header_id|>\n",
-    "\n",
-    "Wolves roam.\n",
-    "Be brief.\n",
-    "It is night.<|eot_id|><|start_header_id|>system<|end_header_id|>\n",
-    "\n",
-    "Reply as Seraphina.<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n",
-    "\n",
-    "Seraphina:",
-  ],
-  "mistral": [
-    "[INST] Write the next reply. Stay gentle.\n",
-    "Magic is real.\n",
-    "Seraphina guards the forest.\n",
-    "Seraphina's personality: kind\n",
-    "Scenario: Ann wakes in a glade.\n",
-    "The glade is old.\n",
-    "Ann is a traveller. [/INST][INST] Examples follow. [/INST][INST] Ann: Hi [/INST] Seraphina: Hello, Ann.</s>[INST] Examples ended. [/INST] Seraphina: Welcome.</s>[INST] Ann is hurt. [/INST][INST] Ann: Where am I? [/INST][INST] Wolves roam.\n",
-    "Be brief.\n",
-    "It is night. [/INST][INST] Reply as Seraphina. [/INST] Seraphina:",
-  ],
-  "mistral-tekken": [
-    "[INST]Write the next reply. Stay gentle.\n",
-    "Magic is real.\n",
-    "Seraphina guards the forest.\n",
-    "Seraphina's personality: kind\n",
-    "Scenario: Ann wakes in a glade.\n",
-    "The glade is old.\n",
-    "Ann is a traveller.[/INST][INST]Examples follow.[/INST][INST]Ann: Hi[/INST]Seraphina: Hello, Ann.</s>[INST]Examples ended.[/INST]Seraphina: Welcome.</s>[INST]Ann is hurt.[/INST][INST]Ann: Where am I?[/INST][INST]Wolves roam.\n",
-    "Be brief.\n",
-    "It is night.[/INST][INST]Reply as Seraphina.[/INST]Seraphina:",
-  ],
-  "gemma": [
-    "<start_of_turn>user\n",
-    "Write the next reply. Stay gentle.\n",
-    "Magic is real.\n",
-    "Seraphina guards the forest.\n",
-    "Seraphina's personality: kind\n",
-    "Scenario: Ann wakes in a glade.\n",
-    "The glade is old.\n",
-    "Ann is a traveller.<end_of_turn>\n",
-    "<start_of_turn>user\n",
-    "Examples follow.<end_of_turn>\n",
-    "<start_of_turn>user\n",
-    "Ann: Hi<end_of_turn>\n",
-    "<start_of_turn>model\n",
-    "Seraphina: Hello, Ann.<end_of_turn>\n",
-    "<start_of_turn>user\n",
-    "Examples ended.<end_of_turn>\n",
-    "<start_of_turn>model\n",
-    "Seraphina: Welcome.<end_of_turn>\n",
-    "<start_of_turn>user\n",
-    "Ann is hurt.<end_of_turn>\n",
-    "<start_of_turn>user\n",
-    "Ann: Where am I?<end_of_turn>\n",
-    "<start_of_turn>user\n",
-    "Wolves roam.\n",
-    "Be brief.\n",
-    "It is night.<end_of_turn>\n",
-    "<start_of_turn>user\n",
-    "Reply as Seraphina.<end_of_turn>\n",
-    "<start_of_turn>model\n",
-    "Seraphina:",
-  ],
-  "alpaca": [
-    "Write the next reply. Stay gentle.\n",
-    "Magic is real.\n",
-    "Seraphina guards the forest.\n",
-    "Seraphina's personality: kind\n",
-    "Scenario: Ann wakes in a glade.\n",
-    "The glade is old.\n",
-    "Ann is a traveller.\n",
-    "\n",
-    "Examples follow.\n",
-    "\n",
-    "### Instruction:\n",
-    "Ann: Hi\n",
-    "\n",
-    "### Response:\n",
-    "Seraphina: Hello, Ann.\n",
-    "\n",
-    "Examples ended.\n",
-    "\n",
-    "### Response:\n",
-    "Seraphina: Welcome.\n",
-    "\n",
-    "### Instruction:\n",
-    "Ann is hurt.\n",
-    "\n",
-    "### Instruction:\n",
-    "Ann: Where am I?\n",
-    "\n",
-    "Wolves roam.\n",
-    "Be brief.\n",
-    "It is night.\n",
-    "\n",
-    "Reply as Seraphina.\n",
-    "\n",
-    "### Response:\n",
-    "Seraphina:",
-  ],
-  "vicuna": [
-    "Write the next reply. Stay gentle.\n",
-    "Magic is real.\n",
-    "Seraphina guards the forest.\n",
-    "Seraphina's personality: kind\n",
-    "Scenario: Ann wakes in a glade.\n",
-    "The glade is old.\n",
-    "Ann is a traveller.\n",
-    "\n",
-    "Examples follow.\n",
-    "\n",
-    "USER: Ann: Hi\n",
-    "ASSISTANT: Seraphina: Hello, Ann.</s>\n",
-    "Examples ended.\n",
-    "\n",
-    "ASSISTANT: Seraphina: Welcome.</s>\n",
-    "USER: Ann is hurt.\n",
-    "USER: Ann: Where am I?\n",
-    "Wolves roam.\n",
-    "Be brief.\n",
-    "It is night.\n",
-    "\n",
-    "Reply as Seraphina.\n",
-    "\n",
-    "ASSISTANT: Seraphina:",
-  ],
-  "plain": [
-    "Write the next reply. Stay gentle.\n",
-    "Magic is real.\n",
-    "Seraphina guards the forest.\n",
-    "Seraphina's personality: kind\n",
-    "Scenario: Ann wakes in a glade.\n",
-    "The glade is old.\n",
-    "Ann is a traveller.\n",
-    "Examples follow.\n",
-    "***\n",
-    "Ann: Hi\n",
-    "Seraphina: Hello, Ann.\n",
-    "Examples ended.\n",
-    "***\n",
-    "Seraphina: Welcome.\n",
-    "Ann is hurt.\n",
-    "Ann: Where am I?\n",
-    "Wolves roam.\n",
-    "Be brief.\n",
-    "It is night.\n",
-    "Reply as Seraphina.\n",
-    "Seraphina:",
-  ],
+/**
+ * The fixture's prompt with ChatML, traced through SillyTavern's Generate (public/script.js)
+ * with its ChatML context and instruct presets: the card's system prompt takes the user's as
+ * {{original}}; lore before/after the examples is no dialogue, so formatInstructModeExamples
+ * leaves those blocks out; doChatInject puts the user-role lore at depth 1 and the author's note
+ * (with its lore) at depth 0 as a system turn; the ChatML context does not allow the card's
+ * post-history instructions; the last turn loses its newline before the reply's line.
+ */
+const CHATML = [
+  "<|im_start|>system\nWrite the next reply. Stay gentle.\nMagic is real.\nSeraphina guards the forest.\nSeraphina's personality: kind\n",
+  "Scenario: Ann wakes in a glade.\nThe glade is old.\nAnn is a traveller.<|im_end|>\n",
+  "<|im_start|>user\nAnn: Hi<|im_end|>\n<|im_start|>assistant\nSeraphina: Hello, Ann.<|im_end|>\n",
+  "<|im_start|>assistant\nSeraphina: Welcome.<|im_end|>\n",
+  "<|im_start|>user\nAnn: Ann is hurt.<|im_end|>\n",
+  "<|im_start|>user\nAnn: Where am I?<|im_end|>\n",
+  "<|im_start|>system\nWolves roam.\nBe brief.\nIt is night.<|im_end|>",
+  "\n<|im_start|>assistant\nSeraphina:",
+].join("");
+
+/** getStoppingStrings for each template: the user's name, then each instruct sequence line (after a newline when it wraps). */
+const EXPECTED_STOPS: Record<string, string[]> = {
+  "chatml": ["\nAnn:", "\n<|im_end|>", "\n<|im_start|>user", "\n<|im_start|>assistant", "\n<|im_start|>system"],
+  "llama3": ["\nAnn:", "<|eot_id|>", "<|start_header_id|>user<|end_header_id|>", "<|start_header_id|>assistant<|end_header_id|>", "<|start_header_id|>system<|end_header_id|>"],
+  "mistral": ["\nAnn:", " [INST] ", " [/INST] ", " [/INST]"],
+  "mistral-tekken": ["\nAnn:", "[INST]", "[/INST]"],
+  "gemma": ["\nAnn:", "\n<end_of_turn>", "\n<start_of_turn>user", "\n<start_of_turn>model", "\n<start_of_turn>system"],
+  "alpaca": ["\nAnn:", "\n### Instruction:", "\n### Response:", "\n### Input:"],
+  "vicuna": ["\nAnn:", "USER: ", "ASSISTANT: "],
+  "plain": ["\nAnn:"],
 };
 
-const EXPECTED_STOPS: Record<string, string[]> = {
-  "chatml": ["<|im_end|>","<|im_start|>","\nAnn:"],
-  "llama3": ["<|eot_id|>","<|start_header_id|>","\nAnn:"],
-  "mistral": ["</s>","[INST]","\nAnn:"],
-  "mistral-tekken": ["</s>","[INST]","\nAnn:"],
-  "gemma": ["<end_of_turn>","<start_of_turn>","\nAnn:"],
-  "alpaca": ["### Instruction:","### Response:","\nAnn:"],
-  "vicuna": ["</s>","\nUSER:","\nAnn:"],
-  "plain": ["\nAnn:","\n***"],
-};
+test("assembles the whole prompt as SillyTavern does with ChatML", () => {
+  assert.equal(build().text, CHATML);
+});
 
 for (const template of INSTRUCT_TEMPLATES) {
-  test(`assembles the whole prompt with ${template.label}`, () => {
+  test(`${template.label}: sections join to the prompt, and the stop strings are SillyTavern's`, () => {
     const prompt = build({}, template.name);
-    assert.equal(prompt.text, EXPECTED[template.name]!.join(""));
+    assert.equal(prompt.sections.map((s) => s.text).join(""), prompt.text);
     assert.deepEqual(prompt.stops, EXPECTED_STOPS[template.name]);
   });
 }
@@ -253,13 +68,14 @@ test("the sections concatenate to the prompt and carry their token counts", () =
   for (const section of prompt.sections) assert.equal(section.tokens, section.text.length);
   assert.equal(prompt.tokens, prompt.text.length);
   const kinds = new Set(prompt.sections.map((s) => s.kind));
-  for (const kind of ["system", "card", "examples", "lore", "history", "authors_note", "post_history", "reply_prefix"]) {
+  for (const kind of ["system", "card", "examples", "lore", "history", "authors_note", "reply_prefix"]) {
     assert.ok(kinds.has(kind as never), `has a ${kind} section`);
   }
   assert.deepEqual(
     prompt.sections.filter((s) => s.kind === "lore").map((s) => s.label),
-    ["lore before character", "lore after character", "lore before examples", "lore after examples", "lore at depth 1 (user)"],
+    ["lore before character", "lore after character", "lore at depth 1 (user)"],
   );
+  assert.deepEqual(prompt.sections.filter((s) => s.kind === "authors_note").map((s) => s.label), ["author's note at depth 0 (system)"]);
 });
 
 test("the user's own prompts win when preferred, and replace the card's when it has none", () => {
@@ -280,7 +96,8 @@ test("the author's note follows its frequency, depth and role", () => {
   const chat = [...messages, message(3, "assistant", "Seraphina", "A glade."), message(4, "user", "Ann", "Thanks.")];
   const every2 = { text: "Be brief.", depth: 1, frequency: 2, role: "user" as const };
   const two = build({ messages: chat, lore: [], authorsNote: every2 });
-  assert.match(two.text, /<\|im_start\|>assistant\nSeraphina: A glade\.<\|im_end\|>\n<\|im_start\|>user\nBe brief\.<\|im_end\|>\n<\|im_start\|>user\nAnn: Thanks\./);
+  // A user-role injection is a user turn, named as the user (doChatInject gives it name1).
+  assert.match(two.text, /<\|im_start\|>assistant\nSeraphina: A glade\.<\|im_end\|>\n<\|im_start\|>user\nAnn: Be brief\.<\|im_end\|>\n<\|im_start\|>user\nAnn: Thanks\./);
   const three = build({ messages: [...chat, message(5, "assistant", "Seraphina", "Welcome."), message(6, "user", "Ann", "Bye.")], lore: [], authorsNote: every2 });
   assert.ok(!three.text.includes("Be brief."), "skipped on the 3rd user turn");
   const never = build({ lore: [], authorsNote: { ...every2, frequency: 0 } });
@@ -302,11 +119,10 @@ test("the author's note counts user messages as SillyTavern does: hidden ones to
 test("continue leaves the last message open; impersonate writes as the user", () => {
   const chat = [...messages, message(3, "assistant", "Seraphina", "You are in")];
   const cont = build({ messages: chat, lore: [], authorsNote: undefined, mode: "continue" });
-  assert.ok(cont.text.endsWith("<|im_start|>system\nReply as Seraphina.<|im_end|>\n<|im_start|>assistant\nSeraphina: You are in"));
+  assert.ok(cont.text.endsWith("<|im_start|>user\nAnn: Where am I?<|im_end|>\n<|im_start|>assistant\nSeraphina: You are in"), cont.text.slice(-120));
   const imp = build({ lore: [], authorsNote: undefined, mode: "impersonate" });
   assert.ok(imp.text.endsWith("Ann: Where am I?<|im_end|>\n<|im_start|>user\nAnn:"));
-  assert.ok(!imp.text.includes("Reply as Seraphina."));
-  assert.deepEqual(imp.stops, ["<|im_end|>", "<|im_start|>", "\nSeraphina:", "<|im_start|>assistant"]);
+  assert.deepEqual(imp.stops, ["\nSeraphina:", "\nAnn:", "\n<|im_end|>", "\n<|im_start|>user", "\n<|im_start|>assistant", "\n<|im_start|>system"]);
 });
 
 test("names off; hidden messages and other swipes stay out", () => {
@@ -322,32 +138,37 @@ test("names off; hidden messages and other swipes stay out", () => {
     settings: { template: withNames(getTemplate("chatml"), false), contextSize: 4096, responseTokens: 256 },
     countTokens: chars,
   });
+  // No system prompt of the user's: SillyTavern's default one. Names "none": the reply's line is the bare sequence.
   assert.equal(
     prompt.text,
-    "<|im_start|>system\nSeraphina guards the forest.\nSeraphina's personality: kind\nScenario: Ann wakes in a glade.<|im_end|>\n" +
+    "<|im_start|>system\nWrite Seraphina's next reply in a fictional chat between Seraphina and Ann.\nSeraphina guards the forest.\nSeraphina's personality: kind\nScenario: Ann wakes in a glade.<|im_end|>\n" +
       "<|im_start|>assistant\nWelcome.<|im_end|>\n<|im_start|>user\nWhere am I?<|im_end|>\n<|im_start|>assistant\nsecond<|im_end|>\n<|im_start|>assistant\n",
   );
-  assert.deepEqual(prompt.stops, ["<|im_end|>", "<|im_start|>"]);
+  assert.deepEqual(prompt.stops, EXPECTED_STOPS.chatml);
 });
 
 test("the inspector lists each section with its tokens and makes card text inert", () => {
   const prompt = build({ character: card({ description: "Evil \x1b]52;c;aGk=\x07card." }) }, "plain");
   const view = inspectPrompt(prompt, { template: "Plain text", counter: "characters" });
-  assert.equal(view.totals.examples, "***\nAnn: Hi\nSeraphina: Hello, Ann.\n".length);
+  // Lore before and after the examples are example blocks of their own, each under the separator.
+  assert.equal(view.totals.examples, "***\nExamples follow.\n***\nAnn: Hi\nSeraphina: Hello, Ann.\n***\nExamples ended.\n".length);
   const text = formatInspection(view);
   assert.ok(text.startsWith("── system: system prompt (35 tokens)\nWrite the next reply. Stay gentle.\n── lore: lore before character (15 tokens)\n"));
   assert.ok(text.includes("── card: description (23 tokens)\nEvil card.\n"));
   assert.ok(!text.includes("\x1b"));
-  assert.match(text, /\ntokens: \d+ of 3840 \(characters\); system \d+, lore \d+, card \d+, examples 35, history \d+/);
+  assert.match(text, /\ntokens: \d+ of 3840 \(characters\); system \d+, lore \d+, card \d+, examples 76, history \d+/);
 });
 
 test("the card's depth prompt (character's note) goes in at its depth and role", () => {
   const prompt = build({ character: card({ extensions: { depth_prompt: { prompt: "{{char}} hides a wound.", depth: 1, role: "assistant" } } }), lore: [], authorsNote: undefined });
-  assert.ok(prompt.text.includes("Seraphina: Welcome.<|im_end|>\n<|im_start|>assistant\nSeraphina hides a wound.<|im_end|>\n<|im_start|>user\nAnn: Where am I?"));
-  assert.ok(prompt.sections.some((s) => s.label === "character's note at depth 1"));
+  assert.ok(prompt.text.includes("Seraphina: Welcome.<|im_end|>\n<|im_start|>assistant\nSeraphina: Seraphina hides a wound.<|im_end|>\n<|im_start|>user\nAnn: Where am I?"));
+  assert.ok(prompt.sections.some((s) => s.label === "character's note at depth 1 (assistant)"));
 });
 
-test("{{original}} with no prompt of the user's own leaves the card's text alone", () => {
-  const prompt = build({ settings: { template: getTemplate("plain"), contextSize: 4096, responseTokens: 256 }, lore: [], authorsNote: undefined });
-  assert.ok(prompt.text.startsWith("Stay gentle.\nSeraphina guards the forest.\n"));
+test("{{original}} with no prompt of the user's own is SillyTavern's default system prompt; an empty one turns both off", () => {
+  const prompt = build({ settings: { template: getTemplate("chatml"), contextSize: 4096, responseTokens: 256 }, lore: [], authorsNote: undefined });
+  assert.ok(prompt.text.startsWith("<|im_start|>system\nWrite Seraphina's next reply in a fictional chat between Seraphina and Ann. Stay gentle.\nSeraphina guards the forest.\n"));
+  // SillyTavern's system prompt switched off: neither the user's nor the card's.
+  const off = build({ settings: { template: getTemplate("chatml"), contextSize: 4096, responseTokens: 256, systemPrompt: "" }, lore: [], authorsNote: undefined });
+  assert.ok(off.text.startsWith("<|im_start|>system\nSeraphina guards the forest.\n"));
 });

@@ -61,10 +61,13 @@ test("the macro works wherever macros expand: card fields, the author's note, po
     character: card({ description: "{{char}} guards the forest. {{outlet::Scene}}", post_history_instructions: "Mind the weather: {{outlet::scene}}" }),
     authorsNote: { text: "Now: {{outlet::scene}}", depth: 0, frequency: 1, role: "system" },
     lore: [...lore, { entryId: "x/9", content: "Outside, {{outlet::Scene}}", position: "after_char", depth: 4, role: "system", order: 1 }],
+    // A context that lets the card's post-history instructions in (SillyTavern's allow_jailbreak).
+    settings: { template: { ...getTemplate("chatml"), context: { ...getTemplate("chatml").context, allow_jailbreak: true } }, contextSize: 4096, responseTokens: 256, systemPrompt: "Write the next reply." },
   });
   assert.equal(section(prompt, "description"), "Seraphina guards the forest. A different outlet: names are case-sensitive.\n");
-  assert.equal(section(prompt, "author's note at depth 0"), `<|im_start|>system\nNow: ${SCENE}<|im_end|>\n`);
-  assert.equal(section(prompt, "post-history instructions"), `<|im_start|>system\nMind the weather: ${SCENE}<|im_end|>\n`);
+  assert.equal(section(prompt, "author's note at depth 0 (system)"), `<|im_start|>system\nNow: ${SCENE}<|im_end|>\n`);
+  // The post-history instructions are SillyTavern's last user turn, unnamed; the last turn loses its newline.
+  assert.equal(section(prompt, "post-history instructions"), `<|im_start|>user\nMind the weather: ${SCENE}<|im_end|>`);
   assert.equal(section(prompt, "lore after character"), "Outside, A different outlet: names are case-sensitive.\n");
 });
 

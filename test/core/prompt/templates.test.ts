@@ -39,9 +39,12 @@ test("templates by name, with aliases; auto means the model's own", () => {
   assert.throws(() => getTemplate("pygmalion"), (e: unknown) => e instanceof UnknownTemplateError && /unknown instruct template "pygmalion" \(known: chatml, llama3/.test((e as Error).message));
 });
 
-test("every instruct template stops on its own end-of-turn marker", () => {
-  for (const t of INSTRUCT_TEMPLATES.filter((x) => x.instruct)) {
-    const end = t.assistant.suffix.trim() || t.user.prefix.trim();
-    assert.ok(t.stops.some((s) => s.trim() === end || s.trim() === t.user.prefix.trim()), `${t.name} stops at ${JSON.stringify(end)}`);
+test("every instruct template stops on its own end-of-turn marker or its next turn's start", async () => {
+  const { stopStrings } = await import("../../../src/core/prompt/instruct.ts");
+  for (const t of INSTRUCT_TEMPLATES.filter((x) => x.sequences)) {
+    const s = t.sequences!;
+    const stops = stopStrings(s, t.context, { user: "U", char: "C" }, (x) => x, { impersonate: false, continueOnUser: false, names: true });
+    const end = s.output_suffix.trim() || s.input_sequence.trim();
+    assert.ok(stops.some((x) => x.trim() === end || x.trim() === s.input_sequence.trim()), `${t.name} stops at ${JSON.stringify(end)}`);
   }
 });

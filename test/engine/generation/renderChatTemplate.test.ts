@@ -18,24 +18,26 @@ const DEFAULT_SYSTEM =
 
 test("a chat template taproom has no table for is derived from the GGUF's Jinja, with its stop strings", () => {
   const phi = ownTemplateFrom(PHI3)!;
+  const s = phi.sequences!;
   assert.deepEqual(
-    { user: phi.user, assistant: phi.assistant, system: phi.system, stops: phi.stops },
+    { user: [s.input_sequence, s.input_suffix], assistant: [s.output_sequence, s.output_suffix], system: [s.system_sequence, s.system_suffix], stops: phi.extraStops },
     {
-      user: { prefix: "<|user|>\n", suffix: "<|end|>\n" },
-      assistant: { prefix: "<|assistant|>\n", suffix: "<|end|>\n" },
-      system: { prefix: "<|system|>\n", suffix: "<|end|>\n" },
+      user: ["<|user|>\n", "<|end|>\n"],
+      assistant: ["<|assistant|>\n", "<|end|>\n"],
+      system: ["<|system|>\n", "<|end|>\n"],
       stops: ["<|end|>", "<|user|>"],
     },
   );
-  const commandR = ownTemplateFrom(COMMAND_R)!;
-  assert.deepEqual(commandR.assistant, { prefix: "<|START_OF_TURN_TOKEN|><|CHATBOT_TOKEN|>", suffix: "<|END_OF_TURN_TOKEN|>" });
-  assert.deepEqual(commandR.system, { prefix: "<|START_OF_TURN_TOKEN|><|SYSTEM_TOKEN|>", suffix: "<|END_OF_TURN_TOKEN|>" });
+  assert.equal(phi.context.story_string.startsWith("<|system|>\n{{#if system}}"), true, "the story string sits in the system turn");
+  const commandR = ownTemplateFrom(COMMAND_R)!.sequences!;
+  assert.deepEqual([commandR.output_sequence, commandR.output_suffix], ["<|START_OF_TURN_TOKEN|><|CHATBOT_TOKEN|>", "<|END_OF_TURN_TOKEN|>"]);
+  assert.deepEqual([commandR.system_sequence, commandR.system_suffix], ["<|START_OF_TURN_TOKEN|><|SYSTEM_TOKEN|>", "<|END_OF_TURN_TOKEN|>"]);
 });
 
 test("a template without a system role gets system text as user turns; one with special cases is not guessed", () => {
-  const strict = ownTemplateFrom(STRICT)!;
-  assert.deepEqual(strict.system, strict.user);
-  assert.deepEqual(strict.user, { prefix: "<|q|>", suffix: "<|/q|>" });
+  const strict = ownTemplateFrom(STRICT)!.sequences!;
+  assert.equal(strict.system_same_as_user, true);
+  assert.deepEqual([strict.input_sequence, strict.input_suffix], ["<|q|>", "<|/q|>"]);
   assert.equal(ownTemplateFrom(DEFAULT_SYSTEM), undefined);
   assert.equal(ownTemplateFrom("{% for m in messages %}{{ m.content }}{% endfor %}"), undefined, "no markers at all: nothing to stop on");
   assert.equal(ownTemplateFrom("{% for m in messages %"), undefined, "broken Jinja");
@@ -55,7 +57,7 @@ test("auto uses the derived template when the markers match none of taproom's, a
   });
   assert.ok(prompt.text.startsWith("<|system|>\n"), prompt.text);
   assert.ok(prompt.text.endsWith("<|end|>\n<|assistant|>\nSeraphina:"), prompt.text);
-  assert.deepEqual(prompt.stops, ["<|end|>", "<|user|>", "\nAnn:"]);
+  assert.deepEqual(prompt.stops, ["\nAnn:", "<|user|>", "<|assistant|>", "<|system|>", "<|end|>"]);
   // Known markers still map to taproom's own tables.
   const chatml = "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>\\n'}}{% endfor %}";
   assert.equal(chooseTemplate("auto", chatml, ownTemplateFrom(chatml)).template, getTemplate("chatml"));

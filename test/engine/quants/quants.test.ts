@@ -8,18 +8,45 @@ import {
   kvCacheBytes,
   parseParameterCount,
   parseSplitName,
+  perplexityIncreasePercent,
+  qualityLoss,
   quantFromFileName,
   quantFromFileType,
   quantInfo,
   quantLabelFromFileName,
   typicalArchitecture,
+  architectureById,
 } from "../../../src/engine/quants/index.ts";
 
-test("the usual quality order holds", () => {
-  const order = ["Q8_0", "Q6_K", "Q5_K_M", "Q4_K_M", "IQ4_XS", "Q3_K_M", "IQ3_M", "Q2_K", "IQ2_XXS"];
-  const sorted = order.map((n) => quantInfo(n)!).sort(compareQuality).map((q) => q.name);
-  assert.deepEqual(sorted, order);
+test("quality follows llama.cpp's measured KL divergence, so the usual order holds and the table is sorted by it", () => {
+  const order = ["Q8_0", "Q6_K", "Q5_K_M", "Q4_K_M", "IQ4_XS", "Q3_K_M", "IQ3_M", "IQ3_XXS", "Q3_K_S", "IQ2_M", "Q2_K", "IQ2_XXS"];
+  const sorted = [...order].reverse().map((n) => quantInfo(n)!).sort(compareQuality).map((q) => q.name);
+  assert.deepEqual(sorted, order, "Q3_K_S measures worse than IQ3_XXS, IQ2_M a little better than Q2_K");
   assert.equal(QUANTS[0]?.name, "F32");
+  assert.deepEqual([...QUANTS].sort(compareQuality), [...QUANTS]);
+});
+
+test("quality loss: llama.cpp's LLaMA-3-8B scoreboard figures and the classes taproom shows", () => {
+  // tools/perplexity/README.md: q4_K_M (WT 10m imatrix) KLD 0.028152, ΔPPL 0.151303 on 6.2316.
+  assert.equal(quantInfo("Q4_K_M")?.kld, 0.028152);
+  assert.ok(Math.abs(perplexityIncreasePercent(quantInfo("Q4_K_M")!) - 2.43) < 0.01);
+  assert.ok(Math.abs(perplexityIncreasePercent(quantInfo("IQ2_XXS")!) - 126.1) < 0.1);
+  const classes = Object.fromEntries(["F16", "Q8_0", "Q6_K", "Q5_K_M", "Q4_K_M", "IQ4_XS", "Q3_K_M", "IQ3_M", "Q3_K_S", "Q2_K", "IQ2_M", "IQ2_XXS", "IQ1_S"].map((n) => [n, qualityLoss(quantInfo(n)!)]));
+  assert.deepEqual(classes, {
+    F16: "none",
+    Q8_0: "negligible",
+    Q6_K: "negligible",
+    Q5_K_M: "small",
+    Q4_K_M: "small",
+    IQ4_XS: "moderate",
+    Q3_K_M: "moderate",
+    IQ3_M: "large",
+    Q3_K_S: "large",
+    Q2_K: "extreme",
+    IQ2_M: "extreme",
+    IQ2_XXS: "extreme",
+    IQ1_S: "extreme",
+  });
 });
 
 test("bits per weight are llama.cpp's figures", () => {
@@ -50,15 +77,22 @@ test("split names give base, part and total", () => {
   assert.equal(parseSplitName("Model-Q4_K_M.gguf"), undefined);
 });
 
-test("KV cache comes from the architecture: GQA models need far less than Llama-2", () => {
+test("a size alone gets a current GQA shape (8 KV heads of 128); Llama-2's full attention only by name", () => {
   const llama3 = typicalArchitecture(8e9);
-  assert.equal(llama3.like, "Llama-3-8B");
+  assert.equal(llama3.like, "Llama-3.1-8B");
   assert.equal(kvCacheBytes(llama3, 8192), 2 ** 30); // 2 x 32 layers x 8 heads x 128 x 8192 x 2 bytes
-  const llama2 = typicalArchitecture(13e9);
-  assert.equal(llama2.like, "Llama-2-13B");
-  assert.equal(kvCacheBytes(llama2, 4096), 3200 * 2 ** 20);
+  const thirteen = typicalArchitecture(13e9);
+  assert.equal(thirteen.like, "Mistral-Nemo-12B");
+  assert.deepEqual([thirteen.layers, thirteen.kvHeads, thirteen.headDim], [40, 8, 128]);
+  assert.equal(kvCacheBytes(thirteen, 4096), 640 * 2 ** 20, "0.6 GiB at 4K, where Llama-2-13B needs 3.1 GiB");
+  assert.equal(kvCacheBytes(architectureById("llama2-13b")!, 4096), 3200 * 2 ** 20);
+  for (const size of [1e9, 3e9, 7e9, 13e9, 20e9, 34e9, 70e9, 120e9]) {
+    const shape = typicalArchitecture(size);
+    assert.ok(!shape.legacy && shape.kvHeads === 8, `${size}: ${shape.like}`);
+  }
   assert.equal(typicalArchitecture(70e9).layers, 80);
   assert.equal(typicalArchitecture(32e9).like, "Qwen2.5-32B");
+  assert.equal(typicalArchitecture(34e9).like, "Qwen2.5-32B", "not Yi-34B's 4K-context shape");
   const scaled = typicalArchitecture(200e9);
   assert.ok(scaled.layers > 88 && scaled.layers < 126, String(scaled.layers));
 });

@@ -35,14 +35,24 @@ test("import a card JSON's book, list it first, names made unique on a second im
   assert.deepEqual(saved.entries["0"].key, ["moon"]);
 });
 
-test("a failed import writes nothing and names the field", async () => {
+test("a file that is no lorebook is refused and writes nothing; odd values import with a warning naming file, entry and field", async () => {
   const { dir, env } = home();
   const bad = join(dir, "bad.json");
-  writeFileSync(bad, JSON.stringify({ entries: { "0": { key: "x", order: "soon" } } }));
-  await assert.rejects(importLorebook(bad, { env }), (e: Error) => e instanceof LorebookFormatError && /bad\.json: entries\.0\.order/.test(e.message));
+  writeFileSync(bad, JSON.stringify({ entries: "none" }));
+  await assert.rejects(importLorebook(bad, { env }), (e: Error) => e instanceof LorebookFormatError && /bad\.json: entries: expected/.test(e.message));
   writeFileSync(join(dir, "junk.json"), "{not json");
   await assert.rejects(importLorebook(join(dir, "junk.json"), { env }), /junk\.json: \(file\): not valid JSON/);
   assert.deepEqual(readdirSync(dir).sort(), ["bad.json", "junk.json"]);
+  const odd = join(dir, "odd.json");
+  writeFileSync(odd, JSON.stringify({ entries: { "0": { key: "x", order: "soon", probability: null, useProbability: false } } }));
+  const saved = await importLorebook(odd, { env });
+  assert.equal(saved.book.entries[0]!.order, 100);
+  assert.deepEqual(saved.book.warnings?.map((w) => w.replace(odd, "odd.json")), [
+    "odd.json: entry 0: position: missing, read as 0 (before the character)",
+    'odd.json: entry 0: key: text "x", read as a one-item list',
+    'odd.json: entry 0: order: "soon" is not a number; read as 100 (SillyTavern\'s default)',
+    "odd.json: entry 0: probability: null, read as 100 (SillyTavern's default)",
+  ]);
 });
 
 test("save overwrites atomically and a user book shadows a sample of the same name", async () => {
@@ -87,5 +97,5 @@ test("entry edits for the editor: save, add, remove go to the book's own file at
   const b = await createLorebook("a_b", { env });
   assert.notEqual(a.file, b.file);
   const list = await summarizeLorebooks({ env, globalBooks: ["harbor"] });
-  assert.deepEqual(list.find((s) => s.name === "Harbor"), { name: "Harbor", entries: 1, disabled: 0, constant: 0, source: "user", file: own, global: true });
+  assert.deepEqual(list.find((s) => s.name === "Harbor"), { name: "Harbor", entries: 1, disabled: 0, constant: 0, source: "user", file: own, global: true, warnings: [] });
 });

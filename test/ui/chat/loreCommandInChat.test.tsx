@@ -17,7 +17,7 @@ test("in the chat, Tab completes /lore on with a book name and Enter attaches it
       availableBooks: async () => ["The Copper Tankard", "Harbour Town"],
       async loadBooks(names) {
         set.push(names ?? []);
-        return { books: [tankard], problems: ['lorebook "Harbour Town" is not in the library'] };
+        return { books: [tankard], tiers: [0], problems: ['lorebook "Harbour Town" is not in the library'] };
       },
     },
   });

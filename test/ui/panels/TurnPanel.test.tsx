@@ -109,3 +109,36 @@ test("in the chat, t shows the full prompt text, the arrows scroll it, t again t
   assert.equal(app.lastFrame()?.includes("│ t"), false, "t was never typed into the input");
   app.unmount();
 });
+
+const reprocessed: TurnReport = {
+  ...report,
+  reuse: {
+    source: "saved", promptTokens: 1200, reused: 560, evaluated: 640, newTokens: 60, reprocessed: 580, cause: "lore",
+    reason: 'lore entry "Greyway" came (after character)', firstEvaluatedToken: 560, section: "lore after character",
+    shifted: [{ tokens: 212, what: "3 trimmed messages (message 1 (assistant) to message 3 (assistant))" }],
+  },
+};
+
+test("the panel says what the KV cache reused, from where, why it processed part of the prompt again, and what it shifted out", () => {
+  const lines = turnPanelLines(reprocessed);
+  assert.deepEqual(lines.slice(1, 4), [
+    "KV cache: 560 reused (from the chat's saved state), 640 evaluated, 60 new in this turn",
+    '  580 processed again from lore after character: lore entry "Greyway" came (after character)',
+    "  shifted out 212 tokens (3 trimmed messages (message 1 (assistant) to message 3 (assistant))), the rest kept",
+  ]);
+  const clean = turnPanelLines({ ...reprocessed, reuse: { ...reprocessed.reuse!, cause: "new-messages", reprocessed: 0, shifted: [], source: "memory" } });
+  assert.deepEqual(clean.slice(1, 3), ["KV cache: 560 reused (from memory), 640 evaluated, 60 new in this turn", "  nothing was processed again"]);
+});
+
+test("after a reply the status line says what the KV cache held and why it processed part of the prompt again", async () => {
+  const { session } = scriptedSession([["Hello."]], { report: reprocessed });
+  const app = mountChat(session, { rows: 30 });
+  await inputReady(app.stdin);
+  assert.doesNotMatch(app.lastFrame() ?? "", / kv /, "nothing before the first turn");
+  app.stdin.write("Hi");
+  await until(app.lastFrame, (f) => f.includes("│ Hi"), "the typed message");
+  await inputReady(app.stdin);
+  app.stdin.write("\r");
+  await until(app.lastFrame, (f) => /· \? help · kv 560\/1200 · 580 again: lore entry/.test(f), "the status line's cache note");
+  app.unmount();
+});

@@ -1,0 +1,139 @@
+/**
+ * The scripted roleplay of scriptedChat.ts played turn by turn on real llama.cpp
+ * through taproom's own turn (playChatTurn: lore activation, prompt, KV cache), with
+ * the scripted replies put in place of the one token generated, so every strategy sees
+ * the same chat. Per turn: prompt tokens, the tokens new in the turn (messages the
+ * previous prompt did not have, and the reply prefix), tokens evaluated, and the
+ * engine's explanation of where evaluation began.
+ */
+import type { Chat, ChatMessage } from "../../src/core/chat/types.ts";
+import { defaultEntry, type Lorebook } from "../../src/core/lorebook/model.ts";
+import { newPromptTokens, type ReprocessCause } from "../../src/core/promptCache/explain.ts";
+import { promptLayout, type PromptLayout } from "../../src/core/promptCache/layout.ts";
+import { resolveSamplers } from "../../src/core/samplers/validate.ts";
+import type { TurnSettings } from "../../src/engine/chatTurn.ts";
+import type { LoadedModel } from "../../src/engine/generation/loadModel.ts";
+import { playChatTurn } from "../../src/app/turns/playTurn.ts";
+import { assistantMessage, benchCharacter, benchLorebook, benchPersona, scriptedReply, userMessage } from "./scriptedChat.ts";
+
+const POSITION = { before_char: 0, after_char: 1, an_top: 2, an_bottom: 3, at_depth: 4, before_examples: 5, after_examples: 6, outlet: 7 } as const;
+
+/** The bench's entries as a SillyTavern World Info book, at the positions the entries name. */
+export function benchBook(options: { keywordEntries?: boolean } = {}): Lorebook {
+  const entries = options.keywordEntries === false ? benchLorebook.filter((e) => e.constant) : benchLorebook;
+  return {
+    name: "bench",
+    extra: {},
+    entries: entries.map((e, i) => ({
+      ...defaultEntry(i),
+      comment: e.id,
+      key: e.keys,
+      content: e.content,
+      constant: e.constant ?? false,
+      position: POSITION[e.position],
+      depth: e.depth,
+      order: 100 + i,
+    })),
+  };
+}
+
+export interface Strategy {
+  name: string;
+  /** Prompt settings: trimming step, reserve, boundary hold. */
+  prompt: Partial<TurnSettings>;
+  contextShift: boolean;
+}
+
+/** taproom's defaults. */
+export const TAPROOM: Strategy = { name: "taproom", prompt: {}, contextShift: true };
+
+/**
+ * SillyTavern's text-completion prompt on a prefix-caching server (llama-server with
+ * cache_prompt): the same text and lore positions, history trimmed one message at a
+ * time against the budget the lore leaves, and only the common token prefix reused.
+ */
+export const SILLYTAVERN: Strategy = {
+  name: "SillyTavern + llama-server",
+  prompt: { trimFreeFraction: 0, insertionReserve: 0, holdTrimBoundary: false },
+  contextShift: false,
+};
+
+export interface TurnFigures {
+  promptTokens: number;
+  newTokens: number;
+  evaluated: number;
+  reused: number;
+  cause: ReprocessCause | "unreported";
+  reason: string;
+  reprocessed: number;
+  promptMs: number;
+}
+
+export interface LoopOptions {
+  strategy: Strategy;
+  turns: number;
+  /** The model for a turn (the same one each turn, or a fresh load: one process per turn). */
+  model: (turn: number) => Promise<LoadedModel>;
+  /** Called when the turn is over, e.g. to unload a per-turn model. */
+  done?: (model: LoadedModel) => Promise<void>;
+  chatId?: string;
+  /** The chat so far (a long chat reopened); a new one with the greeting otherwise. */
+  chat?: Chat;
+  /** Lore entries by position; the bench's book by default. */
+  book?: Lorebook;
+  firstTurn?: number;
+}
+
+const now = new Date("2026-01-01T12:00:00Z");
+
+export function benchChat(id: string, messages: ChatMessage[]): Chat {
+  return {
+    id, title: "bench", characterId: "bench", characterName: benchCharacter.name, createdAt: now.toISOString(), updatedAt: now.toISOString(),
+    messages, settings: { instructTemplate: "chatml" }, variables: {},
+  };
+}
+
+export async function playLoop(options: LoopOptions): Promise<{ figures: TurnFigures[]; chat: Chat }> {
+  const { strategy } = options;
+  let chat = options.chat ?? benchChat(options.chatId ?? "bench", [assistantMessage(-1, benchCharacter.first_mes)]);
+  const books = [options.book ?? benchBook()];
+  // One token is generated (the scripted reply replaces it), so no room is kept for a reply.
+  const settings: TurnSettings = {
+    samplers: resolveSamplers({ temperature: 0, maxTokens: 1 }),
+    systemPrompt: "Write {{char}}'s next reply in this roleplay with {{user}}.",
+    ...strategy.prompt,
+  };
+  const figures: TurnFigures[] = [];
+  let previous: PromptLayout | undefined;
+  const first = options.firstTurn ?? 0;
+  for (let turn = first; turn < first + options.turns; turn++) {
+    chat = { ...chat, messages: [...chat.messages, userMessage(turn)] };
+    const model = await options.model(turn);
+    model.usePromptCache({ contextShift: strategy.contextShift });
+    const played = await playChatTurn({
+      model, chat, character: benchCharacter, persona: benchPersona, books,
+      settings,
+      mode: "reply",
+      env: { now: () => now.toISOString(), newId: () => `r${turn}` },
+    });
+    await options.done?.(model);
+    const { prompt } = played.turn;
+    const reuse = played.turn.reuse;
+    const layout = promptLayout({ prompt, template: "chatml", messages: chat.messages });
+    figures.push({
+      promptTokens: played.turn.timings.promptTokens,
+      newTokens: previous ? newPromptTokens(prompt, previous) : reuse?.newTokens ?? played.turn.timings.promptTokens,
+      evaluated: played.turn.timings.evaluatedPromptTokens,
+      reused: played.turn.timings.reusedPromptTokens,
+      cause: reuse?.cause ?? "unreported",
+      reason: reuse?.reason ?? "",
+      reprocessed: reuse?.reprocessed ?? 0,
+      promptMs: played.turn.timings.promptMs ?? 0,
+    });
+    previous = layout;
+    // The scripted reply replaces the token generated, so every strategy sees the same chat.
+    const replied = played.chat.messages.slice(0, -1);
+    chat = { ...played.chat, messages: [...replied, assistantMessage(turn, scriptedReply(turn))] };
+  }
+  return { figures, chat };
+}

@@ -1,0 +1,99 @@
+/**
+ * The per-token loop of one reply: evaluate the prompt's new tokens, then sample until
+ * an end-of-generation token, a stop string, the token limit or an abort. Work per
+ * token does not grow with the reply: each token is detokenized alone (TokenText),
+ * stop strings are looked for in the new text only (StopWatcher), and the penalties
+ * get the last N tokens without copying the whole sequence.
+ */
+import type { LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
+import type { SamplerSettings } from "../../core/samplers/types.ts";
+import type { StopReason } from "../chatTurn.ts";
+import { toEvaluateOptions, type DrySupport, type RecentTokens } from "./samplerOptions.ts";
+import { StopWatcher } from "./stopStrings.ts";
+import { TokenText } from "./tokenText.ts";
+
+export interface ReplyInput {
+  model: LlamaModel;
+  sequence: LlamaContextSequence;
+  /** The whole prompt; `from` of them are already in the sequence. */
+  tokens: Token[];
+  from: number;
+  samplers: SamplerSettings;
+  stops: readonly string[];
+  maxTokens: number;
+  contextSize: number;
+  dry?: DrySupport;
+  /** Take a checkpoint once the prompt is in (recurrent models: the next turn restores it). */
+  checkpointPrompt?: boolean;
+  signal?: AbortSignal;
+  onText?: (chunk: string) => void;
+  /** performance.now() when the turn began, for the prompt time. */
+  startedAt: number;
+}
+
+export interface ReplyOutput {
+  text: string;
+  stopReason: StopReason;
+  tokens: number;
+  /** From `startedAt` to the first sampled token. */
+  promptMs: number;
+}
+
+/** The last `count` tokens of prompt + reply, copying only those. */
+function recentOf(prompt: readonly Token[], reply: readonly Token[]): RecentTokens {
+  return (count) => {
+    if (count <= 0) return [];
+    if (count <= reply.length) return reply.slice(reply.length - count);
+    return [...prompt.slice(Math.max(0, prompt.length - (count - reply.length))), ...reply];
+  };
+}
+
+export async function generateReply(input: ReplyInput): Promise<ReplyOutput> {
+  const { model, sequence, signal, onText } = input;
+  const generated: Token[] = [];
+  const text = new TokenText((tokens, last) => model.detokenize(tokens as Token[], false, last as Token[] | undefined));
+  const stops = new StopWatcher(input.stops);
+  let stopReason: StopReason = "eos";
+  let promptMs = 0;
+  const show = (piece: string): boolean => {
+    if (!piece) return false;
+    const { emit, stopped } = stops.push(piece);
+    if (emit) onText?.(emit);
+    return stopped;
+  };
+  if (signal?.aborted) stopReason = "abort";
+  else {
+    let pending = input.tokens.slice(input.from);
+    if (input.checkpointPrompt && pending.length > 1) {
+      await sequence.evaluateWithoutGeneratingNewTokens(pending.slice(0, -1));
+      await sequence.takeCheckpoint();
+      pending = pending.slice(-1);
+    }
+    const options = toEvaluateOptions(input.samplers, recentOf(input.tokens, generated), input.contextSize, input.dry);
+    for await (const token of sequence.evaluate(pending, options)) {
+      if (generated.length === 0) promptMs = performance.now() - input.startedAt;
+      if (model.isEogToken(token)) break;
+      generated.push(token);
+      if (show(text.push(token))) {
+        stopReason = "stop-string";
+        break;
+      }
+      if (signal?.aborted) {
+        stopReason = "abort";
+        break;
+      }
+      if (generated.length >= input.maxTokens) {
+        stopReason = "max-tokens";
+        break;
+      }
+    }
+  }
+  if (stopReason !== "stop-string") {
+    if (show(text.flush())) stopReason = "stop-string";
+    else {
+      const rest = stops.rest();
+      if (rest) onText?.(rest);
+    }
+  }
+  return { text: stops.value, stopReason, tokens: generated.length, promptMs };
+}
