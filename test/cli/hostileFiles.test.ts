@@ -71,7 +71,7 @@ test("a 100,000-entry lorebook either imports and is listed, or is refused at im
   }
 });
 
-test("clear errors: a huge send_date, a context smaller than the reply, a missing book, bad GGUF sizes", async () => {
+test("clear errors: a huge send_date, a context smaller than the reply, a missing book, bad GGUF sizes in models, plan and fit", async () => {
   const dir = await home();
   await writeFile(join(dir, "dates.jsonl"), [
     JSON.stringify({ user_name: "You", character_name: "Ilsa", chat_metadata: {} }),
@@ -111,10 +111,12 @@ test("clear errors: a huge send_date, a context smaller than the reply, a missin
   assert.match(found.find((m) => m.name === "value-type.gguf")!.error!, /general\.architecture has unknown value type 77/);
   assert.match(found.find((m) => m.name === "array-length.gguf")!.error!, /general\.architecture claims 1099511627776 elements/);
   for (const name of ["string-length.gguf", "value-type.gguf", "array-length.gguf"]) {
-    const plan = await cli(dir, ["plan", "--model", join(models, name)]);
-    assert.equal(plan.code, 1);
-    assert.ok(oneLine(plan.err) && plan.err.includes(name), plan.err);
-    assert.doesNotMatch(plan.err, /out of range/);
+    for (const args of [["plan", "--model", join(models, name)], ["fit", "--model", join(models, name), "--vram", "8GB", "--ram", "16GB", "--gpu", "cuda"]]) {
+      const run = await cli(dir, args);
+      assert.equal(run.code, 1, `${args[0]} ${name}`);
+      assert.ok(oneLine(run.err) && run.err.includes(name), run.err);
+      assert.doesNotMatch(run.err, /out of range/);
+    }
   }
 });
 

@@ -38,6 +38,8 @@ export class GgufPastEndError extends ModelMetadataError {}
 export const GGUF_READ_TIME_LIMIT_MS = 10_000;
 const MAX_KEPT_ARRAY = 4096;
 const MAX_STRING_BYTES = 64 * 1024 * 1024;
+/** No real header comes near this (a 256K-token vocabulary takes about 8 MB). */
+const ABSURD_HEADER_BYTES = 1024 * 1024 * 1024;
 const MAX_DIMS = 4;
 const CHUNK = 1 << 20;
 
@@ -67,6 +69,12 @@ class Reader {
 
   fail(reason: string): never {
     throw new ModelMetadataError(this.path, `corrupt or truncated GGUF header: ${reason} (at byte ${this.position})`);
+  }
+
+  /** Past the end of what is here: for a hub header's first bytes a sane size means "fetch more", an absurd one never will. */
+  beyond(bytes: number, reason: string): never {
+    if (bytes > ABSURD_HEADER_BYTES) this.fail(reason);
+    this.pastEnd(reason);
   }
 
   pastEnd(reason: string): never {
@@ -114,8 +122,8 @@ class Reader {
 
   async string(what: string): Promise<string> {
     const length = await this.count(`${what} length`);
+    if (length > this.left) this.beyond(length, `${what} claims ${length} bytes, more than the file holds`);
     if (length > MAX_STRING_BYTES) this.fail(`${what} claims ${length} bytes, more than any header holds`);
-    if (length > this.left) this.pastEnd(`${what} claims ${length} bytes, more than the file holds`);
     return (await this.bytes(length)).toString("utf8");
   }
 
@@ -154,7 +162,7 @@ async function readValue(r: Reader, type: number, key: string): Promise<GgufValu
   const minSize = VALUE_SIZES[elementType];
   if (minSize === undefined) r.fail(`${key} is an array of unknown value type ${elementType}`);
   const length = await r.count(`${key} array length`);
-  if (length * minSize > r.left) r.pastEnd(`${key} claims ${length} elements, more than the file can hold`);
+  if (length * minSize > r.left) r.beyond(length * minSize, `${key} claims ${length} elements, more than the file can hold`);
   const keep = length <= MAX_KEPT_ARRAY;
   const values: GgufScalar[] = [];
   if (elementType !== STRING && !keep) await r.skip(length * minSize);
@@ -183,7 +191,7 @@ export async function readGgufHeader(path: string, options: ReadGgufOptions = {}
     const tensorCount = await r.count("tensor count");
     const kvCount = await r.count("key count");
     // A tensor info takes at least 32 bytes, a key/value at least 13.
-    if (tensorCount > size / 32 || kvCount > size / 13) r.pastEnd("more tensors or keys than the file can hold");
+    if (tensorCount > size / 32 || kvCount > size / 13) r.beyond(Math.max(tensorCount * 32, kvCount * 13), "more tensors or keys than the file can hold");
     const metadata = new Map<string, GgufValue>();
     for (let i = 0; i < kvCount; i++) {
       r.checkTime();

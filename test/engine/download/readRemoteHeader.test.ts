@@ -101,3 +101,22 @@ test("a file that is no GGUF, one cut inside its header, and a header past the b
   t.after(() => long.hub.close());
   await assert.rejects(long.read({ firstBytes: 16 * 1024, maxBytes: 64 * 1024 }), /Nemo-Q4_K_M\.gguf: GGUF header longer than 64\.0 KiB$/);
 });
+
+test("a hub header with one wrong byte is refused at once by the bounded reader, in one line naming the file, after one request", async (t) => {
+  const good = Buffer.from(modelFile({ tail: 8 * MiB }));
+  const at = 24 + 8 + Buffer.byteLength("general.architecture");
+  const cases: Array<[string, (b: Buffer) => void, RegExp]> = [
+    ["value type", (b) => b.writeUInt32LE(77, at), /general\.architecture has unknown value type 77/],
+    ["array of 2^40", (b) => { b.writeUInt32LE(9, at); b.writeUInt32LE(4, at + 4); b.writeBigUInt64LE(2n ** 40n, at + 8); }, /general\.architecture claims 1099511627776 elements/],
+    ["string of 2^40", (b) => b.writeBigUInt64LE(2n ** 40n, at + 4), /general\.architecture claims 1099511627776 bytes/],
+    ["key count of 2^40", (b) => b.writeBigUInt64LE(2n ** 40n, 16), /more tensors or keys than the file can hold/],
+  ];
+  for (const [what, edit, reason] of cases) {
+    const bytes = Buffer.from(good);
+    edit(bytes);
+    const { hub, read } = await hubWith(bytes);
+    t.after(() => hub.close());
+    await assert.rejects(read(), (error: unknown) => error instanceof ModelMetadataError && error.message.startsWith(`${REPO}/Nemo-Q4_K_M.gguf: `) && reason.test(error.message) && !error.message.includes("\n"), what);
+    assert.equal(hub.requests.length, 1, `${what}: refused from the first bytes, no more fetched`);
+  }
+});
