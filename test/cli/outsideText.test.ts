@@ -6,12 +6,28 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "../../src/cli/main.ts";
+import { commands } from "../../src/cli/commands/index.ts";
 import { guardOutput } from "../../src/core/text/sanitize.ts";
 import { captureIO } from "../support/cliIO.ts";
 import { v2Card } from "../support/cards.ts";
 import { tinyChatModelBytes, tinyVocabulary } from "../support/tinyGguf.ts";
 
 const RAW = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
+
+test("every headless command of the lazy table prints through the guard: a hostile argument comes back inert on stdout and stderr", async () => {
+  const home = await mkdtemp(join(tmpdir(), "taproom-guard-"));
+  const hostile = "\x1b]0;pwned\x07\u202e\x9b31m";
+  const headless = commands.filter((c) => c.name !== "tui");
+  assert.ok(headless.length >= 10, headless.map((c) => c.name).join(" "));
+  for (const c of headless) {
+    // An unreachable hub: nothing here may go out to the network.
+    const io = { ...captureIO({ TAPROOM_HOME: home, HF_ENDPOINT: "http://127.0.0.1:9" }), cwd: home };
+    await runCli([c.name, hostile], io);
+    const printed = io.out() + io.err();
+    assert.doesNotMatch(printed, RAW, `${c.name}: ${JSON.stringify(printed)}`);
+    assert.match(printed, /\\u202e/, `${c.name} shows the character it refused: ${JSON.stringify(printed)}`);
+  }
+});
 
 test("a reply carrying a window-title sequence prints as text only", () => {
   const reply = "Hello\x1b]0;pwned\x07 there\x1b]52;c;ZXZpbA==\x07\x9b2J";
