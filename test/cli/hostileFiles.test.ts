@@ -141,7 +141,7 @@ test("a full disk: the error names the file; a chat saved before the index write
   assert.equal((await reopened.open(handle.chat.id)).chat.messages.at(-1)!.swipes[0]!.text, "kept");
 });
 
-test("temp files left by a kill during an import are removed at the next start; a fresh one (a write under way) is kept", async () => {
+test("temp files left by a kill during an import or a KV state save are removed at the next start; a fresh one (a write under way) is kept", async () => {
   const dir = await home();
   await mkdir(join(dir, "characters"), { recursive: true });
   const stale = join(dir, "characters", ".ilsa.json.0a1b2c3d.tmp");
@@ -150,6 +150,12 @@ test("temp files left by a kill during an import are removed at the next start; 
   await writeFile(fresh, "{");
   const hourAgo = new Date(Date.now() - 3_600_000);
   await utimes(stale, hourAgo, hourAgo);
+  // A KV state half-written by a turn (issue 12's files), and one no record names.
+  const kv = join(dir, "cache", "kv-states");
+  await mkdir(kv, { recursive: true });
+  for (const name of [".c1.mabc123.kv.tmp", "c1.mabc124.kv", ".c2.mabc125.kv.tmp"]) await writeFile(join(kv, name), "state");
+  for (const name of [".c1.mabc123.kv.tmp", "c1.mabc124.kv"]) await utimes(join(kv, name), hourAgo, hourAgo);
   assert.equal((await cli(dir, ["card", "list"])).code, 0);
   assert.deepEqual((await readdir(join(dir, "characters"))).filter((f) => f.endsWith(".tmp")), [".wren.json.0a1b2c3e.tmp"]);
+  assert.deepEqual(await readdir(kv), [".c2.mabc125.kv.tmp"]);
 });
