@@ -25,6 +25,7 @@ const result = spawnSync(
   process.execPath,
   ["--import", "tsx", "--test", "--test-concurrency=2", ...files],
   // The test files write the same tiny models: one child test load (engine/generation/loadCheck.ts) serves them all.
-  { stdio: "inherit", env: { ...process.env, FORCE_COLOR: "0", TAPROOM_LOAD_CHECK_FILE: join(mkdtempSync(join(tmpdir(), "taproom-tests-")), "checked-loads.json") } },
+  // TAPROOM_TEST_RUN: a test that would read or write the real data directory fails instead (src/store/paths.ts).
+  { stdio: "inherit", env: { ...process.env, FORCE_COLOR: "0", TAPROOM_TEST_RUN: "1", TAPROOM_LOAD_CHECK_FILE: join(mkdtempSync(join(tmpdir(), "taproom-tests-")), "checked-loads.json") } },
 );
 process.exit(result.status ?? 1);

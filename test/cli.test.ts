@@ -9,7 +9,9 @@ const root = resolve(import.meta.dirname, "..");
 
 test("output piped into head, which closes the pipe early, ends quietly with status 0", () => {
   // fit writes its table a line at a time, so head has gone before the last lines are written.
-  const run = spawnSync("bash", ["-c", 'node bin/taproom.js fit --params 7B --vram 24GB --gpu cuda | head -1; echo "status=${PIPESTATUS[0]}"'], { cwd: root, encoding: "utf8" });
+  const home = mkdtempSync(join(tmpdir(), "taproom-pipe-"));
+  const run = spawnSync("bash", ["-c", 'node bin/taproom.js fit --params 7B --vram 24GB --gpu cuda | head -1; echo "status=${PIPESTATUS[0]}"'], { cwd: root, encoding: "utf8", env: { ...process.env, TAPROOM_HOME: home } });
+  rmSync(home, { recursive: true, force: true });
   assert.match(run.stdout, /^Model: about 7B parameters/);
   assert.match(run.stdout, /status=0/);
   assert.doesNotMatch(run.stderr, /EPIPE|Unhandled 'error' event/);

@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
 import { commands } from "./commands/index.ts";
-import { sweepStaleTemps } from "../app/housekeeping.ts";
 import { UsageError, type CliIO } from "./command.ts";
 import { guardOutput, sanitizeForTerminal } from "../core/text/sanitize.ts";
 
@@ -55,7 +54,8 @@ export async function runCli(argv: string[], rawIO: CliIO): Promise<number> {
     return 0;
   }
   // A kill between an atomic write and its rename leaves a temp file: swept at every start.
-  await sweepStaleTemps(io.env);
+  // Loaded here, not at the top: --version and --help read no store.
+  await (await import("../app/housekeeping.ts")).sweepStaleTemps(io.env);
   try {
     return await (await command.load()).run(args, io);
   } catch (error) {

@@ -8,8 +8,11 @@ import { captureIO } from "../support/cliIO.ts";
 import { startFakeHub } from "../support/fakeHub.ts";
 import { llamaHeader } from "../support/ggufHeader.ts";
 
+// The machine probe is remembered in the data directory: never the real one.
+const home = await mkdtemp(join(tmpdir(), "taproom-fit-"));
+
 async function fit(args: string[], env: Record<string, string> = {}) {
-  const io = captureIO(env);
+  const io = captureIO({ TAPROOM_HOME: home, ...env });
   const code = await runCli(["fit", ...args], io);
   return { code, out: io.out(), err: io.err() };
 }
@@ -132,7 +135,7 @@ test("fit hf:USER/REPO compares the repository's own files, the shape read from 
   const files = Object.entries(sizes).map(([quant, size]) => ({ path: `Nemo-${quant}.gguf`, content: header, announcedSize: size }));
   const hub = await startFakeHub({ repos: { "bart/Nemo-GGUF": { files } } });
   t.after(() => hub.close());
-  const io = captureIO({ HF_ENDPOINT: hub.endpoint });
+  const io = captureIO({ TAPROOM_HOME: home, HF_ENDPOINT: hub.endpoint });
   const code = await runCli(["fit", "hf:bart/Nemo-GGUF", ...cuda("8GB"), "--json"], io);
   assert.equal(code, 0, io.err());
   const report = JSON.parse(io.out()) as FitJson;

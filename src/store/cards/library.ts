@@ -184,10 +184,9 @@ export class CardLibrary {
   problems: { path: string; message: string }[] = [];
 
   constructor(options: CardLibraryOptions = {}) {
-    const paths = dataPaths();
-    this.dir = options.dir ?? paths.characters;
+    this.dir = options.dir ?? dataPaths().characters;
     this.bundledDir = options.bundledDir === undefined ? BUNDLED_CHARACTERS_DIR : options.bundledDir;
-    this.indexPath = options.indexPath ?? join(paths.cache, "card-index.json");
+    this.indexPath = options.indexPath ?? join(dataPaths().cache, "card-index.json");
   }
 
   private async index(): Promise<Low<IndexData>> {

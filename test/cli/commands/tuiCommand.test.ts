@@ -1,6 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { createTuiCommand, parseTuiOptions, type TuiOptions } from "../../../src/cli/commands/tuiCommand.ts";
 import { UsageError } from "../../../src/cli/command.ts";
@@ -31,7 +34,8 @@ test("bad flags are usage errors naming the flag", () => {
 
 test("the real binary with piped stdin prints the headless hint and exits 2", async () => {
   const run = promisify(execFile);
-  const result = await run(process.execPath, ["bin/taproom.js"], { timeout: 20000 }).then(
+  const home = await mkdtemp(join(tmpdir(), "taproom-tui-"));
+  const result = await run(process.execPath, ["bin/taproom.js"], { timeout: 20000, env: { ...process.env, TAPROOM_HOME: home } }).then(
     () => assert.fail("expected a non-zero exit"),
     (error: { code: number; stderr: string }) => error,
   );
