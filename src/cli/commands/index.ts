@@ -11,6 +11,7 @@ import { fitCommand } from "./fitCommand.ts";
 import { planCommand } from "./planCommand.ts";
 import { modelsCommand } from "./modelsCommand.ts";
 import { pullCommand } from "./pullCommand.ts";
+import { serveCommand } from "./serveCommand.ts";
 
 /** Every subcommand, in the order `taproom --help` lists them. */
 export const commands: CliCommand[] = [
@@ -26,4 +27,5 @@ export const commands: CliCommand[] = [
   planCommand,
   modelsCommand,
   pullCommand,
+  serveCommand,
 ];

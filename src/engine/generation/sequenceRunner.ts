@@ -30,6 +30,8 @@ export interface TokenGenerationRequest {
   renderSpecial?: boolean;
   signal?: AbortSignal;
   onText?: (chunk: string, tokens: readonly Token[]) => void;
+  /** Once the cache is aligned with the prompt: what it reused, before evaluation starts. */
+  onPrepared?: (facts: ReuseFacts) => void;
 }
 
 export interface GenerationResult extends TurnGenerationResult {
@@ -81,6 +83,7 @@ export class SequenceRunner {
     const turn = request.turn ?? {};
     if (request.reuse === false) await this.cache.clear();
     const { from, facts } = await this.cache.prepare(tokens, turn);
+    request.onPrepared?.(facts);
     try {
       const reply = await generateReply({
         model: this.model,
