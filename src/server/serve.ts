@@ -70,8 +70,15 @@ export async function serve(options: ServeOptions, io: ServeIO, stop: AbortSigna
   let model: ServedModel | undefined;
   const stopped = new Promise<void>((resolve) => (stop.aborted ? resolve() : stop.addEventListener("abort", () => resolve(), { once: true })));
   try {
-    const loading = ServedModel.load({ path: options.modelPath, parallel: options.parallel, ...runtimeOptions(options.runtime), signal: stop });
-    model = await loading;
+    // Its own signal: node-llama-cpp disposes what a load signal made when it aborts, even after the load.
+    const cancelLoad = new AbortController();
+    const onStop = () => cancelLoad.abort();
+    stop.addEventListener("abort", onStop, { once: true });
+    try {
+      model = await ServedModel.load({ path: options.modelPath, parallel: options.parallel, ...runtimeOptions(options.runtime), signal: cancelLoad.signal });
+    } finally {
+      stop.removeEventListener("abort", onStop);
+    }
     for (const reason of model.info.reasons) io.stdout.write(`  ${reason}\n`);
     for (const suggestion of model.info.suggestions) io.stdout.write(`  suggestion: ${suggestion}\n`);
     server.ready(model);

@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp } from "node:fs/promises";
+import { appendFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -32,6 +33,7 @@ export async function startServe(args: string[], options: { env?: NodeJS.Process
   const listeners = new Set<() => void>();
   const onData = (chunk: Buffer) => {
     output += chunk.toString();
+    if (process.env.TAPROOM_SERVE_LOG) appendFileSync(process.env.TAPROOM_SERVE_LOG, chunk);
     for (const listener of listeners) listener();
   };
   child.stdout!.on("data", onData);

@@ -82,8 +82,9 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   if (apiKey !== undefined && apiKey.trim() === "") throw new UsageError("--api-key must not be empty");
   const stop = new AbortController();
   const onSignal = () => stop.abort();
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  // `on`, not `once`: signal-exit (loaded by a dependency) kills the process when it sees no other listener, and `once` removes ours before it runs.
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
   try {
     // Loaded only here: the app and the other commands never load the server.
     const { serve } = await import("../../server/serve.ts");

@@ -114,9 +114,9 @@ export async function streamed(ctx: RouteContext, stream: ReturnType<RouteContex
     const message = ((error as Error).message ?? String(error)).split("\n")[0]!;
     ctx.state.log.request(ctx.id, `failed after the stream began: ${message}`);
     errorEvent(message);
-  } finally {
-    stream.end();
   }
+  // A stream that never started (the request waited and its client left) has nothing to close.
+  stream.end();
 }
 
 function chatMessages(body: Body): ServedChatMessage[] {
