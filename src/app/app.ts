@@ -14,6 +14,7 @@ import type { ChatEnv } from "../core/chat/operations.ts";
 import { createChatsService, type ChatsService } from "./chats/chats.ts";
 import { createLibraryService, type LibraryService } from "./library.ts";
 import { createLoreService, type LoreService } from "./lore.ts";
+import { createBackendService, type BackendService } from "./backends.ts";
 import { createModelRuntime, type MachineFacts, type ModelService } from "./models.ts";
 import type { RuntimeOptions } from "./options.ts";
 import { createPersonaService, type PersonaService } from "./personas.ts";
@@ -50,6 +51,8 @@ export interface App {
   presets: PresetService;
   /** The machine, the model library, the loaded model, downloads, tokenizers. */
   models: ModelService;
+  /** A remote server (KoboldCpp, llama.cpp, OpenAI-compatible, Ollama, Tabby, vLLM) that chats use instead of the embedded model. */
+  backends: BackendService;
   /** The raw `keybindings` of settings.json (the TUI checks it); undefined when absent. */
   keybindings(): Promise<unknown>;
   /** Finishes what is under way: open chats' turns and saves, then unloads the model. */
@@ -95,6 +98,7 @@ export function createApp(options: AppOptions): App {
     env,
     ...(options.machine && { machine: options.machine }),
   });
+  const backends = createBackendService();
   const personas = createPersonaService(settings);
   const presets = createPresetService({ store: presetStore, defaultPreset: async () => (await settings()).settings.defaultPreset, cwd });
   const chats = createChatsService({
@@ -109,6 +113,7 @@ export function createApp(options: AppOptions): App {
     lore,
     personas,
     models,
+    backends,
   });
   return {
     paths,
@@ -118,6 +123,7 @@ export function createApp(options: AppOptions): App {
     personas,
     presets,
     models: models.service,
+    backends,
     keybindings: () => readKeybindingSettings(paths.settings),
     async close() {
       await chats.closeAll();

@@ -192,32 +192,6 @@ test("KoboldCpp's routes: model, versions, context, generate, stream frames, tri
   assert.ok(!raw.includes("[DONE]"));
 });
 
-test("KoboldCpp's abort: by genkey, or the one running generation without one", async () => {
-  const response = await post("/api/extra/generate/stream", { prompt: chatPrompt, max_length: 900, genkey: "KCPP1234", ...long });
-  const reader = response.body!.getReader();
-  await reader.read();
-  const wrong = (await (await post("/api/extra/abort", { genkey: "nope" })).json()) as Record<string, string>;
-  assert.deepEqual(wrong, { success: "false", done: "false" });
-  const right = (await (await post("/api/extra/abort", { genkey: "KCPP1234" })).json()) as Record<string, string>;
-  assert.deepEqual(right, { success: "true", done: "true" });
-  let rest = "";
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    rest += new TextDecoder().decode(value);
-  }
-  await server.waitFor(/aborted \(by \/api\/extra\/abort \(genkey KCPP1234\)\) after \d+ tokens/, 30_000);
-  const check = (await (await post("/api/extra/generate/check", { genkey: "KCPP1234" })).json()) as { results: Array<{ text: string }> };
-  assert.ok(check.results[0]!.text.startsWith("Hi, Bryn."));
-  void rest;
-  const second = await post("/api/extra/generate/stream", { prompt: chatPrompt, max_length: 900, ...long });
-  const reader2 = second.body!.getReader();
-  await reader2.read();
-  const blind = (await (await post("/api/extra/abort", "")).json()) as Record<string, string>;
-  assert.deepEqual(blind, { success: "true", done: "true" });
-  while (!(await reader2.read()).done);
-});
-
 test("llama.cpp's /completion: content, stop type, what was cached; a stream ends with the final object and no [DONE]", async () => {
   type Final = { content: string; stop: boolean; stop_type: string; stopping_word: string; tokens_cached: number; tokens_evaluated: number; timings: { cache_n: number; prompt_n: number }; generation_settings: { n_predict: number } };
   const first = (await (await post("/completion", { prompt: chatPrompt, n_predict: 40, temperature: 0, stop: ["Bryn"] })).json()) as Final;

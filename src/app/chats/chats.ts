@@ -17,6 +17,7 @@ import type { DataPaths } from "../../store/paths.ts";
 import type { LibraryService } from "../library.ts";
 import type { LoreService } from "../lore.ts";
 import type { ModelRuntime } from "../models.ts";
+import type { BackendService } from "../backends.ts";
 import type { PersonaService } from "../personas.ts";
 import { promptCacheOptions } from "../promptCache.ts";
 import { runTurn, type TurnResult } from "../turns/playTurn.ts";
@@ -70,6 +71,7 @@ export interface ChatsServiceOptions {
   lore: LoreService;
   personas: PersonaService;
   models: ModelRuntime;
+  backends: BackendService;
 }
 
 /** A chat title as a file name: letters, digits, dashes; never a path. */
@@ -98,6 +100,8 @@ export function createChatsService(options: ChatsServiceOptions): { service: Cha
   // The engine for a session's turns: waits for a model still loading, then runs. A saved
   // chat's KV state is kept (a restart, another chat in between) as the settings say.
   const runFor = (persist: boolean) => async (turn: SessionTurn): Promise<TurnResult> => {
+    const remote = options.backends.current();
+    if (remote) return runTurn({ ...turn, model: remote, plan: remote.notes });
     const pending = models.service.loading();
     if (pending) {
       const stopped = new Promise<void>((done) => turn.signal?.addEventListener("abort", () => done(), { once: true }));

@@ -11,6 +11,15 @@ export function samplerFlagUsage(): string {
     .join("\n");
 }
 
+const backendUsage = `Remote backend (instead of --model):
+  --backend URL          a running server: taproom serve, KoboldCpp, llama-server, Ollama, TabbyAPI, vLLM, ...
+  --api NAME             what it speaks: koboldcpp | llamacpp | openai | ollama | tabby | vllm
+  --api-key KEY          sent as "Authorization: Bearer KEY" (or set TAPROOM_BACKEND_KEY)
+  --remote-model NAME    the model to ask for (openai, ollama, tabby, vllm; default the server's first)
+  The prompt is built here exactly as for the embedded model; the connection notes say which samplers
+  the API ignores.
+`;
+
 export const tuiHelp: CommandHelp = {
   name: "tui",
   summary: "open the interactive app (the default when no command is given)",
@@ -26,13 +35,13 @@ Options:
   --context N         context size in tokens
   --gpu-layers N      layers to offload to the GPU
   --threads N         CPU threads
-`,
+${backendUsage}`,
 };
 
 export const chatHelp: CommandHelp = {
   name: "chat",
   summary: "send one message headless and print the reply",
-  usage: `Usage: taproom chat --model FILE --character FILE_OR_NAME --message TEXT [options]
+  usage: `Usage: taproom chat (--model FILE | --backend URL --api NAME) --character FILE_OR_NAME --message TEXT [options]
 
 Sends one message and prints only the reply on stdout, for scripts and SSH one-liners.
 
@@ -49,7 +58,7 @@ Sampling (over the chat's preset and its own settings, for this reply; range, de
 ${samplerFlagUsage()}
 Runtime:
   --gpu auto|cuda|vulkan|metal|cpu  --gpu-layers N  --context N  --threads N
-`,
+${backendUsage}`,
 };
 
 export const promptHelp: CommandHelp = {
