@@ -17,6 +17,7 @@ import type { ChatLockOptions } from "../store/chats/chatStore.ts";
 import { createChatsService, type ChatsService } from "./chats/chats.ts";
 import { createLibraryService, type LibraryService } from "./library.ts";
 import { createLoreService, type LoreService } from "./lore.ts";
+import { createBackendService, type BackendService } from "./backends.ts";
 import { createModelRuntime, type MachineFacts, type ModelService } from "./models.ts";
 import type { RuntimeOptions } from "./options.ts";
 import { createPersonaService, type PersonaService } from "./personas.ts";
@@ -60,6 +61,8 @@ export interface App {
   presets: PresetService;
   /** The machine, the model library, the loaded model, downloads, tokenizers. */
   models: ModelService;
+  /** A remote server (KoboldCpp, llama.cpp, OpenAI-compatible, Ollama, Tabby, vLLM) that chats use instead of the embedded model. */
+  backends: BackendService;
   /** The raw `keybindings` of settings.json (the TUI checks it); undefined when absent. */
   keybindings(): Promise<unknown>;
   /** Finishes what is under way: open chats' turns and saves, then unloads the model. */
@@ -109,6 +112,7 @@ export function createApp(options: AppOptions): App {
     ...(options.machine && { machine: options.machine }),
     beforeLoad: async () => chatsOpen?.flushAll(),
   });
+  const backends = createBackendService();
   const personas = createPersonaService(settings);
   const presets = createPresetService({ store: presetStore, defaultPreset: async () => (await settings()).settings.defaultPreset, cwd });
   const chats = createChatsService({
@@ -125,6 +129,7 @@ export function createApp(options: AppOptions): App {
     models,
     regexMatcher,
     ...(options.chatLock && { lock: options.chatLock }),
+    backends,
   });
   chatsOpen = chats;
   return {
@@ -135,6 +140,7 @@ export function createApp(options: AppOptions): App {
     personas,
     presets,
     models: models.service,
+    backends,
     keybindings: () => readKeybindingSettings(paths.settings),
     async close() {
       await chats.closeAll();

@@ -11,9 +11,13 @@ export interface RuntimeOptions {
 }
 
 /** How the interactive app starts: a model to load behind the first screen, a character to open. */
+import type { RemoteBackendOptions } from "../engine/remote/remoteModel.ts";
+
 export interface StartOptions extends RuntimeOptions {
   model?: string;
   character?: string;
+  /** A remote server to chat through instead of the embedded model (--backend). */
+  backend?: RemoteBackendOptions;
 }
 
 export type { GpuChoice };

@@ -18,6 +18,7 @@ import type { DataPaths } from "../../store/paths.ts";
 import type { LibraryService } from "../library.ts";
 import type { LoreService } from "../lore.ts";
 import type { ModelRuntime } from "../models.ts";
+import type { BackendService } from "../backends.ts";
 import type { PersonaService } from "../personas.ts";
 import { promptCacheOptions } from "../promptCache.ts";
 import { runTurn, type TurnResult } from "../turns/playTurn.ts";
@@ -74,6 +75,7 @@ export interface ChatsServiceOptions {
   regexMatcher: RegexMatcher;
   /** How an opened chat is held against other taproom processes (see store/chats/chatLock.ts). */
   lock?: ChatLockOptions;
+  backends: BackendService;
 }
 
 const DEFAULT_LOCK: ChatLockOptions = { purpose: "taproom", waitMs: 30_000 };
@@ -106,6 +108,8 @@ export function createChatsService(options: ChatsServiceOptions): { service: Cha
   // The engine for a session's turns: waits for a model still loading, then runs. A saved
   // chat's KV state is kept (a restart, another chat in between) as the settings say.
   const runFor = (persist: boolean) => async (turn: SessionTurn): Promise<TurnResult> => {
+    const remote = options.backends.current();
+    if (remote) return runTurn({ ...turn, model: remote, plan: remote.notes });
     const pending = models.service.loading();
     if (pending) {
       const stopped = new Promise<void>((done) => turn.signal?.addEventListener("abort", () => done(), { once: true }));

@@ -9,6 +9,7 @@ import { reuseSummary } from "../../core/promptCache/explain.ts";
 import { sanitizeForTerminal } from "../../core/text/sanitize.ts";
 import { readSamplerFlags, samplerFlagOptions } from "../samplerFlags.ts";
 import { chatHelp } from "./help.ts";
+import { backendFlagOptions, readBackendFlags } from "../backendFlags.ts";
 
 const options = {
   model: { type: "string" },
@@ -25,6 +26,7 @@ const options = {
   "gpu-layers": { type: "string" },
   context: { type: "string" },
   threads: { type: "string" },
+  ...backendFlagOptions,
 } as const;
 
 const GPU_CHOICES = ["auto", "cuda", "vulkan", "metal", "cpu"];
@@ -37,7 +39,9 @@ export function parseGpuChoice(value: string | undefined): GpuChoice | undefined
 
 async function run(argv: string[], io: CliIO): Promise<number> {
   const { values: v } = parseCommandArgs(argv, options, false);
-  if (!v.model) throw new UsageError("--model FILE is required");
+  const backend = readBackendFlags(v, io.env, v.context !== undefined ? parseIntegerFlag("context", v.context) : undefined);
+  if (backend && v.model) throw new UsageError("use either --model FILE or --backend URL, not both");
+  if (!v.model && !backend) throw new UsageError("--model FILE (or --backend URL --api NAME) is required");
   if (!v.message) throw new UsageError("--message TEXT is required");
   if (v.chat && v["new-chat"]) throw new UsageError("use either --chat or --new-chat, not both");
   if (!v.chat && !v.character) throw new UsageError("--character FILE_OR_NAME is required (or --chat NAME)");
@@ -67,10 +71,15 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       if (error instanceof SamplerRangeError) throw new UsageError(error.message);
       throw error;
     }
-    await app.models.load(v.model);
+    if (backend) {
+      const remote = await app.backends.connect(backend);
+      for (const note of remote.notes) io.stderr.write(`${sanitizeForTerminal(note)}\n`);
+    } else {
+      await app.models.load(v.model!);
+    }
     const played = await session.play(turn);
     if (v.json) {
-      const plan = app.models.plan();
+      const plan = backend ? { backend: app.backends.current()!.notes } : app.models.plan();
       const reuse = played.report?.reuse;
       io.stdout.write(`${JSON.stringify({
         reply: played.text,

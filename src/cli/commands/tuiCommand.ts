@@ -5,6 +5,8 @@ import type { StartOptions } from "../../app/options.ts";
 import { tuiHelp } from "./help.ts";
 
 /** The app's start options as the command line gives them (no "auto" GPU: that is the default). */
+import { backendFlagOptions, readBackendFlags } from "../backendFlags.ts";
+
 export interface TuiOptions extends StartOptions {
   gpu?: "cuda" | "vulkan" | "metal" | "cpu";
 }
@@ -40,6 +42,7 @@ export function parseTuiOptions(argv: string[]): TuiOptions {
       context: { type: "string" },
       "gpu-layers": { type: "string" },
       threads: { type: "string" },
+      ...backendFlagOptions,
     },
     true,
   );
@@ -53,6 +56,9 @@ export function parseTuiOptions(argv: string[]): TuiOptions {
     gpuLayers: parseIntegerFlag("gpu-layers", values["gpu-layers"]),
     threads: parseIntegerFlag("threads", values.threads),
   };
+  const backend = readBackendFlags(values, process.env, options.contextSize);
+  if (backend && options.model) throw new UsageError("use either --model FILE or --backend URL, not both");
+  if (backend) options.backend = backend;
   for (const [flag, value] of [["context", options.contextSize], ["threads", options.threads]] as const) {
     if (value !== undefined && value < 1) throw new UsageError(`--${flag} must be at least 1, got ${value}`);
   }

@@ -19,6 +19,16 @@ export interface LaunchIO {
 export async function launchTui(options: StartOptions, io: LaunchIO): Promise<number> {
   // A chat open here is held: a `taproom chat` on it waits, then is told the chat screen has it.
   const app = createApp({ env: io.env, cwd: io.cwd, runtime: options, chatLock: { purpose: "the chat screen", waitMs: 10_000 } });
+  if (options.backend) {
+    // Connected before the first frame: a wrong address or key is one line, not a broken chat.
+    try {
+      await app.backends.connect(options.backend);
+    } catch (error) {
+      process.stderr.write(`taproom: ${(error as Error).message.split("\n")[0]}\n`);
+      await app.close();
+      return 1;
+    }
+  }
   const first = watchFirstScreen(app);
   // The app draws at once and loads the model behind it, once drawn; the screens show its progress.
   const startLoad = options.model ? app.models.load(options.model, undefined, { startAfter: first.drawn }) : null;
@@ -26,7 +36,7 @@ export async function launchTui(options: StartOptions, io: LaunchIO): Promise<nu
   // Straight into a chat without a model: say there why nothing will answer (the model screen
   // shows it all otherwise). Probing the machine takes a moment, so the chat draws first.
   // The probe may load llama.cpp (a machine not remembered yet): after the first frame too.
-  const startNotice = !options.model && options.character ? first.drawn.then(() => app.models.noModelNotice()) : null;
+  const startNotice = !options.model && !options.backend && options.character ? first.drawn.then(() => app.models.noModelNotice()) : null;
   startNotice?.catch(() => {});
   const keybindings = resolveKeybindings(await app.keybindings());
   let instance: ReturnType<typeof render> | undefined;
