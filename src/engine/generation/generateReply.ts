@@ -5,10 +5,10 @@
  * stop strings are looked for in the new text only (StopWatcher), and the penalties
  * get the last N tokens without copying the whole sequence.
  */
-import type { LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
+import type { LlamaContextSequence, LlamaModel, SequenceEvaluateOptions, Token } from "node-llama-cpp";
 import type { SamplerSettings } from "../../core/samplers/types.ts";
 import type { StopReason } from "../chatTurn.ts";
-import { toEvaluateOptions, type DrySupport, type RecentTokens } from "./samplerOptions.ts";
+import { toEvaluateOptions, type DrySupport, type LogitBias, type RecentTokens } from "./samplerOptions.ts";
 import { StopWatcher } from "./stopStrings.ts";
 import { TokenText } from "./tokenText.ts";
 
@@ -29,6 +29,10 @@ export interface ReplyInput {
   onText?: (chunk: string) => void;
   /** performance.now() when the turn began, for the prompt time. */
   startedAt: number;
+  /** Logit offsets and bans for this reply (a server request's logit_bias, banned tokens, banned end of generation). */
+  bias?: LogitBias;
+  /** A grammar the reply must follow (a LlamaGrammarEvaluationState made for this reply). */
+  grammar?: SequenceEvaluateOptions["grammarEvaluationState"];
 }
 
 export interface ReplyOutput {
@@ -69,7 +73,8 @@ export async function generateReply(input: ReplyInput): Promise<ReplyOutput> {
       await sequence.takeCheckpoint();
       pending = pending.slice(-1);
     }
-    const options = toEvaluateOptions(input.samplers, recentOf(input.tokens, generated), input.contextSize, input.dry);
+    const options = toEvaluateOptions(input.samplers, recentOf(input.tokens, generated), input.contextSize, input.dry, input.bias);
+    if (input.grammar) options.grammarEvaluationState = input.grammar;
     for await (const token of sequence.evaluate(pending, options)) {
       if (generated.length === 0) promptMs = performance.now() - input.startedAt;
       if (model.isEogToken(token)) break;

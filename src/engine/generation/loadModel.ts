@@ -1,5 +1,5 @@
 import { basename } from "node:path";
-import type { LlamaContext, LlamaContextSequence, LlamaModel, Token, TokenBias } from "node-llama-cpp";
+import type { LlamaContext, LlamaContextSequence, LlamaGrammarEvaluationState, LlamaModel, Token, TokenBias } from "node-llama-cpp";
 import type { TurnGenerationRequest, TurnGenerationResult, TurnModel } from "../chatTurn.ts";
 import type { LibraryFacts } from "../library/readModelFacts.ts";
 import { readModelFile } from "./readModelFile.ts";
@@ -7,12 +7,14 @@ import { detectMachine } from "../planning/detectMachine.ts";
 import type { MachineFacts } from "../planning/machine.ts";
 import { LoadPlanError, planLoad, type LoadPlan, type PlanLoadOptions } from "../planning/planLoad.ts";
 import { getLlamaFor, recentLlamaLogs, type GpuChoice } from "../runtime/llama.ts";
-import { ContextOverflowError, ModelLoadCancelledError, ModelLoadError } from "./errors.ts";
-import type { DrySupport } from "./samplerOptions.ts";
+import { ContextOverflowError, GrammarError, ModelLoadCancelledError, ModelLoadError } from "./errors.ts";
+import type { DrySupport, LogitBias } from "./samplerOptions.ts";
+import { presetBias } from "./presetBias.ts";
+import type { SamplerSettings } from "../../core/samplers/types.ts";
 import type { InstructTemplate } from "../../core/prompt/templates.ts";
 import type { ModelIdentity, StateKey } from "../../core/promptCache/state.ts";
 import type { ReuseFacts } from "../../core/promptCache/explain.ts";
-import { generateReply } from "./generateReply.ts";
+import { generateReply, type ReplyInput } from "./generateReply.ts";
 import { describeKvStrategy, kvStrategy, type KvStrategy } from "../kv/strategy.ts";
 import { modelIdentity } from "../kv/modelIdentity.ts";
 import { SequenceCache, type PromptCacheOptions, type SaveReport } from "../kv/sequenceCache.ts";
@@ -167,9 +169,9 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
     kvStrategy: strategy,
   };
   // Imported here, not at the top: node-llama-cpp is hundreds of modules and the app draws before it needs them.
-  const { TokenBias } = await import("node-llama-cpp");
+  const { TokenBias, LlamaGrammarEvaluationState } = await import("node-llama-cpp");
   const { ownTemplateFrom } = await import("./renderChatTemplate.ts");
-  return new LoadedModel(model, context, context.getSequence(), info, { tokenBias: (m) => TokenBias.for(m), ownTemplateFrom });
+  return new LoadedModel(model, context, context.getSequence(), info, { tokenBias: (m) => TokenBias.for(m), GrammarState: LlamaGrammarEvaluationState, ownTemplateFrom });
 }
 
 function planOrExplain(path: string, options: PlanLoadOptions): LoadPlan {
@@ -194,7 +196,31 @@ function explainLoadError(error: unknown): string {
 /** The parts of node-llama-cpp a loaded model uses beyond its own objects, handed over once loaded. */
 interface LoadedModelRuntime {
   tokenBias(model: LlamaModel): TokenBias;
+  GrammarState: typeof LlamaGrammarEvaluationState;
   ownTemplateFrom(chatTemplate: string | undefined): InstructTemplate | undefined;
+}
+
+/** Token biases on a model: logit offsets, and bans that reach end-of-generation tokens too. */
+export function biasSupport(model: LlamaModel, runtime: LoadedModelRuntime): DrySupport {
+  return {
+    textOf: (token) => model.detokenize([token], true),
+    bias: (offsets) => {
+      const bias = runtime.tokenBias(model);
+      // TokenBias.set skips end-of-generation tokens; a ban of them (ban_eos_token) goes into its map directly (node-llama-cpp 3.21.1).
+      const direct = (bias as unknown as { _biases: Map<number, number> })._biases;
+      for (const [token, value] of offsets) {
+        const logit = value === "never" ? -Infinity : value;
+        if (model.isEogToken(token as Token)) direct.set(token, logit);
+        else bias.set(token as Token, { logit });
+      }
+      return bias;
+    },
+  };
+}
+
+/** The vocabulary's size, from the GGUF's token list. */
+function vocabularySizeOf(model: LlamaModel): number {
+  return model.fileInfo.metadata?.tokenizer?.ggml?.tokens?.length ?? 0;
 }
 
 export class LoadedModel implements TurnModel {
@@ -291,14 +317,38 @@ export class LoadedModel implements TurnModel {
     }
   }
 
-  private readonly dry: DrySupport = {
-    textOf: (token) => this.model.detokenize([token], true),
-    penalise: (penalties) => {
-      const bias = this.runtime.tokenBias(this.model);
-      for (const [token, amount] of penalties) bias.set(token as Token, { logit: -amount });
-      return bias;
-    },
-  };
+  private dryCache?: DrySupport;
+
+  private get dry(): DrySupport {
+    return (this.dryCache ??= biasSupport(this.model, this.runtime));
+  }
+
+  private eogCache?: number[];
+
+  /** The chat's logit biases, bans and ban of end-of-generation, in this model's tokens. */
+  private presetBias(samplers: SamplerSettings): LogitBias {
+    const vocabularySize = vocabularySizeOf(this.model);
+    const eogTokens = () => (this.eogCache ??= Array.from({ length: vocabularySize }, (_, t) => t).filter((t) => this.model.isEogToken(t as Token)));
+    return presetBias(samplers, {
+      tokenize: (text) => this.model.tokenize(text, false),
+      vocabularySize,
+      get eogTokens() {
+        return eogTokens();
+      },
+    });
+  }
+
+  /** The chat's grammar as a fresh evaluation state for one reply; a grammar llama.cpp cannot read is a GrammarError. */
+  private async grammarFor(samplers: SamplerSettings): Promise<ReplyInput["grammar"]> {
+    if (samplers.grammar.trim() === "") return undefined;
+    let grammar;
+    try {
+      grammar = await this.model.llama.createGrammar({ grammar: samplers.grammar });
+    } catch (error) {
+      throw new GrammarError((error as Error)?.message?.split("\n")[0] ?? String(error));
+    }
+    return new this.runtime.GrammarState({ model: this.model, grammar });
+  }
 
   private promptTokens(prompt: string): Token[] {
     const tokens = this.model.tokenize(prompt, true);
@@ -312,6 +362,8 @@ export class LoadedModel implements TurnModel {
     const tokens = this.promptTokens(request.prompt);
     if (tokens.length >= this.contextSize) throw new ContextOverflowError(tokens.length, this.contextSize);
     const turn = { ...(request.chatId !== undefined && { chatId: request.chatId }), ...(request.layout && { layout: request.layout }) };
+    const bias = this.presetBias(request.samplers);
+    const grammar = await this.grammarFor(request.samplers);
     const { from, facts } = await this.cache.prepare(tokens, turn);
     try {
       const reply = await generateReply({
@@ -326,6 +378,8 @@ export class LoadedModel implements TurnModel {
         dry: this.dry,
         checkpointPrompt: this.info.kvStrategy === "checkpoints",
         startedAt,
+        bias,
+        ...(grammar && { grammar }),
         ...(request.signal && { signal: request.signal }),
         ...(request.onText && { onText: request.onText }),
       });

@@ -2,11 +2,14 @@ import type { SequenceEvaluateOptions, Token, TokenBias } from "node-llama-cpp";
 import type { SamplerSettings } from "../../core/samplers/types.ts";
 import { breakerTest, dryPenalties } from "./dryPenalty.ts";
 
-/** What DRY needs from the model: token texts (for the breakers) and its TokenBias. */
+/** Logit offsets per token; "never" bans the token. */
+export type LogitBias = ReadonlyMap<number, number | "never">;
+
+/** What DRY and logit biases need from the model: token texts (for the breakers) and its TokenBias. */
 export interface DrySupport {
   textOf(token: Token): string;
-  /** A TokenBias lowering each token's logit by the given amount. */
-  penalise(penalties: Map<number, number>): TokenBias;
+  /** A TokenBias adding each logit offset ("never": banned, end-of-generation tokens included). */
+  bias(offsets: LogitBias): TokenBias;
 }
 
 /** The last `count` tokens of the sequence (prompt, then the reply so far), copying no more than those. */
@@ -22,6 +25,8 @@ export function toEvaluateOptions(
   recentTokens: RecentTokens,
   contextSize: number,
   dry?: DrySupport,
+  /** Fixed offsets for the whole reply (a request's logit_bias and bans), under DRY's. */
+  fixedBias?: LogitBias,
 ): SequenceEvaluateOptions {
   const options: SequenceEvaluateOptions = {
     temperature: samplers.temperature,
@@ -48,10 +53,21 @@ export function toEvaluateOptions(
       allowedLength: samplers.dryAllowedLength,
       lastN: samplers.dryLastN > 0 ? samplers.dryLastN : contextSize,
     };
-    options.tokenBias = () => dry.penalise(dryPenalties(recentTokens(parameters.lastN), isBreaker, parameters));
+    options.tokenBias = () => dry.bias(withPenalties(fixedBias, dryPenalties(recentTokens(parameters.lastN), isBreaker, parameters)));
+  } else if (fixedBias && fixedBias.size > 0 && dry) {
+    options.tokenBias = dry.bias(fixedBias);
   }
   if (samplers.xtcProbability > 0) {
     options.xtc = { probability: samplers.xtcProbability, threshold: samplers.xtcThreshold };
   }
   return options;
+}
+
+function withPenalties(fixed: LogitBias | undefined, penalties: Map<number, number>): LogitBias {
+  const merged = new Map<number, number | "never">(fixed);
+  for (const [token, amount] of penalties) {
+    const before = merged.get(token) ?? 0;
+    if (before !== "never") merged.set(token, before - amount);
+  }
+  return merged;
 }
