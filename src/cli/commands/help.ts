@@ -241,3 +241,35 @@ Environment: HF_TOKEN for gated repositories, HF_ENDPOINT for another hub.
 A dropped connection is resumed by itself (3 tries); Ctrl+C cancels, and running
 the same command again resumes.`,
 };
+
+export const serveHelp: CommandHelp = {
+  name: "serve",
+  summary: "serve the model over HTTP (KoboldCpp, llama.cpp and OpenAI APIs) for SillyTavern and others",
+  usage: `Usage: taproom serve --model FILE [--host 127.0.0.1] [--port 5001] [--api-key KEY] [--parallel N] [--cors ORIGIN] [options]
+
+Serves the model over HTTP, sized by the same planner as the app, for SillyTavern and
+other frontends (and for taproom --backend on another machine). It speaks:
+  KoboldCpp   GET /api/v1/model, /api/v1/info/version, /api/extra/version, /api/v1/config/max_context_length,
+              POST /api/v1/generate, /api/extra/generate/stream, /api/extra/tokencount, /api/extra/abort
+  llama.cpp   POST /completion, /tokenize, /detokenize; GET /health, /props
+  OpenAI      GET /v1/models; POST /v1/completions, /v1/chat/completions (the model's own chat template)
+Each request reuses the longest prefix its sequence has cached; the log says what it reused.
+
+Access:
+  --host ADDR          address to listen on (default 127.0.0.1: this machine only; reach it over an
+                       SSH tunnel: ssh -N -L 5001:127.0.0.1:5001 you@gpu-box)
+  --port N             port (default 5001, KoboldCpp's; 0 picks a free one)
+  --api-key KEY        required from clients ("Authorization: Bearer KEY" or "x-api-key: KEY");
+                       needed for any address but loopback. TAPROOM_API_KEY works too (keeps it out of ps)
+  --cors ORIGIN        let browser pages from ORIGIN call it (repeatable; * for any)
+  --allow-host NAME    accept this Host name on loopback (a reverse proxy's; repeatable)
+  --max-body SIZE      largest request body (default 8MiB)
+Serving:
+  --parallel N         sequences generating side by side, the context shared between them (default 1)
+  --queue N            requests that may wait for a sequence (default 16; more get 503)
+  --alias NAME         the model name clients see (default: the file name without .gguf)
+  --verbose            show prompts in /completion answers and the log
+Runtime:
+  --gpu auto|cuda|vulkan|metal|cpu  --gpu-layers N  --context N  --threads N
+`,
+};

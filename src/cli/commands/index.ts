@@ -19,4 +19,5 @@ export const commands: CommandEntry[] = [
   { ...help.planHelp, load: async () => (await import("./planCommand.ts")).planCommand },
   { ...help.modelsHelp, load: async () => (await import("./modelsCommand.ts")).modelsCommand },
   { ...help.pullHelp, load: async () => (await import("./pullCommand.ts")).pullCommand },
+  { ...help.serveHelp, load: async () => (await import("./serveCommand.ts")).serveCommand },
 ];

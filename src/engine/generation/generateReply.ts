@@ -26,13 +26,18 @@ export interface ReplyInput {
   /** Take a checkpoint once the prompt is in (recurrent models: the next turn restores it). */
   checkpointPrompt?: boolean;
   signal?: AbortSignal;
-  onText?: (chunk: string) => void;
+  /** Text as it becomes final, with the tokens generated since the last call. */
+  onText?: (chunk: string, tokens: readonly Token[]) => void;
   /** performance.now() when the turn began, for the prompt time. */
   startedAt: number;
   /** Logit offsets and bans for this reply (a server request's logit_bias, banned tokens, banned end of generation). */
   bias?: LogitBias;
   /** A grammar the reply must follow (a LlamaGrammarEvaluationState made for this reply). */
   grammar?: SequenceEvaluateOptions["grammarEvaluationState"];
+  /** A matched stop string stays at the end of the text. */
+  keepStop?: boolean;
+  /** Special tokens are written into the text (end-of-generation tokens never are). */
+  renderSpecial?: boolean;
 }
 
 export interface ReplyOutput {
@@ -41,6 +46,10 @@ export interface ReplyOutput {
   tokens: number;
   /** From `startedAt` to the first sampled token. */
   promptMs: number;
+  /** The stop string that ended the reply. */
+  stopString?: string;
+  /** The reply's tokens. */
+  generated: Token[];
 }
 
 /** The last `count` tokens of prompt + reply, copying only those. */
@@ -55,19 +64,28 @@ function recentOf(prompt: readonly Token[], reply: readonly Token[]): RecentToke
 export async function generateReply(input: ReplyInput): Promise<ReplyOutput> {
   const { model, sequence, signal, onText } = input;
   const generated: Token[] = [];
-  const text = new TokenText((tokens, last) => model.detokenize(tokens as Token[], false, last as Token[] | undefined));
-  const stops = new StopWatcher(input.stops);
+  const text = new TokenText((tokens, last) => model.detokenize(tokens as Token[], input.renderSpecial ?? false, last as Token[] | undefined));
+  const stops = new StopWatcher(input.stops, input.keepStop);
   let stopReason: StopReason = "eos";
   let promptMs = 0;
+  let unsent = 0;
   const show = (piece: string): boolean => {
     if (!piece) return false;
     const { emit, stopped } = stops.push(piece);
-    if (emit) onText?.(emit);
+    if (emit) {
+      onText?.(emit, generated.slice(unsent));
+      unsent = generated.length;
+    }
     return stopped;
   };
+  let pending = input.tokens.slice(input.from);
   if (signal?.aborted) stopReason = "abort";
-  else {
-    let pending = input.tokens.slice(input.from);
+  else if (input.maxTokens <= 0) {
+    // Evaluate the prompt only (llama.cpp's n_predict 0): it is cached for the next request.
+    if (pending.length > 0) await sequence.evaluateWithoutGeneratingNewTokens(pending);
+    promptMs = performance.now() - input.startedAt;
+    stopReason = "max-tokens";
+  } else {
     if (input.checkpointPrompt && pending.length > 1) {
       await sequence.evaluateWithoutGeneratingNewTokens(pending.slice(0, -1));
       await sequence.takeCheckpoint();
@@ -97,8 +115,8 @@ export async function generateReply(input: ReplyInput): Promise<ReplyOutput> {
     if (show(text.flush())) stopReason = "stop-string";
     else {
       const rest = stops.rest();
-      if (rest) onText?.(rest);
+      if (rest) onText?.(rest, generated.slice(unsent));
     }
   }
-  return { text: stops.value, stopReason, tokens: generated.length, promptMs };
+  return { text: stops.value, stopReason, tokens: generated.length, promptMs, generated, ...(stops.matched !== undefined && { stopString: stops.matched }) };
 }

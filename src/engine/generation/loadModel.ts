@@ -1,6 +1,6 @@
 import { basename } from "node:path";
 import type { LlamaContext, LlamaContextSequence, LlamaGrammarEvaluationState, LlamaModel, Token, TokenBias } from "node-llama-cpp";
-import type { TurnGenerationRequest, TurnGenerationResult, TurnModel } from "../chatTurn.ts";
+import type { TurnGenerationRequest, TurnModel } from "../chatTurn.ts";
 import type { LibraryFacts } from "../library/readModelFacts.ts";
 import { readModelFile } from "./readModelFile.ts";
 import { detectMachine } from "../planning/detectMachine.ts";
@@ -9,15 +9,17 @@ import { LoadPlanError, planLoad, type LoadPlan, type PlanLoadOptions } from "..
 import { getLlamaFor, recentLlamaLogs, type GpuChoice } from "../runtime/llama.ts";
 import { ContextOverflowError, GrammarError, ModelLoadCancelledError, ModelLoadError } from "./errors.ts";
 import type { DrySupport, LogitBias } from "./samplerOptions.ts";
+import type { ReplyInput } from "./generateReply.ts";
 import { presetBias } from "./presetBias.ts";
 import type { SamplerSettings } from "../../core/samplers/types.ts";
 import type { InstructTemplate } from "../../core/prompt/templates.ts";
 import type { ModelIdentity, StateKey } from "../../core/promptCache/state.ts";
-import type { ReuseFacts } from "../../core/promptCache/explain.ts";
-import { generateReply, type ReplyInput } from "./generateReply.ts";
 import { describeKvStrategy, kvStrategy, type KvStrategy } from "../kv/strategy.ts";
 import { modelIdentity } from "../kv/modelIdentity.ts";
-import { SequenceCache, type PromptCacheOptions, type SaveReport } from "../kv/sequenceCache.ts";
+import type { PromptCacheOptions, SaveReport } from "../kv/sequenceCache.ts";
+import { SequenceRunner, type GenerationResult } from "./sequenceRunner.ts";
+
+export type { GenerationResult } from "./sequenceRunner.ts";
 
 export interface LoadModelOptions {
   path: string;
@@ -33,6 +35,8 @@ export interface LoadModelOptions {
   signal?: AbortSignal;
   /** Loading progress from 0 to 1 (weights, then the context). */
   onProgress?: (fraction: number) => void;
+  /** Sequences that generate side by side (taproom serve --parallel); the planned context is split between them. */
+  sequences?: number;
 }
 
 /** What the loaded model occupies now: the GPU device's figures and this model's own share. */
@@ -73,18 +77,22 @@ export interface LoadedModelInfo {
   kvStrategy: KvStrategy;
 }
 
-export interface GenerationResult extends TurnGenerationResult {
-  promptTokens: number;
-  evaluatedPromptTokens: number;
-  reusedPromptTokens: number;
-  promptMs: number;
-  durationMs: number;
-  tokensPerSecond: number;
-  /** What the KV cache held and what of it served this prompt. */
-  reuse: ReuseFacts;
+
+/** A model and its context as loaded, before a surface wraps them (the chat's LoadedModel, the server's slots). */
+export interface OpenedModel {
+  model: LlamaModel;
+  context: LlamaContext;
+  info: LoadedModelInfo;
+  runtime: LoadedModelRuntime;
 }
 
 export async function loadModel(options: LoadModelOptions): Promise<LoadedModel> {
+  const opened = await openModel(options);
+  return new LoadedModel(opened.model, opened.context, opened.context.getSequence(), opened.info, opened.runtime);
+}
+
+/** Plans and loads a model with its context (of `options.sequences` sequences, 1 by default). */
+export async function openModel(options: LoadModelOptions): Promise<OpenedModel> {
   const { path, signal } = options;
   const cancelled = () => new ModelLoadCancelledError(path);
   if (signal?.aborted) throw cancelled();
@@ -103,7 +111,11 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
   });
   if (!plan.runnable) throw new ModelLoadError(path, [...plan.reasons, ...plan.suggestions].join("; "));
   const llama = await getLlamaFor(plan.backend === "cpu" ? "cpu" : plan.backend);
-  const { contextSize, threads } = plan;
+  const sequences = Math.max(1, Math.floor(options.sequences ?? 1));
+  const { threads } = plan;
+  // llama-server's -np: the planned context (the KV cache's memory) is shared by the sequences.
+  const contextSize = Math.floor(plan.contextSize / sequences);
+  if (sequences > 1 && contextSize < 256) throw new ModelLoadError(path, `${plan.contextSize} tokens of context split ${sequences} ways leaves ${contextSize} per sequence; ask for a larger --context or fewer sequences`);
   const vramBefore = plan.backend === "cpu" ? 0 : (await llama.getVramState()).used;
   // Weights are most of the time; the context's allocation is the last step.
   const progress = (fraction: number) => options.onProgress?.(Math.min(1, Math.max(0, fraction)));
@@ -134,7 +146,7 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
     ...(insights.swaSize !== undefined && { swaSize: insights.swaSize }),
   });
   let context: LlamaContext;
-  const create = (swaFullCache: boolean) => model.createContext({ contextSize, threads, sequences: 1, swaFullCache, ...(signal && { createSignal: signal }) });
+  const create = (swaFullCache: boolean) => model.createContext({ contextSize, threads, sequences, swaFullCache, ...(signal && { createSignal: signal }) });
   try {
     try {
       context = await create(strategy === "swa-full-cache");
@@ -161,7 +173,11 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
     threads,
     trainContext: facts.trainContext,
     facts,
-    reasons: [...plan.reasons, describeKvStrategy(strategy)],
+    reasons: [
+      ...plan.reasons,
+      ...(sequences > 1 ? [`${sequences} sequences of ${context.contextSize} tokens each: the ${plan.contextSize} planned are shared between them (as llama-server's --parallel does)`] : []),
+      describeKvStrategy(strategy),
+    ],
     suggestions: plan.suggestions,
     gpuNames: plan.backend === "cpu" ? [] : await llama.getGpuDeviceNames(),
     vramBytes: Math.max(0, vramAfter - vramBefore),
@@ -171,7 +187,7 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
   // Imported here, not at the top: node-llama-cpp is hundreds of modules and the app draws before it needs them.
   const { TokenBias, LlamaGrammarEvaluationState } = await import("node-llama-cpp");
   const { ownTemplateFrom } = await import("./renderChatTemplate.ts");
-  return new LoadedModel(model, context, context.getSequence(), info, { tokenBias: (m) => TokenBias.for(m), GrammarState: LlamaGrammarEvaluationState, ownTemplateFrom });
+  return { model, context, info, runtime: { tokenBias: (m) => TokenBias.for(m), GrammarState: LlamaGrammarEvaluationState, ownTemplateFrom } };
 }
 
 function planOrExplain(path: string, options: PlanLoadOptions): LoadPlan {
@@ -194,10 +210,24 @@ function explainLoadError(error: unknown): string {
 }
 
 /** The parts of node-llama-cpp a loaded model uses beyond its own objects, handed over once loaded. */
-interface LoadedModelRuntime {
+export interface LoadedModelRuntime {
   tokenBias(model: LlamaModel): TokenBias;
   GrammarState: typeof LlamaGrammarEvaluationState;
   ownTemplateFrom(chatTemplate: string | undefined): InstructTemplate | undefined;
+}
+
+/** The key a saved state of this context has: the model's bytes, the context's size and cache layout, the template. */
+export function stateKeyFor(context: LlamaContext, info: LoadedModelInfo): (template: string) => Promise<StateKey> {
+  let identity: Promise<ModelIdentity> | undefined;
+  return async (template) => {
+    identity ??= modelIdentity(info.path, info.name);
+    return {
+      model: await identity,
+      contextSize: context.contextSize,
+      cacheLayout: `flash-attention=${context.flashAttention};swa-full-cache=${info.kvStrategy === "swa-full-cache"}`,
+      template,
+    };
+  };
 }
 
 /** Token biases on a model: logit offsets, and bans that reach end-of-generation tokens too. */
@@ -218,15 +248,9 @@ export function biasSupport(model: LlamaModel, runtime: LoadedModelRuntime): Dry
   };
 }
 
-/** The vocabulary's size, from the GGUF's token list. */
-function vocabularySizeOf(model: LlamaModel): number {
-  return model.fileInfo.metadata?.tokenizer?.ggml?.tokens?.length ?? 0;
-}
-
 export class LoadedModel implements TurnModel {
   private busy = false;
-  private readonly cache: SequenceCache;
-  private identity?: Promise<ModelIdentity>;
+  private readonly runner: SequenceRunner;
 
   constructor(
     private readonly model: LlamaModel,
@@ -235,18 +259,11 @@ export class LoadedModel implements TurnModel {
     readonly info: LoadedModelInfo,
     private readonly runtime: LoadedModelRuntime,
   ) {
-    this.cache = new SequenceCache(sequence, model, info.kvStrategy, (template) => this.stateKey(template));
+    this.runner = new SequenceRunner(model, sequence, info.kvStrategy, stateKeyFor(context, info), biasSupport(model, runtime));
   }
 
-  /** The key a saved state of this context has: the model's bytes, the context's size and cache layout, the template. */
-  private async stateKey(template: string): Promise<StateKey> {
-    this.identity ??= modelIdentity(this.info.path, this.info.name);
-    return {
-      model: await this.identity,
-      contextSize: this.context.contextSize,
-      cacheLayout: `flash-attention=${this.context.flashAttention};swa-full-cache=${this.info.kvStrategy === "swa-full-cache"}`,
-      template,
-    };
+  private get cache() {
+    return this.runner.cache;
   }
 
   /** Where chats' KV states are saved, and whether blocks may be shifted out; the app sets it once. */
@@ -317,17 +334,18 @@ export class LoadedModel implements TurnModel {
     }
   }
 
-  private dryCache?: DrySupport;
-
-  private get dry(): DrySupport {
-    return (this.dryCache ??= biasSupport(this.model, this.runtime));
+  private promptTokens(prompt: string): Token[] {
+    const tokens = this.model.tokenize(prompt, true);
+    const bos = this.model.tokens.bos;
+    if (bos !== null && this.model.tokens.shouldPrependBosToken && tokens[0] !== bos) tokens.unshift(bos);
+    return tokens;
   }
 
   private eogCache?: number[];
 
   /** The chat's logit biases, bans and ban of end-of-generation, in this model's tokens. */
   private presetBias(samplers: SamplerSettings): LogitBias {
-    const vocabularySize = vocabularySizeOf(this.model);
+    const vocabularySize = this.model.fileInfo.metadata?.tokenizer?.ggml?.tokens?.length ?? 0;
     const eogTokens = () => (this.eogCache ??= Array.from({ length: vocabularySize }, (_, t) => t).filter((t) => this.model.isEogToken(t as Token)));
     return presetBias(samplers, {
       tokenize: (text) => this.model.tokenize(text, false),
@@ -350,56 +368,22 @@ export class LoadedModel implements TurnModel {
     return new this.runtime.GrammarState({ model: this.model, grammar });
   }
 
-  private promptTokens(prompt: string): Token[] {
-    const tokens = this.model.tokenize(prompt, true);
-    const bos = this.model.tokens.bos;
-    if (bos !== null && this.model.tokens.shouldPrependBosToken && tokens[0] !== bos) tokens.unshift(bos);
-    return tokens;
-  }
-
   private async run(request: TurnGenerationRequest): Promise<GenerationResult> {
-    const startedAt = performance.now();
     const tokens = this.promptTokens(request.prompt);
     if (tokens.length >= this.contextSize) throw new ContextOverflowError(tokens.length, this.contextSize);
-    const turn = { ...(request.chatId !== undefined && { chatId: request.chatId }), ...(request.layout && { layout: request.layout }) };
     const bias = this.presetBias(request.samplers);
     const grammar = await this.grammarFor(request.samplers);
-    const { from, facts } = await this.cache.prepare(tokens, turn);
-    try {
-      const reply = await generateReply({
-        model: this.model,
-        sequence: this.sequence,
-        tokens,
-        from,
-        samplers: request.samplers,
-        stops: request.stops,
-        maxTokens: Math.min(request.samplers.maxTokens, this.contextSize - tokens.length),
-        contextSize: this.contextSize,
-        dry: this.dry,
-        checkpointPrompt: this.info.kvStrategy === "checkpoints",
-        startedAt,
-        bias,
-        ...(grammar && { grammar }),
-        ...(request.signal && { signal: request.signal }),
-        ...(request.onText && { onText: request.onText }),
-      });
-      const durationMs = performance.now() - startedAt;
-      const genMs = Math.max(1, durationMs - reply.promptMs);
-      return {
-        text: reply.text,
-        stopReason: reply.stopReason,
-        tokens: reply.tokens,
-        promptTokens: tokens.length,
-        evaluatedPromptTokens: facts.evaluated,
-        reusedPromptTokens: facts.reused,
-        promptMs: reply.promptMs,
-        durationMs,
-        tokensPerSecond: reply.tokens > 1 ? ((reply.tokens - 1) * 1000) / genMs : 0,
-        reuse: facts,
-      };
-    } finally {
-      this.cache.settle(turn);
-    }
+    return this.runner.run({
+      tokens,
+      samplers: request.samplers,
+      ...(bias.size > 0 && { bias }),
+      ...(grammar && { grammar }),
+      stops: request.stops,
+      maxTokens: request.samplers.maxTokens,
+      turn: { ...(request.chatId !== undefined && { chatId: request.chatId }), ...(request.layout && { layout: request.layout }) },
+      ...(request.signal && { signal: request.signal }),
+      ...(request.onText && { onText: request.onText }),
+    });
   }
 
   /** Reads the device now: for a model panel's "VRAM used / free". */

@@ -45,8 +45,11 @@ export class StopWatcher {
   /** Text not shown yet: a possible start of a stop string, and the newest text. */
   private held = "";
   private stopped = false;
+  /** The stop string that ended the text, once one did. */
+  matched: string | undefined;
 
-  constructor(stops: readonly string[]) {
+  /** `keep`: the matched stop string stays at the end of the text (KoboldCpp's trim_stop false). */
+  constructor(stops: readonly string[], private readonly keep = false) {
     this.stops = stops.filter((s) => s !== "");
   }
 
@@ -57,12 +60,16 @@ export class StopWatcher {
     let stopAt: number | undefined;
     for (const stop of this.stops) {
       const index = text.indexOf(stop);
-      if (index !== -1 && (stopAt === undefined || index < stopAt)) stopAt = index;
+      if (index !== -1 && (stopAt === undefined || index < stopAt)) {
+        stopAt = index;
+        this.matched = stop;
+      }
     }
     if (stopAt !== undefined) {
       this.stopped = true;
       this.held = "";
-      return { emit: this.show(text.slice(0, stopAt)), stopped: true };
+      const end = this.keep ? stopAt + this.matched!.length : stopAt;
+      return { emit: this.show(text.slice(0, end)), stopped: true };
     }
     const safe = this.safeLength(text);
     this.held = text.slice(safe);
