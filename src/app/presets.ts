@@ -12,7 +12,8 @@ import type { InstructTemplate } from "../core/prompt/templates.ts";
 import { PresetError, samplersForChat, type SamplerPreset } from "../core/samplers/presets.ts";
 import { importSillyTavernPreset } from "../core/samplers/sillyTavernPreset.ts";
 import type { SamplerSettings } from "../core/samplers/types.ts";
-import { resolveSamplers } from "../core/samplers/validate.ts";
+import { defaultSamplers, resolveSamplers } from "../core/samplers/validate.ts";
+import { notAppliedSamplers } from "../core/samplers/notApplied.ts";
 import { isBuiltInPresetName, type PresetStore, type TemplateRecord } from "../store/presets/presetStore.ts";
 
 export type { SamplerPreset, TemplateRecord };
@@ -25,6 +26,10 @@ export interface ImportedPreset {
   wanted: string;
   samplers: number;
   ignored: { key: string; value: unknown }[];
+  /** What reading the preset repaired or left out of a field, one line each. */
+  notes: string[];
+  /** The samplers it carries that the built-in engine cannot apply, in words (notApplied.ts). */
+  notApplied: string[];
 }
 
 /** A prompt template saved from a SillyTavern file: under which name, which parts, what happened. */
@@ -82,7 +87,8 @@ async function saveSamplers(store: PresetStore, json: unknown, wanted: string, p
   }
   const name = replace && !isBuiltInPresetName(wanted) ? wanted : store.freeName(wanted);
   await store.save({ name, description: `Imported from ${basename(path)}`, samplers: imported.samplers });
-  return { name, wanted, samplers: Object.keys(imported.samplers).length, ignored: imported.ignored };
+  const notApplied = notAppliedSamplers({ ...defaultSamplers, ...imported.samplers });
+  return { name, wanted, samplers: Object.keys(imported.samplers).length, ignored: imported.ignored, notes: imported.notes, notApplied };
 }
 
 export function createPresetService(options: { store(): Promise<PresetStore>; defaultPreset(): Promise<string | undefined>; cwd?: string }): PresetService {

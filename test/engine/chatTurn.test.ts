@@ -3,9 +3,11 @@ import assert from "node:assert/strict";
 import { runChatTurn, type TurnGenerationRequest, type TurnModel } from "../../src/engine/chatTurn.ts";
 import type { Chat } from "../../src/core/chat/types.ts";
 import type { SamplerSettings } from "../../src/core/samplers/types.ts";
+import { defaultSamplers } from "../../src/core/samplers/validate.ts";
 import { card, message, messages, persona } from "../core/prompt/fixture.ts";
 
 const samplers: SamplerSettings = {
+  ...defaultSamplers,
   temperature: 0, topK: 40, topP: 1, minP: 0, repeatPenalty: 1, repeatLastN: 64, frequencyPenalty: 0, presencePenalty: 0,
   dryMultiplier: 0, dryBase: 1.75, dryAllowedLength: 2, dryLastN: 0, drySequenceBreakers: [], xtcProbability: 0, xtcThreshold: 0.1,
   seed: 1, maxTokens: 64,

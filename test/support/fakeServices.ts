@@ -3,12 +3,14 @@ import type { TurnReport, TurnResult } from "../../src/app/turns/playTurn.ts";
 import type { ModelLoadWatch } from "../../src/app/models.ts";
 import type { Chat, ChatMessage } from "../../src/core/chat/types.ts";
 import type { SamplerSettings } from "../../src/core/samplers/types.ts";
+import { defaultSamplers } from "../../src/core/samplers/validate.ts";
 import { turnText, type TurnMode } from "../../src/core/prompt/turn.ts";
 import { systemChatEnv } from "../../src/core/chat/operations.ts";
 import { builtInPresets } from "../../src/core/samplers/presets.ts";
 import { testCharacter } from "./chatFixtures.ts";
 
 export const testSamplers: SamplerSettings = {
+  ...defaultSamplers,
   temperature: 0.8, topK: 40, topP: 0.95, minP: 0.05, repeatPenalty: 1.1, repeatLastN: 64, frequencyPenalty: 0, presencePenalty: 0,
   dryMultiplier: 0, dryBase: 1.75, dryAllowedLength: 2, dryLastN: 0, drySequenceBreakers: [], xtcProbability: 0, xtcThreshold: 0.1, seed: -1, maxTokens: 200,
 };

@@ -285,7 +285,17 @@ function blockTensors(layer: number, embd: number, ff: number, init: (n: number)
   ];
 }
 
-function modelMetadata(options: { name: string; embd: number; ff: number; layers: number; heads: number; context: number }): Record<string, KvValue> {
+/** The vocabulary padded to `size` with ordinary multi-character tokens (a real model's vocabulary size, for benches). */
+function paddedVocabulary(size: number): { tokens: string[]; types: number[] } {
+  const extra = Math.max(0, size - VOCAB.length);
+  return {
+    tokens: [...VOCAB, ...Array.from({ length: extra }, (_, i) => `\u2581w${i.toString(36)}`)],
+    types: [...TOKEN_TYPES, ...Array<number>(extra).fill(1)],
+  };
+}
+
+function modelMetadata(options: { name: string; embd: number; ff: number; layers: number; heads: number; context: number; vocabulary?: number }): Record<string, KvValue> {
+  const vocab = paddedVocabulary(options.vocabulary ?? VOCAB.length);
   return {
     "general.architecture": { type: "string", value: "llama" },
     "general.name": { type: "string", value: options.name },
@@ -298,11 +308,11 @@ function modelMetadata(options: { name: string; embd: number; ff: number; layers
     "llama.attention.head_count_kv": { type: "u32", value: options.heads },
     "llama.rope.dimension_count": { type: "u32", value: options.embd / options.heads },
     "llama.attention.layer_norm_rms_epsilon": { type: "f32", value: 1e-5 },
-    "llama.vocab_size": { type: "u32", value: VOCAB.length },
+    "llama.vocab_size": { type: "u32", value: vocab.tokens.length },
     "tokenizer.ggml.model": { type: "string", value: "llama" },
-    "tokenizer.ggml.tokens": { type: "strings", value: VOCAB },
-    "tokenizer.ggml.scores": { type: "f32s", value: VOCAB.map(() => 0) },
-    "tokenizer.ggml.token_type": { type: "i32s", value: TOKEN_TYPES },
+    "tokenizer.ggml.tokens": { type: "strings", value: vocab.tokens },
+    "tokenizer.ggml.scores": { type: "f32s", value: vocab.tokens.map(() => 0) },
+    "tokenizer.ggml.token_type": { type: "i32s", value: vocab.types },
     "tokenizer.ggml.unknown_token_id": { type: "u32", value: 0 },
     "tokenizer.ggml.bos_token_id": { type: "u32", value: 1 },
     "tokenizer.ggml.eos_token_id": { type: "u32", value: IM_END },
@@ -351,7 +361,7 @@ export async function writeTinyChatModel(path: string): Promise<string> {
 }
 
 /** A larger model with random weights (deterministic per seed): a real load for benchmarks. */
-export async function writeRandomModel(path: string, options: { layers?: number; embd?: number; ff?: number; heads?: number; seed?: number } = {}): Promise<string> {
+export async function writeRandomModel(path: string, options: { layers?: number; embd?: number; ff?: number; heads?: number; seed?: number; vocabulary?: number } = {}): Promise<string> {
   const { layers = 8, embd = 512, ff = 1024, heads = 8 } = options;
   let state = (options.seed ?? 1) >>> 0;
   const random = (n: number) => {
@@ -362,13 +372,13 @@ export async function writeRandomModel(path: string, options: { layers?: number;
     }
     return data;
   };
-  const vocab = VOCAB.length;
+  const vocab = Math.max(VOCAB.length, options.vocabulary ?? VOCAB.length);
   const tensors: TensorSpec[] = [
     { name: "token_embd.weight", shape: [embd, vocab], data: random(embd * vocab) },
     ...Array.from({ length: layers }, (_, i) => blockTensors(i, embd, ff, random)).flat(),
     { name: "output_norm.weight", shape: [embd], data: ones(embd) },
     { name: "output.weight", shape: [embd, vocab], data: random(embd * vocab) },
   ];
-  await writeFile(path, encodeGguf(modelMetadata({ name: "taproom-random", embd, ff, layers, heads, context: 4096 }), tensors));
+  await writeFile(path, encodeGguf(modelMetadata({ name: "taproom-random", embd, ff, layers, heads, context: 4096, vocabulary: vocab }), tensors));
   return path;
 }

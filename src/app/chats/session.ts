@@ -22,6 +22,7 @@ import type { BuiltPrompt, TemplateChoice } from "../../core/prompt/index.ts";
 import { samplersForChat, type SamplerPreset } from "../../core/samplers/presets.ts";
 import type { SamplerSettings } from "../../core/samplers/types.ts";
 import { resolveSamplers } from "../../core/samplers/validate.ts";
+import { notAppliedNotice } from "../../core/samplers/notApplied.ts";
 import { buildTurnPrompt, type TurnModel, type TurnSettings, type TurnTimings } from "../../engine/chatTurn.ts";
 import type { TurnReport, TurnResult } from "../turns/playTurn.ts";
 
@@ -303,7 +304,8 @@ export function createChatSession(deps: ChatSessionDeps): ChatSession {
   return {
     characterId: deps.characterId,
     character,
-    notice: deps.notice,
+    // Said once, when the chat opens: what of its samplers the built-in engine cannot apply.
+    notice: [deps.notice, notAppliedNotice(samplers)].filter(Boolean).join("; ") || null,
     bookNotes: deps.bookNotes,
     chat: () => chat,
     persona: () => persona,

@@ -1,5 +1,6 @@
 import { SamplerRangeError } from "../../core/samplers/validate.ts";
 import { displayText } from "../../core/text/sanitize.ts";
+import { notAppliedNotice } from "../../core/samplers/notApplied.ts";
 import { createApp } from "../../app/app.ts";
 import type { GpuChoice } from "../../app/options.ts";
 import { parseCommandArgs, parseIntegerFlag } from "../args.ts";
@@ -66,7 +67,9 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     const turn = { mode: "reply" as const, text: v.message, preset: v.preset, samplers: flags, ...(v.template && { template: v.template }), ...names };
     try {
       // Refused before the model loads: a wrong value costs no waiting.
-      await app.presets.forChat(session.chat().settings, turn);
+      const samplers = await app.presets.forChat(session.chat().settings, turn);
+      const notice = notAppliedNotice(samplers);
+      if (notice) io.stderr.write(`${sanitizeForTerminal(notice)}\n`);
     } catch (error) {
       if (error instanceof SamplerRangeError) throw new UsageError(error.message);
       throw error;

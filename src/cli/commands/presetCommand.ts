@@ -72,6 +72,8 @@ async function importCommand(argv: string[], io: CliIO): Promise<number> {
   if (preset) {
     const renamed = preset.name === preset.wanted ? "" : ` ("${preset.wanted}" is ${isBuiltInPresetName(preset.wanted) ? "a shipped preset's name" : "taken"}: saved as "${preset.name}")`;
     say(`Saved preset "${preset.name}" (${preset.samplers} samplers)${renamed}`);
+    for (const note of preset.notes) io.stderr.write(displayText(`${file}: ${note}`) + "\n");
+    if (preset.notApplied.length > 0) say(`Not applied by the built-in engine (kept for remote backends): ${preset.notApplied.join("; ")}`);
     if (preset.ignored.length > 0) say(`Ignored, taproom has no such sampler: ${preset.ignored.map((i) => `${i.key}=${JSON.stringify(i.value)}`).join(", ")}`);
   }
   return 0;

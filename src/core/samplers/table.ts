@@ -5,6 +5,7 @@
  * all read from this table; adding a sampler is one entry here (and its field in
  * SamplerSettings, which the table's type then demands).
  */
+import { listSamplerSpec } from "./listSamplers.ts";
 import type { SamplerSettings } from "./types.ts";
 
 export type NumericSamplerKey = { [K in keyof SamplerSettings]: SamplerSettings[K] extends number ? K : never }[keyof SamplerSettings];
@@ -29,13 +30,18 @@ export interface SamplerSpec {
   flag: string;
   /** The chat's `/NAME VALUE`, for the samplers changed most often. */
   slash?: string;
-  /** SillyTavern text-completion preset keys read into it. */
+  /** SillyTavern text-completion preset keys read into it (dynamic temperature is read from dynatemp, min_temp and max_temp). */
   presetKeys: string[];
   /** One line of help: what it does, what "off" is. */
   help: string;
   /** Drawn in the sampler panel (default true); `sub` rows belong to the row above. */
   panel?: boolean;
   sub?: boolean;
+  /**
+   * False: the built-in engine (node-llama-cpp) has no such sampler. The value is kept
+   * (presets carry it, remote backends can apply it) and reported once as not applied.
+   */
+  applied?: boolean;
 }
 
 type Specs = { [K in NumericSamplerKey]: Omit<SamplerSpec, "key"> };
@@ -112,6 +118,56 @@ const specs: Specs = {
     flag: "xtc-threshold", presetKeys: ["xtc_threshold"],
     help: "XTC: tokens at least this likely count as the likeliest",
   },
+  typicalP: {
+    name: "typical-p", label: "Typical-p", min: 0, max: 1, default: 1, step: 0.01, off: 1, panel: false, applied: false,
+    flag: "typical-p", presetKeys: ["typical_p", "typical"],
+    help: "keep tokens about as surprising as the average (1 = off) (not applied by the built-in engine)",
+  },
+  tfs: {
+    name: "TFS", label: "Tail-free sampling", min: 0, max: 1, default: 1, step: 0.01, off: 1, panel: false, applied: false,
+    flag: "tfs", presetKeys: ["tfs"],
+    help: "tail-free sampling: cut the flat tail of the distribution (1 = off) (not applied by the built-in engine)",
+  },
+  topA: {
+    name: "top-a", label: "Top-a", min: 0, max: 1, default: 0, step: 0.01, off: 0, panel: false, applied: false,
+    flag: "top-a", presetKeys: ["top_a"],
+    help: "drop tokens below this times the top probability squared (0 = off) (not applied by the built-in engine)",
+  },
+  mirostatMode: {
+    name: "mirostat", label: "Mirostat", min: 0, max: 2, integer: true, default: 0, step: 1, off: 0, panel: false, applied: false,
+    flag: "mirostat", presetKeys: ["mirostat_mode"],
+    help: "mirostat version 1 or 2: steer toward a steady surprise (0 = off) (not applied by the built-in engine)",
+  },
+  mirostatTau: {
+    name: "mirostat tau", label: "tau", sub: true, min: 0, max: 20, default: 5, step: 0.1, panel: false, applied: false,
+    flag: "mirostat-tau", presetKeys: ["mirostat_tau"],
+    help: "mirostat: the surprise aimed at (not applied by the built-in engine)",
+  },
+  mirostatEta: {
+    name: "mirostat eta", label: "eta", sub: true, min: 0, max: 1, default: 0.1, step: 0.01, panel: false, applied: false,
+    flag: "mirostat-eta", presetKeys: ["mirostat_eta"],
+    help: "mirostat: how fast it steers (not applied by the built-in engine)",
+  },
+  dynatempRange: {
+    name: "dynamic temperature range", label: "Dynamic temperature", min: 0, max: 5, default: 0, step: 0.05, off: 0, panel: false, applied: false,
+    flag: "dynatemp-range", presetKeys: [],
+    help: "temperature moves this far either way with the entropy (0 = off) (not applied by the built-in engine)",
+  },
+  dynatempExponent: {
+    name: "dynamic temperature exponent", label: "exponent", sub: true, min: 0, max: 10, default: 1, step: 0.05, panel: false, applied: false,
+    flag: "dynatemp-exponent", presetKeys: ["dynatemp_exponent"],
+    help: "dynamic temperature: the curve from low to high (not applied by the built-in engine)",
+  },
+  smoothingFactor: {
+    name: "smoothing factor", label: "Smoothing factor", min: 0, max: 10, default: 0, step: 0.01, off: 0, panel: false, applied: false,
+    flag: "smoothing-factor", presetKeys: ["smoothing_factor"],
+    help: "quadratic smoothing of the logits (0 = off) (not applied by the built-in engine)",
+  },
+  smoothingCurve: {
+    name: "smoothing curve", label: "curve", sub: true, min: 1, max: 10, default: 1, step: 0.01, panel: false, applied: false,
+    flag: "smoothing-curve", presetKeys: ["smoothing_curve"],
+    help: "smoothing: the curve's steepness (not applied by the built-in engine)",
+  },
   seed: {
     name: "seed", label: "Seed", min: -1, max: 2 ** 32 - 1, integer: true, default: -1, step: 1, special: { value: -1, text: "random" },
     flag: "seed", presetKeys: ["seed"],
@@ -129,14 +185,8 @@ export const samplerTable: readonly SamplerSpec[] = (Object.keys(specs) as Numer
 
 export const samplerSpec = (key: NumericSamplerKey): SamplerSpec => ({ key, ...specs[key] });
 
-/** The one list-valued sampler: DRY's sequence breakers (SillyTavern keeps them as a JSON string). */
-export const sequenceBreakersSpec = {
-  key: "drySequenceBreakers",
-  name: "DRY sequence breakers",
-  default: ["\n", ":", '"', "*"],
-  presetKeys: ["dry_sequence_breakers"],
-  help: "DRY: a repeat never spans these",
-} as const;
+/** DRY's sequence breakers (SillyTavern keeps them as a JSON string); the other list samplers are in listSamplers.ts. */
+export const sequenceBreakersSpec = listSamplerSpec("drySequenceBreakers");
 
 /** Decimals a value is shown with: as many as its step has. */
 export function samplerDecimals(spec: SamplerSpec): number {

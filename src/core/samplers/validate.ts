@@ -1,10 +1,11 @@
 import type { SamplerSettings } from "./types.ts";
-import { samplerTable, sequenceBreakersSpec, type NumericSamplerKey } from "./table.ts";
+import { isListSamplerKey, listSamplerDefaults, listSamplerSpec } from "./listSamplers.ts";
+import { samplerTable, type NumericSamplerKey } from "./table.ts";
 
 /** llama.cpp's own defaults for a chat, with every optional sampler off (from the sampler table). */
 export const defaultSamplers: SamplerSettings = {
   ...(Object.fromEntries(samplerTable.map((s) => [s.key, s.default])) as Record<NumericSamplerKey, number>),
-  drySequenceBreakers: [...sequenceBreakersSpec.default],
+  ...listSamplerDefaults(),
 };
 
 const specs = new Map(samplerTable.map((s) => [s.key, s]));
@@ -36,10 +37,10 @@ export function checkSamplerValue(field: NumericSamplerKey, value: number): void
 export function validateSamplers(partial: Partial<SamplerSettings>): Partial<SamplerSettings> {
   for (const [key, value] of Object.entries(partial)) {
     if (value === undefined) continue;
-    if (key === "drySequenceBreakers") {
-      if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) {
-        throw new SamplerRangeError("drySequenceBreakers", "DRY sequence breakers must be a list of strings");
-      }
+    if (isListSamplerKey(key)) {
+      const spec = listSamplerSpec(key);
+      const problem = spec.problem(value);
+      if (problem) throw new SamplerRangeError(key, `${spec.name} ${problem}`);
       continue;
     }
     if (!specs.has(key as NumericSamplerKey)) throw new SamplerRangeError(key as keyof SamplerSettings, `unknown sampler "${key}"`);
@@ -50,7 +51,7 @@ export function validateSamplers(partial: Partial<SamplerSettings>): Partial<Sam
 
 /** Later layers win: defaults < preset < chat override < one-off flags. */
 export function resolveSamplers(...layers: Array<Partial<SamplerSettings> | undefined>): SamplerSettings {
-  const merged: SamplerSettings = { ...defaultSamplers };
+  const merged: SamplerSettings = { ...defaultSamplers, ...listSamplerDefaults() };
   for (const layer of layers) {
     if (!layer) continue;
     for (const [key, value] of Object.entries(validateSamplers(layer))) {

@@ -27,3 +27,11 @@ export class ModelLoadCancelledError extends Error {
     this.name = "ModelLoadCancelledError";
   }
 }
+
+/** The chat's GBNF grammar could not be read: llama.cpp's reason, in one line. */
+export class GrammarError extends Error {
+  constructor(readonly reason: string) {
+    super(`the sampler grammar could not be read: ${reason}`);
+    this.name = "GrammarError";
+  }
+}

@@ -1,5 +1,5 @@
 import { basename } from "node:path";
-import type { LlamaContext, LlamaContextSequence, LlamaModel, Token, TokenBias } from "node-llama-cpp";
+import type { LlamaContext, LlamaContextSequence, LlamaGrammarEvaluationState, LlamaModel, Token, TokenBias } from "node-llama-cpp";
 import type { TurnGenerationRequest, TurnModel } from "../chatTurn.ts";
 import type { LibraryFacts } from "../library/readModelFacts.ts";
 import { readModelFile } from "./readModelFile.ts";
@@ -8,8 +8,11 @@ import { detectMachine } from "../planning/detectMachine.ts";
 import type { MachineFacts } from "../planning/machine.ts";
 import { LoadPlanError, planLoad, type LoadPlan, type PlanLoadOptions } from "../planning/planLoad.ts";
 import { getLlamaFor, recentLlamaLogs, type GpuChoice } from "../runtime/llama.ts";
-import { ContextOverflowError, ModelLoadCancelledError, ModelLoadError } from "./errors.ts";
-import type { DrySupport } from "./samplerOptions.ts";
+import { ContextOverflowError, GrammarError, ModelLoadCancelledError, ModelLoadError } from "./errors.ts";
+import type { DrySupport, LogitBias } from "./samplerOptions.ts";
+import type { ReplyInput } from "./generateReply.ts";
+import { presetBias } from "./presetBias.ts";
+import type { SamplerSettings } from "../../core/samplers/types.ts";
 import type { InstructTemplate } from "../../core/prompt/templates.ts";
 import type { ModelIdentity, StateKey } from "../../core/promptCache/state.ts";
 import { describeKvStrategy, kvStrategy, type KvStrategy } from "../kv/strategy.ts";
@@ -188,9 +191,9 @@ export async function openModel(options: LoadModelOptions): Promise<OpenedModel>
     kvStrategy: strategy,
   };
   // Imported here, not at the top: node-llama-cpp is hundreds of modules and the app draws before it needs them.
-  const { TokenBias } = await import("node-llama-cpp");
+  const { TokenBias, LlamaGrammarEvaluationState } = await import("node-llama-cpp");
   const { ownTemplateFrom } = await import("./renderChatTemplate.ts");
-  return { model, context, info, runtime: { tokenBias: (m) => TokenBias.for(m), ownTemplateFrom } };
+  return { model, context, info, runtime: { tokenBias: (m) => TokenBias.for(m), GrammarState: LlamaGrammarEvaluationState, ownTemplateFrom } };
 }
 
 function planOrExplain(path: string, options: PlanLoadOptions): LoadPlan {
@@ -215,6 +218,7 @@ function explainLoadError(error: unknown): string {
 /** The parts of node-llama-cpp a loaded model uses beyond its own objects, handed over once loaded. */
 export interface LoadedModelRuntime {
   tokenBias(model: LlamaModel): TokenBias;
+  GrammarState: typeof LlamaGrammarEvaluationState;
   ownTemplateFrom(chatTemplate: string | undefined): InstructTemplate | undefined;
 }
 
@@ -343,12 +347,43 @@ export class LoadedModel implements TurnModel {
     return tokens;
   }
 
-  private run(request: TurnGenerationRequest): Promise<GenerationResult> {
+  private eogCache?: number[];
+
+  /** The chat's logit biases, bans and ban of end-of-generation, in this model's tokens. */
+  private presetBias(samplers: SamplerSettings): LogitBias {
+    const vocabularySize = this.model.fileInfo.metadata?.tokenizer?.ggml?.tokens?.length ?? 0;
+    const eogTokens = () => (this.eogCache ??= Array.from({ length: vocabularySize }, (_, t) => t).filter((t) => this.model.isEogToken(t as Token)));
+    return presetBias(samplers, {
+      tokenize: (text) => this.model.tokenize(text, false),
+      vocabularySize,
+      get eogTokens() {
+        return eogTokens();
+      },
+    });
+  }
+
+  /** The chat's grammar as a fresh evaluation state for one reply; a grammar llama.cpp cannot read is a GrammarError. */
+  private async grammarFor(samplers: SamplerSettings): Promise<ReplyInput["grammar"]> {
+    if (samplers.grammar.trim() === "") return undefined;
+    let grammar;
+    try {
+      grammar = await this.model.llama.createGrammar({ grammar: samplers.grammar });
+    } catch (error) {
+      throw new GrammarError((error as Error)?.message?.split("\n")[0] ?? String(error));
+    }
+    return new this.runtime.GrammarState({ model: this.model, grammar });
+  }
+
+  private async run(request: TurnGenerationRequest): Promise<GenerationResult> {
     const tokens = this.promptTokens(request.prompt);
     if (tokens.length >= this.contextSize) throw new ContextOverflowError(tokens.length, this.contextSize);
+    const bias = this.presetBias(request.samplers);
+    const grammar = await this.grammarFor(request.samplers);
     return this.runner.run({
       tokens,
       samplers: request.samplers,
+      ...(bias.size > 0 && { bias }),
+      ...(grammar && { grammar }),
       stops: request.stops,
       maxTokens: request.samplers.maxTokens,
       turn: { ...(request.chatId !== undefined && { chatId: request.chatId }), ...(request.layout && { layout: request.layout }) },

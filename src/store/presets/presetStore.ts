@@ -9,6 +9,7 @@ import { openJsonDb } from "../jsonDb.ts";
 import { allPresets, builtInPresets, findPreset, PresetError, type SamplerPreset } from "../../core/samplers/presets.ts";
 import type { SamplerSettings } from "../../core/samplers/types.ts";
 import { samplerTable } from "../../core/samplers/table.ts";
+import { isListSamplerKey, listSamplerSpec } from "../../core/samplers/listSamplers.ts";
 import { DEFAULT_CONTEXT, type ContextTemplate, type InstructSequences } from "../../core/prompt/formats.ts";
 import { readContext, readInstruct, type PromptPresetParts } from "../../core/prompt/stPresets.ts";
 import { getTemplate, UnknownTemplateError, type InstructTemplate } from "../../core/prompt/templates.ts";
@@ -155,10 +156,9 @@ function checkPreset(preset: unknown, where: string): void {
   if (!p || typeof p.name !== "string" || p.name.trim() === "") throw new PresetError(`${where}: a preset needs a "name"`);
   if (typeof p.samplers !== "object" || p.samplers === null) throw new PresetError(`${where}: "samplers" must be an object`);
   for (const [key, value] of Object.entries(p.samplers)) {
-    if (key === "drySequenceBreakers") {
-      if (!Array.isArray(value) || value.some((s) => typeof s !== "string")) {
-        throw new PresetError(`${where}: samplers.drySequenceBreakers must be a list of strings`);
-      }
+    if (isListSamplerKey(key)) {
+      const problem = listSamplerSpec(key).problem(value);
+      if (problem) throw new PresetError(`${where}: samplers.${key} ${problem}`);
     } else if (!NUMBER_FIELDS.has(key)) {
       throw new PresetError(`${where}: samplers.${key} is not a sampler taproom knows`);
     } else if (typeof value !== "number" || !Number.isFinite(value)) {

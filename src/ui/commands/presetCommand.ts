@@ -1,5 +1,6 @@
 import { findPreset } from "../../core/samplers/presets.ts";
 import { resolveSamplers } from "../../core/samplers/validate.ts";
+import { notAppliedNotice } from "../../core/samplers/notApplied.ts";
 import { CommandArgumentError, namesStartingWith, type SlashCommand } from "./command.ts";
 
 export const presetCommand: SlashCommand = {
@@ -17,8 +18,10 @@ export const presetCommand: SlashCommand = {
     const preset = findPreset(presets, args);
     if (!preset) throw new CommandArgumentError(`/preset: no preset "${args.trim()}"; there are ${names}`);
     // A preset is a whole sampler setup: what it leaves unset goes back to the defaults.
-    ctx.setSamplers(resolveSamplers(preset.samplers));
+    const samplers = resolveSamplers(preset.samplers);
+    ctx.setSamplers(samplers);
     ctx.choosePreset(preset.name);
-    ctx.notify(`Preset ${preset.name}: ${preset.description}`);
+    const notApplied = notAppliedNotice(samplers);
+    ctx.notify(`Preset ${preset.name}: ${preset.description}${notApplied ? ` · ${notApplied}` : ""}`);
   },
 };

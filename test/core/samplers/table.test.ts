@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { samplerTable, sequenceBreakersSpec } from "../../../src/core/samplers/table.ts";
+import { listSamplerTable } from "../../../src/core/samplers/listSamplers.ts";
 import { defaultSamplers, resolveSamplers, validateSamplers } from "../../../src/core/samplers/validate.ts";
 import { importSillyTavernPreset } from "../../../src/core/samplers/sillyTavernPreset.ts";
 import type { SamplerSettings } from "../../../src/core/samplers/types.ts";
@@ -20,7 +21,7 @@ const above = (s: { max: number; integer?: boolean }) => s.max + (s.integer ? 1 
 test("every numeric field of the settings has exactly one entry, and the defaults come from it", () => {
   const keys = samplerTable.map((s) => s.key);
   assert.equal(new Set(keys).size, keys.length);
-  assert.deepEqual(new Set([...keys, sequenceBreakersSpec.key]), new Set(Object.keys(defaultSamplers)));
+  assert.deepEqual(new Set([...keys, ...listSamplerTable.map((s) => s.key)]), new Set(Object.keys(defaultSamplers)));
   for (const spec of samplerTable) {
     assert.equal(defaultSamplers[spec.key], spec.default, spec.key);
     assert.doesNotThrow(() => validateSamplers({ [spec.key]: spec.default }), spec.key);
@@ -95,7 +96,7 @@ test("every SillyTavern preset key of the table is read into its sampler", () =>
   for (const spec of samplerTable) {
     for (const key of spec.presetKeys) {
       const value = spec.integer ? spec.max : spec.min;
-      assert.deepEqual(importSillyTavernPreset({ [key]: value }, "p.json"), { samplers: { [spec.key]: value }, ignored: [] }, key);
+      assert.deepEqual(importSillyTavernPreset({ [key]: value }, "p.json"), { samplers: { [spec.key]: value }, ignored: [], notes: [] }, key);
     }
   }
   assert.deepEqual(importSillyTavernPreset({ dry_sequence_breakers: '["\\n"]' }, "p.json").samplers, { drySequenceBreakers: ["\n"] });

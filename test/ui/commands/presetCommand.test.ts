@@ -25,3 +25,13 @@ test("/preset alone lists the presets; an unknown name lists them too and change
   assert.deepEqual(r.calls, []);
   assert.deepEqual(r.samplers, {});
 });
+
+test("/preset with settings the built-in engine cannot apply says which, in the same line", () => {
+  const r = recordingContext();
+  const miro = { name: "Miro Gold", description: "imported", samplers: { temperature: 1, mirostatMode: 2, mirostatTau: 9.61, mirostatEta: 1 }, builtIn: false };
+  r.ctx.presets = () => [...builtInPresets, miro];
+  runSlashCommand("/preset miro gold", r.ctx);
+  assert.deepEqual(r.notes, ["Preset Miro Gold: imported · Not applied by the built-in engine: mirostat 2 (tau 9.61, eta 1)"]);
+  runSlashCommand("/preset neutral", r.ctx);
+  assert.doesNotMatch(r.notes[1]!, /Not applied/);
+});
