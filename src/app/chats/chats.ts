@@ -21,6 +21,8 @@ import type { PersonaService } from "../personas.ts";
 import { promptCacheOptions } from "../promptCache.ts";
 import { runTurn, type TurnResult } from "../turns/playTurn.ts";
 import { createChatSession, type ChatSession, type ChatTarget, type SessionTurn } from "./session.ts";
+import type { GroupStore } from "../../store/groups/groupStore.ts";
+import { groupIdOf, openGroupChat } from "../groups/groupChats.ts";
 
 export type { ChatExportFormat, ChatIndexEntry };
 export { AmbiguousChatNameError, ChatNotFoundError } from "../../store/chats/chatStore.ts";
@@ -64,6 +66,8 @@ export interface ChatsServiceOptions {
   cwd: string;
   env?: ChatEnv;
   store(): Promise<ChatStore>;
+  /** The groups, for opening a group's chats. */
+  groups(): Promise<GroupStore>;
   settings(): Promise<SettingsStore>;
   presets(): Promise<PresetStore>;
   library: LibraryService;
@@ -128,7 +132,29 @@ export function createChatsService(options: ChatsServiceOptions): { service: Cha
     return opened(latest ? await store.open(latest.id) : await store.create(fresh()));
   }
 
+  const exportPath = (current: Chat, path: string | undefined) =>
+    path ? resolve(options.cwd, path.replace(/^~(?=$|\/)/, homedir())) : join(options.root, "exports", `${exportName(current.title)}.jsonl`);
+
+  /** A group's chat: its session plays the group's turns (app/groups). */
+  async function openGroup(target: ChatTarget, groupId: string): Promise<ChatSession> {
+    const store = await options.store();
+    const named = target.chatId !== undefined ? store.resolve(target.chatId) : undefined;
+    if (named) await settle(named.id);
+    const { session, saved } = await openGroupChat({ ...target, ...(named && { chatId: named.id }) }, groupId, {
+      env, store: options.store, groups: options.groups, settings: options.settings, presets: options.presets,
+      library, lore, personas: options.personas, run: runFor, exportPath,
+    });
+    if (!saved) return session;
+    const id = session.chat().id;
+    if (!named) await settle(id);
+    open.set(id, { session });
+    return { ...session, close: () => settle(id) };
+  }
+
   async function openChat(target: ChatTarget): Promise<ChatSession> {
+    const named = target.chatId !== undefined && !target.file ? (await options.store()).resolve(target.chatId) : undefined;
+    const groupId = groupIdOf(target) ?? named?.groupId;
+    if (groupId !== undefined) return openGroup(target, groupId);
     let handle: ChatHandle | undefined;
     let chat: Chat;
     let card;
@@ -189,7 +215,7 @@ export function createChatsService(options: ChatsServiceOptions): { service: Cha
       run: runFor(held !== undefined),
       create: async (branched) => (await options.store()).create(branched),
       async exportChat(current, userName, path) {
-        const out = path ? resolve(options.cwd, path.replace(/^~(?=$|\/)/, homedir())) : join(options.root, "exports", `${exportName(current.title)}.jsonl`);
+        const out = exportPath(current, path);
         await writeChatExport(current, { format: "jsonl", out, userName });
         return out;
       },

@@ -22,8 +22,8 @@ export interface NewGroupInput {
   activationStrategy?: number;
   generationMode?: number;
   allowSelfResponses?: boolean;
-  /** The group's first chat. */
-  chatId: string;
+  /** The group's first chat; none yet when absent (its first open makes one). */
+  chatId?: string;
 }
 
 export function newGroup(input: NewGroupInput): Group {
@@ -42,8 +42,8 @@ export function newGroup(input: NewGroupInput): Group {
     joinSuffix: "",
     allowSelfResponses: input.allowSelfResponses ?? false,
     autoModeDelay: 5,
-    chatId: input.chatId,
-    chats: [input.chatId],
+    chatId: input.chatId ?? "",
+    chats: input.chatId ? [input.chatId] : [],
     cards: Object.fromEntries(input.members.map((m) => [m.key, m.cardId])),
     extra: { avatar_url: "img/ai4.png", fav: false, hideMutedSprites: false },
   };

@@ -71,3 +71,25 @@ export function findMember<M extends Pick<MemberCard, "key" | "name">>(members: 
   if (prefix.length === 1 && wanted !== "") return prefix[0]!;
   throw new MemberNotFoundError(query, prefix.map((m) => (exact.length > 1 ? m.key : m.name)));
 }
+
+/** A card named by a person: several match, or none does. */
+export class CardChoiceError extends Error {
+  constructor(readonly query: string, readonly candidates: LibraryCardRef[]) {
+    super(candidates.length > 1
+      ? `"${query}" could be ${candidates.map((c) => `${c.name} (${c.id})`).join(", ")}: give the id`
+      : `no character "${query}" in the library`);
+    this.name = "CardChoiceError";
+  }
+}
+
+/** A library card by its id, its name (any case), or the start of one name. */
+export function findCard(cards: readonly LibraryCardRef[], query: string): LibraryCardRef {
+  const wanted = query.trim().toLowerCase();
+  const byId = cards.find((c) => c.id === query.trim());
+  if (byId) return byId;
+  const exact = cards.filter((c) => c.name.toLowerCase() === wanted);
+  if (exact.length === 1) return exact[0]!;
+  const prefix = exact.length > 1 ? exact : cards.filter((c) => wanted !== "" && c.name.toLowerCase().startsWith(wanted));
+  if (prefix.length === 1 && exact.length === 0) return prefix[0]!;
+  throw new CardChoiceError(query, prefix);
+}

@@ -5,11 +5,9 @@
  * model) is the caller's `write`; this module stays pure.
  */
 import type { Character } from "../cards/character.ts";
-import {
-  addSwipe, appendAssistantReply, continueReply, currentSwipe, sendUserMessage, setDraft, setLoreState, setVariables, type ChatEnv,
-} from "../chat/operations.ts";
+import { applyTurn, currentSwipe, sendUserMessage, type ChatEnv, type TurnWritten } from "../chat/operations.ts";
 import type { Persona } from "../chat/persona.ts";
-import type { Chat, GenerationInfo } from "../chat/types.ts";
+import type { Chat } from "../chat/types.ts";
 import type { GroupPromptContext } from "../prompt/types.ts";
 import type { TurnMode } from "../prompt/turn.ts";
 import { chooseSpeakers, type ChosenSpeaker, type SpeakerChoice, type TurnKind } from "./activation.ts";
@@ -37,12 +35,7 @@ export interface MemberTurn {
 }
 
 /** What `write` hands back: the new text (for continue, only what was added) and what the chat keeps of it. */
-export interface MemberTurnWritten {
-  text: string;
-  generation?: GenerationInfo;
-  loreState?: unknown;
-  variables?: Record<string, string>;
-}
+export type MemberTurnWritten = Omit<TurnWritten, "mode" | "name" | "env">;
 
 export interface GroupTurnReply<R> {
   speaker: ChosenSpeaker;
@@ -115,16 +108,9 @@ export async function playGroupTurn<R extends MemberTurnWritten>(input: GroupTur
  * a swipe or more text on their message, an impersonation as the draft.
  */
 function applyMemberTurn(chat: Chat, written: MemberTurnWritten, o: { mode: TurnMode; speaker: ChosenSpeaker; batch: number; env: ChatEnv }): { chat: Chat; text: string; saved: boolean } {
-  const { env } = o;
-  const gen = written.generation ? { generation: written.generation } : {};
   if (o.mode !== "impersonate" && o.mode !== "continue" && written.text.trim() === "") return { chat, text: "", saved: false };
-  let next: Chat;
-  if (o.mode === "reply") next = markLastReply(appendAssistantReply(chat, { text: written.text, name: o.speaker.name, env, ...gen }), o.speaker.key, o.batch);
-  else if (o.mode === "swipe") next = addSwipe(chat, { text: written.text, env, ...gen });
-  else if (o.mode === "continue") next = continueReply(chat, { text: written.text, env, ...gen });
-  else next = setDraft(chat, written.text, env);
-  if (written.loreState !== undefined) next = setLoreState(next, written.loreState, env);
-  if (written.variables !== undefined) next = setVariables(next, written.variables, env);
+  let next = applyTurn(chat, { ...written, mode: o.mode, name: o.speaker.name, env: o.env });
+  if (o.mode === "reply") next = markLastReply(next, o.speaker.key, o.batch);
   const last = next.messages.at(-1);
   const text = o.mode === "impersonate" ? written.text : last ? currentSwipe(last).text : "";
   return { chat: next, text, saved: true };
