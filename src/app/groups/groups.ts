@@ -5,7 +5,7 @@
  */
 import { homedir } from "node:os";
 import { resolve } from "node:path";
-import { systemChatEnv, type ChatEnv } from "../../core/chat/operations.ts";
+import { systemChatEnv, updateSettings, type ChatEnv } from "../../core/chat/operations.ts";
 import type { Chat } from "../../core/chat/types.ts";
 import {
   addMember, GroupSettingError, newGroup, parseActivationStrategy, parseGenerationMode, removeMember, setMuted,
@@ -32,6 +32,9 @@ export interface GroupDetails extends GroupInfo {
   autoModeDelay: number;
   /** The group's chats, the open one first. */
   chats: ChatIndexEntry[];
+  /** The open chat's scenario override and chat lorebook, when it has them. */
+  scenario?: string;
+  lorebook?: string;
   /** The stored group, every field. */
   group: Group;
 }
@@ -59,6 +62,10 @@ export interface GroupChange {
   remove?: string[];
   mute?: string[];
   unmute?: string[];
+  /** The open chat's scenario override (SillyTavern's chat_metadata.scenario); "" removes it. */
+  scenario?: string;
+  /** The open chat's lorebook (SillyTavern's chat lorebook, chat_metadata.world_info); "" removes it. */
+  lorebook?: string;
 }
 
 export interface GroupsService {
@@ -92,8 +99,11 @@ export function createGroupsService(options: GroupsServiceOptions): GroupsServic
     const { members, missing } = await resolveMembers(group, library);
     const store = await options.store();
     const chats = store.list().filter((c) => c.groupId === group.id).sort((a, b) => (a.id === group.chatId ? -1 : b.id === group.chatId ? 1 : b.updatedAt.localeCompare(a.updatedAt)));
+    const open = chats[0]?.id === group.chatId ? (await store.open(group.chatId)).chat.settings : {};
     return {
       ...groupInfoOf(group, members, missing),
+      ...(open.scenario !== undefined && { scenario: open.scenario }),
+      ...(open.lorebooks?.[0] !== undefined && { lorebook: open.lorebooks[0] }),
       allowSelfResponses: group.allowSelfResponses, joinPrefix: group.joinPrefix, joinSuffix: group.joinSuffix, autoModeDelay: group.autoModeDelay,
       chats, group,
     };
@@ -135,6 +145,20 @@ export function createGroupsService(options: GroupsServiceOptions): GroupsServic
     return next;
   }
 
+  /** The group's open chat gets the scenario override or chat lorebook (saved through the chat store). */
+  async function changeOpenChat(group: Group, c: GroupChange): Promise<void> {
+    const store = await options.store();
+    if (!store.list().some((e) => e.id === group.chatId)) throw new GroupSettingError(`${group.name} has no chat yet: open it once (taproom chat --group, or the home screen) and try again`);
+    const handle = await store.open(group.chatId);
+    const env = options.env ?? systemChatEnv;
+    const patch = {
+      ...(c.scenario !== undefined && { scenario: c.scenario.trim() === "" ? undefined : c.scenario }),
+      ...(c.lorebook !== undefined && { lorebooks: c.lorebook.trim() === "" ? undefined : [c.lorebook.trim(), ...(handle.chat.settings.lorebooks ?? []).slice(1)] }),
+    };
+    await handle.save(updateSettings(handle.chat, patch, env));
+    await handle.flush();
+  }
+
   return {
     async list() {
       const { groups, problems } = await (await options.groups()).list();
@@ -159,6 +183,7 @@ export function createGroupsService(options: GroupsServiceOptions): GroupsServic
     async update(name, c) {
       const store = await options.groups();
       const next = await change(await store.get(name), c);
+      if (c.scenario !== undefined || c.lorebook !== undefined) await changeOpenChat(next, c);
       await store.save(next);
       return details(next);
     },

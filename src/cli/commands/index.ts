@@ -4,6 +4,7 @@ import { chatCommand } from "./chatCommand.ts";
 import { promptCommand } from "./promptCommand.ts";
 import { cardCommand } from "./cardCommand.ts";
 import { chatsCommand } from "./chatsCommand.ts";
+import { groupCommand } from "./groupCommand.ts";
 import { presetCommand } from "./presetCommand.ts";
 import { personaCommand } from "./personaCommand.ts";
 import { loreCommand } from "./loreCommand.ts";
@@ -19,6 +20,7 @@ export const commands: CliCommand[] = [
   promptCommand,
   cardCommand,
   chatsCommand,
+  groupCommand,
   presetCommand,
   personaCommand,
   loreCommand,
