@@ -44,12 +44,12 @@ function groupWith(activationStrategy: number, generationMode = 0): Group {
   return newGroup({ id: "1", name: "The Inn", chatId: "c", activationStrategy, generationMode, members: theInn().map((m) => ({ key: m.key, cardId: m.key, name: m.name })) });
 }
 
-async function turn(group: Group, chat: Chat, request: GroupTurnRequest, random: ReturnType<typeof scripted>) {
+async function turn(group: Group, chat: Chat, request: GroupTurnRequest, random: ReturnType<typeof scripted>, systemPrompt?: string) {
   const prompts: ChatTurnResult[] = [];
   const outcome = await playGroupTurn({
     group: { ...group, muted: ["Cleo.png"] }, members: theInn(), chat, persona, request, env: testEnv(), random,
     write: async (t) => {
-      const result = await runChatTurn({ model, chat: t.chat, character: t.character, group: t.group, persona, settings: { samplers, template: "chatml" }, mode: t.mode });
+      const result = await runChatTurn({ model, chat: t.chat, character: t.character, group: t.group, persona, settings: { samplers, template: "chatml", ...(systemPrompt && { systemPrompt }) }, mode: t.mode });
       prompts.push(result);
       return { text: result.text, generation: result.generation };
     },
@@ -110,4 +110,17 @@ test("join mode: the speaker's prompt holds every unmuted member's description, 
   assert.ok(system[0]!.includes("A knight.\nA thief."), system[0]);
   assert.ok(!system[0]!.includes("A bard."));
   assert.equal(system[0], system[1]);
+});
+
+test("the KV cache across speakers: swap re-reads the prompt for each; join with a system prompt naming the group, not the speaker, reads only the new end", async () => {
+  const evaluated = async (generationMode: number, systemPrompt?: string) => {
+    const chat = { ...opening(), id: `kv-${generationMode}-${systemPrompt ? "group" : "speaker"}` };
+    const { prompts } = await turn(groupWith(1, generationMode), chat, { kind: "normal", text: "Evening." }, scripted(), systemPrompt);
+    const second = prompts[1]!.timings;
+    return second.evaluatedPromptTokens / second.promptTokens;
+  };
+  // SillyTavern's default system prompt names {{char}} on the prompt's first line: each speaker changes it.
+  assert.ok((await evaluated(0)) > 0.8, "swap");
+  assert.ok((await evaluated(1)) > 0.8, "join, with the speaker in the system prompt");
+  assert.ok((await evaluated(1, "Write the next reply in a fictional chat between {{group}} and {{user}}.")) < 0.25, "join, the group in the system prompt");
 });

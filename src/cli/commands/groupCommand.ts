@@ -29,9 +29,10 @@ Strategies (who speaks after your message):
 Modes (the card in the prompt):
   swap        the speaker's card alone; the prompt's start changes with each speaker, so the
               model re-reads it (slow on big chats with slow hardware)
-  join        every member's card (muted ones left out), the same prompt start for everyone:
-              best for long chats; --join-prefix/--join-suffix wrap each member's part
-              (<FIELDNAME> and {{char}} expand)
+  join        every member's card (muted ones left out), the same for every speaker: with a
+              system prompt that names {{group}} rather than {{char}}, llama.cpp reuses the
+              prompt across speakers (best for long chats); --join-prefix/--join-suffix wrap
+              each member's part (<FIELDNAME> and {{char}} expand)
   join-muted  every member's card, muted ones too
 Members are characters of your library, by id or name; a muted member speaks only when asked.`;
 
