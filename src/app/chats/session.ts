@@ -23,8 +23,7 @@ import type { SamplerSettings } from "../../core/samplers/types.ts";
 import { resolveSamplers } from "../../core/samplers/validate.ts";
 import { buildTurnPrompt, type TurnModel, type TurnSettings, type TurnTimings } from "../../engine/chatTurn.ts";
 import type { TurnReport, TurnResult } from "../turns/playTurn.ts";
-import type { GroupTurnSummary } from "../groups/groupTurn.ts";
-import type { GroupChatControls } from "../groups/groupChats.ts";
+import type { GroupChatControls, GroupTurnSummary } from "../groups/groupTypes.ts";
 
 /** Which chat to open: a saved one, the character's latest (a new one when `fresh`), or a chat file to read. */
 export interface ChatTarget {

@@ -6,7 +6,7 @@
 import type { Character } from "../../core/cards/character.ts";
 import type { ChatEnv } from "../../core/chat/operations.ts";
 import type { Chat } from "../../core/chat/types.ts";
-import { activationStrategyName, generationModeName, type ActivationStrategy, type GenerationMode, type Group, type MemberCard } from "../../core/group/types.ts";
+import { activationStrategyName, generationModeName, type Group, type MemberCard } from "../../core/group/types.ts";
 import { createGroupChat, groupCharacterId, humanizedDateTime } from "../../core/group/greetings.ts";
 import { memberMacros } from "../../core/group/macros.ts";
 import { findMember } from "../../core/group/members.ts";
@@ -29,30 +29,9 @@ import { createChatSession, type ChatSession, type ChatTarget, type SessionTurn 
 import type { TurnResult } from "../turns/playTurn.ts";
 import { playGroupSessionTurn } from "./groupTurn.ts";
 import { resolveMembers } from "./members.ts";
+import type { GroupChatControls, GroupInfo, GroupMemberInfo } from "./groupTypes.ts";
 
-/** A member as the group's screens show it. */
-export interface GroupMemberInfo {
-  key: string;
-  name: string;
-  muted: boolean;
-  /** Its card is not in the library: it sits out. */
-  missing: boolean;
-}
-
-export interface GroupInfo {
-  id: string;
-  name: string;
-  strategy: ActivationStrategy;
-  mode: GenerationMode;
-  members: GroupMemberInfo[];
-}
-
-/** What a group chat's session answers besides a chat's (ChatSession.group). */
-export interface GroupChatControls {
-  info(): GroupInfo;
-  /** Mutes or unmutes a member (by name); the group file is saved. */
-  setMuted(member: string, muted: boolean): Promise<GroupInfo>;
-}
+export type { GroupChatControls, GroupInfo, GroupMemberInfo };
 
 export interface GroupChatOpenDeps {
   env: ChatEnv;

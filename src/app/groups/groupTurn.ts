@@ -7,35 +7,15 @@ import type { ChatEnv } from "../../core/chat/operations.ts";
 import type { Chat } from "../../core/chat/types.ts";
 import type { Lorebook } from "../../core/lorebook/model.ts";
 import { findMember } from "../../core/group/members.ts";
-import type { ChosenSpeaker, SpeakerChoice, TurnKind } from "../../core/group/activation.ts";
+import type { ChosenSpeaker, TurnKind } from "../../core/group/activation.ts";
 import { playGroupTurn, type GroupTurnRequest } from "../../core/group/turn.ts";
 import type { Group, MemberCard } from "../../core/group/types.ts";
 import { turnText, type TurnMode } from "../../core/prompt/turn.ts";
-import type { TurnTimings } from "../../engine/chatTurn.ts";
 import type { SessionTurnContext, TurnOutcome, TurnRequest } from "../chats/session.ts";
 import type { TurnResult } from "../turns/playTurn.ts";
+import type { GroupReplyReport, GroupTurnSummary } from "./groupTypes.ts";
 
-/** One member's reply in a group turn, as `--json` and the panels show it. */
-export interface GroupReplyReport {
-  speaker: ChosenSpeaker;
-  /** The reply as saved ("" when the model wrote nothing: then nothing was saved). */
-  text: string;
-  saved: boolean;
-  stopReason: NonNullable<TurnResult["generation"]["stopReason"]>;
-  tokens: number;
-  tokensPerSecond: number;
-  timings: TurnTimings;
-  template: string;
-  loreEntries: string[];
-}
-
-export interface GroupTurnSummary {
-  /** Who was chosen, who was not, and why. */
-  choice: SpeakerChoice;
-  replies: GroupReplyReport[];
-  /** Stopped: members after the one writing did not speak. */
-  stopped: boolean;
-}
+export type { GroupReplyReport, GroupTurnSummary };
 
 export interface GroupTurnDeps {
   group: () => Group;
