@@ -124,3 +124,10 @@ test("the KV cache across speakers: swap re-reads the prompt for each; join with
   assert.ok((await evaluated(1)) > 0.8, "join, with the speaker in the system prompt");
   assert.ok((await evaluated(1, "Write the next reply in a fictional chat between {{group}} and {{user}}.")) < 0.25, "join, the group in the system prompt");
 });
+
+test("the chat's scenario override stands in for the speaker's scenario in swap mode, with {{char}} as the speaker", async () => {
+  const chat: Chat = { ...opening(), settings: { scenario: "A storm; {{char}} bars the door." } };
+  const { prompts } = await turn(groupWith(1), chat, { kind: "normal", text: "Evening." }, scripted());
+  assert.match(prompts[0]!.prompt.text, /\nScenario: A storm; Alice bars the door\.<\|im_end\|>\n/);
+  assert.match(prompts[1]!.prompt.text, /\nScenario: A storm; Bob Stone bars the door\.<\|im_end\|>\n/);
+});
