@@ -6,17 +6,15 @@
  */
 import { basename } from "node:path";
 import { formatBytes } from "../core/units/format.ts";
-import { detectMachine } from "../engine/planning/detectMachine.ts";
+import { detectMachineRemembered } from "../engine/planning/rememberedMachine.ts";
 import { describeFitMachine, type FitMachine, type MachineFacts } from "../engine/planning/machine.ts";
 import { loadModel, type LoadedModel, type LoadedModelInfo } from "../engine/generation/loadModel.ts";
 import { loadTokenizer, type ModelTokenizer } from "../engine/generation/loadTokenizer.ts";
 import { scanModelLibrary, type LibraryModel } from "../engine/library/scanModelLibrary.ts";
 import type { ModelVerdict } from "../engine/planning/modelVerdict.ts";
-import { hubOptionsFromEnv } from "../engine/download/hubClient.ts";
-import { planPull } from "../engine/download/planPull.ts";
 import type { RepoModel } from "../engine/download/repoModels.ts";
-import { downloadRepoModel, type ModelDownloadProgress } from "../engine/download/downloadRepoModel.ts";
-import { DEFAULT_RETRIES } from "../engine/download/pullModel.ts";
+import type { ModelDownloadProgress } from "../engine/download/downloadRepoModel.ts";
+import { defaultMachineMemoryPath } from "../store/machineMemory.ts";
 import { defaultModelCachePath } from "../store/models/metadataCache.ts";
 import { addModelFolder, readExtraModelFolders, removeModelFolder } from "../store/models/modelFolders.ts";
 import type { RuntimeOptions } from "./options.ts";
@@ -98,7 +96,7 @@ export interface ModelService {
   /** Calls `listener` whenever loading() or current() change (a load starts, moves on, ends); returns the unsubscribe. */
   subscribe(listener: () => void): () => void;
   /** Loads a model in place of the current one; rejects with a one-line reason (the old one is gone then). */
-  load(path: string, onProgress?: (fraction: number) => void): Promise<CurrentModel>;
+  load(path: string, onProgress?: (fraction: number) => void, options?: { startAfter?: Promise<void> }): Promise<CurrentModel>;
   unload(): Promise<void>;
   details(): Promise<ModelDetails | null>;
   /** The status line's figures, read at once. */
@@ -168,7 +166,8 @@ export function createModelRuntime(options: ModelRuntimeOptions): ModelRuntime {
   let loading: ModelLoading | null = null;
   const listeners = new Set<() => void>();
   const changed = () => listeners.forEach((listener) => listener());
-  const detect = options.machine ?? (() => detectMachine({ backend: runtime.gpu ?? "auto" }));
+  // Probed once and remembered; free VRAM is read afresh each time (it changes as models load).
+  const detect = options.machine ?? (() => detectMachineRemembered({ backend: runtime.gpu ?? "auto", memoryPath: defaultMachineMemoryPath(root), env }));
   const contextSize = runtime.contextSize !== undefined ? { contextSize: runtime.contextSize } : {};
   const folders = async (dir = modelsDir) => [dir, ...(await readExtraModelFolders(root))];
 
@@ -190,7 +189,7 @@ export function createModelRuntime(options: ModelRuntimeOptions): ModelRuntime {
       listeners.add(listener);
       return () => void listeners.delete(listener);
     },
-    load(path, onProgress) {
+    load(path, onProgress, loadOptions) {
       // Progress is drawn in whole percents: llama.cpp reports far more often than that.
       const progress = (fraction: number) => {
         onProgress?.(fraction);
@@ -199,6 +198,8 @@ export function createModelRuntime(options: ModelRuntimeOptions): ModelRuntime {
         changed();
       };
       const job = serial(async () => {
+        // Shown as loading at once; the work (llama.cpp's hundreds of modules first) may wait for the first frame.
+        await loadOptions?.startAfter;
         await unloadNow();
         changed();
         model = await loadModel({
@@ -250,6 +251,8 @@ export function createModelRuntime(options: ModelRuntimeOptions): ModelRuntime {
     }),
     line: () => (model ? `${model.name} · ${model.info.backend}${layersOf(model)} · ${model.contextSize} ctx` : "no model loaded"),
     async previewPull(uri, signal) {
+      // The downloader is loaded when a download is asked for, never at start-up.
+      const [{ planPull }, { hubOptionsFromEnv }] = await Promise.all([import("../engine/download/planPull.ts"), import("../engine/download/hubClient.ts")]);
       const plan = await planPull({ uri, hub: hubOptionsFromEnv(env), machine: await detect(), ...contextSize, ...(signal && { signal }) });
       const label = (m: RepoModel) => `${m.quantLabel ?? m.name} (${formatBytes(m.totalBytes)}${m.files.length > 1 ? ` in ${m.files.length} parts` : ""})`;
       const chosen = plan.model ? `${label(plan.model)}` : "";
@@ -260,6 +263,9 @@ export function createModelRuntime(options: ModelRuntimeOptions): ModelRuntime {
     },
     async download(preview, signal, onProgress) {
       if (!preview.model) throw new Error(`${preview.repo}: nothing to download for this machine; name a quant (hf:${preview.repo}:Q2_K)`);
+      const [{ downloadRepoModel }, { DEFAULT_RETRIES }, { hubOptionsFromEnv }] = await Promise.all([
+        import("../engine/download/downloadRepoModel.ts"), import("../engine/download/pullModel.ts"), import("../engine/download/hubClient.ts"),
+      ]);
       // A dropped link resumes by itself, as `taproom pull` does.
       const result = await downloadRepoModel({
         hub: hubOptionsFromEnv(env), repo: preview.repo, model: preview.model, modelsDir, signal, onProgress, progressIntervalMs: 100,

@@ -1,5 +1,5 @@
 import type { SamplerSettings } from "../core/samplers/types.ts";
-import { samplerRangeText, samplerTable } from "../core/samplers/table.ts";
+import { samplerTable } from "../core/samplers/table.ts";
 import { parseIntegerFlag, parseNumberFlag } from "./args.ts";
 
 /** `--temperature T`, `--top-p P`...: one string option per sampler of the table. */
@@ -14,11 +14,4 @@ export function readSamplerFlags(values: Record<string, unknown>): Partial<Sampl
     flags[spec.key] = (spec.integer ? parseIntegerFlag : parseNumberFlag)(spec.flag, raw)!;
   }
   return flags;
-}
-
-/** One usage line per sampler flag: its range, its default and what it does. */
-export function samplerFlagUsage(): string {
-  return samplerTable
-    .map((s) => `  ${`--${s.flag} ${s.integer ? "N" : "X"}`.padEnd(24)}${`${samplerRangeText(s)}, ${s.default}`.padEnd(22)}${s.help}`)
-    .join("\n");
 }

@@ -88,3 +88,27 @@ test("a load is watched while it runs, and a turn asked for meanwhile waits for 
     await app.close();
   }
 });
+
+test("a load asked to wait (for the app's first frame) shows as loading at once and starts only when let go", async () => {
+  const home = await mkdtemp(join(tmpdir(), "taproom-model-wait-"));
+  await mkdir(join(home, "models"));
+  const bad = join(home, "models", "bad.gguf");
+  await writeFile(bad, "not a model");
+  const app = createApp({ env: { TAPROOM_HOME: home }, runtime: { gpu: "cpu", threads: 1 } });
+  try {
+    let go!: () => void;
+    const drawn = new Promise<void>((resolve) => (go = resolve));
+    let settled = false;
+    const load = app.models.load(bad, undefined, { startAfter: drawn });
+    load.then(() => (settled = true), () => (settled = true));
+    assert.equal(app.models.loading()?.name, "bad.gguf", "the screens show the load from the start");
+    // A file that is not a model fails at once when read: unread, it has not been touched.
+    for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(settled, false, "nothing was read before the first frame");
+    go();
+    await assert.rejects(load, /bad\.gguf/);
+    assert.equal(app.models.loading(), null);
+  } finally {
+    await app.close();
+  }
+});

@@ -49,7 +49,7 @@ export function fakeLorebookServices(books: Array<{ book: Lorebook; source: Lore
 }
 
 export function card(id: string, name: string, tags: string[] = [], bundled = false): CardSummary {
-  return { id, name, path: `/lib/${id}.png`, format: "png", spec: "v2", tags, creator: "", description: `${name} is here.`, firstMes: `Hello from ${name}.`, hasBook: false, bundled, hash: id, mtimeMs: 0, size: 1 };
+  return { id, name, path: `/lib/${id}.png`, format: "png", spec: "v2", tags, creator: "", description: `${name} is here.`, firstMes: `Hello from ${name}.`, hasBook: false, bundled, mtimeMs: 0, size: 1 };
 }
 
 export function chatEntry(id: string, characterId: string, characterName: string, updatedAt: string, messageCount = 2): ChatIndexEntry {

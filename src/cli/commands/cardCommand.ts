@@ -7,20 +7,7 @@ import type { Character } from "../../core/cards/character.ts";
 import { sanitizeForTerminal } from "../../core/text/sanitize.ts";
 import { createApp } from "../../app/app.ts";
 import { CardImportError, type LibraryService, type LoadedCard } from "../../app/library.ts";
-
-const usage = `Usage:
-  taproom card import FILE... [--skip-bad]     copy card files (PNG, JSON, CharX) into your library;
-                                               if any file is bad nothing is imported, unless --skip-bad
-  taproom card list [--json]                   your cards and the bundled samples
-  taproom card show NAME_OR_FILE [--json] [--model FILE]
-                                               every field of a card (token counts with a model)
-  taproom card export NAME_OR_FILE --format png|json|charx|v2json --out FILE
-  taproom card lint FILE                       problems a card's author should fix
-  taproom card delete NAME                     move a card of your library to the trash (its chats are kept)
-  taproom card trash [--json]                  the deleted cards, the latest first
-  taproom card restore NAME                    put a deleted card back (its chats find it again)
-
-json is Character Card V3 JSON; v2json is V2 JSON (with V1 fields for old readers).`;
+import { cardHelp } from "./help.ts";
 
 const FORMATS = new Set(["png", "json", "charx", "v2json"]);
 
@@ -60,7 +47,7 @@ async function listCards(args: string[], io: CliIO): Promise<number> {
   const { values } = parseCommandArgs(args, { json: { type: "boolean" } }, false);
   const { cards, problems } = await libraryFor(io).list();
   if (values.json) {
-    io.stdout.write(JSON.stringify(cards.map(({ hash: _h, mtimeMs: _m, size: _s, ...rest }) => rest), null, 2) + "\n");
+    io.stdout.write(JSON.stringify(cards.map(({ mtimeMs: _m, size: _s, ...rest }) => rest), null, 2) + "\n");
   } else if (cards.length === 0) {
     io.stdout.write("No characters yet. Import one with: taproom card import FILE\n");
   } else {
@@ -230,8 +217,6 @@ const subcommands: Record<string, (args: string[], io: CliIO) => Promise<number>
 };
 
 export const cardCommand: CliCommand = {
-  name: "card",
-  summary: "import, list, show, export, lint, delete and restore character cards",
-  usage,
+  ...cardHelp,
   run: (argv, io) => runSubcommand("card", subcommands, argv, io),
 };

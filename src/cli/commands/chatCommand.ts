@@ -7,30 +7,8 @@ import { namesFlag } from "../namesFlag.ts";
 import { groupTurnRequest, openGroupSession, printGroupTurn, type GroupChatFlags } from "./groupChat.ts";
 import { reuseSummary } from "../../core/promptCache/explain.ts";
 import { sanitizeForTerminal } from "../../core/text/sanitize.ts";
-import { readSamplerFlags, samplerFlagOptions, samplerFlagUsage } from "../samplerFlags.ts";
-
-const usage = `Usage: taproom chat --model FILE --character FILE_OR_NAME --message TEXT [options]
-       taproom chat --model FILE --group NAME [--message TEXT] [--as MEMBER] [options]
-
-Sends one message and prints only the reply on stdout, for scripts and SSH one-liners.
-With --group, the group's open chat goes on (saved): its strategy chooses who replies (or
---as MEMBER makes one speak, muted or not) and each reply prints as "Name: text"; --json
-names each speaker, why it spoke, and who did not.
-
-Chat:
-  --chat NAME            continue a saved chat (the reply is saved)
-  --new-chat NAME        start a saved chat with this title
-  --template NAME        prompt template: auto (the model's own), chatml, llama3, mistral, mistral-tekken,
-                         gemma, alpaca, vicuna, plain, or one imported with taproom preset import
-  --names on|off         "Name: " before each message in the prompt (default: the chat's choice, else on)
-  --json                 print reply, stop reason, tokens, timings, the KV cache's reuse (what was
-                         evaluated again and why) and the load plan as JSON
-Sampling (over the chat's preset and its own settings, for this reply; range, default):
-  --preset NAME                                 the sampler preset to start from
-${samplerFlagUsage()}
-Runtime:
-  --gpu auto|cuda|vulkan|metal|cpu  --gpu-layers N  --context N  --threads N
-`;
+import { readSamplerFlags, samplerFlagOptions } from "../samplerFlags.ts";
+import { chatHelp } from "./help.ts";
 
 const options = {
   model: { type: "string" },
@@ -124,8 +102,6 @@ async function run(argv: string[], io: CliIO): Promise<number> {
 }
 
 export const chatCommand: CliCommand = {
-  name: "chat",
-  summary: "send one message headless and print the reply",
-  usage,
+  ...chatHelp,
   run,
 };

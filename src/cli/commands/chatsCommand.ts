@@ -4,16 +4,7 @@ import { parseCommandArgs } from "../args.ts";
 import { createApp } from "../../app/app.ts";
 import type { ChatExportFormat, ChatsService } from "../../app/chats/chats.ts";
 import { displayText } from "../../core/text/sanitize.ts";
-
-const usage = `Usage:
-  taproom chats list [--json]                               saved chats, newest first
-  taproom chats import FILE.jsonl [--character NAME] [--title TITLE]
-                                                            import a SillyTavern chat
-  taproom chats export NAME --format jsonl|json --out FILE  export a chat
-  taproom chats rename NAME TITLE                           give a chat a new title
-  taproom chats delete NAME                                 move a chat to the trash
-
-NAME is a chat's id or title (or the start of one that names only one chat).`;
+import { chatsHelp } from "./help.ts";
 
 function chatsOf(io: CliIO): ChatsService {
   return createApp({ env: io.env, cwd: io.cwd }).chats;
@@ -88,8 +79,6 @@ const subcommands: Record<string, (argv: string[], io: CliIO) => Promise<number>
 };
 
 export const chatsCommand: CliCommand = {
-  name: "chats",
-  summary: "list, import, export, rename and delete saved chats",
-  usage,
+  ...chatsHelp,
   run: (argv, io) => runSubcommand("chats", subcommands, argv, io, list),
 };

@@ -4,37 +4,8 @@ import { parseCommandArgs } from "../args.ts";
 import { createApp } from "../../app/app.ts";
 import type { GroupDetails, GroupsService } from "../../app/groups/groups.ts";
 import { displayText } from "../../core/text/sanitize.ts";
+import { groupHelp } from "./help.ts";
 
-const usage = `Usage:
-  taproom group create NAME --members A,B[,C...] [--strategy natural|list|manual|pooled]
-                            [--mode swap|join|join-muted] [--self-responses]
-  taproom group list [--json]                       your groups, their members (muted marked)
-  taproom group show NAME [--json]                  every setting, each member, the group's chats
-  taproom group set NAME [--name NEW] [--strategy S] [--mode M] [--self-responses on|off]
-                         [--add A,B] [--remove A] [--mute A,B] [--unmute A]
-                         [--join-prefix TEXT] [--join-suffix TEXT]
-                         [--scenario TEXT] [--lorebook BOOK]   (these two: the group's open chat)
-  taproom group delete NAME --yes                   the group and its chats, to the trash
-  taproom group import FILE.json [--chats DIR]      a SillyTavern group and its chats
-  taproom group export NAME --out DIR [--legacy-st] SillyTavern's layout: DIR/groups, DIR/group chats
-
-Chat with a group: taproom chat --group NAME --message TEXT [--as MEMBER] [--json], or open it
-from the home screen.
-
-Strategies (who speaks after your message):
-  natural  members you name, then each by a roll under its talkativeness, else one at random
-  list     every member not muted, in list order
-  manual   nobody until asked (--as, /speak, Alt+G); an empty send picks one at random
-  pooled   one member who has not spoken since your last message
-Modes (the card in the prompt):
-  swap        the speaker's card alone; the prompt's start changes with each speaker, so the
-              model re-reads it (slow on big chats with slow hardware)
-  join        every member's card (muted ones left out), the same for every speaker: with a
-              system prompt that names {{group}} rather than {{char}}, llama.cpp reuses the
-              prompt across speakers (best for long chats); --join-prefix/--join-suffix wrap
-              each member's part (<FIELDNAME> and {{char}} expand)
-  join-muted  every member's card, muted ones too
-Members are characters of your library, by id or name; a muted member speaks only when asked.`;
 
 function groupsOf(io: CliIO): GroupsService {
   return createApp({ env: io.env, cwd: io.cwd }).groups;
@@ -182,8 +153,6 @@ const subcommands: Record<string, (argv: string[], io: CliIO) => Promise<number>
 };
 
 export const groupCommand: CliCommand = {
-  name: "group",
-  summary: "make, change and delete groups of characters; SillyTavern group import and export",
-  usage,
+  ...groupHelp,
   run: (argv, io) => runSubcommand("group", subcommands, argv, io, listGroups),
 };

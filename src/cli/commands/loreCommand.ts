@@ -7,21 +7,7 @@ import { loreReport } from "../../core/lorebook/report.ts";
 import { sanitizeForTerminal } from "../../core/text/sanitize.ts";
 import { createApp, type App } from "../../app/app.ts";
 import type { StoredLorebook } from "../../app/lore.ts";
-
-const usage = `Usage:
-  taproom lore import FILE                      import World Info JSON, a character_book, or the book of a card (JSON, PNG, CharX)
-  taproom lore list [--json]                    list your books, the samples, and the books inside cards
-  taproom lore export NAME --format st|card --out FILE
-  taproom lore test BOOK... (--text "..." | --chat FILE) [--json] [--context N] [--seed N] [--scan-depth N] [--model FILE]
-                   [--character NAME] [--tag TAG]... [--generation normal|continue|impersonate|swipe|regenerate|quiet]
-                                                show which entries fire, where, in which order, and why others did not
-BOOK is a book name or a path to a lorebook file; several books are tested together, the first taking the
-budget first (as a chat does: its own books, the character's, then the global ones). The World Info settings
-in your settings file (worldInfo) apply; --scan-depth overrides theirs. --chat takes a SillyTavern JSONL chat or a JSON list of
-messages ({name, mes} or {name, text}); messages are scanned newest first. Token costs come from the
-model's tokenizer with --model, otherwise they are approximate (characters / 4). Entries limited to some
-characters (characterFilter) are judged for --character and its --tag values, and not at all without
---character; entries limited to some generation types (triggers) are judged for --generation (default normal).`;
+import { loreHelp } from "./help.ts";
 
 const GENERATION_TYPES: readonly GenerationType[] = ["normal", "continue", "impersonate", "swipe", "regenerate", "quiet"];
 
@@ -148,8 +134,6 @@ const subcommands: Record<string, (argv: string[], io: CliIO) => Promise<number>
 };
 
 export const loreCommand: CliCommand = {
-  name: "lore",
-  summary: "import, list, export and test lorebooks (World Info)",
-  usage,
+  ...loreHelp,
   run: (argv, io) => runSubcommand("lore", subcommands, argv, io),
 };

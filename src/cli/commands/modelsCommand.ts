@@ -7,25 +7,10 @@ import { formatSpeed } from "../../app/planning.ts";
 import { displayText } from "../../core/text/sanitize.ts";
 import { describeMachine, machineFlags, machineFromFlags } from "../machineFlags.ts";
 import { resolveModelsDir } from "../modelsDir.ts";
-
-const usage = `Usage: taproom models [options]
-
-Lists the GGUF models in the models folder (and the folders listed in settings.json's
-"modelFolders"), with what each is and whether it fits this machine.
-
-Options:
-  --models-dir DIR   the models folder (default: the data directory's models/)
-  --vram SIZE        answer for this much GPU memory instead of this machine's
-  --ram SIZE         answer for this much RAM
-  --gpu TYPE         cuda | vulkan | metal | cpu
-  --json             machine-readable output
-  --add-folder DIR   also look for models in DIR from now on (kept in settings.json)
-  --remove-folder DIR  stop looking in DIR (its files stay)`;
+import { modelsHelp } from "./help.ts";
 
 export const modelsCommand: CliCommand = {
-  name: "models",
-  summary: "list the models in the library and whether each fits this machine",
-  usage,
+  ...modelsHelp,
   async run(argv, io) {
     const { values } = parseCommandArgs(
       argv,
@@ -45,7 +30,7 @@ export const modelsCommand: CliCommand = {
       throw error;
     }
     const folders = await service.folders();
-    const machine = await machineFromFlags(values);
+    const machine = await machineFromFlags(values, io.env);
     const models = await service.library({ machine });
     if (values.json) {
       io.stdout.write(`${JSON.stringify({ folders, machine, models }, null, 2)}\n`);

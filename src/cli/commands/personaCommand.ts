@@ -4,15 +4,7 @@ import { parseCommandArgs } from "../args.ts";
 import { createApp } from "../../app/app.ts";
 import type { PersonaService } from "../../app/personas.ts";
 import { displayText } from "../../core/text/sanitize.ts";
-
-const usage = `Usage:
-  taproom persona list [--json]                               your personas; * marks the default
-  taproom persona set NAME [--description TEXT] [--default]   add one, or change its description
-  taproom persona default NAME                                the persona new chats start with
-  taproom persona delete NAME
-
-Who you play: {{user}} is the persona's name and {{persona}} its description in the
-prompt. In a chat, /persona NAME switches to one (saved with the chat).`;
+import { personaHelp } from "./help.ts";
 
 function personasOf(io: CliIO): PersonaService {
   return createApp({ env: io.env, cwd: io.cwd }).personas;
@@ -65,8 +57,6 @@ async function remove(argv: string[], io: CliIO): Promise<number> {
 const subcommands: Record<string, (argv: string[], io: CliIO) => Promise<number>> = { list, set, default: makeDefault, delete: remove };
 
 export const personaCommand: CliCommand = {
-  name: "persona",
-  summary: "list, add, describe and choose the personas you play",
-  usage,
+  ...personaHelp,
   run: (argv, io) => runSubcommand("persona", subcommands, argv, io, list),
 };

@@ -5,20 +5,7 @@ import { createApp } from "../../app/app.ts";
 import { isBuiltInPresetName, PresetError, type PresetService, type TemplateRecord } from "../../app/presets.ts";
 import { INSTRUCT_TEMPLATES } from "../../core/prompt/templates.ts";
 import { displayText } from "../../core/text/sanitize.ts";
-
-const usage = `Usage:
-  taproom preset list [--json]                     sampler presets and imported prompt templates
-  taproom preset show NAME [--json]                one preset's samplers, or one template's sequences
-  taproom preset import FILE.json [--name NAME] [--replace]
-                                                   save a SillyTavern preset: text-completion (samplers),
-                                                   context template, instruct template, system prompt, or
-                                                   a master export holding several
-
-A chat uses its own preset, else the settings' defaultPreset; the chat's own sampler
-overrides win over both. An imported context or instruct template is used by its name:
-taproom chat/prompt --template NAME, /instruct NAME in a chat, or "template" in settings.json.
-A context and an instruct template of the same name are one template. An import never
-replaces another silently: a taken name gets a free one ("ChatML (2)"), unless --replace.`;
+import { presetHelp } from "./help.ts";
 
 function presetsOf(io: CliIO): PresetService {
   return createApp({ env: io.env, cwd: io.cwd }).presets;
@@ -93,8 +80,6 @@ async function importCommand(argv: string[], io: CliIO): Promise<number> {
 const subcommands: Record<string, (argv: string[], io: CliIO) => Promise<number>> = { list, show, import: importCommand };
 
 export const presetCommand: CliCommand = {
-  name: "preset",
-  summary: "list, show and import sampler presets and prompt templates",
-  usage,
+  ...presetHelp,
   run: (argv, io) => runSubcommand("preset", subcommands, argv, io, list),
 };

@@ -6,13 +6,7 @@ import { sanitizeForTerminal } from "../../core/text/sanitize.ts";
 import { parseCommandArgs, parseIntegerFlag } from "../args.ts";
 import { UsageError, type CliCommand, type CliIO } from "../command.ts";
 import { namesFlag } from "../namesFlag.ts";
-
-const usage = `Usage: taproom prompt --character FILE_OR_NAME [--chat NAME_OR_FILE.jsonl] [--model FILE] [--template NAME] [--names on|off] [--context N] [--json]
-
-Prints the exact prompt the next reply would be generated from, split into its
-sections (system, card, examples, lore, history, author's note) with token counts:
-the model's tokenizer with --model, otherwise an estimate (and it says so).
-`;
+import { promptHelp } from "./help.ts";
 
 const options = {
   character: { type: "string" },
@@ -55,8 +49,6 @@ async function run(argv: string[], io: CliIO): Promise<number> {
 }
 
 export const promptCommand: CliCommand = {
-  name: "prompt",
-  summary: "show the exact prompt for the next reply, by section with token counts",
-  usage,
+  ...promptHelp,
   run,
 };

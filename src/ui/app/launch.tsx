@@ -7,6 +7,7 @@ import { PrintLogProvider } from "./PrintLog.tsx";
 import { resolveKeybindings } from "./keybindings.ts";
 import { colorEnabled } from "./useTerminalSize.ts";
 import { editExternally } from "./externalEditor.ts";
+import { watchFirstScreen } from "./firstScreen.ts";
 
 /** What the app takes from the process it runs in. */
 export interface LaunchIO {
@@ -17,12 +18,14 @@ export interface LaunchIO {
 /** Renders the app and resolves once it has closed, with the terminal restored on every path. */
 export async function launchTui(options: StartOptions, io: LaunchIO): Promise<number> {
   const app = createApp({ env: io.env, cwd: io.cwd, runtime: options });
-  // The app draws at once and loads the model behind it; the screens show its progress.
-  const startLoad = options.model ? app.models.load(options.model) : null;
+  const first = watchFirstScreen(app);
+  // The app draws at once and loads the model behind it, once drawn; the screens show its progress.
+  const startLoad = options.model ? app.models.load(options.model, undefined, { startAfter: first.drawn }) : null;
   startLoad?.catch(() => {}); // The app shows why; a failure before it has drawn is not unhandled.
   // Straight into a chat without a model: say there why nothing will answer (the model screen
   // shows it all otherwise). Probing the machine takes a moment, so the chat draws first.
-  const startNotice = !options.model && options.character ? app.models.noModelNotice() : null;
+  // The probe may load llama.cpp (a machine not remembered yet): after the first frame too.
+  const startNotice = !options.model && options.character ? first.drawn.then(() => app.models.noModelNotice()) : null;
   startNotice?.catch(() => {});
   const keybindings = resolveKeybindings(await app.keybindings());
   let instance: ReturnType<typeof render> | undefined;
@@ -36,7 +39,7 @@ export async function launchTui(options: StartOptions, io: LaunchIO): Promise<nu
     instance = render(
       <PrintLogProvider>
       <App
-        app={app}
+        app={first.app}
         editExternally={(text) => editExternally(text, { env: io.env, stdin: process.stdin })}
         stdout={process.stdout}
         color={colorEnabled(io.env, process.stdout)}

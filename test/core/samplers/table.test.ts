@@ -6,7 +6,8 @@ import { importSillyTavernPreset } from "../../../src/core/samplers/sillyTavernP
 import type { SamplerSettings } from "../../../src/core/samplers/types.ts";
 import { formatSampler, samplerRows, stepSampler } from "../../../src/ui/panels/samplerPanel.ts";
 import { runSlashCommand, slashCommands } from "../../../src/ui/commands/index.ts";
-import { readSamplerFlags, samplerFlagOptions, samplerFlagUsage } from "../../../src/cli/samplerFlags.ts";
+import { readSamplerFlags, samplerFlagOptions } from "../../../src/cli/samplerFlags.ts";
+import { samplerFlagUsage } from "../../../src/cli/commands/help.ts";
 import { chatCommand } from "../../../src/cli/commands/chatCommand.ts";
 import { recordingContext } from "../../support/commandContext.ts";
 
