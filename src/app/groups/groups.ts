@@ -14,7 +14,7 @@ import { avatarKeyFor, findCard, findMember } from "../../core/group/members.ts"
 import type { Group } from "../../core/group/types.ts";
 import type { ChatIndexEntry, ChatStore } from "../../store/chats/chatStore.ts";
 import type { GroupStore } from "../../store/groups/groupStore.ts";
-import { exportStGroup, importStGroup, type GroupExport, type GroupImport } from "../../store/groups/groupTransfer.ts";
+import { exportStGroup, importStGroup, importStGroupChat, type GroupExport, type GroupImport } from "../../store/groups/groupTransfer.ts";
 import type { LibraryService } from "../library.ts";
 import { groupInfoOf, type GroupInfo } from "./groupChats.ts";
 import { cardRefs, resolveMembers } from "./members.ts";
@@ -77,6 +77,8 @@ export interface GroupsService {
   remove(name: string): Promise<{ group: Group; chats: number }>;
   /** A SillyTavern group file and its chats (beside it, or in its `group chats` folder, or `chats`). */
   import(file: string, options?: { chats?: string }): Promise<GroupImport>;
+  /** One SillyTavern group chat (JSONL) as a new chat of the group. */
+  importChat(name: string, file: string): Promise<{ group: GroupDetails; chat: Chat }>;
   /** SillyTavern's layout under `out`: groups/<id>.json and group chats/<chat>.jsonl. */
   export(name: string, out: string, options?: { legacy?: boolean }): Promise<GroupExport>;
 }
@@ -202,6 +204,13 @@ export function createGroupsService(options: GroupsServiceOptions): GroupsServic
         groups: await options.groups(), chats: await options.store(), cards: cardRefs((await library.list()).cards),
         env: options.env ?? systemChatEnv, now,
       });
+    },
+    async importChat(name, file) {
+      const groups = await options.groups();
+      const { group, chat } = await importStGroupChat({
+        file: path(file), group: await groups.get(name), groups, chats: await options.store(), env: options.env ?? systemChatEnv,
+      });
+      return { group: await details(group), chat };
     },
     async export(name, out, { legacy } = {}) {
       const group = await (await options.groups()).get(name);

@@ -137,6 +137,16 @@ async function importGroup(argv: string[], io: CliIO): Promise<number> {
   return 0;
 }
 
+async function importChat(argv: string[], io: CliIO): Promise<number> {
+  const { positionals } = parseCommandArgs(argv, {});
+  const [name, file, ...more] = positionals;
+  if (!name || !file || more.length > 0) throw new UsageError('import-chat takes a group NAME and one SillyTavern group chat FILE.jsonl (quote a NAME with spaces)');
+  const { group, chat } = await groupsOf(io).importChat(name, file);
+  const speakers = [...new Set(chat.messages.filter((m) => m.role === "assistant").map((m) => m.name))];
+  io.stdout.write(displayText(`Imported "${chat.title}" into group "${group.name}": ${chat.messages.length} message${chat.messages.length === 1 ? "" : "s"}${speakers.length ? ` (${speakers.join(", ")})` : ""}; the group has ${group.chats.length} chat${group.chats.length === 1 ? "" : "s"}`) + "\n");
+  return 0;
+}
+
 async function exportGroup(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, { out: { type: "string" }, "legacy-st": { type: "boolean" } });
   const name = positionals.join(" ").trim();
@@ -149,7 +159,7 @@ async function exportGroup(argv: string[], io: CliIO): Promise<number> {
 }
 
 const subcommands: Record<string, (argv: string[], io: CliIO) => Promise<number>> = {
-  create, list: listGroups, show, set, delete: remove, import: importGroup, export: exportGroup,
+  create, list: listGroups, show, set, delete: remove, import: importGroup, "import-chat": importChat, export: exportGroup,
 };
 
 export const groupCommand: CliCommand = {

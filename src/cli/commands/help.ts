@@ -114,6 +114,7 @@ export const groupHelp: CommandHelp = {
                          [--scenario TEXT] [--lorebook BOOK]   (these two: the group's open chat)
   taproom group delete NAME --yes                   the group and its chats, to the trash
   taproom group import FILE.json [--chats DIR]      a SillyTavern group and its chats
+  taproom group import-chat NAME FILE.jsonl         a SillyTavern group chat, as a new chat of the group
   taproom group export NAME --out DIR [--legacy-st] SillyTavern's layout: DIR/groups, DIR/group chats
 
 Chat with a group: taproom chat --group NAME --message TEXT [--as MEMBER] [--json], or open it

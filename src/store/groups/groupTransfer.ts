@@ -80,6 +80,28 @@ export async function importStGroup(options: ImportGroupOptions): Promise<GroupI
   return { group: saved, chats, missingMembers, missingChats, ...(renamedFrom && { renamedFrom }) };
 }
 
+export interface ImportGroupChatOptions {
+  /** A SillyTavern group chat file (JSONL, with or without its header line). */
+  file: string;
+  group: Group;
+  groups: GroupStore;
+  chats: ChatStore;
+  env?: ChatEnv;
+}
+
+/**
+ * One SillyTavern group chat into a group, as its "import chat" does: a new chat of the
+ * group (not opened), titled by the file's name; the group lists it last.
+ */
+export async function importStGroupChat(options: ImportGroupChatOptions): Promise<{ group: Group; chat: Chat }> {
+  const name = basename(options.file).replace(/\.jsonl$/i, "");
+  const chat = parseStGroupChat({ text: await readFile(options.file, "utf8"), file: options.file, env: options.env ?? systemChatEnv, group: options.group, name });
+  await options.chats.create(chat);
+  const group: Group = { ...options.group, chats: [...options.group.chats, chat.id], ...(options.group.chatId === "" && { chatId: chat.id }) };
+  await options.groups.save(group);
+  return { group, chat };
+}
+
 /** A legacy group's member names as avatar keys: each card found by name, the names not found kept as keys. */
 function keysForNames(names: string[], cards: readonly LibraryCardRef[], found: Record<string, string>): string[] {
   const taken = new Set<string>();

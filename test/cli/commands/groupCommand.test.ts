@@ -87,4 +87,13 @@ test("taproom group import and export: SillyTavern's folders in, the 2025 shape 
   assert.equal(group.chat_id, "2024-09-28@01h02m36s");
   const header = JSON.parse((await readFile(join(out, "group chats", "2024-09-28@01h02m36s.jsonl"), "utf8")).split("\n")[0]!);
   assert.deepEqual(header.chat_metadata, { scenario: "Dawn breaks.", world_info: "Inn Lore", note_prompt: "", tainted: true });
+
+  const chatFile = join(st, "group chats", "2024-09-27@22h10m05s.jsonl");
+  const added = await cli(home, "group", "import-chat", "The Inn", chatFile);
+  assert.equal(added.code, 0, added.err);
+  assert.equal(added.out, 'Imported "2024-09-27@22h10m05s" into group "The Inn": 2 messages (Cleo); the group has 3 chats\n');
+  assert.equal((await cli(home, "group", "import-chat", "The Inn")).code, 2);
+  const missing = await cli(home, "group", "import-chat", "No Such Group", chatFile);
+  assert.equal(missing.code, 1);
+  assert.match(missing.err, /No Such Group/);
 });

@@ -2,12 +2,12 @@
 // exported: the export is the 2025 shape, and every message line and unknown key survives.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { cp, mkdir, mkdtemp, readFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ChatStore } from "../../../src/store/chats/chatStore.ts";
 import { GroupStore } from "../../../src/store/groups/groupStore.ts";
-import { exportStGroup, importStGroup } from "../../../src/store/groups/groupTransfer.ts";
+import { exportStGroup, importStGroup, importStGroupChat } from "../../../src/store/groups/groupTransfer.ts";
 import { testEnv } from "../../support/chatFixtures.ts";
 
 const fixtures = join(import.meta.dirname, "../../core/group/st");
@@ -73,4 +73,28 @@ test("exported, the group is SillyTavern's 2025 shape and each chat starts with 
   const legacy = await exportStGroup({ group, chats: opened, out: legacyOut, legacy: true });
   assert.deepEqual(JSON.parse(await readFile(legacy.groupFile, "utf8")), { ...rest, chat_metadata: current, past_metadata: past });
   assert.deepEqual(lines(await readFile(join(legacyOut, "group chats", `${NOW}.jsonl`), "utf8")), lines(await readFile(join(fixtures, `${NOW}.jsonl`), "utf8")));
+});
+
+test("a group chat file imports as a new chat of the group, not opened; exported, its lines are unchanged; a bad line imports nothing", async () => {
+  const st = await sillyTavernData();
+  const { groups, chats } = await stores();
+  const env = testEnv();
+  const { group } = await importStGroup({ file: join(st, "groups", "1727474556123.json"), groups, chats, cards, env });
+  const file = join(st, "group chats", `${PAST}.jsonl`);
+  const { group: grown, chat } = await importStGroupChat({ file, group, groups, chats, env });
+  assert.deepEqual([chat.title, chat.groupId, chat.messages.map((m) => m.name)], [PAST, "1727474556123", ["Sam", "Cleo"]]);
+  assert.deepEqual(grown.chats, [...group.chats, chat.id]);
+  assert.equal(grown.chatId, group.chatId, "the open chat stays open");
+  assert.deepEqual((await groups.get("The Inn")).chats, grown.chats);
+  const out = await mkdtemp(join(tmpdir(), "taproom-export-"));
+  const opened = await Promise.all(grown.chats.map(async (id) => (await chats.open(id)).chat));
+  const written = await exportStGroup({ group: grown, chats: opened, out });
+  assert.equal(written.chatFiles.at(-1), join(out, "group chats", `${PAST} (2).jsonl`));
+  assert.deepEqual(lines(await readFile(written.chatFiles.at(-1)!, "utf8")).slice(1), lines(await readFile(file, "utf8")));
+
+  const bad = join(st, "bad.jsonl");
+  await writeFile(bad, '{"name":"Sam","is_user":true,"mes":"hi"}\n{not json\n');
+  await assert.rejects(importStGroupChat({ file: bad, group: grown, groups, chats, env }), (e: Error) => e.message.startsWith(`${bad}:2: not valid JSON`));
+  assert.deepEqual((await groups.get("The Inn")).chats, grown.chats);
+  assert.equal(chats.list().length, 3);
 });
