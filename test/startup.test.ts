@@ -75,7 +75,7 @@ test("headless commands run without loading Ink, React or llama.cpp", () => {
   try {
     mkdirSync(join(home, "characters"), { recursive: true });
     cpSync(join(root, "characters"), join(home, "characters"), { recursive: true });
-    for (const args of [["card", "list"], ["card", "show", "Brindle"], ["chats", "list"], ["preset", "list"], ["persona", "list"], ["lore", "list"], ["fit", "--params", "7B", "--vram", "8GB", "--ram", "16GB", "--gpu", "cuda"]]) {
+    for (const args of [["card", "list"], ["card", "show", "Brindle"], ["chats", "list"], ["group", "list"], ["preset", "list"], ["persona", "list"], ["lore", "list"], ["fit", "--params", "7B", "--vram", "8GB", "--ram", "16GB", "--gpu", "cuda"]]) {
       const run = modulesLoadedBy(args, home);
       assert.equal(run.status, 0, `${args.join(" ")}: ${run.stderr}`);
       const loaded = packages(run.modules);

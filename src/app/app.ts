@@ -6,6 +6,7 @@
  */
 import { CardLibrary } from "../store/cards/library.ts";
 import { ChatStore } from "../store/chats/chatStore.ts";
+import { GroupStore } from "../store/groups/groupStore.ts";
 import { readKeybindingSettings } from "../store/keybindingSettings.ts";
 import { dataDir, dataPaths, type DataPaths } from "../store/paths.ts";
 import { PresetStore } from "../store/presets/presetStore.ts";
@@ -15,6 +16,7 @@ import type { RegexMatcher } from "../core/lorebook/regexAnswers.ts";
 import { sharedRegexMatcher } from "../engine/lore/regexWorker.ts";
 import type { ChatLockOptions } from "../store/chats/chatStore.ts";
 import { createChatsService, type ChatsService } from "./chats/chats.ts";
+import { createGroupsService, type GroupsService } from "./groups/groups.ts";
 import { createLibraryService, type LibraryService } from "./library.ts";
 import { createLoreService, type LoreService } from "./lore.ts";
 import { createBackendService, type BackendService } from "./backends.ts";
@@ -55,6 +57,8 @@ export interface App {
   library: LibraryService;
   /** Saved chats, and each open chat as a session: its changes and its turns. */
   chats: ChatsService;
+  /** Groups of characters: their definitions, SillyTavern import and export (their chats open through `chats`). */
+  groups: GroupsService;
   /** Lorebooks: the user's, the samples, the books inside cards. */
   lore: LoreService;
   personas: PersonaService;
@@ -91,6 +95,7 @@ export function createApp(options: AppOptions): App {
   const settings = once(() => SettingsStore.open({ path: paths.settings }));
   const presetStore = once(() => PresetStore.open({ root }));
   const chatStore = once(() => ChatStore.open({ dir: paths.chats }));
+  const groupStore = once(() => GroupStore.open({ dir: paths.groups }));
   // The one card library of the process: its index is shared by every service that reads cards.
   const cards = new CardLibrary({ dir: paths.characters, indexPath: `${paths.cache}/card-index.json` });
   const library = createLibraryService(cards, { cwd, ...(options.home && { home: options.home }) });
@@ -121,6 +126,7 @@ export function createApp(options: AppOptions): App {
     cwd,
     ...(options.chatEnv && { env: options.chatEnv }),
     store: chatStore,
+    groups: groupStore,
     settings,
     presets: presetStore,
     library,
@@ -136,6 +142,7 @@ export function createApp(options: AppOptions): App {
     paths,
     library,
     chats: chats.service,
+    groups: createGroupsService({ cwd, ...(options.chatEnv && { env: options.chatEnv }), groups: groupStore, store: chatStore, library }),
     lore,
     personas,
     presets,

@@ -14,6 +14,7 @@ import {
   turnText,
   withNames,
   type BuiltPrompt,
+  type GroupPromptContext,
   type InstructTemplate,
   type Persona,
   type TemplateChoice,
@@ -22,6 +23,7 @@ import {
 import type { SamplerSettings } from "../core/samplers/types.ts";
 import { promptLayout, type PromptLayout } from "../core/promptCache/layout.ts";
 import { explainReuse, type ReuseExplanation, type ReuseFacts } from "../core/promptCache/explain.ts";
+import { cleanGroupReply } from "../core/group/trim.ts";
 
 export type StopReason = NonNullable<GenerationInfo["stopReason"]>;
 
@@ -99,6 +101,8 @@ export interface ChatTurnInput {
   loreTitles?: ReadonlyMap<string, string>;
   settings: TurnSettings;
   mode: TurnMode;
+  /** A group chat's turn: `character` is the member speaking (see core/group). */
+  group?: GroupPromptContext;
   signal?: AbortSignal;
   onText?: (chunk: string) => void;
   now?: () => Date;
@@ -143,8 +147,10 @@ export function buildTurnPrompt(input: TurnPromptInput): { prompt: BuiltPrompt; 
   const names = settings.names ?? chat.settings.names;
   const template = names === undefined ? choice.template : withNames(choice.template, names);
   const history = historyForTurn(chat.messages, mode);
+  const scenario = chat.settings.scenario;
   const prompt = buildPrompt({
-    character: input.character,
+    // The chat's scenario override stands in for the card's (SillyTavern's getCharacterCardFields).
+    character: scenario ? { ...input.character, scenario } : input.character,
     persona: input.persona,
     messages: history,
     chatId: chat.id,
@@ -153,6 +159,7 @@ export function buildTurnPrompt(input: TurnPromptInput): { prompt: BuiltPrompt; 
     authorsNote: chat.settings.authorsNote,
     ...(settings.holdTrimBoundary !== false && chat.keptFrom !== undefined && { keptFrom: chat.keptFrom }),
     mode: promptMode(mode),
+    ...(input.group && { group: input.group }),
     settings: {
       template,
       contextSize: model.contextSize,
@@ -199,8 +206,10 @@ export async function runChatTurn(input: ChatTurnInput): Promise<ChatTurnResult>
     ...(result.durationMs !== undefined && { durationMs: result.durationMs }),
     ...(genSeconds !== undefined && genSeconds > 0 && result.tokens > 1 && { tokensPerSecond: (result.tokens - 1) / genSeconds }),
   };
+  // In a group the reply ends where the model starts writing another member's line.
+  const generated = input.group ? cleanGroupReply(result.text, { speaker: input.character.name, members: input.group.members }) : result.text;
   return {
-    text: turnText(mode, result.text, speaker, mode === "continue" ? history[history.length - 1] : undefined),
+    text: turnText(mode, generated, speaker, mode === "continue" ? history[history.length - 1] : undefined),
     generation: {
       model: model.name,
       startedAt: startedAt.toISOString(),
@@ -238,6 +247,8 @@ function turnLayout(input: ChatTurnInput, prompt: BuiltPrompt, choice: TemplateC
       typeof depthPrompt?.prompt === "string" ? depthPrompt.prompt : "",
       input.persona.description, input.settings.systemPrompt ?? "", input.settings.postHistoryInstructions ?? "",
       input.chat.settings.authorsNote?.text ?? "",
+      ...(input.group?.joined ? Object.values(input.group.joined) : []),
+      ...(input.group?.characterNotes ?? []).map((n) => n.text),
     ],
   });
 }

@@ -29,6 +29,8 @@ export interface DataPaths {
   characters: string;
   lorebooks: string;
   chats: string;
+  /** Group definitions, one file each (their chats are with the others in `chats`). */
+  groups: string;
   models: string;
   settings: string;
   cache: string;
@@ -40,6 +42,7 @@ export function dataPaths(root = dataDir()): DataPaths {
     characters: join(root, "characters"),
     lorebooks: join(root, "lorebooks"),
     chats: join(root, "chats"),
+    groups: join(root, "groups"),
     models: join(root, "models"),
     settings: join(root, "settings.json"),
     cache: join(root, "cache"),

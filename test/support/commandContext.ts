@@ -5,7 +5,13 @@ import { slashCommands } from "../../src/ui/commands/index.ts";
 import type { SamplerSettings } from "../../src/core/samplers/types.ts";
 
 /** A CommandContext that records what commands did. */
-export function recordingContext(options: { models?: string[]; characters?: CharacterChoice[]; books?: { attached?: string[]; inUse?: string[]; available?: string[] } } = {}) {
+export function recordingContext(options: {
+  models?: string[];
+  characters?: CharacterChoice[];
+  books?: { attached?: string[]; inUse?: string[]; available?: string[] };
+  /** A group chat's members; absent, a chat with one character. */
+  members?: { name: string; muted: boolean }[];
+} = {}) {
   const characters = options.characters ?? [];
   const books = options.books ?? {};
   const lore = { attached: books.attached ?? [], inUse: books.inUse ?? [], available: books.available ?? [] };
@@ -45,6 +51,8 @@ export function recordingContext(options: { models?: string[]; characters?: Char
       return template;
     },
     setNames: (value) => void (names = value),
+    members: () => options.members ?? null,
+    speak: (name) => void calls.push(`speak:${name}`),
   };
   return { ctx, samplers, notes, calls, swipes: () => swipes };
 }

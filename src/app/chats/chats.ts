@@ -23,6 +23,8 @@ import type { PersonaService } from "../personas.ts";
 import { promptCacheOptions } from "../promptCache.ts";
 import { runTurn, type TurnResult } from "../turns/playTurn.ts";
 import { createChatSession, type ChatSession, type ChatTarget, type SessionTurn } from "./session.ts";
+import type { GroupStore } from "../../store/groups/groupStore.ts";
+import { groupIdOf, openGroupChat } from "../groups/groupChats.ts";
 
 export type { ChatExportFormat, ChatIndexEntry };
 export { AmbiguousChatNameError, ChatChangedError, ChatLockedError, ChatNotFoundError } from "../../store/chats/chatStore.ts";
@@ -66,6 +68,8 @@ export interface ChatsServiceOptions {
   cwd: string;
   env?: ChatEnv;
   store(): Promise<ChatStore>;
+  /** The groups, for opening a group's chats. */
+  groups(): Promise<GroupStore>;
   settings(): Promise<SettingsStore>;
   presets(): Promise<PresetStore>;
   library: LibraryService;
@@ -145,7 +149,30 @@ export function createChatsService(options: ChatsServiceOptions): { service: Cha
     return latest ? openSaved(latest.id) : opened(await store.create(fresh(), { lock }));
   }
 
+  const exportPath = (current: Chat, path: string | undefined) =>
+    path ? resolve(options.cwd, path.replace(/^~(?=$|\/)/, homedir())) : join(options.root, "exports", `${exportName(current.title)}.jsonl`);
+
+  /** A group's chat: its session plays the group's turns (app/groups). */
+  async function openGroup(target: ChatTarget, groupId: string): Promise<ChatSession> {
+    const store = await options.store();
+    const named = target.chatId !== undefined ? store.resolve(target.chatId) : undefined;
+    // This process's sessions of the group's chats finish and let go first: the open below holds the chat.
+    if (named) await settle(named.id);
+    await Promise.all([...open].filter(([, entry]) => entry.session.chat().groupId === groupId).map(([id]) => settle(id)));
+    const { session, handle } = await openGroupChat({ ...target, ...(named && { chatId: named.id }) }, groupId, {
+      env, store: options.store, groups: options.groups, settings: options.settings, presets: options.presets,
+      library, lore, personas: options.personas, run: runFor, exportPath, regexMatcher: options.regexMatcher, lock,
+    });
+    if (!handle) return session;
+    const id = session.chat().id;
+    open.set(id, { session, handle });
+    return { ...session, close: () => settle(id) };
+  }
+
   async function openChat(target: ChatTarget): Promise<ChatSession> {
+    const named = target.chatId !== undefined && !target.file ? (await options.store()).resolve(target.chatId) : undefined;
+    const groupId = groupIdOf(target) ?? named?.groupId;
+    if (groupId !== undefined) return openGroup(target, groupId);
     const opening: { handle?: ChatHandle } = {};
     try {
       return await openSession(target, opening);
@@ -217,7 +244,7 @@ export function createChatsService(options: ChatsServiceOptions): { service: Cha
       create: async (branched) => (await options.store()).create(branched),
       regexMatcher: options.regexMatcher,
       async exportChat(current, userName, path) {
-        const out = path ? resolve(options.cwd, path.replace(/^~(?=$|\/)/, homedir())) : join(options.root, "exports", `${exportName(current.title)}.jsonl`);
+        const out = exportPath(current, path);
         await writeChatExport(current, { format: "jsonl", out, userName });
         return out;
       },

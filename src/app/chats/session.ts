@@ -18,13 +18,15 @@ import { activateLoreForChat } from "../../core/lorebook/forChat.ts";
 import { withRegexAnswers, type RegexMatcher } from "../../core/lorebook/regexAnswers.ts";
 import { sharedRegexMatcher } from "../../engine/lore/regexWorker.ts";
 import { turnText, type TurnMode } from "../../core/prompt/turn.ts";
-import type { BuiltPrompt, TemplateChoice } from "../../core/prompt/index.ts";
+import type { BuiltPrompt, GroupPromptContext, TemplateChoice } from "../../core/prompt/index.ts";
+import type { ChosenSpeaker } from "../../core/group/activation.ts";
 import { samplersForChat, type SamplerPreset } from "../../core/samplers/presets.ts";
 import type { SamplerSettings } from "../../core/samplers/types.ts";
 import { resolveSamplers } from "../../core/samplers/validate.ts";
 import { notAppliedNotice } from "../../core/samplers/notApplied.ts";
 import { buildTurnPrompt, type TurnModel, type TurnSettings, type TurnTimings } from "../../engine/chatTurn.ts";
 import type { TurnReport, TurnResult } from "../turns/playTurn.ts";
+import type { GroupChatControls, GroupTurnSummary } from "../groups/groupTypes.ts";
 
 /** Which chat to open: a saved one, the character's latest (a new one when `fresh`), or a chat file to read. */
 export interface ChatTarget {
@@ -42,6 +44,8 @@ export interface ChatTarget {
   unsaved?: boolean;
   /** A SillyTavern JSONL chat file, read and never written. */
   file?: string;
+  /** A group's chat (its id): the group's open chat, or `chatId`, or a new one when `fresh`. */
+  groupId?: string;
 }
 
 export interface ChatLorebooks {
@@ -66,6 +70,10 @@ export interface TurnRequest {
   samplers?: Partial<SamplerSettings>;
   template?: string;
   names?: boolean;
+  /** A group chat: the member asked to speak (a name, its start, or an avatar key), muted or not. */
+  speaker?: string;
+  /** A group chat: a member starts writing; `chat` holds what the turn has written so far. */
+  onSpeaker?(speaker: ChosenSpeaker, chat: Chat): void;
 }
 
 export interface TurnOutcome {
@@ -82,6 +90,8 @@ export interface TurnOutcome {
   loreEntries: string[];
   /** What was sent and why (null when nothing was: stopped while the model loaded). */
   report: TurnReport | null;
+  /** A group chat's turn: who was chosen and why, and each member's reply (the fields above are the last one's). */
+  group?: GroupTurnSummary;
 }
 
 /** What one turn needs from the engine, in the session's words (see chats.ts for the real one). */
@@ -95,8 +105,26 @@ export interface SessionTurn {
   loreSettings: Partial<LoreSettings>;
   settings: TurnSettings;
   mode: TurnMode;
+  /** A group chat's turn: `character` is the member speaking. */
+  group?: GroupPromptContext;
   signal?: AbortSignal;
   onText?: (chunk: string) => void;
+}
+
+/** What a session's own way of playing turns (a group's, app/groups) works with. */
+export interface SessionTurnContext {
+  /** The chat as it stands now (a draft or a setting saved during the turn included). */
+  chat(): Chat;
+  persona(): Persona;
+  books(): { books: Lorebook[]; tiers: number[] };
+  loreSettings: Partial<LoreSettings>;
+  /** The samplers and prompt settings this request asks for. */
+  settings(request: TurnRequest): TurnSettings;
+  /** Shows and saves the chat. */
+  save(chat: Chat): void;
+  run(turn: SessionTurn): Promise<TurnResult>;
+  /** Records what the last generation sent, for the prompt and lore panels. */
+  report(report: TurnReport): void;
 }
 
 /** A message change was asked for while a turn is being written: the turn would overwrite it. */
@@ -121,6 +149,8 @@ export interface ChatSession {
   readonly notice: string | null;
   /** Loading the chat's books as it opened: each book missing or unreadable, and each repair, one line each (taproom chat prints them). */
   readonly bookNotes: string[];
+  /** A group chat: its members, muting them (asking one to speak is play's `speaker`). */
+  readonly group?: GroupChatControls;
   /** The chat as it stands. */
   chat(): Chat;
   persona(): Persona;
@@ -201,6 +231,8 @@ export interface ChatSessionDeps {
   prompts: Omit<TurnSettings, "samplers">;
   /** The engine: one turn's lore, prompt and generation (waits for a model still loading). */
   run(turn: SessionTurn): Promise<TurnResult>;
+  /** Plays turns another way than one character's reply (a group's: see app/groups). */
+  playTurn?(request: TurnRequest, context: SessionTurnContext): Promise<TurnOutcome>;
   /** Saves a new chat (a branch). */
   create(chat: Chat): Promise<unknown>;
   /** Writes a chat export; `path` absent: into the exports folder. Returns the file. */
@@ -255,8 +287,30 @@ export function createChatSession(deps: ChatSessionDeps): ChatSession {
     ...(request.names !== undefined && { names: request.names }),
   });
 
+  const context: SessionTurnContext = {
+    chat: () => chat,
+    persona: () => persona,
+    books: () => ({ books, tiers: bookTiers }),
+    loreSettings: deps.loreSettings,
+    settings: (request) => turnSettings(request, samplersOf(chat, request)),
+    save: (next) => void save(next),
+    run: (t) => deps.run(t),
+    report: (report) => void (lastTurn = report),
+  };
+
+  async function playOwn(request: TurnRequest, own: NonNullable<ChatSessionDeps["playTurn"]>): Promise<TurnOutcome> {
+    const running = own(request, context);
+    turn = running;
+    try {
+      return await running;
+    } finally {
+      turn = null;
+    }
+  }
+
   async function play(request: TurnRequest): Promise<TurnOutcome> {
     if (turn) throw new ChatBusyError();
+    if (deps.playTurn) return playOwn(request, deps.playTurn);
     const { mode } = request;
     const start = chat;
     const sent = request.text !== undefined ? sendUserMessage(start, { text: request.text, name: persona.name, env }) : start;

@@ -15,6 +15,7 @@ import { sharedRegexMatcher } from "../../engine/lore/regexWorker.ts";
 import type { ActivateLoreResult, LoreSettings } from "../../core/lorebook/activate.ts";
 import type { Lorebook } from "../../core/lorebook/model.ts";
 import { generationTypeOf, type TurnMode } from "../../core/prompt/turn.ts";
+import type { GroupPromptContext } from "../../core/prompt/types.ts";
 import { runChatTurn, type ChatTurnResult, type TurnModel, type TurnSettings, type TurnTimings } from "../../engine/chatTurn.ts";
 
 /** What the last turn sent and why: the model, prompt and lore panels. */
@@ -49,6 +50,8 @@ export interface TurnInput {
   loreSettings?: Partial<LoreSettings>;
   settings: TurnSettings;
   mode: TurnMode;
+  /** A group chat's turn: `character` is the member speaking (core/group). */
+  group?: GroupPromptContext;
   signal?: AbortSignal;
   onText?: (chunk: string) => void;
   /** The planner's reasons for the model's load, for the report. */
@@ -120,6 +123,7 @@ async function run(input: TurnInput): Promise<{ turn: ChatTurnResult; lore: Acti
     loreTitles: new Map(lore.verdicts.map((v) => [`${v.book}/${v.uid}`, v.comment.trim() || `${v.book} #${v.uid}`])),
     settings: input.settings,
     mode,
+    ...(input.group && { group: input.group }),
     ...(input.signal && { signal: input.signal }),
     ...(input.onText && { onText: input.onText }),
   });

@@ -6,6 +6,7 @@ import type { GpuChoice } from "../../app/options.ts";
 import { parseCommandArgs, parseIntegerFlag } from "../args.ts";
 import { UsageError, type CliCommand, type CliIO } from "../command.ts";
 import { namesFlag } from "../namesFlag.ts";
+import { groupTurnRequest, openGroupSession, printGroupTurn, type GroupChatFlags } from "./groupChat.ts";
 import { reuseSummary } from "../../core/promptCache/explain.ts";
 import { sanitizeForTerminal } from "../../core/text/sanitize.ts";
 import { readSamplerFlags, samplerFlagOptions } from "../samplerFlags.ts";
@@ -23,6 +24,8 @@ const options = {
   json: { type: "boolean" },
   ...samplerFlagOptions,
   preset: { type: "string" },
+  group: { type: "string" },
+  as: { type: "string" },
   gpu: { type: "string" },
   "gpu-layers": { type: "string" },
   context: { type: "string" },
@@ -43,9 +46,11 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const backend = readBackendFlags(v, io.env, v.context !== undefined ? parseIntegerFlag("context", v.context) : undefined);
   if (backend && v.model) throw new UsageError("use either --model FILE or --backend URL, not both");
   if (!v.model && !backend) throw new UsageError("--model FILE (or --backend URL --api NAME) is required");
-  if (!v.message) throw new UsageError("--message TEXT is required");
   if (v.chat && v["new-chat"]) throw new UsageError("use either --chat or --new-chat, not both");
-  if (!v.chat && !v.character) throw new UsageError("--character FILE_OR_NAME is required (or --chat NAME)");
+  if (v.group !== undefined && v.character !== undefined) throw new UsageError("use either --group or --character, not both");
+  if (v.as !== undefined && v.group === undefined) throw new UsageError("--as MEMBER works with --group NAME");
+  if (v.group === undefined && !v.message) throw new UsageError("--message TEXT is required");
+  if (v.group === undefined && !v.chat && !v.character) throw new UsageError("--character FILE_OR_NAME is required (or --chat NAME, or --group NAME)");
   const flags = readSamplerFlags(v);
   const gpu = parseGpuChoice(v.gpu);
   const names = namesFlag(v.names);
@@ -58,13 +63,18 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   // One writer at a time: a second `taproom chat` on this chat waits for the first to save, then reads its messages.
   const app = createApp({ env: io.env, cwd: io.cwd, runtime, chatLock: { purpose: "taproom chat", waitMs: 120_000 } });
   try {
+    const group: GroupChatFlags | undefined = v.group === undefined ? undefined : {
+      group: v.group, ...(v.message !== undefined && { message: v.message }), ...(v.as !== undefined && { as: v.as }),
+      ...(v.chat !== undefined && { chat: v.chat }), ...(v["new-chat"] !== undefined && { newChat: v["new-chat"] }),
+    };
     // A saved chat names its card by id; a deleted card's chats go on with the card from the trash.
-    const session = await app.chats.open(
+    const session = group ? await openGroupSession(app, group) : await app.chats.open(
       v.chat ? { chatId: v.chat } : { characterId: v.character!, ...(v["new-chat"] ? { title: v["new-chat"] } : { unsaved: true }) },
     );
     // Books the chat names that are missing, and what reading the others repaired.
     for (const line of session.bookNotes) io.stderr.write(`${sanitizeForTerminal(line)}\n`);
-    const turn = { mode: "reply" as const, text: v.message, preset: v.preset, samplers: flags, ...(v.template && { template: v.template }), ...names };
+    const common = { preset: v.preset, samplers: flags, ...(v.template && { template: v.template }), ...names };
+    const turn = group ? groupTurnRequest(group, common) : { mode: "reply" as const, text: v.message!, ...common };
     try {
       // Refused before the model loads: a wrong value costs no waiting.
       const samplers = await app.presets.forChat(session.chat().settings, turn);
@@ -81,8 +91,9 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       await app.models.load(v.model!);
     }
     const played = await session.play(turn);
-    if (v.json) {
-      const plan = backend ? { backend: app.backends.current()!.notes } : app.models.plan();
+    const plan = backend ? { backend: app.backends.current()!.notes } : app.models.plan();
+    if (played.group) printGroupTurn(played, io, { plan, json: v.json });
+    else if (v.json) {
       const reuse = played.report?.reuse;
       io.stdout.write(`${JSON.stringify({
         reply: played.text,

@@ -42,8 +42,12 @@ export const chatHelp: CommandHelp = {
   name: "chat",
   summary: "send one message headless and print the reply",
   usage: `Usage: taproom chat (--model FILE | --backend URL --api NAME) --character FILE_OR_NAME --message TEXT [options]
+       taproom chat (--model FILE | --backend URL --api NAME) --group NAME [--message TEXT] [--as MEMBER] [options]
 
 Sends one message and prints only the reply on stdout, for scripts and SSH one-liners.
+With --group, the group's open chat goes on (saved): its strategy chooses who replies (or
+--as MEMBER makes one speak, muted or not) and each reply prints as "Name: text"; --json
+names each speaker, why it spoke, and who did not.
 
 Chat:
   --chat NAME            continue a saved chat (the reply is saved)
@@ -103,6 +107,42 @@ export const chatsHelp: CommandHelp = {
   taproom chats delete NAME                                 move a chat to the trash
 
 NAME is a chat's id or title (or the start of one that names only one chat).`,
+};
+
+export const groupHelp: CommandHelp = {
+  name: "group",
+  summary: "make, change and delete groups of characters; SillyTavern group import and export",
+  usage: `Usage:
+  taproom group create NAME --members A,B[,C...] [--strategy natural|list|manual|pooled]
+                            [--mode swap|join|join-muted] [--self-responses]
+  taproom group list [--json]                       your groups, their members (muted marked)
+  taproom group show NAME [--json]                  every setting, each member, the group's chats
+  taproom group set NAME [--name NEW] [--strategy S] [--mode M] [--self-responses on|off]
+                         [--add A,B] [--remove A] [--mute A,B] [--unmute A]
+                         [--join-prefix TEXT] [--join-suffix TEXT]
+                         [--scenario TEXT] [--lorebook BOOK]   (these two: the group's open chat)
+  taproom group delete NAME --yes                   the group and its chats, to the trash
+  taproom group import FILE.json [--chats DIR]      a SillyTavern group and its chats
+  taproom group import-chat NAME FILE.jsonl         a SillyTavern group chat, as a new chat of the group
+  taproom group export NAME --out DIR [--legacy-st] SillyTavern's layout: DIR/groups, DIR/group chats
+
+Chat with a group: taproom chat --group NAME --message TEXT [--as MEMBER] [--json], or open it
+from the home screen.
+
+Strategies (who speaks after your message):
+  natural  members you name, then each by a roll under its talkativeness, else one at random
+  list     every member not muted, in list order
+  manual   nobody until asked (--as, /speak, Alt+G); an empty send picks one at random
+  pooled   one member who has not spoken since your last message
+Modes (the card in the prompt):
+  swap        the speaker's card alone; the prompt's start changes with each speaker, so the
+              model re-reads it (slow on big chats with slow hardware)
+  join        every member's card (muted ones left out), the same for every speaker: with a
+              system prompt that names {{group}} rather than {{char}}, llama.cpp reuses the
+              prompt across speakers (best for long chats); --join-prefix/--join-suffix wrap
+              each member's part (<FIELDNAME> and {{char}} expand)
+  join-muted  every member's card, muted ones too
+Members are characters of your library, by id or name; a muted member speaks only when asked.`,
 };
 
 export const presetHelp: CommandHelp = {

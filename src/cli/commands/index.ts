@@ -12,6 +12,7 @@ export const commands: CommandEntry[] = [
   { ...help.promptHelp, load: async () => (await import("./promptCommand.ts")).promptCommand },
   { ...help.cardHelp, load: async () => (await import("./cardCommand.ts")).cardCommand },
   { ...help.chatsHelp, load: async () => (await import("./chatsCommand.ts")).chatsCommand },
+  { ...help.groupHelp, load: async () => (await import("./groupCommand.ts")).groupCommand },
   { ...help.presetHelp, load: async () => (await import("./presetCommand.ts")).presetCommand },
   { ...help.personaHelp, load: async () => (await import("./personaCommand.ts")).personaCommand },
   { ...help.loreHelp, load: async () => (await import("./loreCommand.ts")).loreCommand },

@@ -30,6 +30,11 @@ export interface ParseJsonlOptions {
   characterId?: string;
   /** Overrides the file's character_name. */
   characterName?: string;
+  /**
+   * The metadata line for a file that has none (SillyTavern 2024's group chats): every line
+   * of `text` is then a message.
+   */
+  header?: Record<string, unknown>;
 }
 
 export function parseChatJsonl(options: ParseJsonlOptions): Chat {
@@ -40,7 +45,7 @@ export function parseChatJsonl(options: ParseJsonlOptions): Chat {
     if (text.trim() === "") return;
     records.push({ line: i + 1, value: parseLine(text, file, i + 1) });
   });
-  const head = records.shift();
+  const head = options.header ? { line: 0, value: options.header } : records.shift();
   if (!head) throw new ChatFormatError(file, 1, "empty file: expected a metadata line");
   const meta = head.value;
   if ("mes" in meta && !("chat_metadata" in meta)) {
@@ -68,13 +73,24 @@ export function parseChatJsonl(options: ParseJsonlOptions): Chat {
   };
 }
 
+/** The chat's SillyTavern chat_metadata: what it imported, with the note, chat lorebook, scenario override and variables as they are now. */
+export function chatMetadataOf(chat: Chat): Record<string, unknown> {
+  const imported = (chat.extra?.chat_metadata as Record<string, unknown> | undefined) ?? {};
+  const chatMetadata = withScenario(withChatLorebook(withAuthorsNote(imported, chat.settings.authorsNote), chat.settings.lorebooks), chat.settings.scenario);
+  if (Object.keys(chat.variables).length > 0) chatMetadata.variables = exportVariables(chat.variables, chatMetadata.variables);
+  else delete chatMetadata.variables;
+  return chatMetadata;
+}
+
+/** One message as its SillyTavern JSONL record. */
+export function chatMessageRecord(message: ChatMessage): Record<string, unknown> {
+  return formatMessage(message);
+}
+
 /** A Chat as SillyTavern JSONL; the inverse of parseChatJsonl for what it imported. */
 export function formatChatJsonl(chat: Chat, userName?: string): string {
   const extra = chat.extra ?? {};
-  const imported = (extra.chat_metadata as Record<string, unknown> | undefined) ?? {};
-  const chatMetadata = withChatLorebook(withAuthorsNote(imported, chat.settings.authorsNote), chat.settings.lorebooks);
-  if (Object.keys(chat.variables).length > 0) chatMetadata.variables = exportVariables(chat.variables, chatMetadata.variables);
-  else delete chatMetadata.variables;
+  const chatMetadata = chatMetadataOf(chat);
   const meta: Record<string, unknown> = {
     ...withoutKeys(extra, ["chat_metadata", "branchedFrom"]),
     user_name: userName ?? chat.settings.personaName ?? extra.user_name ?? "User",
@@ -96,11 +112,21 @@ function readAuthorsNote(meta: Record<string, unknown>, file: string, line: numb
 
 function importedSettings(meta: Record<string, unknown>, authorsNote: AuthorsNote | undefined): ChatSettings {
   const chatBook = chatLorebookOf(meta.chat_metadata);
+  const scenario = (meta.chat_metadata as Record<string, unknown> | undefined)?.scenario;
   return {
     ...(typeof meta.user_name === "string" && meta.user_name !== "" && { personaName: meta.user_name }),
     ...(authorsNote && { authorsNote }),
     ...(chatBook && { lorebooks: [chatBook] }),
+    ...(typeof scenario === "string" && scenario !== "" && { scenario }),
   };
+}
+
+/** The scenario override goes back as chat_metadata.scenario; an unchanged one (or an empty one kept as read) is left as it was. */
+function withScenario(meta: Record<string, unknown>, scenario: string | undefined): Record<string, unknown> {
+  const before = typeof meta.scenario === "string" && meta.scenario !== "" ? meta.scenario : undefined;
+  if (before === scenario) return meta;
+  const { scenario: _dropped, ...rest } = meta;
+  return scenario ? { ...rest, scenario } : rest;
 }
 
 /** SillyTavern's chat lorebook: one book, by name, in `chat_metadata.world_info`. */
@@ -162,7 +188,9 @@ function parseMessage(value: Record<string, unknown>, file: string, line: number
   };
   // SillyTavern marks a hidden message is_system; a narrator message is system by nature.
   if (isSystem && role !== "system") message.hidden = true;
-  if (role === "system" && !isSystem) extra.is_system = false;
+  // SillyTavern writes no is_system on generated replies: null remembers that for export.
+  if (!("is_system" in value)) extra.is_system = null;
+  else if (role === "system" && !isSystem) extra.is_system = false;
   if (Object.keys(extra).length > 0) message.extra = extra;
   return message;
 }
@@ -178,8 +206,8 @@ function parseSwipes(value: Record<string, unknown>, file: string, line: number,
   return (texts as string[]).map((text, i) => {
     const entry = isObject(info[i]) ? info[i] : undefined;
     const swipe: Swipe = { text, sentAt: dateString(entry?.send_date) ?? sentAt };
-    const rest = entry ? withoutKeys(entry, ["send_date"]) : {};
-    if (Object.keys(rest).length > 0) swipe.extra = rest;
+    // Kept even when empty: it records that the message came with its swipes.
+    swipe.extra = entry ? withoutKeys(entry, ["send_date"]) : {};
     return swipe;
   });
 }
@@ -187,21 +215,31 @@ function parseSwipes(value: Record<string, unknown>, file: string, line: number,
 function formatMessage(message: ChatMessage): Record<string, unknown> {
   const extra = { ...(message.extra ?? {}) };
   const current = message.swipes[message.swipeIndex] ?? message.swipes[0];
-  const isSystem = extra.is_system === false ? false : message.hidden === true || message.role === "system";
+  const absent = extra.is_system === null;
+  const isSystem = extra.is_system === false || absent ? message.hidden === true : message.hidden === true || message.role === "system";
   delete extra.is_system;
   const out: Record<string, unknown> = {
     name: message.name,
     is_user: message.role === "user",
-    is_system: isSystem,
+    ...(!(absent && !isSystem) && { is_system: isSystem }),
     send_date: current?.sentAt ?? "",
     mes: current?.text ?? "",
   };
-  if (message.swipes.length > 1 || message.role === "assistant") {
+  if (hasSwipeList(message)) {
     out.swipes = message.swipes.map((s) => s.text);
     out.swipe_id = message.swipeIndex;
     out.swipe_info = message.swipes.map(formatSwipeInfo);
   }
   return { ...out, ...extra };
+}
+
+/**
+ * SillyTavern's swipe fields are written for a message with several swipes, or one that
+ * came with them or was generated here; a greeting or imported line without them stays so.
+ */
+function hasSwipeList(message: ChatMessage): boolean {
+  if (message.swipes.length > 1) return true;
+  return message.role === "assistant" && message.swipes.some((s) => s.generation !== undefined || s.extra !== undefined);
 }
 
 function formatSwipeInfo(swipe: Swipe): Record<string, unknown> {

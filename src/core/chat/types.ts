@@ -59,6 +59,11 @@ export interface ChatSettings {
   /** `Name: ` before each message in the prompt; unset follows the template (on). */
   names?: boolean;
   personaName?: string;
+  /**
+   * SillyTavern's scenario override (chat_metadata.scenario): replaces the card's scenario
+   * in this chat; in a group, every member's.
+   */
+  scenario?: string;
 }
 
 export interface Chat {
@@ -84,4 +89,6 @@ export interface Chat {
   extra?: Record<string, unknown>;
   /** Text waiting in the user's input box (an impersonation lands here, unsent). */
   draft?: string;
+  /** The group this chat belongs to (core/group); absent for a chat with one character. */
+  groupId?: string;
 }

@@ -15,7 +15,9 @@ import { expandMacros, type MacroEnv } from "./macros.ts";
 import { outletTexts } from "./outlets.ts";
 import { exampleBlocks, loreAt, renderStoryString, resolveCardPrompt, type RawPart } from "./storyString.ts";
 import type { InstructTemplate } from "./templates.ts";
-import { PromptBudgetError, type BuildPromptInput, type BuiltPrompt, type PromptMode, type PromptSection, type SectionKind } from "./types.ts";
+import {
+  PromptBudgetError, type BuildPromptInput, type BuiltPrompt, type CharacterNote, type GroupPromptContext, type PromptMode, type PromptSection, type SectionKind,
+} from "./types.ts";
 
 const DEFAULT_FREE_FRACTION = 0.3;
 const DEFAULT_AN_DEPTH = 4;
@@ -135,14 +137,15 @@ function makeContext(input: BuildPromptInput): Ctx {
   const visible = input.messages.filter((m) => !m.hidden);
   const lastUser = [...visible].reverse().find((m) => m.role === "user");
   const lastUserAt = lastUser?.swipes[lastUser.swipeIndex]?.sentAt;
+  const joined = input.group?.joined;
   const env: MacroEnv = {
     char: character.name,
     user: persona.name,
     persona: persona.description,
-    description: character.description,
-    personality: character.personality,
-    scenario: character.scenario,
-    mesExamples: character.mes_example,
+    description: joined?.description ?? character.description,
+    personality: joined?.personality ?? character.personality,
+    scenario: joined?.scenario ?? character.scenario,
+    mesExamples: joined?.mesExamples ?? character.mes_example,
     lastMessage: visible.length ? messageText(visible[visible.length - 1]!) : "",
     lastUserMessageAt: lastUserAt ? new Date(lastUserAt) : undefined,
     now: input.now ?? (() => new Date()),
@@ -152,6 +155,7 @@ function makeContext(input: BuildPromptInput): Ctx {
     variables: { ...(input.variables ?? {}) },
     // Outlet lore is placed nowhere else: it is in the prompt only where a macro asks for it.
     outlets: outletTexts(input.lore ?? []),
+    ...(input.group && groupMacros(input.group, character.name, persona.name)),
   };
   const template = input.settings.template;
   return {
@@ -163,6 +167,15 @@ function makeContext(input: BuildPromptInput): Ctx {
     expand: (text) => expandMacros(text, env),
     lore: input.lore ?? [],
     mode: input.mode ?? "reply",
+  };
+}
+
+/** {{group}}, {{groupNotMuted}} and {{notChar}} in a group chat (SillyTavern's substituteParams). */
+function groupMacros(group: GroupPromptContext, char: string, user: string): Pick<MacroEnv, "group" | "groupNotMuted" | "notChar"> {
+  return {
+    group: group.members.join(", "),
+    groupNotMuted: group.unmuted.join(", "),
+    notChar: [...group.members.filter((m) => m !== char), user].join(", "),
   };
 }
 
@@ -197,14 +210,16 @@ function systemPrompt(ctx: Ctx): string {
 
 function storyParts(ctx: Ctx): RawPart[] {
   const { character, persona } = ctx.input;
+  const joined = ctx.input.group?.joined;
   const examples = exampleList(ctx);
   return renderStoryString(ctx.template.context, {
     system: systemPrompt(ctx),
     wiBefore: loreText(ctx, "before_char"),
     wiAfter: loreText(ctx, "after_char"),
-    description: cardField(ctx, character.description),
-    personality: cardField(ctx, character.personality),
-    scenario: cardField(ctx, character.scenario),
+    // A group's joined fields are final, as SillyTavern uses them: not trimmed again.
+    description: joined ? stripCR(joined.description) : cardField(ctx, character.description),
+    personality: joined ? stripCR(joined.personality) : cardField(ctx, character.personality),
+    scenario: joined ? stripCR(joined.scenario) : cardField(ctx, character.scenario),
     persona: cardField(ctx, persona.description),
     char: character.name,
     user: persona.name,
@@ -221,7 +236,8 @@ function exampleList(ctx: Ctx): { raw: string[]; formatted: string[] } {
   if (hit) return hit;
   const separator = ctx.template.context.example_separator;
   const heading = separator ? `${ctx.expand(separator)}\n` : ctx.seq ? "<START>\n" : "";
-  const blocks = exampleBlocks(cardField(ctx, ctx.input.character.mes_example), heading);
+  const joined = ctx.input.group?.joined;
+  const blocks = exampleBlocks(joined ? stripCR(joined.mesExamples) : cardField(ctx, ctx.input.character.mes_example), heading);
   // World Info before/after examples become example blocks of their own, as SillyTavern adds them.
   for (const l of loreAt(ctx.lore, "before_examples")) {
     const text = ctx.expand(l.content);
@@ -231,7 +247,7 @@ function exampleList(ctx: Ctx): { raw: string[]; formatted: string[] } {
     const text = ctx.expand(l.content);
     if (text) blocks.push(...exampleBlocks(stripCR(text), heading));
   }
-  const formatted = ctx.seq ? formatExamples(ctx.seq, ctx.template.context, blocks, ctx.names, ctx.expand) : blocks;
+  const formatted = ctx.seq ? formatExamples(ctx.seq, ctx.template.context, blocks, ctx.names, ctx.expand, ctx.input.group !== undefined) : blocks;
   const out = { raw: blocks, formatted };
   exampleCache.set(ctx, out);
   return out;
@@ -249,8 +265,10 @@ function chatItems(ctx: Ctx, visible: ChatMessage[]): ChatItem[] {
     const isUser = m.role === "user";
     const isNarrator = m.role === "system";
     const name = isNarrator ? "" : m.name || (isUser ? user : char);
+    // In a group every line but the person's is someone's: "force" names them all (formatInstructModeChat).
+    const otherSpeaker = ctx.input.group ? name !== user : name !== user && name !== char;
     return {
-      name, text: stripCR(ctx.expand(messageText(m))), isUser, isNarrator, otherSpeaker: name !== user && name !== char,
+      name, text: stripCR(ctx.expand(messageText(m))), isUser, isNarrator, otherSpeaker,
       kind: "history", label: `message ${i + 1} (${m.role}${open && i === visible.length - 1 ? ", continued" : ""})`, message: i, messageId: m.id,
     };
   });
@@ -309,8 +327,12 @@ function depthPrompts(ctx: Ctx): Injection[] {
     const text = list.map((l) => ctx.expand(l.content)).filter((t) => t !== "").join("\n");
     if (text) out.push({ depth: depthOf(list[0]!.depth), role: list[0]!.role, key: `customDepthWI-${k}`, text, kind: "lore", label: "lore" });
   }
-  const character = characterNote(ctx);
-  if (character) out.push(character);
+  const notes = ctx.input.group?.characterNotes;
+  if (notes) out.push(...groupCharacterNotes(ctx, notes));
+  else {
+    const character = characterNote(ctx);
+    if (character) out.push(character);
+  }
   const note = authorsNote(ctx);
   if (note) out.push(note);
   return out;
@@ -327,6 +349,13 @@ function characterNote(ctx: Ctx): Injection | undefined {
   const at = Number.isFinite(n) ? Math.max(0, Math.floor(n)) : DEFAULT_AN_DEPTH;
   const asRole: PromptRole = role === "user" || role === "assistant" ? role : "system";
   return { depth: at, role: asRole, key: "DEPTH_PROMPT", text, kind: "card", label: "character's note" };
+}
+
+/** A join-mode group's notes, one prompt each ("DEPTH_PROMPT_0", ...), as Generate sets them. */
+function groupCharacterNotes(ctx: Ctx, notes: CharacterNote[]): Injection[] {
+  return notes
+    .map((n, i): Injection => ({ depth: n.depth, role: n.role, key: `DEPTH_PROMPT_${i}`, text: ctx.expand(n.text), kind: "card", label: "character's note" }))
+    .filter((n) => n.text.trim() !== "");
 }
 
 /**
@@ -404,7 +433,7 @@ function alignmentPart(ctx: Ctx): RawPart | null {
 function replyStart(ctx: Ctx): RawPart | null {
   const { user, char } = ctx.names;
   const impersonate = ctx.mode === "impersonate";
-  if (ctx.seq) return { kind: "reply_prefix", label: "reply prefix", text: formatReplyStart(ctx.seq, impersonate ? user : char, impersonate, ctx.expand) };
+  if (ctx.seq) return { kind: "reply_prefix", label: "reply prefix", text: formatReplyStart(ctx.seq, impersonate ? user : char, impersonate, ctx.expand, ctx.input.group !== undefined) };
   return { kind: "reply_prefix", label: "reply prefix", text: ctx.template.plainNames === false ? "" : `${impersonate ? user : char}:` };
 }
 
@@ -471,6 +500,7 @@ function promptStops(ctx: Ctx, visible: ChatMessage[]): string[] {
   const continueOnUser = ctx.mode === "continue" && visible[visible.length - 1]?.role === "user";
   const stops = stopStrings(ctx.seq, ctx.template.context, ctx.names, ctx.expand, {
     impersonate: ctx.mode === "impersonate", continueOnUser, names: ctx.template.plainNames !== false,
+    ...(ctx.input.group && { otherMembers: ctx.input.group.members }),
   });
   return [...new Set([...stops, ...(ctx.template.extraStops ?? [])])];
 }

@@ -108,10 +108,13 @@ export function splitExampleTurns(block: string, names: Names): { isUser: boolea
  * formatInstructModeExamples: each example block as instruct turns, each item (a block's
  * separator line, a turn) an element; blocks without a dialogue are left out.
  */
-export function formatExamples(t: InstructSequences, context: ContextTemplate, blocks: string[], names: Names, expand: Expand): string[] {
+export function formatExamples(t: InstructSequences, context: ContextTemplate, blocks: string[], names: Names, expand: Expand, group = false): string[] {
   const blockHeading = context.example_separator ? `${expand(context.example_separator)}\n` : "";
   if (t.skip_examples) return blocks.map((b) => b.replace(/<START>\n/i, blockHeading));
-  const includeNames = t.names_behavior === "always";
+  // In a group, "always" and "force" name every example turn once: SillyTavern 2024 named them
+  // twice there ("Sam: Sam: Hi", parseExampleIntoIndividual and this both adding the name);
+  // its later code names them once, as here.
+  const includeNames = t.names_behavior === "always" || (group && t.names_behavior === "force");
   let inputPrefix = t.input_sequence || "";
   let outputPrefix = t.output_sequence || "";
   let inputSuffix = t.input_suffix || "";
@@ -143,9 +146,9 @@ export function formatExamples(t: InstructSequences, context: ContextTemplate, b
   return out;
 }
 
-/** formatInstructModePrompt: the line the reply (or the impersonated user line) is written after. */
-export function formatReplyStart(t: InstructSequences, name: string, impersonate: boolean, expand: Expand): string {
-  const includeNames = name !== "" && t.names_behavior === "always";
+/** formatInstructModePrompt: the line the reply (or the impersonated user line) is written after; "force" names it in a group. */
+export function formatReplyStart(t: InstructSequences, name: string, impersonate: boolean, expand: Expand, group = false): string {
+  const includeNames = name !== "" && (t.names_behavior === "always" || (group && t.names_behavior === "force"));
   let sequence = (impersonate ? t.input_sequence : t.last_output_sequence || t.output_sequence) || "";
   let nameFiller = "";
   // SillyTavern's fix for Mistral: an output sequence ending in a space keeps it before the name.
@@ -185,6 +188,8 @@ export interface StopOptions {
   continueOnUser: boolean;
   /** `Name:` lines are written (plain text with names, or an instruct template). */
   names: boolean;
+  /** A group's other members (muted ones too): each one's `Name:` line stops the reply. */
+  otherMembers?: string[];
 }
 
 /** getStoppingStrings: the names, the template's sequences, the context's markers; each once. */
@@ -193,6 +198,7 @@ export function stopStrings(t: InstructSequences | null, context: ContextTemplat
   if (context.names_as_stop_strings && o.names) {
     out.push(o.impersonate ? `\n${names.char}:` : `\n${names.user}:`, `\n${names.user}:`);
     if (o.continueOnUser) out.push(`\n${names.char}:`);
+    for (const member of o.otherMembers ?? []) if (member && member !== names.char) out.push(`\n${member}:`);
   }
   if (t) out.push(...instructStops(t, names, expand));
   if (context.use_stop_strings) {

@@ -28,6 +28,12 @@ export interface MacroEnv {
   variables: Record<string, string>;
   /** Activated outlet lore by outlet name, for {{outlet::name}}; an outlet not here is empty. */
   outlets?: ReadonlyMap<string, string>;
+  /** {{group}} and {{charIfNotGroup}}: a group's members, muted ones too, joined with ", "; {{char}} outside a group. */
+  group?: string;
+  /** {{groupNotMuted}}: the members not muted; as {{group}} outside a group. */
+  groupNotMuted?: string;
+  /** {{notChar}}: everyone in the chat but {{char}}; {{user}} outside a group. */
+  notChar?: string;
 }
 
 const FIELD_MACROS = ["description", "personality", "scenario", "mesExamples", "persona"] as const;
@@ -70,6 +76,13 @@ function expandOne(body: string, env: MacroEnv, offset: number, source: string):
       return undefined; // handled after the pass, with the newlines around it
     case "lastmessage":
       return env.lastMessage ?? "";
+    case "group":
+    case "charifnotgroup":
+      return env.group ?? env.char;
+    case "groupnotmuted":
+      return env.groupNotMuted ?? env.group ?? env.char;
+    case "notchar":
+      return env.notChar ?? env.user;
     case "time":
       return formatClock(env, { hour: "numeric", minute: "2-digit" });
     case "date":

@@ -1,6 +1,6 @@
 import type { Character } from "../cards/character.ts";
 import type { AuthorsNote, ChatMessage } from "../chat/types.ts";
-import type { LoreInsertion } from "../lorebook/insertion.ts";
+import type { LoreInsertion, PromptRole } from "../lorebook/insertion.ts";
 import type { InstructTemplate } from "./templates.ts";
 
 export type SectionKind =
@@ -61,6 +61,36 @@ export interface PromptSettings {
   insertionReserve?: number;
 }
 
+/** A character's note (SillyTavern's depth prompt): text injected at a depth in the history. */
+export interface CharacterNote {
+  text: string;
+  depth: number;
+  role: PromptRole;
+}
+
+/** A group's card fields joined from every member's (core/group/cards.ts), already expanded: used as they are. */
+export interface JoinedCardFields {
+  description: string;
+  personality: string;
+  scenario: string;
+  mesExamples: string;
+}
+
+/**
+ * A group chat's turn (SillyTavern's selected_group): every other member's line is named
+ * and stops the reply, `{{group}}` lists the members, and in join modes the card fields
+ * and character notes come from all of them. `character` is the member speaking.
+ */
+export interface GroupPromptContext {
+  /** Every member's name in list order, muted ones too ({{group}}, stop strings). */
+  members: string[];
+  /** The members not muted ({{groupNotMuted}}). */
+  unmuted: string[];
+  joined?: JoinedCardFields;
+  /** Join modes: the members' character notes instead of the speaker's own. */
+  characterNotes?: CharacterNote[];
+}
+
 export interface BuildPromptInput {
   character: Character;
   persona: Persona;
@@ -78,6 +108,8 @@ export interface BuildPromptInput {
   keptFrom?: string;
   /** "continue" extends the last message; "impersonate" writes the user's next one. */
   mode?: PromptMode;
+  /** Set for a group chat's turn. */
+  group?: GroupPromptContext;
   settings: PromptSettings;
   countTokens: CountTokens;
   now?: () => Date;

@@ -44,6 +44,8 @@ export interface ChatIndexEntry {
   updatedAt: string;
   /** Text was typed in the chat and not sent (Chat.draft). */
   hasDraft?: true;
+  /** A group chat: the group's id (characterName is then the group's name). */
+  groupId?: string;
 }
 
 interface StoredEntry extends ChatIndexEntry {
@@ -358,6 +360,7 @@ function storedEntry(chat: Chat, fingerprint: string): StoredEntry {
     createdAt: chat.createdAt,
     updatedAt: chat.updatedAt,
     ...(chat.draft !== undefined && { hasDraft: true as const }),
+    ...(chat.groupId !== undefined && { groupId: chat.groupId }),
     fingerprint,
   };
 }

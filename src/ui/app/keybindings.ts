@@ -2,7 +2,7 @@
  * Every key the TUI answers to, in one table. The settings file's `keybindings`
  * object ({ action: "ctrl+x" | ["ctrl+x", "f2"] }) overrides the defaults.
  */
-export type KeyAction = "stop" | "send" | "newline" | "swipeLeft" | "swipeRight" | "deleteLast" | "complete" | "help" | "historyPrev" | "historyNext" | "continue" | "impersonate" | "edit" | "editExternal" | "select" | "inspect" | "lore" | "samplers" | "modelPanel" | "home";
+export type KeyAction = "stop" | "send" | "newline" | "swipeLeft" | "swipeRight" | "deleteLast" | "complete" | "help" | "historyPrev" | "historyNext" | "continue" | "impersonate" | "edit" | "editExternal" | "select" | "inspect" | "lore" | "samplers" | "modelPanel" | "members" | "home";
 
 export interface KeyInfo {
   upArrow: boolean; downArrow: boolean; leftArrow: boolean; rightArrow: boolean;
@@ -30,6 +30,7 @@ export const keyDescriptions: Record<KeyAction, string> = {
   lore: "Lore entries that fired",
   samplers: "Samplers, presets (live)",
   modelPanel: "Model: VRAM, layers, ctx",
+  members: "Group: who speaks, mute",
   home: "Home (chat is saved)",
   historyPrev: "Previous sent line",
   historyNext: "Next sent line",
@@ -53,6 +54,7 @@ export const defaultKeybindings: Keybindings = {
   lore: ["alt+l"],
   samplers: ["alt+s"],
   modelPanel: ["alt+m"],
+  members: ["alt+g"],
   home: ["ctrl+o"],
   historyPrev: ["up"],
   historyNext: ["down"],

@@ -3,6 +3,7 @@ import type { ChatsService } from "../../app/chats/chats.ts";
 import type { LibraryService } from "../../app/library.ts";
 import type { LoreService } from "../../app/lore.ts";
 import type { ModelService } from "../../app/models.ts";
+import type { GroupsService } from "../../app/groups/groups.ts";
 
 /** The card library as the Characters screen uses it: browse, import, edit, trash. */
 export type CardShelf = Pick<LibraryService, "list" | "load" | "importFile" | "copyToLibrary" | "save" | "remove" | "trash" | "restore">;
@@ -18,4 +19,6 @@ export interface TuiApp {
   chats: ChatShelf;
   lore: BookShelf;
   models: ModelService;
+  /** The groups, listed on the home screen (their chats open through `chats`). */
+  groups?: Pick<GroupsService, "list">;
 }

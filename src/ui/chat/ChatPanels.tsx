@@ -9,6 +9,8 @@ import { TurnPanel, type TurnPanelView } from "../panels/TurnPanel.tsx";
 import { LorePanel } from "../panels/LorePanel.tsx";
 import { ModelPanel } from "../panels/ModelPanel.tsx";
 import { SamplerPanel } from "../panels/SamplerPanel.tsx";
+import { MembersPanel } from "../panels/MembersPanel.tsx";
+import type { GroupInfo } from "../../app/groups/groupChats.ts";
 import type { ChatPanel } from "./keys/panelKeys.ts";
 
 export interface ChatPanelsProps {
@@ -26,6 +28,9 @@ export interface ChatPanelsProps {
   refresh: string;
   /** The prompt panel's view, scroll offset and text width. */
   turn?: { view: TurnPanelView; offset: number; width: number };
+  /** A group chat's members (the members panel), and the one picked. */
+  group?: GroupInfo | null;
+  memberRow?: number;
 }
 
 /** The one panel or overlay open over the chat, if any. */
@@ -40,6 +45,8 @@ export function ChatPanels(props: ChatPanelsProps) {
       return <LorePanel report={session.lastTurn()} maxLines={room} color={color} />;
     case "model":
       return <ModelPanel details={models.details} turn={session.lastTurn()} refresh={props.refresh} color={color} />;
+    case "members":
+      return props.group ? <MembersPanel group={props.group} selected={props.memberRow ?? 0} maxLines={room} color={color} /> : null;
     case "samplers":
       return <SamplerPanel samplers={props.samplers} selected={props.samplerRow} preset={props.presetName} maxLines={room} color={color} />;
     default:

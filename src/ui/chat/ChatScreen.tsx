@@ -1,4 +1,4 @@
-import React, { useEffect, useMemo, useRef } from "react";
+import React, { useEffect, useMemo, useRef, useState } from "react";
 import { Box, Text, useInput } from "ink";
 import type { ChatMessage } from "../../core/chat/types.ts";
 import type { SamplerSettings } from "../../core/samplers/types.ts";
@@ -28,6 +28,7 @@ import { deleteConfirmKeys } from "./keys/deleteConfirmKeys.ts";
 import { selectModeKeys, startSelectKey } from "./keys/selectModeKeys.ts";
 import { closePanelKey, panelToggleKeys, type ChatPanel } from "./keys/panelKeys.ts";
 import { samplerPanelKeys } from "./keys/samplerPanelKeys.ts";
+import { memberPanelKeys } from "./keys/memberPanelKeys.ts";
 import { completeKey, sendKey } from "./keys/sendKeys.ts";
 import { chatActionKeys } from "./keys/chatActionKeys.ts";
 import { inputKeys } from "./keys/inputKeys.ts";
@@ -163,6 +164,19 @@ export function ChatScreen(props: ChatScreenProps) {
   const busy = () => stateRef.current.turn !== null || generation.running() || commands.loadingModel();
   const generation = useReplyGeneration({ session, models, flushMs: props.flushMs, state: stateRef, dispatch, busy });
   const { send, swipeNew, continueReply, impersonate } = generation;
+  // A group chat's members, as the members panel shows them (muting changes them).
+  const [groupInfo, setGroupInfo] = useState(() => session.group?.info() ?? null);
+  const toggleMute = (name: string) => {
+    const member = session.group?.info().members.find((m) => m.name === name);
+    if (!member || !session.group) return;
+    session.group
+      .setMuted(name, !member.muted)
+      .then((info) => {
+        setGroupInfo(info);
+        notify(`${name} ${member.muted ? "is unmuted: the group's strategy may choose them again" : "is muted: they speak only when asked"}`);
+      })
+      .catch((error: Error) => notify(`Could not change ${name}: ${error.message}`));
+  };
   useEffect(
     () => () => {
       // Closing mid-reply (SIGTERM, SIGHUP, leaving): stop it; the session keeps what it wrote.
@@ -197,6 +211,7 @@ export function ChatScreen(props: ChatScreenProps) {
       presets: () => session.presets(),
       choosePreset,
       replying: () => stateRef.current.turn !== null || generation.running(),
+      speak: generation.speak,
     },
     input.text,
   );
@@ -224,6 +239,17 @@ export function ChatScreen(props: ChatScreenProps) {
       }) ||
       selectModeKeys(event, { selected: current.selected, messageCount, busy, select: (selected) => set({ selected }), startEdit, editOutside, askDelete, branchAt }) ||
       closePanelKey(event, panels) ||
+      memberPanelKeys(event, {
+        panel: current.panel,
+        members: session.group ? session.group.info().members : null,
+        row: current.memberRow,
+        inputEmpty,
+        setRow: (memberRow) => set({ memberRow }),
+        setPanel: showPanel,
+        speak: generation.speak,
+        toggleMute,
+        notify,
+      }) ||
       samplerPanelKeys(event, {
         open: current.panel === "samplers",
         row: current.samplerRow,
@@ -322,6 +348,8 @@ export function ChatScreen(props: ChatScreenProps) {
         samplerRow={state.samplerRow}
         presetName={state.presetName}
         turn={{ view: state.turnView, offset: state.turnOffset, width: inputWidth }}
+        group={groupInfo}
+        memberRow={state.memberRow}
         refresh={`${state.messages.length}:${!writing}:${state.notice}`}
       />
       <InputView state={input} color={color} busy={writing || generation.impersonating} view={shownInput} />

@@ -38,6 +38,8 @@ export interface ChatScreenState {
   persona: string;
   panel: ChatPanel | null;
   samplerRow: number;
+  /** The row picked in a group chat's members panel. */
+  memberRow: number;
   turnView: TurnPanelView;
   turnOffset: number;
   /** The message picked in select mode (an index), or null outside it. */
@@ -50,11 +52,13 @@ export interface ChatScreenState {
 }
 
 /** Fields a key sets as they are. */
-type Settable = Pick<ChatScreenState, "samplerRow" | "turnView" | "turnOffset" | "selected" | "confirmDelete" | "editing" | "quitArmed" | "persona">;
+type Settable = Pick<ChatScreenState, "samplerRow" | "memberRow" | "turnView" | "turnOffset" | "selected" | "confirmDelete" | "editing" | "quitArmed" | "persona">;
 
 export type ChatScreenAction =
   | { type: "turnStart"; mode: TurnMode; name: string; user?: { name: string; text: string }; at: string }
   | { type: "turnText"; text: string }
+  /** A group chat: the next member starts writing; `messages` holds what the turn wrote so far. */
+  | { type: "turnSpeaker"; name: string; messages: ChatMessage[] }
   /** The turn is over: these are the messages of the chat it made. */
   | { type: "turnEnd"; messages: ChatMessage[] }
   | { type: "turnFailed"; message: string }
@@ -92,6 +96,7 @@ export function initialChatScreen(start: ChatScreenStart): ChatScreenState {
     persona: start.persona,
     panel: null,
     samplerRow: 0,
+    memberRow: 0,
     turnView: "summary",
     turnOffset: 0,
     selected: null,
@@ -136,6 +141,13 @@ export function chatScreenReducer(state: ChatScreenState, action: ChatScreenActi
     }
     case "turnText":
       return state.turn ? { ...state, turn: { ...state.turn, text: action.text } } : state;
+    case "turnSpeaker": {
+      if (!state.turn) return state;
+      // What the turn wrote so far is the chat's now; the new speaker's message starts empty (a continuation from its text).
+      const last = action.messages.at(-1);
+      const text = state.turn.mode === "continue" && last ? (last.swipes[last.swipeIndex]?.text ?? "") : "";
+      return { ...state, messages: action.messages, turn: { ...state.turn, user: null, name: action.name, text } };
+    }
     case "turnEnd":
       return { ...state, messages: action.messages, turn: null };
     case "turnFailed":

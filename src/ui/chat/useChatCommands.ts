@@ -25,6 +25,8 @@ export interface ChatCommandDeps {
   choosePreset(name: string): void;
   /** A reply is being written. */
   replying(): boolean;
+  /** A group chat: the member replies now. */
+  speak(member: string): void;
 }
 
 export interface ChatCommands {
@@ -92,6 +94,8 @@ export function useChatCommands(deps: ChatCommandDeps, inputText: string): ChatC
     template: () => session.instructTemplate(),
     setTemplate: (name) => session.setInstructTemplate(name),
     setNames: (names) => session.setNamesInPrompt(names),
+    members: () => session.group?.info().members.filter((m) => !m.missing).map((m) => ({ name: m.name, muted: m.muted })) ?? null,
+    speak: deps.speak,
     modelNames: () => (libraryRef.current ?? []).map((m) => m.name),
     loadModel: (name) => {
       const path = libraryRef.current?.find((m) => m.name === name)?.path;

@@ -3,6 +3,7 @@ import type { TurnMode } from "../../core/prompt/turn.ts";
 import type { ChatSession, TurnRequest } from "../../app/chats/session.ts";
 import type { ModelLoadWatch } from "../../app/models.ts";
 import { lastReply, type ChatScreenAction, type ChatScreenState } from "./chatScreenState.ts";
+import { groupNotice } from "./groupNotice.ts";
 
 export interface ReplyGenerationDeps {
   session: ChatSession;
@@ -22,6 +23,8 @@ export interface ReplyGeneration {
   swipeNew(): void;
   continueReply(): void;
   impersonate(): void;
+  /** A group chat: this member (a name, or its start) replies to the chat as it stands, muted or not. */
+  speak(member: string): void;
   /** Stops the generation under way; false when there is none. */
   stop(): boolean;
   /** A generation is under way (its text may not have started streaming yet). */
@@ -46,7 +49,7 @@ export function useReplyGeneration(deps: ReplyGenerationDeps): ReplyGeneration {
   const busy = () => busyRef.current();
 
   const play = useCallback(
-    async (mode: TurnMode, sent?: string) => {
+    async (mode: TurnMode, sent?: string, speaker?: string) => {
       const controller = new AbortController();
       abortRef.current = controller;
       let latest = "";
@@ -65,12 +68,19 @@ export function useReplyGeneration(deps: ReplyGenerationDeps): ReplyGeneration {
         dispatch({ type: "notice", message: line });
         waiting.done.then(() => state.current.notice === line && dispatch({ type: "notice", message: null }), () => {});
       }
-      const request: TurnRequest = { mode, signal: controller.signal, onText: (text) => void (latest = text), ...(sent !== undefined && { text: sent }) };
+      const request: TurnRequest = {
+        mode, signal: controller.signal, onText: (text) => void (latest = text), ...(sent !== undefined && { text: sent }), ...(speaker !== undefined && { speaker }),
+        // A group's next member: what is written so far is the chat's, and the new message is theirs.
+        onSpeaker: (who, chat) => {
+          latest = drawn = "";
+          dispatch({ type: "turnSpeaker", name: mode === "impersonate" ? state.current.persona : who.name, messages: chat.messages });
+        },
+      };
       try {
         const outcome = await session.play(request);
         setSpeed(outcome.tokensPerSecond);
         dispatch({ type: "turnEnd", messages: outcome.chat.messages });
-        const stopped = outcome.stopReason === "abort" ? "Stopped (partial reply kept)" : null;
+        const stopped = outcome.stopReason === "abort" ? "Stopped (partial reply kept)" : outcome.group ? groupNotice(outcome.group) : null;
         if (mode === "impersonate") {
           dispatch({ type: "input", action: { type: "restore", text: outcome.text } });
           dispatch({ type: "notice", message: stopped });
@@ -88,11 +98,11 @@ export function useReplyGeneration(deps: ReplyGenerationDeps): ReplyGeneration {
     [session, models, flushMs, state, dispatch],
   );
 
-  const start = (mode: TurnMode, sent?: string) => {
+  const start = (mode: TurnMode, sent?: string, speaker?: string) => {
     const current = state.current;
-    const name = mode === "impersonate" ? current.persona : session.character.name;
+    const name = mode === "impersonate" ? current.persona : session.group ? "…" : session.character.name;
     dispatch({ type: "turnStart", mode, name, at: new Date().toISOString(), ...(sent !== undefined && { user: { name: current.persona, text: sent } }) });
-    void play(mode, sent);
+    void play(mode, sent, speaker);
   };
 
   return {
@@ -114,6 +124,11 @@ export function useReplyGeneration(deps: ReplyGenerationDeps): ReplyGeneration {
       if (busy()) return;
       if (state.current.input.text !== "") return dispatch({ type: "notice", message: "Impersonate writes into the input: empty it first" });
       start("impersonate");
+    },
+    speak: (member) => {
+      if (busy()) return dispatch({ type: "notice", message: "A reply is being written: Ctrl+C stops it first" });
+      if (!session.group) return dispatch({ type: "notice", message: "Only a group chat has members to ask" });
+      start("reply", undefined, member);
     },
     stop: () => {
       if (!abortRef.current) return false;

@@ -40,6 +40,10 @@ export interface CommandContext {
   setTemplate(name: string): string | null;
   /** `Name: ` prefixes in this chat's prompt on or off; undefined follows the template. */
   setNames(names: boolean | undefined): void;
+  /** A group chat's members in list order (muted ones marked); null in a chat with one character. */
+  members(): { name: string; muted: boolean }[] | null;
+  /** A group chat: the member (a name, or its start) replies now, muted or not. */
+  speak(member: string): void;
 }
 
 export interface CharacterChoice {

@@ -14,8 +14,9 @@ import { samplerCommands } from "./samplerCommands.ts";
 import { swipeCommand } from "./swipeCommand.ts";
 import { instructCommand } from "./instructCommand.ts";
 import { namesCommand } from "./namesCommand.ts";
+import { speakCommand } from "./speakCommand.ts";
 
-export const slashCommands: SlashCommand[] = [...samplerCommands, swipeCommand, continueCommand, impersonateCommand, personaCommand, noteCommand, presetCommand, charCommand, loreCommand, instructCommand, namesCommand, branchCommand, exportCommand, modelCommand, helpCommand];
+export const slashCommands: SlashCommand[] = [...samplerCommands, swipeCommand, continueCommand, impersonateCommand, speakCommand, personaCommand, noteCommand, presetCommand, charCommand, loreCommand, instructCommand, namesCommand, branchCommand, exportCommand, modelCommand, helpCommand];
 
 /** Completions for a partly typed "/na" (full "/name " strings), or of its arguments where the command completes them. */
 export function completeCommand(line: string, commands = slashCommands, ctx?: CommandContext): string[] {

@@ -48,8 +48,10 @@ export function HomeScreen(props: HomeScreenProps) {
   useEffect(() => {
     let live = true;
     // The trash only marks chats; a trash that cannot be read marks none.
-    Promise.all([app.chats.list(), app.library.list(), app.library.trash().catch(() => [])])
-      .then(([chats, characters, trashed]) => live && set({ loaded: { items: homeItems(chats, characters.cards, props.now?.() ?? new Date(), trashed), error: null } }))
+    // Groups that cannot be read only leave the groups out.
+    const groups = app.groups ? app.groups.list().then((g) => g.groups, () => []) : Promise.resolve([]);
+    Promise.all([app.chats.list(), app.library.list(), app.library.trash().catch(() => []), groups])
+      .then(([chats, characters, trashed, parties]) => live && set({ loaded: { items: homeItems(chats, characters.cards, props.now?.() ?? new Date(), trashed, parties), error: null } }))
       .catch((error: Error) => live && set({ loaded: { items: null, error: error.message } }));
     return () => void (live = false);
   }, [app, reloads, set]);
@@ -88,7 +90,7 @@ export function HomeScreen(props: HomeScreenProps) {
       if (picked) props.onOpen(picked.target);
       return;
     }
-    if (char === "n" && item) return props.onOpen({ characterId: item.target.characterId, fresh: true });
+    if (char === "n" && item) return props.onOpen({ ...(item.target.groupId !== undefined ? { groupId: item.target.groupId } : { characterId: item.target.characterId }), fresh: true });
     if (char === "u" && item?.deletedCard) return restore(item);
     if (char === "q") return props.onQuit();
     const link = props.links.find((l) => l.key === char);
@@ -112,7 +114,7 @@ export function HomeScreen(props: HomeScreenProps) {
         const header = index === start || items[index - 1]?.section !== item.section;
         return (
           <Box key={item.key} flexDirection="column">
-            {header ? <Text bold>{item.section === "chats" ? "Recent chats" : "Characters"}</Text> : null}
+            {header ? <Text bold>{item.section === "chats" ? "Recent chats" : item.section === "groups" ? "Groups" : "Characters"}</Text> : null}
             <HomeRow item={item} index={index} active={index === selected} color={color} />
           </Box>
         );

@@ -3,11 +3,12 @@ import { formatAgo } from "../../core/units/format.ts";
 import type { CardSummary, TrashedCard } from "../../app/library.ts";
 import type { ChatIndexEntry } from "../../app/chats/chats.ts";
 import type { ChatTarget } from "../../app/chats/session.ts";
+import type { GroupDetails } from "../../app/groups/groups.ts";
 import type { SelectListItem } from "../components/SelectList.tsx";
 
 export interface HomeItem extends SelectListItem {
   target: ChatTarget;
-  section: "chats" | "characters";
+  section: "chats" | "groups" | "characters";
   /** A chat whose card was deleted: the id the card had, which restoring it brings back. */
   deletedCard?: string;
 }
@@ -19,15 +20,15 @@ const RECENT_CHATS = 9;
  * chat, or a new one from the greeting). A chat whose card is in the trash (and not
  * back in the library) is marked. Names come from files people download.
  */
-export function homeItems(chats: ChatIndexEntry[], characters: CardSummary[], now: Date, trashed: TrashedCard[] = []): HomeItem[] {
+export function homeItems(chats: ChatIndexEntry[], characters: CardSummary[], now: Date, trashed: TrashedCard[] = [], groups: GroupDetails[] = []): HomeItem[] {
   const live = new Set(characters.map((c) => c.id));
   const deleted = new Set(trashed.map((t) => t.id).filter((id) => !live.has(id)));
   const recent = chats.slice(0, RECENT_CHATS).map((c): HomeItem => ({
     key: `chat:${c.id}`,
     section: "chats",
-    label: `${displayText(c.characterName)}${deleted.has(c.characterId) ? " (card deleted)" : ""} · ${displayText(c.title)}`,
+    label: `${c.groupId !== undefined ? "group " : ""}${displayText(c.characterName)}${deleted.has(c.characterId) ? " (card deleted)" : ""} · ${displayText(c.title)}`,
     detail: `${c.messageCount} message${c.messageCount === 1 ? "" : "s"}${c.hasDraft ? " · ✎ draft" : ""} · ${formatAgo(c.updatedAt, now)}${deleted.has(c.characterId) ? " · u restores the card" : ""}`,
-    target: { characterId: c.characterId, chatId: c.id },
+    target: { characterId: c.characterId, chatId: c.id, ...(c.groupId !== undefined && { groupId: c.groupId }) },
     ...(deleted.has(c.characterId) && { deletedCard: c.characterId }),
   }));
   const people = characters.map((c): HomeItem => ({
@@ -37,5 +38,13 @@ export function homeItems(chats: ChatIndexEntry[], characters: CardSummary[], no
     detail: [c.bundled ? "sample" : "", c.tags.slice(0, 3).map(displayText).join(", ")].filter(Boolean).join(" · "),
     target: { characterId: c.id },
   }));
-  return [...recent, ...people];
+  // Groups: Enter opens the group's open chat (a new one with everyone's greeting when it has none).
+  const parties = groups.map((g): HomeItem => ({
+    key: `group:${g.id}`,
+    section: "groups",
+    label: displayText(g.name),
+    detail: [g.members.map((m) => `${m.name}${m.muted ? " (muted)" : ""}`).join(", "), g.strategy, `${g.chats.length} chat${g.chats.length === 1 ? "" : "s"}`].map(displayText).join(" · "),
+    target: { groupId: g.id },
+  }));
+  return [...recent, ...parties, ...people];
 }

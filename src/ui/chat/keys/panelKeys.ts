@@ -2,7 +2,7 @@ import type { KeyAction } from "../../app/keybindings.ts";
 import type { ChatKeyEvent } from "./chatKeyEvent.ts";
 
 /** What takes the live region's room: one panel or overlay at a time. */
-export type ChatPanel = "help" | "turn" | "lore" | "samplers" | "model";
+export type ChatPanel = "help" | "turn" | "lore" | "samplers" | "model" | "members";
 
 export interface PanelContext {
   panel: ChatPanel | null;

@@ -1,0 +1,13 @@
+export * from "./types.ts";
+export { chooseSpeakers, GroupTurnError, type ActivationMember, type ChooseSpeakersInput, type ChosenSpeaker, type PassedMember, type PassReason, type SpeakerChoice, type SpeakReason, type TurnKind } from "./activation.ts";
+export { groupCard, type GroupCard, type GroupCardInput } from "./cards.ts";
+export * from "./definition.ts";
+export { createGroupChat, groupCharacterId, groupGreetingPool, groupGreetings, humanizedDateTime, type CreateGroupChatInput } from "./greetings.ts";
+export { memberMacros, type MemberExpand } from "./macros.ts";
+export { avatarKeyFor, cardForKey, findMember, MemberNotFoundError, type LibraryCardRef } from "./members.ts";
+export { generationBatch, isSystemMessage, speakerKey, speakerFields, thumbnailAddress, withSpeaker } from "./messages.ts";
+export { markLastReply, speakerPrompt, type SpeakerPrompt, type SpeakerPromptInput } from "./speaker.ts";
+export { formatStGroup, GroupFormatError, parseStGroup, type FormatStGroupOptions, type ImportedGroup } from "./stGroup.ts";
+export { formatStGroupChat, groupChatHeader, isGroupChatHeader, parseStGroupChat, type FormatGroupChatOptions, type ParseGroupChatOptions } from "./stGroupChat.ts";
+export { cleanGroupReply } from "./trim.ts";
+export { extractAllWords, shuffle, talkativenessOf } from "./words.ts";
