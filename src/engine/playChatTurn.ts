@@ -7,6 +7,7 @@ import type { ActivateLoreResult } from "../core/lorebook/activate.ts";
 import type { Lorebook } from "../core/lorebook/model.ts";
 import type { LoreSettings } from "../core/lorebook/activate.ts";
 import { generationTypeOf, type TurnMode } from "../core/prompt/turn.ts";
+import type { ExtensionPrompt, PromptRegex } from "../core/prompt/types.ts";
 import { runChatTurn, type ChatTurnResult, type TurnModel, type TurnSettings } from "./chatTurn.ts";
 
 export interface PlayChatTurnInput {
@@ -24,6 +25,11 @@ export interface PlayChatTurnInput {
   env: ChatEnv;
   signal?: AbortSignal;
   onText?: (chunk: string) => void;
+  onReasoning?: (chunk: string) => void;
+  /** The chat's regex scripts (see ChatTurnInput.regex). */
+  regex?: PromptRegex;
+  /** The chat's summary and other extension blocks for the prompt. */
+  extensionPrompts?: ExtensionPrompt[];
 }
 
 export interface PlayedChatTurn {
@@ -57,16 +63,20 @@ export async function playChatTurn(input: PlayChatTurnInput): Promise<PlayedChat
     mode,
     ...(input.signal && { signal: input.signal }),
     ...(input.onText && { onText: input.onText }),
+    ...(input.onReasoning && { onReasoning: input.onReasoning }),
+    ...(input.regex && { regex: input.regex }),
+    ...(input.extensionPrompts && { extensionPrompts: input.extensionPrompts }),
   });
   let chat = input.chat;
   const generation = turn.generation;
-  if (mode === "reply") chat = appendAssistantReply(chat, { text: turn.text, name: character.name, env, generation });
-  else if (mode === "swipe") chat = addSwipe(chat, { text: turn.text, env, generation });
+  const reasoning = turn.reasoning;
+  if (mode === "reply") chat = appendAssistantReply(chat, { text: turn.text, name: character.name, env, generation, ...(reasoning && { reasoning }) });
+  else if (mode === "swipe") chat = addSwipe(chat, { text: turn.text, env, generation, ...(reasoning && { reasoning }) });
   else if (mode === "continue") {
     const last = chat.messages.at(-1);
     const before = last ? currentSwipe(last).text : "";
     const added = turn.text.startsWith(before) ? turn.text.slice(before.length) : turn.text;
-    chat = continueReply(chat, { text: added, env, generation });
+    chat = continueReply(chat, { text: added, env, generation, ...(reasoning && { reasoning }) });
   } else chat = setDraft(chat, turn.text, env);
   chat = setLoreState(chat, lore.state, env);
   chat = setVariables(chat, turn.variables, env);

@@ -9,7 +9,7 @@
 import type { ChatMessage } from "../chat/types.ts";
 import type { LoreInsertion, PromptRole } from "../lorebook/insertion.ts";
 import { addReasoningToPrompt } from "../reasoning/prompt.ts";
-import { anyScriptFor, applyRegexScripts } from "../regexScripts/run.ts";
+import { anyScriptFor, applyRegexScripts, type RegexCall } from "../regexScripts/run.ts";
 import { RegexPlacement } from "../regexScripts/script.ts";
 import { firstKeptMessage } from "./budget.ts";
 import { DEFAULT_SYSTEM_PROMPT, type InstructSequences } from "./formats.ts";
@@ -184,6 +184,18 @@ function makeContext(input: BuildPromptInput): Ctx {
 
 /** The prompt-only scripts as a function of (text, placement, depth); the identity when there are none. */
 function promptRegex(input: BuildPromptInput): Ctx["regex"] {
+  const run = regexRunner(input);
+  return (text, placement, depth) => run(text, placement, { isPrompt: true, depth });
+}
+
+export type RegexRunner = (text: string, placement: number, call: RegexCall) => string;
+
+/**
+ * The chat's regex scripts as one function, their macros expanded for this character and
+ * persona: for the prompt (prompt-only ones), for text being stored (neither flag) and for
+ * the display (display-only ones). The identity when no script applies.
+ */
+export function regexRunner(input: Pick<BuildPromptInput, "character" | "persona" | "chatId" | "variables" | "regex" | "now" | "random" | "timeZone">): RegexRunner {
   const r = input.regex;
   if (!r || r.scripts.length === 0) return (text) => text;
   const env: MacroEnv = {
@@ -194,10 +206,7 @@ function promptRegex(input: BuildPromptInput): Ctx["regex"] {
     variables: { ...(input.variables ?? {}) },
   };
   const ctx = { finder: r.finder, expand: (t: string, char?: string) => expandMacros(t, char === undefined ? env : { ...env, char }), ...(r.report && { report: r.report }) };
-  return (text, placement, depth) => {
-    const call = { isPrompt: true, depth };
-    return anyScriptFor(r.scripts, placement, call) ? applyRegexScripts(r.scripts, text, placement, call, ctx) : text;
-  };
+  return (text, placement, call) => (anyScriptFor(r.scripts, placement, call) ? applyRegexScripts(r.scripts, text, placement, call, ctx) : text);
 }
 
 export function messageText(message: ChatMessage): string {

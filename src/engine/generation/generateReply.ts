@@ -6,6 +6,7 @@
  * get the last N tokens without copying the whole sequence.
  */
 import type { LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
+import { ReasoningSplitter, type ReasoningMarkers } from "../../core/reasoning/index.ts";
 import type { SamplerSettings } from "../../core/samplers/types.ts";
 import type { StopReason } from "../chatTurn.ts";
 import { toEvaluateOptions, type DrySupport, type RecentTokens } from "./samplerOptions.ts";
@@ -27,8 +28,24 @@ export interface ReplyInput {
   checkpointPrompt?: boolean;
   signal?: AbortSignal;
   onText?: (chunk: string) => void;
+  /** Reasoning split out before stop strings see the text (see ReasoningStreamOptions). */
+  reasoning?: ReasoningStreamOptions;
+  onReasoning?: (chunk: string) => void;
   /** performance.now() when the turn began, for the prompt time. */
   startedAt: number;
+}
+
+/** How a reply's reasoning block is recognised: markers to try, or a block the prompt left open. */
+export interface ReasoningStreamOptions {
+  markers: ReasoningMarkers[];
+  open?: { markers: ReasoningMarkers; reasoning?: string };
+}
+
+export interface ReplyReasoning {
+  /** Trimmed, without markers. */
+  text: string;
+  /** From the start of the turn to the end of the block. */
+  durationMs?: number;
 }
 
 export interface ReplyOutput {
@@ -37,6 +54,8 @@ export interface ReplyOutput {
   tokens: number;
   /** From `startedAt` to the first sampled token. */
   promptMs: number;
+  /** The reasoning block the reply began with (or the open one it went on with). */
+  reasoning?: ReplyReasoning;
 }
 
 /** The last `count` tokens of prompt + reply, copying only those. */
@@ -53,13 +72,21 @@ export async function generateReply(input: ReplyInput): Promise<ReplyOutput> {
   const generated: Token[] = [];
   const text = new TokenText((tokens, last) => model.detokenize(tokens as Token[], false, last as Token[] | undefined));
   const stops = new StopWatcher(input.stops);
+  // Reasoning is split off first: stop strings, and what is shown as the reply, see reply text only.
+  const splitter = input.reasoning ? new ReasoningSplitter({ ...input.reasoning, startedAt: input.startedAt, now: () => performance.now() }) : undefined;
   let stopReason: StopReason = "eos";
   let promptMs = 0;
-  const show = (piece: string): boolean => {
+  const toReply = (piece: string): boolean => {
     if (!piece) return false;
     const { emit, stopped } = stops.push(piece);
     if (emit) onText?.(emit);
     return stopped;
+  };
+  const show = (piece: string): boolean => {
+    if (!splitter) return toReply(piece);
+    const { reasoning, reply } = splitter.push(piece);
+    if (reasoning) input.onReasoning?.(reasoning);
+    return toReply(reply);
   };
   if (signal?.aborted) stopReason = "abort";
   else {
@@ -89,11 +116,20 @@ export async function generateReply(input: ReplyInput): Promise<ReplyOutput> {
     }
   }
   if (stopReason !== "stop-string") {
-    if (show(text.flush())) stopReason = "stop-string";
+    if (show(text.flush()) || finishReasoning(splitter, input, toReply)) stopReason = "stop-string";
     else {
       const rest = stops.rest();
       if (rest) onText?.(rest);
     }
   }
-  return { text: stops.value, stopReason, tokens: generated.length, promptMs };
+  const reasoning = splitter?.hasReasoning ? { text: splitter.reasoning, ...(splitter.durationMs !== undefined && { durationMs: splitter.durationMs }) } : undefined;
+  return { text: stops.value, stopReason, tokens: generated.length, promptMs, ...(reasoning && { reasoning }) };
+}
+
+/** The stream ended: what the splitter held back goes out (a block never closed stays reasoning). */
+function finishReasoning(splitter: ReasoningSplitter | undefined, input: ReplyInput, toReply: (piece: string) => boolean): boolean {
+  if (!splitter) return false;
+  const { reasoning, reply } = splitter.finish();
+  if (reasoning) input.onReasoning?.(reasoning);
+  return toReply(reply);
 }

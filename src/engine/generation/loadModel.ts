@@ -328,6 +328,8 @@ export class LoadedModel implements TurnModel {
         startedAt,
         ...(request.signal && { signal: request.signal }),
         ...(request.onText && { onText: request.onText }),
+        ...(request.reasoning && { reasoning: request.reasoning }),
+        ...(request.onReasoning && { onReasoning: request.onReasoning }),
       });
       const durationMs = performance.now() - startedAt;
       const genMs = Math.max(1, durationMs - reply.promptMs);
@@ -342,6 +344,7 @@ export class LoadedModel implements TurnModel {
         durationMs,
         tokensPerSecond: reply.tokens > 1 ? ((reply.tokens - 1) * 1000) / genMs : 0,
         reuse: facts,
+        ...(reply.reasoning && { reasoning: reply.reasoning }),
       };
     } finally {
       this.cache.settle(turn);
