@@ -1,2 +1,3 @@
 export * from "./settings.ts";
 export * from "./summary.ts";
+export * from "./prompt.ts";

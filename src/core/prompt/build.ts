@@ -13,7 +13,7 @@ import { anyScriptFor, applyRegexScripts, type RegexCall } from "../regexScripts
 import { RegexPlacement } from "../regexScripts/script.ts";
 import { firstKeptMessage } from "./budget.ts";
 import { DEFAULT_SYSTEM_PROMPT, type InstructSequences } from "./formats.ts";
-import { formatExamples, formatReplyStart, formatSystemPrompt, formatTurn, stopStrings, type ForceSequence, type Names, type TurnInput } from "./instruct.ts";
+import { formatExamples, formatQuietReplyStart, formatReplyStart, formatSystemPrompt, formatTurn, stopStrings, type ForceSequence, type Names, type TurnInput } from "./instruct.ts";
 import { expandMacros, type MacroEnv } from "./macros.ts";
 import { outletTexts } from "./outlets.ts";
 import { exampleBlocks, loreAt, renderStoryString, resolveCardPrompt, type RawPart } from "./storyString.ts";
@@ -485,17 +485,9 @@ function alignmentPart(ctx: Ctx): RawPart | null {
   return { kind: "system", label: "user alignment message", text: formatTurn(ctx.seq, { name: ctx.names.user, text: message, isUser: true, isNarrator: false }, ctx.expand, "first") };
 }
 
-/**
- * The reply line of a quiet (background) request: plain text has none; instruct mode the
- * last system sequence (else the output sequence) for "System", no name, no blank line.
- */
+/** The reply line of a quiet (background) request: none in plain text. */
 function quietReplyStart(ctx: Ctx): RawPart | null {
-  const seq = ctx.seq;
-  if (!seq) return null;
-  let sequence = seq.last_system_sequence || seq.output_sequence || "";
-  if (seq.macro) sequence = ctx.expand(sequence).replace(/\{\{name\}\}/gi, "System");
-  const separator = seq.wrap ? "\n" : "";
-  return { kind: "reply_prefix", label: "reply prefix", text: (seq.wrap ? sequence.trimEnd() : sequence) + separator };
+  return ctx.seq ? { kind: "reply_prefix", label: "reply prefix", text: formatQuietReplyStart(ctx.seq, ctx.expand) } : null;
 }
 
 /** modifyLastPromptLine: the line the reply starts after. */
