@@ -4,3 +4,4 @@ export * from "./finder.ts";
 export * from "./run.ts";
 export * from "./permission.ts";
 export * from "./problemLog.ts";
+export * from "./display.ts";

@@ -116,3 +116,17 @@ test("regexFromString: /pattern/flags, bare patterns, and flags it does not know
   assert.equal(compilePattern("/(/"), undefined);
   assert.deepEqual(compilePattern("/a/g\nsecond line"), { source: "a", flags: "g" }, "only the first line counts");
 });
+
+test("display: display-only scripts by the message's author and depth among the visible messages; hidden ones are shown as stored", async () => {
+  const { displayMessage } = await import("../../../src/core/regexScripts/index.ts");
+  const scripts = [
+    script({ findRegex: "/damn/g", replaceString: "d***", markdownOnly: true, placement: [1, 2], maxDepth: 1 }),
+    script({ findRegex: "/^(.*)$/", replaceString: "[$1]", markdownOnly: true, placement: [6] }),
+  ];
+  const run = (text: string, placement: number, call: Parameters<typeof applyRegexScripts>[3]) => applyRegexScripts(scripts, text, placement, call, context());
+  const m = (id: string, role: "user" | "assistant", text: string, extra: object = {}) => ({ id, role, name: role === "user" ? "Sam" : "Alice", swipes: [{ text, sentAt: "", reasoning: { text: "think" } }], swipeIndex: 0, ...extra });
+  const messages = [m("1", "assistant", "damn"), m("2", "user", "damn"), m("3", "user", "damn", { hidden: true }), m("4", "assistant", "damn")];
+  assert.deepEqual([0, 1, 2, 3].map((i) => displayMessage(messages, i, run).text), ["damn", "d***", "damn", "d***"]);
+  assert.equal(displayMessage(messages, 3, run).reasoning, "[think]");
+  assert.equal(messages[3]!.swipes[0]!.text, "damn");
+});
