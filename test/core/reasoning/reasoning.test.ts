@@ -118,3 +118,18 @@ test("continuing: the continued message carries its reasoning even with add_to_p
   assert.deepEqual(open.texts, ["Q", "<think>Step 1."]);
   assert.equal(open.open, "Step 1.");
 });
+
+test("reparse: replies that kept their thinking in the text have it split out, once, when asked", async () => {
+  const { reparseReasoning } = await import("../../../src/core/reasoning/index.ts");
+  const { testEnv } = await import("../../support/chatFixtures.ts");
+  const message = (id: string, role: "user" | "assistant", texts: string[]) => ({ id, role, name: "x", swipes: texts.map((text) => ({ text, sentAt: "" })), swipeIndex: 0 });
+  const chat = {
+    id: "c", title: "t", characterId: "a", characterName: "A", createdAt: "", updatedAt: "", settings: {}, variables: {},
+    messages: [message("1", "user", ["<think>not mine</think>hi"]), message("2", "assistant", ["<think>\nplan\n</think>\n\nAnswer", "No block", "Text <think>late</think>"])],
+  };
+  const out = reparseReasoning(chat, markersToTry(DEFAULT_REASONING_SETTINGS), testEnv());
+  assert.equal(out.changed, 1);
+  assert.deepEqual(out.chat.messages[1]!.swipes.map((s) => [s.text, s.reasoning?.text]), [["Answer", "plan"], ["No block", undefined], ["Text <think>late</think>", undefined]]);
+  assert.equal(out.chat.messages[0], chat.messages[0], "the person's messages are left alone");
+  assert.equal(reparseReasoning(out.chat, markersToTry(DEFAULT_REASONING_SETTINGS), testEnv()).changed, 0);
+});
