@@ -34,11 +34,10 @@ async function measure(count: number, naive: boolean, tokens = 100) {
   const { PrintLogProvider } = await import("../src/ui/app/PrintLog.tsx");
   const history = chat(count);
   const reply: ChatMessage = { id: "live", role: "assistant", name: "Mira", swipes: [{ text: "", sentAt: "" }], swipeIndex: 0 };
-  const messages = [...history, reply];
   const view = (text: string) =>
     naive
       ? React.createElement(Box, { flexDirection: "column" }, ...history.map((m) => React.createElement(MessageView, { key: m.id, message: m, color: true })), React.createElement(MessageView, { key: "live", message: reply, text, color: true }))
-      : React.createElement(PrintLogProvider, null, React.createElement(Transcript, { messages, committed: count, streaming: { messageId: "live", text }, liveBudget: 30, color: true }));
+      : React.createElement(PrintLogProvider, null, React.createElement(Transcript, { messages: [...history, { ...reply, swipes: [{ text, sentAt: "" }] }], committed: count, liveBudget: 30, color: true }));
   const stdout = new CountingStdout();
   const flush = () => new Promise((r) => setImmediate(r));
   const app = render(view(""), { stdout: stdout as unknown as NodeJS.WriteStream, patchConsole: false, exitOnCtrlC: false, maxFps: 0 });

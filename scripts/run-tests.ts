@@ -11,6 +11,10 @@ function findTests(dir: string): string[] {
   });
 }
 
+// Tests that start bin/taproom.js run the compiled app: bring dist/ up to date first.
+const build = spawnSync(process.execPath, ["scripts/build.mjs", "--if-stale"], { stdio: "inherit" });
+if (build.status !== 0) process.exit(build.status ?? 1);
+
 const filters = process.argv.slice(2);
 const files = findTests("test")
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))

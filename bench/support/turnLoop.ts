@@ -13,7 +13,7 @@ import { promptLayout, type PromptLayout } from "../../src/core/promptCache/layo
 import { resolveSamplers } from "../../src/core/samplers/validate.ts";
 import type { TurnSettings } from "../../src/engine/chatTurn.ts";
 import type { LoadedModel } from "../../src/engine/generation/loadModel.ts";
-import { playChatTurn } from "../../src/engine/playChatTurn.ts";
+import { playChatTurn } from "../../src/app/turns/playTurn.ts";
 import { assistantMessage, benchCharacter, benchLorebook, benchPersona, scriptedReply, userMessage } from "./scriptedChat.ts";
 
 const POSITION = { before_char: 0, after_char: 1, an_top: 2, an_bottom: 3, at_depth: 4, before_examples: 5, after_examples: 6, outlet: 7 } as const;

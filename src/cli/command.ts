@@ -6,13 +6,22 @@ export interface CliIO {
   cwd: string;
 }
 
-/** One headless subcommand, in its own file under src/cli/commands. */
-export interface CliCommand {
+/** What help prints about a command (src/cli/commands/help.ts), known without loading it. */
+export interface CommandHelp {
   name: string;
   summary: string;
   /** Full usage text shown by `taproom NAME --help`. */
   usage: string;
+}
+
+/** One headless subcommand, in its own file under src/cli/commands. */
+export interface CliCommand extends CommandHelp {
   run(argv: string[], io: CliIO): Promise<number>;
+}
+
+/** A row of the command table: its help, and its module, imported only when the command runs. */
+export interface CommandEntry extends CommandHelp {
+  load(): Promise<CliCommand>;
 }
 
 /** A mistake in how the command was called: shown with a hint, exit code 2. */

@@ -1,4 +1,4 @@
-import type { ModelDownloadProgress } from "../engine/download/downloadRepoModel.ts";
+import type { ModelDownloadProgress } from "../app/downloads.ts";
 import { formatBytes, formatDuration, formatRate, progressBar } from "../core/units/format.ts";
 
 export interface DownloadProgressReporter {

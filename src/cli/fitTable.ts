@@ -1,5 +1,5 @@
-import { formatKld, formatSpeed, type MachineBandwidths, type QuantChoice, type QuantFit, type ShapeSource } from "../engine/planning/index.ts";
-import { formatParameters, headDimension, kvCacheBytes, perplexityIncreasePercent, qualityLoss, type ArchitectureShape } from "../engine/quants/index.ts";
+import { formatKld, formatSpeed, type MachineBandwidths, type QuantChoice, type QuantFit, type ShapeSource } from "../app/planning.ts";
+import { formatParameters, headDimension, kvCacheBytes, perplexityIncreasePercent, qualityLoss, type ArchitectureShape } from "../app/planning.ts";
 import { formatBytes } from "../core/units/format.ts";
 
 /** Layers on the GPU: "all", "32/41", "none" (CPU only), "no fit" (too big for the machine). */

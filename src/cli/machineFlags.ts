@@ -1,9 +1,8 @@
 import { availableParallelism, totalmem } from "node:os";
 import { UsageError } from "./command.ts";
-import { parseMemorySize } from "../engine/planning/parseSize.ts";
-import { BackendUnavailableError, detectMachine } from "../engine/planning/detectMachine.ts";
-import { describeFitMachine, type FitMachine, type GpuBackend, type MachineFacts } from "../engine/planning/machine.ts";
-import { DEFAULT_MIN_SPEED } from "../engine/planning/chooseQuant.ts";
+import {
+  BackendUnavailableError, DEFAULT_MIN_SPEED, describeFitMachine, detectThisMachine, parseMemorySize, type FitMachine, type GpuBackend, type MachineFacts,
+} from "../app/planning.ts";
 
 /** `--vram SIZE --ram SIZE --gpu TYPE`: plan for another machine than this one; bandwidths in GB/s for the speed estimate. */
 export const machineFlags = {
@@ -20,11 +19,12 @@ const BACKENDS = ["cuda", "vulkan", "metal", "cpu"];
  * The machine to plan for: this one, with any flag given replacing what was detected.
  * `--vram` without `--gpu` on a machine without a GPU plans for a CUDA card. llama.cpp
  * is only loaded when a flag leaves a GPU figure open; `--gpu TYPE` alone on a machine
- * without that backend is a BackendUnavailableError.
+ * without that backend is a BackendUnavailableError. This machine is probed once and
+ * remembered in the data directory (`env` names it) until its GPUs or drivers change.
  */
-export async function machineFromFlags(values: { vram?: string; ram?: string; gpu?: string; cores?: number; "gpu-bandwidth"?: string; "ram-bandwidth"?: string }): Promise<MachineFacts> {
+export async function machineFromFlags(values: { vram?: string; ram?: string; gpu?: string; cores?: number; "gpu-bandwidth"?: string; "ram-bandwidth"?: string }, env: NodeJS.ProcessEnv): Promise<MachineFacts> {
   const bandwidths = { ...bandwidthFlag("gpu-bandwidth", values["gpu-bandwidth"], "gpuBandwidth"), ...bandwidthFlag("ram-bandwidth", values["ram-bandwidth"], "ramBandwidth") };
-  return { ...(await machineWithoutBandwidths(values)), ...bandwidths };
+  return { ...(await machineWithoutBandwidths(values, env)), ...bandwidths };
 }
 
 /** "936" or "936GB/s" -> bytes/s. */
@@ -36,7 +36,7 @@ function bandwidthFlag(name: string, value: string | undefined, key: "gpuBandwid
   return { [key]: gbps * 1e9 };
 }
 
-async function machineWithoutBandwidths(values: { vram?: string; ram?: string; gpu?: string; cores?: number }): Promise<MachineFacts> {
+async function machineWithoutBandwidths(values: { vram?: string; ram?: string; gpu?: string; cores?: number }, env: NodeJS.ProcessEnv): Promise<MachineFacts> {
   const gpu = values.gpu?.toLowerCase();
   if (gpu !== undefined && !BACKENDS.includes(gpu)) throw new UsageError(`--gpu must be one of ${BACKENDS.join(", ")}, got "${values.gpu}"`);
   if (values.cores !== undefined && values.cores < 1) throw new UsageError("--cores must be at least 1");
@@ -46,15 +46,15 @@ async function machineWithoutBandwidths(values: { vram?: string; ram?: string; g
   const ramBytes = ram ?? totalmem();
   if (gpu === "cpu") return { gpu: false, vramBytes: 0, ramBytes, cpuCores };
   if (vram !== undefined && gpu !== undefined) return { gpu: gpu as GpuBackend, vramBytes: vram, ramBytes, cpuCores };
-  const detected = withoutStale(await detectForFlags(gpu as GpuBackend | undefined), { ram: ram !== undefined });
+  const detected = withoutStale(await detectForFlags(gpu as GpuBackend | undefined, env), { ram: ram !== undefined });
   if (vram === undefined) return { ...detected, ramBytes, cpuCores };
   const { freeVramBytes: _free, ...rest } = detected;
   return { ...rest, gpu: detected.gpu || "cuda", vramBytes: vram, ramBytes, cpuCores };
 }
 
-async function detectForFlags(gpu: GpuBackend | undefined): Promise<MachineFacts> {
+async function detectForFlags(gpu: GpuBackend | undefined, env: NodeJS.ProcessEnv): Promise<MachineFacts> {
   try {
-    return await detectMachine({ backend: gpu ?? "auto" });
+    return await detectThisMachine(env, gpu ?? "auto");
   } catch (error) {
     if (!(error instanceof BackendUnavailableError)) throw error;
     throw new BackendUnavailableError(error.backend, `${error.message.replace(/^.*?\((.*)\);.*$/, "$1")}; give --vram SIZE to plan for a ${gpu} machine`);

@@ -48,7 +48,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
   try {
-    return await command.run(args, io);
+    return await (await command.load()).run(args, io);
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr.write(`taproom ${command.name}: ${error.message}\nRun taproom ${command.name} --help for usage.\n`);

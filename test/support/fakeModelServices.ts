@@ -1,4 +1,4 @@
-import type { CurrentModel, ModelLoading, ModelServices } from "../../src/ui/app/modelServices.ts";
+import type { CurrentModel, ModelLoading, ModelService } from "../../src/app/models.ts";
 
 export const fakeCurrentModel: CurrentModel = {
   name: "tiny",
@@ -23,11 +23,12 @@ export function fakeModelServices(loaded: CurrentModel | null = fakeCurrentModel
   let settle: { resolve(model: CurrentModel): void; reject(error: Error): void } | null = null;
   const listeners = new Set<() => void>();
   const changed = () => listeners.forEach((listener) => listener());
-  const services: ModelServices = {
+  const services: ModelService = {
     folders: async () => ["/models"],
     machine: async () => ({ gpu: false, vramBytes: 0, ramBytes: 8 * 2 ** 30, cpuCores: 2 }),
     library: async () => [],
     current: () => current,
+    plan: () => null,
     loading: () => loading,
     subscribe(listener) {
       listeners.add(listener);
@@ -57,6 +58,15 @@ export function fakeModelServices(loaded: CurrentModel | null = fakeCurrentModel
       changed();
     },
     details: async () => null,
+    // What the scripted chats have always shown: a tiny model on the CPU, 12 of 512 tokens used.
+    status: () => (current ? { model: "tiny.gguf", backend: "cpu", contextUsed: 12, contextSize: 512 } : { model: null, backend: "/model NAME loads one", contextUsed: 0, contextSize: 0 }),
+    line: () => (current ? "tiny.gguf · cpu" : "no model loaded"),
+    tokenizer: async () => {
+      throw new Error("no tokenizer in this fake");
+    },
+    noModelNotice: async () => "No model loaded (fake)",
+    addFolder: async () => [],
+    removeFolder: async () => [],
     previewPull: async () => {
       throw new Error("no hub in this fake");
     },

@@ -1,38 +1,121 @@
-import type { ChatServices, GenerateRequest, GenerateResult } from "../../src/ui/app/services.ts";
+import { createChatSession, type ChatSession, type ChatSessionDeps, type SessionTurn } from "../../src/app/chats/session.ts";
+import type { TurnReport, TurnResult } from "../../src/app/turns/playTurn.ts";
+import type { ModelLoadWatch } from "../../src/app/models.ts";
+import type { Chat, ChatMessage } from "../../src/core/chat/types.ts";
 import type { SamplerSettings } from "../../src/core/samplers/types.ts";
+import { turnText, type TurnMode } from "../../src/core/prompt/turn.ts";
+import { systemChatEnv } from "../../src/core/chat/operations.ts";
+import { builtInPresets } from "../../src/core/samplers/presets.ts";
+import { testCharacter } from "./chatFixtures.ts";
 
 export const testSamplers: SamplerSettings = {
   temperature: 0.8, topK: 40, topP: 0.95, minP: 0.05, repeatPenalty: 1.1, repeatLastN: 64, frequencyPenalty: 0, presencePenalty: 0,
-  dryMultiplier: 0, dryBase: 1.75, dryAllowedLength: 2, dryLastN: -1, drySequenceBreakers: [], xtcProbability: 0, xtcThreshold: 0.1, seed: -1, maxTokens: 200,
+  dryMultiplier: 0, dryBase: 1.75, dryAllowedLength: 2, dryLastN: 0, drySequenceBreakers: [], xtcProbability: 0, xtcThreshold: 0.1, seed: -1, maxTokens: 200,
 };
 
+/** What a scripted turn was asked: the chat as sent (the person's message on it), the mode, the samplers. */
+export interface TurnRequestSeen {
+  mode: TurnMode;
+  messages: ChatMessage[];
+  samplers: SamplerSettings;
+  signal?: AbortSignal;
+}
+
+export interface ScriptedSessionOptions {
+  /** The generation waits after the first chunk until released or stopped (to test stop). */
+  hold?: boolean;
+  /** Every turn fails with this message. */
+  fail?: string;
+  messages?: ChatMessage[];
+  draft?: string;
+  characterName?: string;
+  personaName?: string;
+  /** The chat's own sampler settings (over the defaults). */
+  samplers?: Partial<SamplerSettings>;
+  /** A turn waits for the model this watches to load (and fails with its reason), as the app's does. */
+  models?: ModelLoadWatch;
+  /** Replaces parts of the session's surroundings (save, branch, export, books...). */
+  deps?: Partial<ChatSessionDeps>;
+  /** What each turn reports (the prompt panel, the status line); a plain scripted report by default. */
+  report?: TurnReport;
+}
+
+let chats = 0;
+
 /**
- * In-memory services: each reply is scripted as a list of chunks. With `hold`, the
- * generation waits after the first chunk until released or aborted (to test stop).
+ * A real chat session (src/app) over an in-memory chat, whose turns are scripted: each
+ * reply is a list of chunks, streamed as the engine streams. `saved` holds every chat
+ * the session saved, the last one last.
  */
-export function scriptedServices(replies: string[][], opts: { hold?: boolean; fail?: string } = {}) {
-  const requests: GenerateRequest[] = [];
+export function scriptedSession(replies: string[][], opts: ScriptedSessionOptions = {}) {
+  const requests: TurnRequestSeen[] = [];
+  const saved: Chat[] = [];
   let release: () => void = () => {};
-  const services: ChatServices = {
-    modelStatus: () => ({ model: "tiny.gguf", backend: "cpu", contextUsed: 12, contextSize: 512 }),
-    async generate(request): Promise<GenerateResult> {
-      requests.push(request);
-      if (opts.fail) throw new Error(opts.fail);
-      const chunks = replies[requests.length - 1] ?? ["…"];
-      let text = "";
-      for (const [i, chunk] of chunks.entries()) {
-        text += chunk;
-        request.onText(text);
-        if (i === 0 && opts.hold) {
-          await new Promise<void>((resolve) => {
-            release = resolve;
-            request.signal.addEventListener("abort", () => resolve());
-          });
-        }
-        if (request.signal.aborted) return { text, stopReason: "abort", tokens: i + 1, tokensPerSecond: 10 };
-      }
-      return { text, stopReason: "eos", tokens: chunks.length, tokensPerSecond: 42 };
-    },
+  const characterName = opts.characterName ?? "Mira";
+  const persona = { name: opts.personaName ?? "You", description: "" };
+  const now = new Date().toISOString();
+  const chat: Chat = {
+    id: `chat${++chats}`, title: `${characterName} chat`, characterId: characterName.toLowerCase(), characterName, createdAt: now, updatedAt: now,
+    messages: opts.messages ?? [], settings: opts.samplers ? { samplers: opts.samplers } : {}, variables: {},
+    ...(opts.draft !== undefined && { draft: opts.draft }),
   };
-  return { services, requests, release: () => release() };
+  const run = async (turn: SessionTurn): Promise<TurnResult> => {
+    requests.push({ mode: turn.mode, messages: turn.chat.messages, samplers: turn.settings.samplers, ...(turn.signal && { signal: turn.signal }) });
+    await opts.models?.loading()?.done;
+    if (opts.fail) throw new Error(opts.fail);
+    const chunks = replies[requests.length - 1] ?? ["…"];
+    let text = "";
+    let stopReason: "eos" | "abort" = "eos";
+    for (const [i, chunk] of chunks.entries()) {
+      text += chunk;
+      turn.onText?.(chunk);
+      if (i === 0 && opts.hold) {
+        await new Promise<void>((resolve) => {
+          release = resolve;
+          turn.signal?.addEventListener("abort", () => resolve());
+        });
+      }
+      if (turn.signal?.aborted) {
+        stopReason = "abort";
+        break;
+      }
+    }
+    const speaker = turn.mode === "impersonate" ? turn.persona.name : turn.character.name;
+    const written = turn.mode === "continue" ? text.trimEnd() : turnText(turn.mode, text, speaker);
+    const tokens = chunks.length;
+    return {
+      text: written,
+      generation: { stopReason, tokens, tokensPerSecond: stopReason === "abort" ? 10 : 42 },
+      report: opts.report ?? { template: "ChatML (scripted)", promptTokens: 12, evaluatedTokens: 12, sections: [], lore: [], plan: [] },
+      timings: { promptTokens: 12, evaluatedPromptTokens: 12, reusedPromptTokens: 0 },
+      template: "chatml",
+      loreEntries: [],
+    };
+  };
+  const session: ChatSession = createChatSession({
+    chat,
+    character: testCharacter({ name: characterName }),
+    characterId: chat.characterId,
+    persona,
+    notice: null,
+    bookNotes: [],
+    env: systemChatEnv,
+    save: async (next) => void saved.push(next),
+    flush: async () => {},
+    presets: builtInPresets.slice(),
+    defaultPreset: undefined,
+    personas: () => [{ name: "Ada", description: "" }, { name: "Sir Galahad", description: "" }],
+    books: [],
+    bookTiers: [],
+    loadBooks: async () => ({ books: [], tiers: [], problems: [] }),
+    available: [],
+    availableBooks: async () => [],
+    loreSettings: {},
+    prompts: {},
+    run,
+    create: async () => {},
+    exportChat: async (_chat, _user, path) => path ?? "/exports/chat.jsonl",
+    ...opts.deps,
+  });
+  return { session, requests, saved, release: () => release() };
 }

@@ -1,37 +1,18 @@
-import { resolve } from "node:path";
 import { parseCommandArgs } from "../args.ts";
-import { loadTokenizer } from "../../engine/generation/loadTokenizer.ts";
 import { runSubcommand, UsageError, type CliCommand, type CliIO } from "../command.ts";
-import { exportLosses, type CardExportFormat } from "../../core/cards/codec.ts";
+import type { CardExportFormat } from "../../core/cards/codec.ts";
 import { pngSize } from "../../core/cards/png.ts";
-import { lintCard } from "../../core/cards/lint.ts";
 import { toV3Object } from "../../core/cards/write.ts";
 import type { Character } from "../../core/cards/character.ts";
 import { sanitizeForTerminal } from "../../core/text/sanitize.ts";
-import { CardImportError, CardLibrary, type LoadedCard } from "../../store/cards/library.ts";
-import { readCardFile, writeCardFile } from "../../store/cards/cardFiles.ts";
-import { dataDir, dataPaths } from "../../store/paths.ts";
-import { join } from "node:path";
-
-const usage = `Usage:
-  taproom card import FILE... [--skip-bad]     copy card files (PNG, JSON, CharX) into your library;
-                                               if any file is bad nothing is imported, unless --skip-bad
-  taproom card list [--json]                   your cards and the bundled samples
-  taproom card show NAME_OR_FILE [--json] [--model FILE]
-                                               every field of a card (token counts with a model)
-  taproom card export NAME_OR_FILE --format png|json|charx|v2json --out FILE
-  taproom card lint FILE                       problems a card's author should fix
-  taproom card delete NAME                     move a card of your library to the trash (its chats are kept)
-  taproom card trash [--json]                  the deleted cards, the latest first
-  taproom card restore NAME                    put a deleted card back (its chats find it again)
-
-json is Character Card V3 JSON; v2json is V2 JSON (with V1 fields for old readers).`;
+import { createApp } from "../../app/app.ts";
+import { CardImportError, type LibraryService, type LoadedCard } from "../../app/library.ts";
+import { cardHelp } from "./help.ts";
 
 const FORMATS = new Set(["png", "json", "charx", "v2json"]);
 
-function libraryFor(io: CliIO): CardLibrary {
-  const paths = dataPaths(dataDir(io.env));
-  return new CardLibrary({ dir: paths.characters, indexPath: join(paths.cache, "card-index.json") });
+function libraryFor(io: CliIO): LibraryService {
+  return createApp({ env: io.env, cwd: io.cwd }).library;
 }
 
 const show = (text: string) => sanitizeForTerminal(text);
@@ -41,7 +22,7 @@ async function importCards(args: string[], io: CliIO): Promise<number> {
   if (positionals.length === 0) throw new UsageError("card import needs at least one FILE");
   let results;
   try {
-    results = await libraryFor(io).import(positionals.map((p) => resolve(io.cwd, p)), { skipBad: values["skip-bad"] === true });
+    results = await libraryFor(io).import(positionals, { skipBad: values["skip-bad"] === true });
   } catch (error) {
     if (!(error instanceof CardImportError)) throw error;
     for (const f of error.failures) io.stderr.write(show(`taproom card: ${f.message}`) + "\n");
@@ -64,10 +45,9 @@ async function importCards(args: string[], io: CliIO): Promise<number> {
 
 async function listCards(args: string[], io: CliIO): Promise<number> {
   const { values } = parseCommandArgs(args, { json: { type: "boolean" } }, false);
-  const library = libraryFor(io);
-  const cards = await library.list();
+  const { cards, problems } = await libraryFor(io).list();
   if (values.json) {
-    io.stdout.write(JSON.stringify(cards.map(({ hash: _h, mtimeMs: _m, size: _s, ...rest }) => rest), null, 2) + "\n");
+    io.stdout.write(JSON.stringify(cards.map(({ mtimeMs: _m, size: _s, ...rest }) => rest), null, 2) + "\n");
   } else if (cards.length === 0) {
     io.stdout.write("No characters yet. Import one with: taproom card import FILE\n");
   } else {
@@ -77,7 +57,7 @@ async function listCards(args: string[], io: CliIO): Promise<number> {
       io.stdout.write(show(`${c.id.padEnd(width)}  ${c.name} (${c.format}, ${c.spec}${c.bundled ? ", sample" : ""})${tags}`) + "\n");
     }
   }
-  for (const p of library.problems) io.stderr.write(show(p.message) + "\n");
+  for (const p of problems) io.stderr.write(show(p.message) + "\n");
   return 0;
 }
 
@@ -164,8 +144,9 @@ async function showCard(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, { json: { type: "boolean" }, model: { type: "string" } });
   const [query] = positionals;
   if (!query || positionals.length > 1) throw new UsageError("card show needs one NAME_OR_FILE");
-  const tokenizer = values.model ? await loadTokenizer(values.model) : undefined;
-  const card = await libraryFor(io).resolve(query, io.cwd);
+  const app = createApp({ env: io.env, cwd: io.cwd });
+  const tokenizer = values.model ? await app.models.tokenizer(values.model) : undefined;
+  const card = await app.library.resolve(query);
   for (const w of card.warnings) io.stderr.write(show(`${card.path}: repaired ${w.field}: ${w.message}`) + "\n");
   if (values.json) {
     io.stdout.write(JSON.stringify({ path: card.path, format: card.format, spec: card.card.spec, card: toV3Object(card.card) }, null, 2) + "\n");
@@ -182,11 +163,8 @@ async function exportCard(args: string[], io: CliIO): Promise<number> {
   if (!query || positionals.length > 1) throw new UsageError("card export needs one NAME_OR_FILE");
   if (!values.format || !FORMATS.has(values.format)) throw new UsageError("--format must be png, json, charx or v2json");
   if (!values.out) throw new UsageError("--out FILE is required");
-  const card = await libraryFor(io).resolve(query, io.cwd);
-  const out = resolve(io.cwd, values.out);
-  const format = values.format as CardExportFormat;
-  await writeCardFile(out, card, format);
-  for (const loss of exportLosses(card, format)) io.stderr.write(show(`${out}: not kept: ${loss}; export --format charx to keep everything`) + "\n");
+  const { out, losses } = await libraryFor(io).exportCard(query, values.format as CardExportFormat, values.out);
+  for (const loss of losses) io.stderr.write(show(`${out}: not kept: ${loss}; export --format charx to keep everything`) + "\n");
   io.stdout.write(show(`wrote ${out}`) + "\n");
   return 0;
 }
@@ -195,11 +173,7 @@ async function lintFile(args: string[], io: CliIO): Promise<number> {
   const { positionals } = parseCommandArgs(args, {});
   const [file] = positionals;
   if (!file || positionals.length > 1) throw new UsageError("card lint needs one FILE");
-  const path = resolve(io.cwd, file);
-  const loaded = await readCardFile(path, { collectRefusals: true });
-  const archiveFiles = loaded.assets ? new Set(loaded.assets.keys()) : undefined;
-  const pngAssets = loaded.format === "png" ? new Set(loaded.pngAssets?.keys() ?? []) : undefined;
-  const findings = lintCard(loaded.card, loaded.warnings, { refusals: loaded.refusals, archiveFiles, pngAssets });
+  const { path, findings } = await libraryFor(io).lint(file);
   for (const f of findings) io.stdout.write(show(`${path}: ${f.level}: ${f.field}: ${f.message}`) + "\n");
   if (findings.length === 0) io.stdout.write(show(`${path}: no problems found`) + "\n");
   return findings.some((f) => f.level === "error") ? 1 : 0;
@@ -209,7 +183,7 @@ async function deleteCard(args: string[], io: CliIO): Promise<number> {
   const { positionals } = parseCommandArgs(args, {});
   const [query] = positionals;
   if (!query || positionals.length > 1) throw new UsageError("card delete needs one NAME");
-  const trashed = await libraryFor(io).delete(query);
+  const trashed = await libraryFor(io).remove(query);
   io.stdout.write(show(`moved "${trashed.name}" (${trashed.id}) to the trash: ${trashed.path}; its chats are kept (taproom card restore ${trashed.id} brings it back)`) + "\n");
   return 0;
 }
@@ -243,8 +217,6 @@ const subcommands: Record<string, (args: string[], io: CliIO) => Promise<number>
 };
 
 export const cardCommand: CliCommand = {
-  name: "card",
-  summary: "import, list, show, export, lint, delete and restore character cards",
-  usage,
+  ...cardHelp,
   run: (argv, io) => runSubcommand("card", subcommands, argv, io),
 };

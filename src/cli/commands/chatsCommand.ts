@@ -1,29 +1,18 @@
-import { resolve } from "node:path";
 import type { CliCommand, CliIO } from "../command.ts";
 import { runSubcommand, UsageError } from "../command.ts";
 import { parseCommandArgs } from "../args.ts";
-import { dataDir, dataPaths } from "../../store/paths.ts";
-import { ChatStore } from "../../store/chats/chatStore.ts";
-import { exportChat, importChatJsonl, type ChatExportFormat } from "../../store/chats/chatTransfer.ts";
+import { createApp } from "../../app/app.ts";
+import type { ChatExportFormat, ChatsService } from "../../app/chats/chats.ts";
 import { displayText } from "../../core/text/sanitize.ts";
+import { chatsHelp } from "./help.ts";
 
-const usage = `Usage:
-  taproom chats list [--json]                               saved chats, newest first
-  taproom chats import FILE.jsonl [--character NAME] [--title TITLE]
-                                                            import a SillyTavern chat
-  taproom chats export NAME --format jsonl|json --out FILE  export a chat
-  taproom chats rename NAME TITLE                           give a chat a new title
-  taproom chats delete NAME                                 move a chat to the trash
-
-NAME is a chat's id or title (or the start of one that names only one chat).`;
-
-async function openStore(io: CliIO): Promise<ChatStore> {
-  return ChatStore.open({ dir: dataPaths(dataDir(io.env)).chats });
+function chatsOf(io: CliIO): ChatsService {
+  return createApp({ env: io.env, cwd: io.cwd }).chats;
 }
 
 async function list(argv: string[], io: CliIO): Promise<number> {
   const { values } = parseCommandArgs(argv, { json: { type: "boolean" } }, false);
-  const chats = (await openStore(io)).list();
+  const chats = await chatsOf(io).list();
   if (values.json) {
     io.stdout.write(`${JSON.stringify(chats, null, 2)}\n`);
     return 0;
@@ -43,10 +32,8 @@ async function importCommand(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, { character: { type: "string" }, title: { type: "string" } });
   const [file, ...more] = positionals;
   if (!file || more.length > 0) throw new UsageError("import takes one FILE.jsonl");
-  const chat = await importChatJsonl({
-    store: await openStore(io),
-    file: resolve(io.cwd, file),
-    ...(values.character !== undefined && { characterName: values.character }),
+  const chat = await chatsOf(io).import(file, {
+    ...(values.character !== undefined && { character: values.character }),
     ...(values.title !== undefined && { title: values.title }),
   });
   io.stdout.write(displayText(`Imported "${chat.title}" (${chat.messages.length} messages with ${chat.characterName}) as ${chat.id}\n`));
@@ -60,8 +47,7 @@ async function exportCommand(argv: string[], io: CliIO): Promise<number> {
   const format = values.format ?? "jsonl";
   if (format !== "jsonl" && format !== "json") throw new UsageError(`--format must be jsonl or json, got "${format}"`);
   if (!values.out) throw new UsageError("export needs --out FILE");
-  const out = resolve(io.cwd, values.out);
-  const chat = await exportChat({ store: await openStore(io), name, format: format as ChatExportFormat, out });
+  const { chat, out } = await chatsOf(io).export(name, format as ChatExportFormat, values.out);
   io.stdout.write(displayText(`Exported "${chat.title}" (${chat.messages.length} messages) to ${out}\n`));
   return 0;
 }
@@ -70,9 +56,7 @@ async function deleteCommand(argv: string[], io: CliIO): Promise<number> {
   const { positionals } = parseCommandArgs(argv, {});
   const [name, ...more] = positionals;
   if (!name || more.length > 0) throw new UsageError("delete takes one chat NAME");
-  const store = await openStore(io);
-  const entry = store.resolve(name);
-  const trash = await store.delete(entry.id);
+  const { entry, trash } = await chatsOf(io).remove(name);
   io.stdout.write(displayText(`Moved "${entry.title}" to ${trash}\n`));
   return 0;
 }
@@ -81,7 +65,7 @@ async function renameCommand(argv: string[], io: CliIO): Promise<number> {
   const { positionals } = parseCommandArgs(argv, {});
   const [name, title, ...more] = positionals;
   if (!name || title === undefined || more.length > 0) throw new UsageError("rename takes a chat NAME and a TITLE");
-  const chat = await (await openStore(io)).rename(name, title);
+  const chat = await chatsOf(io).rename(name, title);
   io.stdout.write(displayText(`Renamed ${chat.id} to "${chat.title}"\n`));
   return 0;
 }
@@ -95,8 +79,6 @@ const subcommands: Record<string, (argv: string[], io: CliIO) => Promise<number>
 };
 
 export const chatsCommand: CliCommand = {
-  name: "chats",
-  summary: "list, import, export, rename and delete saved chats",
-  usage,
+  ...chatsHelp,
   run: (argv, io) => runSubcommand("chats", subcommands, argv, io, list),
 };

@@ -2,42 +2,17 @@ import { resolve } from "node:path";
 import type { CliCommand, CliIO } from "../command.ts";
 import { UsageError } from "../command.ts";
 import { parseCommandArgs, parseIntegerFlag } from "../args.ts";
-import { architectureById, ARCHITECTURES, kvCacheBytes, parseParameterCount } from "../../engine/quants/index.ts";
-import { fitModelSize, shapeForSize, shapeFromFacts, DEFAULT_MIN_SPEED, type FitMachine, type FitReport } from "../../engine/planning/index.ts";
-import { readModelFacts } from "../../engine/library/readModelFacts.ts";
-import { planPull } from "../../engine/download/planPull.ts";
-import { hubOptionsFromEnv } from "../../engine/download/hubClient.ts";
+import {
+  architectureById, ARCHITECTURES, kvCacheBytes, parseParameterCount, fitModelSize, shapeForSize, shapeFromFacts, readModelFacts,
+  type FitMachine, type FitReport,
+} from "../../app/planning.ts";
 import { sanitizeForTerminal } from "../../core/text/sanitize.ts";
 import { choiceJson, describeBandwidths, describeShape, formatChoice, formatFitTable } from "../fitTable.ts";
 import { describeMachine, machineFlags, machineFromFlags, parseMinSpeed } from "../machineFlags.ts";
-
-const usage = `Usage: taproom fit --params SIZE | --model FILE | hf:USER/REPO [options]
-
-Which quant of a model to download for a machine: the best quality that still runs at
-reading speed, with its speed, quality loss and memory, and how every other quant would
-run. With --params the shape is a current GQA model of that size (say which with --arch
-or --kv-heads); with --model or hf: it is read from the GGUF header (for hf:, from the
-first megabytes of one file).
-
-Options:
-  --params SIZE        parameter count: 7B, 13B, 70B, 1.5B, 350M
-  --model FILE         a .gguf file: its shape, every common quant of it compared
-  --arch ID            a known shape instead of the assumed one:
-                       ${ARCHITECTURES.map((a) => a.id).join(", ")}
-  --kv-heads N         KV heads of the shape (8 for current models, = heads for old ones)
-  --context N          context you want (default 8192; capped at the model's train context)
-  --min-speed N        reading-speed floor in tokens/s (default ${DEFAULT_MIN_SPEED})
-  --vram SIZE          GPU memory to plan for (default: this machine's), e.g. 12GB
-  --ram SIZE           RAM to plan for (default: this machine's)
-  --gpu TYPE           cuda | vulkan | metal | cpu
-  --gpu-bandwidth N    GPU memory bandwidth in GB/s (default: by GPU name, else assumed)
-  --ram-bandwidth N    RAM bandwidth in GB/s (default: assumed 60)
-  --json               machine-readable output`;
+import { fitHelp } from "./help.ts";
 
 export const fitCommand: CliCommand = {
-  name: "fit",
-  summary: "which quant of a model fits this machine at reading speed (before downloading)",
-  usage,
+  ...fitHelp,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(
       argv,
@@ -63,7 +38,7 @@ export const fitCommand: CliCommand = {
     const named = values.arch ? architectureById(values.arch) : undefined;
     if (values.arch && !named) throw new UsageError(`--arch must be one of ${ARCHITECTURES.map((a) => a.id).join(", ")}`);
     if (positionals[0] && !/^hf:/i.test(positionals[0])) throw new UsageError(`"${positionals[0]}" is not an hf:USER/REPO address`);
-    const machine = await machineFromFlags(values);
+    const machine = await machineFromFlags(values, io.env);
     const output = { io, machine, json: Boolean(values.json), askedContext: contextSize };
     if (positionals[0]) return fitRepo(positionals[0], { ...output, contextSize, minSpeed });
     if (values.model) {
@@ -104,6 +79,8 @@ function print(report: FitReport, output: Output): number {
 }
 
 async function fitRepo(uri: string, options: Output & { contextSize: number; minSpeed: number }): Promise<number> {
+  // The downloader (HTTP client, hub) is loaded only for hf: addresses, not for --params or --model.
+  const { planPull, hubOptionsFromEnv } = await import("../../app/downloads.ts");
   const plan = await planPull({ uri, hub: hubOptionsFromEnv(options.io.env), machine: options.machine, contextSize: options.contextSize, minSpeed: options.minSpeed });
   if (plan.headerError) options.io.stderr.write(sanitizeForTerminal(`taproom fit: could not read the GGUF header (${plan.headerError}); assuming a current GQA shape for the size\n`));
   const repo = plan.choice;

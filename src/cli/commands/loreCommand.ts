@@ -1,55 +1,19 @@
-import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { parseCommandArgs, parseIntegerFlag } from "../args.ts";
-import { loadTokenizer } from "../../engine/generation/loadTokenizer.ts";
 import { runSubcommand, UsageError, type CliCommand, type CliIO } from "../command.ts";
-import { activateLore, type ActivateLoreResult, type GenerationType, type LoreMessage } from "../../core/lorebook/activate.ts";
-import { loreKeyMacros } from "../../core/lorebook/forChat.ts";
-import { approximateTokens, loreReport } from "../../core/lorebook/report.ts";
+import type { ActivateLoreResult, GenerationType, LoreMessage } from "../../core/lorebook/activate.ts";
+import { loreReport } from "../../core/lorebook/report.ts";
 import { sanitizeForTerminal } from "../../core/text/sanitize.ts";
-import {
-  exportLorebook, getLorebook, importLorebook, readLorebookFile, summarizeLorebooks, unreadableLorebooks, type StoredLorebook,
-} from "../../store/lorebooks/lorebookFiles.ts";
-import { listCardBooks } from "../../store/cards/cardBooks.ts";
-import { CardLibrary } from "../../store/cards/library.ts";
-import { dataDir, dataPaths } from "../../store/paths.ts";
-import { SettingsStore } from "../../store/settings.ts";
-
-const usage = `Usage:
-  taproom lore import FILE                      import World Info JSON, a character_book, or the book of a card (JSON, PNG, CharX)
-  taproom lore list [--json]                    list your books, the samples, and the books inside cards
-  taproom lore export NAME --format st|card --out FILE
-  taproom lore test BOOK... (--text "..." | --chat FILE) [--json] [--context N] [--seed N] [--scan-depth N] [--model FILE]
-                   [--character NAME] [--tag TAG]... [--generation normal|continue|impersonate|swipe|regenerate|quiet]
-                                                show which entries fire, where, in which order, and why others did not
-BOOK is a book name or a path to a lorebook file; several books are tested together, the first taking the
-budget first (as a chat does: its own books, the character's, then the global ones). The World Info settings
-in your settings file (worldInfo) apply; --scan-depth overrides theirs. --chat takes a SillyTavern JSONL chat or a JSON list of
-messages ({name, mes} or {name, text}); messages are scanned newest first. Token costs come from the
-model's tokenizer with --model, otherwise they are approximate (characters / 4). Entries limited to some
-characters (characterFilter) are judged for --character and its --tag values, and not at all without
---character; entries limited to some generation types (triggers) are judged for --generation (default normal).`;
+import { createApp, type App } from "../../app/app.ts";
+import type { StoredLorebook } from "../../app/lore.ts";
+import { loreHelp } from "./help.ts";
 
 const GENERATION_TYPES: readonly GenerationType[] = ["normal", "continue", "impersonate", "swipe", "regenerate", "quiet"];
 
 const show = (s: string) => sanitizeForTerminal(s);
 
-function cardLibrary(io: CliIO): CardLibrary {
-  const paths = dataPaths(dataDir(io.env));
-  return new CardLibrary({ dir: paths.characters, indexPath: join(paths.cache, "card-index.json") });
-}
-
-/** A book file, a book of the library by name, or a card's own book by its listed name ("Maelis (card book)"). */
-async function findBook(ref: string, io: CliIO): Promise<StoredLorebook> {
-  const path = resolve(io.cwd, ref);
-  if (ref.toLowerCase().endsWith(".json") && existsSync(path)) return { book: await readLorebookFile(path), file: path, source: "user" };
-  const found = await getLorebook(ref, { env: io.env });
-  if (found) return found;
-  const inCard = (await listCardBooks(cardLibrary(io))).find((b) => b.book.name.toLowerCase() === ref.toLowerCase());
-  if (inCard) return { book: inCard.book, file: inCard.card.path, source: inCard.card.bundled ? "sample" : "user" };
-  throw new Error(`lore: no lorebook named "${ref}" (see \`taproom lore list\`)`);
-}
+const appFor = (io: CliIO): App => createApp({ env: io.env, cwd: io.cwd });
 
 function messageOf(raw: unknown, file: string, where: string): LoreMessage | undefined {
   if (typeof raw !== "object" || raw === null) throw new Error(`${file}: ${where}: expected a message object`);
@@ -92,23 +56,24 @@ async function runTest(argv: string[], io: CliIO): Promise<number> {
   const generationType = values.generation ?? "normal";
   if (!GENERATION_TYPES.includes(generationType as GenerationType)) throw new UsageError(`lore test: --generation must be one of ${GENERATION_TYPES.join(", ")}`);
   if (values.tag && values.character === undefined) throw new UsageError("lore test: --tag needs --character");
+  const app = appFor(io);
   const found: StoredLorebook[] = [];
-  for (const ref of positionals) found.push(await findBook(ref, io));
+  for (const ref of positionals) found.push(await app.lore.find(ref));
   const stored: StoredLorebook = found.length === 1 ? found[0]! : { book: { name: found.map((s) => s.book.name).join(" + "), entries: found.flatMap((s) => s.book.entries), extra: {} }, file: "", source: "user" };
-  const userSettings = (await SettingsStore.open({ path: dataPaths(dataDir(io.env)).settings })).settings;
   const messages = values.chat ? await readChatMessages(resolve(io.cwd, values.chat)) : values.text!.map((text) => ({ text }));
   const scanDepth = parseIntegerFlag("scan-depth", values["scan-depth"]);
-  const tokenizer = values.model ? await loadTokenizer(values.model) : undefined;
+  const tokenizer = values.model ? await app.models.tokenizer(values.model) : undefined;
   const counter = tokenizer ? `${tokenizer.name} tokenizer` : "≈ chars/4";
-  const result = activateLore({
-    books: found.map((s) => s.book), messages, tokenize: tokenizer ? (t) => tokenizer.countTokens(t) : approximateTokens,
-    contextSize: parseIntegerFlag("context", values.context) ?? 8192, seed: parseIntegerFlag("seed", values.seed) ?? 0,
-    settings: { ...userSettings.worldInfo, ...(scanDepth !== undefined && { scanDepth }) },
-    generationType: generationType as GenerationType,
-    ...(values.character !== undefined && { character: { name: values.character, tags: values.tag ?? [] } }),
-    expandMacros: loreKeyMacros({ char: values.character ?? "", user: "User" }, "lore-test"),
-  });
-  await tokenizer?.close();
+  const result = await app.lore
+    .test({
+      books: found.map((s) => s.book), messages,
+      ...(tokenizer && { countTokens: (t: string) => tokenizer.countTokens(t) }),
+      contextSize: parseIntegerFlag("context", values.context) ?? 8192, seed: parseIntegerFlag("seed", values.seed) ?? 0,
+      ...(scanDepth !== undefined && { scanDepth }),
+      generationType: generationType as GenerationType,
+      ...(values.character !== undefined && { character: { name: values.character, tags: values.tag ?? [] } }),
+    })
+    .finally(() => tokenizer?.close());
   if (values.json) {
     io.stdout.write(JSON.stringify({ book: stored.book.name, books: found.map((s) => s.book.name), tokenizer: tokenizer ? counter : "chars/4", ...result }, null, 2) + "\n");
     return 0;
@@ -126,14 +91,9 @@ function report(stored: StoredLorebook, r: ActivateLoreResult, counter: string, 
 
 async function runList(argv: string[], io: CliIO): Promise<number> {
   const { values } = parseCommandArgs(argv, { json: { type: "boolean" } }, false);
-  const files = await summarizeLorebooks({ env: io.env, globalBooks: (await SettingsStore.open({ path: dataPaths(dataDir(io.env)).settings })).settings.globalLorebooks });
-  const inCards = (await listCardBooks(cardLibrary(io))).map(({ book, card }) => ({
-    name: book.name, entries: book.entries.length, disabled: book.entries.filter((e) => e.disable).length,
-    constant: book.entries.filter((e) => e.constant && !e.disable).length, source: card.bundled ? "sample" : "user",
-    file: card.path, global: false, warnings: book.warnings ?? [], card: { id: card.id, name: card.name, format: card.format },
-  }));
-  const books = [...files, ...inCards];
-  const unreadable = await unreadableLorebooks({ env: io.env });
+  const { lore } = appFor(io);
+  const books = await lore.listings();
+  const unreadable = await lore.unreadable();
   if (values.json) {
     io.stdout.write(JSON.stringify(books, null, 2) + "\n");
     for (const line of unreadable) io.stderr.write(`${show(line)}\n`);
@@ -142,7 +102,7 @@ async function runList(argv: string[], io: CliIO): Promise<number> {
   if (!books.length) io.stdout.write("No lorebooks yet. Import one with `taproom lore import FILE`.\n");
   for (const s of books) {
     const counts = `${s.entries} entries${s.disabled ? `, ${s.disabled} disabled` : ""}${s.constant ? `, ${s.constant} constant` : ""}`;
-    const where = "card" in s ? `, inside the card ${s.card.id}` : "";
+    const where = s.card ? `, inside the card ${s.card.id}` : "";
     io.stdout.write(`${show(s.name)}  (${counts}${show(where)}, ${s.source}${s.global ? ", global" : ""})\n`);
     for (const w of s.warnings) io.stdout.write(`  repaired: ${show(w)}\n`);
   }
@@ -153,9 +113,9 @@ async function runList(argv: string[], io: CliIO): Promise<number> {
 async function runImport(argv: string[], io: CliIO): Promise<number> {
   const { positionals } = parseCommandArgs(argv, {});
   if (!positionals[0]) throw new UsageError("lore import: name a FILE");
-  const saved = await importLorebook(resolve(io.cwd, positionals[0]), { env: io.env });
-  for (const w of saved.book.warnings ?? []) io.stderr.write(`repaired: ${show(w)}\n`);
-  io.stdout.write(`Imported "${show(saved.book.name)}" (${saved.book.entries.length} entries) to ${show(saved.file)}\n`);
+  const saved = await appFor(io).lore.importFile(positionals[0]);
+  for (const w of saved.warnings) io.stderr.write(`repaired: ${show(w)}\n`);
+  io.stdout.write(`Imported "${show(saved.name)}" (${saved.entries} entries) to ${show(saved.file)}\n`);
   return 0;
 }
 
@@ -164,10 +124,8 @@ async function runExport(argv: string[], io: CliIO): Promise<number> {
   if (!positionals[0]) throw new UsageError("lore export: name a book");
   if (values.format !== "st" && values.format !== "card") throw new UsageError("lore export: --format must be st or card");
   if (!values.out) throw new UsageError("lore export: give --out FILE");
-  const stored = await findBook(positionals[0], io);
-  const out = resolve(io.cwd, values.out);
-  await exportLorebook(stored.book, values.format, out);
-  io.stdout.write(`Wrote "${show(stored.book.name)}" as ${values.format === "st" ? "SillyTavern World Info" : "a card character_book"} to ${show(out)}\n`);
+  const { book, out } = await appFor(io).lore.exportBook(positionals[0], values.format, values.out);
+  io.stdout.write(`Wrote "${show(book.name)}" as ${values.format === "st" ? "SillyTavern World Info" : "a card character_book"} to ${show(out)}\n`);
   return 0;
 }
 
@@ -176,8 +134,6 @@ const subcommands: Record<string, (argv: string[], io: CliIO) => Promise<number>
 };
 
 export const loreCommand: CliCommand = {
-  name: "lore",
-  summary: "import, list, export and test lorebooks (World Info)",
-  usage,
+  ...loreHelp,
   run: (argv, io) => runSubcommand("lore", subcommands, argv, io),
 };

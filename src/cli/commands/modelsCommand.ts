@@ -1,44 +1,27 @@
 import type { CliCommand } from "../command.ts";
 import { parseCommandArgs } from "../args.ts";
-import { scanModelLibrary, type LibraryModel } from "../../engine/library/scanModelLibrary.ts";
-import { defaultModelCachePath } from "../../store/models/metadataCache.ts";
-import { addModelFolder, ModelFolderError, readExtraModelFolders, removeModelFolder } from "../../store/models/modelFolders.ts";
-import { dataDir } from "../../store/paths.ts";
+import { createApp } from "../../app/app.ts";
+import { formatParameters, ModelFolderError, type LibraryModel } from "../../app/models.ts";
 import { formatBytes } from "../../core/units/format.ts";
-import { formatParameters } from "../../engine/quants/index.ts";
-import { formatSpeed } from "../../engine/planning/chooseQuant.ts";
+import { formatSpeed } from "../../app/planning.ts";
 import { displayText } from "../../core/text/sanitize.ts";
 import { describeMachine, machineFlags, machineFromFlags } from "../machineFlags.ts";
 import { resolveModelsDir } from "../modelsDir.ts";
-
-const usage = `Usage: taproom models [options]
-
-Lists the GGUF models in the models folder (and the folders listed in settings.json's
-"modelFolders"), with what each is and whether it fits this machine.
-
-Options:
-  --models-dir DIR   the models folder (default: the data directory's models/)
-  --vram SIZE        answer for this much GPU memory instead of this machine's
-  --ram SIZE         answer for this much RAM
-  --gpu TYPE         cuda | vulkan | metal | cpu
-  --json             machine-readable output
-  --add-folder DIR   also look for models in DIR from now on (kept in settings.json)
-  --remove-folder DIR  stop looking in DIR (its files stay)`;
+import { modelsHelp } from "./help.ts";
 
 export const modelsCommand: CliCommand = {
-  name: "models",
-  summary: "list the models in the library and whether each fits this machine",
-  usage,
+  ...modelsHelp,
   async run(argv, io) {
     const { values } = parseCommandArgs(
       argv,
       { "models-dir": { type: "string" }, json: { type: "boolean" }, "add-folder": { type: "string" }, "remove-folder": { type: "string" }, ...machineFlags },
       false,
     );
-    const root = dataDir(io.env);
+    const modelsDir = resolveModelsDir(values["models-dir"], io);
+    const { models: service } = createApp({ env: io.env, cwd: io.cwd, runtime: { modelsDir } });
     try {
-      if (values["add-folder"] !== undefined) io.stderr.write(`Model folders: ${(await addModelFolder(root, values["add-folder"], io.cwd)).join(", ")}\n`);
-      if (values["remove-folder"] !== undefined) io.stderr.write(`Model folders: ${(await removeModelFolder(root, values["remove-folder"], io.cwd)).join(", ") || "none besides the models folder"}\n`);
+      if (values["add-folder"] !== undefined) io.stderr.write(`Model folders: ${(await service.addFolder(values["add-folder"], io.cwd)).join(", ")}\n`);
+      if (values["remove-folder"] !== undefined) io.stderr.write(`Model folders: ${(await service.removeFolder(values["remove-folder"], io.cwd)).join(", ") || "none besides the models folder"}\n`);
     } catch (error) {
       if (error instanceof ModelFolderError) {
         io.stderr.write(`taproom models: ${displayText(error.message)}\n`);
@@ -46,10 +29,9 @@ export const modelsCommand: CliCommand = {
       }
       throw error;
     }
-    const modelsDir = resolveModelsDir(values["models-dir"], io);
-    const folders = [modelsDir, ...(await readExtraModelFolders(root))];
-    const machine = await machineFromFlags(values);
-    const models = await scanModelLibrary({ folders, machine, cachePath: defaultModelCachePath(root) });
+    const folders = await service.folders();
+    const machine = await machineFromFlags(values, io.env);
+    const models = await service.library({ machine });
     if (values.json) {
       io.stdout.write(`${JSON.stringify({ folders, machine, models }, null, 2)}\n`);
       return 0;

@@ -1,34 +1,24 @@
 import type { CliCommand, CliIO } from "../command.ts";
 import { runSubcommand, UsageError } from "../command.ts";
 import { parseCommandArgs } from "../args.ts";
-import { dataDir, dataPaths } from "../../store/paths.ts";
-import { SettingsStore } from "../../store/settings.ts";
-import { findPersona } from "../../core/chat/persona.ts";
+import { createApp } from "../../app/app.ts";
+import type { PersonaService } from "../../app/personas.ts";
 import { displayText } from "../../core/text/sanitize.ts";
+import { personaHelp } from "./help.ts";
 
-const usage = `Usage:
-  taproom persona list [--json]                               your personas; * marks the default
-  taproom persona set NAME [--description TEXT] [--default]   add one, or change its description
-  taproom persona default NAME                                the persona new chats start with
-  taproom persona delete NAME
-
-Who you play: {{user}} is the persona's name and {{persona}} its description in the
-prompt. In a chat, /persona NAME switches to one (saved with the chat).`;
-
-function openSettings(io: CliIO): Promise<SettingsStore> {
-  return SettingsStore.open({ path: dataPaths(dataDir(io.env)).settings });
+function personasOf(io: CliIO): PersonaService {
+  return createApp({ env: io.env, cwd: io.cwd }).personas;
 }
 
 async function list(argv: string[], io: CliIO): Promise<number> {
   const { values } = parseCommandArgs(argv, { json: { type: "boolean" } }, false);
-  const store = await openSettings(io);
-  const fallback = store.settings.defaultPersona;
+  const { personas, defaultName: fallback } = await personasOf(io).list();
   if (values.json) {
-    io.stdout.write(`${JSON.stringify(store.personas.map((p) => ({ ...p, default: p.name === fallback })), null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify(personas.map((p) => ({ ...p, default: p.name === fallback })), null, 2)}\n`);
     return 0;
   }
-  if (store.personas.length === 0) io.stdout.write("No personas yet: taproom persona set NAME --description TEXT adds one.\n");
-  for (const p of store.personas) {
+  if (personas.length === 0) io.stdout.write("No personas yet: taproom persona set NAME --description TEXT adds one.\n");
+  for (const p of personas) {
     io.stdout.write(displayText(`${p.name === fallback ? "*" : " "} ${p.name}${p.description ? `: ${p.description.replace(/\s+/g, " ")}` : ""}`) + "\n");
   }
   return 0;
@@ -38,12 +28,11 @@ async function set(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, { description: { type: "string" }, default: { type: "boolean" } });
   const name = positionals.join(" ").trim();
   if (!name) throw new UsageError("set takes a persona NAME");
-  const store = await openSettings(io);
-  const before = findPersona(store.personas, name);
-  await store.savePersona({ name: before?.name ?? name, description: values.description ?? before?.description ?? "" });
-  if (values.default) await store.setDefaultPersona(name);
-  const isDefault = findPersona(store.personas, store.settings.defaultPersona ?? "")?.name.toLowerCase() === name.toLowerCase();
-  io.stdout.write(displayText(`${before ? "Changed" : "Added"} persona "${before?.name ?? name}"${isDefault ? " (the default)" : ""}`) + "\n");
+  const { persona, added, isDefault } = await personasOf(io).set(name, {
+    ...(values.description !== undefined && { description: values.description }),
+    ...(values.default && { makeDefault: true }),
+  });
+  io.stdout.write(displayText(`${added ? "Added" : "Changed"} persona "${persona.name}"${isDefault ? " (the default)" : ""}`) + "\n");
   return 0;
 }
 
@@ -51,8 +40,8 @@ async function makeDefault(argv: string[], io: CliIO): Promise<number> {
   const { positionals } = parseCommandArgs(argv, {});
   const name = positionals.join(" ").trim();
   if (!name) throw new UsageError("default takes a persona NAME");
-  const settings = await (await openSettings(io)).setDefaultPersona(name);
-  io.stdout.write(displayText(`New chats start as "${settings.defaultPersona}"`) + "\n");
+  const saved = await personasOf(io).setDefault(name);
+  io.stdout.write(displayText(`New chats start as "${saved}"`) + "\n");
   return 0;
 }
 
@@ -60,7 +49,7 @@ async function remove(argv: string[], io: CliIO): Promise<number> {
   const { positionals } = parseCommandArgs(argv, {});
   const name = positionals.join(" ").trim();
   if (!name) throw new UsageError("delete takes a persona NAME");
-  await (await openSettings(io)).deletePersona(name);
+  await personasOf(io).remove(name);
   io.stdout.write(displayText(`Deleted persona "${name}"; chats that used it keep its name`) + "\n");
   return 0;
 }
@@ -68,8 +57,6 @@ async function remove(argv: string[], io: CliIO): Promise<number> {
 const subcommands: Record<string, (argv: string[], io: CliIO) => Promise<number>> = { list, set, default: makeDefault, delete: remove };
 
 export const personaCommand: CliCommand = {
-  name: "persona",
-  summary: "list, add, describe and choose the personas you play",
-  usage,
+  ...personaHelp,
   run: (argv, io) => runSubcommand("persona", subcommands, argv, io, list),
 };

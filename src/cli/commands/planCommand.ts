@@ -2,35 +2,13 @@ import { basename, resolve } from "node:path";
 import type { CliCommand } from "../command.ts";
 import { UsageError } from "../command.ts";
 import { parseCommandArgs, parseIntegerFlag } from "../args.ts";
-import { modelFileBytes, readModelFacts, type LibraryFacts } from "../../engine/library/index.ts";
-import { formatSpeed, planLoad, type LoadPlan } from "../../engine/planning/index.ts";
-import { formatParameters } from "../../engine/quants/index.ts";
+import { formatParameters, formatSpeed, modelFileBytes, planLoad, readModelFacts, type LibraryFacts, type LoadPlan } from "../../app/planning.ts";
 import { formatBytes } from "../../core/units/format.ts";
 import { describeMachine, machineFlags, machineFromFlags } from "../machineFlags.ts";
-
-const usage = `Usage: taproom plan --model FILE [options]
-
-How taproom would load a model on this machine (or another): GPU layers, context,
-threads and flash attention, with the reasons and what to change. Loads nothing.
-
-Options:
-  --model FILE       the .gguf file (the first part of a split model)
-  --context N        context you want (default 8192, capped at the model's train context)
-  --gpu-layers N     layers to put on the GPU, fitting or not
-  --threads N        CPU threads (default: from the cores)
-  --vram SIZE        GPU memory to plan for (default: this machine's free VRAM), e.g. 24GB
-  --ram SIZE         RAM to plan for (default: this machine's)
-  --gpu TYPE         cuda | vulkan | metal | cpu
-  --cores N          CPU cores to plan for (default: this machine's)
-  --gpu-bandwidth N  GPU memory bandwidth in GB/s, for the speed estimate (default: by GPU name)
-  --ram-bandwidth N  RAM bandwidth in GB/s (default: assumed 60)
-  --json             machine-readable output
-With --vram, --ram and --gpu all given, llama.cpp is not even loaded.`;
+import { planHelp } from "./help.ts";
 
 export const planCommand: CliCommand = {
-  name: "plan",
-  summary: "how a model would load here: GPU layers, context, threads, and why",
-  usage,
+  ...planHelp,
   async run(argv, io) {
     const { values } = parseCommandArgs(
       argv,
@@ -55,7 +33,7 @@ export const planCommand: CliCommand = {
     const facts = await readModelFacts(path);
     const fileBytes = await modelFileBytes(path);
     const { cores: _cores, ...machineValues } = values;
-    const machine = await machineFromFlags({ ...machineValues, ...(cores !== undefined ? { cores } : {}) });
+    const machine = await machineFromFlags({ ...machineValues, ...(cores !== undefined ? { cores } : {}) }, io.env);
     const wishes = { ...(contextSize !== undefined ? { contextSize } : {}), ...(gpuLayers !== undefined ? { gpuLayers } : {}), ...(threads !== undefined ? { threads } : {}) };
     const plan = planLoad({ model: { ...facts, fileBytes }, machine, wishes });
     if (values.json) {

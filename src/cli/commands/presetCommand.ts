@@ -1,39 +1,21 @@
-import { readFile } from "node:fs/promises";
-import { basename, resolve } from "node:path";
 import type { CliCommand, CliIO } from "../command.ts";
 import { runSubcommand, UsageError } from "../command.ts";
 import { parseCommandArgs } from "../args.ts";
-import { dataDir } from "../../store/paths.ts";
-import { PresetStore, isBuiltInPresetName, type TemplateRecord } from "../../store/presets/presetStore.ts";
-import { readPromptPreset } from "../../core/prompt/stPresets.ts";
+import { createApp } from "../../app/app.ts";
+import { isBuiltInPresetName, PresetError, type PresetService, type TemplateRecord } from "../../app/presets.ts";
 import { INSTRUCT_TEMPLATES } from "../../core/prompt/templates.ts";
-import { PresetError } from "../../core/samplers/presets.ts";
-import { importSillyTavernPreset } from "../../core/samplers/sillyTavernPreset.ts";
 import { displayText } from "../../core/text/sanitize.ts";
+import { presetHelp } from "./help.ts";
 
-const usage = `Usage:
-  taproom preset list [--json]                     sampler presets and imported prompt templates
-  taproom preset show NAME [--json]                one preset's samplers, or one template's sequences
-  taproom preset import FILE.json [--name NAME] [--replace]
-                                                   save a SillyTavern preset: text-completion (samplers),
-                                                   context template, instruct template, system prompt, or
-                                                   a master export holding several
-
-A chat uses its own preset, else the settings' defaultPreset; the chat's own sampler
-overrides win over both. An imported context or instruct template is used by its name:
-taproom chat/prompt --template NAME, /instruct NAME in a chat, or "template" in settings.json.
-A context and an instruct template of the same name are one template. An import never
-replaces another silently: a taken name gets a free one ("ChatML (2)"), unless --replace.`;
-
-function openStore(io: CliIO): Promise<PresetStore> {
-  return PresetStore.open({ root: dataDir(io.env) });
+function presetsOf(io: CliIO): PresetService {
+  return createApp({ env: io.env, cwd: io.cwd }).presets;
 }
 
 async function list(argv: string[], io: CliIO): Promise<number> {
   const { values } = parseCommandArgs(argv, { json: { type: "boolean" } }, false);
-  const store = await openStore(io);
-  const presets = store.list();
-  const templates = store.templateRecords();
+  const service = presetsOf(io);
+  const presets = await service.list();
+  const templates = await service.templateRecords();
   if (values.json) {
     io.stdout.write(`${JSON.stringify(presets, null, 2)}\n`);
     return 0;
@@ -55,9 +37,9 @@ async function show(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, { json: { type: "boolean" } });
   const name = positionals.join(" ");
   if (!name) throw new UsageError("show takes a preset NAME");
-  const store = await openStore(io);
-  const preset = store.find(name);
-  const record = store.templateRecords().find((t) => t.name.toLowerCase() === name.trim().toLowerCase());
+  const service = presetsOf(io);
+  const preset = await service.find(name);
+  const record = (await service.templateRecords()).find((t) => t.name.toLowerCase() === name.trim().toLowerCase());
   if (!preset && record) {
     io.stdout.write(values.json ? `${JSON.stringify(record, null, 2)}\n` : displayText(JSON.stringify(record, null, 2)) + "\n");
     return 0;
@@ -78,56 +60,26 @@ async function importCommand(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, { name: { type: "string" }, replace: { type: "boolean" } });
   const [file, ...more] = positionals;
   if (!file || more.length > 0) throw new UsageError("import takes one FILE.json");
-  const path = resolve(io.cwd, file);
-  let json: unknown;
-  try {
-    json = JSON.parse(await readFile(path, "utf8"));
-  } catch (error) {
-    if (error instanceof SyntaxError) throw new PresetError(`${path}: not valid JSON`);
-    throw error;
-  }
   if (values.name !== undefined && values.name.trim() === "") throw new UsageError("--name cannot be empty");
-  const stem = basename(file).replace(/\.json$/i, "");
-  const store = await openStore(io);
-  const prompt = readPromptPreset(json);
-  if (prompt) {
-    const say = (line: string) => io.stdout.write(displayText(line) + "\n");
-    for (const w of prompt.warnings) io.stderr.write(displayText(`${path}: repaired ${w}`) + "\n");
-    const { instruct, context, sysprompt, samplers } = prompt.parts;
-    if (instruct || context || sysprompt) {
-      const wanted = (values.name ?? (instruct?.name || context?.name || sysprompt?.name || stem)).trim();
-      const saved = await store.importTemplate(prompt.parts, wanted, { replace: values.replace === true });
-      const what = [context && "context template", instruct && "instruct template", (sysprompt || instruct?.systemPrompt) && "system prompt"].filter(Boolean).join(", ");
-      say(`Saved ${what} "${saved.name}"${saved.notes.length ? ` (${saved.notes.join("; ")})` : ""}; use it with --template "${saved.name}" or /instruct ${saved.name}`);
-    }
-    if (samplers) await saveSamplers(store, samplers.json, samplers.name || stem, path, io, values.replace === true);
-    return 0;
+  const say = (line: string) => io.stdout.write(displayText(line) + "\n");
+  const imported = await presetsOf(io).importSillyTavern(file, { ...(values.name !== undefined && { name: values.name }), replace: values.replace === true });
+  for (const line of imported.repairs) io.stderr.write(displayText(line) + "\n");
+  const { template, preset } = imported;
+  if (template) {
+    const notes = template.notes.length ? ` (${template.notes.join("; ")})` : "";
+    say(`Saved ${template.parts.join(", ")} "${template.name}"${notes}; use it with --template "${template.name}" or /instruct ${template.name}`);
   }
-  await saveSamplers(store, json, (values.name ?? stem).trim(), path, io, values.replace === true);
+  if (preset) {
+    const renamed = preset.name === preset.wanted ? "" : ` ("${preset.wanted}" is ${isBuiltInPresetName(preset.wanted) ? "a shipped preset's name" : "taken"}: saved as "${preset.name}")`;
+    say(`Saved preset "${preset.name}" (${preset.samplers} samplers)${renamed}`);
+    if (preset.ignored.length > 0) say(`Ignored, taproom has no such sampler: ${preset.ignored.map((i) => `${i.key}=${JSON.stringify(i.value)}`).join(", ")}`);
+  }
   return 0;
-}
-
-/** A text-completion preset: its samplers saved under a free name (or over its own with --replace). */
-async function saveSamplers(store: PresetStore, json: unknown, wanted: string, path: string, io: CliIO, replace: boolean): Promise<void> {
-  const imported = importSillyTavernPreset(json, path);
-  if (Object.keys(imported.samplers).length === 0 && imported.ignored.length === 0) {
-    throw new PresetError(`${path}: not a SillyTavern preset taproom knows (no sampler, context, instruct or system prompt fields)`);
-  }
-  const name = replace && !isBuiltInPresetName(wanted) ? wanted : store.freeName(wanted);
-  await store.save({ name, description: `Imported from ${basename(path)}`, samplers: imported.samplers });
-  const renamed = name === wanted ? "" : ` ("${wanted}" is ${isBuiltInPresetName(wanted) ? "a shipped preset's name" : "taken"}: saved as "${name}")`;
-  io.stdout.write(displayText(`Saved preset "${name}" (${Object.keys(imported.samplers).length} samplers)${renamed}`) + "\n");
-  if (imported.ignored.length > 0) {
-    const list = imported.ignored.map((i) => `${i.key}=${JSON.stringify(i.value)}`).join(", ");
-    io.stdout.write(displayText(`Ignored, taproom has no such sampler: ${list}`) + "\n");
-  }
 }
 
 const subcommands: Record<string, (argv: string[], io: CliIO) => Promise<number>> = { list, show, import: importCommand };
 
 export const presetCommand: CliCommand = {
-  name: "preset",
-  summary: "list, show and import sampler presets",
-  usage,
+  ...presetHelp,
   run: (argv, io) => runSubcommand("preset", subcommands, argv, io, list),
 };

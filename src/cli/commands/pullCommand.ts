@@ -1,48 +1,21 @@
 import type { CliCommand, CliIO } from "../command.ts";
 import { UsageError } from "../command.ts";
 import { parseCommandArgs, parseIntegerFlag } from "../args.ts";
-import { parseHfUri, HfUriError, type HfUri } from "../../engine/download/hfUri.ts";
-import { hubOptionsFromEnv } from "../../engine/download/hubClient.ts";
-import type { RepoModel } from "../../engine/download/repoModels.ts";
-import type { RepoChoice } from "../../engine/planning/chooseRepoModel.ts";
-import { planPull, type PullPlan } from "../../engine/download/planPull.ts";
-import { pullModel, type PullModelOptions } from "../../engine/download/pullModel.ts";
-import type { FitMachine } from "../../engine/planning/machine.ts";
-import { DownloadCancelledError } from "../../engine/download/errors.ts";
-import type { DownloadRetry } from "../../engine/download/downloadFile.ts";
+import {
+  parseHfUri, HfUriError, hubOptionsFromEnv, planPull, pullModel, DownloadCancelledError,
+  type HfUri, type RepoModel, type PullPlan, type PullModelOptions, type DownloadRetry,
+} from "../../app/downloads.ts";
+import type { FitMachine, RepoChoice } from "../../app/planning.ts";
 import { formatBytes } from "../../core/units/format.ts";
 import { sanitizeForTerminal } from "../../core/text/sanitize.ts";
 import { createDownloadProgressReporter } from "../downloadProgress.ts";
 import { describeBandwidths, describeShape, formatChoice, formatFitTable } from "../fitTable.ts";
 import { machineFlags, machineFromFlags, describeMachine, parseMinSpeed } from "../machineFlags.ts";
 import { resolveModelsDir } from "../modelsDir.ts";
-
-const usage = `Usage: taproom pull hf:USER/REPO[:QUANT] [options]
-
-Downloads a GGUF model from Hugging Face into the models folder. Without :QUANT,
-picks the best quality that still runs at reading speed on this machine with the
-wanted context (the rule of taproom fit), reading the model's shape from the first
-megabytes of one file.
-
-Options:
-  --dry-run           show the files and the choice, download nothing
-  --context N         context you want to use (default 8192)
-  --min-speed N       reading-speed floor in tokens/s (default 8)
-  --vram SIZE         plan for this much GPU memory instead of this machine's (e.g. 12GB)
-  --ram SIZE          plan for this much RAM
-  --gpu TYPE          cuda | vulkan | metal | cpu
-  --gpu-bandwidth N   GPU memory bandwidth in GB/s (default: by GPU name, else assumed)
-  --ram-bandwidth N   RAM bandwidth in GB/s (default: assumed 60)
-  --models-dir DIR    where models are kept (default: the data directory's models/)
-
-Environment: HF_TOKEN for gated repositories, HF_ENDPOINT for another hub.
-A dropped connection is resumed by itself (3 tries); Ctrl+C cancels, and running
-the same command again resumes.`;
+import { pullHelp } from "./help.ts";
 
 export const pullCommand: CliCommand = {
-  name: "pull",
-  summary: "download a GGUF model from Hugging Face (best quant for this machine)",
-  usage,
+  ...pullHelp,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, {
       "dry-run": { type: "boolean" },
@@ -57,7 +30,7 @@ export const pullCommand: CliCommand = {
     if (contextSize < 256) throw new UsageError("--context must be at least 256");
     const minSpeed = parseMinSpeed(values["min-speed"]);
     const hub = hubOptionsFromEnv(io.env);
-    const machine = uri.quant || uri.file ? undefined : await machineFromFlags(values);
+    const machine = uri.quant || uri.file ? undefined : await machineFromFlags(values, io.env);
     const show = (plan: PullPlan) => {
       say(io, `${uri.repo}: ${plan.models.map(describeRepoModel).join(", ")}\n`);
       if (plan.headerError) io.stderr.write(sanitizeForTerminal(`taproom pull: could not read the GGUF header (${plan.headerError}); assuming a current GQA shape for the size\n`));

@@ -1,15 +1,12 @@
 import { basename } from "node:path";
 import { parseCommandArgs, parseIntegerFlag } from "../args.ts";
 import { UsageError, type CliCommand, type CliIO } from "../command.ts";
+import type { StartOptions } from "../../app/options.ts";
+import { tuiHelp } from "./help.ts";
 
-export interface TuiOptions {
-  model?: string;
-  character?: string;
-  modelsDir?: string;
+/** The app's start options as the command line gives them (no "auto" GPU: that is the default). */
+export interface TuiOptions extends StartOptions {
   gpu?: "cuda" | "vulkan" | "metal" | "cpu";
-  contextSize?: number;
-  gpuLayers?: number;
-  threads?: number;
 }
 
 export interface TuiTerminal {
@@ -19,20 +16,6 @@ export interface TuiTerminal {
 
 /** Starts the interactive app and resolves with its exit code once it has closed. */
 export type TuiLauncher = (options: TuiOptions, io: CliIO) => Promise<number>;
-
-const usage = `Usage: taproom [tui] [options]
-
-Opens the interactive app (needs a terminal).
-
-Options:
-  --model FILE        GGUF model to load
-  --character NAME    character to chat with
-  --models-dir DIR    folder of GGUF files
-  --gpu TYPE          cuda | vulkan | metal | cpu
-  --context N         context size in tokens
-  --gpu-layers N      layers to offload to the GPU
-  --threads N         CPU threads
-`;
 
 export const notATerminalMessage = `taproom: the app needs an interactive terminal (stdin and stdout must be a TTY).
 For scripts and pipes use the headless command, which prints only the reply:
@@ -79,9 +62,7 @@ export function parseTuiOptions(argv: string[]): TuiOptions {
 
 export function createTuiCommand(terminal: TuiTerminal, launch: TuiLauncher): CliCommand {
   return {
-    name: "tui",
-    summary: "open the interactive app (the default when no command is given)",
-    usage,
+    ...tuiHelp,
     async run(argv, io) {
       const options = parseTuiOptions(argv);
       // Piped stdin reports isRawModeSupported as undefined and Ink's input would throw.
@@ -99,8 +80,24 @@ export const tuiCommand: CliCommand = createTuiCommand({ stdin: process.stdin, s
   // person at a terminal (both ends are TTYs to get here) is not a CI job, whatever a
   // shell profile or a runner exported.
   for (const key of ["CI", "CONTINUOUS_INTEGRATION"]) delete process.env[key];
-  const { launchTui } = await import("../../ui/app/launch.tsx");
+  const { launchTui } = await withoutFetch(() => import("../../ui/app/launch.tsx"));
   return launchTui(options, io);
 });
+
+/**
+ * Ink's layout engine (yoga-layout's wasm loader) fetch()es its own inlined data: URL when
+ * fetch exists, which first loads Node's whole HTTP client (undici), a twentieth of the
+ * first frame. With fetch hidden while Ink loads, it decodes the bytes in place.
+ */
+async function withoutFetch<T>(load: () => Promise<T>): Promise<T> {
+  const fetch = Object.getOwnPropertyDescriptor(globalThis, "fetch");
+  if (!fetch?.configurable) return load();
+  Object.defineProperty(globalThis, "fetch", { value: undefined, configurable: true, writable: true });
+  try {
+    return await load();
+  } finally {
+    Object.defineProperty(globalThis, "fetch", fetch);
+  }
+}
 
 export const modelDisplayName = (file: string | undefined) => (file ? basename(file) : null);

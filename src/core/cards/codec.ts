@@ -67,9 +67,25 @@ export function decodeCardFile(bytes: Uint8Array, source: string, options: Decod
   return { card: parsed.card, warnings: parsed.warnings, format: "json", ...refusals(parsed) };
 }
 
-/** ccv3 wins; a broken ccv3 beside a good chara chunk falls back to chara with a warning. */
+/** A PNG card: the card in its card chunks, and the assets it keeps in chunks of its own. */
 function decodePng(bytes: Uint8Array, source: string, collect: { collectRefusals?: boolean }): CardFile {
-  const chunks = readPngCardChunks(bytes, source);
+  const parsed = parsePngCardChunks(readPngCardChunks(bytes, source), source, collect);
+  const pngAssets = readPngAssetChunks(bytes, source);
+  return {
+    card: parsed.card,
+    warnings: parsed.warnings,
+    format: "png",
+    image: bytes,
+    ...(pngAssets.size > 0 && { pngAssets }),
+    ...(parsed.refusals ? { refusals: parsed.refusals } : {}),
+  };
+}
+
+/**
+ * The card in a PNG's card chunks (their raw base64 text, as readPngCardChunks gives
+ * them): ccv3 wins; a broken ccv3 beside a good chara chunk falls back to chara with a warning.
+ */
+export function parsePngCardChunks(chunks: ReadonlyMap<"ccv3" | "chara", string>, source: string, collect: { collectRefusals?: boolean } = {}): ParsedCard {
   const read = (keyword: "ccv3" | "chara") => {
     const json = decodeBase64Utf8(chunks.get(keyword)!, source, keyword);
     return parseCardJson(json, { source: `${source} (${keyword} chunk)`, ...collect });
@@ -91,15 +107,7 @@ function decodePng(bytes: Uint8Array, source: string, collect: { collectRefusals
       parsed.warnings.unshift({ field: "ccv3", message: `${error.message}; used the chara chunk instead` });
     }
   }
-  const pngAssets = readPngAssetChunks(bytes, source);
-  return {
-    card: parsed.card,
-    warnings: parsed.warnings,
-    format: "png",
-    image: bytes,
-    ...(pngAssets.size > 0 && { pngAssets }),
-    ...(parsed.refusals ? { refusals: parsed.refusals } : {}),
-  };
+  return parsed;
 }
 
 function iconFromAssets(file: CardFile): { uri: string; data: Uint8Array } | undefined {

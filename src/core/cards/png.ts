@@ -111,7 +111,10 @@ function decodeBase64Bytes(text: string, source: string, keyword: string): Uint8
     throw new CardFormatError(source, `the "${keyword}" chunk is not base64`);
   }
   const binary = atob(clean.padEnd(Math.ceil(clean.length / 4) * 4, "="));
-  return Uint8Array.from(binary, (ch) => ch.charCodeAt(0));
+  // A plain loop: Uint8Array.from with a mapping function is ten times slower on card-sized text.
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
 }
 
 /** CCv3's assets kept inside a PNG: a tEXt chunk `chara-ext-asset_:{path}` each, reached by `__asset:{path}`. */
@@ -146,6 +149,49 @@ export function readPngCardChunks(bytes: Uint8Array, source: string): Map<"ccv3"
     const text = decodeTextChunk(chunk, source);
     const keyword = text?.keyword;
     if ((keyword === "ccv3" || keyword === "chara") && !found.has(keyword)) found.set(keyword, text!.text);
+  }
+  return found;
+}
+
+/** Reads `length` bytes of a file from `position` (fewer at its end): how a PNG is scanned without loading it. */
+export type ByteReader = (position: number, length: number) => Uint8Array;
+
+/** Enough of a text chunk's data to tell a card keyword ("chara\0", "ccv3\0") from the others. */
+const KEYWORD_PEEK = 6;
+
+function isCardKeyword(data: Uint8Array): boolean {
+  const nul = data.indexOf(0);
+  return nul > 0 && CARD_KEYWORDS.has(latin1.decode(data.subarray(0, nul)));
+}
+
+/**
+ * The raw text of each card chunk of a PNG, as readPngCardChunks finds them, without
+ * reading the picture: chunk headers are followed from one to the next, each chunk's data
+ * skipped, and only card text chunks are read in full (their CRC checked; other chunks'
+ * CRCs are not). Stops at IEND or once both card chunks are found, so a card whose text
+ * sits before the image data is read no further than its text.
+ */
+export function scanPngCardChunks(read: ByteReader, size: number, source: string): Map<"ccv3" | "chara", string> {
+  if (!isPng(read(0, 8))) throw new CardFormatError(source, "not a PNG file (bad signature)");
+  const found = new Map<"ccv3" | "chara", string>();
+  let pos = 8;
+  while (found.size < CARD_KEYWORDS.size && pos < size) {
+    if (pos + 12 > size) throw new CardFormatError(source, `PNG truncated at byte ${pos}`);
+    const header = read(pos, 8 + KEYWORD_PEEK);
+    const length = new DataView(header.buffer, header.byteOffset, header.byteLength).getUint32(0);
+    const type = latin1.decode(header.subarray(4, 8));
+    if (pos + 12 + length > size) throw new CardFormatError(source, `PNG chunk at byte ${pos} runs past the end of the file`);
+    if (type === "IEND") break;
+    const isText = type === "tEXt" || type === "zTXt" || type === "iTXt";
+    if (isText && isCardKeyword(header.subarray(8, 8 + Math.min(length, KEYWORD_PEEK)))) {
+      const raw = read(pos, 12 + length);
+      const stored = new DataView(raw.buffer, raw.byteOffset, raw.byteLength).getUint32(8 + length);
+      if (crc32(raw, 4, 8 + length) !== stored) throw new CardFormatError(source, `PNG chunk ${type} at byte ${pos} has a bad CRC (file damaged)`);
+      const text = decodeTextChunk({ type, data: raw.subarray(8, 8 + length), raw }, source);
+      const keyword = text?.keyword as "ccv3" | "chara" | undefined;
+      if (text && keyword && !found.has(keyword)) found.set(keyword, text.text);
+    }
+    pos += 12 + length;
   }
   return found;
 }

@@ -267,6 +267,45 @@ export function setVariables(chat: Chat, variables: Record<string, string>, env:
   return { ...chat, variables: { ...variables }, updatedAt: env.now() };
 }
 
+/** What one turn wrote, as a chat change: see applyTurn. */
+export interface TurnWritten {
+  /** reply: a new message; swipe: a new swipe of the last reply; continue: more of the last message; impersonate: the person's next line. */
+  mode: "reply" | "swipe" | "continue" | "impersonate";
+  /** The new text: the reply, the words added to the continued message, the impersonated line. */
+  text: string;
+  /** Who speaks a new reply (the character's name). */
+  name: string;
+  env: ChatEnv;
+  generation?: GenerationInfo;
+  /** The reasoning kept apart from the text (for continue: the message's reasoning as it now stands). */
+  reasoning?: Reasoning;
+  /** Lore timers and {{setvar}} values after the turn (core/lorebook and core/prompt hand them over). */
+  loreState?: unknown;
+  variables?: Record<string, string>;
+  /** Where the turn's prompt kept history from (setKeptFrom): null, no message; absent, unchanged. */
+  keptFrom?: string | null;
+}
+
+/**
+ * A finished turn applied to the chat: every surface (the app, the headless command, a
+ * server) stores a turn's text through here. A reply becomes a message, a swipe a new
+ * swipe of the last reply, a continuation more text on the last message, an
+ * impersonation the chat's draft (it waits, unsent, in the input).
+ */
+export function applyTurn(chat: Chat, turn: TurnWritten): Chat {
+  const { env, generation } = turn;
+  const text = { text: turn.text, env, ...(generation && { generation }), ...(turn.reasoning && { reasoning: turn.reasoning }) };
+  let next: Chat;
+  if (turn.mode === "reply") next = appendAssistantReply(chat, { ...text, name: turn.name });
+  else if (turn.mode === "swipe") next = addSwipe(chat, text);
+  else if (turn.mode === "continue") next = continueReply(chat, text);
+  else next = setDraft(chat, turn.text, env);
+  if (turn.loreState !== undefined) next = setLoreState(next, turn.loreState, env);
+  if (turn.variables !== undefined) next = setVariables(next, turn.variables, env);
+  if (turn.keptFrom !== undefined) next = setKeptFrom(next, turn.keptFrom ?? undefined);
+  return next;
+}
+
 export function currentSwipe(message: ChatMessage): Swipe {
   return message.swipes[message.swipeIndex] ?? message.swipes[0] ?? { text: "", sentAt: "" };
 }

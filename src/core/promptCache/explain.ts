@@ -5,7 +5,7 @@
  * messages, an edit, a macro such as {{random}}, a template change, or a cold cache.
  */
 import type { BuiltPrompt } from "../prompt/types.ts";
-import { sectionAt, type LayoutSection, type PromptLayout } from "./layout.ts";
+import { lorePositions, placeOf, sectionAt, type LayoutSection, type PromptLayout } from "./layout.ts";
 
 export type ReprocessCause =
   | "new-messages"
@@ -72,17 +72,9 @@ export function newPromptTokens(prompt: BuiltPrompt, previous: PromptLayout | un
     .reduce((sum, s) => sum + s.tokens, 0);
 }
 
-/** Where a lore section's label says it is, as entries' `where` says it: "before character", "at depth 4". */
-function positionOf(label: string): string | undefined {
-  const depth = /depth (\d+)/.exec(label);
-  if (depth) return `at depth ${depth[1]}`;
-  const m = /^lore (.+)$/.exec(label);
-  return m?.[1];
-}
-
-/** Entries that came and went, at one position when given. */
-function loreChange(previous: PromptLayout, next: PromptLayout, at?: string): string | undefined {
-  const here = (l: { where: string }) => at === undefined || l.where === at;
+/** Entries that came and went, at these positions when given (see lorePositions). */
+function loreChange(previous: PromptLayout, next: PromptLayout, at?: readonly string[]): string | undefined {
+  const here = (l: { where: string }) => at === undefined || at.includes(l.where);
   const before = new Set(previous.lore.map((l) => l.id));
   const after = new Set(next.lore.map((l) => l.id));
   const came = next.lore.filter((l) => here(l) && !before.has(l.id)).map((l) => `lore entry "${l.title}" came (${l.where})`);
@@ -103,24 +95,31 @@ function classify(previous: PromptLayout, next: PromptLayout, old: LayoutSection
   // Evaluation began at what this prompt adds: whatever the cache held there, nothing was processed again.
   if (isNew(now)) return { cause: "new-messages", reason: NOTHING_AGAIN };
   const kinds = [old?.kind, now?.kind];
+  if (old?.kind === "examples" && next.examplesDropped && !previous.examplesDropped) {
+    return { cause: "examples", reason: "the example messages gave way to the history" };
+  }
+  // Lore can be in the story string, in the example blocks and in the injections at a depth.
+  const touched = [old, now].filter((s): s is LayoutSection => s !== undefined);
+  const positions = [...new Set(touched.flatMap(lorePositions))];
+  const change = positions.length ? loreChange(previous, next, positions) : kinds.includes("lore") ? loreChange(previous, next) : undefined;
+  if (change) return { cause: "lore", reason: change };
   if (kinds.includes("lore")) {
-    const label = (now?.kind === "lore" ? now : old)!.label;
-    const change = loreChange(previous, next, positionOf(label)) ?? (positionOf(label) === undefined ? loreChange(previous, next) : undefined);
-    if (change) return { cause: "lore", reason: change };
-    if (/depth/.test(label)) return { cause: "depth-insertion", reason: `lore at depth ${depthOf(label)} moves with each new message (it goes ${depthOf(label)} messages from the end)` };
+    const section = (now?.kind === "lore" ? now : old)!;
+    const label = placeOf(section);
+    if (/depth/.test(label)) return { cause: "depth-insertion", reason: `${label} moves with each new message (it goes ${depthOf(label)} messages from the end)` };
     return { cause: "lore", reason: `the ${label} changed${previous.volatile.length ? ` (lore or card uses ${previous.volatile.join(", ")})` : ""}` };
   }
   if (kinds.includes("memory")) return summaryChange(old, now);
   if (kinds.includes("authors_note")) {
-    const label = (now?.kind === "authors_note" ? now : old)!.label;
+    const label = placeOf((now?.kind === "authors_note" ? now : old)!);
     if (old?.kind === "authors_note" && now?.kind === "authors_note") {
       return { cause: "authors-note", reason: `the author's note changed${next.volatile.length ? ` (it may use ${next.volatile.join(", ")})` : ""}` };
     }
     return { cause: "authors-note", reason: `the ${label} moves with each new message (it goes ${depthOf(label)} messages from the end)` };
   }
   if (old?.kind === "card" && /depth/.test(old.label) || now?.kind === "card" && /depth/.test(now.label)) {
-    const label = (now?.kind === "card" && /depth/.test(now.label) ? now : old)!.label;
-    return { cause: "depth-insertion", reason: `the ${label} moves with each new message` };
+    const label = placeOf((now?.kind === "card" && /depth/.test(now.label) ? now : old)!);
+    return { cause: "depth-insertion", reason: `the ${label} moves with each new message (it goes ${depthOf(label)} messages from the end)` };
   }
   if (old?.kind === "examples" && now?.kind !== "examples") return { cause: "examples", reason: "the example messages gave way to the history" };
   if (old?.kind === "history" && old.messageId && !newIds.has(old.messageId)) {
@@ -157,7 +156,9 @@ function describeErased(previous: PromptLayout | undefined, next: PromptLayout, 
   if (trimmed.length > 0) {
     return trimmed.length === 1 ? `${trimmed[0]!.label}, trimmed` : `${trimmed.length} trimmed messages (${trimmed[0]!.label} to ${trimmed[trimmed.length - 1]!.label})`;
   }
-  const lore = touched.some((s) => s.kind === "lore") ? loreChange(previous, next) : undefined;
+  // Only the entries at the places the block held: another entry may have come elsewhere.
+  const positions = [...new Set(touched.flatMap(lorePositions))];
+  const lore = positions.length ? loreChange(previous, next, positions) : undefined;
   if (lore) return lore;
   const mostly = touched.filter((s) => overlap(s) * 2 >= s.end - s.start);
   return [...new Set((mostly.length ? mostly : touched).map((s) => s.label))].join(", ");

@@ -33,6 +33,8 @@ export interface PromptLayout {
   volatile: string[];
   /** Length of the prompt text; what the cache holds past it is the reply. */
   length: number;
+  /** The example messages (and the lore placed with them) gave way to the history. */
+  examplesDropped?: boolean;
 }
 
 const VOLATILE = /\{\{\s*(random|roll|time|time_utc[^}]*|date|weekday|isotime|isodate|datetimeformat[^}]*|idle_duration|lastmessage|lastmessageid|lastusermessage|lastcharmessage|getvar|setvar|addvar|incvar|decvar|outlet)\b/gi;
@@ -71,9 +73,45 @@ export function promptLayout(input: LayoutInput): PromptLayout {
     const volatile = message ? volatileMacros(message.swipes[message.swipeIndex]?.text ?? "") : [];
     return { kind: s.kind, label: s.label, start, end: at, ...(s.messageId && { messageId: s.messageId }), ...(volatile.length && { volatile }) };
   });
-  const lore = (input.lore ?? []).map((i) => ({ id: i.entryId, title: titles.get(i.entryId) ?? i.entryId, where: where(i) }));
-  const volatile = [...new Set([...(input.sources ?? []), ...(input.lore ?? []).map((l) => l.content)].flatMap(volatileMacros))];
-  return { template: input.template, sections, lore, volatile, length: at };
+  const placed = (input.lore ?? []).filter((i) => inPrompt(i, input.prompt));
+  const lore = placed.map((i) => ({ id: i.entryId, title: titles.get(i.entryId) ?? i.entryId, where: where(i) }));
+  const volatile = [...new Set([...(input.sources ?? []), ...placed.map((l) => l.content)].flatMap(volatileMacros))];
+  return { template: input.template, sections, lore, volatile, length: at, ...(input.prompt.examplesDropped && { examplesDropped: true }) };
+}
+
+/**
+ * Whether an activated entry is in the prompt's text: lore before and after the examples
+ * goes with them when they give way to the history, and lore at the author's note's top
+ * and bottom only comes with the note (not on a turn its interval skips).
+ */
+function inPrompt(i: LoreInsertion, prompt: BuiltPrompt): boolean {
+  if (i.position === "before_examples" || i.position === "after_examples") return !prompt.examplesDropped;
+  if (i.position === "an_top" || i.position === "an_bottom") return prompt.sections.some((s) => s.kind === "authors_note");
+  return true;
+}
+
+/**
+ * Where lore in a section can have come from, as LayoutLore.where says it: the story
+ * string's "lore before character", the example blocks (lore before and after the
+ * examples is an example block of its own), and the injections at a depth, which join
+ * the lore, the author's note (with the lore at its top and bottom) and the character's
+ * note placed there ("author's note + lore at depth 4 (system)").
+ */
+export function lorePositions(section: LayoutSection): string[] {
+  if (section.kind === "examples") return ["before examples", "after examples"];
+  const depth = /at depth (\d+)/.exec(section.label);
+  if (depth) {
+    const out = /\blore\b/.test(section.label) ? [`at depth ${depth[1]}`] : [];
+    if (section.kind === "authors_note") out.push("author's note top", "author's note bottom");
+    return out;
+  }
+  const story = /^lore (.+)$/.exec(section.label);
+  return section.kind === "lore" && story ? [story[1]!] : [];
+}
+
+/** A section's label without the role its text was sent as: "author's note at depth 2". */
+export function placeOf(section: LayoutSection): string {
+  return section.label.replace(/ \((system|user|assistant)\)$/, "");
 }
 
 /** The section holding a character offset (the last one for offsets at or past the end). */

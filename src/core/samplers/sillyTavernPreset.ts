@@ -5,32 +5,10 @@
  */
 import type { SamplerSettings } from "./types.ts";
 import { PresetError } from "./presets.ts";
+import { samplerTable, sequenceBreakersSpec, type NumericSamplerKey } from "./table.ts";
 
-type NumberKey = Exclude<keyof SamplerSettings, "drySequenceBreakers">;
-
-const NUMBER_KEYS: Record<string, NumberKey> = {
-  temp: "temperature",
-  temperature: "temperature",
-  top_p: "topP",
-  top_k: "topK",
-  min_p: "minP",
-  rep_pen: "repeatPenalty",
-  repetition_penalty: "repeatPenalty",
-  rep_pen_range: "repeatLastN",
-  freq_pen: "frequencyPenalty",
-  frequency_penalty: "frequencyPenalty",
-  presence_pen: "presencePenalty",
-  presence_penalty: "presencePenalty",
-  dry_multiplier: "dryMultiplier",
-  dry_base: "dryBase",
-  dry_allowed_length: "dryAllowedLength",
-  dry_penalty_last_n: "dryLastN",
-  xtc_threshold: "xtcThreshold",
-  xtc_probability: "xtcProbability",
-  seed: "seed",
-  genamt: "maxTokens",
-  max_length: "maxTokens",
-};
+/** SillyTavern's key -> ours, from the sampler table. */
+const NUMBER_KEYS = new Map<string, NumericSamplerKey>(samplerTable.flatMap((s) => s.presetKeys.map((k) => [k, s.key] as const)));
 
 /** Unsupported samplers at these values do nothing, so ignoring them changes nothing. */
 const NEUTRAL: Record<string, unknown> = {
@@ -72,10 +50,10 @@ export function importSillyTavernPreset(json: unknown, file: string): ImportedPr
   const samplers: Partial<SamplerSettings> = {};
   const ignored: { key: string; value: unknown }[] = [];
   for (const [key, value] of Object.entries(json as Record<string, unknown>)) {
-    const target = NUMBER_KEYS[key];
+    const target = NUMBER_KEYS.get(key);
     if (target) {
       samplers[target] = toNumber(value, file, key);
-    } else if (key === "dry_sequence_breakers") {
+    } else if ((sequenceBreakersSpec.presetKeys as readonly string[]).includes(key)) {
       samplers.drySequenceBreakers = sequenceBreakers(value, file);
     } else if (key in NEUTRAL) {
       const neutral = NEUTRAL[key];

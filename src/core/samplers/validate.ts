@@ -1,54 +1,13 @@
 import type { SamplerSettings } from "./types.ts";
+import { samplerTable, sequenceBreakersSpec, type NumericSamplerKey } from "./table.ts";
 
-/** llama.cpp's own defaults for a chat, with every optional sampler off. */
+/** llama.cpp's own defaults for a chat, with every optional sampler off (from the sampler table). */
 export const defaultSamplers: SamplerSettings = {
-  temperature: 0.8,
-  topK: 40,
-  topP: 0.95,
-  minP: 0.05,
-  repeatPenalty: 1,
-  repeatLastN: 64,
-  frequencyPenalty: 0,
-  presencePenalty: 0,
-  dryMultiplier: 0,
-  dryBase: 1.75,
-  dryAllowedLength: 2,
-  dryLastN: 0,
-  drySequenceBreakers: ["\n", ":", '"', "*"],
-  xtcProbability: 0,
-  xtcThreshold: 0.1,
-  seed: -1,
-  maxTokens: 300,
+  ...(Object.fromEntries(samplerTable.map((s) => [s.key, s.default])) as Record<NumericSamplerKey, number>),
+  drySequenceBreakers: [...sequenceBreakersSpec.default],
 };
 
-type NumericKey = { [K in keyof SamplerSettings]: SamplerSettings[K] extends number ? K : never }[keyof SamplerSettings];
-
-interface Range {
-  min: number;
-  max: number;
-  integer?: boolean;
-  label: string;
-}
-
-/** The ranges a person may set; outside them a value is refused, never clamped silently. */
-export const samplerRanges: Record<NumericKey, Range> = {
-  temperature: { min: 0, max: 5, label: "temperature" },
-  topK: { min: 0, max: 1000, integer: true, label: "top-k" },
-  topP: { min: 0, max: 1, label: "top-p" },
-  minP: { min: 0, max: 1, label: "min-p" },
-  repeatPenalty: { min: 0.5, max: 3, label: "repetition penalty" },
-  repeatLastN: { min: 0, max: 1_000_000, integer: true, label: "repetition penalty range" },
-  frequencyPenalty: { min: -2, max: 2, label: "frequency penalty" },
-  presencePenalty: { min: -2, max: 2, label: "presence penalty" },
-  dryMultiplier: { min: 0, max: 10, label: "DRY multiplier" },
-  dryBase: { min: 1, max: 4, label: "DRY base" },
-  dryAllowedLength: { min: 0, max: 100, integer: true, label: "DRY allowed length" },
-  dryLastN: { min: 0, max: 1_000_000, integer: true, label: "DRY range" },
-  xtcProbability: { min: 0, max: 1, label: "XTC probability" },
-  xtcThreshold: { min: 0, max: 0.5, label: "XTC threshold" },
-  seed: { min: -1, max: 2 ** 32 - 1, integer: true, label: "seed" },
-  maxTokens: { min: 1, max: 1_000_000, integer: true, label: "max tokens" },
-};
+const specs = new Map(samplerTable.map((s) => [s.key, s]));
 
 export class SamplerRangeError extends Error {
   constructor(
@@ -60,16 +19,16 @@ export class SamplerRangeError extends Error {
   }
 }
 
-export function checkSamplerValue(field: NumericKey, value: number): void {
-  const range = samplerRanges[field];
+export function checkSamplerValue(field: NumericSamplerKey, value: number): void {
+  const spec = specs.get(field)!;
   if (typeof value !== "number" || !Number.isFinite(value)) {
-    throw new SamplerRangeError(field, `${range.label} must be a number, got ${String(value)}`);
+    throw new SamplerRangeError(field, `${spec.name} must be a number, got ${String(value)}`);
   }
-  if (value < range.min || value > range.max) {
-    throw new SamplerRangeError(field, `${range.label} must be between ${range.min} and ${range.max}, got ${value}`);
+  if (value < spec.min || value > spec.max) {
+    throw new SamplerRangeError(field, `${spec.name} must be between ${spec.min} and ${spec.max}, got ${value}`);
   }
-  if (range.integer && !Number.isInteger(value)) {
-    throw new SamplerRangeError(field, `${range.label} must be a whole number, got ${value}`);
+  if (spec.integer && !Number.isInteger(value)) {
+    throw new SamplerRangeError(field, `${spec.name} must be a whole number, got ${value}`);
   }
 }
 
@@ -83,8 +42,8 @@ export function validateSamplers(partial: Partial<SamplerSettings>): Partial<Sam
       }
       continue;
     }
-    if (!(key in samplerRanges)) throw new SamplerRangeError(key as keyof SamplerSettings, `unknown sampler "${key}"`);
-    checkSamplerValue(key as NumericKey, value as number);
+    if (!specs.has(key as NumericSamplerKey)) throw new SamplerRangeError(key as keyof SamplerSettings, `unknown sampler "${key}"`);
+    checkSamplerValue(key as NumericSamplerKey, value as number);
   }
   return partial;
 }

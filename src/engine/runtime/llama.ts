@@ -17,13 +17,19 @@ function keepLog(level: LlamaLogLevel, message: string): void {
 }
 
 export class BackendUnavailableError extends Error {
-  constructor(readonly backend: GpuChoice, reason: string) {
+  constructor(readonly backend: GpuChoice, readonly reason: string) {
     super(`the ${backend} backend is not available on this machine (${reason}); use --gpu auto or --gpu cpu`);
     this.name = "BackendUnavailableError";
   }
 }
 
 const instances = new Map<GpuChoice, Promise<Llama>>();
+const started = new Set<GpuChoice>();
+
+/** Whether the binding for this choice is up: asking it about the machine then costs nothing. */
+export function isLlamaStarted(choice: GpuChoice): boolean {
+  return started.has(choice);
+}
 
 /**
  * One llama binding per backend choice for the whole process. Prebuilt binaries
@@ -35,7 +41,7 @@ export function getLlamaFor(choice: GpuChoice = "auto"): Promise<Llama> {
   if (!pending) {
     pending = startLlama(choice);
     instances.set(choice, pending);
-    pending.catch(() => instances.delete(choice));
+    pending.then(() => started.add(choice), () => instances.delete(choice));
   }
   return pending;
 }

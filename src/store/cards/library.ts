@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, stat, unlink } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve as resolvePath } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -6,11 +5,11 @@ import type { Low } from "lowdb";
 import { extensionFor, type CardExportFormat, type CardFile, type CardFileFormat } from "../../core/cards/codec.ts";
 import { CardFormatError, type CardWarning } from "../../core/cards/errors.ts";
 import { applyCharacterEdits, type CharacterEdits } from "../../core/cards/edit.ts";
-import type { CardSpec } from "../../core/cards/record.ts";
+import type { CardSpec, CharacterCard } from "../../core/cards/record.ts";
 import { writeFileAtomic } from "../atomicWrite.ts";
 import { openJsonDb } from "../jsonDb.ts";
 import { dataPaths } from "../paths.ts";
-import { readCardFile, writeCardFile } from "./cardFiles.ts";
+import { readCardFile, readCardForListing, writeCardFile } from "./cardFiles.ts";
 
 /** What `list()` shows without opening the card file again. */
 export interface CardSummary {
@@ -29,8 +28,6 @@ export interface CardSummary {
   /** The World Info book the card names (`extensions.world`); "" for none. */
   world?: string;
   bundled: boolean;
-  /** sha256 of the file bytes, for duplicate detection. */
-  hash: string;
   mtimeMs: number;
   size: number;
 }
@@ -119,8 +116,9 @@ export class CardRestoreError extends Error {
 /** What the trash keeps beside each card file (a dot file: never a card). */
 const TRASH_RECORD = ".deleted.json";
 
+/** Version 2: summaries read without the picture, and no file hash (duplicates are found by size, then bytes). */
 interface IndexData {
-  version: 1;
+  version: 2;
   entries: Record<string, CardSummary>;
 }
 
@@ -155,14 +153,25 @@ function freeBase(name: string, taken: Set<string>): string {
   return base;
 }
 
-function summarize(file: CardFile, path: string, id: string, bundled: boolean, bytes: Uint8Array, info: { mtimeMs: number; size: number }): CardSummary {
+function summarize(file: { card: CharacterCard; format: CardFileFormat }, path: string, id: string, bundled: boolean, info: { mtimeMs: number; size: number }): CardSummary {
   const c = file.card.character;
   return {
     id, name: c.name, path, format: file.format, spec: file.card.spec, tags: c.tags, creator: c.creator,
     description: c.description.slice(0, 200), firstMes: c.first_mes.slice(0, 200),
     hasBook: (c.character_book?.entries.length ?? 0) > 0, world: typeof c.extensions.world === "string" ? c.extensions.world : "", bundled,
-    hash: createHash("sha256").update(bytes).digest("hex"), mtimeMs: info.mtimeMs, size: info.size,
+    mtimeMs: info.mtimeMs, size: info.size,
   };
+}
+
+/** Whether a file holds exactly these bytes (a duplicate import); unreadable files hold nothing. */
+async function holdsBytes(path: string, bytes: Uint8Array): Promise<boolean> {
+  return readFile(path).then((held) => Buffer.compare(held, bytes) === 0, () => false);
+}
+
+/** The first listed card whose file is byte for byte `bytes`: only files of the same size are read. */
+async function findSameBytes(cards: CardSummary[], bytes: Uint8Array): Promise<CardSummary | undefined> {
+  for (const card of cards) if (card.size === bytes.length && (await holdsBytes(card.path, bytes))) return card;
+  return undefined;
 }
 
 /** The user's cards (in the data directory) plus the bundled samples, with a metadata cache. */
@@ -182,7 +191,8 @@ export class CardLibrary {
   }
 
   private async index(): Promise<Low<IndexData>> {
-    this.db ??= await openJsonDb<IndexData>({ path: this.indexPath, defaults: { version: 1, entries: {} } });
+    this.db ??= await openJsonDb<IndexData>({ path: this.indexPath, defaults: { version: 2, entries: {} } });
+    if (this.db.data.version !== 2 || typeof this.db.data.entries !== "object" || this.db.data.entries === null) this.db.data = { version: 2, entries: {} };
     return this.db;
   }
 
@@ -218,6 +228,7 @@ export class CardLibrary {
     const out: CardSummary[] = [];
     this.problems = [];
     let changed = false;
+    let read = 0;
     const groups: [string[], boolean][] = [[await this.filesIn(this.dir), false]];
     if (this.bundledDir) groups.push([await this.filesIn(this.bundledDir), true]);
     for (const [files, bundled] of groups) {
@@ -239,9 +250,10 @@ export class CardLibrary {
           out.push(cached);
           continue;
         }
+        // Read synchronously (a few hundred microseconds a card): let the screen breathe between cards.
+        if (++read % 32 === 0) await new Promise((resolve) => setImmediate(resolve));
         try {
-          const file = await readCardFile(path);
-          const summary = summarize(file, path, id, bundled, file.bytes, info);
+          const summary = summarize(readCardForListing(path), path, id, bundled, info);
           db.data.entries[path] = summary;
           out.push(summary);
         } catch (error) {
@@ -298,15 +310,13 @@ export class CardLibrary {
     }
     if (failures.length > 0 && !options.skipBad) throw new CardImportError(failures, paths.length);
     const refused: ImportResult[] = failures.map((f) => ({ source: f.file, status: "refused", id: "", name: "", path: "", warnings: [], error: f.message }));
-    const existing = await this.list();
-    const byHash = new Map(existing.map((s) => [s.hash, s]));
+    const known = await this.list();
     const taken = await this.takenNames();
     const results: ImportResult[] = [];
     const written: string[] = [];
     try {
       for (const { source, file } of loaded) {
-        const hash = createHash("sha256").update(file.bytes).digest("hex");
-        const dup = byHash.get(hash);
+        const dup = await findSameBytes(known, file.bytes);
         const name = file.card.character.name;
         if (dup) {
           results.push({ source, status: "duplicate", id: dup.id, name, path: dup.path, warnings: file.warnings });
@@ -316,7 +326,7 @@ export class CardLibrary {
         const target = join(this.dir, `${base}${extensionFor(file.format)}`);
         await writeFileAtomic(target, file.bytes);
         written.push(target);
-        byHash.set(hash, { id: base, path: target } as CardSummary);
+        known.push({ id: base, path: target, size: file.bytes.length } as CardSummary);
         results.push({ source, status: "imported", id: base, name, path: target, warnings: file.warnings });
       }
     } catch (error) {
@@ -345,7 +355,7 @@ export class CardLibrary {
     const summary = await this.find(idOrName);
     if (!summary) throw new CardNotFoundError(idOrName);
     const file = await readCardFile(summary.path);
-    const own = (await this.list()).find((s) => !s.bundled && s.hash === summary.hash);
+    const own = await findSameBytes((await this.list()).filter((s) => !s.bundled), file.bytes);
     const name = file.card.character.name;
     if (own) return { source: summary.path, status: "duplicate", id: own.id, name, path: own.path, warnings: file.warnings };
     const base = freeBase(name, await this.takenNames());

@@ -8,6 +8,7 @@ import type { Low } from "lowdb";
 import { openJsonDb } from "../jsonDb.ts";
 import { allPresets, builtInPresets, findPreset, PresetError, type SamplerPreset } from "../../core/samplers/presets.ts";
 import type { SamplerSettings } from "../../core/samplers/types.ts";
+import { samplerTable } from "../../core/samplers/table.ts";
 import { DEFAULT_CONTEXT, type ContextTemplate, type InstructSequences } from "../../core/prompt/formats.ts";
 import { readContext, readInstruct, type PromptPresetParts } from "../../core/prompt/stPresets.ts";
 import { getTemplate, UnknownTemplateError, type InstructTemplate } from "../../core/prompt/templates.ts";
@@ -34,10 +35,7 @@ export interface ImportedTemplate {
   notes: string[];
 }
 
-const NUMBER_FIELDS = new Set<string>([
-  "temperature", "topK", "topP", "minP", "repeatPenalty", "repeatLastN", "frequencyPenalty", "presencePenalty",
-  "dryMultiplier", "dryBase", "dryAllowedLength", "dryLastN", "xtcProbability", "xtcThreshold", "seed", "maxTokens",
-]);
+const NUMBER_FIELDS = new Set<string>(samplerTable.map((s) => s.key));
 
 export class PresetStore {
   private constructor(

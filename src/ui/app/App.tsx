@@ -1,8 +1,9 @@
 import React, { useCallback, useEffect, useRef, useState } from "react";
-import type { CurrentModel } from "./modelServices.ts";
+import type { CurrentModel } from "../../app/models.ts";
+import type { ChatSession, ChatTarget } from "../../app/chats/session.ts";
+import type { TuiApp } from "./tuiApp.ts";
 import type { Flash } from "./flash.ts";
 import { Text } from "ink";
-import type { AppServices, ChatTarget, OpenedChat } from "./appServices.ts";
 import type { Keybindings } from "./keybindings.ts";
 import { useTerminalSize, type SizedStream } from "./useTerminalSize.ts";
 import { ChatScreen } from "../chat/ChatScreen.tsx";
@@ -14,10 +15,13 @@ import type { CharacterChoice } from "../commands/command.ts";
 import { LorebooksScreen } from "../lorebooks/LorebooksScreen.tsx";
 
 /** Where the app is: one screen at a time; the chat screen holds an open chat. */
-export type Screen = { name: "home" } | { name: "characters" } | { name: "lorebooks" } | { name: "models" } | { name: "opening"; target: ChatTarget } | { name: "chat"; chat: OpenedChat };
+export type Screen = { name: "home" } | { name: "characters" } | { name: "lorebooks" } | { name: "models" } | { name: "opening"; target: ChatTarget } | { name: "chat"; session: ChatSession };
 
 export interface AppProps {
-  services: AppServices;
+  /** The application's services (src/app): the real ones, or small in-memory ones in tests. */
+  app: TuiApp;
+  /** Opens text in $VISUAL/$EDITOR and returns it as saved there. */
+  editExternally(text: string): Promise<string>;
   stdout: SizedStream;
   color: boolean;
   keybindings: Keybindings;
@@ -34,10 +38,10 @@ export interface AppProps {
 
 /** The app shell: follows the terminal's size and shows one screen at a time. */
 export function App(props: AppProps) {
-  const { services, color } = props;
+  const { app, color } = props;
   const { rows, columns } = useTerminalSize(props.stdout);
   const [screen, setScreen] = useState<Screen>(() =>
-    props.start ? { name: "opening", target: props.start } : services.models.current() || services.models.loading() ? { name: "home" } : { name: "models" },
+    props.start ? { name: "opening", target: props.start } : app.models.current() || app.models.loading() ? { name: "home" } : { name: "models" },
   );
   const [notice, setNotice] = useState(props.notice ?? null);
   const [flash, setFlash] = useState<Flash | null>(null);
@@ -74,28 +78,35 @@ export function App(props: AppProps) {
   useEffect(() => {
     if (screen.name !== "opening") return;
     let live = true;
-    services
-      .openChat(screen.target)
-      .then((chat) => live && setScreen({ name: "chat", chat }))
+    app.chats
+      .open(screen.target)
+      .then((session) => (live ? setScreen({ name: "chat", session }) : void session.close()))
       .catch((error: Error) => {
         if (!live) return;
         setNotice(`Could not open the chat: ${error.message}`);
         goHome();
       });
     return () => void (live = false);
-  }, [screen, services, goHome]);
+  }, [screen, app, goHome]);
+
+  // Leaving a chat closes its session: a reply still being stopped is saved before the chat reopens.
+  useEffect(() => {
+    if (screen.name !== "chat") return;
+    const { session } = screen;
+    return () => void session.close().catch(() => {});
+  }, [screen]);
 
   // The names /char can switch to, read again whenever a chat opens.
   const [characters, setCharacters] = useState<CharacterChoice[]>([]);
   useEffect(() => {
     if (screen.name !== "chat") return;
     let live = true;
-    services
-      .characters()
-      .then((list) => live && setCharacters(list.map((c) => ({ id: c.id, name: c.name }))))
+    app.library
+      .list()
+      .then(({ cards }) => live && setCharacters(cards.map((c) => ({ id: c.id, name: c.name }))))
       .catch(() => {});
     return () => void (live = false);
-  }, [screen.name, services]);
+  }, [screen.name, app]);
 
   const links: HomeLink[] = [
     { key: "c", label: "characters", open: () => go({ name: "characters" }) },
@@ -109,7 +120,7 @@ export function App(props: AppProps) {
     case "models":
       return (
         <ModelsScreen
-          services={services.models}
+          services={app.models}
           color={color}
           rows={rows}
           columns={columns}
@@ -120,11 +131,11 @@ export function App(props: AppProps) {
         />
       );
     case "home":
-      return <HomeScreen services={services} color={color} rows={rows} notice={notice} flash={flash} links={links} onOpen={openChat} onQuit={props.onQuit} />;
+      return <HomeScreen app={app} color={color} rows={rows} notice={notice} flash={flash} links={links} onOpen={openChat} onQuit={props.onQuit} />;
     case "characters":
       return (
         <CharactersScreen
-          cards={services.cards}
+          cards={app.library}
           color={color}
           rows={rows}
           columns={columns}
@@ -135,22 +146,18 @@ export function App(props: AppProps) {
         />
       );
     case "lorebooks":
-      return <LorebooksScreen services={services.lorebooks} color={color} rows={rows} columns={columns} keybindings={props.keybindings} onBack={backHome} onQuit={props.onQuit} />;
+      return <LorebooksScreen services={app.lore} color={color} rows={rows} columns={columns} keybindings={props.keybindings} onBack={backHome} onQuit={props.onQuit} />;
     case "chat": {
-      const { chat } = screen;
+      const { session } = screen;
       const first = notice;
       return (
         <ChatScreen
-          key={chat.chatId}
-          services={chat.services}
-          characterName={chat.characterName}
-          personaName={chat.personaName}
-          initialMessages={chat.initialMessages}
-          initialDraft={chat.draft}
-          initialNotice={[first, chat.notice].filter(Boolean).join(" · ") || null}
+          key={session.chat().id}
+          session={session}
+          models={app.models}
+          editExternally={props.editExternally}
+          initialNotice={[first, session.notice].filter(Boolean).join(" · ") || null}
           flash={flash}
-          initialSamplers={chat.samplers}
-          presetName={chat.presetName ?? null}
           color={color}
           rows={rows}
           columns={columns}

@@ -1,27 +1,33 @@
 import React from "react";
 import { render } from "ink";
-import type { CliIO } from "../../cli/command.ts";
-import type { TuiOptions } from "../../cli/commands/tuiCommand.ts";
+import { createApp } from "../../app/app.ts";
+import type { StartOptions } from "../../app/options.ts";
 import { App } from "./App.tsx";
 import { PrintLogProvider } from "./PrintLog.tsx";
-import { createAppServices } from "./createServices.ts";
-import { noModelNotice } from "./noModelNotice.ts";
 import { resolveKeybindings } from "./keybindings.ts";
-import { readKeybindingSettings } from "../../store/keybindingSettings.ts";
-import { dataPaths, dataDir } from "../../store/paths.ts";
 import { colorEnabled } from "./useTerminalSize.ts";
+import { editExternally } from "./externalEditor.ts";
+import { watchFirstScreen } from "./firstScreen.ts";
+
+/** What the app takes from the process it runs in. */
+export interface LaunchIO {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
 
 /** Renders the app and resolves once it has closed, with the terminal restored on every path. */
-export async function launchTui(options: TuiOptions, io: CliIO): Promise<number> {
-  const session = await createAppServices(options, io.env);
-  // The app draws at once and loads the model behind it; the screens show its progress.
-  const startLoad = options.model ? session.services.models.load(options.model) : null;
+export async function launchTui(options: StartOptions, io: LaunchIO): Promise<number> {
+  const app = createApp({ env: io.env, cwd: io.cwd, runtime: options });
+  const first = watchFirstScreen(app);
+  // The app draws at once and loads the model behind it, once drawn; the screens show its progress.
+  const startLoad = options.model ? app.models.load(options.model, undefined, { startAfter: first.drawn }) : null;
   startLoad?.catch(() => {}); // The app shows why; a failure before it has drawn is not unhandled.
   // Straight into a chat without a model: say there why nothing will answer (the model screen
   // shows it all otherwise). Probing the machine takes a moment, so the chat draws first.
-  const startNotice = !options.model && options.character ? noModelNotice(options, io.env) : null;
+  // The probe may load llama.cpp (a machine not remembered yet): after the first frame too.
+  const startNotice = !options.model && options.character ? first.drawn.then(() => app.models.noModelNotice()) : null;
   startNotice?.catch(() => {});
-  const keybindings = resolveKeybindings(await readKeybindingSettings(dataPaths(dataDir(io.env)).settings));
+  const keybindings = resolveKeybindings(await app.keybindings());
   let instance: ReturnType<typeof render> | undefined;
   const quit = () => instance?.unmount();
   const onSignal = () => quit();
@@ -33,7 +39,8 @@ export async function launchTui(options: TuiOptions, io: CliIO): Promise<number>
     instance = render(
       <PrintLogProvider>
       <App
-        services={session.services}
+        app={first.app}
+        editExternally={(text) => editExternally(text, { env: io.env, stdin: process.stdin })}
         stdout={process.stdout}
         color={colorEnabled(io.env, process.stdout)}
         start={options.character ? { characterId: options.character } : null}
@@ -48,7 +55,7 @@ export async function launchTui(options: TuiOptions, io: CliIO): Promise<number>
     await instance.waitUntilExit();
     return 0;
   } finally {
-    await session.close();
+    await app.close();
     process.off("SIGHUP", onSignal);
     process.off("SIGTERM", onSignal);
     if (process.stdin.isTTY) process.stdin.setRawMode(false);

@@ -1,5 +1,5 @@
 import { useSyncExternalStore } from "react";
-import type { ModelLoadWatch, ModelLoading } from "./modelServices.ts";
+import type { ModelLoadWatch, ModelLoading } from "../../app/models.ts";
 
 const nothingLoads: ModelLoadWatch = { loading: () => null, subscribe: () => () => {} };
 

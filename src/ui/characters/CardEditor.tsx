@@ -1,20 +1,21 @@
-import React, { useRef, useState } from "react";
+import React from "react";
 import { Box, Text, useInput } from "ink";
 import { displayText, inertForEditing } from "../../core/text/sanitize.ts";
-import type { CardDetail, CardServices } from "../app/cardServices.ts";
+import type { CardDetail } from "../../app/library.ts";
+import type { CardShelf } from "../app/tuiApp.ts";
 import { defaultKeybindings, keyMatches, type Keybindings } from "../app/keybindings.ts";
 import { moveSelection } from "../components/listWindow.ts";
-import { emptyInput } from "../input/inputReducer.ts";
 import { InputView } from "../input/InputView.tsx";
-import { CARD_FIELDS, changedFields, fieldSummary, type CardFieldKey, type CardFields } from "./cardFields.ts";
-import { fieldInputReducer } from "./typing.ts";
+import { CARD_FIELDS, changedFields, fieldSummary } from "../../core/cards/cardFields.ts";
+import { cardEditorReducer, initialCardEditor, type CardEditorState, type EditorNotice as Notice } from "./cardEditorState.ts";
+import type { FieldInputAction } from "./typing.ts";
 import { editActions } from "../input/editKeys.ts";
-import { useSyncReducer, useSyncState } from "../hooks/useSyncState.ts";
-import { clampText, inputWindow, moveByRow, textWidth } from "./textLayout.ts";
+import { useSyncReducer } from "../hooks/useSyncState.ts";
+import { clampText, moveByRow, textWindow, truncateToWidth } from "../text/layout.ts";
 
 export interface CardEditorProps {
   card: CardDetail;
-  cards: CardServices;
+  cards: CardShelf;
   color: boolean;
   rows: number;
   columns: number;
@@ -25,23 +26,17 @@ export interface CardEditorProps {
   onQuit(): void;
 }
 
-type Notice = { text: string; error?: boolean } | null;
 const LABEL_WIDTH = Math.max(...CARD_FIELDS.map((f) => f.label.length)) + 2;
 
 /** The main fields of one card: pick a field, edit it in a multi-line input, save the card back. */
 export function CardEditor(props: CardEditorProps) {
   const { card, color } = props;
-  // The input handler reads state through these refs only (see useSyncState).
-  const [saved, setSaved, savedRef] = useSyncState<CardFields>(card.fields);
-  const [fields, setFields, fieldsRef] = useSyncState<CardFields>(card.fields);
-  const [selected, setSelected, selectedRef] = useSyncState(0);
-  const [editing, setEditing, editingRef] = useSyncState<CardFieldKey | null>(null);
-  const [input, dispatchInput, inputRef] = useSyncReducer(fieldInputReducer, emptyInput);
-  const [, setConfirmLeave, confirmRef] = useSyncState(false);
-  const [, setSaving, savingRef] = useSyncState(false);
-  const [notice, setNotice] = useState<Notice>(props.initialNotice ? { text: props.initialNotice } : null);
-  const [, setSavedOnce, savedOnceRef] = useSyncState(false);
-  const quitArmed = useRef(false);
+  // The input handler reads the state through `stateRef` only: always the latest (see useSyncReducer).
+  const [state, dispatch, stateRef] = useSyncReducer(cardEditorReducer, () => initialCardEditor(card.fields, props.initialNotice ?? null));
+  const { saved, fields, selected, editing, input, notice } = state;
+  const set = (patch: Partial<Pick<CardEditorState, "selected" | "confirmLeave" | "saving" | "notice" | "quitArmed">>) => dispatch({ type: "set", patch });
+  const setNotice = (notice: Notice) => set({ notice });
+  const dispatchInput = (action: FieldInputAction) => dispatch({ type: "input", action });
   const newline = (props.keybindings ?? defaultKeybindings).newline;
 
   const changed = changedFields(saved, fields);
@@ -49,71 +44,58 @@ export function CardEditor(props: CardEditorProps) {
   const width = Math.max(20, props.columns - 2);
   // Inside the input's border and padding.
   const inputWidth = Math.max(10, props.columns - 4);
-  const changedNow = () => changedFields(savedRef.current, fieldsRef.current);
+  const changedNow = () => changedFields(stateRef.current.saved, stateRef.current.fields);
 
   const save = (then?: () => void) => {
     if (card.bundled) return setNotice({ text: "This is a read-only sample: leave the editor and press e to edit a copy", error: true });
-    setSaving(true);
-    setNotice({ text: "Saving…" });
+    set({ saving: true, notice: { text: "Saving…" } });
     props.cards
-      .save(card.id, fieldsRef.current)
+      .save(card.id, stateRef.current.fields)
       .then((after) => {
-        setSaved(after.fields);
-        setFields(after.fields);
-        setSavedOnce(true);
+        dispatch({ type: "saved", fields: after.fields });
         setNotice({ text: `Saved to ${after.path}` });
         then?.();
       })
       .catch((error: Error) => setNotice({ text: `Not saved: ${error.message}`, error: true }))
-      .finally(() => setSaving(false));
+      .finally(() => set({ saving: false }));
   };
-  const close = () => props.onClose(savedOnceRef.current ? card.id : null);
+  const close = () => props.onClose(stateRef.current.savedOnce ? card.id : null);
 
   useInput((char, key) => {
+    const current = stateRef.current;
     const changed = changedNow();
-    const editing = editingRef.current;
     if (key.ctrl && char === "c") {
       if (changed.length > 0) return setNotice({ text: "Unsaved changes: s saves them, Esc then d discards them, before quitting", error: true });
-      if (quitArmed.current) return props.onQuit();
-      quitArmed.current = true;
-      return setNotice({ text: "Press Ctrl+C again to quit" });
+      if (current.quitArmed) return props.onQuit();
+      return set({ quitArmed: true, notice: { text: "Press Ctrl+C again to quit" } });
     }
-    quitArmed.current = false;
-    if (savingRef.current) return;
-    if (editing) {
+    if (current.quitArmed) set({ quitArmed: false });
+    if (current.saving) return;
+    if (current.editing) {
       // Esc keeps the text too: a stray Esc (half an escape sequence over SSH) never loses typing.
-      if (key.return || key.escape) {
-        setFields((f) => ({ ...f, [editing]: inputRef.current.text }));
-        return setEditing(null);
-      }
+      if (key.return || key.escape) return dispatch({ type: "keepEdit" });
       if (newline.some((spec) => keyMatches(spec, char, key))) return dispatchInput({ type: "newline" });
       if (key.upArrow || key.downArrow) {
-        const { text, cursor } = inputRef.current;
+        const { text, cursor } = current.input;
         const moved = moveByRow(text, cursor, inputWidth, key.upArrow ? -1 : 1);
         return dispatchInput({ type: "moveTo", cursor: moved });
       }
       for (const action of editActions(char, key) ?? []) dispatchInput(action);
       return;
     }
-    if (confirmRef.current) {
-      setConfirmLeave(false);
+    if (current.confirmLeave) {
+      set({ confirmLeave: false });
       if (char === "s") return save(close);
       if (char === "d") return close();
       return setNotice({ text: "Still editing" });
     }
     if (key.escape) {
       if (changed.length === 0) return close();
-      setConfirmLeave(true);
-      return setNotice({ text: `Unsaved changes (${changed.length} field${changed.length === 1 ? "" : "s"}): s save · d discard · any other key keeps editing` });
+      return set({ confirmLeave: true, notice: { text: `Unsaved changes (${changed.length} field${changed.length === 1 ? "" : "s"}): s save · d discard · any other key keeps editing` } });
     }
-    if (key.upArrow) return setSelected((s) => moveSelection(CARD_FIELDS.length, s, -1));
-    if (key.downArrow) return setSelected((s) => moveSelection(CARD_FIELDS.length, s, 1));
-    if (key.return) {
-      const key = (CARD_FIELDS[selectedRef.current] ?? CARD_FIELDS[0]).key;
-      dispatchInput({ type: "set", text: fieldsRef.current[key] });
-      setNotice(null);
-      return setEditing(key);
-    }
+    if (key.upArrow) return set({ selected: moveSelection(CARD_FIELDS.length, current.selected, -1) });
+    if (key.downArrow) return set({ selected: moveSelection(CARD_FIELDS.length, current.selected, 1) });
+    if (key.return) return dispatch({ type: "startEdit", field: (CARD_FIELDS[current.selected] ?? CARD_FIELDS[0]).key });
     if (char === "s") {
       if (changed.length === 0) return setNotice({ text: "Nothing to save" });
       return save();
@@ -135,14 +117,12 @@ export function CardEditor(props: CardEditorProps) {
     const hint = spec && "hint" in spec ? ` · ${spec.hint}` : "";
     // Title, border (2), window marks and footer; one row kept free.
     const height = Math.max(3, props.rows - 6);
-    const view = inputWindow(inertForEditing(input.text), input.cursor, inputWidth, height);
-    const marks = [view.above ? `↑ ${view.above} more rows` : "", view.below ? `↓ ${view.below} more rows` : ""].filter(Boolean).join(" · ");
+    // The marks for rows left out are drawn in the box, on two of its rows.
+    const view = textWindow(inertForEditing(input.text), input.cursor, inputWidth, height + 1, { mode: "words" });
     return (
       <Box flexDirection="column">
         <Text bold wrap="truncate-end">{`Editing ${label} of ${displayText(saved.name) || "(no name)"}${hint}`}</Text>
-        {/* Already windowed to the room there is: the input shows every row of it. */}
-        <InputView state={{ ...emptyInput, text: view.text, cursor: view.cursor }} color={color} busy={false} width={inputWidth} maxRows={height} />
-        <Text dimColor>{marks || " "}</Text>
+        <InputView state={input} color={color} busy={false} view={view} />
         <Text dimColor wrap="truncate-end">
           Enter or Esc done (kept, not yet saved) · Ctrl+J or Alt+Enter new line
         </Text>
@@ -163,7 +143,7 @@ export function CardEditor(props: CardEditorProps) {
         const active = i === selected;
         const mark = changed.includes(f.key) ? "*" : " ";
         const first = displayText(fieldSummary(f.key, fields[f.key]));
-        const value = textWidth(first) > valueWidth ? `${first.slice(0, valueWidth - 1)}…` : first;
+        const value = truncateToWidth(first, valueWidth);
         return (
           <Text key={f.key} wrap="truncate-end" bold={active} inverse={active && !color} color={active && color ? "cyan" : undefined}>
             {`${active ? "›" : " "}${mark}${f.label.padEnd(LABEL_WIDTH)}`}

@@ -1,23 +1,25 @@
-import React, { useCallback, useEffect, useRef, useState } from "react";
+import React, { useCallback, useEffect } from "react";
 import { Box, Text, useInput, type Key } from "ink";
 import { displayText } from "../../core/text/sanitize.ts";
-import type { CardSummary, TrashedCard } from "../../store/cards/library.ts";
-import type { ChatTarget } from "../app/appServices.ts";
-import type { CardDetail, CardServices, ImportOutcome } from "../app/cardServices.ts";
+import type { CardSummary, TrashedCard } from "../../app/library.ts";
+import type { ChatTarget } from "../../app/chats/session.ts";
+import type { CardDetail, ImportOutcome } from "../../app/library.ts";
+import type { CardShelf } from "../app/tuiApp.ts";
 import type { Keybindings } from "../app/keybindings.ts";
 import { SelectList } from "../components/SelectList.tsx";
 import { moveSelection } from "../components/listWindow.ts";
-import { emptyInput, inputReducer } from "../input/inputReducer.ts";
+import type { InputAction } from "../input/inputReducer.ts";
 import { CardEditor } from "./CardEditor.tsx";
-import { cardRow, filterCards, nextSort, sortCards, sortLabels, type CardSort } from "./characterList.ts";
+import { cardRow, nextSort, sortLabels } from "./characterList.ts";
+import { charactersReducer, charactersView, initialCharacters, type CharactersMode as Mode, type CharactersNotice as Notice, type CharactersState } from "./charactersState.ts";
 import { LineInput } from "./LineInput.tsx";
 import { editActions } from "../input/editKeys.ts";
-import { useSyncReducer, useSyncState } from "../hooks/useSyncState.ts";
+import { useSyncReducer } from "../hooks/useSyncState.ts";
 import { greetingChoices, previewLines } from "./preview.ts";
-import { clampText } from "./textLayout.ts";
+import { clampText } from "../text/layout.ts";
 
 export interface CharactersScreenProps {
-  cards: CardServices;
+  cards: CardShelf;
   color: boolean;
   rows: number;
   columns: number;
@@ -27,8 +29,6 @@ export interface CharactersScreenProps {
   onQuit(): void;
 }
 
-type Mode = "browse" | "search" | "import" | "confirmDelete" | "confirmCopy" | "greetings" | "edit" | "busy";
-type Notice = { text: string; error?: boolean } | null;
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -41,42 +41,31 @@ function importNotice(outcome: ImportOutcome): Notice {
 /** The card library: browse, search, sort, preview; start chats; import, edit, delete cards (to the trash; `u` undoes). */
 export function CharactersScreen(props: CharactersScreenProps) {
   const { cards, color } = props;
-  // The input handler reads state through these refs only (see useSyncState).
-  const [listing, setListing, listingRef] = useSyncState<CardSummary[] | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
-  const [problems, setProblems] = useState(0);
-  const [trashed, setTrashed, trashedRef] = useSyncState<TrashedCard[]>([]);
-  const [query, dispatchQuery, queryRef] = useSyncReducer(inputReducer, emptyInput);
-  const [path, dispatchPath, pathRef] = useSyncReducer(inputReducer, emptyInput);
-  const [sort, setSort, sortRef] = useSyncState<CardSort>("name");
-  const [selectedId, setSelectedId, selectedIdRef] = useSyncState<string | null>(null);
-  const [details, setDetails, detailsRef] = useSyncState<Map<string, CardDetail | string>>(new Map());
-  const [mode, setMode, modeRef] = useSyncState<Mode>("browse");
-  const [greetingIndex, setGreetingIndex, greetingRef] = useSyncState(0);
-  const [editing, setEditing] = useState<CardDetail | null>(null);
-  const [notice, setNotice] = useState<Notice>(null);
-  const quitArmed = useRef(false);
+  // The input handler reads the state through `stateRef` only: always the latest (see useSyncReducer).
+  const [state, dispatch, stateRef] = useSyncReducer(charactersReducer, initialCharacters);
+  const { listing, loadError, problems, trashed, query, path, sort, details, mode, greetingIndex, editing, notice } = state;
+  const set = (patch: Partial<Pick<CharactersState, "sort" | "selectedId" | "mode" | "greetingIndex" | "editing" | "notice" | "quitArmed">>) => dispatch({ type: "set", patch });
+  const setMode = (mode: Mode) => set({ mode });
+  const setNotice = (notice: Notice) => set({ notice });
+  const dispatchQuery = (action: InputAction) => dispatch({ type: "query", action });
+  const dispatchPath = (action: InputAction) => dispatch({ type: "path", action });
 
   const refresh = useCallback(
     async (select?: string) => {
       try {
         const { cards: list, problems } = await cards.list();
         // The trash only offers undo; one that cannot be read offers nothing.
-        setTrashed(await cards.trash().catch(() => []));
-        setListing(list);
-        setProblems(problems.length);
-        setDetails(new Map());
-        setLoadError(null);
-        if (select) setSelectedId(select);
+        const trash = await cards.trash().catch(() => []);
+        dispatch({ type: "loaded", cards: list, problems: problems.length, trashed: trash, ...(select && { select }) });
       } catch (error) {
-        setLoadError(errorText(error));
+        dispatch({ type: "loadFailed", message: errorText(error) });
       }
     },
-    [cards],
+    [cards, dispatch],
   );
   useEffect(() => void refresh(), [refresh]);
 
-  const { visible, index, selected, detail } = view(listing, query.text, sort, selectedId, details);
+  const { visible, index, selected, detail } = charactersView(state);
 
   useEffect(() => {
     if (!selected || details.has(selected.id)) return;
@@ -84,23 +73,23 @@ export function CharactersScreen(props: CharactersScreenProps) {
     const id = selected.id;
     cards
       .load(id)
-      .then((d) => live && setDetails((m) => new Map(m).set(id, d)))
-      .catch((error) => live && setDetails((m) => new Map(m).set(id, errorText(error))));
+      .then((d) => live && dispatch({ type: "detail", id, detail: d }))
+      .catch((error) => live && dispatch({ type: "detail", id, detail: errorText(error) }));
     return () => void (live = false);
-  }, [selected?.id, details, cards]);
+  }, [selected?.id, details, cards, dispatch]);
 
-  const now = () => view(listingRef.current, queryRef.current.text, sortRef.current, selectedIdRef.current, detailsRef.current);
+  const now = () => charactersView(stateRef.current);
   const move = (delta: number) => {
     const { visible, index } = now();
     const next = visible[moveSelection(visible.length, index, delta)];
-    if (next) setSelectedId(next.id);
+    if (next) set({ selectedId: next.id });
   };
 
   const loadDetail = async (id: string): Promise<CardDetail> => {
-    const known = detailsRef.current.get(id);
+    const known = stateRef.current.details.get(id);
     if (typeof known === "object") return known;
     const loaded = await cards.load(id);
-    setDetails((m) => new Map(m).set(id, loaded));
+    dispatch({ type: "detail", id, detail: loaded });
     return loaded;
   };
 
@@ -120,17 +109,13 @@ export function CharactersScreen(props: CharactersScreenProps) {
         setMode("browse");
         return props.onOpenChat({ characterId: card.id, fresh: true });
       }
-      setGreetingIndex(0);
-      setNotice(null);
-      setMode("greetings");
+      set({ greetingIndex: 0, notice: null, mode: "greetings" });
     });
 
   const edit = (id: string, note: Notice = null) =>
     run(async () => {
       const d = await cards.load(id);
-      setEditing(d);
-      setNotice(note);
-      setMode("edit");
+      set({ editing: d, notice: note, mode: "edit" });
     });
 
   const importPath = (typed: string) =>
@@ -173,13 +158,13 @@ export function CharactersScreen(props: CharactersScreenProps) {
 
   useInput(
     (char, key) => {
+      const current = stateRef.current;
       if (key.ctrl && char === "c") {
-        if (quitArmed.current) return props.onQuit();
-        quitArmed.current = true;
-        return setNotice({ text: "Press Ctrl+C again to quit" });
+        if (current.quitArmed) return props.onQuit();
+        return set({ quitArmed: true, notice: { text: "Press Ctrl+C again to quit" } });
       }
-      quitArmed.current = false;
-      const mode = modeRef.current;
+      if (current.quitArmed) set({ quitArmed: false });
+      const mode = current.mode;
       const { selected, detail } = now();
       if (mode === "busy") return;
       if (mode === "confirmDelete" || mode === "confirmCopy") {
@@ -191,10 +176,10 @@ export function CharactersScreen(props: CharactersScreenProps) {
       if (mode === "greetings") {
         const count = typeof detail === "object" ? detail.greetings.length : 0;
         if (key.escape) return setMode("browse");
-        if (key.upArrow) return setGreetingIndex((g) => moveSelection(count, g, -1));
-        if (key.downArrow) return setGreetingIndex((g) => moveSelection(count, g, 1));
+        if (key.upArrow) return set({ greetingIndex: moveSelection(count, current.greetingIndex, -1) });
+        if (key.downArrow) return set({ greetingIndex: moveSelection(count, current.greetingIndex, 1) });
         if (/^[1-9]$/.test(char) && Number(char) <= count) return props.onOpenChat({ characterId: selected!.id, fresh: true, greetingIndex: Number(char) - 1 });
-        if (key.return && selected) return props.onOpenChat({ characterId: selected.id, fresh: true, greetingIndex: greetingRef.current });
+        if (key.return && selected) return props.onOpenChat({ characterId: selected.id, fresh: true, greetingIndex: current.greetingIndex });
         return;
       }
       if (mode === "import") {
@@ -203,7 +188,7 @@ export function CharactersScreen(props: CharactersScreenProps) {
           return setNotice(null);
         }
         if (key.return) {
-          const typed = pathRef.current.text.trim();
+          const typed = current.path.text.trim();
           if (!typed) return setMode("browse");
           return importPath(typed);
         }
@@ -221,7 +206,7 @@ export function CharactersScreen(props: CharactersScreenProps) {
       }
       // browse
       if (key.escape) {
-        if (queryRef.current.text) return dispatchQuery({ type: "submitted", text: "" });
+        if (current.query.text) return dispatchQuery({ type: "submitted", text: "" });
         return props.onBack();
       }
       if (key.upArrow) return move(-1);
@@ -232,14 +217,14 @@ export function CharactersScreen(props: CharactersScreenProps) {
         setNotice(null);
         return setMode("search");
       }
-      if (char === "s") return setSort((sort) => nextSort(sort));
+      if (char === "s") return set({ sort: nextSort(current.sort) });
       if (char === "i") {
         dispatchPath({ type: "submitted", text: "" });
         setNotice(null);
         return setMode("import");
       }
       if (char === "u") {
-        const latest = trashedRef.current[0];
+        const latest = current.trashed[0];
         if (latest) return restoreLatest(latest);
         return setNotice({ text: "The trash is empty: nothing to restore" });
       }
@@ -272,9 +257,7 @@ export function CharactersScreen(props: CharactersScreenProps) {
         {...(props.keybindings && { keybindings: props.keybindings })}
         onQuit={props.onQuit}
         onClose={(savedId) => {
-          setEditing(null);
-          setNotice(savedId ? { text: `Saved ${savedId}` } : null);
-          setMode("browse");
+          set({ editing: null, notice: savedId ? { text: `Saved ${savedId}` } : null, mode: "browse" });
           void refresh(savedId ?? undefined);
         }}
       />
@@ -322,15 +305,6 @@ export function CharactersScreen(props: CharactersScreenProps) {
   );
 }
 
-/** What the list shows: the filtered, sorted cards and the selected one (the first when the selection is filtered out). */
-function view(listing: CardSummary[] | null, query: string, sort: CardSort, selectedId: string | null, details: Map<string, CardDetail | string>) {
-  const visible = sortCards(filterCards(listing ?? [], query), sort);
-  const foundAt = visible.findIndex((c) => c.id === selectedId);
-  const index = foundAt === -1 ? 0 : foundAt;
-  const selected = visible[index];
-  return { visible, index, selected, detail: selected ? details.get(selected.id) : undefined };
-}
-
 function footer(mode: Mode): string {
   switch (mode) {
     case "search":
@@ -347,7 +321,7 @@ function footer(mode: Mode): string {
   }
 }
 
-type LineDispatch = (action: Parameters<typeof inputReducer>[1]) => void;
+type LineDispatch = (action: InputAction) => void;
 
 /** Keys for a one-line input; a pasted line break is dropped rather than sent. */
 function lineKey(dispatch: LineDispatch, char: string, key: Key) {

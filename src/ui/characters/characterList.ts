@@ -1,5 +1,5 @@
 import { displayText } from "../../core/text/sanitize.ts";
-import type { CardSummary } from "../../store/cards/library.ts";
+import type { CardSummary } from "../../app/library.ts";
 import type { SelectListItem } from "../components/SelectList.tsx";
 
 export type CardSort = "name" | "recent" | "creator";

@@ -1,5 +1,5 @@
 import { displayText } from "../../core/text/sanitize.ts";
-import { clampText } from "./textLayout.ts";
+import { clampText } from "../text/layout.ts";
 
 export interface PreviewSource {
   description: string;

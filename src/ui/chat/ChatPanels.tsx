@@ -1,6 +1,7 @@
 import React from "react";
 import type { SamplerSettings } from "../../core/samplers/types.ts";
-import type { ChatServices } from "../app/services.ts";
+import type { ChatSession } from "../../app/chats/session.ts";
+import type { ModelService } from "../../app/models.ts";
 import type { Keybindings } from "../app/keybindings.ts";
 import { HelpOverlay } from "../app/HelpOverlay.tsx";
 import { slashCommands } from "../commands/index.ts";
@@ -12,7 +13,8 @@ import type { ChatPanel } from "./keys/panelKeys.ts";
 
 export interface ChatPanelsProps {
   panel: ChatPanel | null;
-  services: ChatServices;
+  session: Pick<ChatSession, "lastTurn">;
+  models: Pick<ModelService, "details">;
   bindings: Keybindings;
   /** Lines the panel may take. */
   room: number;
@@ -26,20 +28,18 @@ export interface ChatPanelsProps {
   turn?: { view: TurnPanelView; offset: number; width: number };
 }
 
-const noDetails = async () => null;
-
 /** The one panel or overlay open over the chat, if any. */
 export function ChatPanels(props: ChatPanelsProps) {
-  const { panel, services, room, color } = props;
+  const { panel, session, models, room, color } = props;
   switch (panel) {
     case "help":
       return <HelpOverlay bindings={props.bindings} commands={slashCommands} />;
     case "turn":
-      return <TurnPanel report={services.lastTurn?.() ?? null} maxLines={room} color={color} {...props.turn} />;
+      return <TurnPanel report={session.lastTurn()} maxLines={room} color={color} {...props.turn} />;
     case "lore":
-      return <LorePanel report={services.lastTurn?.() ?? null} maxLines={room} color={color} />;
+      return <LorePanel report={session.lastTurn()} maxLines={room} color={color} />;
     case "model":
-      return <ModelPanel details={services.modelDetails ?? noDetails} turn={services.lastTurn?.() ?? null} refresh={props.refresh} color={color} />;
+      return <ModelPanel details={models.details} turn={session.lastTurn()} refresh={props.refresh} color={color} />;
     case "samplers":
       return <SamplerPanel samplers={props.samplers} selected={props.samplerRow} preset={props.presetName} maxLines={room} color={color} />;
     default:

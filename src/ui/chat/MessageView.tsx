@@ -3,7 +3,7 @@ import { Box, Text } from "ink";
 import type { ChatMessage } from "../../core/chat/types.ts";
 import { displayText } from "../../core/text/sanitize.ts";
 import { StyledText } from "./StyledText.tsx";
-import { inputRows } from "../input/inputLayout.ts";
+import { wrapRows } from "../text/layout.ts";
 
 /** The swipe counter users know from SillyTavern: `< 2/5 >`. */
 export function swipeCounter(message: ChatMessage): string {
@@ -24,7 +24,7 @@ export function tailLines(text: string, maxLines: number): string {
  */
 export function tailRows(text: string, width: number, maxRows: number): string {
   const lines = tailLines(text, maxRows);
-  const rows = inputRows(lines, Math.max(10, Math.floor(width * 0.9)));
+  const rows = wrapRows(lines, Math.max(10, Math.floor(width * 0.9)), "anywhere");
   if (rows.length <= maxRows) return lines;
   return `…\n${lines.slice(rows[rows.length - maxRows + 1]!.start)}`;
 }

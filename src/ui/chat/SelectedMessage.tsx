@@ -2,11 +2,11 @@ import React from "react";
 import { Box, Text } from "ink";
 import type { ChatMessage } from "../../core/chat/types.ts";
 import { MessageView } from "./MessageView.tsx";
-import { inputRows } from "../input/inputLayout.ts";
+import { wrapRows } from "../text/layout.ts";
 
 /** The start of a text as at most `maxRows` terminal rows of `width`, saying how many more there are. */
 export function headRows(text: string, width: number, maxRows: number): string {
-  const rows = inputRows(text, width);
+  const rows = wrapRows(text, width, "anywhere");
   if (rows.length <= maxRows) return text;
   const shown = rows.slice(0, Math.max(1, maxRows - 1));
   return `${shown.map((r) => text.slice(r.start, r.end)).join("\n")}\n… ${rows.length - shown.length} more rows`;

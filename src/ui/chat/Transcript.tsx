@@ -1,14 +1,12 @@
 import React, { useLayoutEffect, useRef } from "react";
 import type { ChatMessage } from "../../core/chat/types.ts";
 import { usePrintLog } from "../app/PrintLog.tsx";
-import type { Streaming } from "./chatSession.ts";
 import { MessageView, tailRows } from "./MessageView.tsx";
 
 export interface TranscriptProps {
   messages: ChatMessage[];
   /** Messages before this index are final: printed once, never redrawn. */
   committed: number;
-  streaming: Streaming | null;
   /** Most lines the last message may take in the live region. */
   liveBudget: number;
   color: boolean;
@@ -21,7 +19,7 @@ export interface TranscriptProps {
 }
 
 /** Finished messages printed once; only the uncommitted tail re-renders, clamped in height. */
-export function Transcript({ messages, committed, streaming, liveBudget, color, hideLive, reprint = 0, columns = 80 }: TranscriptProps) {
+export function Transcript({ messages, committed, liveBudget, color, hideLive, reprint = 0, columns = 80 }: TranscriptProps) {
   const log = usePrintLog();
   const printed = useRef(0);
   const printedEpoch = useRef(reprint);
@@ -42,7 +40,7 @@ export function Transcript({ messages, committed, streaming, liveBudget, color, 
     <>
       {live.map((m, i) => {
         const isLast = i === live.length - 1;
-        const text = streaming?.messageId === m.id ? streaming.text : (m.swipes[m.swipeIndex]?.text ?? "");
+        const text = m.swipes[m.swipeIndex]?.text ?? "";
         return <MessageView key={m.id} message={m} text={tailRows(text, columns, isLast ? liveBudget : 3)} color={color} showSwipes={isLast && m.role === "assistant"} />;
       })}
     </>

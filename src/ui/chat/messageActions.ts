@@ -1,17 +1,15 @@
-import type { ChatServices } from "../app/services.ts";
-import type { ChatTarget } from "../app/appServices.ts";
-import type { InputAction } from "../input/inputReducer.ts";
-import type { ChatSessionAction, ChatSessionState } from "./chatSession.ts";
+import type { ChatSession, ChatTarget } from "../../app/chats/session.ts";
+import type { ChatScreenAction, ChatScreenState } from "./chatScreenState.ts";
 
 export interface MessageActionDeps {
-  services: Pick<ChatServices, "editExternally" | "branch" | "saveMessages">;
+  session: Pick<ChatSession, "branch">;
+  /** Opens text in $VISUAL/$EDITOR and returns it as saved there. */
+  editExternally(text: string): Promise<string>;
   onOpenChat?(target: ChatTarget, notice?: string): void;
-  session: { readonly current: ChatSessionState };
-  inputText: { readonly current: string };
-  dispatch(action: ChatSessionAction): void;
-  dispatchInput(action: InputAction): void;
-  setEditing(index: number | null): void;
-  setConfirmDelete(index: number | null): void;
+  state: { readonly current: ChatScreenState };
+  dispatch(action: ChatScreenAction): void;
+  /** Rewrites a message's shown text through the chat session. */
+  editAt(index: number, text: string): void;
   busy(): boolean;
 }
 
@@ -28,29 +26,28 @@ export interface MessageActions {
 
 /** What can be done to any one message of the chat (select mode, Ctrl+E, Alt+E, Ctrl+D, /branch). */
 export function messageActions(deps: MessageActionDeps): MessageActions {
-  const { services, session, dispatch } = deps;
+  const { session, state, dispatch } = deps;
   const notify = (message: string) => dispatch({ type: "notice", message });
   const messageText = (index: number) => {
-    const m = session.current.messages[index];
+    const m = state.current.messages[index];
     return m ? (m.swipes[m.swipeIndex]?.text ?? "") : "";
   };
   return {
     startEdit(index) {
-      if (deps.inputText.current !== "") return notify("Empty the input first: the message's text goes there");
-      deps.setEditing(index);
-      deps.dispatchInput({ type: "set", text: messageText(index) });
+      if (state.current.input.text !== "") return notify("Empty the input first: the message's text goes there");
+      dispatch({ type: "set", patch: { editing: index } });
+      dispatch({ type: "input", action: { type: "set", text: messageText(index) } });
       notify(`Editing message ${index + 1}: Enter saves, Ctrl+E cancels`);
     },
     editOutside(index) {
-      if (!services.editExternally) return notify("No external editor here");
       const before = messageText(index);
-      services
+      deps
         .editExternally(before)
         .then((after) => {
           // The editor drew over the terminal: print the chat again either way.
           dispatch({ type: "reprint" });
           if (after === before) notify("Unchanged");
-          else dispatch({ type: "editAt", index, text: after });
+          else deps.editAt(index, after);
         })
         .catch((error: Error) => {
           dispatch({ type: "reprint" });
@@ -58,22 +55,19 @@ export function messageActions(deps: MessageActionDeps): MessageActions {
         });
     },
     askDelete(index) {
-      const m = session.current.messages[index];
+      const m = state.current.messages[index];
       if (!m) return;
-      deps.setConfirmDelete(index);
+      dispatch({ type: "set", patch: { confirmDelete: index } });
       const preview = (m.swipes[m.swipeIndex]?.text ?? "").replace(/\s+/g, " ").slice(0, 30);
       notify(`Delete message ${index + 1} (${m.name}: ${preview}${preview.length === 30 ? "…" : ""})? y/n`);
     },
     branchAt(index) {
-      const current = session.current;
       if (deps.busy()) return notify("A reply is being written: Ctrl+C stops it first");
-      if (!current.messages[index]) return notify("Nothing to branch from: the chat is empty");
-      if (!services.branch || !deps.onOpenChat) return notify("Branching needs a saved chat");
+      if (!state.current.messages[index]) return notify("Nothing to branch from: the chat is empty");
+      if (!deps.onOpenChat) return notify("Branching needs the full app (start taproom without --character to switch chats)");
       const open = deps.onOpenChat;
-      // The branch is made from the saved chat: save what the screen shows first.
-      services.saveMessages?.(current.messages);
       notify("Branching…");
-      services
+      session
         .branch(index)
         .then((target) => open(target, `A branch from message ${index + 1}; the original chat is kept (Ctrl+O lists both)`))
         .catch((error: Error) => notify(`Branch failed: ${error.message}`));

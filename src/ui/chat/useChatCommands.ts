@@ -2,14 +2,16 @@ import { useCallback, useEffect, useRef } from "react";
 import type { SamplerPreset } from "../../core/samplers/presets.ts";
 import type { SamplerSettings } from "../../core/samplers/types.ts";
 import { displayText } from "../../core/text/sanitize.ts";
-import type { ChatServices } from "../app/services.ts";
+import type { ChatSession } from "../../app/chats/session.ts";
+import type { ModelService } from "../../app/models.ts";
 import { completeCommand, runSlashCommand, slashCommands } from "../commands/index.ts";
 import { CommandArgumentError, type CharacterChoice, type CommandContext } from "../commands/command.ts";
 import { describePlan } from "../models/modelLines.ts";
 
 /** What the chat screen lends its slash commands. */
 export interface ChatCommandDeps {
-  services: ChatServices;
+  session: ChatSession;
+  models: Pick<ModelService, "library" | "load">;
   characters?: CharacterChoice[];
   onOpenCharacter?(characterId: string): void;
   notify(message: string): void;
@@ -37,18 +39,18 @@ export interface ChatCommands {
  * /model is being typed, not for every chat opened) and the model being loaded.
  */
 export function useChatCommands(deps: ChatCommandDeps, inputText: string): ChatCommands {
-  const { services } = deps;
+  const { session, models } = deps;
   const libraryRef = useRef<Array<{ name: string; path: string }> | null>(null);
   const libraryRead = useRef<Promise<unknown>>(Promise.resolve());
   const loadingModelRef = useRef(false);
   const libraryAsked = useRef(false);
   const readLibrary = useCallback(() => {
     libraryAsked.current = true;
-    libraryRead.current = (services.libraryModels?.() ?? Promise.resolve([])).then(
-      (models) => void (libraryRef.current = models),
+    libraryRead.current = models.library().then(
+      (found) => void (libraryRef.current = found.filter((m) => !m.error).map((m) => ({ name: m.name, path: m.paths[0]! }))),
       () => void (libraryRef.current ??= []),
     );
-  }, [services]);
+  }, [models]);
   useEffect(() => {
     if (!libraryAsked.current && inputText.startsWith("/m")) readLibrary();
   }, [inputText, readLibrary]);
@@ -62,19 +64,15 @@ export function useChatCommands(deps: ChatCommandDeps, inputText: string): ChatC
     continueReply: deps.continueReply,
     impersonate: deps.impersonate,
     setPersona: deps.setPersona,
-    personaNames: () => services.personas?.() ?? [],
+    personaNames: () => session.personas(),
     branch: deps.branch,
     exportChat: (path) => {
-      if (!services.exportChat) return notify("/export needs a saved chat");
-      services
-        .exportChat(path ?? undefined)
+      session
+        .exportTo(path ?? undefined)
         .then((file) => notify(`Exported to ${file}`))
         .catch((error: Error) => notify(`Export failed: ${error.message}`));
     },
-    setAuthorsNote: (text) => {
-      if (!services.setAuthorsNote) throw new CommandArgumentError("/note needs a saved chat");
-      services.setAuthorsNote(text);
-    },
+    setAuthorsNote: (text) => session.setAuthorsNote(text),
     presets: deps.presets,
     choosePreset: deps.choosePreset,
     listCommands: () => slashCommands,
@@ -84,32 +82,25 @@ export function useChatCommands(deps: ChatCommandDeps, inputText: string): ChatC
       if (!deps.onOpenCharacter) throw new CommandArgumentError("/char needs the full app (start taproom without --character to switch)");
       deps.onOpenCharacter(characterId);
     },
-    lorebooks: () => services.lorebooks?.() ?? { attached: [], inUse: [], available: [] },
+    lorebooks: () => session.lorebooks(),
     setLorebooks: (names) => {
-      if (!services.setLorebooks) throw new CommandArgumentError("/lore needs a saved chat");
-      services
+      session
         .setLorebooks(names)
         .then((problems) => problems.length && notify(problems.join("; ")))
         .catch((error: Error) => notify(`Could not change the lorebooks: ${error.message}`));
     },
-    template: () => services.instructTemplate?.() ?? { name: null, names: undefined },
-    setTemplate: (name) => {
-      if (!services.setInstructTemplate) throw new CommandArgumentError("/instruct needs a saved chat");
-      return services.setInstructTemplate(name);
-    },
-    setNames: (names) => {
-      if (!services.setNamesInPrompt) throw new CommandArgumentError("/names needs a saved chat");
-      services.setNamesInPrompt(names);
-    },
+    template: () => session.instructTemplate(),
+    setTemplate: (name) => session.setInstructTemplate(name),
+    setNames: (names) => session.setNamesInPrompt(names),
     modelNames: () => (libraryRef.current ?? []).map((m) => m.name),
     loadModel: (name) => {
       const path = libraryRef.current?.find((m) => m.name === name)?.path;
-      if (!path || !services.loadModel) throw new CommandArgumentError(`/model: ${name} is not in the library`);
+      if (!path) throw new CommandArgumentError(`/model: ${name} is not in the library`);
       if (busy()) throw new CommandArgumentError("/model: wait for the reply (Ctrl+C stops it) or the model being loaded");
       loadingModelRef.current = true;
       notify(`Loading ${displayText(name)}…`);
-      services
-        .loadModel(path)
+      models
+        .load(path)
         .then(
           (model) => notify(displayText(`Loaded ${model.name}: ${describePlan(model)}${model.reasons.length ? `. ${model.reasons.join("; ")}` : ""}`)),
           (error: Error) => notify(displayText(`Could not load ${name}: ${error.message.split("\n")[0]}`)),

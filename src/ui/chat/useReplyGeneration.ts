@@ -1,22 +1,16 @@
 import { useCallback, useRef, useState } from "react";
-import type { ChatMessage } from "../../core/chat/types.ts";
-import type { SamplerSettings } from "../../core/samplers/types.ts";
-import { turnText, type TurnMode } from "../../core/prompt/turn.ts";
-import type { ChatServices } from "../app/services.ts";
-import type { InputAction } from "../input/inputReducer.ts";
-import { lastReply, type ChatSessionAction, type ChatSessionState } from "./chatSession.ts";
+import type { TurnMode } from "../../core/prompt/turn.ts";
+import type { ChatSession, TurnRequest } from "../../app/chats/session.ts";
+import type { ModelLoadWatch } from "../../app/models.ts";
+import { lastReply, type ChatScreenAction, type ChatScreenState } from "./chatScreenState.ts";
 
 export interface ReplyGenerationDeps {
-  services: ChatServices;
-  characterName: string;
-  persona: string;
+  session: ChatSession;
+  models: ModelLoadWatch;
   /** How often streamed text is drawn, in ms. */
   flushMs?: number;
-  session: { readonly current: ChatSessionState };
-  samplers: { readonly current: SamplerSettings };
-  inputText: { readonly current: string };
-  dispatch(action: ChatSessionAction): void;
-  dispatchInput(action: InputAction): void;
+  state: { readonly current: ChatScreenState };
+  dispatch(action: ChatScreenAction): void;
   /** Anything keeping the chat busy (a reply, a model loading): nothing new starts then. */
   busy(): boolean;
 }
@@ -37,12 +31,13 @@ export interface ReplyGeneration {
   impersonating: boolean;
 }
 
-let nextId = 0;
-const newId = (prefix: string) => `${prefix}${Date.now().toString(36)}${(nextId++).toString(36)}`;
-
-/** Replies, swipes, continuations and impersonations: streamed into the chat at a steady rate, stoppable. */
+/**
+ * Replies, swipes, continuations and impersonations: each is one turn of the chat
+ * session, streamed onto the screen at a steady rate and stoppable; the screen then
+ * shows the chat the turn returns.
+ */
 export function useReplyGeneration(deps: ReplyGenerationDeps): ReplyGeneration {
-  const { services, characterName, persona, flushMs, session, samplers, inputText, dispatch, dispatchInput } = deps;
+  const { session, models, flushMs, state, dispatch } = deps;
   const [speed, setSpeed] = useState<number | null>(null);
   const [impersonating, setImpersonating] = useState(false);
   const abortRef = useRef<AbortController | null>(null);
@@ -50,106 +45,83 @@ export function useReplyGeneration(deps: ReplyGenerationDeps): ReplyGeneration {
   busyRef.current = deps.busy;
   const busy = () => busyRef.current();
 
-  const generate = useCallback(
-    async (mode: TurnMode, messages: ChatMessage[], restoreInput: string | null) => {
+  const play = useCallback(
+    async (mode: TurnMode, sent?: string) => {
       const controller = new AbortController();
       abortRef.current = controller;
-      const continued = mode === "continue" ? messages.at(-1) : undefined;
-      // What the screen shows for the generated text so far.
-      const shown = (generated: string) => (continued ? turnText("continue", generated, "", continued) : generated);
       let latest = "";
       let drawn = "";
       const timer = setInterval(() => {
         if (latest === drawn) return;
         drawn = latest;
-        if (mode === "impersonate") dispatch({ type: "notice", message: `Writing as ${persona}: ${drawn}` });
-        else dispatch({ type: "replyText", text: shown(drawn) });
+        if (mode === "impersonate") dispatch({ type: "notice", message: `Writing as ${state.current.persona}: ${drawn}` });
+        else dispatch({ type: "turnText", text: drawn });
       }, flushMs ?? 40);
       setImpersonating(mode === "impersonate");
-      // generate() waits for a model still loading; say so until it is there.
-      const waiting = services.modelLoad?.loading();
+      // The turn waits for a model still loading; say so until it is there.
+      const waiting = models.loading();
       if (waiting) {
         const line = "Waiting for the model to load…";
         dispatch({ type: "notice", message: line });
-        waiting.done.then(() => session.current.notice === line && dispatch({ type: "notice", message: null }), () => {});
+        waiting.done.then(() => state.current.notice === line && dispatch({ type: "notice", message: null }), () => {});
       }
+      const request: TurnRequest = { mode, signal: controller.signal, onText: (text) => void (latest = text), ...(sent !== undefined && { text: sent }) };
       try {
-        const result = await services.generate({
-          mode,
-          messages,
-          characterName,
-          samplers: samplers.current,
-          signal: controller.signal,
-          onText: (text) => void (latest = text),
-        });
-        setSpeed(result.tokensPerSecond);
-        const stopped = result.stopReason === "abort" ? "Stopped (partial reply kept)" : null;
+        const outcome = await session.play(request);
+        setSpeed(outcome.tokensPerSecond);
+        dispatch({ type: "turnEnd", messages: outcome.chat.messages });
+        const stopped = outcome.stopReason === "abort" ? "Stopped (partial reply kept)" : null;
         if (mode === "impersonate") {
-          dispatchInput({ type: "restore", text: turnText("impersonate", result.text, persona) });
+          dispatch({ type: "input", action: { type: "restore", text: outcome.text } });
           dispatch({ type: "notice", message: stopped });
-          return;
-        }
-        const text = continued ? turnText("continue", result.text, "", continued) : turnText("reply", result.text, characterName);
-        dispatch({ type: "replyEnd", text, generation: { stopReason: result.stopReason, tokens: result.tokens, tokensPerSecond: result.tokensPerSecond } });
-        if (stopped) dispatch({ type: "notice", message: stopped });
+        } else if (stopped) dispatch({ type: "notice", message: stopped });
       } catch (error) {
-        const message = `Generation failed: ${error instanceof Error ? error.message : String(error)}`;
-        if (mode === "impersonate") dispatch({ type: "notice", message });
-        else dispatch({ type: "replyFailed", message, mode, dropUserMessage: restoreInput !== null });
+        dispatch({ type: "turnFailed", message: `Generation failed: ${error instanceof Error ? error.message : String(error)}` });
         // Nothing typed is lost: the sent text goes back to an empty input.
-        if (restoreInput !== null) dispatchInput({ type: "restore", text: restoreInput });
+        if (sent !== undefined) dispatch({ type: "input", action: { type: "restore", text: sent } });
       } finally {
         clearInterval(timer);
         abortRef.current = null;
         setImpersonating(false);
       }
     },
-    [services, characterName, persona, flushMs, samplers, dispatch, dispatchInput],
+    [session, models, flushMs, state, dispatch],
   );
 
-  const send = useCallback(
-    (text: string) => {
-      const at = new Date().toISOString();
-      const user: ChatMessage = { id: newId("u"), role: "user", name: persona, swipes: [{ text, sentAt: at }], swipeIndex: 0 };
-      dispatch({ type: "send", id: user.id, name: user.name, text, at });
-      dispatch({ type: "replyStart", id: newId("a"), name: characterName, at });
-      void generate("reply", [...session.current.messages, user], text);
+  const start = (mode: TurnMode, sent?: string) => {
+    const current = state.current;
+    const name = mode === "impersonate" ? current.persona : session.character.name;
+    dispatch({ type: "turnStart", mode, name, at: new Date().toISOString(), ...(sent !== undefined && { user: { name: current.persona, text: sent } }) });
+    void play(mode, sent);
+  };
+
+  return {
+    send: (text) => start("reply", text),
+    replyNow: () => {
+      if (!busy()) start("reply");
     },
-    [generate, persona, characterName, session, dispatch],
-  );
-
-  const replyNow = () => {
-    if (busy()) return;
-    dispatch({ type: "replyStart", id: newId("a"), name: characterName, at: new Date().toISOString() });
-    void generate("reply", session.current.messages, null);
+    swipeNew: () => {
+      if (busy() || !lastReply(state.current.messages)) return dispatch({ type: "notice", message: "Nothing to swipe: the last message is not a reply" });
+      start("swipe");
+    },
+    continueReply: () => {
+      const current = state.current;
+      if (busy()) return;
+      if (current.messages.length === 0 || current.messages.length <= current.committed) return dispatch({ type: "notice", message: "Nothing to continue: send a message first" });
+      start("continue");
+    },
+    impersonate: () => {
+      if (busy()) return;
+      if (state.current.input.text !== "") return dispatch({ type: "notice", message: "Impersonate writes into the input: empty it first" });
+      start("impersonate");
+    },
+    stop: () => {
+      if (!abortRef.current) return false;
+      abortRef.current.abort();
+      return true;
+    },
+    running: () => abortRef.current !== null,
+    speed,
+    impersonating,
   };
-
-  const swipeNew = () => {
-    const current = session.current;
-    if (busy() || !lastReply(current)) return dispatch({ type: "notice", message: "Nothing to swipe: the last message is not a reply" });
-    dispatch({ type: "swipeStart", at: new Date().toISOString() });
-    void generate("swipe", current.messages, null);
-  };
-
-  const continueReply = () => {
-    const current = session.current;
-    if (busy()) return;
-    if (current.messages.length <= current.committed) return dispatch({ type: "notice", message: "Nothing to continue: send a message first" });
-    dispatch({ type: "continueStart" });
-    void generate("continue", current.messages, null);
-  };
-
-  const impersonate = () => {
-    if (busy()) return;
-    if (inputText.current !== "") return dispatch({ type: "notice", message: "Impersonate writes into the input: empty it first" });
-    void generate("impersonate", session.current.messages, null);
-  };
-
-  const stop = () => {
-    if (!abortRef.current) return false;
-    abortRef.current.abort();
-    return true;
-  };
-
-  return { send, replyNow, swipeNew, continueReply, impersonate, stop, running: () => abortRef.current !== null, speed, impersonating };
 }

@@ -9,17 +9,13 @@ import { personaCommand } from "./personaCommand.ts";
 import { noteCommand } from "./noteCommand.ts";
 import { loreCommand } from "./loreCommand.ts";
 import { presetCommand } from "./presetCommand.ts";
-import { minpCommand } from "./minpCommand.ts";
 import { modelCommand } from "./modelCommand.ts";
-import { reppenCommand } from "./reppenCommand.ts";
+import { samplerCommands } from "./samplerCommands.ts";
 import { swipeCommand } from "./swipeCommand.ts";
-import { tempCommand } from "./tempCommand.ts";
-import { topkCommand } from "./topkCommand.ts";
-import { toppCommand } from "./toppCommand.ts";
 import { instructCommand } from "./instructCommand.ts";
 import { namesCommand } from "./namesCommand.ts";
 
-export const slashCommands: SlashCommand[] = [tempCommand, minpCommand, toppCommand, topkCommand, reppenCommand, swipeCommand, continueCommand, impersonateCommand, personaCommand, noteCommand, presetCommand, charCommand, loreCommand, instructCommand, namesCommand, branchCommand, exportCommand, modelCommand, helpCommand];
+export const slashCommands: SlashCommand[] = [...samplerCommands, swipeCommand, continueCommand, impersonateCommand, personaCommand, noteCommand, presetCommand, charCommand, loreCommand, instructCommand, namesCommand, branchCommand, exportCommand, modelCommand, helpCommand];
 
 /** Completions for a partly typed "/na" (full "/name " strings), or of its arguments where the command completes them. */
 export function completeCommand(line: string, commands = slashCommands, ctx?: CommandContext): string[] {

@@ -1,6 +1,8 @@
-import React, { useEffect, useRef, useState } from "react";
+import React, { useEffect, useRef } from "react";
+import { useLiveState } from "../hooks/useLiveState.ts";
 import { Box, Text, useInput } from "ink";
-import type { AppServices, ChatTarget } from "../app/appServices.ts";
+import type { ChatTarget } from "../../app/chats/session.ts";
+import type { TuiApp } from "../app/tuiApp.ts";
 import { listWindow, moveSelection } from "../components/listWindow.ts";
 import { useModelLoading } from "../app/useModelLoading.ts";
 import { loadingLine } from "../models/modelLines.ts";
@@ -16,7 +18,7 @@ export interface HomeLink {
 }
 
 export interface HomeScreenProps {
-  services: AppServices;
+  app: TuiApp;
   color: boolean;
   rows: number;
   notice?: string | null;
@@ -32,35 +34,34 @@ type Loaded = { items: HomeItem[]; error: null } | { items: null; error: string 
 
 /** Recent chats and characters: Enter resumes the latest chat, a digit opens any of the first nine. */
 export function HomeScreen(props: HomeScreenProps) {
-  const { services, color } = props;
-  const [loaded, setLoaded] = useState<Loaded>({ items: null, error: null });
-  const [selected, setSelected] = useState(0);
-  const [notice, setNotice] = useState(props.notice ?? null);
-  const [reloads, setReloads] = useState(0);
+  const { app, color } = props;
+  // One state object, read by the key handler as the keys before it left it.
+  const [state, get, set] = useLiveState(() => ({ loaded: { items: null, error: null } as Loaded, selected: 0, notice: props.notice ?? null, reloads: 0, quitArmed: false }));
+  const { loaded, selected, notice, reloads } = state;
+  const setNotice = (text: string | null) => set({ notice: text });
   const restoring = useRef(false);
-  const quitArmed = useRef(false);
-  const loading = useModelLoading(services.models);
+  const loading = useModelLoading(app.models);
   useEffect(() => {
-    if (props.flash) setNotice(displayText(props.flash.text));
-  }, [props.flash]);
+    if (props.flash) set({ notice: displayText(props.flash.text) });
+  }, [props.flash, set]);
 
   useEffect(() => {
     let live = true;
     // The trash only marks chats; a trash that cannot be read marks none.
-    Promise.all([services.recentChats(), services.characters(), services.cards.trash().catch(() => [])])
-      .then(([chats, characters, trashed]) => live && setLoaded({ items: homeItems(chats, characters, props.now?.() ?? new Date(), trashed), error: null }))
-      .catch((error: Error) => live && setLoaded({ items: null, error: error.message }));
+    Promise.all([app.chats.list(), app.library.list(), app.library.trash().catch(() => [])])
+      .then(([chats, characters, trashed]) => live && set({ loaded: { items: homeItems(chats, characters.cards, props.now?.() ?? new Date(), trashed), error: null } }))
+      .catch((error: Error) => live && set({ loaded: { items: null, error: error.message } }));
     return () => void (live = false);
-  }, [services, reloads]);
+  }, [app, reloads, set]);
 
   const restore = (item: HomeItem) => {
     if (!item.deletedCard || restoring.current) return;
     restoring.current = true;
-    services.cards
+    app.library
       .restore(item.deletedCard)
       .then((card) => {
         setNotice(`Restored ${displayText(card.name)} from the trash: its chats are linked to it again`);
-        setReloads((n) => n + 1);
+        set((s) => ({ reloads: s.reloads + 1 }));
       })
       .catch((error: Error) => setNotice(`Could not restore the card: ${displayText(error.message)}`))
       .finally(() => void (restoring.current = false));
@@ -68,17 +69,19 @@ export function HomeScreen(props: HomeScreenProps) {
 
   const items = loaded.items ?? [];
   useInput((char, key) => {
+    const current = get();
     if (key.ctrl && char === "c") {
-      if (quitArmed.current) return props.onQuit();
-      quitArmed.current = true;
-      return setNotice("Press Ctrl+C again to quit");
+      if (current.quitArmed) return props.onQuit();
+      return set({ quitArmed: true, notice: "Press Ctrl+C again to quit" });
     }
-    quitArmed.current = false;
-    if (key.upArrow) return setSelected((s) => moveSelection(items.length, s, -1));
-    if (key.downArrow) return setSelected((s) => moveSelection(items.length, s, 1));
-    if (key.pageUp) return setSelected((s) => moveSelection(items.length, s, -10));
-    if (key.pageDown) return setSelected((s) => moveSelection(items.length, s, 10));
-    const item = items[selected];
+    if (current.quitArmed) set({ quitArmed: false });
+    const items = current.loaded.items ?? [];
+    const move = (delta: number) => set((s) => ({ selected: moveSelection(items.length, s.selected, delta) }));
+    if (key.upArrow) return move(-1);
+    if (key.downArrow) return move(1);
+    if (key.pageUp) return move(-10);
+    if (key.pageDown) return move(10);
+    const item = items[current.selected];
     if (key.return && item) return props.onOpen(item.target);
     if (/^[1-9]$/.test(char)) {
       const picked = items[Number(char) - 1];
@@ -98,7 +101,7 @@ export function HomeScreen(props: HomeScreenProps) {
     <Box flexDirection="column">
       <Text>
         <Text bold color={color ? "magenta" : undefined}>taproom</Text>
-        <Text dimColor>{` · ${loading ? loadingLine(loading) : services.modelLine()}`}</Text>
+        <Text dimColor>{` · ${loading ? loadingLine(loading) : app.models.line()}`}</Text>
       </Text>
       {notice ? <Text color={color ? "yellow" : undefined}>{displayText(notice)}</Text> : null}
       {loaded.error ? <Text color={color ? "red" : undefined}>{`Could not read the library: ${loaded.error}`}</Text> : null}

@@ -1,8 +1,8 @@
 import { displayText } from "../../core/text/sanitize.ts";
 import { formatAgo } from "../../core/units/format.ts";
-import type { CardSummary, TrashedCard } from "../../store/cards/library.ts";
-import type { ChatIndexEntry } from "../../store/chats/chatStore.ts";
-import type { ChatTarget } from "../app/appServices.ts";
+import type { CardSummary, TrashedCard } from "../../app/library.ts";
+import type { ChatIndexEntry } from "../../app/chats/chats.ts";
+import type { ChatTarget } from "../../app/chats/session.ts";
 import type { SelectListItem } from "../components/SelectList.tsx";
 
 export interface HomeItem extends SelectListItem {

@@ -17,8 +17,8 @@ export function useSyncState<T>(initial: T | (() => T)): [T, (next: Next<T>) => 
   return [value, set, ref];
 }
 
-/** useReducer whose latest state is readable at once through the ref. */
-export function useSyncReducer<S, A>(reducer: (state: S, action: A) => S, initial: S): [S, (action: A) => void, { readonly current: S }] {
+/** useReducer whose latest state is readable at once through the ref; `initial` may be a function. */
+export function useSyncReducer<S, A>(reducer: (state: S, action: A) => S, initial: S | (() => S)): [S, (action: A) => void, { readonly current: S }] {
   const [value, set, ref] = useSyncState(initial);
   const dispatch = useCallback((action: A) => set((state) => reducer(state, action)), [reducer, set]);
   return [value, dispatch, ref];

@@ -2,7 +2,7 @@ import React from "react";
 import { Box, Text } from "ink";
 import type { InputState } from "./inputReducer.ts";
 import { graphemeBoundaries } from "./inputReducer.ts";
-import { inputWindow, type InputWindow } from "./inputLayout.ts";
+import { textWindow, type TextWindow } from "../text/layout.ts";
 import { inertForEditing } from "../../core/text/sanitize.ts";
 
 export interface InputViewProps {
@@ -14,7 +14,7 @@ export interface InputViewProps {
   /** Most rows the text may take; a longer text shows a window around the cursor. */
   maxRows?: number;
   /** The layout, when the caller has it already. */
-  view?: InputWindow;
+  view?: TextWindow;
 }
 
 /** The input box: text with an inverse-video cursor, clamped to a few rows around it. */
@@ -22,7 +22,7 @@ export function InputView({ state, color, busy, width = 76, maxRows = 6, view: g
   const { cursor } = state;
   // Edited text can come from strangers (a message, a lore entry): drawn inert, offsets unchanged.
   const text = inertForEditing(state.text);
-  const view = given ?? inputWindow(text, cursor, width, maxRows);
+  const view = given ?? textWindow(text, cursor, width, maxRows);
   const next = graphemeBoundaries(text).find((b) => b > cursor) ?? text.length;
   const under = text.slice(cursor, next);
   const cursorChar = under === "" || under === "\n" ? " " : under;

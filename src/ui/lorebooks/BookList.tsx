@@ -1,17 +1,18 @@
 import React, { useEffect } from "react";
 import { Box, Text } from "ink";
 import { displayText } from "../../core/text/sanitize.ts";
-import type { LorebookServices, LorebookSummary } from "../app/lorebookServices.ts";
+import type { LorebookSummary } from "../../app/lore.ts";
+import type { BookShelf } from "../app/tuiApp.ts";
 import { SelectList } from "../components/SelectList.tsx";
 import { moveSelection } from "../components/listWindow.ts";
 import { editActions } from "../input/editKeys.ts";
 import { emptyInput, inputReducer, type InputState } from "../input/inputReducer.ts";
 import { InputView } from "../input/InputView.tsx";
-import { useLiveState } from "./useLiveState.ts";
+import { useLiveState } from "../hooks/useLiveState.ts";
 import { useScreenKeys } from "./screenKeys.tsx";
 
 export interface BookListProps {
-  services: LorebookServices;
+  services: BookShelf;
   color: boolean;
   rows: number;
   notice?: string | null;

@@ -2,15 +2,16 @@ import React, { useMemo } from "react";
 import { Box, Text } from "ink";
 import type { Lorebook } from "../../core/lorebook/model.ts";
 import { displayText } from "../../core/text/sanitize.ts";
-import type { LorebookSource } from "../../store/lorebooks/lorebookFiles.ts";
-import type { CardBookOwner, LorebookServices } from "../app/lorebookServices.ts";
+import type { LorebookSource } from "../../app/lore.ts";
+import type { CardBookOwner } from "../../app/lore.ts";
+import type { BookShelf } from "../app/tuiApp.ts";
 import { SelectList } from "../components/SelectList.tsx";
 import { moveSelection } from "../components/listWindow.ts";
 import { editActions } from "../input/editKeys.ts";
 import { emptyInput, inputReducer, type InputState } from "../input/inputReducer.ts";
 import { InputView } from "../input/InputView.tsx";
 import { entryDetail, entryMarkers, entryTitle, searchEntries } from "./entryFields.ts";
-import { useLiveState } from "./useLiveState.ts";
+import { useLiveState } from "../hooks/useLiveState.ts";
 import { useScreenKeys } from "./screenKeys.tsx";
 
 /** Where the entry list was, kept while an entry is edited. */
@@ -20,7 +21,7 @@ export interface BookViewPlace {
 }
 
 export interface BookViewProps {
-  services: LorebookServices;
+  services: BookShelf;
   book: Lorebook;
   source: LorebookSource;
   /** Set for a card's own book: it is saved into this card's file. */

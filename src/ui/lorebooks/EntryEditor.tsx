@@ -1,15 +1,15 @@
 import React from "react";
 import { Box, Text } from "ink";
 import type { LoreEntry } from "../../core/lorebook/model.ts";
-import { displayText } from "../../core/text/sanitize.ts";
+import { displayText, inertForEditing } from "../../core/text/sanitize.ts";
 import { actionFor, defaultKeybindings, type Keybindings } from "../app/keybindings.ts";
 import { listWindow, moveSelection } from "../components/listWindow.ts";
 import { editActions } from "../input/editKeys.ts";
 import { inputReducer, type InputState } from "../input/inputReducer.ts";
-import { inputWindow } from "../input/inputWindow.ts";
+import { textWindow } from "../text/layout.ts";
 import { InputView } from "../input/InputView.tsx";
 import { ENTRY_FIELDS, EntryValueError, entryTitle } from "./entryFields.ts";
-import { useLiveState } from "./useLiveState.ts";
+import { useLiveState } from "../hooks/useLiveState.ts";
 import { useScreenKeys } from "./screenKeys.tsx";
 
 export interface EntryEditorProps {
@@ -102,20 +102,22 @@ export function EntryEditor(props: EntryEditorProps) {
 
   if (editing && current?.kind === "multiline") {
     // The whole content gets the screen: header, the box, the error and the keys.
+    // Rows are counted in terminal columns (CJK and emoji take two); the box marks the rows left out.
     const height = Math.max(1, props.rows - 7);
     const width = Math.max(10, props.columns - 4);
-    const shown = inputWindow(editing.input, height, width);
+    const shown = textWindow(inertForEditing(editing.input.text), editing.input.cursor, width, height, { mode: "words" });
     return (
       <Box flexDirection="column">
         {header}
-        <Text dimColor>{`Content${shown.above ? ` (${shown.above} rows above)` : ""}`}</Text>
-        {/* Already windowed to the room there is: the input shows every row of it. */}
-        <InputView state={shown.state} color={color} busy={false} width={width} maxRows={height} />
-        {errorLine ?? <Text dimColor>{shown.below ? `${shown.below} rows below · ` : ""}Enter keep · Alt+Enter/Ctrl+J new line · Esc cancel</Text>}
+        <Text dimColor>Content</Text>
+        <InputView state={editing.input} color={color} busy={false} view={shown} />
+        {errorLine ?? <Text dimColor>Enter keep · Alt+Enter/Ctrl+J new line · Esc cancel</Text>}
       </Box>
     );
   }
 
+  // A one-line field shows the row the cursor is on.
+  const oneRow = (input: InputState) => ({ ...textWindow(inertForEditing(input.text), input.cursor, Math.max(10, props.columns - 4), 1, { marks: false }), hiddenAbove: 0, hiddenBelow: 0 });
   const fieldRows = Math.max(3, props.rows - (editing ? 7 : 4));
   const [start, end] = listWindow(ENTRY_FIELDS.length, state.field, fieldRows);
   return (
@@ -132,7 +134,7 @@ export function EntryEditor(props: EntryEditorProps) {
       })}
       {editing && current ? (
         <Box flexDirection="column">
-          <InputView state={inputWindow(editing.input, 1, Math.max(10, props.columns - 4)).state} color={color} busy={false} />
+          <InputView state={editing.input} color={color} busy={false} view={oneRow(editing.input)} />
           {errorLine ?? <Text dimColor>{`${current.label}: ${current.hint ? `${current.hint} · ` : ""}Enter keep · Esc cancel${current.kind === "list" ? " · comma between keys" : ""}`}</Text>}
         </Box>
       ) : (

@@ -2,18 +2,19 @@ import React, { useEffect, useRef, useState } from "react";
 import { Box, Text, type Key } from "ink";
 import { defaultEntry, type LoreEntry, type Lorebook } from "../../core/lorebook/model.ts";
 import { displayText } from "../../core/text/sanitize.ts";
-import type { LorebookSource } from "../../store/lorebooks/lorebookFiles.ts";
+import type { LorebookSource } from "../../app/lore.ts";
 import type { Keybindings } from "../app/keybindings.ts";
-import type { CardBookOwner, LorebookServices, LorebookSummary } from "../app/lorebookServices.ts";
+import type { CardBookOwner, LorebookSummary } from "../../app/lore.ts";
+import type { BookShelf } from "../app/tuiApp.ts";
 import { BookList, bookKey } from "./BookList.tsx";
 import { BookView, type BookViewPlace } from "./BookView.tsx";
 import { EntryEditor } from "./EntryEditor.tsx";
 import { nextUid } from "./entryFields.ts";
-import { useLiveState } from "./useLiveState.ts";
+import { useLiveState } from "../hooks/useLiveState.ts";
 import { ScreenKeys, useScreenKeys } from "./screenKeys.tsx";
 
 export interface LorebooksScreenProps {
-  services: LorebookServices;
+  services: BookShelf;
   color: boolean;
   rows: number;
   columns: number;

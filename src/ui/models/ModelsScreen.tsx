@@ -1,8 +1,9 @@
-import React, { useCallback, useEffect, useRef, useState } from "react";
+import React, { useCallback, useEffect, useRef } from "react";
+import { useLiveState } from "../hooks/useLiveState.ts";
 import { Box, Text, useInput, type Key } from "ink";
 import { displayText } from "../../core/text/sanitize.ts";
 import type { Flash } from "../app/flash.ts";
-import type { LibraryModel, MachineFacts, ModelDownloadProgress, ModelServices, PullPreview } from "../app/modelServices.ts";
+import type { LibraryModel, MachineFacts, ModelDownloadProgress, ModelService, PullPreview } from "../../app/models.ts";
 import { moveSelection } from "../components/listWindow.ts";
 import { editActions } from "../input/editKeys.ts";
 import { emptyInput, inputReducer } from "../input/inputReducer.ts";
@@ -11,7 +12,7 @@ import { useModelLoading } from "../app/useModelLoading.ts";
 import { downloadLine, libraryDetail, libraryRow, loadedLine, loadingLine, machineLine, planExplanation, wrapText } from "./modelLines.ts";
 
 export interface ModelsScreenProps {
-  services: ModelServices;
+  services: ModelService;
   color: boolean;
   rows: number;
   columns: number;
@@ -34,34 +35,38 @@ type Mode =
 
 type Message = { text: string[]; error: boolean } | null;
 
+/** The screen's whole state, one object: key handlers read it as the keys before them left it. */
+interface ModelsState {
+  machine: MachineFacts | null;
+  models: LibraryModel[] | null;
+  folders: string[];
+  scanError: string | null;
+  selected: number;
+  mode: Mode;
+  message: Message;
+  /** Bumped when a model loads or unloads: the list marks the loaded one. */
+  loadedVersion: number;
+  quitArmed: boolean;
+}
+
 const ADDRESS = "hf:USER/REPO[:QUANT]";
 
 /** The model library for this machine: load, unload, download. Esc goes back. */
 export function ModelsScreen(props: ModelsScreenProps) {
   const { services, color } = props;
-  const [machine, setMachine] = useState<MachineFacts | null>(null);
-  const [models, setModels] = useState<LibraryModel[] | null>(null);
-  const [folders, setFolders] = useState<string[]>([]);
-  const [scanError, setScanError] = useState<string | null>(null);
-  const [selected, setSelected] = useState(0);
-  // Keys can arrive before the handler sees the last render: read the list and selection through refs.
-  const selectedRef = useRef(selected);
-  selectedRef.current = selected;
-  const modelsRef = useRef<LibraryModel[] | null>(null);
-  const [mode, setModeState] = useState<Mode>({ name: "list" });
-  const [message, setMessage] = useState<Message>(props.notice ? { text: [displayText(props.notice)], error: false } : null);
-  const [, setLoadedVersion] = useState(0);
+  const [state, get, set] = useLiveState<ModelsState>(() => ({
+    machine: null, models: null, folders: [], scanError: null, selected: 0, mode: { name: "list" },
+    message: props.notice ? { text: [displayText(props.notice)], error: false } : null, loadedVersion: 0, quitArmed: false,
+  }));
+  const { machine, models, folders, scanError, selected, mode, message } = state;
+  const setMode = (next: Mode) => set({ mode: next });
+  const setMessage = (next: Message) => set({ message: next });
+  const bumpLoaded = () => set((s) => ({ loadedVersion: s.loadedVersion + 1 }));
   const loading = useModelLoading(props.services);
   useEffect(() => {
-    if (props.flash) setMessage({ text: [displayText(props.flash.text)], error: false });
-  }, [props.flash]);
-  const modeRef = useRef(mode);
-  const setMode = (next: Mode) => {
-    modeRef.current = next;
-    setModeState(next);
-  };
+    if (props.flash) set({ message: { text: [displayText(props.flash.text)], error: false } });
+  }, [props.flash, set]);
   const abortRef = useRef<AbortController | null>(null);
-  const quitArmed = useRef(false);
   const live = useRef(true);
   useEffect(() => () => void (live.current = false), []);
 
@@ -70,25 +75,22 @@ export function ModelsScreen(props: ModelsScreenProps) {
       try {
         const [found, where] = await Promise.all([services.library(), services.folders()]);
         if (!live.current) return;
-        setModels(found);
-        setFolders(where);
-        setScanError(null);
         const index = select ? found.findIndex((m) => m.paths[0] === select) : -1;
-        setSelected((s) => (index >= 0 ? index : Math.min(s, Math.max(0, found.length - 1))));
+        set((s) => ({ models: found, folders: where, scanError: null, selected: index >= 0 ? index : Math.min(s.selected, Math.max(0, found.length - 1)) }));
       } catch (error) {
-        if (live.current) setScanError((error as Error).message);
+        if (live.current) set({ scanError: (error as Error).message });
       }
     },
-    [services],
+    [services, set],
   );
 
   // Free VRAM changes as models load and unload: read again after each.
   const readMachine = useCallback(() => {
     services.machine().then(
-      (m) => live.current && setMachine(m),
-      (error: Error) => live.current && setScanError(error.message),
+      (m) => live.current && set({ machine: m }),
+      (error: Error) => live.current && set({ scanError: error.message }),
     );
-  }, [services]);
+  }, [services, set]);
 
   useEffect(() => {
     readMachine();
@@ -103,7 +105,7 @@ export function ModelsScreen(props: ModelsScreenProps) {
     setMessage(null);
     services
       .load(model.paths[0]!, (fraction) => {
-        const m = modeRef.current;
+        const m = get().mode;
         if (live.current && m.name === "loading") setMode({ ...m, fraction });
       })
       .then(
@@ -113,7 +115,7 @@ export function ModelsScreen(props: ModelsScreenProps) {
       .finally(() => {
         if (!live.current) return;
         setMode({ name: "list" });
-        setLoadedVersion((v) => v + 1);
+        bumpLoaded();
         readMachine();
       });
   };
@@ -124,7 +126,7 @@ export function ModelsScreen(props: ModelsScreenProps) {
     void services.unload().then(() => {
       if (!live.current) return;
       say(`Unloaded ${current.name}`);
-      setLoadedVersion((v) => v + 1);
+      bumpLoaded();
       readMachine();
     });
   };
@@ -153,7 +155,7 @@ export function ModelsScreen(props: ModelsScreenProps) {
     setMode({ name: "downloading", preview, progress: null });
     services
       .download(preview, controller.signal, (progress) => {
-        const m = modeRef.current;
+        const m = get().mode;
         if (live.current && m.name === "downloading") setMode({ ...m, progress });
       })
       .then(
@@ -177,13 +179,14 @@ export function ModelsScreen(props: ModelsScreenProps) {
   const cancel = () => {
     abortRef.current?.abort();
     abortRef.current = null;
-    const m = modeRef.current;
+    const m = get().mode;
     // A running download ends through its own rejection, which says what was kept.
     if (m.name !== "downloading") setMode({ name: "list" });
   };
 
   useInput((char, key) => {
-    const m = modeRef.current;
+    const current = get();
+    const m = current.mode;
     const ctrlC = key.ctrl && char === "c";
     if (m.name === "downloading" || m.name === "planning") {
       if (key.escape || ctrlC) cancel();
@@ -210,19 +213,20 @@ export function ModelsScreen(props: ModelsScreenProps) {
       return;
     }
     if (ctrlC) {
-      if (quitArmed.current) return props.onQuit();
-      quitArmed.current = true;
+      if (current.quitArmed) return props.onQuit();
+      set({ quitArmed: true });
       return say("Press Ctrl+C again to quit");
     }
-    quitArmed.current = false;
-    const models = modelsRef.current;
+    if (current.quitArmed) set({ quitArmed: false });
+    const models = current.models;
     const count = models?.length ?? 0;
+    const move = (delta: number) => set((s) => ({ selected: moveSelection(count, s.selected, delta) }));
     if (key.escape) return props.onBack();
-    if (key.upArrow) return setSelected((s) => moveSelection(count, s, -1));
-    if (key.downArrow) return setSelected((s) => moveSelection(count, s, 1));
-    if (key.pageUp) return setSelected((s) => moveSelection(count, s, -10));
-    if (key.pageDown) return setSelected((s) => moveSelection(count, s, 10));
-    const model = models?.[selectedRef.current];
+    if (key.upArrow) return move(-1);
+    if (key.downArrow) return move(1);
+    if (key.pageUp) return move(-10);
+    if (key.pageDown) return move(10);
+    const model = models?.[current.selected];
     if (key.return && model) return load(model);
     if (char === "u") return unload();
     if (char === "d") return setMode({ name: "address", text: "hf:" });
@@ -232,7 +236,6 @@ export function ModelsScreen(props: ModelsScreenProps) {
     }
   });
 
-  modelsRef.current = models;
   const width = Math.max(20, props.columns - 2);
   const current = services.current();
   const messageLines = message ? message.text.flatMap((t) => wrapText(displayText(t), width, 3)).slice(0, 5) : [];

@@ -1,9 +1,8 @@
 /** The model screen's and model panel's text, as pure functions of the figures. */
 import { formatBytes, formatDuration, formatRate, progressBar } from "../../core/units/format.ts";
 import { displayText } from "../../core/text/sanitize.ts";
-import { formatParameters } from "../../engine/quants/index.ts";
-import type { ModelVerdict } from "../../engine/planning/modelVerdict.ts";
-import type { CurrentModel, LibraryModel, MachineFacts, ModelDownloadProgress, ModelLoading } from "../app/modelServices.ts";
+import { textWidth, truncateToWidth } from "../text/layout.ts";
+import { formatParameters, type CurrentModel, type LibraryModel, type MachineFacts, type ModelDownloadProgress, type ModelLoading, type ModelVerdict } from "../../app/models.ts";
 
 export function machineLine(machine: MachineFacts): string {
   const ram = `RAM ${formatBytes(machine.ramBytes)}`;
@@ -87,7 +86,7 @@ export function wrapText(text: string, width: number, max: number): string[] {
   const lines: string[] = [];
   let line = "";
   for (const word of text.split(/\s+/).filter(Boolean)) {
-    if (line && line.length + 1 + word.length > width) {
+    if (line && textWidth(line) + 1 + textWidth(word) > width) {
       lines.push(line);
       line = word;
     } else line = line ? `${line} ${word}` : word;
@@ -95,6 +94,6 @@ export function wrapText(text: string, width: number, max: number): string[] {
   if (line) lines.push(line);
   if (lines.length <= max) return lines;
   const kept = lines.slice(0, max);
-  kept[max - 1] = `${kept[max - 1]!.slice(0, Math.max(0, width - 1))}…`;
+  kept[max - 1] = `${truncateToWidth(kept[max - 1]!, width - 1).replace(/…$/, "")}…`;
   return kept;
 }

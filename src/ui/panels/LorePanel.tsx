@@ -1,7 +1,7 @@
 import React from "react";
 import { LinesPanel } from "./LinesPanel.tsx";
 import { displayText } from "../../core/text/sanitize.ts";
-import type { TurnReport } from "../app/services.ts";
+import type { TurnReport } from "../../app/turns/playTurn.ts";
 
 /** Lorebook entries of the last turn: the ones that fired and why, then the near misses. */
 export function lorePanelLines(report: TurnReport | null): string[] {

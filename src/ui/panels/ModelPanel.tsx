@@ -2,8 +2,8 @@ import React, { useEffect, useState } from "react";
 import { LinesPanel } from "./LinesPanel.tsx";
 import { displayText } from "../../core/text/sanitize.ts";
 import { formatBytes, progressBar } from "../../core/units/format.ts";
-import type { ModelDetails } from "../app/modelServices.ts";
-import type { TurnReport } from "../app/services.ts";
+import type { ModelDetails } from "../../app/models.ts";
+import type { TurnReport } from "../../app/turns/playTurn.ts";
 
 /** The loaded model at a glance: where it runs, what memory it takes, how full the context is, how fast the last turn was. */
 export function modelPanelLines(details: ModelDetails | null, turn: TurnReport | null): string[] {

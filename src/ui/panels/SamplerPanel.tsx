@@ -3,7 +3,7 @@ import { Box, Text } from "ink";
 import type { SamplerSettings } from "../../core/samplers/types.ts";
 import { displayText } from "../../core/text/sanitize.ts";
 import { listWindow } from "../components/listWindow.ts";
-import { formatSampler, samplerRows } from "./samplerPanel.ts";
+import { formatSampler, rowLabel, samplerRows } from "./samplerPanel.ts";
 
 export interface SamplerPanelProps {
   samplers: SamplerSettings;
@@ -24,7 +24,7 @@ export function SamplerPanel(props: SamplerPanelProps) {
         const at = start + i === props.selected;
         return (
           <Text key={row.key} inverse={at && props.color} bold={at}>
-            {`${at ? ">" : " "} ${row.label.padEnd(20)} ${formatSampler(props.samplers, row)}`}
+            {`${at ? ">" : " "} ${rowLabel(row).padEnd(20)} ${formatSampler(props.samplers, row)}`}
           </Text>
         );
       })}

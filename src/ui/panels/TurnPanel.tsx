@@ -2,8 +2,8 @@ import React from "react";
 import { LinesPanel } from "./LinesPanel.tsx";
 import { displayText } from "../../core/text/sanitize.ts";
 import { trimmingNote } from "../../core/prompt/trimmingNote.ts";
-import { wrapRows } from "../characters/textLayout.ts";
-import type { TurnReport } from "../app/services.ts";
+import { wrapRows } from "../text/layout.ts";
+import type { TurnReport } from "../../app/turns/playTurn.ts";
 import { reuseLines } from "./reuseLines.ts";
 
 /** The prompt panel shows the turn at a glance, or the exact text sent, section by section. */

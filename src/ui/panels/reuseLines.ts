@@ -1,5 +1,5 @@
 /** The KV cache's part of a turn, in the prompt panel and on the status line. */
-import type { TurnReport } from "../app/services.ts";
+import type { TurnReport } from "../../app/turns/playTurn.ts";
 
 const SOURCE = { memory: "from memory", saved: "from the chat's saved state", none: "nothing cached" } as const;
 

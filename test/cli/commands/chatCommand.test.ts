@@ -80,8 +80,14 @@ test("a saved chat's next headless turn loads its KV state and evaluates only th
   assert.equal(first.reason, "no saved state for this chat");
   io = captureIO({ TAPROOM_HOME: home });
   assert.equal(await runCli(["chat", ...args, "--chat", "kv night", "--message", "Hello"], io), 0, io.err());
-  // The greeting left the lore's scan depth: its entries went, and the turn said so.
-  assert.equal(JSON.parse(io.out()).cache.cause, "lore");
+  // The greeting left the lore's scan depth: an entry before the character went. Context shift
+  // erased its block and kept the rest, so nothing was processed again, and the turn said so.
+  // (The entry that came goes before the examples, which gave way to the history: not in the prompt.)
+  const second = JSON.parse(io.out()).cache;
+  assert.equal(second.cause, "new-messages", JSON.stringify(second));
+  assert.equal(second.reprocessed, 0);
+  assert.deepEqual(second.shifted.map((s: { what: string }) => s.what), ['lore entry "Quiet night (NOT ANY)" went (before character)']);
+  assert.match(second.summary, /^\d+ reused · \d+ evaluated · \d+ shifted out$/);
   // The same line again leaves the lore as it was.
   io = captureIO({ TAPROOM_HOME: home });
   assert.equal(await runCli(["chat", ...args, "--chat", "kv night", "--message", "Hello"], io), 0, io.err());

@@ -13,7 +13,7 @@ function setup() {
   return { dir, io };
 }
 
-test("lore is registered", () => assert.ok(commands.includes(loreCommand)));
+test("lore is registered", async () => assert.equal(await commands.find((c) => c.name === "lore")?.load(), loreCommand));
 
 test("lore test explains fired entries with position, order and tokens, and why others did not", async () => {
   const { io } = setup();

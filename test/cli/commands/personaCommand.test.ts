@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "../../../src/cli/main.ts";
 import { captureIO } from "../../support/cliIO.ts";
-import { createAppServices } from "../../../src/ui/app/createServices.ts";
+import { createApp } from "../../../src/app/app.ts";
 
 async function persona(env: NodeJS.ProcessEnv, ...args: string[]) {
   const io = captureIO(env);
@@ -23,9 +23,9 @@ test("persona set adds one with its description, changes it, and the first becom
   const json = JSON.parse((await persona(env, "list", "--json")).out);
   assert.deepEqual(json.map((p: { name: string; default: boolean }) => [p.name, p.default]), [["Sir Galahad", false], ["Wren", true]]);
   // A new chat starts as the default persona, its description there for {{persona}}.
-  const app = await createAppServices({}, env);
-  const chat = await app.services.openChat({ characterId: "Brindle" });
-  assert.equal(chat.personaName, "Wren");
+  const app = createApp({ env: env });
+  const chat = await app.chats.open({ characterId: "Brindle" });
+  assert.equal(chat.persona().name, "Wren");
   await app.close();
 });
 

@@ -84,8 +84,9 @@ test("its book fires in taproom prompt; once the named world book is in the libr
   assert.equal(first.code, 0, first.err);
   const text = (JSON.parse(first.out) as { text: string }).text;
   // "forest" in the user's message fires entry 0, "lantern" in the greeting entry 3: before the character, macros
-  // expanded ({{user}} is the persona, "User" by default); equal orders, so the later activated (3) comes first.
-  assert.ok(text.includes("\nThe lantern never goes out.\nUser: \"What is Thornvale?\"\nWarden: \"The wood you stand in.\"\nWarden watches over the old wood.<|im_end|>"), text);
+  // expanded ({{user}} is the chat's persona: the file's user_name, Ben, as in the app and taproom chat);
+  // equal orders, so the later activated (3) comes first.
+  assert.ok(text.includes("\nThe lantern never goes out.\nBen: \"What is Thornvale?\"\nWarden: \"The wood you stand in.\"\nWarden watches over the old wood.<|im_end|>"), text);
   assert.equal(text.split("The wood you stand in.").length, 2);
   assert.match(first.err, REPAIR, "the chat's readers are told too");
   // Import the card's book as the world book it names, as SillyTavern's "Import Card Lore" does.

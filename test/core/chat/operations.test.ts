@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import {
   chatGreetings,
   addSwipe,
+  applyTurn,
   appendAssistantReply,
   branchChat,
   ChatOperationError,
@@ -78,6 +79,15 @@ test("send and reply append messages and never change the old chat", () => {
   assert.equal(chat.messages.length, 1, "the original chat is untouched");
   assert.equal(replied.messages[0], chat.messages[0], "unchanged messages keep their identity");
   assert.ok(replied.updatedAt > chat.updatedAt);
+});
+
+test("a turn applied records where its prompt's history began: a message id, null for none, left out unchanged", () => {
+  const { env, chat } = started();
+  const sent = sendUserMessage(chat, { text: "Hello", name: "Ann", env });
+  const kept = applyTurn(sent, { mode: "reply", text: "Hi Ann", name: "Seraphina", env, keptFrom: sent.messages[1]!.id });
+  assert.deepEqual([texts(kept).at(-1), kept.keptFrom], ["Hi Ann", sent.messages[1]!.id]);
+  assert.equal(applyTurn(kept, { mode: "swipe", text: "Hello Ann", name: "Seraphina", env }).keptFrom, sent.messages[1]!.id);
+  assert.equal("keptFrom" in applyTurn(kept, { mode: "continue", text: "!", name: "Seraphina", env, keptFrom: null }), false);
 });
 
 test("regenerate adds a swipe and shows it; swiping browses and asks for a new one past the end", () => {

@@ -93,6 +93,43 @@ test("depth lore and the author's note are said to move with the chat", () => {
   assert.match(n.reason, /author's note at depth 2 moves with each new message/);
 });
 
+test("lore in SillyTavern's places is found: an example block of its own, the author's note's top, a depth injection it shares", () => {
+  const road: LoreInsertion = { entryId: "b/2", content: "The old road runs north.", position: "before_examples", depth: 4, role: "system", order: 1 };
+  const before = turn({ messages: chat(3) });
+  const examples = turn({ messages: chat(3), lore: [road] });
+  assert.ok(examples.prompt.sections.some((s) => s.kind === "examples" && s.text.includes("The old road")), "the entry is an example block");
+  const e = explainReuse(facts(before.layout, examples, before.prompt.text), examples.prompt, examples.layout);
+  assert.equal(e.cause, "lore");
+  assert.equal(e.reason, 'lore entry "Old road" came (before examples)');
+  const top = { ...wolves, position: "an_top" as const };
+  const note = turn({ messages: chat(3), authorsNote: "Keep it short." });
+  const noteWithLore = turn({ messages: chat(3), authorsNote: "Keep it short.", lore: [top] });
+  assert.ok(noteWithLore.prompt.sections.some((s) => s.kind === "authors_note" && s.text.includes("Wolves hunt here.")));
+  const n = explainReuse(facts(note.layout, noteWithLore, note.prompt.text), noteWithLore.prompt, noteWithLore.layout);
+  assert.equal(n.reason, "lore entry \"Wolves\" came (author's note top)");
+  const deep = { ...wolves, position: "at_depth" as const, depth: 2 };
+  const shared = turn({ messages: chat(3), authorsNote: "Keep it short.", lore: [deep] });
+  assert.ok(shared.prompt.sections.some((s) => s.label === "author's note + lore at depth 2 (system)"), shared.prompt.sections.map((s) => s.label).join(", "));
+  const d = explainReuse(facts(note.layout, shared, note.prompt.text), shared.prompt, shared.layout);
+  assert.equal(d.reason, 'lore entry "Wolves" came (at depth 2)');
+});
+
+test("lore that gave way with the examples is not in the prompt, and a shifted block names only the entries it held", () => {
+  const road: LoreInsertion = { entryId: "b/2", content: "The old road runs north.", position: "before_examples", depth: 4, role: "system", order: 1 };
+  const character = card({ mes_example: "" });
+  const build = (lore: LoreInsertion[], contextSize: number) => {
+    const prompt = buildPrompt({ character, persona, messages: chat(3), chatId: "c", lore, settings: { template: getTemplate("chatml"), contextSize, responseTokens: 100 }, countTokens: chars });
+    return { prompt, layout: promptLayout({ prompt, template: "chatml", messages: chat(3), lore, loreTitles: new Map([["b/1", "Wolves"], ["b/2", "Old road"]]) }) };
+  };
+  const roomy = build([wolves], 4000);
+  const tight = build([road], roomy.prompt.tokens + 100);
+  assert.equal(tight.prompt.examplesDropped, true, "the examples gave way");
+  assert.deepEqual(tight.layout.lore, [], "the entry before the examples went with them");
+  const block = roomy.layout.sections.find((s) => s.label === "lore before character")!;
+  const e = explainReuse({ ...facts(roomy.layout, tight, roomy.prompt.text), erased: [{ start: block.start, end: block.end, tokens: block.end - block.start }] }, tight.prompt, tight.layout);
+  assert.deepEqual(e.shifted.map((x) => x.what), ['lore entry "Wolves" went (before character)']);
+});
+
 test("trimmed messages are named, and so are blocks shifted out of the cache", () => {
   const before = turn({ messages: chat(6) });
   const after = turn({ messages: chat(7).slice(4) });

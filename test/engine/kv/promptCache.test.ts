@@ -11,7 +11,8 @@ import { parseWorldInfo } from "../../../src/core/lorebook/worldInfo.ts";
 import type { Lorebook } from "../../../src/core/lorebook/model.ts";
 import { resolveSamplers } from "../../../src/core/samplers/validate.ts";
 import { loadModel, type LoadedModel } from "../../../src/engine/generation/loadModel.ts";
-import { playChatTurn, type PlayedChatTurn } from "../../../src/engine/playChatTurn.ts";
+import { playChatTurn, type PlayedChatTurn } from "../../../src/app/turns/playTurn.ts";
+import type { TurnSettings } from "../../../src/engine/chatTurn.ts";
 import { KvStateStore } from "../../../src/store/kvStates.ts";
 import { card, persona } from "../../core/prompt/fixture.ts";
 import { testEnv } from "../../support/chatFixtures.ts";
@@ -32,9 +33,9 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function say(model: LoadedModel, chat: Chat, text: string, env: ChatEnv, books: Lorebook[] = []): Promise<PlayedChatTurn> {
+async function say(model: LoadedModel, chat: Chat, text: string, env: ChatEnv, books: Lorebook[] = [], prompts: Omit<TurnSettings, "samplers"> = {}): Promise<PlayedChatTurn> {
   const sent = sendUserMessage(chat, { text, name: persona.name, env });
-  const played = await playChatTurn({ model, chat: sent, character, persona, books, settings: { samplers }, mode: "reply", env });
+  const played = await playChatTurn({ model, chat: sent, character, persona, books, settings: { samplers, ...prompts }, mode: "reply", env });
   // The bigram model's reply can be computed: every turn, cached or not, must give exactly it.
   assert.equal(currentSwipe(played.chat.messages.at(-1)!).text, greedyReference(played.turn.prompt.text, 12).trim());
   return played;
@@ -74,7 +75,8 @@ test("when the oldest messages are trimmed, their range is erased and the rest k
     const turns: PlayedChatTurn[] = [];
     try {
       for (let i = 0; i < 24; i++) {
-        const played = await say(model, chat, `Line ${i}: is the fire still warm tonight?`, env);
+        // The user's post-history instructions close each prompt (SillyTavern's default context leaves out the card's).
+        const played = await say(model, chat, `Line ${i}: is the fire still warm tonight?`, env, [], { postHistoryInstructions: "Reply as {{char}}." });
         turns.push(played);
         chat = played.chat;
       }

@@ -1,6 +1,6 @@
 import { test, beforeEach, afterEach } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, readdir, readFile, rm, writeFile, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CardImportError, CardLibrary, CardNotFoundError, ReadOnlyCardError } from "../../../src/store/cards/library.ts";
@@ -45,7 +45,7 @@ test("import copies every format, list shows them, get finds by id and by name",
   await assert.rejects(lib.get("nobody"), CardNotFoundError);
 });
 
-test("duplicates are detected by content hash and skipped", async () => {
+test("duplicates (the same bytes) are detected and skipped", async () => {
   const lib = library();
   await lib.import([join(inbox, "ilsa.json")]);
   await writeFile(join(inbox, "copy.json"), await readFile(join(inbox, "ilsa.json")));
@@ -205,4 +205,42 @@ test("update applies an editor's fields to the file as it is now, atomically, in
   await assert.rejects(lib.update("boxed", { name: "" }), CardFormatError);
   assert.equal((await readCardFile(saved.path)).card.character.name, "Boxed");
   await assert.rejects(lib.update("Brindle", { description: "x" }), ReadOnlyCardError);
+});
+
+test("duplicates are the same bytes, not the same size: a card of equal length with one letter changed is imported", async () => {
+  const lib = library();
+  await lib.import([join(inbox, "ilsa.json")]);
+  const text = await readFile(join(inbox, "ilsa.json"), "utf8");
+  assert.ok(text.includes('"Ilsa"'));
+  await writeFile(join(inbox, "ilsb.json"), text.replace('"Ilsa"', '"Ilsb"'));
+  await writeFile(join(inbox, "same.json"), text);
+  const results = await lib.import([join(inbox, "same.json"), join(inbox, "ilsb.json")]);
+  assert.deepEqual(results.map((r) => [r.status, r.name]), [["duplicate", "Ilsa"], ["imported", "Ilsb"]]);
+});
+
+test("listing reads a PNG card's text without its picture: damage in the picture is found when the card is opened", async () => {
+  const lib = library();
+  const png = Buffer.from(writePngCard(placeholderPng({ size: 32 }), { chara: json(v2Card()), ccv3: json(v3Card()) }));
+  const idat = png.indexOf("IDAT", 8, "latin1");
+  png.writeUInt8(png[idat + 10]! ^ 0xff, idat + 10);
+  await lib.import([join(inbox, "three.png")]);
+  await writeFile(join(home, "characters", "damaged.png"), png);
+  const listed = await lib.list();
+  assert.deepEqual(listed.map((c) => [c.id, c.name]).sort(), [["damaged", "Ilsa Three"], ["ilsa-three", "Ilsa Three"]]);
+  await assert.rejects(lib.get("damaged"), /damaged\.png: PNG chunk IDAT at byte \d+ has a bad CRC/);
+});
+
+test("an index written by an older taproom (version 1, with file hashes) is read again from the files", async () => {
+  const lib = library();
+  await lib.import([join(inbox, "ilsa.json")]);
+  const path = join(home, "characters", "ilsa.json");
+  const info = await stat(path);
+  const stale = { id: "ilsa", name: "Stale Name", path, format: "json", spec: "v2", tags: [], creator: "", description: "", firstMes: "", hasBook: false, world: "", bundled: false, hash: "abc", mtimeMs: info.mtimeMs, size: info.size };
+  await mkdir(join(home, "cache"), { recursive: true });
+  await writeFile(join(home, "cache", "index.json"), JSON.stringify({ version: 1, entries: { [path]: stale } }));
+  const listed = await library().list();
+  assert.deepEqual(listed.map((c) => c.name), ["Ilsa"]);
+  const index = JSON.parse(await readFile(join(home, "cache", "index.json"), "utf8")) as { version: number; entries: Record<string, object> };
+  assert.equal(index.version, 2);
+  assert.ok(!("hash" in index.entries[path]!));
 });

@@ -5,7 +5,7 @@ import { render } from "ink-testing-library";
 import { App } from "../../../src/ui/app/App.tsx";
 import { PrintLogProvider } from "../../../src/ui/app/PrintLog.tsx";
 import { defaultKeybindings } from "../../../src/ui/app/keybindings.ts";
-import { card, chatEntry, fakeAppServices } from "../../support/fakeAppServices.ts";
+import { card, chatEntry, fakeAppServices, noEditor } from "../../support/fakeAppServices.ts";
 import { tick, until } from "../../support/frames.ts";
 
 
@@ -14,7 +14,7 @@ test("branching in a chat opens the new chat at once, saying the original is kep
   const stdout = { columns: 80, rows: 24, on() {}, off() {} };
   const app = render(
     <PrintLogProvider>
-      <App services={fake.services} stdout={stdout} color={false} keybindings={defaultKeybindings} start={{ characterId: "mira", chatId: "c1" }} onQuit={() => {}} />
+      <App app={fake.services} editExternally={noEditor} stdout={stdout} color={false} keybindings={defaultKeybindings} start={{ characterId: "mira", chatId: "c1" }} onQuit={() => {}} />
     </PrintLogProvider>,
   );
   await until(app.lastFrame, (f) => f.includes("? help"), "the chat");

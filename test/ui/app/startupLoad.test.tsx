@@ -5,7 +5,7 @@ import { render } from "ink-testing-library";
 import { App } from "../../../src/ui/app/App.tsx";
 import { PrintLogProvider } from "../../../src/ui/app/PrintLog.tsx";
 import { defaultKeybindings } from "../../../src/ui/app/keybindings.ts";
-import { card, fakeAppServices } from "../../support/fakeAppServices.ts";
+import { card, fakeAppServices, noEditor } from "../../support/fakeAppServices.ts";
 import { fakeModelServices } from "../../support/fakeModelServices.ts";
 import { tick, until } from "../../support/frames.ts";
 
@@ -19,7 +19,7 @@ function startWithLoad(start: { characterId: string } | null = null) {
   startLoad.catch(() => {});
   const app = render(
     <PrintLogProvider>
-      <App services={fake.services} stdout={stdout} color={false} keybindings={defaultKeybindings} start={start} startLoad={startLoad} onQuit={() => {}} />
+      <App app={fake.services} editExternally={noEditor} stdout={stdout} color={false} keybindings={defaultKeybindings} start={start} startLoad={startLoad} onQuit={() => {}} />
     </PrintLogProvider>,
   );
   return { app, models };
@@ -88,7 +88,7 @@ test("--character without a model: the chat draws at once and the no-model notic
   const startNotice = new Promise<string>((resolve) => (ready = resolve));
   const app = render(
     <PrintLogProvider>
-      <App services={fake.services} stdout={stdout} color={false} keybindings={defaultKeybindings} start={{ characterId: "mira" }} startNotice={startNotice} onQuit={() => {}} />
+      <App app={fake.services} editExternally={noEditor} stdout={stdout} color={false} keybindings={defaultKeybindings} start={{ characterId: "mira" }} startNotice={startNotice} onQuit={() => {}} />
     </PrintLogProvider>,
   );
   const first = await until(app.lastFrame, (f) => f.includes("? help"), "the chat");

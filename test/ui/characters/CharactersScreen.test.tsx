@@ -6,8 +6,8 @@ import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from "node:fs/promises
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CharactersScreen } from "../../../src/ui/characters/CharactersScreen.tsx";
-import { createCardServices } from "../../../src/ui/app/cardServices.ts";
-import type { ChatTarget } from "../../../src/ui/app/appServices.ts";
+import { createLibraryService } from "../../../src/app/library.ts";
+import type { ChatTarget } from "../../../src/app/chats/session.ts";
 import { CardLibrary } from "../../../src/store/cards/library.ts";
 import { readCardFile } from "../../../src/store/cards/cardFiles.ts";
 import { placeholderPng, writePngCard } from "../../../src/core/cards/png.ts";
@@ -44,7 +44,7 @@ afterEach(async () => {
 
 function mount(rows = 24) {
   const library = new CardLibrary({ dir: userDir(), indexPath: join(home, "cache", "index.json"), bundledDir: samples });
-  const cards = createCardServices(library, { cwd: inbox, home: inbox });
+  const cards = createLibraryService(library, { cwd: inbox, home: inbox });
   const opened: ChatTarget[] = [];
   let back = 0;
   let quit = 0;

@@ -5,7 +5,7 @@ import { render } from "ink-testing-library";
 import { App } from "../../../src/ui/app/App.tsx";
 import { PrintLogProvider } from "../../../src/ui/app/PrintLog.tsx";
 import { defaultKeybindings } from "../../../src/ui/app/keybindings.ts";
-import { card, chatEntry, fakeAppServices } from "../../support/fakeAppServices.ts";
+import { card, chatEntry, fakeAppServices, noEditor } from "../../support/fakeAppServices.ts";
 import { tick, until } from "../../support/frames.ts";
 
 
@@ -15,7 +15,7 @@ function mountApp() {
   const fake = fakeAppServices([chatEntry("c1", "brindle", "Brindle", "2026-11-29T10:00:00Z", 3)], [card("brindle", "Brindle", ["tavern"], true), card("mira", "Mira", ["noir"]), card("mirabel", "Mirabel")]);
   const app = render(
     <PrintLogProvider>
-      <App services={fake.services} stdout={stdout} color={false} keybindings={defaultKeybindings} onQuit={() => {}} />
+      <App app={fake.services} editExternally={noEditor} stdout={stdout} color={false} keybindings={defaultKeybindings} onQuit={() => {}} />
     </PrintLogProvider>,
   );
   return { ...app, fake };

@@ -1,22 +1,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import React from "react";
-import { render } from "ink-testing-library";
-import { ChatScreen } from "../../../src/ui/chat/ChatScreen.tsx";
-import { PrintLogProvider } from "../../../src/ui/app/PrintLog.tsx";
 import type { ChatMessage } from "../../../src/core/chat/types.ts";
-import { scriptedServices, testSamplers } from "../../support/fakeServices.ts";
+import type { ChatSession } from "../../../src/app/chats/session.ts";
+import { scriptedSession } from "../../support/fakeServices.ts";
+import { mountChat } from "../../support/chatScreen.tsx";
 import { tick, until } from "../../support/frames.ts";
 
 
-function mount(services: ReturnType<typeof scriptedServices>["services"], messages: ChatMessage[] = []) {
-  const quits: ChatMessage[][] = [];
-  const app = render(
-    <PrintLogProvider>
-      <ChatScreen services={services} characterName="Mira" personaName="You" initialMessages={messages} initialSamplers={testSamplers} color={false} rows={24} flushMs={10} onQuit={(m) => quits.push(m)} />
-    </PrintLogProvider>,
-  );
-  return { ...app, quits };
+function mount(session: ChatSession) {
+  return mountChat(session);
 }
 
 /** A finished message of this chat: the user's or Mira's. */
@@ -30,8 +22,8 @@ async function type(stdin: { write(s: string): void }, text: string) {
 }
 
 test("send a message and see the reply streamed, with the status line", async () => {
-  const fake = scriptedServices([["Hello ", "*waves*", " traveller."]]);
-  const app = mount(fake.services);
+  const fake = scriptedSession([["Hello ", "*waves*", " traveller."]]);
+  const app = mount(fake.session);
   await type(app.stdin, "hi there");
   // Text and Enter in one read would be a paste: let the text land first.
   await until(app.lastFrame, (f) => f.includes("│ hi there"), "the typed text");
@@ -46,8 +38,8 @@ test("send a message and see the reply streamed, with the status line", async ()
 });
 
 test("Ctrl+C stops a generation and keeps the partial text; twice at idle quits", async () => {
-  const fake = scriptedServices([["Once upon", " a time"]], { hold: true });
-  const app = mount(fake.services);
+  const fake = scriptedSession([["Once upon", " a time"]], { hold: true });
+  const app = mount(fake.session);
   await type(app.stdin, "tell a story");
   await type(app.stdin, "\r");
   await until(app.lastFrame, (f) => f.includes("Once upon"), "the first chunk");
@@ -66,8 +58,8 @@ test("Ctrl+C stops a generation and keeps the partial text; twice at idle quits"
 });
 
 test("right arrow on the last reply generates a swipe; left goes back: < 1/2 >", async () => {
-  const fake = scriptedServices([["First reply"], ["Second reply"]]);
-  const app = mount(fake.services);
+  const fake = scriptedSession([["First reply"], ["Second reply"]]);
+  const app = mount(fake.session);
   await type(app.stdin, "hi");
   await type(app.stdin, "\r");
   await until(app.lastFrame, (f) => f.includes("First reply"), "first reply");
@@ -81,8 +73,8 @@ test("right arrow on the last reply generates a swipe; left goes back: < 1/2 >",
 });
 
 test("a failed generation shows why and puts the sent text back in the input", async () => {
-  const fake = scriptedServices([], { fail: "model not loaded" });
-  const app = mount(fake.services);
+  const fake = scriptedSession([], { fail: "model not loaded" });
+  const app = mount(fake.session);
   await type(app.stdin, "precious words");
   await type(app.stdin, "\r");
   await until(app.lastFrame, (f) => f.includes("Generation failed: model not loaded"), "the error");
@@ -92,8 +84,8 @@ test("a failed generation shows why and puts the sent text back in the input", a
 });
 
 test("slash commands change a sampler and report bad values", async () => {
-  const fake = scriptedServices([["ok"]]);
-  const app = mount(fake.services);
+  const fake = scriptedSession([["ok"]]);
+  const app = mount(fake.session);
   await type(app.stdin, "/temp 1.3");
   await type(app.stdin, "\r");
   assert.match(app.lastFrame() ?? "", /temperature set to 1\.3/);
@@ -109,8 +101,8 @@ test("slash commands change a sampler and report bad values", async () => {
 });
 
 test("pasted lines stay in the input instead of sending; Ctrl+D deletes the last reply after y", async () => {
-  const fake = scriptedServices([["Reply to delete"]]);
-  const app = mount(fake.services);
+  const fake = scriptedSession([["Reply to delete"]]);
+  const app = mount(fake.session);
   await type(app.stdin, "line one\r\nline two");
   assert.equal(fake.requests.length, 0);
   assert.match(app.lastFrame() ?? "", /│ line one +│\n│ line two/);
@@ -128,8 +120,8 @@ test("pasted lines stay in the input instead of sending; Ctrl+D deletes the last
 });
 
 test("model output with escape sequences is drawn inert", async () => {
-  const fake = scriptedServices([["safe\x1b]0;pwned\x07 text\x1b[2J"]]);
-  const app = mount(fake.services);
+  const fake = scriptedSession([["safe\x1b]0;pwned\x07 text\x1b[2J"]]);
+  const app = mount(fake.session);
   await type(app.stdin, "x");
   await type(app.stdin, "\r");
   await until(app.lastFrame, (f) => f.includes("safe text"), "reply");
@@ -138,15 +130,15 @@ test("model output with escape sequences is drawn inert", async () => {
 });
 
 test("? opens the help overlay listing every key; Esc closes it and keeps the input", async () => {
-  const fake = scriptedServices([]);
-  const app = mount(fake.services);
+  const fake = scriptedSession([]);
+  const app = mount(fake.session);
   await type(app.stdin, "?");
   const frame = app.lastFrame() ?? "";
   assert.ok(frame.split("\n").length <= 24, `help fits 80x24:\n${frame}`);
   const lines = frame.split("\n");
   const help = lines.slice(lines.findIndex((l) => l.startsWith("┌")), lines.findIndex((l) => l.startsWith("└")) + 1);
   assert.ok(help.length > 10 && help.every((l) => [...l].length <= 80), "the help box fits 80 columns");
-  for (const line of [/ctrl\+c +Stop; idle: twice quits/, /alt\+enter,ctrl\+j New line/, /ctrl\+d +Delete last message \*/, /ctrl\+o +Home/, /ctrl\+k +Pick any message/, /alt\+s +Samplers/, /alt\+l +Lore/, /alt\+e +Edit last in \$EDITOR/, /Picked message \(ctrl\+k\): Up\/Down move, e edit, v \$EDITOR, d delete, b branch/, /\/temp  \/minp/, /\/branch  \/export/]) assert.match(frame, line);
+  for (const line of [/ctrl\+c +Stop; idle: twice quits/, /alt\+enter,ctrl\+j New line/, /ctrl\+d +Delete last message \*/, /ctrl\+o +Home/, /ctrl\+k +Pick any message/, /alt\+s +Samplers/, /alt\+l +Lore/, /alt\+e +Edit last in \$EDITOR/, /Picked message \(ctrl\+k\): Up\/Down move, e edit, v \$EDITOR, d delete, b branch/, /\/temp  \/topp  \/minp/, /\/branch  \/export/]) assert.match(frame, line);
   await type(app.stdin, "\x1b");
   await tick(60);
   assert.doesNotMatch(app.lastFrame() ?? "", /Stop; idle/);
@@ -156,8 +148,8 @@ test("? opens the help overlay listing every key; Esc closes it and keeps the in
 });
 
 test("with a long failure notice on screen, ? still shows the whole help in 80x24: a notice over it keeps to one row", async () => {
-  const fake = scriptedServices([], { fail: "no model loaded: start taproom with --model FILE, or load one with /model NAME or from the model screen (Ctrl+O, then m); /home/someone/.local/share/taproom/models/Mistral-Nemo-Instruct-2407-Q4_K_M.gguf was not found" });
-  const app = mount(fake.services);
+  const fake = scriptedSession([], { fail: "no model loaded: start taproom with --model FILE, or load one with /model NAME or from the model screen (Ctrl+O, then m); /home/someone/.local/share/taproom/models/Mistral-Nemo-Instruct-2407-Q4_K_M.gguf was not found" });
+  const app = mount(fake.session);
   await type(app.stdin, "hi");
   await type(app.stdin, "\r");
   await until(app.lastFrame, (f) => f.includes("Generation failed") && f.includes("│ hi"), "the failure and the text back in the input");
@@ -176,8 +168,8 @@ test("with a long failure notice on screen, ? still shows the whole help in 80x2
 });
 
 test("Alt+C continues the last reply; Alt+I writes the next message into the input; Ctrl+E edits", async () => {
-  const fake = scriptedServices([["It was dark"], [" and stormy", " night."], ["You: I open the door."]]);
-  const app = mount(fake.services);
+  const fake = scriptedSession([["It was dark"], [" and stormy", " night."], ["You: I open the door."]]);
+  const app = mount(fake.session);
   await type(app.stdin, "begin");
   await type(app.stdin, "\r");
   await until(app.lastFrame, (f) => f.includes("It was dark"), "the reply");
@@ -200,8 +192,8 @@ test("Alt+C continues the last reply; Alt+I writes the next message into the inp
 });
 
 test("/persona changes the name on the next sent message", async () => {
-  const fake = scriptedServices([["Welcome, knight."]]);
-  const app = mount(fake.services);
+  const fake = scriptedSession([["Welcome, knight."]]);
+  const app = mount(fake.session);
   await type(app.stdin, "/persona Galahad");
   await type(app.stdin, "\r");
   await type(app.stdin, "greetings");
@@ -213,7 +205,7 @@ test("/persona changes the name on the next sent message", async () => {
 });
 
 test("several Backspaces arriving in one read each delete a character", async () => {
-  const app = mount(scriptedServices([]).services);
+  const app = mount(scriptedSession([]).session);
   await type(app.stdin, "abcd👍");
   await type(app.stdin, "\x7f\x7f\x7f");
   assert.match(app.lastFrame() ?? "", /│ ab /);
@@ -221,8 +213,8 @@ test("several Backspaces arriving in one read each delete a character", async ()
 });
 
 test("a resumed chat's last reply can be swiped at once: the new swipe shows with its counter", async () => {
-  const fake = scriptedServices([["A brand new swipe"]]);
-  const app = mount(fake.services, [said("u", "user", "hi"), said("a", "assistant", "Old reply")]);
+  const fake = scriptedSession([["A brand new swipe"]], { messages: [said("u", "user", "hi"), said("a", "assistant", "Old reply")] });
+  const app = mount(fake.session);
   await tick();
   await type(app.stdin, "\x1b[C");
   await until(app.lastFrame, (f) => f.includes("A brand new swipe") && f.includes("< 2/2 >"), "the new swipe");
@@ -232,8 +224,8 @@ test("a resumed chat's last reply can be swiped at once: the new swipe shows wit
 });
 
 test("Enter on an empty input gets the character's reply to the chat as it stands (after a branch, or to speak again)", async () => {
-  const fake = scriptedServices([["*Mira looks up.* Yes?"], ["And another thing."]]);
-  const app = mount(fake.services, [said("a0", "assistant", "Welcome."), said("u1", "user", "Mira?")]);
+  const fake = scriptedSession([["*Mira looks up.* Yes?"], ["And another thing."]], { messages: [said("a0", "assistant", "Welcome."), said("u1", "user", "Mira?")] });
+  const app = mount(fake.session);
   await tick();
   await type(app.stdin, "\r");
   await until(app.lastFrame, (f) => f.includes("Yes?") && f.includes("? help") && !f.includes("writing…"), "the reply");
@@ -249,8 +241,8 @@ test("Enter on an empty input gets the character's reply to the chat as it stand
 });
 
 test("Ctrl+E puts a message with escape sequences into the input, drawn inert", async () => {
-  const fake = scriptedServices([]);
-  const app = mount(fake.services, [said("u", "user", "hi"), said("a", "assistant", "Dusk\x1b]0;pwned\x07 falls.")]);
+  const fake = scriptedSession([], { messages: [said("u", "user", "hi"), said("a", "assistant", "Dusk\x1b]0;pwned\x07 falls.")] });
+  const app = mount(fake.session);
   await tick();
   await type(app.stdin, "\x05");
   const frame = await until(app.lastFrame, (f) => f.includes("Editing message 2"), "the edit");
@@ -260,8 +252,8 @@ test("Ctrl+E puts a message with escape sequences into the input, drawn inert", 
 });
 
 test("notices that quote a message (the delete question) are drawn inert", async () => {
-  const fake = scriptedServices([]);
-  const app = mount(fake.services, [said("u", "user", "hi"), said("a", "assistant", "Dusk\x1b]0;pwned\x07 falls.")]);
+  const fake = scriptedSession([], { messages: [said("u", "user", "hi"), said("a", "assistant", "Dusk\x1b]0;pwned\x07 falls.")] });
+  const app = mount(fake.session);
   await tick();
   await type(app.stdin, "\x04");
   const frame = await until(app.lastFrame, (f) => f.includes("Delete message 2"), "the delete question");
@@ -271,15 +263,11 @@ test("notices that quote a message (the delete question) are drawn inert", async
 });
 
 test("a failed save shows on the chat screen with its reason", async () => {
-  const fake = scriptedServices([]);
-  let report: (message: string) => void = () => {};
-  fake.services.onSaveError = (listener) => {
-    report = listener;
-    return () => {};
-  };
-  const app = mount(fake.services);
+  const fake = scriptedSession([], { deps: { save: async () => Promise.reject(new Error("ENOSPC: no space left on device, write")) } });
+  const app = mount(fake.session);
   await tick();
-  report("ENOSPC: no space left on device, write");
+  await type(app.stdin, "/note The rain has not stopped.");
+  await type(app.stdin, "\r");
   await until(app.lastFrame, (f) => f.includes("Could not save the chat: ENOSPC: no space left on device"), "the save failure");
   app.unmount();
 });

@@ -5,34 +5,27 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import React from "react";
 import { render } from "ink-testing-library";
-import { ChatScreen } from "../../../src/ui/chat/ChatScreen.tsx";
 import { App } from "../../../src/ui/app/App.tsx";
 import { PrintLogProvider } from "../../../src/ui/app/PrintLog.tsx";
 import { defaultKeybindings } from "../../../src/ui/app/keybindings.ts";
-import { createAppServices } from "../../../src/ui/app/createServices.ts";
-import type { ChatServices } from "../../../src/ui/app/services.ts";
+import { createApp } from "../../../src/app/app.ts";
+import type { ChatSession } from "../../../src/app/chats/session.ts";
 import type { ChatMessage } from "../../../src/core/chat/types.ts";
-import { scriptedServices, testSamplers } from "../../support/fakeServices.ts";
+import { scriptedSession } from "../../support/fakeServices.ts";
+import { mountChat } from "../../support/chatScreen.tsx";
+import { noEditor } from "../../support/fakeAppServices.ts";
 import { tick, until } from "../../support/frames.ts";
 
-/** Scripted services that record, in order, every save the screen asks for. */
-function recording(replies: string[][], opts: { hold?: boolean } = {}) {
-  const fake = scriptedServices(replies, opts);
-  const saves: string[] = [];
-  const services: ChatServices = {
-    ...fake.services,
-    saveMessages: (messages) => void saves.push(`messages:${messages.length}`),
-    saveDraft: (text) => void saves.push(`draft:${text}`),
-  };
-  return { ...fake, services, saves, drafts: () => saves.filter((s) => s.startsWith("draft:")).map((s) => s.slice("draft:".length)) };
+/** A scripted session that records, in order, every draft the screen saves through it; `saved` has every chat it wrote. */
+function recording(replies: string[][], opts: { hold?: boolean; messages?: ChatMessage[]; draft?: string } = {}) {
+  const fake = scriptedSession(replies, opts);
+  const drafts: string[] = [];
+  const session: ChatSession = { ...fake.session, setDraft: (text) => (drafts.push(text), fake.session.setDraft(text)) };
+  return { ...fake, session, drafts: () => drafts };
 }
 
-function mount(services: ChatServices, options: { messages?: ChatMessage[]; draft?: string } = {}) {
-  return render(
-    <PrintLogProvider>
-      <ChatScreen services={services} characterName="Mira" personaName="You" initialMessages={options.messages ?? []} initialDraft={options.draft} initialSamplers={testSamplers} color={false} rows={24} flushMs={10} onQuit={() => {}} />
-    </PrintLogProvider>,
-  );
+function mount(session: ChatSession) {
+  return mountChat(session);
 }
 
 async function type(stdin: { write(s: string): void }, text: string) {
@@ -44,7 +37,7 @@ const said = (id: string, role: "user" | "assistant", text: string): ChatMessage
 
 test("unsent text is saved as the draft a second after typing stops, and at once when the screen closes", async () => {
   const fake = recording([]);
-  const app = mount(fake.services);
+  const app = mount(fake.session);
   await type(app.stdin, "The rain has not stopped for three days");
   await until(app.lastFrame, (f) => f.includes("│ The rain has not stopped for three days"), "the typed text");
   assert.deepEqual(fake.drafts(), [], "not on every key");
@@ -55,8 +48,8 @@ test("unsent text is saved as the draft a second after typing stops, and at once
 });
 
 test("a saved draft opens in the input with the cursor at its end; sending clears it once the sent message is saved", async () => {
-  const fake = recording([["Right ", "here."]], { hold: true });
-  const app = mount(fake.services, { messages: [said("g", "assistant", "Hello.")], draft: "Where were we" });
+  const fake = recording([["Right ", "here."]], { hold: true, messages: [said("g", "assistant", "Hello.")], draft: "Where were we" });
+  const app = mount(fake.session);
   await until(app.lastFrame, (f) => f.includes("│ Where were we"), "the draft in the input");
   await tick();
   await type(app.stdin, "?");
@@ -65,15 +58,15 @@ test("a saved draft opens in the input with the cursor at its end; sending clear
   await until(app.lastFrame, (f) => f.includes("Right"), "the reply streaming");
   assert.deepEqual(fake.drafts(), [], "while the reply is written the sent message is not saved yet: the draft keeps it");
   fake.release();
-  await until(() => fake.saves.join(" "), (s) => s.includes("draft:"), "the draft cleared");
-  assert.deepEqual(fake.saves, ["messages:1", "messages:3", "draft:"], "(the chat as opened,) the sent message and reply, then the draft cleared");
+  await until(() => String(fake.saved.length), (n) => n !== "0", "the turn saved");
+  assert.deepEqual(fake.saved.map((c) => [c.messages.length, c.draft]), [[3, undefined]], "the sent message and the reply saved together, the draft gone with them");
   app.unmount();
   assert.deepEqual(fake.drafts(), [""], "closing an empty input saves nothing more");
 });
 
 test("emptying the input clears the draft at once", async () => {
-  const fake = recording([]);
-  const app = mount(fake.services, { draft: "ok" });
+  const fake = recording([], { draft: "ok" });
+  const app = mount(fake.session);
   await until(app.lastFrame, (f) => f.includes("│ ok"), "the draft");
   await tick();
   await type(app.stdin, "\x7f\x7f");
@@ -83,8 +76,8 @@ test("emptying the input clears the draft at once", async () => {
 });
 
 test("Alt+I's text lands in the input and is the draft like typed text", async () => {
-  const fake = recording([["You: I draw my sword."]]);
-  const app = mount(fake.services, { messages: [said("g", "assistant", "A shadow moves.")] });
+  const fake = recording([["You: I draw my sword."]], { messages: [said("g", "assistant", "A shadow moves.")] });
+  const app = mount(fake.session);
   await tick();
   await type(app.stdin, "\x1bi");
   await until(app.lastFrame, (f) => f.includes("│ I draw my sword."), "the impersonated text in the input");
@@ -93,8 +86,8 @@ test("Alt+I's text lands in the input and is the draft like typed text", async (
 });
 
 test("a message being edited in the input is not made the draft when the chat is left", async () => {
-  const fake = recording([]);
-  const app = mount(fake.services, { messages: [said("u", "user", "hi"), said("a", "assistant", "Old reply")] });
+  const fake = recording([], { messages: [said("u", "user", "hi"), said("a", "assistant", "Old reply")] });
+  const app = mount(fake.session);
   await tick();
   await type(app.stdin, "\x05");
   await until(app.lastFrame, (f) => f.includes("│ Old reply"), "the message in the input");
@@ -106,12 +99,12 @@ test("a message being edited in the input is not made the draft when the chat is
 test("on the real store: typed text is back after Ctrl+O and reopening, and after quitting; home marks the chat", async () => {
   const env = { TAPROOM_HOME: await mkdtemp(join(tmpdir(), "taproom-draft-")) };
   const paragraph = "I spread the map on the table and point at the river crossing";
-  let runtime = await createAppServices({}, env);
+  let runtime = createApp({ env: env });
   const stdout = { columns: 100, rows: 24, on() {}, off() {} };
   let app: ReturnType<typeof render> | undefined;
   app = render(
     <PrintLogProvider>
-      <App services={runtime.services} stdout={stdout} color={false} keybindings={defaultKeybindings} start={{ characterId: "Brindle" }} onQuit={() => app?.unmount()} />
+      <App app={runtime} editExternally={noEditor} stdout={stdout} color={false} keybindings={defaultKeybindings} start={{ characterId: "Brindle" }} onQuit={() => app?.unmount()} />
     </PrintLogProvider>,
   );
   await until(app.lastFrame, (f) => f.includes("? help"), "the chat");
@@ -131,15 +124,15 @@ test("on the real store: typed text is back after Ctrl+O and reopening, and afte
   await type(app.stdin, "\x03");
   await runtime.close();
 
-  runtime = await createAppServices({}, env);
-  const [entry] = await runtime.services.recentChats();
-  const chat = await runtime.services.openChat({ characterId: entry!.characterId, chatId: entry!.id });
-  assert.equal(chat.draft, `${paragraph}.`);
-  chat.services.saveDraft?.("");
+  runtime = createApp({ env: env });
+  const [entry] = await runtime.chats.list();
+  const chat = await runtime.chats.open({ characterId: entry!.characterId, chatId: entry!.id });
+  assert.equal(chat.chat().draft, `${paragraph}.`);
+  chat.setDraft("");
   await runtime.close();
-  runtime = await createAppServices({}, env);
-  const [after] = await runtime.services.recentChats();
+  runtime = createApp({ env: env });
+  const [after] = await runtime.chats.list();
   assert.equal(after!.hasDraft, undefined);
-  assert.equal((await runtime.services.openChat({ characterId: after!.characterId, chatId: after!.id })).draft, undefined);
+  assert.equal((await runtime.chats.open({ characterId: after!.characterId, chatId: after!.id })).chat().draft, undefined);
   await runtime.close();
 });

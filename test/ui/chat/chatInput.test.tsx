@@ -1,19 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import React from "react";
-import { render } from "ink-testing-library";
-import { ChatScreen } from "../../../src/ui/chat/ChatScreen.tsx";
-import { PrintLogProvider } from "../../../src/ui/app/PrintLog.tsx";
-import { scriptedServices, testSamplers } from "../../support/fakeServices.ts";
+import { scriptedSession } from "../../support/fakeServices.ts";
+import { mountChat } from "../../support/chatScreen.tsx";
 import { tick, until } from "../../support/frames.ts";
 
 
-function mount(fake = scriptedServices([["Got it."]])) {
-  const app = render(
-    <PrintLogProvider>
-      <ChatScreen services={fake.services} characterName="Mira" personaName="You" initialMessages={[]} initialSamplers={testSamplers} color={false} rows={24} columns={80} flushMs={10} onQuit={() => {}} />
-    </PrintLogProvider>,
-  );
+function mount(fake = scriptedSession([["Got it."]])) {
+  const app = mountChat(fake.session, { columns: 80 });
   return { app, fake };
 }
 
@@ -61,7 +54,7 @@ test("wide characters and emoji: Left, Right and Backspace move and delete whole
 });
 
 test("nothing typed is lost on an error: a failed reply puts the text back in the input", async () => {
-  const { app } = mount(scriptedServices([], { fail: "out of memory" }));
+  const { app } = mount(scriptedSession([], { fail: "out of memory" }));
   await tick();
   app.stdin.write("a careful long message");
   await tick();

@@ -1,31 +1,27 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import React from "react";
-import { render } from "ink-testing-library";
-import { ChatScreen } from "../../../src/ui/chat/ChatScreen.tsx";
-import { PrintLogProvider } from "../../../src/ui/app/PrintLog.tsx";
-import type { ChatServices } from "../../../src/ui/app/services.ts";
-import { scriptedServices, testSamplers } from "../../support/fakeServices.ts";
+import { parseWorldInfo } from "../../../src/core/lorebook/worldInfo.ts";
+import { scriptedSession } from "../../support/fakeServices.ts";
+import { mountChat } from "../../support/chatScreen.tsx";
 import { tick, until } from "../../support/frames.ts";
 
 
-test("in the chat, Tab completes /lore on with a book name and Enter attaches it through the chat's services", async () => {
+test("in the chat, Tab completes /lore on with a book name and Enter attaches it through the chat session", async () => {
   const set: string[][] = [];
-  let attached: string[] = [];
-  const services: ChatServices = {
-    ...scriptedServices([]).services,
-    lorebooks: () => ({ attached, inUse: ["The Copper Tankard", ...attached], available: ["The Copper Tankard", "Harbour Town"] }),
-    async setLorebooks(names) {
-      set.push(names);
-      attached = names;
-      return ["lorebook \"Harbour Town\" is not in the library"];
+  const tankard = parseWorldInfo({ entries: {} }, { file: "t.json", name: "The Copper Tankard" });
+  const fake = scriptedSession([], {
+    characterName: "Brindle",
+    deps: {
+      books: [tankard],
+      available: ["The Copper Tankard", "Harbour Town"],
+      availableBooks: async () => ["The Copper Tankard", "Harbour Town"],
+      async loadBooks(names) {
+        set.push(names ?? []);
+        return { books: [tankard], tiers: [0], problems: ['lorebook "Harbour Town" is not in the library'] };
+      },
     },
-  };
-  const app = render(
-    <PrintLogProvider>
-      <ChatScreen services={services} characterName="Brindle" personaName="You" initialMessages={[]} initialSamplers={testSamplers} color={false} rows={24} onQuit={() => {}} />
-    </PrintLogProvider>,
-  );
+  });
+  const app = mountChat(fake.session);
   await tick();
   app.stdin.write("/lore on h");
   await until(app.lastFrame, (f) => f.includes("│ /lore on h"), "the typed command");
@@ -35,5 +31,17 @@ test("in the chat, Tab completes /lore on with a book name and Enter attaches it
   app.stdin.write("\r");
   await until(app.lastFrame, (f) => f.includes('lorebook "Harbour Town" is not in the library'), "the problem the reload found");
   assert.deepEqual(set, [["Harbour Town"]]);
+  app.unmount();
+});
+
+test("/lore on saves the book with the chat: the session's chat names it", async () => {
+  const fake = scriptedSession([], { deps: { available: ["Harbour Town"], availableBooks: async () => ["Harbour Town"] } });
+  const app = mountChat(fake.session);
+  await tick();
+  app.stdin.write("/lore on Harbour Town");
+  await tick();
+  app.stdin.write("\r");
+  await until(() => String(fake.saved.length), (n) => n !== "0", "the save");
+  assert.deepEqual(fake.saved.at(-1)?.settings.lorebooks, ["Harbour Town"]);
   app.unmount();
 });

@@ -1,14 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import React from "react";
-import { render } from "ink-testing-library";
-import { ChatScreen } from "../../../src/ui/chat/ChatScreen.tsx";
-import { PrintLogProvider } from "../../../src/ui/app/PrintLog.tsx";
-import type { ChatMessage } from "../../../src/core/chat/types.ts";
-import type { ChatServices } from "../../../src/ui/app/services.ts";
-import type { ChatTarget } from "../../../src/ui/app/appServices.ts";
+import type { ChatMessage, Chat } from "../../../src/core/chat/types.ts";
+import type { ChatSessionDeps, ChatTarget } from "../../../src/app/chats/session.ts";
 import { editExternally } from "../../../src/ui/app/externalEditor.ts";
-import { scriptedServices, testSamplers } from "../../support/fakeServices.ts";
+import { scriptedSession } from "../../support/fakeServices.ts";
+import { mountChat } from "../../support/chatScreen.tsx";
 import { fakeEditor } from "../../support/fakeEditor.ts";
 import { tick, until } from "../../support/frames.ts";
 
@@ -19,16 +15,24 @@ const msg = (id: string, role: "user" | "assistant", text: string): ChatMessage 
 
 const history = () => [msg("m0", "assistant", "Welcome to the inn."), msg("m1", "user", "First question"), msg("m2", "assistant", "Old answer"), msg("m3", "user", "Second question"), msg("m4", "assistant", "Latest answer")];
 
-function mount(services: ChatServices, messages: ChatMessage[] = history()) {
-  const saved: ChatMessage[][] = [];
+interface MountOptions {
+  messages?: ChatMessage[];
+  replies?: string[][];
+  hold?: boolean;
+  editor?: string;
+  deps?: Partial<ChatSessionDeps>;
+}
+
+/** The chat screen on a scripted session; `saved` is every chat the session saved, `opened` every chat the screen opened. */
+function mount(options: MountOptions = {}) {
+  const fake = scriptedSession(options.replies ?? [], { messages: options.messages ?? history(), ...(options.hold && { hold: true }), ...(options.deps && { deps: options.deps }) });
   const opened: ChatTarget[] = [];
-  const withSave: ChatServices = { ...services, saveMessages: (m) => void saved.push(m) };
-  const app = render(
-    <PrintLogProvider>
-      <ChatScreen services={withSave} characterName="Mira" personaName="You" initialMessages={messages} initialSamplers={testSamplers} color={false} rows={24} flushMs={10} onQuit={() => {}} onOpenChat={(t) => void opened.push(t)} />
-    </PrintLogProvider>,
-  );
-  return { ...app, saved, opened };
+  const editor = options.editor;
+  const app = mountChat(fake.session, {
+    onOpenChat: (t) => void opened.push(t),
+    ...(editor && { editExternally: (text: string) => editExternally(text, { env: { PATH: process.env.PATH, EDITOR: editor } }) }),
+  });
+  return { ...app, saved: fake.saved, opened, session: fake.session };
 }
 
 async function type(stdin: { write(s: string): void }, text: string) {
@@ -40,7 +44,7 @@ async function type(stdin: { write(s: string): void }, text: string) {
 const sinceReprint = (frame: string) => frame.slice(frame.lastIndexOf("Welcome to the inn."));
 
 test("Ctrl+K marks a message; Up/Down move the marker over any message; Esc leaves", async () => {
-  const app = mount(scriptedServices([]).services);
+  const app = mount();
   await tick();
   await type(app.stdin, key.ctrlK);
   await until(app.lastFrame, (f) => f.includes("▶ Message 5 of 5"), "select mode on the last message");
@@ -60,7 +64,7 @@ test("Ctrl+K marks a message; Up/Down move the marker over any message; Esc leav
 });
 
 test("e edits an already printed message in the input; Enter saves it and the transcript is printed again", async () => {
-  const app = mount(scriptedServices([]).services);
+  const app = mount();
   await tick();
   await type(app.stdin, key.ctrlK);
   await type(app.stdin, key.up);
@@ -76,15 +80,14 @@ test("e edits an already printed message in the input; Enter saves it and the tr
   const shown = sinceReprint(app.lastFrame() ?? "");
   assert.match(shown, /Mira\nOld reply, mended\n/);
   assert.doesNotMatch(shown, /Old answer/);
-  assert.equal(app.saved.at(-1)?.[2]?.swipes[0]?.text, "Old reply, mended");
-  assert.equal(app.saved.at(-1)?.length, 5);
+  assert.equal(app.saved.at(-1)?.messages[2]?.swipes[0]?.text, "Old reply, mended");
+  assert.equal(app.saved.at(-1)?.messages.length, 5);
   app.unmount();
 });
 
 test("v opens the picked message in $EDITOR (a fake editor script) and saves what it wrote", async () => {
   const editor = await fakeEditor(`printf '%s Edited outside.\\n' "$(cat "$1")" > "$1.new" && mv "$1.new" "$1"`);
-  const services: ChatServices = { ...scriptedServices([]).services, editExternally: (text) => editExternally(text, { env: { PATH: process.env.PATH, EDITOR: editor } }) };
-  const app = mount(services);
+  const app = mount({ editor });
   await tick();
   await type(app.stdin, key.ctrlK);
   await type(app.stdin, key.up);
@@ -94,25 +97,24 @@ test("v opens the picked message in $EDITOR (a fake editor script) and saves wha
   await type(app.stdin, "v");
   await until(app.lastFrame, (f) => f.includes("Message edited") && sinceReprint(f).includes("Edited outside."), "the edit from the editor, printed again");
   assert.match(sinceReprint(app.lastFrame() ?? ""), /You\nFirst question Edited outside\.\n/);
-  assert.equal(app.saved.at(-1)?.[1]?.swipes[0]?.text, "First question Edited outside.");
+  assert.equal(app.saved.at(-1)?.messages[1]?.swipes[0]?.text, "First question Edited outside.");
   app.unmount();
 });
 
 test("Alt+E opens the last message in $EDITOR; a failing editor changes nothing and says why", async () => {
   const editor = await fakeEditor("exit 2");
-  const services: ChatServices = { ...scriptedServices([]).services, editExternally: (text) => editExternally(text, { env: { PATH: process.env.PATH, EDITOR: editor } }) };
-  const app = mount(services);
+  const app = mount({ editor });
   await tick();
   await type(app.stdin, "\x1be");
   await until(app.lastFrame, (f) => f.includes("Edit failed:"), "the reason");
   assert.match((app.lastFrame() ?? "").replace(/\s+/g, " "), /exited with 2; the message is unchanged/);
   assert.match(sinceReprint(app.lastFrame() ?? ""), /Latest answer/);
-  assert.ok(app.saved.every((m) => m[4]?.swipes[0]?.text === "Latest answer"));
+  assert.ok(app.saved.every((c) => c.messages[4]?.swipes[0]?.text === "Latest answer"));
   app.unmount();
 });
 
 test("d deletes any message after y (n keeps it); the transcript is printed again without it", async () => {
-  const app = mount(scriptedServices([]).services);
+  const app = mount();
   await tick();
   await type(app.stdin, key.ctrlK);
   await type(app.stdin, key.up);
@@ -127,34 +129,27 @@ test("d deletes any message after y (n keeps it); the transcript is printed agai
   const shown = sinceReprint(app.lastFrame() ?? "");
   assert.doesNotMatch(shown, /Old answer/);
   assert.match(shown, /First question[^]*Second question/);
-  assert.deepEqual(app.saved.at(-1)?.map((m) => m.id), ["m0", "m1", "m3", "m4"]);
+  assert.deepEqual(app.saved.at(-1)?.messages.map((m) => m.id), ["m0", "m1", "m3", "m4"]);
   assert.match(app.lastFrame() ?? "", /▶ Message 3 of 4/, "the marker stays in select mode on the next message");
   app.unmount();
 });
 
-test("b branches from the picked message: the chat is saved, a branch made, and opened at once", async () => {
-  const branched: number[] = [];
-  const services: ChatServices = { ...scriptedServices([]).services, branch: async (i) => (branched.push(i), { characterId: "mira", chatId: "branch-1" }) };
-  const app = mount(services);
+test("b branches from the picked message: a branch is made and opened at once", async () => {
+  const branches: Chat[] = [];
+  const app = mount({ deps: { create: async (chat) => void branches.push(chat) } });
   await tick();
   await type(app.stdin, key.ctrlK);
   await type(app.stdin, key.up);
   await type(app.stdin, "b");
   await until(() => String(app.opened.length), (n) => n === "1", "the branch opened");
-  assert.deepEqual(branched, [3]);
-  assert.deepEqual(app.opened, [{ characterId: "mira", chatId: "branch-1" }]);
-  assert.equal(app.saved.at(-1)?.length, 5, "the chat as shown was saved before branching");
+  assert.deepEqual(branches[0]?.messages.map((m) => m.swipes[0]?.text), ["Welcome to the inn.", "First question", "Old answer", "Second question"], "the branch holds the messages up to the picked one");
+  assert.deepEqual(app.opened, [{ characterId: "mira", chatId: branches[0]!.id }]);
   app.unmount();
 });
 
 test("/branch branches from the last message; /export says where the file went", async () => {
-  const branched: number[] = [];
-  const services: ChatServices = {
-    ...scriptedServices([]).services,
-    branch: async (i) => (branched.push(i), { characterId: "mira", chatId: "b2" }),
-    exportChat: async (path) => path ?? "/data/exports/Mira.jsonl",
-  };
-  const app = mount(services);
+  const branches: Chat[] = [];
+  const app = mount({ deps: { create: async (chat) => void branches.push(chat), exportChat: async (_chat, _user, path) => path ?? "/data/exports/Mira.jsonl" } });
   await tick();
   await type(app.stdin, "/export");
   await type(app.stdin, "\r");
@@ -162,12 +157,12 @@ test("/branch branches from the last message; /export says where the file went",
   await type(app.stdin, "/branch");
   await type(app.stdin, "\r");
   await until(() => String(app.opened.length), (n) => n === "1", "the branch opened");
-  assert.deepEqual(branched, [4]);
+  assert.equal(branches[0]?.messages.length, 5, "from the last message");
   app.unmount();
 });
 
 test("Tab completes a command, then a preset name", async () => {
-  const app = mount(scriptedServices([]).services);
+  const app = mount();
   await tick();
   await type(app.stdin, "/pre");
   await type(app.stdin, "\t");
@@ -179,20 +174,21 @@ test("Tab completes a command, then a preset name", async () => {
 });
 
 test("closing mid-reply (SIGTERM unmounts the app) saves the partial reply", async () => {
-  const fake = scriptedServices([["Half a sen"]], { hold: true });
-  const app = mount(fake.services, []);
+  const app = mount({ replies: [["Half a sen"]], hold: true, messages: [] });
   await tick();
   await type(app.stdin, "go on");
   await type(app.stdin, "\r");
   await until(app.lastFrame, (f) => f.includes("Half a sen"), "the first chunk");
   app.unmount();
+  // The app closes its chats on the way out: the stopped turn is saved then.
+  await app.session.close();
   const last = app.saved.at(-1);
-  assert.deepEqual(last?.map((m) => m.swipes[0]?.text), ["go on", "Half a sen"]);
+  assert.deepEqual(last?.messages.map((m) => m.swipes[0]?.text), ["go on", "Half a sen"]);
 });
 
 test("a long picked message shows its start within the terminal's rows", async () => {
   const long = Array.from({ length: 40 }, (_, i) => `Line ${i} of a very long reply that goes on and on past the edge of an eighty column terminal`).join("\n");
-  const app = mount(scriptedServices([]).services, [msg("m0", "assistant", long), msg("m1", "user", "ok")]);
+  const app = mount({ messages: [msg("m0", "assistant", long), msg("m1", "user", "ok")] });
   await tick();
   await type(app.stdin, key.ctrlK);
   await type(app.stdin, key.up);

@@ -1,25 +1,33 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { messageActions, type MessageActionDeps } from "../../../src/ui/chat/messageActions.ts";
-import { initialSession } from "../../../src/ui/chat/chatSession.ts";
+import { initialChatScreen } from "../../../src/ui/chat/chatScreenState.ts";
 import type { ChatMessage } from "../../../src/core/chat/types.ts";
-import type { ChatTarget } from "../../../src/ui/app/appServices.ts";
+import type { ChatTarget } from "../../../src/app/chats/session.ts";
+import { testSamplers } from "../../support/fakeServices.ts";
 import { recorder } from "../../support/keyPress.ts";
 
 const msg = (id: string, role: "user" | "assistant", text: string): ChatMessage => ({ id, role, name: role === "user" ? "You" : "Mira", swipes: [{ text, sentAt: "" }], swipeIndex: 0 });
 const messages = [msg("m0", "assistant", "Welcome to the inn,\n   traveller, and sit by the fire."), msg("m1", "user", "Thanks")];
 
-function deps(options: { inputText?: string; busy?: boolean; services?: MessageActionDeps["services"]; onOpenChat?: MessageActionDeps["onOpenChat"] } = {}) {
+interface Options {
+  inputText?: string;
+  busy?: boolean;
+  editor?: (text: string) => Promise<string>;
+  branch?: (index: number) => Promise<ChatTarget>;
+  onOpenChat?: MessageActionDeps["onOpenChat"];
+}
+
+function deps(options: Options = {}) {
   const r = recorder();
+  const state = initialChatScreen({ messages, draft: options.inputText ?? "", notice: null, samplers: testSamplers, presetName: null, persona: "You" });
   const d: MessageActionDeps = {
-    services: options.services ?? {},
+    session: { branch: options.branch ?? (async () => ({ characterId: "mira" })) },
+    editExternally: options.editor ?? (async () => Promise.reject(new Error("no editor"))),
     onOpenChat: options.onOpenChat,
-    session: { current: initialSession(messages) },
-    inputText: { current: options.inputText ?? "" },
+    state: { current: state },
     dispatch: r.fn("dispatch"),
-    dispatchInput: r.fn("dispatchInput"),
-    setEditing: r.fn("setEditing"),
-    setConfirmDelete: r.fn("setConfirmDelete"),
+    editAt: r.fn("editAt"),
     busy: () => options.busy ?? false,
   };
   return { actions: messageActions(d), calls: r.calls };
@@ -29,7 +37,7 @@ test("asking to delete names the message with its first 30 characters on one lin
   const { actions, calls } = deps();
   actions.askDelete(0);
   assert.deepEqual(calls, [
-    ["setConfirmDelete", 0],
+    ["dispatch", { type: "set", patch: { confirmDelete: 0 } }],
     ["dispatch", { type: "notice", message: "Delete message 1 (Mira: Welcome to the inn, traveller,…)? y/n" }],
   ]);
   const none = deps();
@@ -41,8 +49,8 @@ test("editing puts the message's text in an empty input, and refuses to overwrit
   const { actions, calls } = deps();
   actions.startEdit(1);
   assert.deepEqual(calls, [
-    ["setEditing", 1],
-    ["dispatchInput", { type: "set", text: "Thanks" }],
+    ["dispatch", { type: "set", patch: { editing: 1 } }],
+    ["dispatch", { type: "input", action: { type: "set", text: "Thanks" } }],
     ["dispatch", { type: "notice", message: "Editing message 2: Enter saves, Ctrl+E cancels" }],
   ]);
   const typing = deps({ inputText: "half a thought" });
@@ -51,34 +59,35 @@ test("editing puts the message's text in an empty input, and refuses to overwrit
 });
 
 test("editing in $EDITOR prints the chat again and saves only a changed text", async () => {
-  const changed = deps({ services: { editExternally: async (text) => text.replace("Thanks", "Thank you") } });
+  const changed = deps({ editor: async (text) => text.replace("Thanks", "Thank you") });
   changed.actions.editOutside(1);
   await new Promise((resolve) => setImmediate(resolve));
-  assert.deepEqual(changed.calls, [["dispatch", { type: "reprint" }], ["dispatch", { type: "editAt", index: 1, text: "Thank you" }]]);
-  const same = deps({ services: { editExternally: async (text) => text } });
+  assert.deepEqual(changed.calls, [["dispatch", { type: "reprint" }], ["editAt", 1, "Thank you"]]);
+  const same = deps({ editor: async (text) => text });
   same.actions.editOutside(1);
   await new Promise((resolve) => setImmediate(resolve));
   assert.deepEqual(same.calls, [["dispatch", { type: "reprint" }], ["dispatch", { type: "notice", message: "Unchanged" }]]);
-  const none = deps();
-  none.actions.editOutside(1);
-  assert.deepEqual(none.calls, [["dispatch", { type: "notice", message: "No external editor here" }]]);
+  const failing = deps();
+  failing.actions.editOutside(1);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(failing.calls, [["dispatch", { type: "reprint" }], ["dispatch", { type: "notice", message: "Edit failed: no editor" }]]);
 });
 
-test("branching saves what is shown first, then opens the branch; it waits for a running reply", async () => {
-  const saved: ChatMessage[][] = [];
+test("branching opens the branch the session made; it waits for a running reply", async () => {
   const opened: Array<[ChatTarget, string | undefined]> = [];
   const target: ChatTarget = { characterId: "mira", chatId: "c2" };
-  const services = { saveMessages: (m: ChatMessage[]) => void saved.push(m), branch: async () => target };
-  const { actions, calls } = deps({ services, onOpenChat: (t, notice) => void opened.push([t, notice]) });
+  const asked: number[] = [];
+  const branch = async (index: number) => (asked.push(index), target);
+  const { actions, calls } = deps({ branch, onOpenChat: (t, notice) => void opened.push([t, notice]) });
   actions.branchAt(1);
   await new Promise((resolve) => setImmediate(resolve));
-  assert.deepEqual(saved, [messages]);
+  assert.deepEqual(asked, [1]);
   assert.deepEqual(calls, [["dispatch", { type: "notice", message: "Branching…" }]]);
   assert.deepEqual(opened, [[target, "A branch from message 2; the original chat is kept (Ctrl+O lists both)"]]);
-  const busy = deps({ services, onOpenChat: () => {}, busy: true });
+  const busy = deps({ branch, onOpenChat: () => {}, busy: true });
   busy.actions.branchAt(1);
   assert.deepEqual(busy.calls, [["dispatch", { type: "notice", message: "A reply is being written: Ctrl+C stops it first" }]]);
-  const unsaved = deps();
-  unsaved.actions.branchAt(1);
-  assert.deepEqual(unsaved.calls, [["dispatch", { type: "notice", message: "Branching needs a saved chat" }]]);
+  const alone = deps();
+  alone.actions.branchAt(1);
+  assert.deepEqual(alone.calls, [["dispatch", { type: "notice", message: "Branching needs the full app (start taproom without --character to switch chats)" }]]);
 });

@@ -4,10 +4,11 @@ import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runSlashCommand } from "../../../src/ui/commands/index.ts";
-import { createAppServices } from "../../../src/ui/app/createServices.ts";
+import { createApp } from "../../../src/app/app.ts";
 import { parseChatJsonl } from "../../../src/core/chat/jsonl.ts";
 import { systemChatEnv } from "../../../src/core/chat/operations.ts";
 import { recordingContext } from "../../support/commandContext.ts";
+import { said, seedChat } from "../../support/seedChat.ts";
 
 test("/export passes the path given, or none for the exports folder", () => {
   const r = recordingContext();
@@ -18,11 +19,10 @@ test("/export passes the path given, or none for the exports folder", () => {
 
 test("the chat is written as SillyTavern JSONL into the exports folder, or to the path given", async () => {
   const home = await mkdtemp(join(tmpdir(), "taproom-export-"));
-  const app = await createAppServices({}, { TAPROOM_HOME: home });
-  const chat = await app.services.openChat({ characterId: "Brindle" });
-  const user = { id: "u1", role: "user" as const, name: "You", swipes: [{ text: "A pint, please.", sentAt: "2026-01-01T00:00:00Z" }], swipeIndex: 0 };
-  chat.services.saveMessages?.([...chat.initialMessages, user]);
-  const file = await chat.services.exportChat!();
+  const chatId = await seedChat(home, "Brindle", [said("u1", "user", "A pint, please.")]);
+  const app = createApp({ env: { TAPROOM_HOME: home } });
+  const chat = await app.chats.open({ chatId });
+  const file = await chat.exportTo();
   assert.ok(file.startsWith(join(home, "exports")), file);
   assert.match(file, /\.jsonl$/);
   const text = await readFile(file, "utf8");
@@ -33,7 +33,7 @@ test("the chat is written as SillyTavern JSONL into the exports folder, or to th
   const back = parseChatJsonl({ text, file, env: systemChatEnv, title: "back" });
   assert.equal(back.messages.length, 2);
   const chosen = join(home, "elsewhere", "mine.jsonl");
-  assert.equal(await chat.services.exportChat!(chosen), chosen);
+  assert.equal(await chat.exportTo(chosen), chosen);
   assert.equal(await readFile(chosen, "utf8"), text);
   await app.close();
 });

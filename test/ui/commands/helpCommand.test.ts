@@ -6,7 +6,7 @@ import { recordingContext } from "../../support/commandContext.ts";
 test("/help lists every command with its usage", () => {
   const r = recordingContext();
   runSlashCommand("/help", r.ctx);
-  assert.match(r.notes[0] ?? "", /\/temp VALUE \(0 to 5\): Set the temperature/);
+  assert.match(r.notes[0] ?? "", /\/temp VALUE \(0 to 5\): Set temperature: higher is more varied/);
   assert.match(r.notes[0] ?? "", /\/swipe/);
 });
 

@@ -4,7 +4,7 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { completeCommand, runSlashCommand } from "../../../src/ui/commands/index.ts";
-import { createAppServices } from "../../../src/ui/app/createServices.ts";
+import { createApp } from "../../../src/app/app.ts";
 import { UnknownTemplateError } from "../../../src/core/prompt/templates.ts";
 import { ChatStore } from "../../../src/store/chats/chatStore.ts";
 import { recordingContext } from "../../support/commandContext.ts";
@@ -38,12 +38,12 @@ test("/names turns the Name: prefixes on, off, or back to the template's choice"
 
 test("the template and name choice are saved with the chat; an unknown name changes nothing", async () => {
   const home = await mkdtemp(join(tmpdir(), "taproom-template-"));
-  const app = await createAppServices({}, { TAPROOM_HOME: home });
-  const chat = await app.services.openChat({ characterId: "Brindle" });
-  assert.equal(chat.services.setInstructTemplate?.("ChatML"), "chatml");
-  chat.services.setNamesInPrompt?.(false);
-  assert.throws(() => chat.services.setInstructTemplate?.("nope"), UnknownTemplateError);
-  assert.deepEqual(chat.services.instructTemplate?.(), { name: "chatml", names: false });
+  const app = createApp({ env: { TAPROOM_HOME: home } });
+  const chat = await app.chats.open({ characterId: "Brindle" });
+  assert.equal(chat.setInstructTemplate("ChatML"), "chatml");
+  chat.setNamesInPrompt(false);
+  assert.throws(() => chat.setInstructTemplate("nope"), UnknownTemplateError);
+  assert.deepEqual(chat.instructTemplate(), { name: "chatml", names: false });
   await app.close();
   const store = await ChatStore.open({ dir: join(home, "chats") });
   const saved = (await store.open(store.list()[0]!.id)).chat;

@@ -4,7 +4,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runSlashCommand } from "../../../src/ui/commands/index.ts";
-import { createAppServices } from "../../../src/ui/app/createServices.ts";
+import { createApp } from "../../../src/app/app.ts";
 import { ChatStore } from "../../../src/store/chats/chatStore.ts";
 import { importChatJsonl } from "../../../src/store/chats/chatTransfer.ts";
 import { recordingContext } from "../../support/commandContext.ts";
@@ -20,9 +20,9 @@ test("/note sets the author's note and /note alone removes it", () => {
 test("the author's note is saved with the chat and comes back when it is reopened", async () => {
   const home = await mkdtemp(join(tmpdir(), "taproom-note-"));
   const env = { TAPROOM_HOME: home };
-  const app = await createAppServices({}, env);
-  const chat = await app.services.openChat({ characterId: "Brindle" });
-  chat.services.setAuthorsNote?.("Brindle is tired tonight.");
+  const app = createApp({ env: env });
+  const chat = await app.chats.open({ characterId: "Brindle" });
+  chat.setAuthorsNote("Brindle is tired tonight.");
   await app.close();
   const store = await ChatStore.open({ dir: join(home, "chats") });
   const [entry] = store.list();
@@ -41,9 +41,9 @@ test("/note on a chat imported from SillyTavern changes the text and keeps the n
   await writeFile(file, `${JSON.stringify(meta)}\n${JSON.stringify(greeting)}\n`);
   const store = await ChatStore.open({ dir: join(home, "chats") });
   const imported = await importChatJsonl({ file, store, characterName: "Brindle" });
-  const app = await createAppServices({}, env);
-  const chat = await app.services.openChat({ characterId: imported.characterId, chatId: imported.id });
-  chat.services.setAuthorsNote?.("[Snow]");
+  const app = createApp({ env: env });
+  const chat = await app.chats.open({ characterId: imported.characterId, chatId: imported.id });
+  chat.setAuthorsNote("[Snow]");
   await app.close();
   const saved = (await (await ChatStore.open({ dir: join(home, "chats") })).open(imported.id)).chat;
   assert.deepEqual(saved.settings.authorsNote, { text: "[Snow]", depth: 2, frequency: 3, role: "user" });

@@ -4,7 +4,7 @@ import { runSlashCommand } from "../../../src/ui/commands/index.ts";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createAppServices } from "../../../src/ui/app/createServices.ts";
+import { createApp } from "../../../src/app/app.ts";
 import { recordingContext } from "../../support/commandContext.ts";
 
 test("/persona sets the name you speak as; an empty name is refused", () => {
@@ -19,18 +19,18 @@ test("/persona switches the chat's persona for good: saved, and used when the ch
   const home = await mkdtemp(join(tmpdir(), "taproom-persona-"));
   await writeFile(join(home, "settings.json"), JSON.stringify({ personas: [{ name: "Ada", description: "A sailor." }] }));
   const env = { TAPROOM_HOME: home };
-  let app = await createAppServices({}, env);
-  let chat = await app.services.openChat({ characterId: "Brindle" });
-  assert.deepEqual(chat.services.personas?.(), ["Ada"]);
-  assert.equal(chat.services.setPersona?.("ada"), "Ada", "a saved persona is found whatever the case");
+  let app = createApp({ env: env });
+  let chat = await app.chats.open({ characterId: "Brindle" });
+  assert.deepEqual(chat.personas(), ["Ada"]);
+  assert.equal(chat.setPersona("ada"), "Ada", "a saved persona is found whatever the case");
   await app.close();
-  app = await createAppServices({}, env);
-  chat = await app.services.openChat({ characterId: "Brindle", chatId: chat.chatId });
-  assert.equal(chat.personaName, "Ada");
-  assert.equal(chat.services.setPersona?.("Zed the Bold"), "Zed the Bold");
+  app = createApp({ env: env });
+  chat = await app.chats.open({ characterId: "Brindle", chatId: chat.chat().id });
+  assert.equal(chat.persona().name, "Ada");
+  assert.equal(chat.setPersona("Zed the Bold"), "Zed the Bold");
   await app.close();
-  app = await createAppServices({}, env);
-  chat = await app.services.openChat({ characterId: "Brindle", chatId: chat.chatId });
-  assert.equal(chat.personaName, "Zed the Bold", "a name that is not a saved persona stays the chat's choice");
+  app = createApp({ env: env });
+  chat = await app.chats.open({ characterId: "Brindle", chatId: chat.chat().id });
+  assert.equal(chat.persona().name, "Zed the Bold", "a name that is not a saved persona stays the chat's choice");
   await app.close();
 });

@@ -6,7 +6,7 @@ import { App } from "../../../src/ui/app/App.tsx";
 import { PrintLogProvider } from "../../../src/ui/app/PrintLog.tsx";
 import { defaultKeybindings } from "../../../src/ui/app/keybindings.ts";
 import { homeItems } from "../../../src/ui/home/homeItems.ts";
-import { card, chatEntry, fakeAppServices } from "../../support/fakeAppServices.ts";
+import { card, chatEntry, fakeAppServices, noEditor } from "../../support/fakeAppServices.ts";
 import { tick, until } from "../../support/frames.ts";
 
 const now = new Date("2026-12-01T20:00:00Z");
@@ -20,7 +20,7 @@ function mountApp(fake: ReturnType<typeof fakeAppServices>, start: { characterId
   let quit = 0;
   const app = render(
     <PrintLogProvider>
-      <App services={fake.services} stdout={stdout} color={false} keybindings={defaultKeybindings} start={start} onQuit={() => quit++} />
+      <App app={fake.services} editExternally={noEditor} stdout={stdout} color={false} keybindings={defaultKeybindings} start={start} onQuit={() => quit++} />
     </PrintLogProvider>,
   );
   return { ...app, quits: () => quit };

@@ -6,19 +6,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { render } from "ink-testing-library";
 import { LorebooksScreen } from "../../../src/ui/lorebooks/LorebooksScreen.tsx";
-import { createLorebookServices } from "../../../src/ui/app/lorebookServices.ts";
-import { getLorebook, SAMPLE_LOREBOOKS_DIR } from "../../../src/store/lorebooks/lorebookFiles.ts";
+import { createApp } from "../../../src/app/app.ts";
+import type { BookShelf } from "../../../src/ui/app/tuiApp.ts";
+import { getLorebook } from "../../../src/store/lorebooks/lorebookFiles.ts";
 import { defaultEntry, type Lorebook } from "../../../src/core/lorebook/model.ts";
 import { toWorldInfo } from "../../../src/core/lorebook/worldInfo.ts";
-import { card } from "../../support/fakeAppServices.ts";
 import { tick, until } from "../../support/frames.ts";
 
 
 const ESC = "\x1b";
 const DOWN = "\x1b[B";
 const UP = "\x1b[A";
-
-const brindle = { ...card("samples/brindle", "Brindle", [], true), world: "The Copper Tankard" };
 
 function tavernBook(name: string): Lorebook {
   const entry = (uid: number, comment: string, key: string[], content: string) => ({ ...defaultEntry(uid), comment, key, content });
@@ -33,18 +31,18 @@ function tavernBook(name: string): Lorebook {
   };
 }
 
-/** A data directory with one user book, the bundled samples, and the real services on them. */
+/** A data directory with one user book, the bundled samples and cards, and the app's lorebooks on them. */
 async function library() {
   const home = await mkdtemp(join(tmpdir(), "taproom-lore-ui-"));
   const env = { TAPROOM_HOME: home };
   const { mkdir } = await import("node:fs/promises");
   await mkdir(join(home, "lorebooks"), { recursive: true });
   await writeFile(join(home, "lorebooks", "harbour.json"), JSON.stringify({ ...toWorldInfo(tavernBook("Harbour Town")), name: "Harbour Town" }));
-  const services = createLorebookServices({ env, samplesDir: SAMPLE_LOREBOOKS_DIR, cards: async () => [brindle], cwd: home });
+  const services = createApp({ env, cwd: home }).lore;
   return { home, env, services };
 }
 
-function mount(services: ReturnType<typeof createLorebookServices>, rows = 24) {
+function mount(services: BookShelf, rows = 24) {
   let back = 0;
   let quit = 0;
   const app = render(<LorebooksScreen services={services} color={false} rows={rows} columns={80} onBack={() => back++} onQuit={() => quit++} />);
@@ -250,7 +248,7 @@ test("a bundled sample is read-only: saving offers a copy into the user's books,
   const copy = await getLorebook("The Copper Tankard", { env });
   assert.equal(copy?.source, "user");
   assert.equal(copy?.book.entries.find((e) => e.uid === 1)?.disable, true);
-  const list = await services.list();
+  const list = (await services.list()).filter((b) => !b.card);
   assert.deepEqual(list.map((b) => `${b.name}: ${b.source}`).sort(), ["Harbour Town: user", "The Copper Tankard: user"], "the copy took the sample's place");
   app.unmount();
 });
@@ -291,7 +289,8 @@ test("import by path: a bad file gives one clear line, a good one joins the list
   const line = bad.split("\n").find((l) => l.includes("Could not import")) ?? "";
   assert.match(line, /^Could not import: .*broken\.json: \(file\): not valid JSON/);
   await press(app.stdin, ...Array(11).fill("\x7f"), "world.json", "\r");
-  const good = await until(app.lastFrame, (f) => f.includes("Imported"), "the import");
+  // The list is read again after the import (card books too): wait for it, not only the notice.
+  const good = await until(app.lastFrame, (f) => f.includes("Imported") && f.includes("world"), "the import");
   assert.match(good, /Imported "world" \(1 entries\)/);
   assert.match(good, /› world\s+1 entry · yours/);
   app.unmount();

@@ -7,7 +7,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { render } from "ink-testing-library";
 import { LorebooksScreen } from "../../../src/ui/lorebooks/LorebooksScreen.tsx";
-import { createLorebookServices } from "../../../src/ui/app/lorebookServices.ts";
+import { createLoreService } from "../../../src/app/lore.ts";
+import type { BookShelf } from "../../../src/ui/app/tuiApp.ts";
 import { CardLibrary } from "../../../src/store/cards/library.ts";
 import { readCardFile } from "../../../src/store/cards/cardFiles.ts";
 import { SAMPLE_LOREBOOKS_DIR } from "../../../src/store/lorebooks/lorebookFiles.ts";
@@ -28,11 +29,11 @@ async function setup() {
   await writeFile(join(home, "characters", "ilsa.png"), writePngCard(placeholderPng({ size: 8 }), { chara: json(v2Card()), ccv3: json({ ...v2Card(), spec: "chara_card_v3", spec_version: "3.0" }) }));
   await copyFile(MAELIS, join(samples, "maelis-the-cartographer.json"));
   const library = new CardLibrary({ dir: join(home, "characters"), indexPath: join(home, "cache", "index.json"), bundledDir: samples });
-  const services = createLorebookServices({ env: { TAPROOM_HOME: home }, samplesDir: SAMPLE_LOREBOOKS_DIR, cards: () => library.list(), cardLibrary: library });
+  const services = createLoreService({ env: { TAPROOM_HOME: home }, samplesDir: SAMPLE_LOREBOOKS_DIR, cardLibrary: library, settings: async () => ({ worldInfo: {}, globalLorebooks: [] }) });
   return { home, samples, library, services };
 }
 
-function mount(services: ReturnType<typeof createLorebookServices>) {
+function mount(services: BookShelf) {
   return render(<LorebooksScreen services={services} color={false} rows={24} columns={100} onBack={() => {}} />);
 }
 

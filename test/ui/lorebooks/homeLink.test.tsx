@@ -6,7 +6,7 @@ import { App } from "../../../src/ui/app/App.tsx";
 import { PrintLogProvider } from "../../../src/ui/app/PrintLog.tsx";
 import { defaultKeybindings } from "../../../src/ui/app/keybindings.ts";
 import { defaultEntry } from "../../../src/core/lorebook/model.ts";
-import { card, fakeAppServices, fakeLorebookServices } from "../../support/fakeAppServices.ts";
+import { card, fakeAppServices, fakeLorebookServices, noEditor } from "../../support/fakeAppServices.ts";
 import { tick, until } from "../../support/frames.ts";
 
 test("l on the home screen opens the lorebooks; Esc goes back home", async () => {
@@ -14,7 +14,7 @@ test("l on the home screen opens the lorebooks; Esc goes back home", async () =>
   const fake = fakeAppServices([], [card("mira", "Mira")], { lorebooks: books.services });
   const app = render(
     <PrintLogProvider>
-      <App services={fake.services} stdout={{ columns: 80, rows: 24, on() {}, off() {} }} color={false} keybindings={defaultKeybindings} onQuit={() => {}} />
+      <App app={fake.services} editExternally={noEditor} stdout={{ columns: 80, rows: 24, on() {}, off() {} }} color={false} keybindings={defaultKeybindings} onQuit={() => {}} />
     </PrintLogProvider>,
   );
   const home = await until(app.lastFrame, (f) => f.includes("Characters"), "home");

@@ -10,17 +10,17 @@ import { ModelsScreen } from "../../../src/ui/models/ModelsScreen.tsx";
 import { App } from "../../../src/ui/app/App.tsx";
 import { PrintLogProvider } from "../../../src/ui/app/PrintLog.tsx";
 import { defaultKeybindings } from "../../../src/ui/app/keybindings.ts";
-import { createModelServices, type ModelRuntime } from "../../../src/ui/app/modelServices.ts";
+import { createApp, type App as TaproomApp } from "../../../src/app/app.ts";
 import { tinyChatModelBytes, writeTinyChatModel } from "../../support/tinyGguf.ts";
 import { startFakeHub, type FakeHub } from "../../support/fakeHub.ts";
-import { card, chatEntry, fakeAppServices } from "../../support/fakeAppServices.ts";
+import { card, chatEntry, fakeAppServices, noEditor } from "../../support/fakeAppServices.ts";
 import { tick, until } from "../../support/frames.ts";
 
 
 let home: string;
 let modelsDir: string;
 let hub: FakeHub;
-const runtimes: ModelRuntime[] = [];
+const runtimes: TaproomApp[] = [];
 
 before(async () => {
   home = await mkdtemp(join(tmpdir(), "taproom-models-screen-"));
@@ -44,15 +44,15 @@ after(async () => {
   await hub.close();
 });
 
-function runtime(dir = modelsDir): ModelRuntime {
-  const r = createModelServices({ modelsDir: dir, gpu: "cpu", threads: 1, contextSize: 512 }, { TAPROOM_HOME: home, HF_ENDPOINT: hub.endpoint });
+function runtime(dir = modelsDir): TaproomApp {
+  const r = createApp({ env: { TAPROOM_HOME: home, HF_ENDPOINT: hub.endpoint }, runtime: { modelsDir: dir, gpu: "cpu", threads: 1, contextSize: 512 } });
   runtimes.push(r);
   return r;
 }
 
-function mount(r: ModelRuntime) {
+function mount(r: TaproomApp) {
   let backs = 0;
-  const app = render(<ModelsScreen services={r.services} color={false} rows={24} columns={100} onBack={() => backs++} onQuit={() => {}} />);
+  const app = render(<ModelsScreen services={r.models} color={false} rows={24} columns={100} onBack={() => backs++} onQuit={() => {}} />);
   return { ...app, backs: () => backs };
 }
 
@@ -115,12 +115,12 @@ test("Enter loads the model with the planner's explanation, u unloads it; a file
   assert.match(loaded, /Loaded: taproom-tiny · cpu · 0\/\d+ layers on the GPU · 512 context · 1 thread/);
   assert.match(loaded, /Why: /);
   assert.match(loaded, /› ● tiny\.gguf/, "the loaded model is marked");
-  assert.equal(r.loaded()?.contextSize, 512);
+  assert.equal(r.models.current()?.contextSize, 512);
   await tick();
   app.stdin.write("u");
   const unloaded = await until(app.lastFrame, (f) => f.includes("Unloaded taproom-tiny"), "the unload");
   assert.match(unloaded, /No model loaded/);
-  assert.equal(r.loaded(), null);
+  assert.equal(r.models.current(), null);
   app.unmount();
 });
 
@@ -192,10 +192,10 @@ test("a pasted address or an unknown repository is one line and the screen carri
 const stdout = { columns: 100, rows: 24, on() {}, off() {} };
 
 test("with no model loaded the app starts on the model screen, which says how to add one; Esc goes home and m comes back", async () => {
-  const fake = fakeAppServices([chatEntry("c1", "mira", "Mira", "2026-12-01T19:55:00Z")], [card("mira", "Mira")], { models: runtime().services });
+  const fake = fakeAppServices([chatEntry("c1", "mira", "Mira", "2026-12-01T19:55:00Z")], [card("mira", "Mira")], { models: runtime().models });
   const app = render(
     <PrintLogProvider>
-      <App services={fake.services} stdout={stdout} color={false} keybindings={defaultKeybindings} start={null} onQuit={() => {}} />
+      <App app={fake.services} editExternally={noEditor} stdout={stdout} color={false} keybindings={defaultKeybindings} start={null} onQuit={() => {}} />
     </PrintLogProvider>,
   );
   const first = await until(app.lastFrame, (f) => f.includes("tiny.gguf") && f.includes("Machine:"), "the model screen");
@@ -217,10 +217,10 @@ test("a download from the model screen picks up by itself after the link drops",
     dropOnce: { path: "tiny-Q4_K_M.gguf", afterBytes: 200_000 },
   });
   const dir = join(home, "dropped-models");
-  const r = createModelServices({ modelsDir: dir, gpu: "cpu", threads: 1, contextSize: 512 }, { TAPROOM_HOME: home, HF_ENDPOINT: dropping.endpoint });
+  const r = createApp({ env: { TAPROOM_HOME: home, HF_ENDPOINT: dropping.endpoint }, runtime: { modelsDir: dir, gpu: "cpu", threads: 1, contextSize: 512 } });
   try {
-    const preview = await r.services.previewPull("hf:alice/Tiny-GGUF:Q4_K_M");
-    const path = await r.services.download(preview, new AbortController().signal, () => {});
+    const preview = await r.models.previewPull("hf:alice/Tiny-GGUF:Q4_K_M");
+    const path = await r.models.download(preview, new AbortController().signal, () => {});
     assert.equal(path, join(dir, "tiny-Q4_K_M.gguf"));
     assert.deepEqual(await readdir(dir), ["tiny-Q4_K_M.gguf"], "the whole file, no .part left");
   } finally {

@@ -1,12 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import React from "react";
-import { render } from "ink-testing-library";
 import { lorePanelLines } from "../../../src/ui/panels/LorePanel.tsx";
-import { ChatScreen } from "../../../src/ui/chat/ChatScreen.tsx";
-import { PrintLogProvider } from "../../../src/ui/app/PrintLog.tsx";
-import type { TurnReport } from "../../../src/ui/app/services.ts";
-import { scriptedServices, testSamplers } from "../../support/fakeServices.ts";
+import type { TurnReport } from "../../../src/app/turns/playTurn.ts";
+import { scriptedSession } from "../../support/fakeServices.ts";
+import { mountChat } from "../../support/chatScreen.tsx";
 
 const report: TurnReport = {
   template: "ChatML",
@@ -36,13 +33,9 @@ test("the lore panel lists the entries that fired with why, then the near misses
 });
 
 test("Alt+L opens the lore panel (and only it: Alt+S replaces it); Esc closes", async () => {
-  const fake = scriptedServices([]);
-  fake.services.lastTurn = () => report;
-  const app = render(
-    <PrintLogProvider>
-      <ChatScreen services={fake.services} characterName="Mira" personaName="You" initialMessages={[]} initialSamplers={testSamplers} color={false} rows={24} flushMs={10} onQuit={() => {}} />
-    </PrintLogProvider>,
-  );
+  const fake = scriptedSession([]);
+  const session = { ...fake.session, lastTurn: () => report };
+  const app = mountChat(session, { rows: 24 });
   const wait = (ms = 100) => new Promise((r) => setTimeout(r, ms));
   await wait();
   app.stdin.write("\x1bl");

@@ -1,16 +1,14 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import React from "react";
-import { render } from "ink-testing-library";
 import { mkdir, mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { modelPanelLines } from "../../../src/ui/panels/ModelPanel.tsx";
-import { ChatScreen } from "../../../src/ui/chat/ChatScreen.tsx";
-import { PrintLogProvider } from "../../../src/ui/app/PrintLog.tsx";
-import { createModelServices, type ModelDetails, type ModelRuntime } from "../../../src/ui/app/modelServices.ts";
-import type { TurnReport } from "../../../src/ui/app/services.ts";
-import { scriptedServices, testSamplers } from "../../support/fakeServices.ts";
+import { createApp, type App } from "../../../src/app/app.ts";
+import type { ModelDetails } from "../../../src/app/models.ts";
+import type { TurnReport } from "../../../src/app/turns/playTurn.ts";
+import { scriptedSession } from "../../support/fakeServices.ts";
+import { mountChat } from "../../support/chatScreen.tsx";
 import { writeTinyChatModel } from "../../support/tinyGguf.ts";
 import { until } from "../../support/frames.ts";
 
@@ -48,27 +46,19 @@ test("the panel shows backend, GPU, VRAM used/free, layers, the context as a bar
 });
 
 let dir: string;
-let runtime: ModelRuntime;
+let runtime: App;
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), "taproom-model-panel-"));
   await mkdir(join(dir, "models"));
   await writeTinyChatModel(join(dir, "models", "tiny.gguf"));
-  runtime = createModelServices({ modelsDir: join(dir, "models"), gpu: "cpu", threads: 1, contextSize: 512 }, { TAPROOM_HOME: dir });
+  runtime = createApp({ env: { TAPROOM_HOME: dir }, runtime: { modelsDir: join(dir, "models"), gpu: "cpu", threads: 1, contextSize: 512 } });
 });
 after(() => runtime.close());
 
 
 test("in the chat, /model loads a library model by part of its name, Tab completes it, and Alt+M shows its panel", async () => {
-  const fake = scriptedServices([["Hello."]]);
-  const models = runtime.services;
-  fake.services.modelDetails = () => models.details();
-  fake.services.libraryModels = async () => (await models.library()).filter((m) => !m.error).map((m) => ({ name: m.name, path: m.paths[0]! }));
-  fake.services.loadModel = (path) => models.load(path);
-  const app = render(
-    <PrintLogProvider>
-      <ChatScreen services={fake.services} characterName="Mira" personaName="You" initialMessages={[]} initialSamplers={testSamplers} color={false} rows={30} flushMs={10} onQuit={() => {}} />
-    </PrintLogProvider>,
-  );
+  const fake = scriptedSession([["Hello."]]);
+  const app = mountChat(fake.session, { rows: 30, models: runtime.models });
   const wait = (ms = 100) => new Promise((r) => setTimeout(r, ms));
   await wait(300);
   app.stdin.write("\x1bm");
@@ -86,7 +76,7 @@ test("in the chat, /model loads a library model by part of its name, Tab complet
   app.stdin.write("\r");
   const loaded = await until(app.lastFrame, (f) => f.includes("Loaded taproom-tiny"), "the load");
   assert.match(loaded, /Loaded taproom-tiny: cpu · 0\/\d+ layers on the GPU · 512 context · 1 thread/);
-  assert.equal(runtime.loaded()?.name, "taproom-tiny");
+  assert.equal(runtime.models.current()?.name, "taproom-tiny");
   app.stdin.write("\x1bm");
   const panel = await until(app.lastFrame, (f) => f.includes("Model: taproom-tiny"), "the model panel");
   assert.match(panel, /Model: taproom-tiny · cpu · weights [\d.]+ KiB/);

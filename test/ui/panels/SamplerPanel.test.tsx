@@ -1,29 +1,25 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import React from "react";
-import { render } from "ink-testing-library";
-import { ChatScreen } from "../../../src/ui/chat/ChatScreen.tsx";
-import { PrintLogProvider } from "../../../src/ui/app/PrintLog.tsx";
 import type { SamplerSettings } from "../../../src/core/samplers/types.ts";
 import { builtInPresets } from "../../../src/core/samplers/presets.ts";
-import { scriptedServices, testSamplers } from "../../support/fakeServices.ts";
+import { scriptedSession } from "../../support/fakeServices.ts";
+import { mountChat } from "../../support/chatScreen.tsx";
 import { until } from "../../support/frames.ts";
 
 const wait = (ms = 100) => new Promise((r) => setTimeout(r, ms));
 
 
 function mount() {
-  const fake = scriptedServices([["Fine."]]);
+  const fake = scriptedSession([["Fine."]]);
   const overrides: Partial<SamplerSettings>[] = [];
   const presets: string[] = [];
-  fake.services.setSamplerOverrides = (change) => void overrides.push(change);
-  fake.services.setPreset = (name) => void presets.push(name);
-  fake.services.presets = () => builtInPresets.slice();
-  const app = render(
-    <PrintLogProvider>
-      <ChatScreen services={fake.services} characterName="Mira" personaName="You" initialMessages={[]} initialSamplers={testSamplers} color={false} rows={24} flushMs={10} onQuit={() => {}} />
-    </PrintLogProvider>,
-  );
+  // The real session, watched: what the panel asks of it is recorded on the way through.
+  const session = {
+    ...fake.session,
+    setSamplers: (change: Partial<SamplerSettings>) => (overrides.push(change), fake.session.setSamplers(change)),
+    setPreset: (name: string) => (presets.push(name), fake.session.setPreset(name)),
+  };
+  const app = mountChat(session);
   return { app, fake, overrides, presets };
 }
 

@@ -3,10 +3,9 @@ import assert from "node:assert/strict";
 import React from "react";
 import { render } from "ink-testing-library";
 import { promptTextLines, TurnPanel, turnPanelLines, turnPanelWindow } from "../../../src/ui/panels/TurnPanel.tsx";
-import { ChatScreen } from "../../../src/ui/chat/ChatScreen.tsx";
-import { PrintLogProvider } from "../../../src/ui/app/PrintLog.tsx";
-import type { TurnReport } from "../../../src/ui/app/services.ts";
-import { scriptedServices, testSamplers } from "../../support/fakeServices.ts";
+import type { TurnReport } from "../../../src/app/turns/playTurn.ts";
+import { scriptedSession } from "../../support/fakeServices.ts";
+import { mountChat } from "../../support/chatScreen.tsx";
 import { tick, until } from "../../support/frames.ts";
 
 const report: TurnReport = {
@@ -70,14 +69,10 @@ test("the full-text view is the prompt as sent, section by section, wrapped and 
 });
 
 test("Alt+P in the chat opens the last turn's panel and Esc closes it", async () => {
-  const fake = scriptedServices([["Hello."]]);
+  const fake = scriptedSession([["Hello."]]);
   let last: TurnReport | null = null;
-  fake.services.lastTurn = () => last;
-  const app = render(
-    <PrintLogProvider>
-      <ChatScreen services={fake.services} characterName="Mira" personaName="You" initialMessages={[]} initialSamplers={testSamplers} color={false} rows={30} flushMs={10} onQuit={() => {}} />
-    </PrintLogProvider>,
-  );
+  const session = { ...fake.session, lastTurn: () => last };
+  const app = mountChat(session, { rows: 30 });
   const wait = (ms = 80) => new Promise((r) => setTimeout(r, ms));
   await wait();
   app.stdin.write("\x1bp");
@@ -94,14 +89,10 @@ test("Alt+P in the chat opens the last turn's panel and Esc closes it", async ()
 });
 
 test("in the chat, t shows the full prompt text, the arrows scroll it, t again the summary", async () => {
-  const fake = scriptedServices([]);
+  const fake = scriptedSession([]);
   const tall: TurnReport = { ...withText, sections: [{ kind: "card", label: "description", tokens: 900, text: Array.from({ length: 60 }, (_, i) => `Line ${i} of the card.`).join("\n") }] };
-  fake.services.lastTurn = () => tall;
-  const app = render(
-    <PrintLogProvider>
-      <ChatScreen services={fake.services} characterName="Mira" personaName="You" initialMessages={[]} initialSamplers={testSamplers} color={false} rows={24} flushMs={10} onQuit={() => {}} />
-    </PrintLogProvider>,
-  );
+  const session = { ...fake.session, lastTurn: () => tall };
+  const app = mountChat(session, { rows: 24 });
   await tick();
   app.stdin.write("\x1bp");
   await until(app.lastFrame, (f) => f.includes("from the KV cache"), "the summary");
@@ -144,13 +135,14 @@ test("the panel says what the KV cache reused, from where, why it processed part
 });
 
 test("after a reply the status line says what the KV cache held and why it processed part of the prompt again", async () => {
-  const fake = scriptedServices([["Hello."]]);
-  fake.services.lastTurn = () => reprocessed;
-  const app = render(
-    <PrintLogProvider>
-      <ChatScreen services={fake.services} characterName="Mira" personaName="You" initialMessages={[]} initialSamplers={testSamplers} color={false} rows={30} flushMs={10} onQuit={() => {}} />
-    </PrintLogProvider>,
-  );
-  await until(app.lastFrame, (f) => /· \? help · kv 560\/1200 · 580 again: lore entry "Greyway"/.test(f), "the status line's cache note");
+  const { session } = scriptedSession([["Hello."]], { report: reprocessed });
+  const app = mountChat(session, { rows: 30 });
+  await tick();
+  assert.doesNotMatch(app.lastFrame() ?? "", / kv /, "nothing before the first turn");
+  app.stdin.write("Hi");
+  await until(app.lastFrame, (f) => f.includes("│ Hi"), "the typed message");
+  await tick();
+  app.stdin.write("\r");
+  await until(app.lastFrame, (f) => /· \? help · kv 560\/1200 · 580 again: lore entry/.test(f), "the status line's cache note");
   app.unmount();
 });

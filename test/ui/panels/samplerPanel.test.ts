@@ -1,11 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { formatSampler, samplerRows, stepSampler } from "../../../src/ui/panels/samplerPanel.ts";
 import { defaultSamplers } from "../../../src/core/samplers/validate.ts";
-import { createAppServices } from "../../../src/ui/app/createServices.ts";
 
 const row = (key: string) => samplerRows.find((r) => r.key === key)!;
 
@@ -31,23 +27,3 @@ test("values read as a person expects: off, random seed", () => {
   assert.equal(formatSampler(defaultSamplers, row("topK")), "40");
 });
 
-test("sampler changes are saved as the chat's overrides and come back when it reopens", async () => {
-  const home = await mkdtemp(join(tmpdir(), "taproom-samplers-"));
-  const env = { TAPROOM_HOME: home };
-  let app = await createAppServices({}, env);
-  let chat = await app.services.openChat({ characterId: "Brindle" });
-  chat.services.setSamplerOverrides?.({ temperature: 1.25 });
-  chat.services.setSamplerOverrides?.({ minP: 0.1 });
-  await app.close();
-  app = await createAppServices({}, env);
-  chat = await app.services.openChat({ characterId: "Brindle", chatId: chat.chatId });
-  assert.equal(chat.samplers.temperature, 1.25);
-  assert.equal(chat.samplers.minP, 0.1);
-  chat.services.setPreset?.("Deterministic");
-  await app.close();
-  app = await createAppServices({}, env);
-  chat = await app.services.openChat({ characterId: "Brindle", chatId: chat.chatId });
-  assert.equal(chat.presetName, "Deterministic", "a preset replaces the overrides");
-  assert.notEqual(chat.samplers.temperature, 1.25);
-  await app.close();
-});

@@ -1,0 +1,129 @@
+/**
+ * The application: one object made from the data directory and the machine, holding
+ * every service the surfaces use (the TUI, the headless commands, later a server).
+ * Surfaces never construct stores or engine objects; they call these. Making an App is
+ * cheap: nothing is read until a service is used, and llama.cpp only loads with a model.
+ */
+import { CardLibrary } from "../store/cards/library.ts";
+import { ChatStore } from "../store/chats/chatStore.ts";
+import { readKeybindingSettings } from "../store/keybindingSettings.ts";
+import { dataDir, dataPaths, type DataPaths } from "../store/paths.ts";
+import { PresetStore } from "../store/presets/presetStore.ts";
+import { SettingsStore } from "../store/settings.ts";
+import type { ChatEnv } from "../core/chat/operations.ts";
+import { createChatsService, type ChatsService } from "./chats/chats.ts";
+import { createLibraryService, type LibraryService } from "./library.ts";
+import { createLoreService, type LoreService } from "./lore.ts";
+import { createModelRuntime, type MachineFacts, type ModelService } from "./models.ts";
+import type { RuntimeOptions } from "./options.ts";
+import { createPersonaService, type PersonaService } from "./personas.ts";
+import { createPresetService, type PresetService } from "./presets.ts";
+
+export interface AppOptions {
+  /** The environment: where the data directory is (TAPROOM_HOME...), HF_TOKEN, the editor. */
+  env: NodeJS.ProcessEnv;
+  /** The data directory; by default the one the environment names (see store/paths.ts). */
+  dataDir?: string;
+  /** Where typed relative paths start; default the process's. */
+  cwd?: string;
+  /** What `~` in a typed path is; default the user's home. */
+  home?: string;
+  /** How models load: the command line's wishes (the planner decides the rest). */
+  runtime?: RuntimeOptions;
+  /** This machine; by default probed (through llama.cpp) whenever it is needed. */
+  machine?: () => Promise<MachineFacts>;
+  /** Where new ids and timestamps come from (tests pass fixed ones). */
+  chatEnv?: ChatEnv;
+  /** The bundled sample lorebooks (tests point elsewhere). */
+  lorebookSamplesDir?: string;
+}
+
+export interface App {
+  readonly paths: DataPaths;
+  /** Character cards: list, import, edit, export, lint, trash. */
+  library: LibraryService;
+  /** Saved chats, and each open chat as a session: its changes and its turns. */
+  chats: ChatsService;
+  /** Lorebooks: the user's, the samples, the books inside cards. */
+  lore: LoreService;
+  personas: PersonaService;
+  presets: PresetService;
+  /** The machine, the model library, the loaded model, downloads, tokenizers. */
+  models: ModelService;
+  /** The raw `keybindings` of settings.json (the TUI checks it); undefined when absent. */
+  keybindings(): Promise<unknown>;
+  /** Finishes what is under way: open chats' turns and saves, then unloads the model. */
+  close(): Promise<void>;
+}
+
+/** Opens a store once, on first use, and hands the same one to every caller. */
+function once<T>(open: () => Promise<T>): (() => Promise<T>) & { ifOpened(): Promise<T> | undefined } {
+  let opened: Promise<T> | undefined;
+  const get = () => {
+    opened ??= open();
+    // A failed open (a corrupt file the person then fixes) is tried again next time.
+    opened.catch(() => (opened = undefined));
+    return opened;
+  };
+  return Object.assign(get, { ifOpened: () => opened });
+}
+
+export function createApp(options: AppOptions): App {
+  const root = options.dataDir ?? dataDir(options.env);
+  const paths = dataPaths(root);
+  // Stores that find the data directory through the environment see this one.
+  const env = { ...options.env, TAPROOM_HOME: root };
+  const cwd = options.cwd ?? process.cwd();
+  const settings = once(() => SettingsStore.open({ path: paths.settings }));
+  const presetStore = once(() => PresetStore.open({ root }));
+  const chatStore = once(() => ChatStore.open({ dir: paths.chats }));
+  // The one card library of the process: its index is shared by every service that reads cards.
+  const cards = new CardLibrary({ dir: paths.characters, indexPath: `${paths.cache}/card-index.json` });
+  const library = createLibraryService(cards, { cwd, ...(options.home && { home: options.home }) });
+  const lore = createLoreService({
+    env,
+    cardLibrary: cards,
+    cwd,
+    ...(options.lorebookSamplesDir && { samplesDir: options.lorebookSamplesDir }),
+    settings: async () => (await settings()).settings,
+  });
+  const runtime = options.runtime ?? {};
+  const models = createModelRuntime({
+    root,
+    modelsDir: runtime.modelsDir ?? paths.models,
+    runtime,
+    env,
+    ...(options.machine && { machine: options.machine }),
+  });
+  const personas = createPersonaService(settings);
+  const presets = createPresetService({ store: presetStore, defaultPreset: async () => (await settings()).settings.defaultPreset, cwd });
+  const chats = createChatsService({
+    root,
+    paths,
+    cwd,
+    ...(options.chatEnv && { env: options.chatEnv }),
+    store: chatStore,
+    settings,
+    presets: presetStore,
+    library,
+    lore,
+    personas,
+    models,
+  });
+  return {
+    paths,
+    library,
+    chats: chats.service,
+    lore,
+    personas,
+    presets,
+    models: models.service,
+    keybindings: () => readKeybindingSettings(paths.settings),
+    async close() {
+      await chats.closeAll();
+      // Only a store that was opened has anything to write.
+      await (await chatStore.ifOpened()?.catch(() => undefined))?.flush();
+      await models.close();
+    },
+  };
+}
