@@ -20,7 +20,11 @@ import type { ModelRuntime } from "../models.ts";
 import type { PersonaService } from "../personas.ts";
 import { promptCacheOptions } from "../promptCache.ts";
 import { runTurn, type TurnResult } from "../turns/playTurn.ts";
-import { createChatSession, type ChatSession, type ChatTarget, type SessionTurn } from "./session.ts";
+import { activateLoreForChat } from "../../core/lorebook/forChat.ts";
+import { summarizeChat, type SummarizeResult } from "../../engine/summarize.ts";
+import type { LoadedModel } from "../../engine/generation/loadModel.ts";
+import { answerCardRegex, chatRoleplay } from "./roleplay.ts";
+import { createChatSession, type ChatSession, type ChatTarget, type SessionSummary, type SessionTurn } from "./session.ts";
 
 export type { ChatExportFormat, ChatIndexEntry };
 export { AmbiguousChatNameError, ChatNotFoundError } from "../../store/chats/chatStore.ts";
@@ -98,22 +102,40 @@ export function createChatsService(options: ChatsServiceOptions): { service: Cha
   // The engine for a session's turns: waits for a model still loading, then runs. A saved
   // chat's KV state is kept (a restart, another chat in between) as the settings say.
   const runFor = (persist: boolean) => async (turn: SessionTurn): Promise<TurnResult> => {
+    const model = await modelFor(turn.signal, persist);
+    if (!model) return stoppedWhileLoading;
+    return runTurn({ ...turn, model, plan: model.info.reasons });
+  };
+
+  // A summary is written by the chat's model, on the chat's cached prompt (see engine/summarize.ts).
+  const summarizeFor = (persist: boolean) => async (request: SessionSummary): Promise<SummarizeResult> => {
+    const model = await modelFor(request.signal, persist);
+    if (!model) return { written: false, due: { due: false, messagesSince: 0, wordsSince: 0, reason: "stopped" }, reason: "stopped while the model was loading" };
+    const lore = activateLoreForChat({
+      books: request.books, tiers: request.bookTiers, chat: request.chat, character: request.character, personaName: request.persona.name, generationType: "quiet",
+      contextSize: Math.max(1, model.contextSize - request.settings.samplers.maxTokens), tokenize: (t) => model.countTokens(t), settings: request.loreSettings,
+    });
+    return summarizeChat({ ...request, model, lore: lore.insertions });
+  };
+
+  /** The loaded model, once one still loading is there; undefined when stopped while waiting. */
+  async function modelFor(signal: AbortSignal | undefined, persist: boolean): Promise<LoadedModel | undefined> {
     const pending = models.service.loading();
     if (pending) {
-      const stopped = new Promise<void>((done) => turn.signal?.addEventListener("abort", () => done(), { once: true }));
+      const stopped = new Promise<void>((done) => signal?.addEventListener("abort", () => done(), { once: true }));
       try {
         await Promise.race([pending.done, stopped]);
       } catch (error) {
         throw new NoEngineError(`${pending.name} did not load: ${(error as Error).message.split("\n")[0]}`);
       }
       // Stopped while waiting: nothing was written, and the load goes on.
-      if (turn.signal?.aborted) return stoppedWhileLoading;
+      if (signal?.aborted) return undefined;
     }
     const model = models.loaded();
     if (!model) throw new NoEngineError("no model loaded: start taproom with --model FILE, or load one with /model NAME or from the model screen (Ctrl+O, then m)");
     model.usePromptCache(promptCacheOptions((await options.settings()).settings, options.paths, persist));
-    return runTurn({ ...turn, model, plan: model.info.reasons });
-  };
+    return model;
+  }
 
   async function chatFor(store: ChatStore, character: Character, characterId: string, target: ChatTarget): Promise<{ chat: Chat; handle?: ChatHandle }> {
     // A chat never written is read and left alone.
@@ -187,6 +209,9 @@ export function createChatsService(options: ChatsServiceOptions): { service: Cha
       loreSettings: settings.settings.worldInfo,
       prompts: { ...settings.promptSettings(), templates: presetStore.templates() },
       run: runFor(held !== undefined),
+      roleplay: chatRoleplay(settings, { id: characterId, extensions: character.extensions }),
+      answerCardScripts: (allow) => answerCardRegex(settings, { id: characterId, extensions: character.extensions }, allow),
+      summarize: summarizeFor(held !== undefined),
       create: async (branched) => (await options.store()).create(branched),
       async exportChat(current, userName, path) {
         const out = path ? resolve(options.cwd, path.replace(/^~(?=$|\/)/, homedir())) : join(options.root, "exports", `${exportName(current.title)}.jsonl`);
