@@ -18,6 +18,7 @@ import { createModelRuntime, type MachineFacts, type ModelService } from "./mode
 import type { RuntimeOptions } from "./options.ts";
 import { createPersonaService, type PersonaService } from "./personas.ts";
 import { createPresetService, type PresetService } from "./presets.ts";
+import { createRegexService, type RegexService } from "./regexScripts.ts";
 
 export interface AppOptions {
   /** The environment: where the data directory is (TAPROOM_HOME...), HF_TOKEN, the editor. */
@@ -48,6 +49,8 @@ export interface App {
   lore: LoreService;
   personas: PersonaService;
   presets: PresetService;
+  /** Global regex scripts, and the answers about cards' own. */
+  regex: RegexService;
   /** The machine, the model library, the loaded model, downloads, tokenizers. */
   models: ModelService;
   /** The raw `keybindings` of settings.json (the TUI checks it); undefined when absent. */
@@ -117,6 +120,7 @@ export function createApp(options: AppOptions): App {
     lore,
     personas,
     presets,
+    regex: createRegexService({ settings, library, cwd }),
     models: models.service,
     keybindings: () => readKeybindingSettings(paths.settings),
     async close() {
