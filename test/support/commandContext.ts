@@ -5,7 +5,7 @@ import { slashCommands } from "../../src/ui/commands/index.ts";
 import type { SamplerSettings } from "../../src/core/samplers/types.ts";
 
 /** A CommandContext that records what commands did. */
-export function recordingContext(options: { models?: string[]; characters?: CharacterChoice[]; books?: { attached?: string[]; inUse?: string[]; available?: string[] } } = {}) {
+export function recordingContext(options: { cardScripts?: { count: number; state: "none" | "allowed" | "ask" | "declined" }; models?: string[]; characters?: CharacterChoice[]; books?: { attached?: string[]; inUse?: string[]; available?: string[] } } = {}) {
   const characters = options.characters ?? [];
   const books = options.books ?? {};
   const lore = { attached: books.attached ?? [], inUse: books.inUse ?? [], available: books.available ?? [] };
@@ -15,6 +15,7 @@ export function recordingContext(options: { models?: string[]; characters?: Char
   let swipes = 0;
   let template: string | null = null;
   let names: boolean | undefined;
+  let summary = "";
   const calls: string[] = [];
   const ctx: CommandContext = {
     setSamplers: (c) => Object.assign(samplers, c),
@@ -45,6 +46,11 @@ export function recordingContext(options: { models?: string[]; characters?: Char
       return template;
     },
     setNames: (value) => void (names = value),
+    summary: () => summary,
+    setSummary: (text) => void (summary = text),
+    summarize: () => void calls.push("summarize"),
+    cardScripts: () => options.cardScripts ?? { count: 0, state: "none" },
+    answerCardScripts: (allow) => void calls.push(`scripts:${allow ? "allow" : "deny"}`),
   };
   return { ctx, samplers, notes, calls, swipes: () => swipes };
 }

@@ -40,6 +40,16 @@ export interface CommandContext {
   setTemplate(name: string): string | null;
   /** `Name: ` prefixes in this chat's prompt on or off; undefined follows the template. */
   setNames(names: boolean | undefined): void;
+  /** The chat's summary in use ("" when none). */
+  summary(): string;
+  /** Replaces the summary with the person's text; empty text clears it from the prompt. */
+  setSummary(text: string): void;
+  /** Writes the summary now with the loaded model, and says what it wrote. */
+  summarize(): void;
+  /** The card's own regex scripts: how many, and whether they run. */
+  cardScripts(): { count: number; state: "none" | "allowed" | "ask" | "declined" };
+  /** Lets the card's scripts run (or keeps them off), remembered for the card. */
+  answerCardScripts(allow: boolean): void;
 }
 
 export interface CharacterChoice {
