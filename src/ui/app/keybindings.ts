@@ -2,7 +2,7 @@
  * Every key the TUI answers to, in one table. The settings file's `keybindings`
  * object ({ action: "ctrl+x" | ["ctrl+x", "f2"] }) overrides the defaults.
  */
-export type KeyAction = "stop" | "send" | "newline" | "swipeLeft" | "swipeRight" | "deleteLast" | "complete" | "help" | "historyPrev" | "historyNext" | "continue" | "impersonate" | "edit" | "editExternal" | "select" | "inspect" | "lore" | "samplers" | "modelPanel" | "home";
+export type KeyAction = "stop" | "send" | "newline" | "swipeLeft" | "swipeRight" | "deleteLast" | "complete" | "help" | "historyPrev" | "historyNext" | "continue" | "impersonate" | "edit" | "editExternal" | "select" | "inspect" | "lore" | "samplers" | "modelPanel" | "home" | "reasoning";
 
 export interface KeyInfo {
   upArrow: boolean; downArrow: boolean; leftArrow: boolean; rightArrow: boolean;
@@ -31,6 +31,7 @@ export const keyDescriptions: Record<KeyAction, string> = {
   samplers: "Samplers, presets (live)",
   modelPanel: "Model: VRAM, layers, ctx",
   home: "Home (chat is saved)",
+  reasoning: "Show/hide reasoning",
   historyPrev: "Previous sent line",
   historyNext: "Next sent line",
 };
@@ -54,6 +55,7 @@ export const defaultKeybindings: Keybindings = {
   samplers: ["alt+s"],
   modelPanel: ["alt+m"],
   home: ["ctrl+o"],
+  reasoning: ["alt+r"],
   historyPrev: ["up"],
   historyNext: ["down"],
 };

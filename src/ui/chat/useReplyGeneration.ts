@@ -51,7 +51,13 @@ export function useReplyGeneration(deps: ReplyGenerationDeps): ReplyGeneration {
       abortRef.current = controller;
       let latest = "";
       let drawn = "";
+      let thought = "";
+      let thoughtDrawn = "";
       const timer = setInterval(() => {
+        if (thought !== thoughtDrawn) {
+          thoughtDrawn = thought;
+          dispatch({ type: "turnReasoning", reasoning: thought });
+        }
         if (latest === drawn) return;
         drawn = latest;
         if (mode === "impersonate") dispatch({ type: "notice", message: `Writing as ${state.current.persona}: ${drawn}` });
@@ -65,7 +71,7 @@ export function useReplyGeneration(deps: ReplyGenerationDeps): ReplyGeneration {
         dispatch({ type: "notice", message: line });
         waiting.done.then(() => state.current.notice === line && dispatch({ type: "notice", message: null }), () => {});
       }
-      const request: TurnRequest = { mode, signal: controller.signal, onText: (text) => void (latest = text), ...(sent !== undefined && { text: sent }) };
+      const request: TurnRequest = { mode, signal: controller.signal, onText: (text) => void (latest = text), onReasoning: (text) => void (thought = text), ...(sent !== undefined && { text: sent }) };
       try {
         const outcome = await session.play(request);
         setSpeed(outcome.tokensPerSecond);
