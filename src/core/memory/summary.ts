@@ -5,7 +5,6 @@
  * on the message before the last; an update is due once enough messages (or words) came
  * after the message holding the last one.
  */
-import type { ChatEnv } from "../chat/operations.ts";
 import type { Chat, ChatMessage } from "../chat/types.ts";
 import type { MemorySettings } from "./settings.ts";
 
@@ -26,7 +25,7 @@ export function memoryTarget(messages: readonly ChatMessage[]): number {
 }
 
 /** setMemoryContext(value, saveToMessage): the summary written on a message (the one before the last by default). */
-export function setMemory(chat: Chat, text: string, env: ChatEnv, index?: number): Chat {
+export function setMemory(chat: Chat, text: string, env: { now: () => string }, index?: number): Chat {
   if (chat.messages.length === 0) return chat;
   const at = index === undefined ? memoryTarget(chat.messages) : Math.min(Math.max(0, index), chat.messages.length - 1);
   const messages = chat.messages.slice();
@@ -35,7 +34,7 @@ export function setMemory(chat: Chat, text: string, env: ChatEnv, index?: number
 }
 
 /** "Restore previous": the summary in use is taken off its message, so the one before it is in use again. */
-export function restorePreviousMemory(chat: Chat, env: ChatEnv): Chat {
+export function restorePreviousMemory(chat: Chat, env: { now: () => string }): Chat {
   const { index } = latestMemory(chat.messages);
   if (index < 0) return chat;
   const messages = chat.messages.slice();

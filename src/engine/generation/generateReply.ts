@@ -8,7 +8,9 @@
 import type { LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
 import { ReasoningSplitter, type ReasoningMarkers } from "../../core/reasoning/index.ts";
 import type { SamplerSettings } from "../../core/samplers/types.ts";
-import type { StopReason } from "../chatTurn.ts";
+import type { GenerationInfo } from "../../core/chat/types.ts";
+
+type StopReason = NonNullable<GenerationInfo["stopReason"]>;
 import { toEvaluateOptions, type DrySupport, type RecentTokens } from "./samplerOptions.ts";
 import { StopWatcher } from "./stopStrings.ts";
 import { TokenText } from "./tokenText.ts";
