@@ -24,6 +24,7 @@ import { createModelRuntime, type MachineFacts, type ModelService } from "./mode
 import type { RuntimeOptions } from "./options.ts";
 import { createPersonaService, type PersonaService } from "./personas.ts";
 import { createPresetService, type PresetService } from "./presets.ts";
+import { createRegexService, type RegexService } from "./regexScripts.ts";
 
 export interface AppOptions {
   /** The environment: where the data directory is (TAPROOM_HOME...), HF_TOKEN, the editor. */
@@ -63,6 +64,8 @@ export interface App {
   lore: LoreService;
   personas: PersonaService;
   presets: PresetService;
+  /** Global regex scripts, and the answers about cards' own. */
+  regex: RegexService;
   /** The machine, the model library, the loaded model, downloads, tokenizers. */
   models: ModelService;
   /** A remote server (KoboldCpp, llama.cpp, OpenAI-compatible, Ollama, Tabby, vLLM) that chats use instead of the embedded model. */
@@ -146,6 +149,7 @@ export function createApp(options: AppOptions): App {
     lore,
     personas,
     presets,
+    regex: createRegexService({ settings, library, cwd }),
     models: models.service,
     backends,
     keybindings: () => readKeybindingSettings(paths.settings),

@@ -4,7 +4,7 @@
  * caller uses core/chat operations and the store for that).
  */
 import type { Character } from "../core/cards/character.ts";
-import type { Chat, ChatMessage, GenerationInfo } from "../core/chat/types.ts";
+import type { Chat, ChatMessage, GenerationInfo, Reasoning } from "../core/chat/types.ts";
 import type { LoreInsertion } from "../core/lorebook/insertion.ts";
 import {
   buildPrompt,
@@ -21,6 +21,11 @@ import {
   type TurnMode,
 } from "../core/prompt/index.ts";
 import type { SamplerSettings } from "../core/samplers/types.ts";
+import { markersToTry, type ReasoningSettings } from "../core/reasoning/templates.ts";
+import { ReasoningSplitter } from "../core/reasoning/stream.ts";
+import { RegexPlacement } from "../core/regexScripts/script.ts";
+import { regexRunner, type ExtensionPrompt, type PromptRegex } from "../core/prompt/index.ts";
+import type { ReasoningStreamOptions, ReplyReasoning } from "./generation/generateReply.ts";
 import { promptLayout, type PromptLayout } from "../core/promptCache/layout.ts";
 import { explainReuse, type ReuseExplanation, type ReuseFacts } from "../core/promptCache/explain.ts";
 import { cleanGroupReply } from "../core/group/trim.ts";
@@ -37,6 +42,9 @@ export interface TurnGenerationRequest {
   chatId?: string;
   /** What the prompt is made of, kept with its KV cache to explain the next turn. */
   layout?: PromptLayout;
+  /** Split the reply's reasoning block off as it streams (stop strings never see it). */
+  reasoning?: ReasoningStreamOptions;
+  onReasoning?: (chunk: string) => void;
 }
 
 export interface TurnGenerationResult {
@@ -55,6 +63,8 @@ export interface TurnGenerationResult {
   durationMs?: number;
   /** What the KV cache held and what of it served the prompt (engines that report it). */
   reuse?: ReuseFacts;
+  /** The reasoning block, split from `text` (which never holds it). */
+  reasoning?: ReplyReasoning;
 }
 
 /** What a turn needs from a loaded model. */
@@ -88,6 +98,8 @@ export interface TurnSettings {
   insertionReserve?: number;
   /** Hold the kept-history boundary from the previous prompt (default true); false replays it each turn. */
   holdTrimBoundary?: boolean;
+  /** How reasoning is split out and put back (SillyTavern's power_user.reasoning); without it, nothing is split. */
+  reasoning?: ReasoningSettings;
 }
 
 export interface ChatTurnInput {
@@ -105,13 +117,23 @@ export interface ChatTurnInput {
   group?: GroupPromptContext;
   signal?: AbortSignal;
   onText?: (chunk: string) => void;
+  /** The reply's reasoning as it streams, kept apart from `onText`. */
+  onReasoning?: (chunk: string) => void;
+  /** The chat's regex scripts (global, and the card's once allowed), and where they are matched. */
+  regex?: PromptRegex;
+  /** Blocks from extensions for the prompt: the chat's summary. */
+  extensionPrompts?: ExtensionPrompt[];
+  /** A background request (see BuildPromptInput.quietPrompt). */
+  quietPrompt?: string;
   now?: () => Date;
   random?: () => number;
 }
 
 export interface ChatTurnResult {
-  /** The message text: the new reply, the user's impersonated line, or the continued message whole. */
+  /** The message text: the new reply, the user's impersonated line, or the continued message whole; store-time scripts applied. */
   text: string;
+  /** What the model thought before it wrote `text` (for continue: the message's reasoning as it now stands). */
+  reasoning?: Reasoning;
   generation: GenerationInfo;
   prompt: BuiltPrompt;
   template: TemplateChoice;
@@ -136,7 +158,7 @@ export interface TurnTimings {
   tokensPerSecond?: number;
 }
 
-export type TurnPromptInput = Omit<ChatTurnInput, "model" | "signal" | "onText"> & {
+export type TurnPromptInput = Omit<ChatTurnInput, "model" | "signal" | "onText" | "onReasoning"> & {
   model: Pick<TurnModel, "contextSize" | "chatTemplate" | "countTokens" | "ownTemplate">;
 };
 
@@ -160,6 +182,10 @@ export function buildTurnPrompt(input: TurnPromptInput): { prompt: BuiltPrompt; 
     ...(settings.holdTrimBoundary !== false && chat.keptFrom !== undefined && { keptFrom: chat.keptFrom }),
     mode: promptMode(mode),
     ...(input.group && { group: input.group }),
+    ...(input.regex && { regex: input.regex }),
+    ...(settings.reasoning && { reasoning: settings.reasoning }),
+    ...(input.extensionPrompts && { extensionPrompts: input.extensionPrompts }),
+    ...(input.quietPrompt !== undefined && { quietPrompt: input.quietPrompt }),
     settings: {
       template,
       contextSize: model.contextSize,
@@ -183,7 +209,9 @@ export async function runChatTurn(input: ChatTurnInput): Promise<ChatTurnResult>
   const { prompt, choice, history } = buildTurnPrompt(input);
   const layout = turnLayout(input, prompt, choice, history);
   const startedAt = (input.now ?? (() => new Date()))();
-  const result = await model.generate({
+  const continued = mode === "continue" ? history[history.length - 1] : undefined;
+  const reasoning = reasoningStream(settings.reasoning, prompt, mode);
+  const generated = await model.generate({
     prompt: prompt.text,
     stops: prompt.stops,
     samplers: settings.samplers,
@@ -191,9 +219,11 @@ export async function runChatTurn(input: ChatTurnInput): Promise<ChatTurnResult>
     onText: input.onText,
     chatId: input.chat.id,
     layout,
+    ...(reasoning && { reasoning }),
+    ...(input.onReasoning && { onReasoning: input.onReasoning }),
   });
+  const result = splitWhole(generated, reasoning);
   const finishedAt = (input.now ?? (() => new Date()))();
-  const speaker = mode === "impersonate" ? input.persona.name : input.character.name;
   const seconds = (result.durationMs ?? finishedAt.getTime() - startedAt.getTime()) / 1000;
   const promptTokens = result.promptTokens ?? prompt.tokens;
   const evaluated = result.evaluatedPromptTokens ?? promptTokens;
@@ -207,9 +237,11 @@ export async function runChatTurn(input: ChatTurnInput): Promise<ChatTurnResult>
     ...(genSeconds !== undefined && genSeconds > 0 && result.tokens > 1 && { tokensPerSecond: (result.tokens - 1) / genSeconds }),
   };
   // In a group the reply ends where the model starts writing another member's line.
-  const generated = input.group ? cleanGroupReply(result.text, { speaker: input.character.name, members: input.group.members }) : result.text;
+  const own = input.group ? { ...result, text: cleanGroupReply(result.text, { speaker: input.character.name, members: input.group.members }) } : result;
+  const stored = storedTexts(input, own, continued);
   return {
-    text: turnText(mode, generated, speaker, mode === "continue" ? history[history.length - 1] : undefined),
+    text: stored.text,
+    ...(stored.reasoning && { reasoning: stored.reasoning }),
     generation: {
       model: model.name,
       startedAt: startedAt.toISOString(),
@@ -226,6 +258,59 @@ export async function runChatTurn(input: ChatTurnInput): Promise<ChatTurnResult>
     evaluatedPromptTokens: result.evaluatedPromptTokens,
     ...(result.reuse && { reuse: explainReuse(result.reuse, prompt, layout) }),
   };
+}
+
+/**
+ * How the reply's reasoning is told apart: the template's markers (and the other common
+ * ones); on a continue, only a block the prompt left open (the message's reply has begun,
+ * so a marker now is text). A prompt that ends with a prefix (templates that open the
+ * block for the model) streams reasoning from the first token.
+ */
+function reasoningStream(settings: ReasoningSettings | undefined, prompt: BuiltPrompt, mode: TurnMode): ReasoningStreamOptions | undefined {
+  if (!settings) return undefined;
+  const markers = markersToTry(settings);
+  if (markers.length === 0) return undefined;
+  if (prompt.openReasoning !== undefined) return { markers, open: { markers: markers[0]!, reasoning: prompt.openReasoning } };
+  if (mode === "continue") return undefined;
+  const end = prompt.text.trimEnd();
+  const opened = markers.find((m) => end.endsWith(m.prefix));
+  return opened ? { markers, open: { markers: opened } } : { markers };
+}
+
+/**
+ * The texts the chat keeps, as SillyTavern stores them: the reply through its store-time
+ * scripts (AI output; the person's line when impersonating; on a continue only the new
+ * words), the reasoning through reasoning scripts. Impersonated reasoning is dropped.
+ */
+function storedTexts(input: ChatTurnInput, result: TurnGenerationResult, continued: ChatMessage | undefined): { text: string; reasoning?: Reasoning } {
+  const { mode } = input;
+  const speaker = mode === "impersonate" ? input.persona.name : input.character.name;
+  const run = regexRunner({ character: input.character, persona: input.persona, chatId: input.chat.id, variables: input.chat.variables, ...(input.regex && { regex: input.regex }), now: input.now, random: input.random });
+  let text = turnText(mode, result.text, speaker, continued);
+  const placement = mode === "impersonate" ? RegexPlacement.USER_INPUT : RegexPlacement.AI_OUTPUT;
+  if (mode === "continue") {
+    const before = continued ? messageTextOf(continued) : "";
+    text = before + run(text.slice(before.length), placement, {});
+  } else text = run(text, placement, {});
+  const r = result.reasoning;
+  if (!r || mode === "impersonate") return { text };
+  const old = continued?.swipes[continued.swipeIndex]?.reasoning;
+  const durationMs = r.durationMs !== undefined && old?.durationMs != null ? old.durationMs + r.durationMs : r.durationMs;
+  return { text, reasoning: { text: run(r.text, RegexPlacement.REASONING, {}), ...(durationMs !== undefined && { durationMs }), type: "parsed" } };
+}
+
+/** A model that does not split reasoning itself (a remote backend) gets its whole reply split here. */
+function splitWhole(result: TurnGenerationResult, stream: ReasoningStreamOptions | undefined): TurnGenerationResult {
+  if (!stream || result.reasoning) return result;
+  const splitter = new ReasoningSplitter(stream);
+  const first = splitter.push(result.text);
+  const rest = splitter.finish();
+  if (!splitter.hasReasoning) return result;
+  return { ...result, text: first.reply + rest.reply, reasoning: { text: splitter.reasoning } };
+}
+
+function messageTextOf(message: ChatMessage): string {
+  return message.swipes[message.swipeIndex]?.text ?? "";
 }
 
 /** The template's name as a saved state and the explanation compare it: the names choice included. */

@@ -7,8 +7,9 @@ import { openJsonDb } from "./jsonDb.ts";
 import { choosePersona, findPersona, PersonaError, removePersona, upsertPersona, type Persona } from "../core/chat/persona.ts";
 import type { ChatSettings } from "../core/chat/types.ts";
 import type { LoreSettings } from "../core/lorebook/activate.ts";
+import { readRoleplaySettings, type RoleplaySettings } from "./roleplaySettings.ts";
 
-export interface Settings {
+export interface Settings extends RoleplaySettings {
   personas: Persona[];
   /** Name of the persona new chats use. */
   defaultPersona?: string;
@@ -173,6 +174,9 @@ export function validateSettings(raw: unknown, path: string): Settings {
   }
   if (value.worldInfo !== undefined) settings.worldInfo = worldInfo(value.worldInfo, path);
   if (value.promptCache !== undefined) settings.promptCache = promptCache(value.promptCache, path);
+  Object.assign(settings, readRoleplaySettings(value, (field, detail) => {
+    throw new SettingsError(path, field, detail);
+  }));
   if (value.preferUserSystemPrompt !== undefined) {
     if (typeof value.preferUserSystemPrompt !== "boolean") throw new SettingsError(path, "preferUserSystemPrompt", "must be true or false");
     settings.preferUserSystemPrompt = value.preferUserSystemPrompt;

@@ -6,6 +6,7 @@ import type { SamplerSettings } from "../../src/core/samplers/types.ts";
 
 /** A CommandContext that records what commands did. */
 export function recordingContext(options: {
+  cardScripts?: { count: number; state: "none" | "allowed" | "ask" | "declined" };
   models?: string[];
   characters?: CharacterChoice[];
   books?: { attached?: string[]; inUse?: string[]; available?: string[] };
@@ -21,6 +22,7 @@ export function recordingContext(options: {
   let swipes = 0;
   let template: string | null = null;
   let names: boolean | undefined;
+  let summary = "";
   const calls: string[] = [];
   const ctx: CommandContext = {
     setSamplers: (c) => Object.assign(samplers, c),
@@ -53,6 +55,11 @@ export function recordingContext(options: {
     setNames: (value) => void (names = value),
     members: () => options.members ?? null,
     speak: (name) => void calls.push(`speak:${name}`),
+    summary: () => summary,
+    setSummary: (text) => void (summary = text),
+    summarize: () => void calls.push("summarize"),
+    cardScripts: () => options.cardScripts ?? { count: 0, state: "none" },
+    answerCardScripts: (allow) => void calls.push(`scripts:${allow ? "allow" : "deny"}`),
   };
   return { ctx, samplers, notes, calls, swipes: () => swipes };
 }

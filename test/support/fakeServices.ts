@@ -8,6 +8,18 @@ import { turnText, type TurnMode } from "../../src/core/prompt/turn.ts";
 import { systemChatEnv } from "../../src/core/chat/operations.ts";
 import { builtInPresets } from "../../src/core/samplers/presets.ts";
 import { testCharacter } from "./chatFixtures.ts";
+import type { ChatRoleplay } from "../../src/app/chats/roleplay.ts";
+import { DEFAULT_MEMORY_SETTINGS } from "../../src/core/memory/settings.ts";
+import { DEFAULT_REASONING_SETTINGS } from "../../src/core/reasoning/templates.ts";
+import { directRegexFinder } from "../../src/core/regexScripts/finder.ts";
+
+/** Roleplay settings as a fresh settings.json gives them: no scripts, no automatic summary. */
+export function testRoleplay(change: Partial<ChatRoleplay> = {}): ChatRoleplay {
+  return {
+    reasoning: DEFAULT_REASONING_SETTINGS, memory: DEFAULT_MEMORY_SETTINGS, regex: { scripts: [], finder: directRegexFinder },
+    cardScripts: "none", cardScriptCount: 0, problems: [], ...change,
+  };
+}
 
 export const testSamplers: SamplerSettings = {
   ...defaultSamplers,
@@ -38,6 +50,10 @@ export interface ScriptedSessionOptions {
   models?: ModelLoadWatch;
   /** Replaces parts of the session's surroundings (save, branch, export, books...). */
   deps?: Partial<ChatSessionDeps>;
+  /** Each turn's reasoning chunks, streamed before its reply (none by default). */
+  thoughts?: string[][];
+  /** The roleplay settings (testRoleplay's by default). */
+  roleplay?: ChatRoleplay;
   /** What each turn reports (the prompt panel, the status line); a plain scripted report by default. */
   report?: TurnReport;
 }
@@ -68,6 +84,8 @@ export function scriptedSession(replies: string[][], opts: ScriptedSessionOption
     const chunks = replies[requests.length - 1] ?? ["…"];
     let text = "";
     let stopReason: "eos" | "abort" = "eos";
+    const thought = (opts.thoughts?.[requests.length - 1] ?? []);
+    for (const chunk of thought) turn.onReasoning?.(chunk);
     for (const [i, chunk] of chunks.entries()) {
       text += chunk;
       turn.onText?.(chunk);
@@ -87,6 +105,7 @@ export function scriptedSession(replies: string[][], opts: ScriptedSessionOption
     const tokens = chunks.length;
     return {
       text: written,
+      ...(thought.length > 0 && { reasoning: { text: thought.join("").trim(), durationMs: 1200, type: "parsed" as const } }),
       generation: { stopReason, tokens, tokensPerSecond: stopReason === "abort" ? 10 : 42 },
       report: opts.report ?? { template: "ChatML (scripted)", promptTokens: 12, evaluatedTokens: 12, sections: [], lore: [], plan: [] },
       timings: { promptTokens: 12, evaluatedPromptTokens: 12, reusedPromptTokens: 0 },
@@ -115,6 +134,12 @@ export function scriptedSession(replies: string[][], opts: ScriptedSessionOption
     loreSettings: {},
     prompts: {},
     run,
+    roleplay: opts.roleplay ?? testRoleplay(),
+    answerCardScripts: async (allow) => testRoleplay({ ...opts.roleplay, cardScripts: allow ? "allowed" : "declined" }),
+    summarize: async (request) => {
+      const index = Math.max(0, request.chat.messages.length - 2);
+      return { written: true, due: { due: true, messagesSince: 0, wordsSince: 0, reason: "asked for" }, summary: `Summary of ${request.chat.messages.length} messages`, index, prompt: "", tokens: 5, stopReason: "eos" };
+    },
     create: async () => {},
     exportChat: async (_chat, _user, path) => path ?? "/exports/chat.jsonl",
     ...opts.deps,

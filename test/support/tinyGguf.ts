@@ -152,32 +152,86 @@ const BYTE_BASE = SPECIAL.length;
 const CHAR_BASE = BYTE_BASE + 256;
 /** Printable ASCII, each a token of its own; space is written U+2581 as SentencePiece does. */
 const CHARS = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i));
-const VOCAB = [
-  ...SPECIAL,
-  ...Array.from({ length: 256 }, (_, i) => `<0x${i.toString(16).toUpperCase().padStart(2, "0")}>`),
-  ...CHARS.map((c) => (c === " " ? "\u2581" : c)),
-];
+
+/**
+ * The vocabulary: special tokens, bytes, printable characters, then `words`: multi-character
+ * user-defined tokens (as `<think>` is in Qwen3 or DeepSeek-R1), each a context class of
+ * its own, so a bigram model can walk through `<think>…</think>` deterministically.
+ */
+class Vocab {
+  readonly tokens: string[];
+  readonly types: number[];
+  readonly wordBase: number;
+  /** Context classes: one per character, one per word, and one for "start of a line" (everything else). */
+  readonly lineStart: number;
+  readonly classes: number;
+
+  constructor(readonly words: readonly string[]) {
+    this.wordBase = CHAR_BASE + CHARS.length;
+    this.tokens = [
+      ...SPECIAL,
+      ...Array.from({ length: 256 }, (_, i) => `<0x${i.toString(16).toUpperCase().padStart(2, "0")}>`),
+      ...CHARS.map((c) => (c === " " ? "\u2581" : c)),
+      ...words,
+    ];
+    this.types = [2, 3, 3, 3, 3, ...Array<number>(256).fill(6), ...Array<number>(CHARS.length).fill(1), ...Array<number>(words.length).fill(4)];
+    this.lineStart = CHARS.length + words.length;
+    this.classes = this.lineStart + 1;
+  }
+
+  classOfToken(token: number): number {
+    if (token >= this.wordBase) return CHARS.length + (token - this.wordBase);
+    return token >= CHAR_BASE ? token - CHAR_BASE : this.lineStart;
+  }
+
+  /** The text as tokens: words first (longest), then characters; a newline is the end-of-turn token. */
+  tokenize(text: string): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < text.length; ) {
+      const word = this.words.filter((w) => text.startsWith(w, i)).sort((a, b) => b.length - a.length)[0];
+      if (word) {
+        out.push(this.wordBase + this.words.indexOf(word));
+        i += word.length;
+        continue;
+      }
+      const ch = text[i]!;
+      out.push(ch === "\n" ? IM_END : CHAR_BASE + CHARS.indexOf(ch));
+      i++;
+    }
+    return out;
+  }
+
+  /** score[class][token]: log P(token | class), with a tiny per-token offset so the argmax is unique. */
+  scores(text: string): number[][] {
+    const counts = Array.from({ length: this.classes }, () => new Map<number, number>());
+    let previous = this.lineStart;
+    for (const token of this.tokenize(text)) {
+      counts[previous]!.set(token, (counts[previous]!.get(token) ?? 0) + 1);
+      previous = token === IM_END ? this.lineStart : this.classOfToken(token);
+    }
+    const lineStart = counts[this.lineStart]!;
+    return counts.map((observed) => {
+      // A character never seen in the text behaves like the start of a line.
+      const row = observed.size > 0 ? observed : lineStart;
+      const total = [...row.values()].reduce((a, b) => a + b, 0) + 1;
+      return this.tokens.map((_, token) => {
+        const count = row.get(token) ?? 0;
+        return (count > 0 ? Math.log(count / total) : -20) - token * 1e-4;
+      });
+    });
+  }
+}
+
+const VOCAB = new Vocab([]);
+
 /** The tiny model's vocabulary (a copy), for hostile variants whose token texts are changed. */
 export function tinyVocabulary(): string[] {
-  return [...VOCAB];
-}
-const TOKEN_TYPES = [2, 3, 3, 3, 3, ...Array<number>(256).fill(6), ...Array<number>(CHARS.length).fill(1)];
-
-/** Context classes: one per printable character, and one for "start of a line" (everything else). */
-const LINE_START = CHARS.length;
-const N_CLASSES = CHARS.length + 1;
-
-function classOfToken(token: number): number {
-  return token >= CHAR_BASE ? token - CHAR_BASE : LINE_START;
+  return [...VOCAB.tokens];
 }
 
 function classOfChar(ch: string): number {
   const i = CHARS.indexOf(ch);
-  return i === -1 ? LINE_START : i;
-}
-
-function tokenOfChar(ch: string): number {
-  return ch === "\n" ? IM_END : CHAR_BASE + CHARS.indexOf(ch);
+  return i === -1 ? VOCAB.lineStart : i;
 }
 
 // Written so that greedy decoding from any character walks to "Hi, Bryn." and stops:
@@ -193,28 +247,15 @@ Hi, Bryn.
 Come back soon.
 `;
 
-/** score[class][token]: log P(token | class), with a tiny per-token offset so the argmax is unique. */
-function bigramScores(text: string): number[][] {
-  const counts = Array.from({ length: N_CLASSES }, () => new Map<number, number>());
-  let previous = LINE_START;
-  for (const ch of text) {
-    const token = tokenOfChar(ch);
-    counts[previous]!.set(token, (counts[previous]!.get(token) ?? 0) + 1);
-    previous = ch === "\n" ? LINE_START : classOfChar(ch);
-  }
-  const lineStart = counts[LINE_START]!;
-  return counts.map((observed) => {
-    // A character never seen in the text behaves like the start of a line.
-    const row = observed.size > 0 ? observed : lineStart;
-    const total = [...row.values()].reduce((a, b) => a + b, 0) + 1;
-    return VOCAB.map((_, token) => {
-      const count = row.get(token) ?? 0;
-      return (count > 0 ? Math.log(count / total) : -20) - token * 1e-4;
-    });
-  });
-}
+/**
+ * Trains the thinking model: from the start of a line (or any character it never saw,
+ * such as the ":" a prompt's reply line ends with) greedy decoding writes exactly
+ * `<think>Wave</think>Hi, Bryn.` and stops, with `<think>` and `</think>` single tokens.
+ */
+export const THINKING_TEXT = "<think>Wave</think>Hi, Bryn.\n".repeat(3);
+export const THINKING_WORDS = ["<think>", "</think>"];
 
-const SCORES = bigramScores(TINY_TEXT);
+const SCORES = VOCAB.scores(TINY_TEXT);
 
 export interface ReferenceOptions {
   /** llama.cpp's repeat penalty over the last `lastN` tokens, prompt included. */
@@ -253,7 +294,7 @@ export function greedyReference(promptText: string, maxTokens: number, options: 
       return repeated - count * frequencyPenalty - presencePenalty;
     };
     let best = 0;
-    for (let t = 1; t < VOCAB.length; t++) if (logit(t) > logit(best)) best = t;
+    for (let t = 1; t < VOCAB.tokens.length; t++) if (logit(t) > logit(best)) best = t;
     if (best === IM_END) break;
     const ch = CHARS[best - CHAR_BASE]!;
     out += ch;
@@ -286,16 +327,17 @@ function blockTensors(layer: number, embd: number, ff: number, init: (n: number)
 }
 
 /** The vocabulary padded to `size` with ordinary multi-character tokens (a real model's vocabulary size, for benches). */
-function paddedVocabulary(size: number): { tokens: string[]; types: number[] } {
-  const extra = Math.max(0, size - VOCAB.length);
+function paddedVocabulary(base: Vocab, size: number): { tokens: string[]; types: number[] } {
+  const extra = Math.max(0, size - base.tokens.length);
   return {
-    tokens: [...VOCAB, ...Array.from({ length: extra }, (_, i) => `\u2581w${i.toString(36)}`)],
-    types: [...TOKEN_TYPES, ...Array<number>(extra).fill(1)],
+    tokens: [...base.tokens, ...Array.from({ length: extra }, (_, i) => `\u2581w${i.toString(36)}`)],
+    types: [...base.types, ...Array<number>(extra).fill(1)],
   };
 }
 
-function modelMetadata(options: { name: string; embd: number; ff: number; layers: number; heads: number; context: number; vocabulary?: number }): Record<string, KvValue> {
-  const vocab = paddedVocabulary(options.vocabulary ?? VOCAB.length);
+function modelMetadata(options: { name: string; embd: number; ff: number; layers: number; heads: number; context: number; vocab?: Vocab; vocabulary?: number }): Record<string, KvValue> {
+  const base = options.vocab ?? VOCAB;
+  const vocab = paddedVocabulary(base, options.vocabulary ?? base.tokens.length);
   return {
     "general.architecture": { type: "string", value: "llama" },
     "general.name": { type: "string", value: options.name },
@@ -326,21 +368,31 @@ function modelMetadata(options: { name: string; embd: number; ff: number; layers
 
 export const TINY_CONTEXT = 2048;
 
-/**
- * The crafted bigram chat model: 2 layers, ~300 KB, writes in milliseconds. `metadata`
- * replaces keys (undefined removes one), for hostile variants.
- */
-export function tinyChatModelBytes(options: { metadata?: Record<string, KvValue | undefined> } = {}): Buffer {
-  const embd = N_CLASSES;
+export interface TinyChatModelOptions {
+  /** The text the bigram model is estimated from (TINY_TEXT by default). */
+  text?: string;
+  /** Multi-character tokens (user-defined, as a real model's `<think>`), each its own context class. */
+  words?: readonly string[];
+  name?: string;
+  /** Replaces metadata keys (undefined removes one), for hostile variants. */
+  metadata?: Record<string, KvValue | undefined>;
+}
+
+/** The crafted bigram chat model: 2 layers, ~300 KB, writes in milliseconds. */
+export function tinyChatModelBytes(options: TinyChatModelOptions = {}): Buffer {
+  const vocabulary = options.words?.length ? new Vocab(options.words) : VOCAB;
+  const scores = options.text !== undefined || options.words?.length ? vocabulary.scores(options.text ?? TINY_TEXT) : SCORES;
+  // Rope needs an even head size: two heads of an even width (the extra dimensions stay zero).
+  const embd = Math.ceil(vocabulary.classes / 4) * 4;
   const ff = 16;
-  const vocab = VOCAB.length;
+  const vocab = vocabulary.tokens.length;
   const embeddings = new Float32Array(embd * vocab);
-  for (let t = 0; t < vocab; t++) embeddings[t * embd + classOfToken(t)] = 1;
+  for (let t = 0; t < vocab; t++) embeddings[t * embd + vocabulary.classOfToken(t)] = 1;
   // After RMS norm a one-hot vector is scaled by sqrt(embd): divide it out.
   const output = new Float32Array(embd * vocab);
   const scale = Math.sqrt(embd);
   for (let t = 0; t < vocab; t++) {
-    for (let c = 0; c < N_CLASSES; c++) output[t * embd + c] = SCORES[c]![t]! / scale;
+    for (let c = 0; c < vocabulary.classes; c++) output[t * embd + c] = scores[c]![t]! / scale;
   }
   const zeros = (n: number) => new Float32Array(n);
   const tensors: TensorSpec[] = [
@@ -350,14 +402,22 @@ export function tinyChatModelBytes(options: { metadata?: Record<string, KvValue 
     { name: "output_norm.weight", shape: [embd], data: ones(embd) },
     { name: "output.weight", shape: [embd, vocab], data: output },
   ];
-  const metadata: Record<string, KvValue | undefined> = { ...modelMetadata({ name: "taproom-tiny", embd, ff, layers: 2, heads: 2, context: TINY_CONTEXT }), ...options.metadata };
+  const metadata: Record<string, KvValue | undefined> = {
+    ...modelMetadata({ name: options.name ?? "taproom-tiny", embd, ff, layers: 2, heads: 2, context: TINY_CONTEXT, vocab: vocabulary }),
+    ...options.metadata,
+  };
   for (const [k, v] of Object.entries(metadata)) if (v === undefined) delete metadata[k];
   return encodeGguf(metadata as Record<string, KvValue>, tensors);
 }
 
-export async function writeTinyChatModel(path: string): Promise<string> {
-  await writeFile(path, tinyChatModelBytes());
+export async function writeTinyChatModel(path: string, options: TinyChatModelOptions = {}): Promise<string> {
+  await writeFile(path, tinyChatModelBytes(options));
   return path;
+}
+
+/** The thinking model: replies `<think>Wave</think>Hi, Bryn.` to any prompt (see THINKING_TEXT). */
+export function writeThinkingModel(path: string): Promise<string> {
+  return writeTinyChatModel(path, { text: THINKING_TEXT, words: THINKING_WORDS, name: "taproom-thinking" });
 }
 
 /** A larger model with random weights (deterministic per seed): a real load for benchmarks. */
@@ -372,7 +432,7 @@ export async function writeRandomModel(path: string, options: { layers?: number;
     }
     return data;
   };
-  const vocab = Math.max(VOCAB.length, options.vocabulary ?? VOCAB.length);
+  const vocab = Math.max(VOCAB.tokens.length, options.vocabulary ?? VOCAB.tokens.length);
   const tensors: TensorSpec[] = [
     { name: "token_embd.weight", shape: [embd, vocab], data: random(embd * vocab) },
     ...Array.from({ length: layers }, (_, i) => blockTensors(i, embd, ff, random)).flat(),

@@ -22,9 +22,14 @@ import type { BackendService } from "../backends.ts";
 import type { PersonaService } from "../personas.ts";
 import { promptCacheOptions } from "../promptCache.ts";
 import { runTurn, type TurnResult } from "../turns/playTurn.ts";
-import { createChatSession, type ChatSession, type ChatTarget, type SessionTurn } from "./session.ts";
 import type { GroupStore } from "../../store/groups/groupStore.ts";
 import { groupIdOf, openGroupChat } from "../groups/groupChats.ts";
+import { activateLoreForChat } from "../../core/lorebook/forChat.ts";
+import { withRegexAnswers } from "../../core/lorebook/regexAnswers.ts";
+import { summarizeChat, type SummarizeResult } from "../../engine/summarize.ts";
+import type { TurnModel } from "../../engine/chatTurn.ts";
+import { answerCardRegex, chatRoleplay } from "./roleplay.ts";
+import { createChatSession, type ChatSession, type ChatTarget, type SessionSummary, type SessionTurn } from "./session.ts";
 
 export type { ChatExportFormat, ChatIndexEntry };
 export { AmbiguousChatNameError, ChatChangedError, ChatLockedError, ChatNotFoundError } from "../../store/chats/chatStore.ts";
@@ -112,24 +117,43 @@ export function createChatsService(options: ChatsServiceOptions): { service: Cha
   // The engine for a session's turns: waits for a model still loading, then runs. A saved
   // chat's KV state is kept (a restart, another chat in between) as the settings say.
   const runFor = (persist: boolean) => async (turn: SessionTurn): Promise<TurnResult> => {
+    const engine = await engineFor(turn.signal, persist);
+    if (!engine) return stoppedWhileLoading;
+    return runTurn({ ...turn, model: engine.model, plan: engine.plan, regexMatcher: options.regexMatcher });
+  };
+
+  // A summary is written by the chat's model, on the chat's cached prompt (see engine/summarize.ts).
+  const summarizeFor = (persist: boolean) => async (request: SessionSummary): Promise<SummarizeResult> => {
+    const engine = await engineFor(request.signal, persist);
+    if (!engine) return { written: false, due: { due: false, messagesSince: 0, wordsSince: 0, reason: "stopped" }, reason: "stopped while the model was loading" };
+    const { model } = engine;
+    const lore = await withRegexAnswers((regex) => activateLoreForChat({
+      books: request.books, tiers: request.bookTiers, chat: request.chat, character: request.character, personaName: request.persona.name, generationType: "quiet",
+      contextSize: Math.max(1, model.contextSize - request.settings.samplers.maxTokens), tokenize: (t) => model.countTokens(t), settings: request.loreSettings, regex,
+    }), options.regexMatcher);
+    return summarizeChat({ ...request, model, lore: lore.insertions });
+  };
+
+  /** What writes the chat's text: the connected backend, else the loaded model once one still loading is there; undefined when stopped while waiting. */
+  async function engineFor(signal: AbortSignal | undefined, persist: boolean): Promise<{ model: TurnModel; plan: string[] } | undefined> {
     const remote = options.backends.current();
-    if (remote) return runTurn({ ...turn, model: remote, plan: remote.notes });
+    if (remote) return { model: remote, plan: remote.notes };
     const pending = models.service.loading();
     if (pending) {
-      const stopped = new Promise<void>((done) => turn.signal?.addEventListener("abort", () => done(), { once: true }));
+      const stopped = new Promise<void>((done) => signal?.addEventListener("abort", () => done(), { once: true }));
       try {
         await Promise.race([pending.done, stopped]);
       } catch (error) {
         throw new NoEngineError(`${pending.name} did not load: ${(error as Error).message.split("\n")[0]}`);
       }
       // Stopped while waiting: nothing was written, and the load goes on.
-      if (turn.signal?.aborted) return stoppedWhileLoading;
+      if (signal?.aborted) return undefined;
     }
     const model = models.loaded();
     if (!model) throw new NoEngineError("no model loaded: start taproom with --model FILE, or load one with /model NAME or from the model screen (Ctrl+O, then m)");
     model.usePromptCache(promptCacheOptions((await options.settings()).settings, options.paths, persist));
-    return runTurn({ ...turn, model, plan: model.info.reasons, regexMatcher: options.regexMatcher });
-  };
+    return { model, plan: model.info.reasons };
+  }
 
   async function chatFor(store: ChatStore, character: Character, characterId: string, target: ChatTarget): Promise<{ chat: Chat; handle?: ChatHandle }> {
     // A chat never written is read and left alone; one that is written is held (one writer per chat) and read after.
@@ -161,7 +185,7 @@ export function createChatsService(options: ChatsServiceOptions): { service: Cha
     await Promise.all([...open].filter(([, entry]) => entry.session.chat().groupId === groupId).map(([id]) => settle(id)));
     const { session, handle } = await openGroupChat({ ...target, ...(named && { chatId: named.id }) }, groupId, {
       env, store: options.store, groups: options.groups, settings: options.settings, presets: options.presets,
-      library, lore, personas: options.personas, run: runFor, exportPath, regexMatcher: options.regexMatcher, lock,
+      library, lore, personas: options.personas, run: runFor, summarize: summarizeFor, exportPath, regexMatcher: options.regexMatcher, lock,
     });
     if (!handle) return session;
     const id = session.chat().id;
@@ -241,6 +265,9 @@ export function createChatsService(options: ChatsServiceOptions): { service: Cha
       loreSettings: settings.settings.worldInfo,
       prompts: { ...settings.promptSettings(), templates: presetStore.templates() },
       run: runFor(held !== undefined),
+      roleplay: chatRoleplay(settings, { id: characterId, extensions: character.extensions }),
+      answerCardScripts: (allow) => answerCardRegex(settings, { id: characterId, extensions: character.extensions }, allow),
+      summarize: summarizeFor(held !== undefined),
       create: async (branched) => (await options.store()).create(branched),
       regexMatcher: options.regexMatcher,
       async exportChat(current, userName, path) {

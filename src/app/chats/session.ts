@@ -11,7 +11,14 @@ import {
   applyTurn, branchChat, ChatOperationError, deleteMessage, editMessage, sendUserMessage, setDraft, swipe, updateSettings, type ChatEnv,
 } from "../../core/chat/operations.ts";
 import { findPersona, type Persona } from "../../core/chat/persona.ts";
-import type { Chat } from "../../core/chat/types.ts";
+import type { Chat, Reasoning } from "../../core/chat/types.ts";
+import { latestMemory, memoryPrompts, setMemory, summaryDue } from "../../core/memory/index.ts";
+import { displayMessage, type Displayed } from "../../core/regexScripts/display.ts";
+import type { CardScriptsState } from "../../core/regexScripts/permission.ts";
+import type { ExtensionPrompt, PromptRegex } from "../../core/prompt/types.ts";
+import { regexRunner } from "../../core/prompt/build.ts";
+import type { SummarizeResult } from "../../engine/summarize.ts";
+import type { MemorySettings } from "../../core/memory/settings.ts";
 import type { LoreSettings } from "../../core/lorebook/activate.ts";
 import type { Lorebook } from "../../core/lorebook/model.ts";
 import { activateLoreForChat } from "../../core/lorebook/forChat.ts";
@@ -27,6 +34,7 @@ import { notAppliedNotice } from "../../core/samplers/notApplied.ts";
 import { buildTurnPrompt, type TurnModel, type TurnSettings, type TurnTimings } from "../../engine/chatTurn.ts";
 import type { TurnReport, TurnResult } from "../turns/playTurn.ts";
 import type { GroupChatControls, GroupTurnSummary } from "../groups/groupTypes.ts";
+import type { ChatRoleplay } from "./roleplay.ts";
 
 /** Which chat to open: a saved one, the character's latest (a new one when `fresh`), or a chat file to read. */
 export interface ChatTarget {
@@ -65,6 +73,12 @@ export interface TurnRequest {
   signal?: AbortSignal;
   /** The message being written, whole, each time more arrives (for continue: the message with its new end). */
   onText?(text: string): void;
+  /** The reply's reasoning, whole, each time more arrives (never part of `onText`'s text). */
+  onReasoning?(reasoning: string): void;
+  /** An automatic summary update starts after the reply (the reply is already saved). */
+  onSummary?(): void;
+  /** Leave the automatic summary update for later (default: run it when due). */
+  skipSummary?: boolean;
   /** For this turn only (taproom chat's flags): another preset, samplers over the chat's, another template or name prefixes. */
   preset?: string;
   samplers?: Partial<SamplerSettings>;
@@ -81,6 +95,10 @@ export interface TurnOutcome {
   chat: Chat;
   /** The text the turn wrote: the reply, the whole continued message, or the impersonated line (now the chat's draft). */
   text: string;
+  /** What the model thought before the reply, kept apart from `text`. */
+  reasoning?: Reasoning;
+  /** The automatic summary update that ran after the turn, if one was due. */
+  summary?: SummaryOutcome;
   stopReason: NonNullable<TurnResult["generation"]["stopReason"]>;
   tokens: number;
   tokensPerSecond: number;
@@ -109,6 +127,33 @@ export interface SessionTurn {
   group?: GroupPromptContext;
   signal?: AbortSignal;
   onText?: (chunk: string) => void;
+  onReasoning?: (chunk: string) => void;
+  regex: PromptRegex;
+  extensionPrompts: ExtensionPrompt[];
+}
+
+/** One summary request, in the session's words (chats.ts runs it on the loaded model). */
+export interface SessionSummary {
+  chat: Chat;
+  character: Character;
+  persona: Persona;
+  books: Lorebook[];
+  bookTiers: number[];
+  loreSettings: Partial<LoreSettings>;
+  settings: TurnSettings;
+  memory: MemorySettings;
+  regex: PromptRegex;
+  force: boolean;
+  signal?: AbortSignal;
+  onText?: (text: string) => void;
+}
+
+/** What a summary update did: the new summary (saved), or why there is none. */
+export interface SummaryOutcome {
+  written: boolean;
+  /** The summary written, or the reason nothing was. */
+  text: string;
+  chat: Chat;
 }
 
 /** What a session's own way of playing turns (a group's, app/groups) works with. */
@@ -123,6 +168,9 @@ export interface SessionTurnContext {
   /** Shows and saves the chat. */
   save(chat: Chat): void;
   run(turn: SessionTurn): Promise<TurnResult>;
+  /** The chat's regex scripts, and the blocks (its summary) the prompt for `chat` carries. */
+  regex(): PromptRegex;
+  extensionPrompts(chat: Chat): ExtensionPrompt[];
   /** Records what the last generation sent, for the prompt and lore panels. */
   report(report: TurnReport): void;
 }
@@ -166,6 +214,19 @@ export interface ChatSession {
   lastTurn(): TurnReport | null;
   /** The prompt the next reply would be built from (exact with a model's tokenizer, estimated without). */
   preview(options: { model: Pick<TurnModel, "contextSize" | "chatTemplate" | "countTokens" | "ownTemplate">; template?: string; names?: boolean; maxTokens?: number }): Promise<PromptPreview>;
+
+  /** The chat's reasoning, summary and regex settings, and whether the card's scripts run. */
+  roleplay(): ChatRoleplay;
+  /** Records the person's answer about the card's regex scripts (kept for the card); returns the state now. */
+  allowCardScripts(allow: boolean): Promise<CardScriptsState>;
+  /** What the screen shows of a message: its text and reasoning through the display-only scripts. */
+  display(index: number): Displayed;
+  /** The summary in use ("" when none) and the message holding it. */
+  summary(): { text: string; index: number };
+  /** Replaces the summary in use with the person's text (written as a new summary, as SillyTavern's edit box does). */
+  setSummary(text: string): Chat;
+  /** Writes the summary now with the loaded model (/summarize), whatever the interval says. */
+  summarize(options?: { signal?: AbortSignal; onText?: (text: string) => void }): Promise<SummaryOutcome>;
 
   /** Shows the last reply's previous or next swipe (at the ends, nothing changes: a new swipe is play("swipe")). */
   swipe(direction: -1 | 1): Chat;
@@ -233,6 +294,11 @@ export interface ChatSessionDeps {
   run(turn: SessionTurn): Promise<TurnResult>;
   /** Plays turns another way than one character's reply (a group's: see app/groups). */
   playTurn?(request: TurnRequest, context: SessionTurnContext): Promise<TurnOutcome>;
+  /** The chat's roleplay settings as it opens, and how an answer about the card's scripts is kept. */
+  roleplay: ChatRoleplay;
+  answerCardScripts(allow: boolean): Promise<ChatRoleplay>;
+  /** A summary request on the loaded model. */
+  summarize(request: SessionSummary): Promise<SummarizeResult>;
   /** Saves a new chat (a branch). */
   create(chat: Chat): Promise<unknown>;
   /** Writes a chat export; `path` absent: into the exports folder. Returns the file. */
@@ -249,6 +315,7 @@ export function createChatSession(deps: ChatSessionDeps): ChatSession {
   let bookTiers = deps.bookTiers;
   let available = deps.available;
   let lastTurn: TurnReport | null = null;
+  let roleplay = deps.roleplay;
   let turn: Promise<unknown> | null = null;
   let saving: Promise<unknown> = Promise.resolve();
   const saveListeners = new Set<(message: string) => void>();
@@ -283,6 +350,7 @@ export function createChatSession(deps: ChatSessionDeps): ChatSession {
   const turnSettings = (request: Pick<TurnRequest, "template" | "names">, turnSamplers: SamplerSettings): TurnSettings => ({
     samplers: turnSamplers,
     ...deps.prompts,
+    reasoning: roleplay.reasoning,
     ...(request.template !== undefined && { template: request.template }),
     ...(request.names !== undefined && { names: request.names }),
   });
@@ -295,6 +363,8 @@ export function createChatSession(deps: ChatSessionDeps): ChatSession {
     settings: (request) => turnSettings(request, samplersOf(chat, request)),
     save: (next) => void save(next),
     run: (t) => deps.run(t),
+    regex: () => roleplay.regex,
+    extensionPrompts: (c) => memoryPrompts(c.messages, roleplay.memory),
     report: (report) => void (lastTurn = report),
   };
 
@@ -318,10 +388,13 @@ export function createChatSession(deps: ChatSessionDeps): ChatSession {
     const speaker = mode === "impersonate" ? persona.name : character.name;
     const continued = mode === "continue" ? sent.messages.at(-1) : undefined;
     let generated = "";
+    let thought = mode === "continue" ? (continued?.swipes[continued.swipeIndex]?.reasoning?.text ?? "") : "";
     const running = deps.run({
       chat: sent, character, persona, books, bookTiers, loreSettings: deps.loreSettings, settings: turnSettings(request, turnSamplers), mode,
+      regex: roleplay.regex, extensionPrompts: memoryPrompts(sent.messages, roleplay.memory),
       ...(request.signal && { signal: request.signal }),
       onText: (chunk) => request.onText?.(turnText(mode, (generated += chunk), speaker, continued)),
+      onReasoning: (chunk) => request.onReasoning?.((thought += chunk)),
     });
     turn = running;
     let result: TurnResult;
@@ -341,10 +414,21 @@ export function createChatSession(deps: ChatSessionDeps): ChatSession {
     const next = nothing ? base : applyTurn(base, { ...result, mode, name: speaker, env });
     save(next);
     const last = next.messages.at(-1);
-    const text = mode === "impersonate" ? result.text : nothing || !last ? "" : (last.swipes[last.swipeIndex]?.text ?? "");
+    const shown = last?.swipes[last.swipeIndex];
+    const text = mode === "impersonate" ? result.text : nothing || !last ? "" : (shown?.text ?? "");
+    const reasoning = mode !== "impersonate" && !nothing ? shown?.reasoning : undefined;
+    // SillyTavern updates the summary once a reply is in (its MESSAGE_RECEIVED), when enough was written since the last.
+    const autoSummary = mode !== "impersonate" && g.stopReason !== "abort" && !request.skipSummary && summaryDue(next.messages, roleplay.memory).due;
+    let summary: SummaryOutcome | undefined;
+    if (autoSummary) {
+      request.onSummary?.();
+      summary = await runSummary(false, { ...(request.signal && { signal: request.signal }) }).catch((error: Error) => ({ written: false, text: `the summary was not updated: ${error.message}`, chat }));
+    }
     return {
-      chat: next,
+      chat: summary?.chat ?? next,
       text,
+      ...(reasoning && { reasoning }),
+      ...(summary && { summary }),
       stopReason: g.stopReason ?? "eos",
       tokens: g.tokens ?? 0,
       tokensPerSecond: g.tokensPerSecond ?? 0,
@@ -353,6 +437,25 @@ export function createChatSession(deps: ChatSessionDeps): ChatSession {
       loreEntries: result.loreEntries,
       report: result.report,
     };
+  }
+
+  async function runSummary(force: boolean, options: { signal?: AbortSignal; onText?: (text: string) => void }): Promise<SummaryOutcome> {
+    if (turn) throw new ChatBusyError();
+    const start = chat;
+    const running = deps.summarize({
+      chat: start, character, persona, books, bookTiers, loreSettings: deps.loreSettings, settings: turnSettings({}, samplers),
+      memory: roleplay.memory, regex: roleplay.regex, force, ...options,
+    });
+    turn = running;
+    let result: SummarizeResult;
+    try {
+      result = await running;
+    } finally {
+      turn = null;
+    }
+    if (!result.written) return { written: false, text: result.reason, chat };
+    // Onto the chat as it is now (a draft typed meanwhile stays); the messages are the ones summed up.
+    return { written: true, text: result.summary, chat: save(setMemory({ ...chat, messages: start.messages }, result.summary, env, result.index)) };
   }
 
   return {
@@ -368,6 +471,18 @@ export function createChatSession(deps: ChatSessionDeps): ChatSession {
     play,
     busy: () => turn !== null,
     lastTurn: () => lastTurn,
+    roleplay: () => roleplay,
+    async allowCardScripts(allow) {
+      roleplay = await deps.answerCardScripts(allow);
+      return roleplay.cardScripts;
+    },
+    display(index) {
+      const run = regexRunner({ character, persona, chatId: chat.id, variables: chat.variables, regex: roleplay.regex });
+      return displayMessage(chat.messages, index, run);
+    },
+    summary: () => latestMemory(chat.messages),
+    setSummary: (text) => changeMessages((c) => setMemory(c, text.trim(), env)),
+    summarize: (options = {}) => runSummary(true, options),
     async preview(options) {
       const previewSamplers = samplersOf(chat, options.maxTokens === undefined ? {} : { samplers: { maxTokens: options.maxTokens } });
       // SillyTavern's World Info budget is a share of the context left after the reply.
@@ -384,6 +499,8 @@ export function createChatSession(deps: ChatSessionDeps): ChatSession {
         lore: lore.insertions,
         settings: turnSettings(options, previewSamplers),
         mode: "reply",
+        regex: roleplay.regex,
+        extensionPrompts: memoryPrompts(chat.messages, roleplay.memory),
       });
       return { prompt, choice, samplers: previewSamplers };
     },

@@ -27,7 +27,9 @@ import { writeFileAtomic } from "../../store/atomicWrite.ts";
 import type { LibraryService } from "../library.ts";
 import type { LoreService } from "../lore.ts";
 import type { PersonaService } from "../personas.ts";
-import { createChatSession, type ChatSession, type ChatTarget, type SessionTurn } from "../chats/session.ts";
+import { createChatSession, type ChatSession, type ChatTarget, type SessionSummary, type SessionTurn } from "../chats/session.ts";
+import { answerCardRegex, chatRoleplay } from "../chats/roleplay.ts";
+import type { SummarizeResult } from "../../engine/summarize.ts";
 import type { TurnResult } from "../turns/playTurn.ts";
 import { playGroupSessionTurn } from "./groupTurn.ts";
 import { resolveMembers } from "./members.ts";
@@ -46,6 +48,8 @@ export interface GroupChatOpenDeps {
   personas: PersonaService;
   /** The engine for a chat's turns (saved chats keep their KV state). */
   run(saved: boolean): (turn: SessionTurn) => Promise<TurnResult>;
+  /** The engine for the chat's running summary. */
+  summarize(saved: boolean): (request: SessionSummary) => Promise<SummarizeResult>;
   /** Where an export goes when no path is given. */
   exportPath(chat: Chat, path: string | undefined): string;
   random?: () => number;
@@ -124,6 +128,7 @@ export async function openGroupChat(target: ChatTarget, groupId: string, deps: G
   const booksFor = (m: MemberCard) => bookSets.get(m.key) ?? { books: [], tiers: [] };
   let info = groupInfoOf(group, members, missing);
 
+  const groupCard = { id: groupCharacterId(group.id), extensions: {} };
   const base = createChatSession({
     chat,
     character: groupCharacter(group, members),
@@ -145,6 +150,10 @@ export async function openGroupChat(target: ChatTarget, groupId: string, deps: G
     loreSettings: settings.settings.worldInfo,
     prompts: { ...settings.promptSettings(), templates: presetStore.templates() },
     run: deps.run(handle !== undefined),
+    // A group runs the global regex scripts; a member card's own scripts are not asked about here.
+    roleplay: chatRoleplay(settings, groupCard),
+    answerCardScripts: (allow) => answerCardRegex(settings, groupCard, allow),
+    summarize: deps.summarize(handle !== undefined),
     create: async (branched) => (await deps.store()).create({ ...branched, groupId: group.id }),
     async exportChat(current, _userName, path) {
       const out = deps.exportPath(current, path);

@@ -52,12 +52,14 @@ export async function playGroupSessionTurn(request: TurnRequest, ctx: SessionTur
       const continued = turn.mode === "continue" ? turn.chat.messages.at(-1) : undefined;
       const name = turn.mode === "impersonate" ? ctx.persona().name : member.name;
       let generated = "";
+      let thought = "";
       const { books, tiers } = deps.booksFor(member);
       const result = await ctx.run({
         chat: turn.chat, character: turn.character, persona: ctx.persona(), books, bookTiers: tiers, loreSettings: ctx.loreSettings,
-        settings, mode: turn.mode, group: turn.group,
+        settings, mode: turn.mode, group: turn.group, regex: ctx.regex(), extensionPrompts: ctx.extensionPrompts(turn.chat),
         ...(request.signal && { signal: request.signal }),
         onText: (chunk) => request.onText?.(turnText(turn.mode, (generated += chunk), name, continued)),
+        onReasoning: (chunk) => request.onReasoning?.((thought += chunk)),
       });
       if (result.report) ctx.report(result.report);
       results.push(result);

@@ -16,6 +16,8 @@ import type { ActivateLoreResult, LoreSettings } from "../../core/lorebook/activ
 import type { Lorebook } from "../../core/lorebook/model.ts";
 import { generationTypeOf, type TurnMode } from "../../core/prompt/turn.ts";
 import type { GroupPromptContext } from "../../core/prompt/types.ts";
+import type { ExtensionPrompt, PromptRegex } from "../../core/prompt/types.ts";
+import type { Reasoning } from "../../core/chat/types.ts";
 import { runChatTurn, type ChatTurnResult, type TurnModel, type TurnSettings, type TurnTimings } from "../../engine/chatTurn.ts";
 
 /** What the last turn sent and why: the model, prompt and lore panels. */
@@ -54,6 +56,12 @@ export interface TurnInput {
   group?: GroupPromptContext;
   signal?: AbortSignal;
   onText?: (chunk: string) => void;
+  /** The reply's reasoning as it streams, apart from its text. */
+  onReasoning?: (chunk: string) => void;
+  /** The chat's regex scripts (see ChatTurnInput.regex). */
+  regex?: PromptRegex;
+  /** The chat's summary and other extension blocks for the prompt. */
+  extensionPrompts?: ExtensionPrompt[];
   /** The planner's reasons for the model's load, for the report. */
   plan?: string[];
   /** Where regex keys run: the process's worker by default (engine/lore/regexWorker.ts), never this thread. */
@@ -64,6 +72,8 @@ export interface TurnInput {
 export interface TurnResult {
   /** The new text: the reply, the words added to a continued message, the impersonated line. */
   text: string;
+  /** What the model thought before it wrote `text` (for continue: the message's reasoning as it now stands). */
+  reasoning?: Reasoning;
   generation: GenerationInfo;
   loreState?: unknown;
   variables?: Record<string, string>;
@@ -126,6 +136,9 @@ async function run(input: TurnInput): Promise<{ turn: ChatTurnResult; lore: Acti
     ...(input.group && { group: input.group }),
     ...(input.signal && { signal: input.signal }),
     ...(input.onText && { onText: input.onText }),
+    ...(input.onReasoning && { onReasoning: input.onReasoning }),
+    ...(input.regex && { regex: input.regex }),
+    ...(input.extensionPrompts && { extensionPrompts: input.extensionPrompts }),
   });
   // A continuation's text is the whole message: the chat keeps only what was added.
   const last = input.chat.messages.at(-1);
@@ -133,6 +146,7 @@ async function run(input: TurnInput): Promise<{ turn: ChatTurnResult; lore: Acti
   const text = turn.text.startsWith(before) ? turn.text.slice(before.length) : turn.text;
   const result: TurnResult = {
     text,
+    ...(turn.reasoning && { reasoning: turn.reasoning }),
     generation: turn.generation,
     loreState: lore.state,
     variables: turn.variables,

@@ -22,6 +22,7 @@ const options = {
   template: { type: "string" },
   names: { type: "string" },
   json: { type: "boolean" },
+  "allow-card-scripts": { type: "boolean" },
   ...samplerFlagOptions,
   preset: { type: "string" },
   group: { type: "string" },
@@ -73,6 +74,12 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     );
     // Books the chat names that are missing, and what reading the others repaired.
     for (const line of session.bookNotes) io.stderr.write(`${sanitizeForTerminal(line)}\n`);
+    if (v["allow-card-scripts"] && session.roleplay().cardScripts !== "allowed" && session.roleplay().cardScripts !== "none") await session.allowCardScripts(true);
+    const { cardScripts, cardScriptCount } = session.roleplay();
+    if (cardScripts === "ask" || cardScripts === "declined") {
+      io.stderr.write(`${sanitizeForTerminal(`${session.character.name}'s card has ${cardScriptCount} regex script${cardScriptCount === 1 ? "" : "s"}, not run: --allow-card-scripts (or taproom regex allow) runs them`)}
+`);
+    }
     const common = { preset: v.preset, samplers: flags, ...(v.template && { template: v.template }), ...names };
     const turn = group ? groupTurnRequest(group, common) : { mode: "reply" as const, text: v.message!, ...common };
     try {
@@ -91,12 +98,15 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       await app.models.load(v.model!);
     }
     const played = await session.play(turn);
+    for (const problem of session.roleplay().problems) io.stderr.write(`${sanitizeForTerminal(problem)}\n`);
     const plan = backend ? { backend: app.backends.current()!.notes } : app.models.plan();
     if (played.group) printGroupTurn(played, io, { plan, json: v.json });
     else if (v.json) {
       const reuse = played.report?.reuse;
       io.stdout.write(`${JSON.stringify({
         reply: played.text,
+        reasoning: played.reasoning?.text,
+        summary: played.summary && { written: played.summary.written, text: played.summary.text },
         stopReason: played.stopReason,
         tokens: played.tokens,
         timings: { ...played.timings, tokensPerSecond: played.timings.tokensPerSecond ?? played.tokensPerSecond },

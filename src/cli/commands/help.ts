@@ -55,8 +55,9 @@ Chat:
   --template NAME        prompt template: auto (the model's own), chatml, llama3, mistral, mistral-tekken,
                          gemma, alpaca, vicuna, plain, or one imported with taproom preset import
   --names on|off         "Name: " before each message in the prompt (default: the chat's choice, else on)
-  --json                 print reply, stop reason, tokens, timings, the KV cache's reuse (what was
-                         evaluated again and why) and the load plan as JSON
+  --json                 print reply, reasoning, stop reason, tokens, timings, the KV cache's reuse
+                         (what was evaluated again and why), the summary update and the load plan as JSON
+  --allow-card-scripts   let the card's own regex scripts run (remembered; see taproom regex)
 Sampling (over the chat's preset and its own settings, for this reply; range, default):
   --preset NAME                                 the sampler preset to start from
 ${samplerFlagUsage()}
@@ -193,6 +194,34 @@ messages ({name, mes} or {name, text}); messages are scanned newest first. Token
 model's tokenizer with --model, otherwise they are approximate (characters / 4). Entries limited to some
 characters (characterFilter) are judged for --character and its --tag values, and not at all without
 --character; entries limited to some generation types (triggers) are judged for --generation (default normal).`,
+};
+
+export const regexHelp: CommandHelp = {
+  name: "regex",
+  summary: "SillyTavern regex scripts: list, import, export, and allow a card's own",
+  usage: `Usage:
+  taproom regex list [--character NAME] [--json]     the global scripts (and a card's, with whether they run)
+  taproom regex import FILE                          add the scripts of a SillyTavern regex export as global scripts
+  taproom regex export NAME --out FILE [--character NAME]
+                                                     write one script as SillyTavern's editor exports it
+  taproom regex delete NAME                          remove a global script
+  taproom regex allow CHARACTER                      let the card's own scripts run in its chats (remembered)
+  taproom regex deny CHARACTER                       keep them off (the app stops asking)
+A card's scripts come from whoever made the card: they run only once allowed here, with
+taproom chat --allow-card-scripts, or when the app asks. Each match is stopped after 250 ms.`,
+};
+
+export const summaryHelp: CommandHelp = {
+  name: "summary",
+  summary: "show, edit or update a chat's running summary (long-term memory)",
+  usage: `Usage: taproom summary --chat NAME [--set TEXT | --update --model FILE] [--json]
+
+Shows the summary in use for the chat (SillyTavern's Summarize: kept on a message as
+extra.memory, put in the prompt where settings.json's memory.position says).
+  --set TEXT        replace it with your own text ("" clears it from the prompt)
+  --update          write it now with the model (--model FILE), whatever the interval says
+  --json            print the summary, the message holding it, and what was done
+Automatic updates: memory.enabled true and memory.promptInterval N in settings.json.`,
 };
 
 export const fitHelp: CommandHelp = {

@@ -2,6 +2,7 @@ import { isObject } from "./parse.ts";
 import { PNG_ASSET_KEYWORD, PNG_ASSET_URI } from "./png.ts";
 import type { CharacterCard } from "./record.ts";
 import type { CardWarning } from "./errors.ts";
+import { cardRegexScripts } from "../regexScripts/script.ts";
 
 export interface LintFinding {
   level: "error" | "warning";
@@ -83,5 +84,10 @@ export function lintCard(card: CharacterCard, repairs: CardWarning[] = [], optio
       findings.push({ level: "warning", field: `character_book.entries[${i}].keys`, message: "entry has no keys and is not constant: it never fires" });
     }
   });
+  if (isObject(c.extensions)) {
+    for (const p of cardRegexScripts(c.extensions).problems) {
+      findings.push({ level: "warning", field: p.where.replace(/ ".*$/, ""), message: `regex script${p.where.includes('"') ? ` ${p.where.slice(p.where.indexOf('"'))}` : ""} ${p.message}${p.skipped ? "; it is not run" : ""}` });
+    }
+  }
   return findings;
 }

@@ -6,6 +6,7 @@ import { depthProblem } from "../text/jsonDepth.ts";
  */
 import type { ChatEnv } from "./operations.ts";
 import { AuthorsNoteFieldError, authorsNoteFromMetadata, withAuthorsNote } from "./stAuthorsNote.ts";
+import { putReasoning, putMemory, takeMemory, takeReasoning } from "./stExtra.ts";
 import type { AuthorsNote, Chat, ChatMessage, ChatSettings, Swipe } from "./types.ts";
 
 export class ChatFormatError extends Error {
@@ -179,12 +180,19 @@ function parseMessage(value: Record<string, unknown>, file: string, line: number
   for (const [key, v] of Object.entries(value)) {
     if (!MESSAGE_KEYS.has(key) || (!swipes && key.startsWith("swipe"))) extra[key] = v;
   }
+  // The shown swipe's reasoning is the message's own extra (SillyTavern mirrors it into swipe_info).
+  const shown = takeReasoning(stExtra);
+  const memory = takeMemory(shown.rest);
+  if (stExtra) extra.extra = memory.rest;
+  const messageSwipes = swipes ?? [{ text: mes, sentAt }];
+  if (shown.reasoning) messageSwipes[swipeIndex] = { ...messageSwipes[swipeIndex]!, reasoning: shown.reasoning };
   const message: ChatMessage = {
     id: env.newId(),
     role,
     name,
-    swipes: swipes ?? [{ text: mes, sentAt }],
+    swipes: messageSwipes,
     swipeIndex,
+    ...(memory.memory !== undefined && { memory: memory.memory }),
   };
   // SillyTavern marks a hidden message is_system; a narrator message is system by nature.
   if (isSystem && role !== "system") message.hidden = true;
@@ -206,8 +214,14 @@ function parseSwipes(value: Record<string, unknown>, file: string, line: number,
   return (texts as string[]).map((text, i) => {
     const entry = isObject(info[i]) ? info[i] : undefined;
     const swipe: Swipe = { text, sentAt: dateString(entry?.send_date) ?? sentAt };
+    const rest = entry ? withoutKeys(entry, ["send_date"]) : {};
+    const own = takeReasoning(isObject(rest.extra) ? rest.extra : undefined);
+    if (own.reasoning) {
+      swipe.reasoning = own.reasoning;
+      rest.extra = own.rest;
+    }
     // Kept even when empty: it records that the message came with its swipes.
-    swipe.extra = entry ? withoutKeys(entry, ["send_date"]) : {};
+    swipe.extra = rest;
     return swipe;
   });
 }
@@ -230,6 +244,8 @@ function formatMessage(message: ChatMessage): Record<string, unknown> {
     out.swipe_id = message.swipeIndex;
     out.swipe_info = message.swipes.map(formatSwipeInfo);
   }
+  const stExtra = putMemory(putReasoning(isObject(extra.extra) ? extra.extra : undefined, current?.reasoning), message.memory);
+  if (stExtra) extra.extra = stExtra;
   return { ...out, ...extra };
 }
 
@@ -247,6 +263,8 @@ function formatSwipeInfo(swipe: Swipe): Record<string, unknown> {
   if (swipe.generation?.startedAt && !("gen_started" in info)) info.gen_started = swipe.generation.startedAt;
   if (swipe.generation?.finishedAt && !("gen_finished" in info)) info.gen_finished = swipe.generation.finishedAt;
   if (swipe.generation?.model && !("extra" in info)) info.extra = { model: swipe.generation.model };
+  const withReasoning = putReasoning(isObject(info.extra) ? info.extra : undefined, swipe.reasoning);
+  if (withReasoning) info.extra = withReasoning;
   return info;
 }
 

@@ -4,7 +4,8 @@
  * only what changed and a React reducer relies on to skip re-rendering.
  */
 import type { Character } from "../cards/character.ts";
-import type { Chat, ChatMessage, ChatSettings, GenerationInfo, Swipe } from "./types.ts";
+import { withoutStaleMemory } from "../memory/summary.ts";
+import type { Chat, ChatMessage, ChatSettings, GenerationInfo, Reasoning, Swipe } from "./types.ts";
 
 /** Where new ids and timestamps come from; tests pass deterministic ones. */
 export interface ChatEnv {
@@ -86,6 +87,8 @@ export interface NewMessage {
   name: string;
   env: ChatEnv;
   generation?: GenerationInfo;
+  /** What the model thought before this reply (kept apart from the text). */
+  reasoning?: Reasoning;
 }
 
 export function sendUserMessage(chat: Chat, message: NewMessage): Chat {
@@ -105,13 +108,15 @@ export interface SwipeText {
   text: string;
   env: ChatEnv;
   generation?: GenerationInfo;
+  /** A new swipe's own reasoning; for continue, the reasoning as it stands now (a block left open grew). */
+  reasoning?: Reasoning;
 }
 
 /** A regenerated reply: a new swipe on the last message, shown at once. */
 export function addSwipe(chat: Chat, swipe: SwipeText): Chat {
   const index = lastReplyIndex(chat);
   const last = chat.messages[index]!;
-  const added: Swipe = { text: swipe.text, sentAt: swipe.env.now(), ...(swipe.generation && { generation: swipe.generation }) };
+  const added: Swipe = { text: swipe.text, sentAt: swipe.env.now(), ...(swipe.generation && { generation: swipe.generation }), ...(swipe.reasoning && { reasoning: swipe.reasoning }) };
   return replaceMessage(chat, index, { ...last, swipes: [...last.swipes, added], swipeIndex: last.swipes.length }, swipe.env);
 }
 
@@ -139,7 +144,7 @@ export function continueReply(chat: Chat, more: SwipeText): Chat {
   const current = currentSwipe(last);
   const generation = more.generation ?? current.generation;
   const swipes = last.swipes.map((s, i) =>
-    i === last.swipeIndex ? { ...s, text: s.text + more.text, ...(generation && { generation }) } : s,
+    i === last.swipeIndex ? { ...s, text: s.text + more.text, ...(generation && { generation }), ...(more.reasoning && { reasoning: more.reasoning }) } : s,
   );
   return replaceMessage(chat, index, { ...last, swipes }, more.env);
 }
@@ -162,6 +167,26 @@ export function editMessage(chat: Chat, messageId: string, text: string, env: Ch
 /** The message with the swipe it shows rewritten; its other swipes are kept. */
 export function withShownText(message: ChatMessage, text: string): ChatMessage {
   return { ...message, swipes: message.swipes.map((s, i) => (i === message.swipeIndex ? { ...s, text } : s)) };
+}
+
+/**
+ * Sets the reasoning of the swipe a message shows, as a person edits it: "edited" when
+ * the model's reasoning was changed, "manual" when there was none; empty text deletes it
+ * (SillyTavern keeps an empty reasoning and drops its type and duration).
+ */
+export function editReasoning(chat: Chat, messageId: string, text: string, env: ChatEnv): Chat {
+  const index = indexOf(chat, messageId);
+  const message = chat.messages[index]!;
+  const old = currentSwipe(message).reasoning;
+  let reasoning: Reasoning | undefined;
+  if (text.trim() === "") {
+    const { type: _type, durationMs: _duration, ...kept } = old ?? { text: "" };
+    reasoning = old ? { ...kept, text: "" } : undefined;
+  }
+  else reasoning = { ...old, text, type: old?.type ? "edited" : "manual" };
+  if (!reasoning) return chat;
+  const swipes = message.swipes.map((s, i) => (i === message.swipeIndex ? { ...s, reasoning } : s));
+  return replaceMessage(chat, index, { ...message, swipes }, env);
 }
 
 /** Removes the swipe a message shows; the next one (or the previous, at the end) shows instead. */
@@ -252,6 +277,8 @@ export interface TurnWritten {
   name: string;
   env: ChatEnv;
   generation?: GenerationInfo;
+  /** The reasoning kept apart from the text (for continue: the message's reasoning as it now stands). */
+  reasoning?: Reasoning;
   /** Lore timers and {{setvar}} values after the turn (core/lorebook and core/prompt hand them over). */
   loreState?: unknown;
   variables?: Record<string, string>;
@@ -267,7 +294,7 @@ export interface TurnWritten {
  */
 export function applyTurn(chat: Chat, turn: TurnWritten): Chat {
   const { env, generation } = turn;
-  const text = { text: turn.text, env, ...(generation && { generation }) };
+  const text = { text: turn.text, env, ...(generation && { generation }), ...(turn.reasoning && { reasoning: turn.reasoning }) };
   let next: Chat;
   if (turn.mode === "reply") next = appendAssistantReply(chat, { ...text, name: turn.name });
   else if (turn.mode === "swipe") next = addSwipe(chat, text);
@@ -285,14 +312,15 @@ export function currentSwipe(message: ChatMessage): Swipe {
 
 function appendMessage(chat: Chat, role: ChatMessage["role"], message: NewMessage): Chat {
   const now = message.env.now();
-  const swipe: Swipe = { text: message.text, sentAt: now, ...(message.generation && { generation: message.generation }) };
+  const swipe: Swipe = { text: message.text, sentAt: now, ...(message.generation && { generation: message.generation }), ...(message.reasoning && { reasoning: message.reasoning }) };
   const added: ChatMessage = { id: message.env.newId(), role, name: message.name, swipes: [swipe], swipeIndex: 0 };
   return { ...chat, messages: [...chat.messages, added], updatedAt: now };
 }
 
 function replaceMessage(chat: Chat, index: number, message: ChatMessage, env: ChatEnv): Chat {
   const messages = chat.messages.slice();
-  messages[index] = message;
+  // A summary kept on the last message summed up text that just changed (SillyTavern drops it too).
+  messages[index] = index === messages.length - 1 ? withoutStaleMemory(message, chat.messages[index]!) : message;
   return { ...chat, messages, updatedAt: env.now() };
 }
 

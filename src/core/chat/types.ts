@@ -18,11 +18,30 @@ export interface GenerationInfo {
   samplers?: Partial<SamplerSettings>;
 }
 
+/**
+ * What the model thought before it replied (SillyTavern's extra.reasoning*): kept apart
+ * from the reply text, which never contains it.
+ */
+export interface Reasoning {
+  /** Without its markers, trimmed; "" once deleted. */
+  text: string;
+  /** From the start of generation to the end of the reasoning; null when unknown. */
+  durationMs?: number | null;
+  /** "model" (the backend gave it apart), "parsed" (split out of the text), "manual" (added by a person), "edited". */
+  type?: "model" | "parsed" | "manual" | "edited";
+  /** Shown instead of `text` when present (a translation, say). */
+  displayText?: string;
+  /** A provider's signature (Claude, Gemini); kept, never made here. */
+  signature?: string;
+}
+
 export interface Swipe {
   text: string;
   /** ISO time for messages made here; imported chats keep SillyTavern's own date text. */
   sentAt: string;
   generation?: GenerationInfo;
+  /** This swipe's reasoning: each swipe has its own. */
+  reasoning?: Reasoning;
   /** Keys from imported data this program does not know, kept for export. */
   extra?: Record<string, unknown>;
 }
@@ -37,6 +56,11 @@ export interface ChatMessage {
   swipeIndex: number;
   /** A hidden message stays in the chat but is left out of prompts. */
   hidden?: boolean;
+  /**
+   * The chat's running summary as it stood when this message held it (SillyTavern's
+   * extra.memory): the newest one before the last message is the summary in use.
+   */
+  memory?: string;
   extra?: Record<string, unknown>;
 }
 

@@ -8,15 +8,18 @@
  */
 import type { ChatMessage } from "../chat/types.ts";
 import type { LoreInsertion, PromptRole } from "../lorebook/insertion.ts";
+import { addReasoningToPrompt } from "../reasoning/prompt.ts";
+import { anyScriptFor, applyRegexScripts, type RegexCall } from "../regexScripts/run.ts";
+import { RegexPlacement } from "../regexScripts/script.ts";
 import { firstKeptMessage } from "./budget.ts";
 import { DEFAULT_SYSTEM_PROMPT, type InstructSequences } from "./formats.ts";
-import { formatExamples, formatReplyStart, formatSystemPrompt, formatTurn, stopStrings, type ForceSequence, type Names, type TurnInput } from "./instruct.ts";
+import { formatExamples, formatQuietReplyStart, formatReplyStart, formatSystemPrompt, formatTurn, stopStrings, type ForceSequence, type Names, type TurnInput } from "./instruct.ts";
 import { expandMacros, type MacroEnv } from "./macros.ts";
 import { outletTexts } from "./outlets.ts";
 import { exampleBlocks, loreAt, renderStoryString, resolveCardPrompt, type RawPart } from "./storyString.ts";
 import type { InstructTemplate } from "./templates.ts";
 import {
-  PromptBudgetError, type BuildPromptInput, type BuiltPrompt, type CharacterNote, type GroupPromptContext, type PromptMode, type PromptSection, type SectionKind,
+  PromptBudgetError, type BuildPromptInput, type BuiltPrompt, type CharacterNote, type ExtensionPrompt, type GroupPromptContext, type PromptMode, type PromptSection, type SectionKind,
 } from "./types.ts";
 
 const DEFAULT_FREE_FRACTION = 0.3;
@@ -32,6 +35,12 @@ interface Ctx {
   expand: (text: string) => string;
   lore: LoreInsertion[];
   mode: PromptMode;
+  /** A background request (the summary's) ends the prompt. */
+  quiet: boolean;
+  /** Prompt-only regex scripts at a placement; the text as it was when none applies. */
+  regex: (text: string, placement: number, depth: number | null) => string;
+  /** Set when the continued message's reasoning block is left open. */
+  openReasoning?: string;
 }
 
 /** One message of SillyTavern's core chat: a chat message or an injection, before formatting. */
@@ -56,9 +65,11 @@ export function buildPrompt(input: BuildPromptInput): BuiltPrompt {
   const examples = exampleParts(ctx);
   const chat = chatItems(ctx, visible);
   const formatted = formatChat(ctx, chat);
-  const tail = ctx.mode === "continue" ? continueTail(ctx, formatted) : { reply: replyStart(ctx), cached: null as RawPart | null };
+  const tail = ctx.mode === "continue" ? continueTail(ctx, formatted) : { reply: ctx.quiet ? quietReplyStart(ctx) : replyStart(ctx), cached: null as RawPart | null };
   const chatStart = ctx.template.context.chat_start ? [{ kind: "system" as const, label: "chat start", text: stripCR(ctx.expand(`${ctx.template.context.chat_start}\n`)) }] : [];
   const alignment = alignmentPart(ctx);
+  const anchors = storyAnchors(ctx);
+  if (anchors.before.length || anchors.after.length) story.splice(0, story.length, ...anchors.before, ...story, ...anchors.after);
 
   const count = (parts: RawPart[]) => parts.reduce((sum, p) => sum + input.countTokens(p.text), 0);
   const budget = input.settings.contextSize - input.settings.responseTokens;
@@ -111,6 +122,7 @@ export function buildPrompt(input: BuildPromptInput): BuiltPrompt {
       examplesIncluded: keepExamples && examples.length > 0,
       examplesDropped: !keepExamples && examples.length > 0,
       variables: ctx.env.variables,
+      ...(ctx.openReasoning !== undefined && { openReasoning: ctx.openReasoning }),
     };
   }
 }
@@ -127,13 +139,20 @@ function visibleDropped(items: { item: ChatItem }[], start: number): number {
  */
 function insertionReserve(input: BuildPromptInput, budget: number, dynamic: number): number {
   if (input.settings.insertionReserve !== undefined) return Math.max(input.settings.insertionReserve, dynamic);
-  if (dynamic === 0 && input.lore === undefined && input.authorsNote === undefined) return 0;
+  const inChat = input.extensionPrompts?.some((p) => p.position === "in_chat" && p.text.trim() !== "") ?? false;
+  if (dynamic === 0 && input.lore === undefined && input.authorsNote === undefined && !inChat) return 0;
   const step = Math.max(1, Math.round(budget * 0.1));
   return step * Math.max(1, Math.ceil(dynamic / step));
 }
 
 function makeContext(input: BuildPromptInput): Ctx {
   const { character, persona } = input;
+  const regex = promptRegex(input);
+  // Lore content goes in through world-info scripts (at-depth entries with their depth).
+  const lore = (input.lore ?? []).map((l) => {
+    const content = regex(l.content, RegexPlacement.WORLD_INFO, l.position === "at_depth" ? l.depth : null);
+    return content === l.content ? l : { ...l, content };
+  });
   const visible = input.messages.filter((m) => !m.hidden);
   const lastUser = [...visible].reverse().find((m) => m.role === "user");
   const lastUserAt = lastUser?.swipes[lastUser.swipeIndex]?.sentAt;
@@ -154,7 +173,7 @@ function makeContext(input: BuildPromptInput): Ctx {
     chatId: input.chatId,
     variables: { ...(input.variables ?? {}) },
     // Outlet lore is placed nowhere else: it is in the prompt only where a macro asks for it.
-    outlets: outletTexts(input.lore ?? []),
+    outlets: outletTexts(lore),
     ...(input.group && groupMacros(input.group, character.name, persona.name)),
   };
   const template = input.settings.template;
@@ -165,8 +184,10 @@ function makeContext(input: BuildPromptInput): Ctx {
     names: { user: persona.name, char: character.name },
     env,
     expand: (text) => expandMacros(text, env),
-    lore: input.lore ?? [],
+    lore,
     mode: input.mode ?? "reply",
+    quiet: input.quietPrompt !== undefined && input.quietPrompt.trim() !== "" && (input.mode ?? "reply") === "reply",
+    regex,
   };
 }
 
@@ -177,6 +198,33 @@ function groupMacros(group: GroupPromptContext, char: string, user: string): Pic
     groupNotMuted: group.unmuted.join(", "),
     notChar: [...group.members.filter((m) => m !== char), user].join(", "),
   };
+}
+
+/** The prompt-only scripts as a function of (text, placement, depth); the identity when there are none. */
+function promptRegex(input: BuildPromptInput): Ctx["regex"] {
+  const run = regexRunner(input);
+  return (text, placement, depth) => run(text, placement, { isPrompt: true, depth });
+}
+
+export type RegexRunner = (text: string, placement: number, call: RegexCall) => string;
+
+/**
+ * The chat's regex scripts as one function, their macros expanded for this character and
+ * persona: for the prompt (prompt-only ones), for text being stored (neither flag) and for
+ * the display (display-only ones). The identity when no script applies.
+ */
+export function regexRunner(input: Pick<BuildPromptInput, "character" | "persona" | "chatId" | "variables" | "regex" | "now" | "random" | "timeZone">): RegexRunner {
+  const r = input.regex;
+  if (!r || r.scripts.length === 0) return (text) => text;
+  const env: MacroEnv = {
+    char: input.character.name, user: input.persona.name, persona: input.persona.description, description: input.character.description,
+    personality: input.character.personality, scenario: input.character.scenario, mesExamples: input.character.mes_example,
+    now: input.now ?? (() => new Date()), timeZone: input.timeZone, random: input.random ?? Math.random, chatId: input.chatId,
+    // Scripts read variables but never change the chat's.
+    variables: { ...(input.variables ?? {}) },
+  };
+  const ctx = { finder: r.finder, expand: (t: string, char?: string) => expandMacros(t, char === undefined ? env : { ...env, char }), ...(r.report && { report: r.report }) };
+  return (text, placement, call) => (anyScriptFor(r.scripts, placement, call) ? applyRegexScripts(r.scripts, text, placement, call, ctx) : text);
 }
 
 export function messageText(message: ChatMessage): string {
@@ -261,6 +309,11 @@ function exampleParts(ctx: Ctx): RawPart[] {
 function chatItems(ctx: Ctx, visible: ChatMessage[]): ChatItem[] {
   const { user, char } = ctx.names;
   const open = ctx.mode === "continue";
+  const depthOf = (i: number) => visible.length - i - (open ? 2 : 1);
+  const texts = withReasoning(ctx, visible, visible.map((m, i) => {
+    const placement = m.role === "user" ? RegexPlacement.USER_INPUT : RegexPlacement.AI_OUTPUT;
+    return stripCR(ctx.expand(ctx.regex(messageText(m), placement, depthOf(i))));
+  }));
   const items: ChatItem[] = visible.map((m, i) => {
     const isUser = m.role === "user";
     const isNarrator = m.role === "system";
@@ -268,7 +321,7 @@ function chatItems(ctx: Ctx, visible: ChatMessage[]): ChatItem[] {
     // In a group every line but the person's is someone's: "force" names them all (formatInstructModeChat).
     const otherSpeaker = ctx.input.group ? name !== user : name !== user && name !== char;
     return {
-      name, text: stripCR(ctx.expand(messageText(m))), isUser, isNarrator, otherSpeaker,
+      name, text: texts[i]!, isUser, isNarrator, otherSpeaker,
       kind: "history", label: `message ${i + 1} (${m.role}${open && i === visible.length - 1 ? ", continued" : ""})`, message: i, messageId: m.id,
     };
   });
@@ -279,7 +332,41 @@ function chatItems(ctx: Ctx, visible: ChatMessage[]): ChatItem[] {
     if (open && items.length) items.splice(items.length - 1, 0, item);
     else items.push(item);
   }
+  if (ctx.quiet) {
+    const text = stripCR(ctx.expand(ctx.input.quietPrompt!));
+    items.push({ name: "", text, isUser: false, isNarrator: true, otherSpeaker: false, kind: "quiet_prompt", label: "summary request" });
+  }
   return items;
+}
+
+/** Stored reasoning in front of the messages that carry it (PromptReasoning), its scripts applied. */
+function withReasoning(ctx: Ctx, visible: ChatMessage[], texts: string[]): string[] {
+  const settings = ctx.input.reasoning;
+  const open = ctx.mode === "continue";
+  if (!settings || (!settings.add_to_prompts && !open)) return texts;
+  const reasoningOf = (m: ChatMessage) => m.swipes[m.swipeIndex]?.reasoning?.text ?? "";
+  const added = addReasoningToPrompt(texts, (i, depth) => ctx.regex(reasoningOf(visible[i]!), RegexPlacement.REASONING, depth), settings, {
+    continuing: open,
+    expand: (t) => stripCR(ctx.expand(t)),
+  });
+  if (added.open !== undefined) ctx.openReasoning = added.open;
+  return added.texts;
+}
+
+/**
+ * Extension blocks before and after the story string (SillyTavern's BEFORE_PROMPT and
+ * IN_PROMPT anchors): each place's blocks by key, trimmed, one per line, with a newline
+ * around them (the one before the story loses its leading newline).
+ */
+function storyAnchors(ctx: Ctx): { before: RawPart[]; after: RawPart[] } {
+  const at = (position: ExtensionPrompt["position"]) =>
+    (ctx.input.extensionPrompts ?? []).filter((p) => p.position === position && p.text.trim() !== "").sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const anchor = (list: ExtensionPrompt[], trimStart: boolean): RawPart[] => {
+    if (list.length === 0) return [];
+    const joined = stripCR(ctx.expand(`\n${list.map((p) => p.text.trim()).join("\n")}\n`));
+    return [{ kind: list[0]!.kind, label: list.map((p) => p.label).join(" + "), text: trimStart ? joined.trimStart() : joined }];
+  };
+  return { before: anchor(at("before_story"), true), after: anchor(at("after_story"), false) };
 }
 
 interface Injection { depth: number; role: PromptRole; key: string; text: string; kind: SectionKind; label: string }
@@ -302,7 +389,7 @@ function injectAtDepth(ctx: Ctx, items: ChatItem[], open: boolean): void {
       const parts = prompts.filter((p) => p.depth === depth && p.role === role).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
       const text = ctx.expand(parts.map((p) => p.text.trim()).join("\n")).trimStart();
       if (!text) continue;
-      const kind = parts.find((p) => p.kind === "authors_note") ? "authors_note" : parts[0]!.kind;
+      const kind = parts.find((p) => p.kind === "authors_note") ? "authors_note" : parts.find((p) => p.kind === "memory") ? "memory" : parts[0]!.kind;
       const label = `${parts.map((p) => p.label).join(" + ")} at depth ${depth} (${role})`;
       const name = role === "user" ? ctx.names.user : role === "assistant" ? ctx.names.char : "";
       here.push({ name, text: stripCR(text), isUser: role === "user", isNarrator: role === "system", otherSpeaker: false, kind, label });
@@ -326,6 +413,9 @@ function depthPrompts(ctx: Ctx): Injection[] {
   for (const [k, list] of byPlace) {
     const text = list.map((l) => ctx.expand(l.content)).filter((t) => t !== "").join("\n");
     if (text) out.push({ depth: depthOf(list[0]!.depth), role: list[0]!.role, key: `customDepthWI-${k}`, text, kind: "lore", label: "lore" });
+  }
+  for (const p of ctx.input.extensionPrompts ?? []) {
+    if (p.position === "in_chat" && p.text.trim() !== "") out.push({ depth: depthOf(p.depth), role: p.role, key: p.key, text: p.text, kind: p.kind, label: p.label });
   }
   const notes = ctx.input.group?.characterNotes;
   if (notes) out.push(...groupCharacterNotes(ctx, notes));
@@ -429,6 +519,11 @@ function alignmentPart(ctx: Ctx): RawPart | null {
   return { kind: "system", label: "user alignment message", text: formatTurn(ctx.seq, { name: ctx.names.user, text: message, isUser: true, isNarrator: false }, ctx.expand, "first") };
 }
 
+/** The reply line of a quiet (background) request: none in plain text. */
+function quietReplyStart(ctx: Ctx): RawPart | null {
+  return ctx.seq ? { kind: "reply_prefix", label: "reply prefix", text: formatQuietReplyStart(ctx.seq, ctx.expand) } : null;
+}
+
 /** modifyLastPromptLine: the line the reply starts after. */
 function replyStart(ctx: Ctx): RawPart | null {
   const { user, char } = ctx.names;
@@ -483,7 +578,8 @@ function assemble(ctx: Ctx, a: AssembleInput): PromptSection[] {
   const oldest = a.kept[0]?.item;
   const alignment = a.alignment && !oldest?.isUser ? [a.alignment] : [];
   const last = chat[chat.length - 1];
-  if (last && !continuing && (!ctx.seq || ctx.seq.wrap)) last.text = last.text.replace(/\n?$/, "");
+  // A quiet request in instruct mode keeps the newline: its reply line follows at once.
+  if (last && !continuing && (!ctx.seq || (ctx.seq.wrap && !ctx.quiet))) last.text = last.text.replace(/\n?$/, "");
   const tail: RawPart[] = [];
   const reply = a.tail.reply;
   if (reply) {

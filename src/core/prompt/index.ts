@@ -1,4 +1,4 @@
-export { buildPrompt, messageText } from "./build.ts";
+export { buildPrompt, messageText, regexRunner, type RegexRunner } from "./build.ts";
 export { firstKeptMessage, type TrimInput } from "./budget.ts";
 export { expandMacros, humanizeDuration, seededUnit, type MacroEnv } from "./macros.ts";
 export { approximateTokenCount } from "./approximateTokens.ts";

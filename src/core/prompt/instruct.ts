@@ -162,6 +162,17 @@ export function formatReplyStart(t: InstructSequences, name: string, impersonate
   return (t.wrap ? text.trimEnd() : text) + (includeNames ? "" : separator);
 }
 
+/**
+ * formatInstructModePrompt for a quiet (background) request: the last system sequence (else
+ * the output sequence) for "System", without a name and without the blank line before it.
+ */
+export function formatQuietReplyStart(t: InstructSequences, expand: Expand): string {
+  let sequence = t.last_system_sequence || t.output_sequence || "";
+  if (t.macro) sequence = expand(sequence).replace(NAME_MACRO, "System");
+  const separator = t.wrap ? "\n" : "";
+  return (t.wrap ? sequence.trimEnd() : sequence) + separator;
+}
+
 /** getInstructStoppingSequences: each sequence line, after a newline when the template wraps. */
 function instructStops(t: InstructSequences, names: Names, expand: Expand): string[] {
   const out: string[] = [];

@@ -1,6 +1,9 @@
 import type { Character } from "../cards/character.ts";
 import type { AuthorsNote, ChatMessage } from "../chat/types.ts";
 import type { LoreInsertion, PromptRole } from "../lorebook/insertion.ts";
+import type { ReasoningSettings } from "../reasoning/templates.ts";
+import type { RegexFinder } from "../regexScripts/finder.ts";
+import type { RegexScript } from "../regexScripts/script.ts";
 import type { InstructTemplate } from "./templates.ts";
 
 export type SectionKind =
@@ -11,7 +14,11 @@ export type SectionKind =
   | "history"
   | "authors_note"
   | "post_history"
-  | "reply_prefix";
+  | "reply_prefix"
+  /** The chat's running summary (long-term memory). */
+  | "memory"
+  /** An instruction at the very end for a background request (the summary's). */
+  | "quiet_prompt";
 
 /** One piece of the prompt, for the prompt inspector. The texts concatenate to the prompt. */
 export interface PromptSection {
@@ -90,6 +97,30 @@ export interface GroupPromptContext {
   /** Join modes: the members' character notes instead of the speaker's own. */
   characterNotes?: CharacterNote[];
 }
+/**
+ * A block an extension puts into the prompt (SillyTavern's setExtensionPrompt): before or
+ * after the story string, or into the history at a depth. Blocks at one place go in the
+ * order of their keys ("1_memory" before "2_floating_prompt").
+ */
+export interface ExtensionPrompt {
+  key: string;
+  text: string;
+  position: "before_story" | "after_story" | "in_chat";
+  /** For in_chat: messages from the end. */
+  depth: number;
+  role: PromptRole;
+  kind: SectionKind;
+  label: string;
+}
+
+/** Regex scripts that change the prompt (prompt-only ones), with where they are matched. */
+export interface PromptRegex {
+  scripts: readonly RegexScript[];
+  finder: RegexFinder;
+  report?: (script: RegexScript, problem: string) => void;
+}
+
+export type PromptReasoningSettings = Pick<ReasoningSettings, "add_to_prompts" | "max_additions" | "prefix" | "suffix" | "separator">;
 
 export interface BuildPromptInput {
   character: Character;
@@ -110,6 +141,17 @@ export interface BuildPromptInput {
   mode?: PromptMode;
   /** Set for a group chat's turn. */
   group?: GroupPromptContext;
+  /** Prompt-only regex scripts, run on the history, lore and reasoning as they go in. */
+  regex?: PromptRegex;
+  /** Stored reasoning put back into the prompt (off unless add_to_prompts; a continued message always carries its own). */
+  reasoning?: PromptReasoningSettings;
+  /** Blocks from extensions: the chat's summary. */
+  extensionPrompts?: ExtensionPrompt[];
+  /**
+   * A background instruction at the very end, answered by a neutral voice (SillyTavern's
+   * quiet prompt, as the summary request uses it); with mode "reply" only.
+   */
+  quietPrompt?: string;
   settings: PromptSettings;
   countTokens: CountTokens;
   now?: () => Date;
@@ -134,6 +176,8 @@ export interface BuiltPrompt {
   /** The card has example messages, but they gave way to history (SillyTavern's rule). */
   examplesDropped: boolean;
   variables: Record<string, string>;
+  /** The continued message's reasoning block was left open: the prompt ends inside it, holding this reasoning. */
+  openReasoning?: string;
 }
 
 export class PromptBudgetError extends Error {

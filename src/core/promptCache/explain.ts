@@ -18,6 +18,8 @@ export type ReprocessCause =
   | "examples"
   | "edited"
   | "macro"
+  /** The chat's running summary was written, changed or moved. */
+  | "summary"
   | "changed";
 
 export interface ReuseFacts {
@@ -107,6 +109,7 @@ function classify(previous: PromptLayout, next: PromptLayout, old: LayoutSection
     if (/depth/.test(label)) return { cause: "depth-insertion", reason: `${label} moves with each new message (it goes ${depthOf(label)} messages from the end)` };
     return { cause: "lore", reason: `the ${label} changed${previous.volatile.length ? ` (lore or card uses ${previous.volatile.join(", ")})` : ""}` };
   }
+  if (kinds.includes("memory")) return summaryChange(old, now);
   if (kinds.includes("authors_note")) {
     const label = placeOf((now?.kind === "authors_note" ? now : old)!);
     if (old?.kind === "authors_note" && now?.kind === "authors_note") {
@@ -132,6 +135,14 @@ function classify(previous: PromptLayout, next: PromptLayout, old: LayoutSection
     return { cause: "changed", reason: `the ${now.label} changed` };
   }
   return { cause: "changed", reason: `${old ? `the ${old.label}` : "the end of the cached text"} was followed by ${now ? `the ${now.label}` : "the end of the prompt"}` };
+}
+
+function summaryChange(old: LayoutSection | undefined, now: LayoutSection | undefined): { cause: ReprocessCause; reason: string } {
+  const section = (now?.kind === "memory" ? now : old)!;
+  if (/depth/.test(section.label)) return { cause: "summary", reason: `the summary at depth ${depthOf(section.label)} moves with each new message (or was updated)` };
+  if (old?.kind === "memory" && now?.kind === "memory") return { cause: "summary", reason: "the chat's summary was updated" };
+  if (now?.kind === "memory") return { cause: "summary", reason: "the chat's first summary went into the prompt" };
+  return { cause: "summary", reason: "the chat's summary was taken out of the prompt" };
 }
 
 function describeErased(previous: PromptLayout | undefined, next: PromptLayout, range: { start: number; end: number; tokens: number }): string {

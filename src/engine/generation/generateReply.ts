@@ -6,6 +6,7 @@
  * get the last N tokens without copying the whole sequence.
  */
 import type { LlamaContextSequence, LlamaModel, SequenceEvaluateOptions, Token } from "node-llama-cpp";
+import { ReasoningSplitter, type ReasoningMarkers } from "../../core/reasoning/index.ts";
 import type { SamplerSettings } from "../../core/samplers/types.ts";
 import type { StopReason } from "../chatTurn.ts";
 import { toEvaluateOptions, type DrySupport, type LogitBias, type RecentTokens } from "./samplerOptions.ts";
@@ -28,6 +29,9 @@ export interface ReplyInput {
   signal?: AbortSignal;
   /** Text as it becomes final, with the tokens generated since the last call. */
   onText?: (chunk: string, tokens: readonly Token[]) => void;
+  /** Reasoning split out before stop strings see the text (see ReasoningStreamOptions). */
+  reasoning?: ReasoningStreamOptions;
+  onReasoning?: (chunk: string) => void;
   /** performance.now() when the turn began, for the prompt time. */
   startedAt: number;
   /** Logit offsets and bans for this reply (a server request's logit_bias, banned tokens, banned end of generation). */
@@ -40,6 +44,19 @@ export interface ReplyInput {
   renderSpecial?: boolean;
 }
 
+/** How a reply's reasoning block is recognised: markers to try, or a block the prompt left open. */
+export interface ReasoningStreamOptions {
+  markers: ReasoningMarkers[];
+  open?: { markers: ReasoningMarkers; reasoning?: string };
+}
+
+export interface ReplyReasoning {
+  /** Trimmed, without markers. */
+  text: string;
+  /** From the start of the turn to the end of the block. */
+  durationMs?: number;
+}
+
 export interface ReplyOutput {
   text: string;
   stopReason: StopReason;
@@ -50,6 +67,8 @@ export interface ReplyOutput {
   stopString?: string;
   /** The reply's tokens. */
   generated: Token[];
+  /** The reasoning block the reply began with (or the open one it went on with). */
+  reasoning?: ReplyReasoning;
 }
 
 /** The last `count` tokens of prompt + reply, copying only those. */
@@ -66,10 +85,12 @@ export async function generateReply(input: ReplyInput): Promise<ReplyOutput> {
   const generated: Token[] = [];
   const text = new TokenText((tokens, last) => model.detokenize(tokens as Token[], input.renderSpecial ?? false, last as Token[] | undefined));
   const stops = new StopWatcher(input.stops, input.keepStop);
+  // Reasoning is split off first: stop strings, and what is shown as the reply, see reply text only.
+  const splitter = input.reasoning ? new ReasoningSplitter({ ...input.reasoning, startedAt: input.startedAt, now: () => performance.now() }) : undefined;
   let stopReason: StopReason = "eos";
   let promptMs = 0;
   let unsent = 0;
-  const show = (piece: string): boolean => {
+  const toReply = (piece: string): boolean => {
     if (!piece) return false;
     const { emit, stopped } = stops.push(piece);
     if (emit) {
@@ -77,6 +98,12 @@ export async function generateReply(input: ReplyInput): Promise<ReplyOutput> {
       unsent = generated.length;
     }
     return stopped;
+  };
+  const show = (piece: string): boolean => {
+    if (!splitter) return toReply(piece);
+    const { reasoning, reply } = splitter.push(piece);
+    if (reasoning) input.onReasoning?.(reasoning);
+    return toReply(reply);
   };
   let pending = input.tokens.slice(input.from);
   if (signal?.aborted) stopReason = "abort";
@@ -112,11 +139,20 @@ export async function generateReply(input: ReplyInput): Promise<ReplyOutput> {
     }
   }
   if (stopReason !== "stop-string") {
-    if (show(text.flush())) stopReason = "stop-string";
+    if (show(text.flush()) || finishReasoning(splitter, input, toReply)) stopReason = "stop-string";
     else {
       const rest = stops.rest();
       if (rest) onText?.(rest, generated.slice(unsent));
     }
   }
-  return { text: stops.value, stopReason, tokens: generated.length, promptMs, generated, ...(stops.matched !== undefined && { stopString: stops.matched }) };
+  const reasoning = splitter?.hasReasoning ? { text: splitter.reasoning, ...(splitter.durationMs !== undefined && { durationMs: splitter.durationMs }) } : undefined;
+  return { text: stops.value, stopReason, tokens: generated.length, promptMs, generated, ...(stops.matched !== undefined && { stopString: stops.matched }), ...(reasoning && { reasoning }) };
+}
+
+/** The stream ended: what the splitter held back goes out (a block never closed stays reasoning). */
+function finishReasoning(splitter: ReasoningSplitter | undefined, input: ReplyInput, toReply: (piece: string) => boolean): boolean {
+  if (!splitter) return false;
+  const { reasoning, reply } = splitter.finish();
+  if (reasoning) input.onReasoning?.(reasoning);
+  return toReply(reply);
 }

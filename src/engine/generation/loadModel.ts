@@ -389,6 +389,8 @@ export class LoadedModel implements TurnModel {
       turn: { ...(request.chatId !== undefined && { chatId: request.chatId }), ...(request.layout && { layout: request.layout }) },
       ...(request.signal && { signal: request.signal }),
       ...(request.onText && { onText: request.onText }),
+      ...(request.reasoning && { reasoning: request.reasoning }),
+      ...(request.onReasoning && { onReasoning: request.onReasoning }),
     });
   }
 

@@ -30,6 +30,9 @@ export interface TokenGenerationRequest {
   renderSpecial?: boolean;
   signal?: AbortSignal;
   onText?: (chunk: string, tokens: readonly Token[]) => void;
+  /** Reasoning split out of the reply as it streams (see ReasoningStreamOptions). */
+  reasoning?: ReplyInput["reasoning"];
+  onReasoning?: (chunk: string) => void;
   /** Once the cache is aligned with the prompt: what it reused, before evaluation starts. */
   onPrepared?: (facts: ReuseFacts) => void;
 }
@@ -103,6 +106,8 @@ export class SequenceRunner {
         ...(request.renderSpecial && { renderSpecial: true }),
         ...(request.signal && { signal: request.signal }),
         ...(request.onText && { onText: request.onText }),
+        ...(request.reasoning && { reasoning: request.reasoning }),
+        ...(request.onReasoning && { onReasoning: request.onReasoning }),
       });
       const durationMs = performance.now() - startedAt;
       const genMs = Math.max(1, durationMs - reply.promptMs);
@@ -119,6 +124,7 @@ export class SequenceRunner {
         reuse: facts,
         generated: reply.generated,
         ...(reply.stopString !== undefined && { stopString: reply.stopString }),
+        ...(reply.reasoning && { reasoning: reply.reasoning }),
       };
     } finally {
       this.cache.settle(turn);

@@ -2,7 +2,7 @@
  * Every key the TUI answers to, in one table. The settings file's `keybindings`
  * object ({ action: "ctrl+x" | ["ctrl+x", "f2"] }) overrides the defaults.
  */
-export type KeyAction = "stop" | "send" | "newline" | "swipeLeft" | "swipeRight" | "deleteLast" | "complete" | "help" | "historyPrev" | "historyNext" | "continue" | "impersonate" | "edit" | "editExternal" | "select" | "inspect" | "lore" | "samplers" | "modelPanel" | "members" | "home";
+export type KeyAction = "stop" | "send" | "newline" | "swipeLeft" | "swipeRight" | "deleteLast" | "complete" | "help" | "historyPrev" | "historyNext" | "continue" | "impersonate" | "edit" | "editExternal" | "select" | "inspect" | "lore" | "samplers" | "modelPanel" | "members" | "home" | "reasoning";
 
 export interface KeyInfo {
   upArrow: boolean; downArrow: boolean; leftArrow: boolean; rightArrow: boolean;
@@ -32,6 +32,7 @@ export const keyDescriptions: Record<KeyAction, string> = {
   modelPanel: "Model: VRAM, layers, ctx",
   members: "Group: who speaks, mute",
   home: "Home (chat is saved)",
+  reasoning: "Show/hide reasoning",
   historyPrev: "Previous sent line",
   historyNext: "Next sent line",
 };
@@ -56,6 +57,7 @@ export const defaultKeybindings: Keybindings = {
   modelPanel: ["alt+m"],
   members: ["alt+g"],
   home: ["ctrl+o"],
+  reasoning: ["alt+r"],
   historyPrev: ["up"],
   historyNext: ["down"],
 };

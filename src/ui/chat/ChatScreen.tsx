@@ -71,6 +71,29 @@ export interface ChatScreenProps {
   flushMs?: number;
 }
 
+/** A card with regex scripts never answered about: say what they are and how to let them run. */
+function cardScriptsQuestion(session: ChatSession): string | null {
+  const { cardScripts, cardScriptCount: n } = session.roleplay();
+  if (cardScripts !== "ask") return null;
+  return `${session.character.name}'s card has ${n} regex script${n === 1 ? "" : "s"} (they rewrite text in the prompt or on screen), not run: /scripts allow runs them, /scripts deny keeps them off`;
+}
+
+/** The messages as drawn: each saved one through the display-only regex scripts (the stored text never changes). */
+function displayedMessages(session: ChatSession, shown: ChatMessage[]): ChatMessage[] {
+  if (session.roleplay().regex.scripts.length === 0) return shown;
+  const saved = session.chat().messages;
+  return shown.map((m, i) => {
+    if (saved[i]?.id !== m.id) return m;
+    const swipe = m.swipes[m.swipeIndex];
+    if (!swipe) return m;
+    const { text, reasoning } = session.display(i);
+    if (text === swipe.text && reasoning === (swipe.reasoning?.text ?? "")) return m;
+    const swipes = m.swipes.slice();
+    swipes[m.swipeIndex] = { ...swipe, text, ...(swipe.reasoning && { reasoning: { ...swipe.reasoning, text: reasoning } }) };
+    return { ...m, swipes };
+  });
+}
+
 /** Typing pauses this long before the draft is saved (a crash or a dropped SSH session keeps it). */
 const DRAFT_SAVE_MS = 1000;
 
@@ -99,7 +122,7 @@ export function ChatScreen(props: ChatScreenProps) {
     return initialChatScreen({
       messages: chat.messages,
       draft: chat.draft ?? "",
-      notice: props.initialNotice ?? null,
+      notice: props.initialNotice ?? cardScriptsQuestion(session),
       samplers: session.samplers(),
       presetName: session.presetName(),
       persona: session.persona().name,
@@ -212,6 +235,7 @@ export function ChatScreen(props: ChatScreenProps) {
       choosePreset,
       replying: () => stateRef.current.turn !== null || generation.running(),
       speak: generation.speak,
+      scriptsChanged: () => dispatch({ type: "reprint" }),
     },
     input.text,
   );
@@ -304,6 +328,7 @@ export function ChatScreen(props: ChatScreenProps) {
         stopEditing: () => set({ editing: null }),
         editOutside,
         leave: () => props.onLeave?.(),
+        toggleReasoning: () => dispatch({ type: "toggleReasoning" }),
       }) ||
       inputKeys(event, { edit })
     );
@@ -311,7 +336,11 @@ export function ChatScreen(props: ChatScreenProps) {
 
   const model = models.status();
   const { panel, selected, samplers } = state;
-  const shown = useMemo(() => shownMessages(state), [state.messages, state.turn]);
+  // Reprinted (scripts allowed, reasoning unfolded): drawn again through the scripts as they now are.
+  const displayed = useMemo(() => displayedMessages(session, state.messages), [session, state.messages, state.reprint]);
+  const shown = useMemo(() => shownMessages({ messages: displayed, turn: state.turn }), [displayed, state.turn]);
+  const reasoningKey = bindings.reasoning[0] ?? "alt+r";
+  const reasoningView = useMemo(() => ({ shown: state.showReasoning, key: reasoningKey }), [state.showReasoning, reasoningKey]);
   const writing = state.turn !== null;
   // What the last turn reused from the KV cache, and why it processed part of the prompt again.
   const kvStatus = displayText(reuseStatus(session.lastTurn()));
@@ -325,7 +354,7 @@ export function ChatScreen(props: ChatScreenProps) {
   const room = Math.max(4, props.rows - 7 - inputExtra);
   return (
     <Box flexDirection="column">
-      <Transcript messages={shown} committed={state.committed} liveBudget={Math.max(3, props.rows - 8 - inputExtra)} color={color} hideLive={overlay} reprint={state.reprint} columns={props.columns ?? 80} />
+      <Transcript messages={shown} committed={state.committed} liveBudget={Math.max(3, props.rows - 8 - inputExtra)} color={color} hideLive={overlay} reprint={state.reprint} columns={props.columns ?? 80} reasoning={reasoningView} />
       {selected !== null && state.messages[selected] ? (
         <SelectedMessage message={state.messages[selected]!} index={selected} count={state.messages.length} maxLines={room} columns={props.columns ?? 80} color={color} />
       ) : null}

@@ -29,16 +29,52 @@ export function tailRows(text: string, width: number, maxRows: number): string {
   return `…\n${lines.slice(rows[rows.length - maxRows + 1]!.start)}`;
 }
 
-export const MessageView = React.memo(function MessageView(props: { message: ChatMessage; text?: string; color: boolean; showSwipes?: boolean }) {
+/** How long the model thought, as SillyTavern's header says it ("Thought for 3 seconds"). */
+function thoughtFor(durationMs: number | null | undefined): string {
+  if (durationMs === null || durationMs === undefined) return "Thought";
+  const s = durationMs / 1000;
+  return `Thought for ${s < 10 ? s.toFixed(1) : Math.round(s)}s`;
+}
+
+export interface ReasoningView {
+  /** Unfolded: the whole reasoning; folded: one line. */
+  shown: boolean;
+  /** The key that folds and unfolds it, for the folded line. */
+  key: string;
+  /** The reply has not started: the model is still thinking. */
+  thinking?: boolean;
+  /** Rows the unfolded reasoning may take (its end is kept). */
+  maxRows?: number;
+  columns?: number;
+}
+
+/** A message's reasoning, apart from its text: folded to one line unless asked for. */
+function ReasoningBlock(props: { text: string; durationMs?: number | null | undefined; view: ReasoningView; color: boolean }) {
+  const { text, view } = props;
+  const title = view.thinking ? "Thinking…" : thoughtFor(props.durationMs);
+  if (!view.shown) return <Text dimColor>{`▸ ${title} (${view.key} shows)`}</Text>;
+  const body = view.maxRows !== undefined ? tailRows(text, view.columns ?? 80, view.maxRows) : text;
+  return (
+    <Box flexDirection="column">
+      <Text dimColor>{`▾ ${title} (${view.key} hides)`}</Text>
+      <Text dimColor italic={props.color}>{displayText(body)}</Text>
+    </Box>
+  );
+}
+
+export const MessageView = React.memo(function MessageView(props: { message: ChatMessage; text?: string; color: boolean; showSwipes?: boolean; reasoning?: ReasoningView }) {
   const { message, color } = props;
-  const text = props.text ?? message.swipes[message.swipeIndex]?.text ?? "";
+  const swipe = message.swipes[message.swipeIndex];
+  const text = props.text ?? swipe?.text ?? "";
   const counter = props.showSwipes ? swipeCounter(message) : "";
+  const thought = swipe?.reasoning?.text ?? "";
   return (
     <Box flexDirection="column" marginBottom={1}>
       <Text bold color={color ? (message.role === "user" ? "cyan" : "magenta") : undefined}>
         {displayText(message.name)}
         {counter ? <Text dimColor>{`  ${counter}`}</Text> : null}
       </Text>
+      {thought && props.reasoning ? <ReasoningBlock text={thought} durationMs={swipe?.reasoning?.durationMs} view={props.reasoning} color={color} /> : null}
       <StyledText text={text} color={color} />
     </Box>
   );

@@ -1,7 +1,7 @@
 import React, { useLayoutEffect, useRef } from "react";
 import type { ChatMessage } from "../../core/chat/types.ts";
 import { usePrintLog } from "../app/PrintLog.tsx";
-import { MessageView, tailRows } from "./MessageView.tsx";
+import { MessageView, tailRows, type ReasoningView } from "./MessageView.tsx";
 
 export interface TranscriptProps {
   messages: ChatMessage[];
@@ -16,10 +16,12 @@ export interface TranscriptProps {
   reprint?: number;
   /** Terminal columns, to count wrapped rows in the live region. */
   columns?: number;
+  /** How reasoning blocks are drawn (folded unless shown). */
+  reasoning?: { shown: boolean; key: string };
 }
 
 /** Finished messages printed once; only the uncommitted tail re-renders, clamped in height. */
-export function Transcript({ messages, committed, liveBudget, color, hideLive, reprint = 0, columns = 80 }: TranscriptProps) {
+export function Transcript({ messages, committed, liveBudget, color, hideLive, reprint = 0, columns = 80, reasoning = { shown: false, key: "Alt+R" } }: TranscriptProps) {
   const log = usePrintLog();
   const printed = useRef(0);
   const printedEpoch = useRef(reprint);
@@ -32,16 +34,20 @@ export function Transcript({ messages, committed, liveBudget, color, hideLive, r
       log.reset();
     }
     if (committed <= printed.current) return;
-    log.print(messages.slice(printed.current, committed).map((m) => ({ key: m.id, node: <MessageView message={m} color={color} /> })));
+    log.print(messages.slice(printed.current, committed).map((m) => ({ key: m.id, node: <MessageView message={m} color={color} reasoning={reasoning} /> })));
     printed.current = committed;
-  }, [committed, messages, log, color, reprint]);
+  }, [committed, messages, log, color, reprint, reasoning]);
   const live = hideLive ? [] : messages.slice(committed);
   return (
     <>
       {live.map((m, i) => {
         const isLast = i === live.length - 1;
         const text = m.swipes[m.swipeIndex]?.text ?? "";
-        return <MessageView key={m.id} message={m} text={tailRows(text, columns, isLast ? liveBudget : 3)} color={color} showSwipes={isLast && m.role === "assistant"} />;
+        // Unfolded reasoning shares the live region with the reply: it gets what the reply does not use.
+        const budget = isLast ? liveBudget : 3;
+        const used = text ? Math.min(budget, tailRows(text, columns, budget).split("\n").length) : 0;
+        const view: ReasoningView = { ...reasoning, thinking: isLast && m.id === "writing" && text === "", maxRows: Math.max(1, budget - used - 1), columns };
+        return <MessageView key={m.id} message={m} text={tailRows(text, columns, budget)} color={color} showSwipes={isLast && m.role === "assistant"} reasoning={view} />;
       })}
     </>
   );

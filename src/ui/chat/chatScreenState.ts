@@ -21,6 +21,8 @@ export interface TurnPreview {
   name: string;
   /** The message being written, whole. */
   text: string;
+  /** Its reasoning so far, kept apart from the text. */
+  reasoning: string;
   at: string;
 }
 
@@ -49,6 +51,8 @@ export interface ChatScreenState {
   /** The message whose text is in the input, being edited. */
   editing: number | null;
   quitArmed: boolean;
+  /** Reasoning blocks unfolded (they are folded to one line by default). */
+  showReasoning: boolean;
 }
 
 /** Fields a key sets as they are. */
@@ -59,6 +63,9 @@ export type ChatScreenAction =
   | { type: "turnText"; text: string }
   /** A group chat: the next member starts writing; `messages` holds what the turn wrote so far. */
   | { type: "turnSpeaker"; name: string; messages: ChatMessage[] }
+  | { type: "turnReasoning"; reasoning: string }
+  /** Reasoning folded or unfolded: the printed messages are printed again. */
+  | { type: "toggleReasoning" }
   /** The turn is over: these are the messages of the chat it made. */
   | { type: "turnEnd"; messages: ChatMessage[] }
   | { type: "turnFailed"; message: string }
@@ -103,6 +110,7 @@ export function initialChatScreen(start: ChatScreenStart): ChatScreenState {
     confirmDelete: null,
     editing: null,
     quitArmed: false,
+    showReasoning: false,
   };
 }
 
@@ -116,13 +124,14 @@ export function shownMessages(state: Pick<ChatScreenState, "messages" | "turn">)
   const { messages, turn } = state;
   if (!turn || turn.mode === "impersonate") return messages;
   const last = messages.at(-1);
+  const thought = turn.reasoning ? { reasoning: { text: turn.reasoning } } : {};
   if (turn.mode === "continue" && last) {
-    return [...messages.slice(0, -1), { ...last, swipes: last.swipes.map((s, i) => (i === last.swipeIndex ? { ...s, text: turn.text } : s)) }];
+    return [...messages.slice(0, -1), { ...last, swipes: last.swipes.map((s, i) => (i === last.swipeIndex ? { ...s, text: turn.text, ...thought } : s)) }];
   }
   if (turn.mode === "swipe" && last) {
-    return [...messages.slice(0, -1), { ...last, swipes: [...last.swipes, { text: turn.text, sentAt: turn.at }], swipeIndex: last.swipes.length }];
+    return [...messages.slice(0, -1), { ...last, swipes: [...last.swipes, { text: turn.text, sentAt: turn.at, ...thought }], swipeIndex: last.swipes.length }];
   }
-  const reply: ChatMessage = { id: "writing", role: "assistant", name: turn.name, swipes: [{ text: turn.text, sentAt: turn.at }], swipeIndex: 0 };
+  const reply: ChatMessage = { id: "writing", role: "assistant", name: turn.name, swipes: [{ text: turn.text, sentAt: turn.at, ...thought }], swipeIndex: 0 };
   return [...messages, ...(turn.user ? [turn.user] : []), reply];
 }
 
@@ -137,7 +146,8 @@ export function chatScreenReducer(state: ChatScreenState, action: ChatScreenActi
       // A continuation starts from the message's text as it is.
       const last = state.messages.at(-1);
       const text = action.mode === "continue" && last ? (last.swipes[last.swipeIndex]?.text ?? "") : "";
-      return { ...state, committed, turn: { mode: action.mode, user, name: action.name, text, at: action.at }, notice: null };
+      const reasoning = action.mode === "continue" && last ? (last.swipes[last.swipeIndex]?.reasoning?.text ?? "") : "";
+      return { ...state, committed, turn: { mode: action.mode, user, name: action.name, text, reasoning, at: action.at }, notice: null };
     }
     case "turnText":
       return state.turn ? { ...state, turn: { ...state.turn, text: action.text } } : state;
@@ -148,6 +158,10 @@ export function chatScreenReducer(state: ChatScreenState, action: ChatScreenActi
       const text = state.turn.mode === "continue" && last ? (last.swipes[last.swipeIndex]?.text ?? "") : "";
       return { ...state, messages: action.messages, turn: { ...state.turn, user: null, name: action.name, text } };
     }
+    case "turnReasoning":
+      return state.turn ? { ...state, turn: { ...state.turn, reasoning: action.reasoning } } : state;
+    case "toggleReasoning":
+      return { ...state, showReasoning: !state.showReasoning, reprint: state.reprint + 1 };
     case "turnEnd":
       return { ...state, messages: action.messages, turn: null };
     case "turnFailed":

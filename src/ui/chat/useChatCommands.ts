@@ -27,6 +27,8 @@ export interface ChatCommandDeps {
   replying(): boolean;
   /** A group chat: the member replies now. */
   speak(member: string): void;
+  /** The card's scripts were allowed or declined: what messages show changes. */
+  scriptsChanged?(): void;
 }
 
 export interface ChatCommands {
@@ -96,6 +98,29 @@ export function useChatCommands(deps: ChatCommandDeps, inputText: string): ChatC
     setNames: (names) => session.setNamesInPrompt(names),
     members: () => session.group?.info().members.filter((m) => !m.missing).map((m) => ({ name: m.name, muted: m.muted })) ?? null,
     speak: deps.speak,
+    summary: () => session.summary().text,
+    setSummary: (text) => {
+      if (busy()) throw new CommandArgumentError("/summary: a reply is being written: Ctrl+C stops it first");
+      session.setSummary(text);
+    },
+    summarize: () => {
+      if (busy()) throw new CommandArgumentError("/summarize: a reply is being written: Ctrl+C stops it first");
+      notify("Writing the summary…");
+      session
+        .summarize()
+        .then((outcome) => notify(outcome.written ? `Summary: ${outcome.text}` : `No summary written: ${outcome.text}`))
+        .catch((error: Error) => notify(`No summary written: ${error.message}`));
+    },
+    cardScripts: () => ({ count: session.roleplay().cardScriptCount, state: session.roleplay().cardScripts }),
+    answerCardScripts: (allow) => {
+      session
+        .allowCardScripts(allow)
+        .then(() => {
+          deps.scriptsChanged?.();
+          notify(allow ? "The card's regex scripts run from now on" : "The card's regex scripts stay off");
+        })
+        .catch((error: Error) => notify(`Could not save the answer: ${error.message}`));
+    },
     modelNames: () => (libraryRef.current ?? []).map((m) => m.name),
     loadModel: (name) => {
       const path = libraryRef.current?.find((m) => m.name === name)?.path;

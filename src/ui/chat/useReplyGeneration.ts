@@ -54,7 +54,13 @@ export function useReplyGeneration(deps: ReplyGenerationDeps): ReplyGeneration {
       abortRef.current = controller;
       let latest = "";
       let drawn = "";
+      let thought = "";
+      let thoughtDrawn = "";
       const timer = setInterval(() => {
+        if (thought !== thoughtDrawn) {
+          thoughtDrawn = thought;
+          dispatch({ type: "turnReasoning", reasoning: thought });
+        }
         if (latest === drawn) return;
         drawn = latest;
         if (mode === "impersonate") dispatch({ type: "notice", message: `Writing as ${state.current.persona}: ${drawn}` });
@@ -69,10 +75,10 @@ export function useReplyGeneration(deps: ReplyGenerationDeps): ReplyGeneration {
         waiting.done.then(() => state.current.notice === line && dispatch({ type: "notice", message: null }), () => {});
       }
       const request: TurnRequest = {
-        mode, signal: controller.signal, onText: (text) => void (latest = text), ...(sent !== undefined && { text: sent }), ...(speaker !== undefined && { speaker }),
+        mode, signal: controller.signal, onText: (text) => void (latest = text), onReasoning: (text) => void (thought = text), ...(sent !== undefined && { text: sent }), ...(speaker !== undefined && { speaker }),
         // A group's next member: what is written so far is the chat's, and the new message is theirs.
         onSpeaker: (who, chat) => {
-          latest = drawn = "";
+          latest = drawn = thought = "";
           dispatch({ type: "turnSpeaker", name: mode === "impersonate" ? state.current.persona : who.name, messages: chat.messages });
         },
       };

@@ -44,6 +44,16 @@ export interface CommandContext {
   members(): { name: string; muted: boolean }[] | null;
   /** A group chat: the member (a name, or its start) replies now, muted or not. */
   speak(member: string): void;
+  /** The chat's summary in use ("" when none). */
+  summary(): string;
+  /** Replaces the summary with the person's text; empty text clears it from the prompt. */
+  setSummary(text: string): void;
+  /** Writes the summary now with the loaded model, and says what it wrote. */
+  summarize(): void;
+  /** The card's own regex scripts: how many, and whether they run. */
+  cardScripts(): { count: number; state: "none" | "allowed" | "ask" | "declined" };
+  /** Lets the card's scripts run (or keeps them off), remembered for the card. */
+  answerCardScripts(allow: boolean): void;
 }
 
 export interface CharacterChoice {

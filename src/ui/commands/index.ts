@@ -15,8 +15,11 @@ import { swipeCommand } from "./swipeCommand.ts";
 import { instructCommand } from "./instructCommand.ts";
 import { namesCommand } from "./namesCommand.ts";
 import { speakCommand } from "./speakCommand.ts";
+import { summarizeCommand } from "./summarizeCommand.ts";
+import { summaryCommand } from "./summaryCommand.ts";
+import { scriptsCommand } from "./scriptsCommand.ts";
 
-export const slashCommands: SlashCommand[] = [...samplerCommands, swipeCommand, continueCommand, impersonateCommand, speakCommand, personaCommand, noteCommand, presetCommand, charCommand, loreCommand, instructCommand, namesCommand, branchCommand, exportCommand, modelCommand, helpCommand];
+export const slashCommands: SlashCommand[] = [...samplerCommands, swipeCommand, continueCommand, impersonateCommand, speakCommand, personaCommand, noteCommand, presetCommand, charCommand, loreCommand, instructCommand, namesCommand, summarizeCommand, summaryCommand, scriptsCommand, branchCommand, exportCommand, modelCommand, helpCommand];
 
 /** Completions for a partly typed "/na" (full "/name " strings), or of its arguments where the command completes them. */
 export function completeCommand(line: string, commands = slashCommands, ctx?: CommandContext): string[] {

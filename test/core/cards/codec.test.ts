@@ -118,3 +118,18 @@ test("assets a PNG holds in chara-ext-asset_ chunks (CCv3 __asset: URIs) are kep
   assert.equal(missing?.level, "error");
   assert.equal(missing?.message, '"__asset:0" has no chara-ext-asset_:0 chunk in this PNG');
 });
+
+test("a card's regex scripts (SillyTavern's extensions.regex_scripts) survive every format as they came, and read as scripts", async () => {
+  const { cardRegexScripts } = await import("../../../src/core/regexScripts/index.ts");
+  const regex_scripts = [
+    { id: "a1", scriptName: "Status", findRegex: "/<status>.*?<\\/status>/gs", replaceString: "", trimStrings: ["x"], placement: [2], disabled: false, markdownOnly: false, promptOnly: true, runOnEdit: false, substituteRegex: 0, minDepth: 2, maxDepth: null, future_key: { kept: true } },
+    { scriptName: "Old", findRegex: "Sam", replaceString: "[you]", placement: [1, 2], substituteRegex: true },
+  ];
+  const card = v2Card({ extensions: { regex_scripts, talkativeness: "0.5" } });
+  const file = decodeCardFile(bytesOf(json(card)), "scripts.json");
+  for (const format of ["same", "png", "json", "charx", "v2json"] as CardExportFormat[]) {
+    const again = decodeCardFile(encodeCardFile(file, format), `again.${format}`);
+    assert.deepEqual(again.card.character.extensions.regex_scripts, regex_scripts, format);
+  }
+  assert.deepEqual(cardRegexScripts(file.card.character.extensions).scripts.map((s) => [s.scriptName, s.substituteRegex, s.placement]), [["Status", 0, [2]], ["Old", 1, [1, 2]]]);
+});

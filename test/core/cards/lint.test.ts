@@ -88,3 +88,12 @@ test("embedded asset URIs must name a file in the archive", () => {
   assert.deepEqual(outside.map((f) => f.field), ["assets[0].uri", "assets[1].uri"]);
   assert.match(outside[0]!.message, /only resolves inside a CharX archive$/);
 });
+
+test("regex scripts a card carries: broken ones and ones that never run are warned about", async () => {
+  const { card } = parseCardObject(v2Card({ extensions: { regex_scripts: [{ scriptName: "wi", findRegex: "/a/", placement: [5] }, { scriptName: "broken", findRegex: 3 }] } }), { source: "c.json" });
+  const found = lintCard(card).filter((f) => f.field.startsWith("extensions.regex_scripts"));
+  assert.deepEqual(found.map((f) => `${f.field}: ${f.message}`), [
+    'extensions.regex_scripts[1]: regex script "broken" findRegex must be text (found a number); it is not run',
+    'extensions.regex_scripts[0]: regex script "wi" runs on world info but is not prompt-only: world info only passes through prompt-only scripts (SillyTavern 2025; 2024 also ran it)',
+  ]);
+});

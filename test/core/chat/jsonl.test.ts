@@ -133,3 +133,36 @@ test("SillyTavern's chat lorebook (chat_metadata.world_info) is attached to the 
   assert.equal(meta({ ...chat, settings: { ...chat.settings, lorebooks: ["Gulls", "Harbour Town"] } }).world_info, "Gulls");
   assert.equal("world_info" in meta({ ...chat, settings: { personaName: "Ann" } }), false, "a book taken off the chat is off in SillyTavern too");
 });
+
+test("reasoning (extra.reasoning*) and the summary (extra.memory) come in as fields of their own and go back out as SillyTavern wrote them", () => {
+  const reasoning = { api: "textgenerationwebui", model: "qwq-32b", reasoning: "The user greets me. Answer warmly.", reasoning_duration: 4210, reasoning_type: "parsed" };
+  const alice = {
+    name: "Alice", is_user: false, is_system: false, send_date: "April 2, 2025 9:14pm", mes: "Hello!", extra: { ...reasoning, memory: "Sam arrived at the inn." },
+    gen_started: "2025-04-02T19:14:01.000Z", gen_finished: "2025-04-02T19:14:09.000Z", swipe_id: 1, swipes: ["Hi.", "Hello!"],
+    swipe_info: [
+      { send_date: "April 2, 2025 9:13pm", extra: { api: "textgenerationwebui", reasoning: "", reasoning_duration: 900, reasoning_signature: "sig" } },
+      { send_date: "April 2, 2025 9:14pm", gen_started: "2025-04-02T19:14:01.000Z", gen_finished: "2025-04-02T19:14:09.000Z", extra: reasoning },
+    ],
+  };
+  const text = `${JSON.stringify(lines[0])}\n${JSON.stringify(alice)}\n${JSON.stringify(lines[2])}\n`;
+  const chat = parse(text);
+  const message = chat.messages[0]!;
+  assert.deepEqual(message.swipes.map((s) => s.reasoning), [
+    { text: "", durationMs: 900, signature: "sig" },
+    { text: "The user greets me. Answer warmly.", durationMs: 4210, type: "parsed" },
+  ]);
+  assert.equal(message.memory, "Sam arrived at the inn.");
+  assert.equal(message.swipes[1]!.text, "Hello!", "mes never holds the reasoning");
+  assert.deepEqual(message.extra?.extra, { api: "textgenerationwebui", model: "qwq-32b" }, "kept once, in its own field");
+  const out = formatChatJsonl(chat).trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.deepEqual(out[1], alice, "every field comes back");
+  assert.deepEqual(parse(formatChatJsonl(chat)), chat);
+});
+
+test("a reasoning field of the wrong type is not taken: it stays in extra as it was", () => {
+  const odd = { ...lines[2], extra: { reasoning: 42, reasoning_type: "parsed", memory: ["x"] } };
+  const chat = parse(`${JSON.stringify(lines[0])}\n${JSON.stringify(odd)}\n`);
+  assert.equal(chat.messages[0]!.swipes[0]!.reasoning, undefined);
+  assert.equal(chat.messages[0]!.memory, undefined);
+  assert.deepEqual(JSON.parse(formatChatJsonl(chat).split("\n")[1]!), odd);
+});

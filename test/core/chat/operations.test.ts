@@ -236,3 +236,35 @@ test("deleting a swipe shows the next one, or the previous at the end; the only 
   assert.equal(currentSwipe(deleteSwipe(c, reply.id, env).messages.at(-1)!).text, "Two");
   assert.throws(() => deleteSwipe(c, c.messages[1]!.id, env), /only swipe: delete the message instead/);
 });
+
+test("reasoning: a reply and each swipe keep their own, a continuation can grow it, a person's edit marks it", async () => {
+  const { addSwipe, appendAssistantReply, continueReply, editReasoning, swipe } = await import("../../../src/core/chat/operations.ts");
+  const env = testEnv();
+  let chat = createChat({ character: testCharacter(), characterId: "s", env });
+  chat = appendAssistantReply(chat, { text: "Hello!", name: "Seraphina", env, reasoning: { text: "Greet.", durationMs: 1200, type: "parsed" } });
+  chat = addSwipe(chat, { text: "Hi.", env });
+  const last = () => chat.messages.at(-1)!;
+  assert.equal(last().swipes[1]!.reasoning, undefined, "a new swipe starts without reasoning");
+  chat = swipe(chat, "left", env).chat;
+  assert.equal(last().swipes[last().swipeIndex]!.reasoning?.text, "Greet.", "each swipe shows its own");
+  chat = continueReply(chat, { text: " More.", env, reasoning: { text: "Greet. Then more.", type: "parsed" } });
+  assert.equal(last().swipes[0]!.text, "Hello! More.");
+  assert.equal(last().swipes[0]!.reasoning?.text, "Greet. Then more.");
+  chat = editReasoning(chat, last().id, "Greet warmly.", env);
+  assert.deepEqual(last().swipes[0]!.reasoning, { text: "Greet warmly.", type: "edited" });
+  chat = editReasoning(chat, last().id, "", env);
+  assert.deepEqual(last().swipes[0]!.reasoning, { text: "" }, "deleted: empty, its type and duration gone");
+  const added = editReasoning(chat, chat.messages[0]!.id, "Open warmly.", env);
+  assert.deepEqual(added.messages[0]!.swipes[added.messages[0]!.swipeIndex]!.reasoning, { text: "Open warmly.", type: "manual" });
+});
+
+test("a summary kept on the last message goes when that message is regenerated or edited", async () => {
+  const { addSwipe, appendAssistantReply, editMessage } = await import("../../../src/core/chat/operations.ts");
+  const env = testEnv();
+  let chat = createChat({ character: testCharacter(), characterId: "s", env });
+  chat = appendAssistantReply(chat, { text: "Hello!", name: "Seraphina", env });
+  const withMemory = { ...chat, messages: chat.messages.map((m, i) => (i === chat.messages.length - 1 ? { ...m, memory: "sum" } : i === 0 ? { ...m, memory: "older" } : m)) };
+  assert.equal(addSwipe(withMemory, { text: "Hi.", env }).messages.at(-1)!.memory, undefined);
+  assert.equal(editMessage(withMemory, withMemory.messages.at(-1)!.id, "Hey.", env).messages.at(-1)!.memory, undefined);
+  assert.equal(editMessage(withMemory, withMemory.messages[0]!.id, "Hey.", env).messages[0]!.memory, "older", "only the last message's");
+});

@@ -20,6 +20,8 @@ export interface ChatActionContext {
   stopEditing(): void;
   editOutside(index: number): void;
   leave(): void;
+  /** Unfolds every message's reasoning, or folds it again. */
+  toggleReasoning(): void;
 }
 
 /**
@@ -59,6 +61,9 @@ export function chatActionKeys(event: ChatKeyEvent, ctx: ChatActionContext): boo
     case "editExternal":
       if (ctx.busy() || ctx.messageCount === 0) ctx.notify("Nothing to edit yet");
       else ctx.editOutside(last);
+      return true;
+    case "reasoning":
+      ctx.toggleReasoning();
       return true;
     case "home":
       if (ctx.busy()) ctx.notify("A reply is being written: Ctrl+C stops it first");

@@ -14,7 +14,7 @@ function context(options: { inputEmpty?: boolean; editing?: number; messageCount
     inputEmpty: options.inputEmpty ?? true, editing: options.editing ?? null, messageCount: options.messageCount ?? 3, lastReply: options.lastReply,
     busy: () => options.busy ?? false, notify: r.fn("notify"), swipe: r.fn("swipe"), swipeNew: r.fn("swipeNew"), askDelete: r.fn("askDelete"),
     continueReply: r.fn("continueReply"), impersonate: r.fn("impersonate"), startEdit: r.fn("startEdit"), stopEditing: r.fn("stopEditing"),
-    editOutside: r.fn("editOutside"), leave: r.fn("leave"),
+    editOutside: r.fn("editOutside"), leave: r.fn("leave"), toggleReasoning: r.fn("toggleReasoning"),
   };
   return { ctx, calls: r.calls };
 }
@@ -85,4 +85,10 @@ test("keys that are not chat actions go on", () => {
   const { ctx, calls } = context();
   for (const key of ["a", "enter", "up", "tab"]) assert.equal(chatActionKeys(press(key), ctx), false, key);
   assert.deepEqual(calls, []);
+});
+
+test("Alt+R folds or unfolds the reasoning, whatever the input holds", () => {
+  const { ctx, calls } = context({ inputEmpty: false });
+  assert.equal(chatActionKeys(press("alt+r"), ctx), true);
+  assert.deepEqual(calls, [["toggleReasoning"]]);
 });

@@ -1,0 +1,3 @@
+export * from "./settings.ts";
+export * from "./summary.ts";
+export * from "./prompt.ts";
