@@ -43,7 +43,10 @@ export interface FakeHub {
 export async function startFakeHub(options: FakeHubOptions): Promise<FakeHub> {
   const requests: string[] = [];
   let dropped = false;
+  const open = new Set<ServerResponse>();
   const server = createServer((req, res) => {
+    open.add(res);
+    res.on("close", () => open.delete(res));
     requests.push(`${req.method} ${req.url}${req.headers.range ? ` ${req.headers.range}` : ""}`);
     void handle(req, res).catch(() => res.destroy());
   });
@@ -109,9 +112,9 @@ export async function startFakeHub(options: FakeHubOptions): Promise<FakeHub> {
       const end = Math.min(total, at + chunk);
       if (drop !== undefined && end > drop) {
         if (options.dropOnce?.path === file.path) dropped = true;
-        res.write(file.content.subarray(at, drop));
-        await new Promise((r) => setTimeout(r, 20));
-        return void res.destroy();
+        // The bytes before the cut reach the client whole: flushed to the socket, then the connection ends (FIN, not a reset).
+        await new Promise<void>((r) => res.write(file.content.subarray(at, drop), () => r()));
+        return void (res.socket ? res.socket.end() : res.destroy());
       }
       res.write(file.content.subarray(at, end));
       if (options.chunkDelayMs) await new Promise((r) => setTimeout(r, options.chunkDelayMs));
@@ -124,11 +127,16 @@ export async function startFakeHub(options: FakeHubOptions): Promise<FakeHub> {
   return {
     endpoint: `http://127.0.0.1:${port}`,
     requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    // Responses under way finish first (a generous limit for a stuck client), then idle connections go.
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const deadline = Date.now() + 30_000;
+      while (open.size > 0 && Date.now() < deadline) {
+        await Promise.race([...open].map((r) => new Promise((done) => r.once("close", done))).concat(new Promise((done) => setTimeout(done, 1000))));
+      }
+      server.closeAllConnections();
+      await closed;
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readdir } from "node:fs/promises";
+import { mkdtemp, readdir } from "node:fs/promises";
+import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { fakeEditor } from "../../support/fakeEditor.ts";
 import { editExternally, ExternalEditorError } from "../../../src/ui/app/externalEditor.ts";
@@ -20,7 +21,12 @@ test("$VISUAL wins over $EDITOR, and arguments in it are kept", async () => {
   assert.equal(text, "visual");
 });
 
-test("an editor that fails or cannot start leaves the message alone with a reason; no temp file stays", async () => {
+test("an editor that fails or cannot start leaves the message alone with a reason; no temp file stays", async (t) => {
+  // A temp folder of its own: other test files running at the same time make editor files in the shared one.
+  const own = await mkdtemp(join(tmpdir(), "taproom-editor-test-"));
+  const saved = process.env.TMPDIR;
+  process.env.TMPDIR = own;
+  t.after(() => { if (saved === undefined) delete process.env.TMPDIR; else process.env.TMPDIR = saved; });
   const before = (await readdir(tmpdir())).filter((n) => n.startsWith("taproom-edit-")).length;
   const failing = await fakeEditor("exit 3");
   await assert.rejects(editExternally("keep", { env: { PATH: process.env.PATH, EDITOR: failing } }), (e: Error) => e instanceof ExternalEditorError && /exited with 3; the message is unchanged/.test(e.message));

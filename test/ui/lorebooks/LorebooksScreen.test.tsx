@@ -289,8 +289,8 @@ test("import by path: a bad file gives one clear line, a good one joins the list
   const line = bad.split("\n").find((l) => l.includes("Could not import")) ?? "";
   assert.match(line, /^Could not import: .*broken\.json: \(file\): not valid JSON/);
   await press(app.stdin, ...Array(11).fill("\x7f"), "world.json", "\r");
-  // The list is read again after the import (card books too): wait for it, not only the notice.
-  const good = await until(app.lastFrame, (f) => f.includes("Imported") && f.includes("world"), "the import");
+  // The notice and the reloaded list come in separate frames: wait for both.
+  const good = await until(app.lastFrame, (f) => f.includes("Imported") && /› world\s+1 entry/.test(f), "the import, selected in the list");
   assert.match(good, /Imported "world" \(1 entries\)/);
   assert.match(good, /› world\s+1 entry · yours/);
   app.unmount();
