@@ -10,6 +10,12 @@ export interface RunCost {
   cpuMs: number;
 }
 
+/** A run on a terminal, up to a text on it: also what it wrote there and its resident memory then. */
+export interface ScreenCost extends RunCost {
+  bytes: number;
+  rssMb: number;
+}
+
 export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 export function medianCost(runs: RunCost[]): RunCost {
@@ -39,6 +45,11 @@ function cpuMsOf(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS) * 1000;
 }
 
+function rssMbOf(pid: number): number {
+  const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+  return kb ? Number(kb) / 1024 : Number.NaN;
+}
+
 function childOf(pid: number): number | undefined {
   try {
     const first = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(" ")[0];
@@ -48,36 +59,65 @@ function childOf(pid: number): number | undefined {
   }
 }
 
+/** Calls `idle` once `pid` has used no CPU and `written()` has not grown for `ms`; returns the polling timer. */
+function whenIdle(pid: number | undefined, written: () => number, ms: number, idle: () => void): NodeJS.Timeout {
+  const step = 50;
+  let last = "";
+  let still = 0;
+  const timer = setInterval(() => {
+    const now = `${pid ? cpuMsOf(pid) : 0}:${written()}`;
+    still = now === last ? still + step : 0;
+    last = now;
+    if (still < ms) return;
+    clearInterval(timer);
+    idle();
+  }, step);
+  return timer;
+}
+
 const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|\x1b[()][0-9A-Za-z]|\x1b[=>78]/g;
 
 /**
  * Starts `argv` on a 100x30 pseudo-terminal and waits until `marker` is on it: the wall
- * time from the spawn, and the CPU the program had used by then. The program is then
- * sent SIGTERM and waited for.
+ * time from the spawn, and the CPU the program had used by then. With `settleMs`, the
+ * CPU, memory and bytes are read once the program has then used no CPU and written
+ * nothing for that long (a screen may print more in the frames after its marker). The
+ * program is then sent SIGTERM and waited for.
  */
-export function timeToText(argv: string[], marker: string | RegExp, env: NodeJS.ProcessEnv, limitMs = 60_000): Promise<RunCost> {
+export function timeToText(argv: string[], marker: string | RegExp, env: NodeJS.ProcessEnv, limitMs = 60_000, settleMs = 0): Promise<ScreenCost> {
   const found = (screen: string) => (typeof marker === "string" ? screen.includes(marker) : marker.test(screen));
   const quoted = argv.map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
   const started = performance.now();
   const child = spawn("script", ["-qfec", `stty cols 100 rows 30; exec ${quoted}`, "/dev/null"], { env, stdio: ["pipe", "pipe", "pipe"] });
   return new Promise((resolve, reject) => {
     let seen = "";
-    let result: RunCost | undefined;
+    let bytes = 0;
+    let wallMs: number | undefined;
+    let result: ScreenCost | undefined;
+    let quiet: NodeJS.Timeout | undefined;
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
       reject(new Error(`${argv.join(" ")}: "${marker}" not seen within ${limitMs} ms; screen:\n${seen.replace(ANSI, "").slice(-2000)}`));
     }, limitMs);
+    const finish = () => {
+      const pid = childOf(child.pid!);
+      result = { wallMs: wallMs!, cpuMs: pid ? cpuMsOf(pid) : Number.NaN, bytes, rssMb: pid ? rssMbOf(pid) : Number.NaN };
+      if (pid) process.kill(pid, "SIGTERM");
+    };
     child.stdout.on("data", (data: Buffer) => {
       if (result) return;
-      seen += data.toString("utf8");
-      if (!found(seen.replace(ANSI, ""))) return;
-      const wallMs = performance.now() - started;
-      const pid = childOf(child.pid!);
-      result = { wallMs, cpuMs: pid ? cpuMsOf(pid) : Number.NaN };
-      if (pid) process.kill(pid, "SIGTERM");
+      bytes += data.length;
+      if (wallMs === undefined) {
+        seen += data.toString("utf8");
+        if (!found(seen.replace(ANSI, ""))) return;
+        wallMs = performance.now() - started;
+      }
+      if (settleMs <= 0) return finish();
+      if (!quiet) quiet = whenIdle(childOf(child.pid!), () => bytes, settleMs, finish);
     });
     child.on("close", () => {
       clearTimeout(timer);
+      clearInterval(quiet);
       if (result) resolve(result);
       else reject(new Error(`${argv.join(" ")} exited before "${marker}" was seen:\n${seen.replace(ANSI, "").slice(-2000)}`));
     });

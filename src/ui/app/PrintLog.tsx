@@ -13,6 +13,8 @@ export interface PrintLog {
   reset(): void;
 }
 
+import { forgetPrintedOutput } from "./inkPrintedOutput.ts";
+
 const PrintLogContext = createContext<PrintLog | null>(null);
 
 const ERASE_SCREEN_AND_SCROLLBACK = "\x1b[2J\x1b[3J\x1b[H";
@@ -48,7 +50,11 @@ export function PrintLogProvider({ children, resizeSettleMs = 250 }: { children:
     if (items.length) setLog((l) => ({ ...l, items: [...l.items, ...items] }));
   }, []);
   // Ink's write() draws the live region again after the clear, even when it has not changed.
-  const clearScreen = useCallback(() => write(ERASE_SCREEN_AND_SCROLLBACK), [write]);
+  const clearScreen = useCallback(() => {
+    write(ERASE_SCREEN_AND_SCROLLBACK);
+    // Else Ink would print what was just erased again on its next full redraw.
+    forgetPrintedOutput(stdout);
+  }, [write, stdout]);
   const reset = useCallback(() => {
     clearScreen();
     setLog((l) => ({ epoch: l.epoch + 1, items: [] }));

@@ -32,6 +32,8 @@ import { memberPanelKeys } from "./keys/memberPanelKeys.ts";
 import { completeKey, sendKey } from "./keys/sendKeys.ts";
 import { chatActionKeys } from "./keys/chatActionKeys.ts";
 import { inputKeys } from "./keys/inputKeys.ts";
+import { earlierKey } from "./keys/earlierKey.ts";
+import { scrollbackRows } from "./transcriptTail.ts";
 import { loadingLine } from "../models/modelLines.ts";
 import { reuseStatus } from "../panels/reuseLines.ts";
 import { useModelLoading } from "../app/useModelLoading.ts";
@@ -126,6 +128,7 @@ export function ChatScreen(props: ChatScreenProps) {
       samplers: session.samplers(),
       presetName: session.presetName(),
       persona: session.persona().name,
+      terminal: { rows: props.rows, columns: props.columns ?? 80 },
     });
   });
   const { input } = state;
@@ -309,6 +312,14 @@ export function ChatScreen(props: ChatScreenProps) {
         replyNow: generation.replyNow,
         notify,
       }) ||
+      earlierKey(event, {
+        messages: current.messages,
+        printedFrom: current.printedFrom,
+        pageRows: scrollbackRows(props.rows),
+        columns: props.columns ?? 80,
+        printFrom: (from) => dispatch({ type: "printFrom", from }),
+        notify,
+      }) ||
       completeKey(event, { inputText, completions: commands.completions, setInput: (text) => edit({ type: "set", text }), notify }) ||
       panelToggleKeys(event, panels) ||
       startSelectKey(event, { inputEmpty, messageCount, busy, closePanel: () => showPanel(null), select: (selected) => set({ selected }), notify }) ||
@@ -354,7 +365,7 @@ export function ChatScreen(props: ChatScreenProps) {
   const room = Math.max(4, props.rows - 7 - inputExtra);
   return (
     <Box flexDirection="column">
-      <Transcript messages={shown} committed={state.committed} liveBudget={Math.max(3, props.rows - 8 - inputExtra)} color={color} hideLive={overlay} reprint={state.reprint} columns={props.columns ?? 80} reasoning={reasoningView} />
+      <Transcript messages={shown} committed={state.committed} liveBudget={Math.max(3, props.rows - 8 - inputExtra)} color={color} hideLive={overlay} reprint={state.reprint} columns={props.columns ?? 80} reasoning={reasoningView} from={state.printedFrom} />
       {selected !== null && state.messages[selected] ? (
         <SelectedMessage message={state.messages[selected]!} index={selected} count={state.messages.length} maxLines={room} columns={props.columns ?? 80} color={color} />
       ) : null}

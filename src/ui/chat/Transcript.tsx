@@ -1,5 +1,6 @@
 import React, { useLayoutEffect, useRef } from "react";
 import type { ChatMessage } from "../../core/chat/types.ts";
+import { Box, Text } from "ink";
 import { usePrintLog } from "../app/PrintLog.tsx";
 import { MessageView, tailRows, type ReasoningView } from "./MessageView.tsx";
 
@@ -18,25 +19,36 @@ export interface TranscriptProps {
   columns?: number;
   /** How reasoning blocks are drawn (folded unless shown). */
   reasoning?: { shown: boolean; key: string };
+  /** The first message printed; a line above it says how many earlier ones are left out and how to reach them. */
+  from?: number;
+}
+
+/** The printed line above a chat's tail when its earlier messages are not printed. */
+export function earlierLine(count: number): string {
+  const messages = count === 1 ? "1 earlier message" : `${count.toLocaleString("en-US")} earlier messages`;
+  return `··· ${messages} not printed · PgUp prints earlier ones · Ctrl+K picks any message ···`;
 }
 
 /** Finished messages printed once; only the uncommitted tail re-renders, clamped in height. */
-export function Transcript({ messages, committed, liveBudget, color, hideLive, reprint = 0, columns = 80, reasoning = { shown: false, key: "Alt+R" } }: TranscriptProps) {
+export function Transcript({ messages, committed, liveBudget, color, hideLive, reprint = 0, columns = 80, from = 0, reasoning = { shown: false, key: "Alt+R" } }: TranscriptProps) {
   const log = usePrintLog();
-  const printed = useRef(0);
+  // Messages before this are printed (or left out); null while this epoch has printed nothing.
+  const printed = useRef<number | null>(null);
   const printedEpoch = useRef(reprint);
   // A layout effect: the history is printed in the same update as the first frame, not after it.
   useLayoutEffect(() => {
     // Printed lines cannot be redrawn: changing one means clearing the screen and printing again.
     if (reprint !== printedEpoch.current) {
       printedEpoch.current = reprint;
-      printed.current = 0;
+      printed.current = null;
       log.reset();
     }
-    if (committed <= printed.current) return;
-    log.print(messages.slice(printed.current, committed).map((m) => ({ key: m.id, node: <MessageView message={m} color={color} reasoning={reasoning} /> })));
+    const start = printed.current ?? Math.min(from, committed);
+    if (committed <= start) return;
+    const header = printed.current === null && start > 0 ? [{ key: `earlier-${reprint}`, node: <Box marginBottom={1}><Text dimColor>{earlierLine(start)}</Text></Box> }] : [];
+    log.print([...header, ...messages.slice(start, committed).map((m) => ({ key: m.id, node: <MessageView message={m} color={color} reasoning={reasoning} /> }))]);
     printed.current = committed;
-  }, [committed, messages, log, color, reprint, reasoning]);
+  }, [committed, messages, log, color, reprint, from, reasoning]);
   const live = hideLive ? [] : messages.slice(committed);
   return (
     <>

@@ -11,6 +11,7 @@ import type { SamplerSettings } from "../../core/samplers/types.ts";
 import { inputReducer, type InputAction, type InputState } from "../input/inputReducer.ts";
 import type { TurnPanelView } from "../panels/TurnPanel.tsx";
 import type { ChatPanel } from "./keys/panelKeys.ts";
+import { scrollbackRows, tailStart } from "./transcriptTail.ts";
 
 /** A turn being written, drawn over the chat until the session hands back the chat it made. */
 export interface TurnPreview {
@@ -30,6 +31,8 @@ export interface ChatScreenState {
   messages: ChatMessage[];
   /** Messages before this index are printed once and never redrawn. */
   committed: number;
+  /** The first message printed: those before it are left out of the terminal (PgUp prints them). */
+  printedFrom: number;
   turn: TurnPreview | null;
   notice: string | null;
   /** Bumped when an already-printed message changed: the transcript clears and prints again. */
@@ -73,6 +76,8 @@ export type ChatScreenAction =
   | { type: "changed"; messages: ChatMessage[]; index: number; change: "edited" | "deleted" | "swiped" }
   /** The terminal was taken over (an external editor): print everything again. */
   | { type: "reprint" }
+  /** Print the transcript again from an earlier message. */
+  | { type: "printFrom"; from: number }
   | { type: "notice"; message: string | null }
   | { type: "input"; action: InputAction }
   | { type: "samplers"; samplers: SamplerSettings; presetName?: string }
@@ -87,13 +92,18 @@ export interface ChatScreenStart {
   samplers: SamplerSettings;
   presetName: string | null;
   persona: string;
+  /** The terminal's size: a long chat prints only its last few screens. */
+  terminal?: { rows: number; columns: number };
 }
 
 /** A resumed chat keeps its last message live, so swiping or continuing it shows at once. */
 export function initialChatScreen(start: ChatScreenStart): ChatScreenState {
+  const committed = Math.max(0, start.messages.length - 1);
+  const { rows, columns } = start.terminal ?? { rows: 24, columns: 80 };
   return {
     messages: start.messages,
-    committed: Math.max(0, start.messages.length - 1),
+    committed,
+    printedFrom: tailStart(start.messages, committed, scrollbackRows(rows), columns),
     turn: null,
     notice: start.notice,
     reprint: 0,
@@ -171,10 +181,13 @@ export function chatScreenReducer(state: ChatScreenState, action: ChatScreenActi
       const printed = action.index < state.committed;
       const notice = action.change === "edited" ? "Message edited" : action.change === "deleted" ? "Message deleted" : state.notice;
       const committed = action.change === "deleted" && printed ? state.committed - 1 : state.committed;
-      return { ...state, messages: action.messages, committed, notice, reprint: state.reprint + (printed ? 1 : 0) };
+      const printedFrom = action.change === "deleted" && action.index < state.printedFrom ? state.printedFrom - 1 : state.printedFrom;
+      return { ...state, messages: action.messages, committed, printedFrom, notice, reprint: state.reprint + (printed ? 1 : 0) };
     }
     case "reprint":
       return { ...state, reprint: state.reprint + 1 };
+    case "printFrom":
+      return { ...state, printedFrom: Math.max(0, Math.min(action.from, state.committed)), reprint: state.reprint + 1 };
     case "notice":
       return { ...state, notice: action.message };
     case "input":

@@ -13,6 +13,9 @@ export interface SelectModeContext {
   branchAt(index: number): void;
 }
 
+/** Messages PgUp/PgDn move the mark by in select mode. */
+const PAGE = 10;
+
 /** Select mode: the arrows move over messages and letters act on the one marked; it takes every key. */
 export function selectModeKeys(event: ChatKeyEvent, ctx: SelectModeContext): boolean {
   const { selected } = ctx;
@@ -21,6 +24,8 @@ export function selectModeKeys(event: ChatKeyEvent, ctx: SelectModeContext): boo
   if (key.escape) ctx.select(null);
   else if (key.upArrow) ctx.select(moveSelection(ctx.messageCount, selected, -1));
   else if (key.downArrow) ctx.select(moveSelection(ctx.messageCount, selected, 1));
+  else if (key.pageUp) ctx.select(moveSelection(ctx.messageCount, selected, -PAGE));
+  else if (key.pageDown) ctx.select(moveSelection(ctx.messageCount, selected, PAGE));
   else if (ctx.busy()) return true;
   else if (char === "e") {
     ctx.select(null);
