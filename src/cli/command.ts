@@ -32,6 +32,8 @@ export class UsageError extends Error {
   }
 }
 
+import { didYouMean } from "../core/text/suggest.ts";
+
 export type SubcommandRun = (argv: string[], io: CliIO) => Promise<number>;
 
 /**
@@ -42,6 +44,6 @@ export function runSubcommand(command: string, subcommands: Record<string, Subco
   const [sub, ...rest] = argv;
   const run = sub === undefined ? fallback : Object.hasOwn(subcommands, sub) ? subcommands[sub] : undefined;
   const names = Object.keys(subcommands).join(", ");
-  if (!run) throw new UsageError(sub === undefined ? `${command} needs a subcommand: ${names}` : `unknown ${command} subcommand "${sub}" (${names})`);
+  if (!run) throw new UsageError(sub === undefined ? `${command} needs a subcommand: ${names}` : `unknown ${command} subcommand "${sub}"${didYouMean(sub, Object.keys(subcommands))} (${names})`);
   return run(rest, io);
 }

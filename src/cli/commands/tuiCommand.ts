@@ -42,6 +42,7 @@ export function parseTuiOptions(argv: string[]): TuiOptions {
       threads: { type: "string" },
     },
     true,
+    ["help", "version"],
   );
   if (positionals.length > 0) throw new UsageError(`unknown command "${positionals[0]}"`);
   const options: TuiOptions = {
