@@ -93,6 +93,7 @@ export function createApp(options: AppOptions): App {
     modelsDir: runtime.modelsDir ?? paths.models,
     runtime,
     env,
+    cwd,
     ...(options.machine && { machine: options.machine }),
   });
   const personas = createPersonaService(settings);

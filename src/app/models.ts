@@ -18,10 +18,12 @@ import { defaultMachineMemoryPath } from "../store/machineMemory.ts";
 import { defaultModelCachePath } from "../store/models/metadataCache.ts";
 import { addModelFolder, readExtraModelFolders, removeModelFolder } from "../store/models/modelFolders.ts";
 import type { RuntimeOptions } from "./options.ts";
+import { findModel } from "./findModel.ts";
 
 export type { FitMachine, LibraryModel, LoadedModelInfo, MachineFacts, ModelDownloadProgress, ModelTokenizer, ModelVerdict };
 export { formatParameters } from "../engine/quants/index.ts";
 export { ModelFolderError } from "../store/models/modelFolders.ts";
+export { ModelNotFoundError } from "./findModel.ts";
 
 /** The loaded model as screens show it: what the planner chose, and why. */
 export interface CurrentModel {
@@ -85,6 +87,8 @@ export type ModelLoadWatch = Pick<ModelService, "loading" | "subscribe">;
 export interface ModelService {
   /** Folders scanned: the models folder first, then the extra ones from settings. */
   folders(): Promise<string[]>;
+  /** The file a typed model names: a path, or a library model's name; rejects with ModelNotFoundError. */
+  find(pathOrName: string): Promise<string>;
   machine(): Promise<MachineFacts>;
   /** Every GGUF of the folders, judged for this machine (or the one given); broken files carry an error. */
   library(options?: { machine?: FitMachine; modelsDir?: string }): Promise<LibraryModel[]>;
@@ -95,7 +99,7 @@ export interface ModelService {
   loading(): ModelLoading | null;
   /** Calls `listener` whenever loading() or current() change (a load starts, moves on, ends); returns the unsubscribe. */
   subscribe(listener: () => void): () => void;
-  /** Loads a model in place of the current one; rejects with a one-line reason (the old one is gone then). */
+  /** Loads a model (a path or a library name) in place of the current one; rejects with a one-line reason (the old one is gone then). */
   load(path: string, onProgress?: (fraction: number) => void, options?: { startAfter?: Promise<void> }): Promise<CurrentModel>;
   unload(): Promise<void>;
   details(): Promise<ModelDetails | null>;
@@ -106,7 +110,7 @@ export interface ModelService {
   previewPull(uri: string, signal?: AbortSignal): Promise<PullPreview>;
   /** Downloads into the models folder; resolves with the first part's path. Cancelled by the signal. */
   download(preview: PullPreview, signal: AbortSignal, onProgress: (p: ModelDownloadProgress) => void): Promise<string>;
-  /** A model's tokenizer alone (no weights): exact token counts for prompts and cards. Close it when done. */
+  /** A model's tokenizer alone (no weights; a path or a library name): exact token counts for prompts and cards. Close it when done. */
   tokenizer(path: string): Promise<ModelTokenizer>;
   /** What a start without a model says: this machine, the models found, how to get one. */
   noModelNotice(): Promise<string>;
@@ -144,6 +148,8 @@ export interface ModelRuntimeOptions {
   modelsDir: string;
   runtime: RuntimeOptions;
   env: NodeJS.ProcessEnv;
+  /** Where a typed relative model path starts; default the process's. */
+  cwd?: string;
   /** This machine; detected afresh each time when not given (free VRAM changes as models load). */
   machine?: () => Promise<MachineFacts>;
 }
@@ -170,9 +176,11 @@ export function createModelRuntime(options: ModelRuntimeOptions): ModelRuntime {
   const detect = options.machine ?? (() => detectMachineRemembered({ backend: runtime.gpu ?? "auto", memoryPath: defaultMachineMemoryPath(root), env }));
   const contextSize = runtime.contextSize !== undefined ? { contextSize: runtime.contextSize } : {};
   const folders = async (dir = modelsDir) => [dir, ...(await readExtraModelFolders(root))];
+  const find = async (query: string) => findModel(query, { cwd: options.cwd ?? process.cwd(), folders: await folders() });
 
   const service: ModelService = {
     folders: () => folders(),
+    find,
     machine: detect,
     async library(which = {}) {
       return scanModelLibrary({
@@ -200,10 +208,11 @@ export function createModelRuntime(options: ModelRuntimeOptions): ModelRuntime {
       const job = serial(async () => {
         // Shown as loading at once; the work (llama.cpp's hundreds of modules first) may wait for the first frame.
         await loadOptions?.startAfter;
+        const file = await find(path);
         await unloadNow();
         changed();
         model = await loadModel({
-          path,
+          path: file,
           ...(runtime.gpu && { gpu: runtime.gpu }),
           ...(runtime.gpuLayers !== undefined && { gpuLayers: runtime.gpuLayers }),
           ...contextSize,
@@ -273,7 +282,7 @@ export function createModelRuntime(options: ModelRuntimeOptions): ModelRuntime {
       });
       return result.paths[0]!;
     },
-    tokenizer: (path) => loadTokenizer(path),
+    tokenizer: async (path) => loadTokenizer(await find(path)),
     async noModelNotice() {
       const where = await folders();
       const machine = await detect().catch(() => undefined);
