@@ -94,6 +94,7 @@ export function createApp(options: AppOptions): App {
     runtime,
     env,
     cwd,
+    remember: { read: async () => (await settings()).settings.lastModel, write: async (lastModel) => void (await (await settings()).update({ lastModel })) },
     ...(options.machine && { machine: options.machine }),
   });
   const personas = createPersonaService(settings);

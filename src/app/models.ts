@@ -5,6 +5,7 @@
  * loaded when something here needs it (the engine imports it lazily).
  */
 import { basename } from "node:path";
+import { stat } from "node:fs/promises";
 import { formatBytes } from "../core/units/format.ts";
 import { detectMachineRemembered } from "../engine/planning/rememberedMachine.ts";
 import { describeFitMachine, type FitMachine, type MachineFacts } from "../engine/planning/machine.ts";
@@ -99,6 +100,8 @@ export interface ModelService {
   loading(): ModelLoading | null;
   /** Calls `listener` whenever loading() or current() change (a load starts, moves on, ends); returns the unsubscribe. */
   subscribe(listener: () => void): () => void;
+  /** The model loaded last on this machine (settings.json, a file that is still there), to load at start; null when none. */
+  lastModel(): Promise<string | null>;
   /** Loads a model (a path or a library name) in place of the current one; rejects with a one-line reason (the old one is gone then). */
   load(path: string, onProgress?: (fraction: number) => void, options?: { startAfter?: Promise<void> }): Promise<CurrentModel>;
   unload(): Promise<void>;
@@ -150,6 +153,8 @@ export interface ModelRuntimeOptions {
   env: NodeJS.ProcessEnv;
   /** Where a typed relative model path starts; default the process's. */
   cwd?: string;
+  /** Where the last model loaded is remembered (the user's settings); not remembered when left out. */
+  remember?: { read(): Promise<string | undefined>; write(path: string): Promise<void> };
   /** This machine; detected afresh each time when not given (free VRAM changes as models load). */
   machine?: () => Promise<MachineFacts>;
 }
@@ -181,6 +186,11 @@ export function createModelRuntime(options: ModelRuntimeOptions): ModelRuntime {
   const service: ModelService = {
     folders: () => folders(),
     find,
+    async lastModel() {
+      const path = await options.remember?.read().catch(() => undefined);
+      if (!path) return null;
+      return (await stat(path).catch(() => null))?.isFile() ? path : null;
+    },
     machine: detect,
     async library(which = {}) {
       return scanModelLibrary({
@@ -219,6 +229,8 @@ export function createModelRuntime(options: ModelRuntimeOptions): ModelRuntime {
           ...(runtime.threads !== undefined && { threads: runtime.threads }),
           onProgress: progress,
         });
+        // Remembered for the next plain start; a settings file that cannot be written costs only that.
+        await options.remember?.write(file).catch(() => {});
         return currentModelOf(model);
       });
       let mine: ModelLoading = { path, name: basename(path), fraction: 0, done: job };

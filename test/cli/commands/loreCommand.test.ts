@@ -53,7 +53,7 @@ test("lore import, list --json, export st and card", async () => {
   const src = join(dir, "in.json");
   writeFileSync(src, JSON.stringify({ entries: { "3": { uid: 3, key: ["k"], content: "c", sticky: 2, mystery: true } } }));
   assert.equal(await loreCommand.run(["import", src], io), 0);
-  assert.match(io.out(), /Imported "in" \(1 entries\)/);
+  assert.match(io.out(), /Imported "in" \(1 entry\)/);
   await loreCommand.run(["list", "--json"], io);
   const listed = JSON.parse(io.out().slice(io.out().indexOf("[")));
   assert.equal(listed[0].name, "in");
