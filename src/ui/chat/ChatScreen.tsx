@@ -289,17 +289,25 @@ export function ChatScreen(props: ChatScreenProps) {
   const writing = state.turn !== null;
   // What the last turn reused from the KV cache, and why it processed part of the prompt again.
   const kvStatus = displayText(reuseStatus(session.lastTurn()));
-  const overlay = panel !== null || selected !== null;
+  // Help and a picked message take the whole room; a panel shares it with the end of the chat.
+  const overlay = panel === "help" || selected !== null;
   const inputWidth = Math.max(10, (props.columns ?? 80) - 4);
   const inputMaxRows = Math.max(3, Math.floor(props.rows / 4));
   // Streaming re-renders every few ms: lay out a long input only when it changes.
   const shownInput = useMemo(() => textWindow(input.text, input.cursor, inputWidth, inputMaxRows), [input.text, input.cursor, inputWidth, inputMaxRows]);
   // The input's extra rows come out of the room the live message and panels have.
   const inputExtra = shownInput.rows.length + (shownInput.hiddenAbove ? 1 : 0) + (shownInput.hiddenBelow ? 1 : 0) - 1;
-  const room = Math.max(4, props.rows - 7 - inputExtra);
+  const fullRoom = Math.max(4, props.rows - 7 - inputExtra);
+  const liveBudget = Math.max(3, props.rows - 8 - inputExtra);
+  // With a panel open the last message keeps a third of the room (its name and gap besides),
+  // and a message above it in the live region (the one being answered) its three rows and two.
+  const liveAbove = Math.max(0, shown.length - state.committed - 1) * 5;
+  const sharedLive = Math.max(3, Math.floor(fullRoom / 3));
+  const sharing = panel !== null && panel !== "help" && selected === null;
+  const room = sharing ? Math.max(4, fullRoom - liveAbove - sharedLive - 2) : fullRoom;
   return (
     <Box flexDirection="column">
-      <Transcript messages={shown} committed={state.committed} liveBudget={Math.max(3, props.rows - 8 - inputExtra)} color={color} hideLive={overlay} reprint={state.reprint} columns={props.columns ?? 80} />
+      <Transcript messages={shown} committed={state.committed} liveBudget={sharing ? sharedLive : liveBudget} color={color} hideLive={overlay} reprint={state.reprint} columns={props.columns ?? 80} />
       {selected !== null && state.messages[selected] ? (
         <SelectedMessage message={state.messages[selected]!} index={selected} count={state.messages.length} maxLines={room} columns={props.columns ?? 80} color={color} />
       ) : null}
