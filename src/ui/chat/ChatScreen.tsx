@@ -7,7 +7,7 @@ import type { ChatSession, ChatTarget } from "../../app/chats/session.ts";
 import type { ModelService } from "../../app/models.ts";
 import { unsentText, type InputAction } from "../input/inputReducer.ts";
 import { InputView } from "../input/InputView.tsx";
-import { textWindow } from "../text/layout.ts";
+import { textWindow, wrapRows } from "../text/layout.ts";
 import type { CharacterChoice } from "../commands/command.ts";
 import { useSyncReducer } from "../hooks/useSyncState.ts";
 import { chatScreenReducer, initialChatScreen, lastReply, shownMessages, type ChatScreenAction } from "./chatScreenState.ts";
@@ -301,13 +301,16 @@ export function ChatScreen(props: ChatScreenProps) {
   const liveBudget = Math.max(3, props.rows - 8 - inputExtra);
   // With a panel open the last message keeps a third of the room (its name and gap besides),
   // and a message above it in the live region (the one being answered) its three rows and two.
-  const liveAbove = Math.max(0, shown.length - state.committed - 1) * 5;
-  const sharedLive = Math.max(3, Math.floor(fullRoom / 3));
+  const liveCount = Math.max(0, shown.length - state.committed);
+  const liveAbove = Math.max(0, liveCount - 1) * 5;
+  const last = shown.at(-1);
+  const lastRows = last && liveCount > 0 ? wrapRows(last.swipes[last.swipeIndex]?.text ?? "", Math.max(10, Math.floor((props.columns ?? 80) * 0.9)), "anywhere").length : 0;
+  const sharedLive = Math.min(lastRows, Math.max(3, Math.floor(fullRoom / 3)));
   const sharing = panel !== null && panel !== "help" && selected === null;
-  const room = sharing ? Math.max(4, fullRoom - liveAbove - sharedLive - 2) : fullRoom;
+  const room = sharing ? Math.max(4, fullRoom - liveAbove - (liveCount > 0 ? sharedLive + 2 : 0)) : fullRoom;
   return (
     <Box flexDirection="column">
-      <Transcript messages={shown} committed={state.committed} liveBudget={sharing ? sharedLive : liveBudget} color={color} hideLive={overlay} reprint={state.reprint} columns={props.columns ?? 80} />
+      <Transcript messages={shown} committed={state.committed} liveBudget={sharing ? Math.max(1, sharedLive) : liveBudget} color={color} hideLive={overlay} reprint={state.reprint} columns={props.columns ?? 80} />
       {selected !== null && state.messages[selected] ? (
         <SelectedMessage message={state.messages[selected]!} index={selected} count={state.messages.length} maxLines={room} columns={props.columns ?? 80} color={color} />
       ) : null}
