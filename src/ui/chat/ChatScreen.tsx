@@ -328,6 +328,7 @@ export function ChatScreen(props: ChatScreenProps) {
         models={models}
         bindings={bindings}
         room={room}
+        columns={props.columns ?? 80}
         color={color}
         samplers={samplers}
         samplerRow={state.samplerRow}
