@@ -65,7 +65,7 @@ export function BookList(props: BookListProps) {
     services
       .importFile(path)
       .then(async (book) => {
-        set({ busy: false, importing: null, notice: `Imported "${displayText(book.name)}" (${plural(book.entries, "entry", "entries")})` });
+        set({ busy: false, importing: null, notice: `${book.alreadyImported ? "Already imported" : "Imported"} "${displayText(book.name)}" (${plural(book.entries, "entry", "entries")})` });
         await load(bookKey(book));
       })
       .catch((error: Error) => set({ busy: false, error: `Could not import: ${displayText(error.message.split("\n")[0] ?? "")}` }));
