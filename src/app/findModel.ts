@@ -44,6 +44,8 @@ export async function findModel(query: string, options: FindModelOptions): Promi
   const typed = query.startsWith("~/") ? `${homedir()}${query.slice(1)}` : query;
   const path = isAbsolute(typed) ? typed : resolve(options.cwd, typed);
   if (await isFile(path)) return path;
+  // Typed as a path (a folder in it): a missing file, not a library name.
+  if (/[\\/]/.test(query)) throw new ModelNotFoundError(`${path}: file not found`);
   const library = await findModelFiles({ folders: options.folders });
   const found = matchModelNames(library.map((m) => m.name), query);
   if (found.length === 1) return library.find((m) => m.name === found[0])!.paths[0]!;

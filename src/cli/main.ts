@@ -2,7 +2,6 @@ import { readFileSync } from "node:fs";
 import { commands } from "./commands/index.ts";
 import { UsageError, type CliIO } from "./command.ts";
 import { sanitizeForTerminal } from "../core/text/sanitize.ts";
-import { didYouMean } from "../core/text/suggest.ts";
 
 export function version(): string {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
@@ -42,6 +41,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   const args = named ? rest : argv;
   // Anything but an option before the app's options is a command's name mistyped.
   if (!command || (!named && first !== undefined && !first.startsWith("-"))) {
+    // Loaded only here: --version and --help load nothing they do not print.
+    const { didYouMean } = await import("../core/text/suggest.ts");
     const hint = didYouMean(first ?? "", [...commands.map((c) => c.name), "help"]);
     io.stderr.write(`taproom: unknown command "${sanitizeForTerminal(first ?? "")}"${hint}. Run taproom --help for the list.\n`);
     return 2;

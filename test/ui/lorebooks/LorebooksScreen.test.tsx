@@ -291,7 +291,7 @@ test("import by path: a bad file gives one clear line, a good one joins the list
   await press(app.stdin, ...Array(11).fill("\x7f"), "world.json", "\r");
   // The list is read again after the import (card books too): wait for it, not only the notice.
   const good = await until(app.lastFrame, (f) => f.includes("Imported") && f.includes("world"), "the import");
-  assert.match(good, /Imported "world" \(1 entries\)/);
+  assert.match(good, /Imported "world" \(1 entry\)/);
   assert.match(good, /› world\s+1 entry · yours/);
   app.unmount();
 });
