@@ -117,6 +117,8 @@ export function createApp(options: AppOptions): App {
     modelsDir: runtime.modelsDir ?? paths.models,
     runtime,
     env,
+    cwd,
+    remember: { read: async () => (await settings()).settings.lastModel, write: async (lastModel) => void (await (await settings()).update({ lastModel })) },
     ...(options.machine && { machine: options.machine }),
     beforeLoad: async () => chatsOpen?.flushAll(),
   });

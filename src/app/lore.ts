@@ -96,7 +96,7 @@ export interface LoreService {
    * Imports a World Info JSON, a character_book, or the book of a card (JSON, PNG, CharX);
    * a bad file throws a one-line error. `warnings`: what reading it repaired.
    */
-  importFile(path: string): Promise<LorebookSummary & { file: string; warnings: string[] }>;
+  importFile(path: string): Promise<LorebookSummary & { file: string; warnings: string[]; alreadyImported: boolean }>;
   /**
    * Saves atomically. A user book is written over its own file; `asCopy` writes a
    * sample's copy into the user's books (which then takes the sample's place).
@@ -189,7 +189,7 @@ export function createLoreService(options: LoreServiceOptions): LoreService {
       // A typed path may start with ~ as it would in the shell.
       const typed = path.trim().replace(/^~(?=$|\/)/, homedir());
       const saved = await importLorebook(resolve(cwd(), typed), store);
-      return { ...summarize(saved.book, "user", await cards()), file: saved.file, warnings: saved.book.warnings ?? [] };
+      return { ...summarize(saved.book, "user", await cards()), file: saved.file, warnings: saved.book.warnings ?? [], alreadyImported: saved.alreadyImported === true };
     },
     async save(book, { source, asCopy }) {
       if (source === "sample" && !asCopy) throw new ReadOnlyLorebookError(book.name);

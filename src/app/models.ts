@@ -5,6 +5,7 @@
  * loaded when something here needs it (the engine imports it lazily).
  */
 import { basename } from "node:path";
+import { stat } from "node:fs/promises";
 import { formatBytes } from "../core/units/format.ts";
 import { detectMachineRemembered } from "../engine/planning/rememberedMachine.ts";
 import { describeFitMachine, type FitMachine, type MachineFacts } from "../engine/planning/machine.ts";
@@ -19,10 +20,12 @@ import { defaultModelCachePath } from "../store/models/metadataCache.ts";
 import { addModelFolder, readExtraModelFolders, removeModelFolder } from "../store/models/modelFolders.ts";
 import { dataPaths } from "../store/paths.ts";
 import type { RuntimeOptions } from "./options.ts";
+import { findModel } from "./findModel.ts";
 
 export type { FitMachine, LibraryModel, LoadedModelInfo, MachineFacts, ModelDownloadProgress, ModelTokenizer, ModelVerdict };
 export { formatParameters } from "../engine/quants/index.ts";
 export { ModelFolderError } from "../store/models/modelFolders.ts";
+export { ModelNotFoundError } from "./findModel.ts";
 
 /** The loaded model as screens show it: what the planner chose, and why. */
 export interface CurrentModel {
@@ -86,6 +89,8 @@ export type ModelLoadWatch = Pick<ModelService, "loading" | "subscribe">;
 export interface ModelService {
   /** Folders scanned: the models folder first, then the extra ones from settings. */
   folders(): Promise<string[]>;
+  /** The file a typed model names: a path, or a library model's name; rejects with ModelNotFoundError. */
+  find(pathOrName: string): Promise<string>;
   machine(): Promise<MachineFacts>;
   /** Every GGUF of the folders, judged for this machine (or the one given); broken files carry an error. */
   library(options?: { machine?: FitMachine; modelsDir?: string }): Promise<LibraryModel[]>;
@@ -96,7 +101,9 @@ export interface ModelService {
   loading(): ModelLoading | null;
   /** Calls `listener` whenever loading() or current() change (a load starts, moves on, ends); returns the unsubscribe. */
   subscribe(listener: () => void): () => void;
-  /** Loads a model in place of the current one; rejects with a one-line reason (the old one is gone then). */
+  /** The model loaded last on this machine (settings.json, a file that is still there), to load at start; null when none. */
+  lastModel(): Promise<string | null>;
+  /** Loads a model (a path or a library name) in place of the current one; rejects with a one-line reason (the old one is gone then). */
   load(path: string, onProgress?: (fraction: number) => void, options?: { startAfter?: Promise<void> }): Promise<CurrentModel>;
   unload(): Promise<void>;
   details(): Promise<ModelDetails | null>;
@@ -107,7 +114,7 @@ export interface ModelService {
   previewPull(uri: string, signal?: AbortSignal): Promise<PullPreview>;
   /** Downloads into the models folder; resolves with the first part's path. Cancelled by the signal. */
   download(preview: PullPreview, signal: AbortSignal, onProgress: (p: ModelDownloadProgress) => void): Promise<string>;
-  /** A model's tokenizer alone (no weights): exact token counts for prompts and cards. Close it when done. */
+  /** A model's tokenizer alone (no weights; a path or a library name): exact token counts for prompts and cards. Close it when done. */
   tokenizer(path: string): Promise<ModelTokenizer>;
   /** What a start without a model says: this machine, the models found, how to get one. */
   noModelNotice(): Promise<string>;
@@ -145,6 +152,10 @@ export interface ModelRuntimeOptions {
   modelsDir: string;
   runtime: RuntimeOptions;
   env: NodeJS.ProcessEnv;
+  /** Where a typed relative model path starts; default the process's. */
+  cwd?: string;
+  /** Where the last model loaded is remembered (the user's settings); not remembered when left out. */
+  remember?: { read(): Promise<string | undefined>; write(path: string): Promise<void> };
   /** This machine; detected afresh each time when not given (free VRAM changes as models load). */
   machine?: () => Promise<MachineFacts>;
   /** Runs before each load: open chats' saves land first, whatever the load does to the process. */
@@ -173,9 +184,16 @@ export function createModelRuntime(options: ModelRuntimeOptions): ModelRuntime {
   const detect = options.machine ?? (() => detectMachineRemembered({ backend: runtime.gpu ?? "auto", memoryPath: defaultMachineMemoryPath(root), env }));
   const contextSize = runtime.contextSize !== undefined ? { contextSize: runtime.contextSize } : {};
   const folders = async (dir = modelsDir) => [dir, ...(await readExtraModelFolders(root))];
+  const find = async (query: string) => findModel(query, { cwd: options.cwd ?? process.cwd(), folders: await folders() });
 
   const service: ModelService = {
     folders: () => folders(),
+    find,
+    async lastModel() {
+      const path = await options.remember?.read().catch(() => undefined);
+      if (!path) return null;
+      return (await stat(path).catch(() => null))?.isFile() ? path : null;
+    },
     machine: detect,
     async library(which = {}) {
       return scanModelLibrary({
@@ -204,10 +222,11 @@ export function createModelRuntime(options: ModelRuntimeOptions): ModelRuntime {
         // Shown as loading at once; the work (llama.cpp's hundreds of modules first) may wait for the first frame.
         await loadOptions?.startAfter;
         await options.beforeLoad?.().catch(() => {});
+        const file = await find(path);
         await unloadNow();
         changed();
         model = await loadModel({
-          path,
+          path: file,
           ...(runtime.gpu && { gpu: runtime.gpu }),
           ...(runtime.gpuLayers !== undefined && { gpuLayers: runtime.gpuLayers }),
           ...contextSize,
@@ -215,6 +234,8 @@ export function createModelRuntime(options: ModelRuntimeOptions): ModelRuntime {
           onProgress: progress,
           loadCheckFile: `${dataPaths(root).cache}/checked-loads.json`,
         });
+        // Remembered for the next plain start; a settings file that cannot be written costs only that.
+        await options.remember?.write(file).catch(() => {});
         return currentModelOf(model);
       });
       let mine: ModelLoading = { path, name: basename(path), fraction: 0, done: job };
@@ -278,7 +299,7 @@ export function createModelRuntime(options: ModelRuntimeOptions): ModelRuntime {
       });
       return result.paths[0]!;
     },
-    tokenizer: (path) => loadTokenizer(path),
+    tokenizer: async (path) => loadTokenizer(await find(path)),
     async noModelNotice() {
       const where = await folders();
       const machine = await detect().catch(() => undefined);

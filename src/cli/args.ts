@@ -1,14 +1,24 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { UsageError } from "./command.ts";
+import { didYouMean } from "../core/text/suggest.ts";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
-/** parseArgs with strict checking whose errors become one-line usage errors. */
-export function parseCommandArgs<O extends Options>(argv: string[], options: O, allowPositionals = true) {
+/**
+ * parseArgs with strict checking whose errors become one-line usage errors; an unknown
+ * option names the closest known one (`alsoKnown`: flags handled before parsing, --help).
+ */
+export function parseCommandArgs<O extends Options>(argv: string[], options: O, allowPositionals = true, alsoKnown: string[] = ["help"]) {
   try {
     return parseArgs({ args: joinNegativeValues(argv, options), options, allowPositionals, strict: true });
   } catch (error) {
-    throw new UsageError((error as Error).message.split("\n")[0] ?? "bad arguments");
+    const { code, message } = error as { code?: string; message: string };
+    const unknown = code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" ? /'(-[^']*)'/.exec(message)?.[1] : undefined;
+    if (unknown) {
+      const name = unknown.replace(/^-+/, "").replace(/=.*$/, "");
+      throw new UsageError(`unknown option ${unknown}${didYouMean(name, [...Object.keys(options), ...alsoKnown], { prefix: "--", quote: false })}`);
+    }
+    throw new UsageError(message.split("\n")[0] ?? "bad arguments");
   }
 }
 

@@ -38,10 +38,15 @@ export type SubcommandRun = (argv: string[], io: CliIO) => Promise<number>;
  * Runs the subcommand `argv[0]` names; with none given, `fallback` (or a usage error
  * listing them). Only the table's own names count: `toString` is not a subcommand.
  */
-export function runSubcommand(command: string, subcommands: Record<string, SubcommandRun>, argv: string[], io: CliIO, fallback?: SubcommandRun): Promise<number> {
+export async function runSubcommand(command: string, subcommands: Record<string, SubcommandRun>, argv: string[], io: CliIO, fallback?: SubcommandRun): Promise<number> {
   const [sub, ...rest] = argv;
   const run = sub === undefined ? fallback : Object.hasOwn(subcommands, sub) ? subcommands[sub] : undefined;
   const names = Object.keys(subcommands).join(", ");
-  if (!run) throw new UsageError(sub === undefined ? `${command} needs a subcommand: ${names}` : `unknown ${command} subcommand "${sub}" (${names})`);
+  if (!run && sub === undefined) throw new UsageError(`${command} needs a subcommand: ${names}`);
+  if (!run) {
+    // Loaded only for a typo: main loads this module for every start, --version too.
+    const { didYouMean } = await import("../core/text/suggest.ts");
+    throw new UsageError(`unknown ${command} subcommand "${sub}"${didYouMean(sub!, Object.keys(subcommands))} (${names})`);
+  }
   return run(rest, io);
 }

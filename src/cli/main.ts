@@ -45,10 +45,16 @@ export async function runCli(argv: string[], rawIO: CliIO): Promise<number> {
   const named = commands.find((c) => c.name === first);
   const command = named ?? commands.find((c) => c.name === "tui");
   const args = named ? rest : argv;
-  if (!command) {
-    io.stderr.write(`taproom: unknown command "${first}". Run taproom --help.\n`);
+  // Anything but an option before the app's options is a command's name mistyped.
+  if (!command || (!named && first !== undefined && !first.startsWith("-"))) {
+    // Loaded only here: --version and --help load nothing they do not print.
+    const { didYouMean } = await import("../core/text/suggest.ts");
+    const hint = didYouMean(first ?? "", [...commands.map((c) => c.name), "help"]);
+    io.stderr.write(`taproom: unknown command "${sanitizeForTerminal(first ?? "")}"${hint}. Run taproom --help for the list.\n`);
     return 2;
   }
+  // Options given to the app itself (no command named) are the app's: its errors say "taproom".
+  const label = named ? `taproom ${command.name}` : "taproom";
   if (named && (args.includes("--help") || args.includes("-h"))) {
     io.stdout.write(command.usage.endsWith("\n") ? command.usage : `${command.usage}\n`);
     return 0;
@@ -60,12 +66,12 @@ export async function runCli(argv: string[], rawIO: CliIO): Promise<number> {
     return await (await command.load()).run(args, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr.write(`taproom ${command.name}: ${error.message}\nRun taproom ${command.name} --help for usage.\n`);
+      io.stderr.write(`${label}: ${sanitizeForTerminal(error.message)}\nRun ${label} --help for usage.\n`);
       return 2;
     }
     // Messages quote untrusted input (a card's bytes in a JSON error, a downloaded file's name).
     const message = sanitizeForTerminal(error instanceof Error ? error.message : String(error));
-    io.stderr.write(`taproom ${command.name}: ${message}\n`);
+    io.stderr.write(`${label}: ${message}\n`);
     if (io.env.TAPROOM_DEBUG && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
     return 1;
   }

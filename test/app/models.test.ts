@@ -112,3 +112,23 @@ test("a load asked to wait (for the app's first frame) shows as loading at once 
     await app.close();
   }
 });
+
+test("a model is loaded by its library name, and the next start finds it remembered (a file since gone is not)", async () => {
+  const home = await mkdtemp(join(tmpdir(), "taproom-model-remembered-"));
+  await mkdir(join(home, "models"));
+  const path = await writeTinyChatModel(join(home, "models", "tiny.gguf"));
+  const first = createApp({ env: { TAPROOM_HOME: home }, runtime: { gpu: "cpu", threads: 1, contextSize: 512 } });
+  try {
+    assert.equal(await first.models.lastModel(), null, "nothing remembered before a first load");
+    await assert.rejects(first.models.load("tiyn"), /no model file or library model named "tiyn" \(did you mean "tiny"\?\)/);
+    assert.equal((await first.models.load("tiny")).path, path);
+  } finally {
+    await first.close();
+  }
+  const next = createApp({ env: { TAPROOM_HOME: home } });
+  assert.equal(await next.models.lastModel(), path);
+  const { rm } = await import("node:fs/promises");
+  await rm(path);
+  assert.equal(await next.models.lastModel(), null, "a model deleted since is not loaded at start");
+  await next.close();
+});

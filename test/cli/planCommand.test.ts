@@ -104,3 +104,28 @@ test("taproom plan --gpu metal on a machine without it says so and how to plan f
     assert.equal(io.out(), "");
   });
 });
+
+test("a model is named as taproom models lists it: plan and fit take a library name, and a wrong one says what the library has", async () => {
+  const root = await mkdtemp(join(tmpdir(), "taproom-plan-name-"));
+  try {
+    const { mkdir } = await import("node:fs/promises");
+    await mkdir(join(root, "models"));
+    const path = join(root, "models", "Llama-3-8B-Q4_K_M.gguf");
+    await writeFile(path, llamaHeader({ layers: 32, embedding: 4096, heads: 32, kvHeads: 8, feedForward: 14336, vocab: 128256, context: 8192, fileType: 15, name: "Llama 3 8B" }));
+    await truncate(path, Math.round(4.58 * GiB));
+    const machine = ["--gpu", "cuda", "--vram", "8GB", "--ram", "32GB"];
+    for (const name of ["Llama-3-8B-Q4_K_M.gguf", "Llama-3-8B-Q4_K_M", "llama-3-8b"]) {
+      const io = captureIO({ TAPROOM_HOME: root });
+      assert.equal(await runCli(["plan", "--model", name, "--json", ...machine], io), 0, io.err());
+      assert.equal(JSON.parse(io.out()).model.path, path);
+    }
+    const fit = captureIO({ TAPROOM_HOME: root });
+    assert.equal(await runCli(["fit", "--model", "Llama-3-8B-Q4_K_M.gguf", ...machine], fit), 0, fit.err());
+    const wrong = captureIO({ TAPROOM_HOME: root });
+    assert.equal(await runCli(["plan", "--model", "Llama-3-8B-Q4_K_S.gguf", ...machine], wrong), 1);
+    assert.match(wrong.err(), /^taproom plan: no model file or library model named "Llama-3-8B-Q4_K_S\.gguf" \(did you mean "llama-3-8b-q4_k_m"\?\); the library \(.*\) has Llama-3-8B-Q4_K_M\.gguf\. taproom models lists them\n$/);
+    assert.doesNotMatch(wrong.err(), /ENOENT|stat/);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});

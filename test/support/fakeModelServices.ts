@@ -25,6 +25,8 @@ export function fakeModelServices(loaded: CurrentModel | null = fakeCurrentModel
   const changed = () => listeners.forEach((listener) => listener());
   const services: ModelService = {
     folders: async () => ["/models"],
+    find: async (query) => query,
+    lastModel: async () => null,
     machine: async () => ({ gpu: false, vramBytes: 0, ramBytes: 8 * 2 ** 30, cpuCores: 2 }),
     library: async () => [],
     current: () => current,

@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { createApp } from "../../app/app.ts";
 import type { CliCommand, CliIO } from "../command.ts";
 import { UsageError } from "../command.ts";
 import { parseCommandArgs, parseIntegerFlag } from "../args.ts";
@@ -42,7 +42,7 @@ export const fitCommand: CliCommand = {
     const output = { io, machine, json: Boolean(values.json), askedContext: contextSize };
     if (positionals[0]) return fitRepo(positionals[0], { ...output, contextSize, minSpeed });
     if (values.model) {
-      const facts = await readModelFacts(resolve(io.cwd, values.model));
+      const facts = await readModelFacts(await createApp({ env: io.env, cwd: io.cwd }).models.find(values.model));
       const shape = { ...shapeFromFacts(facts), ...(kvHeads ? { kvHeads } : {}) };
       return print(fitModelSize({ parameters: facts.parameters, shape, shapeSource: "header", machine, contextSize, minSpeed }), output);
     }

@@ -28,7 +28,7 @@ export const tuiHelp: CommandHelp = {
 Opens the interactive app (needs a terminal).
 
 Options:
-  --model FILE        GGUF model to load
+  --model FILE        GGUF model to load (a path or a name from taproom models; default: the last one loaded)
   --character NAME    character to chat with
   --models-dir DIR    folder of GGUF files
   --gpu TYPE          cuda | vulkan | metal | cpu

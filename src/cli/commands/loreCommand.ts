@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { plural } from "../../core/units/format.ts";
 import { resolve } from "node:path";
 import { parseCommandArgs, parseIntegerFlag } from "../args.ts";
 import { runSubcommand, UsageError, type CliCommand, type CliIO } from "../command.ts";
@@ -115,7 +116,8 @@ async function runImport(argv: string[], io: CliIO): Promise<number> {
   if (!positionals[0]) throw new UsageError("lore import: name a FILE");
   const saved = await appFor(io).lore.importFile(positionals[0]);
   for (const w of saved.warnings) io.stderr.write(`repaired: ${show(w)}\n`);
-  io.stdout.write(`Imported "${show(saved.name)}" (${saved.entries} entries) to ${show(saved.file)}\n`);
+  const what = `"${show(saved.name)}" (${plural(saved.entries, "entry", "entries")})`;
+  io.stdout.write(saved.alreadyImported ? `Already imported: ${what} is ${show(saved.file)}, unchanged\n` : `Imported ${what} to ${show(saved.file)}\n`);
   return 0;
 }
 

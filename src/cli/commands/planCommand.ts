@@ -1,4 +1,5 @@
-import { basename, resolve } from "node:path";
+import { createApp } from "../../app/app.ts";
+import { basename } from "node:path";
 import type { CliCommand } from "../command.ts";
 import { UsageError } from "../command.ts";
 import { parseCommandArgs, parseIntegerFlag } from "../args.ts";
@@ -29,7 +30,7 @@ export const planCommand: CliCommand = {
     if (gpuLayers !== undefined && gpuLayers < 0) throw new UsageError("--gpu-layers must be 0 or more");
     const threads = positive("threads", values.threads);
     const cores = positive("cores", values.cores);
-    const path = resolve(io.cwd, values.model);
+    const path = await createApp({ env: io.env, cwd: io.cwd }).models.find(values.model);
     const facts = await readModelFacts(path);
     const fileBytes = await modelFileBytes(path);
     const { cores: _cores, ...machineValues } = values;

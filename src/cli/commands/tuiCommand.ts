@@ -45,6 +45,7 @@ export function parseTuiOptions(argv: string[]): TuiOptions {
       ...backendFlagOptions,
     },
     true,
+    ["help", "version"],
   );
   if (positionals.length > 0) throw new UsageError(`unknown command "${positionals[0]}"`);
   const options: TuiOptions = {

@@ -47,3 +47,8 @@ export function formatAgo(iso: string, now: Date): string {
   if (s < 86400 * 14) return `${Math.floor(s / 86400)}d ago`;
   return new Date(then).toISOString().slice(0, 10);
 }
+
+/** A count with its noun: plural(1, "entry", "entries") -> "1 entry"; plural(3, "card") -> "3 cards". */
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
+}

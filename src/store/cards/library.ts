@@ -78,6 +78,14 @@ export class CardNotFoundError extends Error {
   }
 }
 
+/** A name several cards have: the message lists their ids, each of which names one. */
+export class AmbiguousCardError extends Error {
+  constructor(readonly query: string, readonly ids: string[]) {
+    super(`${ids.length} characters are named "${query}" (${ids.join(", ")}): name one by its id`);
+    this.name = "AmbiguousCardError";
+  }
+}
+
 /** Some files of an import could not be read; each failure is one line naming its file. */
 export class CardImportError extends Error {
   constructor(readonly failures: CardFormatError[], readonly total: number) {
@@ -274,7 +282,14 @@ export class CardLibrary {
 
   /** Finds a summary by id, then by name (case-insensitive); the user's cards win over samples. */
   async find(idOrName: string): Promise<CardSummary | undefined> {
-    return byIdOrName(await this.list(), idOrName);
+    const all = await this.list();
+    const found = byIdOrName(all, idOrName);
+    if (!found || found.id === idOrName) return found;
+    // Two cards of the user's (or two samples) under one name: picking one silently may open the wrong chat.
+    const lower = idOrName.toLowerCase();
+    const same = all.filter((c) => c.name.toLowerCase() === lower && c.bundled === found.bundled);
+    if (same.length > 1) throw new AmbiguousCardError(idOrName, same.map((c) => c.id).sort());
+    return found;
   }
 
   async get(idOrName: string): Promise<LoadedCard> {

@@ -149,9 +149,19 @@ export async function saveLorebook(book: Lorebook, o: LorebookStoreOptions & { f
   return file;
 }
 
-/** Validates the whole file first: a failed import writes nothing. Names are made unique. */
-export async function importLorebook(file: string, o: LorebookStoreOptions = {}): Promise<StoredLorebook> {
+/**
+ * Validates the whole file first: a failed import writes nothing. Names are made unique.
+ * The same book imported again (a user book of its name with the same entries) is not
+ * copied a second time: that book comes back, `alreadyImported`.
+ */
+export async function importLorebook(file: string, o: LorebookStoreOptions = {}): Promise<StoredLorebook & { alreadyImported?: boolean }> {
   const book = await readLorebookFile(file);
+  // The entries alone: a saved book also carries its name, which the file imported may not.
+  const entries = (b: Lorebook) => JSON.stringify(toWorldInfo(b).entries);
+  const same = entries(book);
+  const isCopy = (name: string) => name === book.name || (name.startsWith(`${book.name} (`) && /^ \(\d+\)$/.test(name.slice(book.name.length)));
+  const existing = (await readDir(userDir(o), "user")).find((s) => isCopy(s.book.name) && entries(s.book) === same);
+  if (existing) return { ...existing, alreadyImported: true };
   const saved = { ...book, name: await unusedName(book.name, o) };
   return { book: saved, file: await saveLorebook(saved, o), source: "user" };
 }

@@ -131,7 +131,7 @@ export function App(props: AppProps) {
         />
       );
     case "home":
-      return <HomeScreen app={app} color={color} rows={rows} notice={notice} flash={flash} links={links} onOpen={openChat} onQuit={props.onQuit} />;
+      return <HomeScreen app={app} color={color} rows={rows} columns={columns} notice={notice} flash={flash} links={links} onOpen={openChat} onQuit={props.onQuit} />;
     case "characters":
       return (
         <CharactersScreen

@@ -31,12 +31,14 @@ export async function launchTui(options: StartOptions, io: LaunchIO): Promise<nu
   }
   const first = watchFirstScreen(app);
   // The app draws at once and loads the model behind it, once drawn; the screens show its progress.
-  const startLoad = options.model ? app.models.load(options.model, undefined, { startAfter: first.drawn }) : null;
+  // No --model: the model loaded last on this machine, as the person left it (none with a --backend).
+  const model = options.backend ? undefined : (options.model ?? (await app.models.lastModel()));
+  const startLoad = model ? app.models.load(model, undefined, { startAfter: first.drawn }) : null;
   startLoad?.catch(() => {}); // The app shows why; a failure before it has drawn is not unhandled.
   // Straight into a chat without a model: say there why nothing will answer (the model screen
   // shows it all otherwise). Probing the machine takes a moment, so the chat draws first.
   // The probe may load llama.cpp (a machine not remembered yet): after the first frame too.
-  const startNotice = !options.model && !options.backend && options.character ? first.drawn.then(() => app.models.noModelNotice()) : null;
+  const startNotice = !model && !options.backend && options.character ? first.drawn.then(() => app.models.noModelNotice()) : null;
   startNotice?.catch(() => {});
   const keybindings = resolveKeybindings(await app.keybindings());
   let instance: ReturnType<typeof render> | undefined;

@@ -1,4 +1,5 @@
 import React, { useCallback, useEffect } from "react";
+import { keyHintRows } from "../components/keyHints.ts";
 import { Box, Text, useInput, type Key } from "ink";
 import { displayText } from "../../core/text/sanitize.ts";
 import type { CardSummary, TrashedCard } from "../../app/library.ts";
@@ -298,8 +299,9 @@ export function CharactersScreen(props: CharactersScreenProps) {
       ) : selected ? (
         <Preview card={selected} detail={detail} width={width} rows={previewRows} />
       ) : null}
-      <Text dimColor wrap="truncate-end">
-        {footer(mode)}
+      {/* Wrapped, never cut: a narrow terminal must still show how to leave. The layout keeps a row free for it. */}
+      <Text dimColor wrap="wrap">
+        {keyHintRows(footer(mode), width)}
       </Text>
     </Box>
   );

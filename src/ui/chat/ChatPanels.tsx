@@ -20,6 +20,8 @@ export interface ChatPanelsProps {
   bindings: Keybindings;
   /** Lines the panel may take. */
   room: number;
+  /** Terminal columns: the help narrows to fit. */
+  columns?: number;
   color: boolean;
   samplers: SamplerSettings;
   samplerRow: number;
@@ -38,7 +40,7 @@ export function ChatPanels(props: ChatPanelsProps) {
   const { panel, session, models, room, color } = props;
   switch (panel) {
     case "help":
-      return <HelpOverlay bindings={props.bindings} commands={slashCommands} />;
+      return <HelpOverlay bindings={props.bindings} commands={slashCommands} {...(props.columns !== undefined && { columns: props.columns })} />;
     case "turn":
       return <TurnPanel report={session.lastTurn()} maxLines={room} color={color} {...props.turn} />;
     case "lore":

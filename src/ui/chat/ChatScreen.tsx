@@ -7,7 +7,7 @@ import type { ChatSession, ChatTarget } from "../../app/chats/session.ts";
 import type { ModelService } from "../../app/models.ts";
 import { unsentText, type InputAction } from "../input/inputReducer.ts";
 import { InputView } from "../input/InputView.tsx";
-import { textWindow } from "../text/layout.ts";
+import { textWindow, wrapRows } from "../text/layout.ts";
 import type { CharacterChoice } from "../commands/command.ts";
 import { useSyncReducer } from "../hooks/useSyncState.ts";
 import { chatScreenReducer, initialChatScreen, lastReply, shownMessages, type ChatScreenAction } from "./chatScreenState.ts";
@@ -355,17 +355,28 @@ export function ChatScreen(props: ChatScreenProps) {
   const writing = state.turn !== null;
   // What the last turn reused from the KV cache, and why it processed part of the prompt again.
   const kvStatus = displayText(reuseStatus(session.lastTurn()));
-  const overlay = panel !== null || selected !== null;
+  // Help and a picked message take the whole room; a panel shares it with the end of the chat.
+  const overlay = panel === "help" || selected !== null;
   const inputWidth = Math.max(10, (props.columns ?? 80) - 4);
   const inputMaxRows = Math.max(3, Math.floor(props.rows / 4));
   // Streaming re-renders every few ms: lay out a long input only when it changes.
   const shownInput = useMemo(() => textWindow(input.text, input.cursor, inputWidth, inputMaxRows), [input.text, input.cursor, inputWidth, inputMaxRows]);
   // The input's extra rows come out of the room the live message and panels have.
   const inputExtra = shownInput.rows.length + (shownInput.hiddenAbove ? 1 : 0) + (shownInput.hiddenBelow ? 1 : 0) - 1;
-  const room = Math.max(4, props.rows - 7 - inputExtra);
+  const fullRoom = Math.max(4, props.rows - 7 - inputExtra);
+  const liveBudget = Math.max(3, props.rows - 8 - inputExtra);
+  // With a panel open the last message keeps a third of the room (its name and gap besides),
+  // and a message above it in the live region (the one being answered) its three rows and two.
+  const liveCount = Math.max(0, shown.length - state.committed);
+  const liveAbove = Math.max(0, liveCount - 1) * 5;
+  const last = shown.at(-1);
+  const lastRows = last && liveCount > 0 ? wrapRows(last.swipes[last.swipeIndex]?.text ?? "", Math.max(10, Math.floor((props.columns ?? 80) * 0.9)), "anywhere").length : 0;
+  const sharedLive = Math.min(lastRows, Math.max(3, Math.floor(fullRoom / 3)));
+  const sharing = panel !== null && panel !== "help" && selected === null;
+  const room = sharing ? Math.max(4, fullRoom - liveAbove - (liveCount > 0 ? sharedLive + 2 : 0)) : fullRoom;
   return (
     <Box flexDirection="column">
-      <Transcript messages={shown} committed={state.committed} liveBudget={Math.max(3, props.rows - 8 - inputExtra)} color={color} hideLive={overlay} reprint={state.reprint} columns={props.columns ?? 80} reasoning={reasoningView} from={state.printedFrom} />
+      <Transcript messages={shown} committed={state.committed} liveBudget={sharing ? Math.max(1, sharedLive) : liveBudget} color={color} hideLive={overlay} reprint={state.reprint} columns={props.columns ?? 80} reasoning={reasoningView} from={state.printedFrom} />
       {selected !== null && state.messages[selected] ? (
         <SelectedMessage message={state.messages[selected]!} index={selected} count={state.messages.length} maxLines={room} columns={props.columns ?? 80} color={color} />
       ) : null}
@@ -383,6 +394,7 @@ export function ChatScreen(props: ChatScreenProps) {
         models={models}
         bindings={bindings}
         room={room}
+        columns={props.columns ?? 80}
         color={color}
         samplers={samplers}
         samplerRow={state.samplerRow}

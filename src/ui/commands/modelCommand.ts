@@ -1,15 +1,7 @@
 import { CommandArgumentError, type SlashCommand } from "./command.ts";
+import { matchModelNames } from "../../app/findModel.ts";
 
-const bare = (name: string) => name.toLowerCase().replace(/\.gguf$/, "");
-
-/** The library names a query picks: an exact name (with or without .gguf) alone, else every name containing it. */
-export function matchModelNames(names: string[], query: string): string[] {
-  const q = bare(query.trim());
-  if (!q) return [];
-  const exact = names.filter((n) => bare(n) === q);
-  if (exact.length > 0) return exact;
-  return names.filter((n) => n.toLowerCase().includes(q));
-}
+export { matchModelNames };
 
 export const modelCommand: SlashCommand = {
   name: "model",

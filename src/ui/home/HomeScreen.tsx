@@ -1,5 +1,6 @@
 import React, { useEffect, useRef } from "react";
 import { useLiveState } from "../hooks/useLiveState.ts";
+import { keyHintRows } from "../components/keyHints.ts";
 import { Box, Text, useInput } from "ink";
 import type { ChatTarget } from "../../app/chats/session.ts";
 import type { TuiApp } from "../app/tuiApp.ts";
@@ -21,6 +22,8 @@ export interface HomeScreenProps {
   app: TuiApp;
   color: boolean;
   rows: number;
+  /** Terminal columns: the key hints wrap between hints to fit (80 when unknown). */
+  columns?: number;
   notice?: string | null;
   /** A line that arrives while the screen is open (the start-up load's outcome); shown when it changes. */
   flash?: Flash | null;
@@ -119,8 +122,9 @@ export function HomeScreen(props: HomeScreenProps) {
           </Box>
         );
       })}
-      <Text dimColor wrap="truncate-end">
-        {["↑↓ Enter open", "1-9", "n new", ...props.links.map((l) => `${l.key} ${l.label}`), "q quit"].join(" · ")}
+      {/* Wrapped, never cut: a narrow terminal must still show how to leave. The layout keeps a row free for it. */}
+      <Text dimColor wrap="wrap">
+        {keyHintRows(["↑↓ Enter open", "1-9", "n new", ...props.links.map((l) => `${l.key} ${l.label}`), "q quit"], props.columns ?? 80)}
       </Text>
     </Box>
   );

@@ -19,7 +19,7 @@ export type InputAction =
   | { type: "newline" }
   | { type: "backspace" }
   | { type: "delete" }
-  /** Ctrl+U: from the start of the cursor's line to the cursor. */
+  /** Ctrl+U: from the start of the cursor's line to the cursor; at a line's start, everything before the cursor. */
   | { type: "deleteToLineStart" }
   /** Ctrl+W: the word before the cursor, and the spaces after it. */
   | { type: "deleteWordBack" }
@@ -111,7 +111,8 @@ export function inputReducer(state: InputState, action: InputAction): InputState
       return edit(state, text.slice(0, cursor) + text.slice(nextBoundary(text, cursor)), cursor);
     }
     case "deleteToLineStart": {
-      const start = lineStart(text, cursor);
+      // A second press clears the lines above too: a 40-line paste goes in two presses, not eighty.
+      const start = lineStart(text, cursor) === cursor ? 0 : lineStart(text, cursor);
       return start === cursor ? state : edit(state, text.slice(0, start) + text.slice(cursor), start);
     }
     case "deleteWordBack": {

@@ -1,4 +1,5 @@
 import React, { useEffect } from "react";
+import { plural } from "../../core/units/format.ts";
 import { Box, Text } from "ink";
 import { displayText } from "../../core/text/sanitize.ts";
 import type { LorebookSummary } from "../../app/lore.ts";
@@ -64,7 +65,7 @@ export function BookList(props: BookListProps) {
     services
       .importFile(path)
       .then(async (book) => {
-        set({ busy: false, importing: null, notice: `Imported "${displayText(book.name)}" (${book.entries} entries)` });
+        set({ busy: false, importing: null, notice: `${book.alreadyImported ? "Already imported" : "Imported"} "${displayText(book.name)}" (${plural(book.entries, "entry", "entries")})` });
         await load(bookKey(book));
       })
       .catch((error: Error) => set({ busy: false, error: `Could not import: ${displayText(error.message.split("\n")[0] ?? "")}` }));

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { captureIO } from "../../support/cliIO.ts";
@@ -53,7 +53,7 @@ test("lore import, list --json, export st and card", async () => {
   const src = join(dir, "in.json");
   writeFileSync(src, JSON.stringify({ entries: { "3": { uid: 3, key: ["k"], content: "c", sticky: 2, mystery: true } } }));
   assert.equal(await loreCommand.run(["import", src], io), 0);
-  assert.match(io.out(), /Imported "in" \(1 entries\)/);
+  assert.match(io.out(), /Imported "in" \(1 entry\)/);
   await loreCommand.run(["list", "--json"], io);
   const listed = JSON.parse(io.out().slice(io.out().indexOf("[")));
   assert.equal(listed[0].name, "in");
@@ -131,4 +131,18 @@ test("lore list shows the books inside cards too, and lore test takes one by its
   const { io: tried } = setup();
   assert.equal(await loreCommand.run(["test", "maelis (card book)", "--text", "Is the Greyway safe in fog?"], tried), 0);
   assert.match(tried.out(), /#2 Greyway in fog\s+\[after_char/);
+});
+
+test("importing the same book again makes no copy and says so; a changed book still comes in beside it", async () => {
+  const { dir, io } = setup();
+  const src = join(dir, "tavern.json");
+  writeFileSync(src, JSON.stringify({ entries: { "1": { uid: 1, key: ["ale"], content: "Emberstout is brewed here." } } }));
+  assert.equal(await loreCommand.run(["import", src], io), 0);
+  assert.equal(await loreCommand.run(["import", src], io), 0);
+  assert.match(io.out(), /Already imported: "tavern" \(1 entry\) is .*tavern\.json, unchanged/);
+  writeFileSync(src, JSON.stringify({ entries: { "1": { uid: 1, key: ["ale"], content: "Emberstout, now stronger." } } }));
+  assert.equal(await loreCommand.run(["import", src], io), 0);
+  assert.match(io.out(), /Imported "tavern \(2\)" \(1 entry\)/);
+  assert.equal(await loreCommand.run(["import", src], io), 0);
+  assert.deepEqual(readdirSync(join(dir, "lorebooks")).sort(), ["tavern _2_.json", "tavern.json"]);
 });

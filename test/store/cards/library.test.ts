@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CardImportError, CardLibrary, CardNotFoundError, ReadOnlyCardError } from "../../../src/store/cards/library.ts";
+import { AmbiguousCardError, CardImportError, CardLibrary, CardNotFoundError, ReadOnlyCardError } from "../../../src/store/cards/library.ts";
 import { readCardFile } from "../../../src/store/cards/cardFiles.ts";
 import { placeholderPng, writePngCard, imageChunks } from "../../../src/core/cards/png.ts";
 import { writeCharx } from "../../../src/core/cards/charx.ts";
@@ -243,4 +243,15 @@ test("an index written by an older taproom (version 1, with file hashes) is read
   const index = JSON.parse(await readFile(join(home, "cache", "index.json"), "utf8")) as { version: number; entries: Record<string, object> };
   assert.equal(index.version, 2);
   assert.ok(!("hash" in index.entries[path]!));
+});
+
+test("a name two cards share is refused with both ids, never picked silently; each id still opens its card", async () => {
+  const lib = library();
+  await lib.import([join(inbox, "ilsa.json")]);
+  await writeFile(join(inbox, "other-ilsa.json"), json(v2Card({ description: "Another Ilsa altogether." })));
+  await lib.import([join(inbox, "other-ilsa.json")]);
+  const ids = (await lib.list()).map((s) => s.id).sort();
+  assert.equal(ids.length, 2);
+  await assert.rejects(lib.get("Ilsa"), (error: Error) => error instanceof AmbiguousCardError && error.message === `2 characters are named "Ilsa" (${ids.join(", ")}): name one by its id`);
+  for (const id of ids) assert.equal((await lib.get(id)).id, id);
 });

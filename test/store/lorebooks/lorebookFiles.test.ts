@@ -20,11 +20,15 @@ test("samples are listed, and the Copper Tankard is there with its features", as
   assert.ok(e.some((x) => x.constant) && e.some((x) => x.position === 4) && e.some((x) => x.group) && e.some((x) => x.key.some((k) => k.startsWith("/"))) && e.some((x) => x.keysecondary.length));
 });
 
-test("import a card JSON's book, list it first, names made unique on a second import", async () => {
+test("import a card JSON's book, list it first, names made unique on a second import of a changed book", async () => {
   const { dir, env } = home();
   const card = join(dir, "card.json");
   writeFileSync(card, JSON.stringify({ spec: "chara_card_v2", spec_version: "2.0", data: { name: "Mira", character_book: { entries: [{ keys: ["moon"], content: "M", extensions: {}, enabled: true, insertion_order: 1 }] } } }));
   const a = await importLorebook(card, { env });
+  const again = await importLorebook(card, { env });
+  assert.equal(again.alreadyImported, true, "the same book again is the one already there");
+  assert.equal(again.file, a.file);
+  writeFileSync(card, JSON.stringify({ spec: "chara_card_v2", spec_version: "2.0", data: { name: "Mira", character_book: { entries: [{ keys: ["moon"], content: "M, changed", extensions: {}, enabled: true, insertion_order: 1 }] } } }));
   const b = await importLorebook(card, { env });
   assert.equal(a.book.name, "Mira");
   assert.equal(b.book.name, "Mira (2)");

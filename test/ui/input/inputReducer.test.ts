@@ -61,12 +61,16 @@ test("the unsent text is the typed line, also while sent lines are browsed over 
   assert.equal(unsentText(s), "sent before!", "a recalled line that is changed is what was typed");
 });
 
-test("Ctrl+U deletes from the start of the cursor's line to the cursor; the other lines stay", () => {
+test("Ctrl+U deletes from the start of the cursor's line to the cursor; pressed again, the lines above (a 40-line paste in two presses)", () => {
   const at = (text: string, cursor: number) => ({ ...inputReducer(emptyInput, { type: "set", text }), cursor });
   assert.deepEqual(pick(inputReducer(at("first\nsecond line", 13), { type: "deleteToLineStart" })), { text: "first\nline", cursor: 6 });
   assert.deepEqual(pick(inputReducer(at("hello there", 11), { type: "deleteToLineStart" })), { text: "", cursor: 0 });
-  const start = at("a\nb", 2);
-  assert.equal(inputReducer(start, { type: "deleteToLineStart" }), start, "at a line's start nothing changes");
+  assert.deepEqual(pick(inputReducer(at("a\nb", 2), { type: "deleteToLineStart" })), { text: "b", cursor: 0 }, "at a line's start, the lines above go");
+  const paste = Array.from({ length: 40 }, (_, i) => `pasted line ${i + 1}`).join("\n");
+  let cleared = at(paste, paste.length);
+  let presses = 0;
+  while (cleared.text !== "" && presses < 80) (cleared = inputReducer(cleared, { type: "deleteToLineStart" })), presses++;
+  assert.equal(presses, 2, "a 40-line paste is cleared by two presses");
   const top = at("\nsecond", 0);
   assert.equal(inputReducer(top, { type: "deleteToLineStart" }), top, "at the very start, before a line break, nothing changes");
   assert.equal(inputReducer(top, { type: "home" }).cursor, 0);
