@@ -312,7 +312,7 @@ test("import by path: a bad file gives one clear line, a good one joins the list
   await press(app.stdin, ...Array(11).fill("\x7f"), "world.json", "\r");
   // The notice and the list read again after the import (card books too) come in separate frames: wait for both.
   const good = await until(app.lastFrame, (f) => f.includes("Imported") && /› world\s+1 entry/.test(f), "the import, selected in the list");
-  assert.match(good, /Imported "world" \(1 entries\)/);
+  assert.match(good, /Imported "world" \(1 entry\)/);
   assert.match(good, /› world\s+1 entry · yours/);
   app.unmount();
 });
