@@ -8,9 +8,11 @@
 import type { LlamaContextSequence, LlamaModel, SequenceEvaluateOptions, Token } from "node-llama-cpp";
 import { ReasoningSplitter, type ReasoningMarkers } from "../../core/reasoning/index.ts";
 import type { SamplerSettings } from "../../core/samplers/types.ts";
-import type { StopReason } from "../chatTurn.ts";
+import type { GenerationInfo } from "../../core/chat/types.ts";
 import { toEvaluateOptions, type DrySupport, type LogitBias, type RecentTokens } from "./samplerOptions.ts";
 import { StopWatcher } from "./stopStrings.ts";
+
+type StopReason = NonNullable<GenerationInfo["stopReason"]>;
 import { TokenText } from "./tokenText.ts";
 
 export interface ReplyInput {

@@ -22,5 +22,5 @@ test("a presets file with a bad value is refused with the field named", async ()
   await writeFile(join(root, "presets.json"), JSON.stringify({ presets: [{ name: "x", samplers: { temperature: "hot" } }] }));
   await assert.rejects(PresetStore.open({ root }), /presets\.json: presets\[0\]: samplers\.temperature must be a number/);
   const store = await PresetStore.open({ root: await mkdtemp(join(tmpdir(), "taproom-presets-")) });
-  await assert.rejects(store.save({ name: "y", samplers: { tfs: 1 } as never }), /samplers\.tfs is not a sampler taproom knows/);
+  await assert.rejects(store.save({ name: "y", samplers: { warmth: 1 } as never }), /samplers\.warmth is not a sampler taproom knows/);
 });
