@@ -50,7 +50,8 @@ export async function runCli(argv: string[], rawIO: CliIO): Promise<number> {
     // Loaded only here: --version and --help load nothing they do not print.
     const { didYouMean } = await import("../core/text/suggest.ts");
     const hint = didYouMean(first ?? "", [...commands.map((c) => c.name), "help"]);
-    io.stderr.write(`taproom: unknown command "${sanitizeForTerminal(first ?? "")}"${hint}. Run taproom --help for the list.\n`);
+    // io is guarded: a control character in the name shows as an escape, never runs.
+    io.stderr.write(`taproom: unknown command "${first ?? ""}"${hint}. Run taproom --help for the list.\n`);
     return 2;
   }
   // Options given to the app itself (no command named) are the app's: its errors say "taproom".
@@ -66,7 +67,7 @@ export async function runCli(argv: string[], rawIO: CliIO): Promise<number> {
     return await (await command.load()).run(args, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr.write(`${label}: ${sanitizeForTerminal(error.message)}\nRun ${label} --help for usage.\n`);
+      io.stderr.write(`${label}: ${error.message}\nRun ${label} --help for usage.\n`);
       return 2;
     }
     // Messages quote untrusted input (a card's bytes in a JSON error, a downloaded file's name).
