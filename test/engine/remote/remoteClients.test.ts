@@ -246,3 +246,55 @@ test("vllm: --remote-model picks from the list; an error in the stream and a ser
   assert.equal(await failure(connectRemote({ url: `http://127.0.0.1:${port}`, api: "vllm" })), `cannot reach vllm at http://127.0.0.1:${port}: ECONNREFUSED`);
   assert.equal(await failure(connectRemote({ url: `http://127.0.0.1:${port}`, api: "ollama" })), `cannot reach ollama at http://127.0.0.1:${port}: ECONNREFUSED`);
 });
+
+/**
+ * A fake tokenize server on its own thread: the counter blocks this one while it waits
+ * (a prompt is built with a synchronous counter), so an in-thread server could not answer.
+ * It counts one token per word and says how often it was asked.
+ */
+const countingServer = `
+const { parentPort } = require("node:worker_threads");
+const { createServer } = require("node:http");
+let asked = 0;
+const server = createServer((req, res) => {
+  let raw = "";
+  req.on("data", (c) => (raw += c));
+  req.on("end", () => {
+    const send = (body) => { res.writeHead(200, { "Content-Type": "application/json" }); res.end(JSON.stringify(body)); };
+    if (req.url === "/v1/models") return send({ data: [{ id: "counted", max_model_len: 2048 }] });
+    if (req.url === "/asked") return send({ asked });
+    const body = JSON.parse(raw || "{}");
+    const text = body.text ?? body.prompt ?? "";
+    const n = text.split(/\\s+/).filter(Boolean).length;
+    if (req.url === "/v1/token/encode") { asked++; return send({ tokens: Array(n).fill(1), length: n }); }
+    if (req.url === "/tokenize") { asked++; return send({ count: n, tokens: Array(n).fill(1) }); }
+    res.writeHead(404); res.end("{}");
+  });
+});
+server.listen(0, "127.0.0.1", () => parentPort.postMessage(server.address().port));
+parentPort.on("message", () => server.close(() => process.exit(0)));
+`;
+
+test("tabby and vllm count tokens on the server (cached: history repeats every turn)", async () => {
+  const { Worker } = await import("node:worker_threads");
+  const worker = new Worker(countingServer, { eval: true });
+  try {
+    const port = await new Promise<number>((done, fail) => {
+      worker.once("message", done);
+      worker.once("error", fail);
+    });
+    const url = `http://127.0.0.1:${port}`;
+    const asked = async () => ((await (await fetch(`${url}/asked`)).json()) as { asked: number }).asked;
+    for (const api of ["tabby", "vllm"] as const) {
+      const model = await connectRemote({ url, api });
+      const before = await asked();
+      assert.equal(model.countTokens("one two three four"), 4);
+      assert.equal(model.countTokens("one two three four"), 4);
+      assert.equal(model.countTokens(""), 0);
+      assert.equal((await asked()) - before, 1, "the second count of the same text comes from the cache");
+    }
+  } finally {
+    worker.postMessage("stop");
+    await new Promise((done) => worker.once("exit", done));
+  }
+});
