@@ -298,3 +298,22 @@ test("tabby and vllm count tokens on the server (cached: history repeats every t
     await new Promise((done) => worker.once("exit", done));
   }
 });
+
+test("a server that answers the whole reply as one JSON body instead of a stream still gives the reply (tabby, vllm, ollama)", async () => {
+  const whole = { id: "cmpl-2", object: "text_completion", choices: [{ index: 0, text: "Hi, Bryn.", finish_reason: "length" }] };
+  for (const api of ["tabby", "vllm"] as const) {
+    const server = await fake({
+      "GET /v1/models": (_s, res) => json(res, 200, { data: [{ id: "whole", max_model_len: 2048 }] }),
+      // Pretty-printed, as some servers send it: one body over several lines.
+      "POST /v1/completions": (_s, res) => {
+        res.writeHead(200, { "Content-Type": "application/json" });
+        res.end(JSON.stringify(whole, null, 2));
+      },
+    });
+    const result = await reply(await connectRemote({ url: server.url, api }));
+    assert.deepEqual([result.text, result.streamed, result.stopReason, result.tokens], ["Hi, Bryn.", "Hi, Bryn.", "max-tokens", 1], api);
+  }
+  const ollama = await fake({ "POST /api/generate": (_s, res) => json(res, 200, { model: "m", response: "Hi, Bryn.", done: true, done_reason: "stop" }) });
+  const result = await reply(await connectRemote({ url: ollama.url, api: "ollama", model: "m" }));
+  assert.deepEqual([result.text, result.stopReason], ["Hi, Bryn.", "eos"]);
+});
