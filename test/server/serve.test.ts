@@ -54,6 +54,12 @@ function sillyTavernEvents(text: string): Array<Record<string, unknown>> {
   return out;
 }
 
+test("the startup log says the planner's speed estimate as a whole sentence, what each token reads included", () => {
+  const line = server.output().split("\n").find((l) => /tokens\/s: /.test(l));
+  assert.ok(line, server.output());
+  assert.match(line, /^ {2}about \d+ tokens\/s: each token reads \d+(\.\d+)? (B|KiB|MiB|GiB) from RAM at \d+ GB\/s(; bandwidth assumed \([^)]+\))?$/);
+});
+
 test("the openai client lists the model under its file name and completes, streaming and not", async () => {
   const models = await client.models.list();
   assert.deepEqual(models.data.map((m) => m.id), ["tiny-chat"]);

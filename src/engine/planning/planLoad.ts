@@ -5,6 +5,7 @@ import { CONTEXT_STEP, largestContext } from "./contextSearch.ts";
 import { machineBandwidths } from "./bandwidth.ts";
 import { estimateSpeed } from "./estimateSpeed.ts";
 import { formatSpeed } from "./chooseQuant.ts";
+import { formatBytes } from "../../core/units/format.ts";
 import { shapeFromFacts } from "./shapes.ts";
 import { compareQuality, estimateFileBytes, quantInfo, type ArchitectureShape } from "../quants/index.ts";
 import type { LibraryFacts } from "../library/readModelFacts.ts";
@@ -59,6 +60,8 @@ export class LoadPlanError extends Error {
 }
 
 const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
+/** A per-token read: GiB as elsewhere, but a tiny model's few MiB are said as such, not "0.0 GiB". */
+const readSize = (bytes: number) => (bytes >= 0.1 * 2 ** 30 ? gib(bytes) : formatBytes(bytes));
 
 /**
  * How to load this model on this machine: GPU layers, context, threads and flash
@@ -144,10 +147,12 @@ function estimatePlanSpeed(shape: ArchitectureShape, fileBytes: number, estimate
   const bandwidths = machineBandwidths(machine);
   const speed = estimateSpeed({ shape, fileBytes, contextSize: estimate.contextSize, gpuLayers: estimate.gpuLayers, totalLayers: estimate.totalLayers, bandwidths, cpuCores: Math.min(threads, machine.cpuCores) });
   const gb = (rate: number) => `${Math.round(rate / 1e9)} GB/s`;
-  // Only the RAM's one embedding row is read when all layers are on the GPU: not worth a word.
+  const onGpu = speed.gpuBytesPerToken > 0;
+  // Only the RAM's one embedding row is read when all layers are on the GPU: not worth a word. Without
+  // GPU reads the RAM is always named, however small the model (else the sentence would end at "reads").
   const sides = [
-    { used: speed.gpuBytesPerToken > 0, text: `${gib(speed.gpuBytesPerToken)} from VRAM at ${gb(speed.gpuReadRate)}`, bandwidth: bandwidths.gpu },
-    { used: speed.cpuBytesPerToken > 2 ** 24, text: `${gib(speed.cpuBytesPerToken)} from RAM at ${gb(speed.cpuReadRate)}`, bandwidth: bandwidths.ram },
+    { used: onGpu, text: `${readSize(speed.gpuBytesPerToken)} from VRAM at ${gb(speed.gpuReadRate)}`, bandwidth: bandwidths.gpu },
+    { used: speed.cpuBytesPerToken > 2 ** 24 || !onGpu, text: `${readSize(speed.cpuBytesPerToken)} from RAM at ${gb(speed.cpuReadRate)}`, bandwidth: bandwidths.ram },
   ].filter((side) => side.used);
   const reads = sides.map((side) => side.text);
   const assumed = sides.filter((side) => side.bandwidth?.assumed).map((side) => side.bandwidth!.source.replace(/^assumed: /, ""));

@@ -194,7 +194,9 @@ async function generate(call: Call, options: RemoteBackendOptions, model: string
   try {
     const body = flavour.body({ prompt: request.prompt, samplers: request.samplers, stops: request.stops, stream: true, model, contextSize, genkey });
     const response = await call(flavour.generatePath(true), { body, signal: local.signal });
-    for await (const frame of readFrames(response.body!, flavour.framing)) {
+    // A server that answers the whole reply as one JSON body (it did not stream) is read as one frame.
+    const whole = flavour.framing === "sse" && /^application\/json/i.test(response.headers.get("content-type") ?? "");
+    for await (const frame of whole ? wholeBody(response) : readFrames(response.body!, flavour.framing)) {
       if (frame === "[DONE]") break;
       const piece = readPiece(frame, flavour.piece);
       if (!piece) continue;
@@ -234,6 +236,11 @@ async function generate(call: Call, options: RemoteBackendOptions, model: string
     ...(firstAt !== undefined && { promptMs: firstAt - started }),
     durationMs: ended - started,
   };
+}
+
+async function* wholeBody(response: Response): AsyncGenerator<string> {
+  const text = (await response.text()).trim();
+  if (text) yield text;
 }
 
 function readPiece(frame: string, read: (data: Record<string, unknown>) => Piece | undefined): Piece | undefined {

@@ -24,7 +24,10 @@ export function HelpOverlay({ bindings, commands, columns = 80 }: { bindings: Ke
   const rows = cells.slice(0, half).map((left, i) => `${left}  ${cells[half + i] ?? ""}`.trimEnd());
   return (
     <Box flexDirection="column" borderStyle="single" paddingX={1} width={width}>
-      <Text bold wrap="truncate-end">Keys (Esc or ? closes; * with the input empty)</Text>
+      {/* PgUp is not rebindable (src/ui/chat/keys/earlierKey.ts): said on the title row, so the help keeps its height in 80x24. */}
+      <Text wrap="truncate-end">
+        <Text bold>Keys (Esc or ? closes; * with the input empty)</Text> · pgup: earlier messages
+      </Text>
       {rows.map((row, i) => (
         <Text key={i} wrap="truncate-end">{row}</Text>
       ))}

@@ -3,6 +3,11 @@ import assert from "node:assert/strict";
 import { planLoad, LoadPlanError, type LoadWishes } from "../../../src/engine/planning/planLoad.ts";
 import { architectureById, estimateFileBytes, quantInfo } from "../../../src/engine/quants/index.ts";
 import type { MachineFacts } from "../../../src/engine/planning/machine.ts";
+import { readModelFile } from "../../../src/engine/generation/readModelFile.ts";
+import { writeTinyChatModel } from "../../support/tinyGguf.ts";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 const GiB = 2 ** 30;
 
@@ -177,4 +182,16 @@ test("the plan says how fast it will generate and from which reads; GPU names gi
   const twoThreads = plan("mistral-7b", cpuOnly(16, 2));
   assert.ok(Math.abs(twoThreads.tokensPerSecond / oneThread.tokensPerSecond - 2) < 0.01, "one thread reads about 12 GB/s: the cores bound the CPU's speed");
   assert.equal(plan("llama3-70b", cpuOnly(16, 4)).tokensPerSecond, 0, "nothing when it cannot run");
+});
+
+test("a tiny model's speed reason names what each token reads, on the CPU and on the GPU (never a sentence cut at \"reads\")", async () => {
+  // The tiny GGUF reads about 1 MiB a token: under the threshold below which the RAM side was left out, which left nothing to name.
+  const path = await writeTinyChatModel(join(await mkdtemp(join(tmpdir(), "taproom-plan-tiny-")), "tiny.gguf"));
+  const { facts, fileBytes } = await readModelFile(path);
+  const tiny = { ...facts, fileBytes };
+  const cases: Array<[MachineFacts, LoadWishes, string]> = [[cpuOnly(32, 8), {}, "RAM"], [cuda(8), {}, "VRAM"], [cuda(8), { gpuLayers: 0 }, "RAM"]];
+  for (const [machine, wishes, where] of cases) {
+    const reason = planLoad({ model: tiny, machine, wishes }).reasons.find((r) => r.includes("tokens/s"));
+    assert.match(reason ?? "", new RegExp(`^about \\d+ tokens/s: each token reads \\d+(\\.\\d+)? (KiB|MiB) from ${where} at \\d+ GB/s(; bandwidth assumed \\(.+\\))?$`), reason);
+  }
 });

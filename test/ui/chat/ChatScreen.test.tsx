@@ -141,7 +141,7 @@ test("? opens the help overlay listing every key; Esc closes it and keeps the in
   const lines = frame.split("\n");
   const help = lines.slice(lines.findIndex((l) => l.startsWith("┌")), lines.findIndex((l) => l.startsWith("└")) + 1);
   assert.ok(help.length > 10 && help.every((l) => [...l].length <= 80), "the help box fits 80 columns");
-  for (const line of [/ctrl\+c +Stop; idle: twice quits/, /alt\+enter,ctrl\+j New line/, /ctrl\+d +Delete last message \*/, /ctrl\+o +Home/, /ctrl\+k +Pick any message/, /alt\+s +Samplers/, /alt\+l +Lore/, /alt\+e +Edit last in \$EDITOR/, /Picked message \(ctrl\+k\): Up\/Down move, e edit, v \$EDITOR, d delete, b branch/, /\/temp  \/topp  \/minp/, /\/branch  \/export/]) assert.match(frame, line);
+  for (const line of [/ctrl\+c +Stop; idle: twice quits/, /alt\+enter,ctrl\+j New line/, /ctrl\+d +Delete last message \*/, /ctrl\+o +Home/, /ctrl\+k +Pick any message/, /alt\+s +Samplers/, /alt\+l +Lore/, /alt\+e +Edit last in \$EDITOR/, /Keys \(Esc or \? closes; \* with the input empty\) · pgup: earlier messages/, /Picked message \(ctrl\+k\): Up\/Down move, e edit, v \$EDITOR, d delete, b branch/, /\/temp  \/topp  \/minp/, /\/branch  \/export/]) assert.match(frame, line);
   await type(app.stdin, "\x1b");
   await until(app.lastFrame, (f) => !/Stop; idle/.test(f), "the help closed");
   await type(app.stdin, "a?");
