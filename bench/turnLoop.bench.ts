@@ -20,7 +20,8 @@ import { assistantMessage, benchCharacter, scriptedReply, userMessage } from "./
 import { benchBook, benchChat, playLoop, SILLYTAVERN, TAPROOM, type TurnFigures } from "./support/turnLoop.ts";
 import type { Lorebook } from "../src/core/lorebook/model.ts";
 
-const TURNS = 100;
+// Fewer turns while working on it: TAPROOM_BENCH_TURNS=30 npm run bench turnLoop.
+const TURNS = Number(process.env.TAPROOM_BENCH_TURNS) || 100;
 const CONTEXT = 2048;
 const REOPEN_CONTEXT = 4096;
 const REOPEN_TURNS = 11;
@@ -45,6 +46,11 @@ function causes(figures: TurnFigures[]): void {
   }
   const line = [...byCause].sort((a, b) => b[1].reprocessed - a[1].reprocessed).map(([cause, c]) => `${cause} ${c.turns} turns/${c.reprocessed} tokens`).join(", ");
   console.log(`    where evaluation began (turns 2-${figures.length}): ${line}`);
+  const later = figures.slice(1);
+  const again = (k: keyof TurnFigures["again"]) => later.reduce((s, t) => s + t.again[k], 0);
+  const floor = sum(later, "floor");
+  console.log(`    evaluated (turns 2-${figures.length}): ${again("new")} new, ${again("messages")} of earlier messages, ${again("injected")} of lore and notes at a depth, ${again("other")} other;` +
+    ` fewest possible with erase-and-shift reuse ~${floor} (evaluated ${(sum(later, "evaluated") / floor).toFixed(2)}x that)`);
 }
 
 async function oneProcess(path: string, book?: Lorebook) {

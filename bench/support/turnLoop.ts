@@ -7,6 +7,7 @@
  * engine's explanation of where evaluation began.
  */
 import type { Chat, ChatMessage } from "../../src/core/chat/types.ts";
+import type { BuiltPrompt, PromptSection } from "../../src/core/prompt/types.ts";
 import { defaultEntry, type Lorebook } from "../../src/core/lorebook/model.ts";
 import { newPromptTokens, type ReprocessCause } from "../../src/core/promptCache/explain.ts";
 import { promptLayout, type PromptLayout } from "../../src/core/promptCache/layout.ts";
@@ -66,7 +67,55 @@ export interface TurnFigures {
   cause: ReprocessCause | "unreported";
   reason: string;
   reprocessed: number;
+  /** Prompt tokens evaluated, by what they were: earlier messages, lore and notes injected into the history, anything else. */
+  again: Record<Again, number>;
+  /**
+   * The fewest tokens any KV reuse could evaluate without changing what a token attends
+   * to beyond erasing blocks (ContextShift): from the first section that is not found, in
+   * order, among the previous prompt's sections (section token counts, so within a few tokens;
+   * messages are never edited in the bench).
+   */
+  floor: number;
   promptMs: number;
+}
+
+export type Again = "new" | "messages" | "injected" | "other";
+
+const TAIL = new Set(["reply_prefix", "post_history"]);
+
+function kindOf(s: PromptSection, seen: ReadonlySet<string>): Again {
+  if (s.kind === "history") return s.messageId && seen.has(s.messageId) ? "messages" : "new";
+  if (TAIL.has(s.kind)) return "new";
+  return /depth/.test(s.label) ? "injected" : "other";
+}
+
+/** The evaluated tokens (from `from` on) by kind of section. */
+export function evaluatedByKind(prompt: BuiltPrompt, from: number, previous: BuiltPrompt | undefined): Record<Again, number> {
+  const seen = new Set(previous?.sections.flatMap((s) => (s.messageId ? [s.messageId] : [])) ?? []);
+  const out: Record<Again, number> = { new: 0, messages: 0, injected: 0, other: 0 };
+  let at = 0;
+  for (const s of prompt.sections) {
+    const start = at;
+    at += s.tokens;
+    out[kindOf(s, seen)] += Math.max(0, at - Math.max(start, from));
+  }
+  return out;
+}
+
+/** Tokens from the first section that is not, in order, among the previous prompt's (see TurnFigures.floor). */
+export function floorTokens(prompt: BuiltPrompt, previous: BuiltPrompt | undefined): number {
+  const old = previous?.sections ?? [];
+  let k = 0;
+  let i = 0;
+  // A message is matched by id: the last one's text ends differently once another follows it.
+  const same = (a: PromptSection, b: PromptSection) => (a.messageId !== undefined ? a.messageId === b.messageId : a.text === b.text);
+  for (; i < prompt.sections.length; i++) {
+    const section = prompt.sections[i]!;
+    while (k < old.length && !same(section, old[k]!)) k++;
+    if (k === old.length) break;
+    k++;
+  }
+  return Math.max(1, prompt.sections.slice(i).reduce((sum, s) => sum + s.tokens, 0));
 }
 
 export interface LoopOptions {
@@ -105,6 +154,7 @@ export async function playLoop(options: LoopOptions): Promise<{ figures: TurnFig
   };
   const figures: TurnFigures[] = [];
   let previous: PromptLayout | undefined;
+  let previousPrompt: BuiltPrompt | undefined;
   const first = options.firstTurn ?? 0;
   for (let turn = first; turn < first + options.turns; turn++) {
     chat = { ...chat, messages: [...chat.messages, userMessage(turn)] };
@@ -128,9 +178,12 @@ export async function playLoop(options: LoopOptions): Promise<{ figures: TurnFig
       cause: reuse?.cause ?? "unreported",
       reason: reuse?.reason ?? "",
       reprocessed: reuse?.reprocessed ?? 0,
+      again: evaluatedByKind(prompt, reuse?.firstEvaluatedToken ?? 0, previousPrompt),
+      floor: floorTokens(prompt, previousPrompt),
       promptMs: played.turn.timings.promptMs ?? 0,
     });
     previous = layout;
+    previousPrompt = prompt;
     // The scripted reply replaces the token generated, so every strategy sees the same chat.
     const replied = played.chat.messages.slice(0, -1);
     chat = { ...played.chat, messages: [...replied, assistantMessage(turn, scriptedReply(turn))] };

@@ -201,6 +201,41 @@ test("a lore entry that comes is named as the reason the prompt was evaluated ag
   }
 });
 
+test("a lore entry that went from before the character is erased from the cache and the rest kept", async () => {
+  const books = [parseWorldInfo({ entries: {
+    "0": { uid: 0, key: ["cider"], comment: "Cider", content: "The inn's cider is famous.", position: 0 },
+  } }, { file: "w.json", name: "W" })];
+  const run = async (contextShift: boolean) => {
+    const model = await open();
+    model.usePromptCache({ contextShift });
+    try {
+      const env = testEnv();
+      let chat = createChat({ character, characterId: "s", env });
+      chat = (await say(model, chat, "Is there cider?", env, books)).chat;
+      // Once the keyword is out of the scanned messages the entry goes.
+      for (const text of ["Where do I sleep?", "Is the road safe?", "Who keeps the inn?"]) {
+        const played = await say(model, chat, text, env, books);
+        if (!played.turn.prompt.text.includes("cider is famous")) return played.turn.reuse!;
+        chat = played.chat;
+      }
+      throw new Error("the entry never went");
+    } finally {
+      await model.unload();
+    }
+  };
+  const shifted = await run(true);
+  assert.equal(shifted.cause, "new-messages", shifted.reason);
+  assert.equal(shifted.reprocessed, 0);
+  assert.equal(shifted.shifted[0]?.what, 'lore entry "Cider" went (before character)');
+  assert.ok(shifted.shifted[0]!.tokens > 0);
+  assert.ok(shifted.evaluated <= shifted.newTokens, `evaluated ${shifted.evaluated}, new ${shifted.newTokens}`);
+  // A prefix-only cache evaluates everything after the entry's place again.
+  const prefixOnly = await run(false);
+  assert.equal(prefixOnly.cause, "lore");
+  assert.equal(prefixOnly.reason, 'lore entry "Cider" went (before character)');
+  assert.ok(prefixOnly.evaluated > prefixOnly.newTokens + shifted.evaluated, `prefix only ${prefixOnly.evaluated}, shifted ${shifted.evaluated}`);
+});
+
 test("going back to a chat after another one used the model loads its saved state instead of evaluating it again", async () => {
   const store = new KvStateStore({ dir: join(dir, "kv-switch") });
   const model = await open();
