@@ -33,7 +33,13 @@ export interface TurnReport {
   sections: Array<{ kind: string; label: string; tokens: number; text?: string }>;
   /** What gave way to fit the prompt's budget. */
   fit?: { budget: number; droppedMessages: number; examplesDropped: boolean };
-  lore: Array<{ title: string; fired: boolean; outcome: string; detail: string; tokens: number | null }>;
+  lore: Array<{
+    title: string; fired: boolean; outcome: string; detail: string; tokens: number | null;
+    /** Which entry: an untitled one is told apart by these. */
+    book?: string; uid?: number; keys?: string[];
+  }>;
+  /** Lore tokens counted against the World Info budget, and that budget. */
+  loreBudget?: { used: number; budget: number };
   /** Why the model was loaded as it was (the planner's words). */
   plan: string[];
   /** What the KV cache reused, what was evaluated, and why evaluation began where it did. */
@@ -99,8 +105,10 @@ export interface PlayedChatTurn {
   result: TurnResult;
 }
 
-function reportOf(turn: ChatTurnResult, lore: ActivateLoreResult, plan: string[]): TurnReport {
+function reportOf(turn: ChatTurnResult, lore: ActivateLoreResult, plan: string[], books: Lorebook[]): TurnReport {
   const { prompt, timings } = turn;
+  const keys = new Map(books.flatMap((b) => b.entries.map((e) => [`${b.name}/${e.uid}`, e.key.slice(0, 3)] as const)));
+  const keysOf = (book: string, uid: number) => keys.get(`${book}/${uid}`) ?? [];
   return {
     template: turn.template.note,
     promptTokens: timings.promptTokens,
@@ -109,7 +117,8 @@ function reportOf(turn: ChatTurnResult, lore: ActivateLoreResult, plan: string[]
     ...(turn.generation.tokensPerSecond !== undefined && { tokensPerSecond: turn.generation.tokensPerSecond }),
     sections: prompt.sections.map(({ kind, label, tokens, text }) => ({ kind, label, tokens, text })),
     fit: { budget: prompt.budget, droppedMessages: prompt.droppedMessages, examplesDropped: prompt.examplesDropped },
-    lore: lore.verdicts.map((v) => ({ title: v.comment, fired: v.fired, outcome: v.outcome, detail: v.detail, tokens: v.tokens })),
+    lore: lore.verdicts.map((v) => ({ title: v.comment, fired: v.fired, outcome: v.outcome, detail: v.detail, tokens: v.tokens, book: v.book, uid: v.uid, keys: keysOf(v.book, v.uid) })),
+    loreBudget: { used: lore.tokensUsed, budget: lore.budget },
     plan,
     ...(turn.reuse && { reuse: turn.reuse }),
   };
@@ -150,7 +159,7 @@ async function run(input: TurnInput): Promise<{ turn: ChatTurnResult; lore: Acti
     generation: turn.generation,
     loreState: lore.state,
     variables: turn.variables,
-    report: reportOf(turn, lore, input.plan ?? []),
+    report: reportOf(turn, lore, input.plan ?? [], input.books),
     timings: turn.timings,
     template: turn.template.template.name,
     loreEntries: lore.insertions.map((i) => i.entryId),

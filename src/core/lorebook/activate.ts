@@ -578,7 +578,7 @@ export function activateLore(options: ActivateLoreOptions): ActivateLoreResult {
       const e = c.entry;
       const sticky = stickyIds.has(c.id);
       const ignoresBudget = e.extra.ignoreBudget === true;
-      if (overflowed && !ignoresBudget) { set(c, false, "budget_exhausted", `budget of ${cap} tokens reached by an earlier entry`, true); continue; }
+      if (overflowed && !ignoresBudget) { set(c, false, "budget_exhausted", `left out after an earlier entry did not fit in the ${cap}-token budget`, true); continue; }
       if (!sticky && e.useProbability && e.probability !== 100) {
         const r = roll(seed, c.id, count);
         if (!(r <= e.probability)) { set(c, false, "probability_roll", `rolled ${r.toFixed(1)} against ${e.probability}%`); done.add(c.id); continue; }
@@ -590,7 +590,8 @@ export function activateLore(options: ActivateLoreOptions): ActivateLoreResult {
         const total = baseTokens + options.tokenize(newContent);
         if (total >= cap) {
           overflowed = true;
-          set(c, false, "budget_exhausted", `would bring the lore to ${total} of ${cap} budget tokens`, true);
+          // As SillyTavern: reaching the budget exactly counts as over it.
+          set(c, false, "budget_exhausted", `would bring the lore to ${total} of ${cap} budget tokens${total === cap ? " (it must stay under)" : ""}`, true);
           continue;
         }
       }

@@ -44,7 +44,7 @@ export function ChatPanels(props: ChatPanelsProps) {
     case "turn":
       return <TurnPanel report={session.lastTurn()} maxLines={room} color={color} {...props.turn} />;
     case "lore":
-      return <LorePanel report={session.lastTurn()} maxLines={room} color={color} />;
+      return <LorePanel report={session.lastTurn()} maxLines={room} color={color} width={Math.max(10, (props.columns ?? 80) - 4)} />;
     case "model":
       return <ModelPanel details={models.details} turn={session.lastTurn()} refresh={props.refresh} color={color} />;
     case "members":

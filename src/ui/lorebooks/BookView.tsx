@@ -106,9 +106,9 @@ export function BookView(props: BookViewProps) {
         if (yes) return save(c.thenLeave);
         return set({ confirm: null, notice: "Not saved" });
       }
-      // Leaving with unsaved changes: s saves, n discards, anything else stays.
+      // Leaving with unsaved changes: s saves, d discards (as in the card editor; n too), anything else stays.
       if (char === "s") return askSave(true);
-      if (char === "n") return props.onBack();
+      if (char === "d" || char === "n") return props.onBack();
       return set({ confirm: null, notice: "Still editing" });
     }
     if (s.trying) {
@@ -174,7 +174,7 @@ export function BookView(props: BookViewProps) {
           ? `${displayText(props.card.name)}'s card is a bundled sample and read-only. Save the book into your own copy of the card? y/n`
           : "This is a bundled sample and read-only. Save a copy into your books (it then takes the sample's place)? y/n"
         : c?.kind === "leave"
-          ? "Unsaved changes: s save · n discard them · any other key keeps editing"
+          ? "Unsaved changes: s save · d discard them · any other key keeps editing"
           : null;
   // Where a card's book lives comes last: a narrow terminal cuts the end of the line.
   const where = props.card ? ` · saved in the ${props.card.format.toUpperCase()} card` : "";

@@ -26,9 +26,8 @@ export interface EntryEditorProps {
 interface State {
   entry: LoreEntry;
   field: number;
-  /** The text being typed into a field, and what it held before. */
-  editing: { input: InputState; before: string } | null;
-  confirmDiscard: boolean;
+  /** The text being typed into a field. */
+  editing: { input: InputState } | null;
   error: string | null;
 }
 
@@ -39,7 +38,7 @@ const LABEL_WIDTH = Math.max(...ENTRY_FIELDS.map((f) => f.label.length)) + 2;
 export function EntryEditor(props: EntryEditorProps) {
   const { color } = props;
   const bindings = props.keybindings ?? defaultKeybindings;
-  const [state, get, set] = useLiveState<State>(() => ({ entry: props.entry, field: 0, editing: null, confirmDiscard: false, error: null }));
+  const [state, get, set] = useLiveState<State>(() => ({ entry: props.entry, field: 0, editing: null, error: null }));
 
   const change = (entry: LoreEntry) => {
     set({ entry, error: null });
@@ -50,14 +49,11 @@ export function EntryEditor(props: EntryEditorProps) {
     const s = get();
     const field = ENTRY_FIELDS[s.field];
     if (!field) return;
-    if (s.confirmDiscard) {
-      if (char === "y" || char === "Y") return set({ editing: null, confirmDiscard: false, error: null });
-      return set({ confirmDiscard: false, error: null });
-    }
     if (s.editing) {
       const action = actionFor(bindings, char, key);
       if (action === "newline" && field.kind === "multiline") return set({ editing: { ...s.editing, input: inputReducer(s.editing.input, { type: "newline" }) } });
-      if (key.return) {
+      // Esc keeps the text as Enter does, as in the card editor: a stray Esc never loses typing.
+      if (key.return || key.escape) {
         try {
           const next = field.apply!(s.entry, s.editing.input.text);
           set({ editing: null });
@@ -67,10 +63,6 @@ export function EntryEditor(props: EntryEditorProps) {
           set({ error: error.message });
         }
         return;
-      }
-      if (key.escape) {
-        if (s.editing.input.text === s.editing.before) return set({ editing: null, error: null });
-        return set({ confirmDiscard: true, error: "Discard what you typed in this field? y/n" });
       }
       const actions = editActions(char, key);
       if (actions) set({ editing: { ...s.editing, input: actions.reduce(inputReducer, s.editing.input) } });
@@ -86,7 +78,7 @@ export function EntryEditor(props: EntryEditorProps) {
     }
     if (key.return && field.text) {
       const text = field.text(s.entry);
-      set({ editing: { input: fresh(text), before: text }, error: null });
+      set({ editing: { input: fresh(text) }, error: null });
     }
   });
 
@@ -111,7 +103,7 @@ export function EntryEditor(props: EntryEditorProps) {
         {header}
         <Text dimColor>Content</Text>
         <InputView state={editing.input} color={color} busy={false} view={shown} />
-        {errorLine ?? <Text dimColor>Enter keep · Alt+Enter/Ctrl+J new line · Esc cancel</Text>}
+        {errorLine ?? <Text dimColor>Enter or Esc done (kept, not yet saved) · Alt+Enter/Ctrl+J new line</Text>}
       </Box>
     );
   }
@@ -135,7 +127,7 @@ export function EntryEditor(props: EntryEditorProps) {
       {editing && current ? (
         <Box flexDirection="column">
           <InputView state={editing.input} color={color} busy={false} view={oneRow(editing.input)} />
-          {errorLine ?? <Text dimColor>{`${current.label}: ${current.hint ? `${current.hint} · ` : ""}Enter keep · Esc cancel${current.kind === "list" ? " · comma between keys" : ""}`}</Text>}
+          {errorLine ?? <Text dimColor>{`${current.label}: ${current.hint ? `${current.hint} · ` : ""}Enter or Esc done${current.kind === "list" ? " · comma between keys" : ""}`}</Text>}
         </Box>
       ) : (
         errorLine ?? (

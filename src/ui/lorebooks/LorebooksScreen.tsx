@@ -63,7 +63,7 @@ export function LorebooksScreen(props: LorebooksScreenProps) {
       }
       return false;
     }
-    if (dirty.current()) setQuitNotice("Unsaved changes in this book: s saves them, or Esc then n discards them, before quitting");
+    if (dirty.current()) setQuitNotice("Unsaved changes in this book: s saves them, or Esc then d discards them, before quitting");
     else if (armed.current) props.onQuit?.();
     else {
       armed.current = true;

@@ -5,6 +5,7 @@ import { trimmingNote } from "../../core/prompt/trimmingNote.ts";
 import { wrapRows } from "../text/layout.ts";
 import type { TurnReport } from "../../app/turns/playTurn.ts";
 import { reuseLines } from "./reuseLines.ts";
+import { entryLabels, outcomeText, outcomeWords } from "./loreWords.ts";
 
 /** The prompt panel shows the turn at a glance, or the exact text sent, section by section. */
 export type TurnPanelView = "summary" | "text";
@@ -24,11 +25,13 @@ export function turnPanelLines(report: TurnReport | null): string[] {
     "Sections:",
     ...report.sections.map((s) => `  ${String(s.tokens).padStart(6)}  ${s.kind}: ${s.label}`),
   ];
-  const fired = report.lore.filter((l) => l.fired);
-  const missed = report.lore.filter((l) => !l.fired && NOTABLE.has(l.outcome));
+  const labels = entryLabels(report.lore);
+  const rows = report.lore.map((l, i) => ({ ...l, label: labels[i]! }));
+  const fired = rows.filter((l) => l.fired);
+  const missed = rows.filter((l) => !l.fired && NOTABLE.has(l.outcome));
   if (fired.length || missed.length) lines.push(`Lore: ${fired.length} active`);
-  for (const l of fired) lines.push(`  + ${l.title || "(untitled)"}: ${l.outcome}${l.tokens !== null ? `, ${l.tokens} tokens` : ""}`);
-  for (const l of missed) lines.push(`  - ${l.title || "(untitled)"}: ${l.outcome}: ${l.detail}`);
+  for (const l of fired) lines.push(`  + ${l.label}: ${outcomeWords(l.outcome)}${l.tokens !== null ? `, ${l.tokens} tokens` : ""}`);
+  for (const l of missed) lines.push(`  - ${l.label}: ${outcomeText(l)}`);
   return lines.map(displayText);
 }
 

@@ -54,13 +54,16 @@ test("a turn tells lore activation its generation type and character: triggers a
   const books = [parseWorldInfo({ entries: {
     "0": { uid: 0, key: [], constant: true, comment: "Swipes", content: "On a swipe.", triggers: ["swipe"] },
     "1": { uid: 1, key: [], constant: true, comment: "Not Seraphina", content: "Someone else.", characterFilter: { isExclude: true, names: ["Seraphina"], tags: [] } },
-    "2": { uid: 2, key: [], constant: true, comment: "Angels", content: "Wings.", characterFilter: { isExclude: false, names: [], tags: ["angel"] } },
+    "2": { uid: 2, key: ["wing", "feather"], constant: true, comment: "Angels", content: "Wings.", characterFilter: { isExclude: false, names: [], tags: ["angel"] } },
   } }, { file: "w.json", name: "W" })];
   const samplers = resolveSamplers({ temperature: 0, maxTokens: 4 });
   const chat = sendUserMessage(createChat({ character, characterId: "s", env }), { text: "Hello", name: persona.name, env });
   const reply = await playChatTurn({ model, chat, character, persona, books, settings: { samplers }, mode: "reply", env });
   assert.deepEqual(reply.lore.verdicts.map((v) => v.outcome), ["trigger_mismatch", "character_filtered", "constant"]);
   assert.ok(reply.turn.prompt.text.includes("Wings.") && !reply.turn.prompt.text.includes("On a swipe."));
+  // The lore panel tells entries apart by book, number and keys, and states the budget from the same count.
+  assert.deepEqual(reply.result.report!.lore.map((l) => [l.book, l.uid, l.keys]), [["W", 0, []], ["W", 1, []], ["W", 2, ["wing", "feather"]]]);
+  assert.deepEqual(reply.result.report!.loreBudget, { used: reply.lore.tokensUsed, budget: reply.lore.budget });
   const swipe = await playChatTurn({ model, chat: reply.chat, character, persona, books, settings: { samplers }, mode: "swipe", env });
   // Equal orders: SillyTavern places the later entry first.
   assert.deepEqual(swipe.lore.insertions.map((i) => i.content), ["Wings.", "On a swipe."]);

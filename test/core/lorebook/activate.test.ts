@@ -166,7 +166,7 @@ test("token budget: percent of context and cap; higher order kept first, nothing
   assert.equal(why(r, 0), "budget_exhausted");
   assert.match(r.verdicts[0]!.detail, /would bring the lore to 31 of 25 budget tokens/);
   assert.equal(why(r, 3), "budget_exhausted");
-  assert.match(r.verdicts[3]!.detail, /reached by an earlier entry/);
+  assert.match(r.verdicts[3]!.detail, /left out after an earlier entry did not fit in the 25-token budget/);
   assert.equal(r.tokensUsed, 21);
   assert.equal(run(b, "k", { settings: { budgetCap: 10 } }).budget, 10);
   assert.equal(run(b, "k", { contextSize: 1, settings: { budgetPercent: 1 } }).budget, 1);

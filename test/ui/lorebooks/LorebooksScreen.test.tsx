@@ -172,7 +172,7 @@ test("an entry set to Outlet takes a name; its row and the try-it line say where
   const outlet = await until(app.lastFrame, (f) => /› Position\s+outlet\n/.test(f), "the outlet position");
   assert.match(outlet, /Outlet name\s+none: the entry goes nowhere/);
   await press(app.stdin, DOWN, DOWN, DOWN, "\r");
-  await until(app.lastFrame, (f) => f.includes("Outlet name: used by {{outlet::name}} · Enter keep · Esc cancel"), "typing the name, with what it is for");
+  await until(app.lastFrame, (f) => f.includes("Outlet name: used by {{outlet::name}} · Enter or Esc done"), "typing the name, with what it is for");
   await press(app.stdin, " harbour ", "\r");
   await until(app.lastFrame, (f) => /› Outlet name\s+harbour\n/.test(f), "the name kept, trimmed");
   await press(app.stdin, ESC);
@@ -212,7 +212,7 @@ test("content is multi-line; add an entry, delete one after confirming; leaving 
   await press(app.stdin, "d", "y");
   await until(app.lastFrame, (f) => f.includes("Deleted entry #1") && !f.includes("#1 Lighthouse"), "deleted on y");
   await press(app.stdin, ESC);
-  await until(app.lastFrame, (f) => f.includes("Unsaved changes: s save · n discard them"), "the unsaved question");
+  await until(app.lastFrame, (f) => f.includes("Unsaved changes: s save · d discard them"), "the unsaved question");
   await press(app.stdin, "x");
   await until(app.lastFrame, (f) => f.includes("Still editing"), "staying on another key");
   await press(app.stdin, ESC, "s");
@@ -317,13 +317,13 @@ test("import by path: a bad file gives one clear line, a good one joins the list
   app.unmount();
 });
 
-test("leaving a changed book and answering n discards the changes; the file is untouched", async () => {
+test("leaving a changed book and answering d discards the changes, as in the card editor; the file is untouched", async () => {
   const { services, env } = await library();
   const app = mount(services);
   await openHarbourTown(app);
   await press(app.stdin, "d", "y", ESC);
-  await until(app.lastFrame, (f) => f.includes("Unsaved changes"), "the question");
-  await press(app.stdin, "n");
+  await until(app.lastFrame, (f) => f.includes("Unsaved changes: s save · d discard them"), "the question");
+  await press(app.stdin, "d");
   await until(app.lastFrame, (f) => /› Harbour Town\s+3 entries/.test(f), "back on the list, nothing saved");
   assert.equal((await getLorebook("Harbour Town", { env }))?.book.entries.length, 3);
   app.unmount();
@@ -367,5 +367,44 @@ test("Ctrl+C twice quits from the lorebooks screen, but not over a book with uns
   await until(app.lastFrame, (f) => !f.includes("Press Ctrl+C again"), "another key disarms it");
   await press(app.stdin, "\x03", "\x03");
   assert.equal(app.quits(), 1);
+  app.unmount();
+});
+
+test("Esc in a field keeps what was typed, as in the card editor: no question, and no later key lands in the field", async () => {
+  const { services, env } = await library();
+  const app = mount(services);
+  await openHarbourTown(app);
+  await press(app.stdin, "\r");
+  await until(app.lastFrame, (f) => f.includes("Entry #0 · Docks"), "the editor");
+  await press(app.stdin, "\r");
+  await until(app.lastFrame, (f) => f.includes("Title: Enter or Esc done"), "typing the title, the hint saying what Esc does");
+  await press(app.stdin, " Quay", ESC);
+  const kept = await until(app.lastFrame, (f) => /› Title\s+Docks Quay\n/.test(f) && f.includes("↑↓ field · Enter edit · Esc back to entries"), "the title kept on Esc");
+  assert.doesNotMatch(kept, /Discard|y\/n/, "Esc asks nothing");
+  // Keys pressed after that go to the field list, never into the title.
+  await press(app.stdin, "y", "n", "z");
+  await settled();
+  assert.match(app.lastFrame() ?? "", /› Title\s+Docks Quay\n/);
+  // An invalid value is not kept on Esc either: the message says why and the field stays open.
+  await press(app.stdin, ...Array(10).fill(DOWN));
+  await until(app.lastFrame, (f) => /› Probability\s+100/.test(f), "on probability");
+  await press(app.stdin, "\r", "\x7f", "\x7f", "\x7f", "150", ESC);
+  await until(app.lastFrame, (f) => f.includes("Probability must be a whole number from 0 to 100"), "the refusal");
+  await press(app.stdin, "\x7f", "\x7f", "\x7f", "40", ESC);
+  await until(app.lastFrame, (f) => /› Probability\s+40/.test(f), "the fixed value kept on Esc");
+  // Content too: Esc keeps it; a second Esc leaves the entry, a third the book's question comes.
+  await press(app.stdin, ...Array(6).fill(UP));
+  await until(app.lastFrame, (f) => /› Content\s+Fog sits/.test(f), "on content");
+  await press(app.stdin, "\r");
+  await until(app.lastFrame, (f) => f.includes("Enter or Esc done (kept, not yet saved)"), "the content editor's hint");
+  await press(app.stdin, " Gulls cry.", ESC, ESC);
+  const list = await until(app.lastFrame, (f) => f.includes("· modified") && f.includes("#0 Docks Quay"), "back on the entries");
+  assert.doesNotMatch(list, /Gulls cry\.[a-z]/);
+  await press(app.stdin, "s");
+  await until(app.lastFrame, (f) => f.includes('Saved "Harbour Town"'), "saved");
+  const entry = (await getLorebook("Harbour Town", { env }))?.book.entries.find((e) => e.uid === 0);
+  assert.equal(entry?.comment, "Docks Quay");
+  assert.equal(entry?.content, "Fog sits on the docks. Gulls cry.");
+  assert.equal(entry?.probability, 40);
   app.unmount();
 });

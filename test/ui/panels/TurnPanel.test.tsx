@@ -28,10 +28,19 @@ test("the panel says what was evaluated vs reused, each section's tokens, and wh
   const lines = turnPanelLines(report);
   assert.equal(lines[0], "Prompt: 1200 tokens, 40 evaluated, 1160 from the KV cache · ChatML (from the model's template)");
   assert.ok(lines.includes("     300  card: description"));
-  assert.ok(lines.includes("  + Emberstout: key_matched, 41 tokens"), "the OSC 52 sequence is removed");
-  assert.ok(lines.includes("  - Wren: lost_group: group regulars went to Old Hob"));
+  assert.ok(lines.includes("  + Emberstout: key found, 41 tokens"), "the OSC 52 sequence is removed");
+  assert.ok(lines.includes("  - Wren: lost to its group · group regulars went to Old Hob"));
   assert.ok(!lines.some((l) => l.includes("Dragons")), "entries that simply did not match are not listed");
   assert.ok(!lines.some((l) => l.includes("\x1b")));
+});
+
+test("the prompt panel's lore lines name untitled entries apart and say outcomes in words", () => {
+  const lines = turnPanelLines({ ...report, lore: [
+    { title: "", book: "B", uid: 4, keys: ["bell"], fired: true, outcome: "constant", detail: "constant entry", tokens: 12 },
+    { title: "", book: "B", uid: 5, keys: ["fog"], fired: false, outcome: "budget_exhausted", detail: "would bring the lore to 131 of 120 budget tokens", tokens: 31 },
+  ] });
+  assert.ok(lines.includes("  + untitled #4 (bell): always on, 12 tokens"), lines.join("\n"));
+  assert.ok(lines.includes("  - untitled #5 (fog): over budget · would bring the lore to 131 of 120 budget tokens"), lines.join("\n"));
 });
 
 test("when history or examples gave way, the panel says so right under the prompt's size", () => {
