@@ -300,6 +300,10 @@ export class LoadedModel implements TurnModel {
     return this.context.contextSize;
   }
 
+  get trainContext(): number {
+    return this.info.trainContext;
+  }
+
   get chatTemplate(): string | undefined {
     return this.model.fileInfo.metadata.tokenizer?.chat_template;
   }
