@@ -4,6 +4,7 @@ import { parseCommandArgs } from "../args.ts";
 import { createApp } from "../../app/app.ts";
 import type { ChatExportFormat, ChatsService } from "../../app/chats/chats.ts";
 import { displayLine, displayText } from "../../core/text/sanitize.ts";
+import { plural } from "../../core/units/format.ts";
 import { chatsHelp } from "./help.ts";
 
 function chatsOf(io: CliIO): ChatsService {
@@ -36,7 +37,9 @@ async function importCommand(argv: string[], io: CliIO): Promise<number> {
     ...(values.character !== undefined && { character: values.character }),
     ...(values.title !== undefined && { title: values.title }),
   });
-  io.stdout.write(displayText(`Imported "${chat.title}" (${chat.messages.length} messages with ${chat.characterName}) as ${chat.id}\n`));
+  io.stdout.write(displayText(chat.alreadyImported
+    ? `Already imported as "${chat.title}" (${chat.id}), unchanged\n`
+    : `Imported "${chat.title}" (${plural(chat.messages.length, "message", "messages")} with ${chat.characterName}) as ${chat.id}\n`));
   return 0;
 }
 
