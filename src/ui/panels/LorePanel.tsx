@@ -1,6 +1,7 @@
 import React from "react";
 import { LinesPanel } from "./LinesPanel.tsx";
 import { displayText } from "../../core/text/sanitize.ts";
+import { plural } from "../../core/units/format.ts";
 import type { TurnReport } from "../../app/turns/playTurn.ts";
 
 /** Lorebook entries of the last turn: the ones that fired and why, then the near misses. */
@@ -12,7 +13,7 @@ export function lorePanelLines(report: TurnReport | null): string[] {
   const missed = report.lore.filter((l) => !l.fired && l.outcome !== "no_key_matched");
   const unmatched = report.lore.length - fired.length - missed.length;
   const tokens = fired.reduce((sum, l) => sum + (l.tokens ?? 0), 0);
-  const lines = [`Active: ${fired.length} of ${report.lore.length} entries, ${tokens} tokens`];
+  const lines = [`Active: ${fired.length} of ${plural(report.lore.length, "entry", "entries")}, ${plural(tokens, "token")}`];
   for (const l of fired) lines.push(`+ ${l.title || "(untitled)"}${l.tokens !== null ? ` (${l.tokens} tok)` : ""}: ${l.outcome}${l.detail ? ` · ${l.detail}` : ""}`);
   if (missed.length) lines.push("Not active:");
   for (const l of missed) lines.push(`- ${l.title || "(untitled)"}: ${l.outcome}${l.detail ? ` · ${l.detail}` : ""}`);

@@ -88,6 +88,19 @@ test("importing the same chat again says where it already is instead of making a
   assert.equal((JSON.parse(io.out()) as unknown[]).length, 3);
 });
 
+test("a chat of one message is listed and exported as 1 message", async () => {
+  const { root, env } = await home();
+  const file = join(root, "Short.jsonl");
+  await writeFile(file, stChat.split("\n").slice(0, 2).join("\n") + "\n");
+  assert.equal(await runCli(["chats", "import", file], captureIO(env)), 0);
+  let io = captureIO(env);
+  assert.equal(await runCli(["chats", "list"], io), 0);
+  assert.match(io.out(), /Short {2}\(Seraphina, 1 message, /);
+  io = captureIO(env);
+  assert.equal(await runCli(["chats", "export", "Short", "--out", join(root, "out.jsonl")], io), 0, io.err());
+  assert.match(io.out(), /^Exported "Short" \(1 message\) to /);
+});
+
 test("chats usage errors exit 2 and unknown chats exit 1", async () => {
   const { env } = await home();
   let io = captureIO(env);
