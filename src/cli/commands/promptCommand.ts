@@ -31,7 +31,12 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const tokenizer: ModelTokenizer | undefined = v.model ? await app.models.tokenizer(v.model) : undefined;
   try {
     const trainContext = tokenizer?.facts.trainContext || undefined;
-    const contextSize = parseIntegerFlag("context", v.context) ?? Math.min(8192, trainContext ?? 8192);
+    const asked = parseIntegerFlag("context", v.context);
+    // As `taproom chat` loads it: never more than the model was trained on.
+    if (asked !== undefined && trainContext !== undefined && asked > trainContext) {
+      io.stderr.write(`${sanitizeForTerminal(`--context ${asked} is more than ${tokenizer!.name} was trained on: using its ${trainContext} tokens`)}\n`);
+    }
+    const contextSize = Math.min(asked ?? 8192, trainContext ?? Infinity);
     const model = {
       contextSize,
       ...(trainContext && { trainContext }),

@@ -71,3 +71,12 @@ test("taproom prompt --model shows the breakdown of a prompt too big for the con
   assert.equal(view.overBy, view.tokens - 1748);
   assert.ok(view.sections.some((s) => s.label === "description"));
 });
+
+test("taproom prompt --model --context past the model's trained context says the cap and builds for the trained context, as chat does", async () => {
+  const home = await mkdtemp(join(tmpdir(), "taproom-promptcli-"));
+  const model = await writeTinyChatModel(join(home, "tiny.gguf"));
+  const io = captureIO({ TAPROOM_HOME: home });
+  assert.equal(await runCli(["prompt", "--character", "Brindle", "--model", model, "--context", "8192", "--json"], io), 0, io.err());
+  assert.equal(io.err(), "--context 8192 is more than taproom-tiny was trained on: using its 2048 tokens\n");
+  assert.equal((JSON.parse(io.out()) as { budget: number }).budget, 2048 - 300);
+});
