@@ -71,6 +71,8 @@ export interface TurnGenerationResult {
 export interface TurnModel {
   name: string;
   contextSize: number;
+  /** The context the model was trained on, when known: the most a larger --context can give. */
+  trainContext?: number;
   /** The GGUF's own chat template, for the "auto" template choice. */
   chatTemplate?: string;
   /** That template as rendered from the GGUF, when it could be derived (see core/prompt/derivedTemplate.ts). */
@@ -159,7 +161,7 @@ export interface TurnTimings {
 }
 
 export type TurnPromptInput = Omit<ChatTurnInput, "model" | "signal" | "onText" | "onReasoning"> & {
-  model: Pick<TurnModel, "contextSize" | "chatTemplate" | "countTokens" | "ownTemplate">;
+  model: Pick<TurnModel, "contextSize" | "trainContext" | "chatTemplate" | "countTokens" | "ownTemplate">;
 };
 
 /** The prompt a turn would send, without generating: for the turn itself and the prompt inspector. */
@@ -189,6 +191,7 @@ export function buildTurnPrompt(input: TurnPromptInput): { prompt: BuiltPrompt; 
     settings: {
       template,
       contextSize: model.contextSize,
+      ...(model.trainContext && { contextLimit: model.trainContext }),
       responseTokens: settings.samplers.maxTokens,
       systemPrompt: settings.systemPrompt,
       postHistoryInstructions: settings.postHistoryInstructions,

@@ -132,3 +132,31 @@ test("a model is loaded by its library name, and the next start finds it remembe
   assert.equal(await next.models.lastModel(), null, "a model deleted since is not loaded at start");
   await next.close();
 });
+
+test("while a turn runs, the context counter counts its whole prompt, even when the KV cache held another chat's", async () => {
+  const home = await mkdtemp(join(tmpdir(), "taproom-model-counter-"));
+  const path = await writeTinyChatModel(join(home, "tiny.gguf"));
+  const app = createApp({ env: { TAPROOM_HOME: home }, runtime: { gpu: "cpu", threads: 1, contextSize: 2048 } });
+  try {
+    await app.models.load(path);
+    const brindle = await app.chats.open({ characterId: "Brindle", unsaved: true });
+    const maelis = await app.chats.open({ characterId: "Maelis", unsaved: true });
+    await brindle.play({ mode: "reply", text: "Evening.", samplers: greedy });
+    await maelis.play({ mode: "reply", text: "Evening.", samplers: greedy });
+    // Brindle's reply continued: the cache holds Maelis's prompt, so little of Brindle's is reused.
+    const before = app.models.status().contextUsed;
+    const seen: number[] = [];
+    const poll = setInterval(() => seen.push(app.models.status().contextUsed), 0);
+    try {
+      await brindle.play({ mode: "continue", samplers: greedy });
+    } finally {
+      clearInterval(poll);
+    }
+    const prompt = brindle.lastTurn()!.promptTokens;
+    assert.ok(seen.length > 0 && prompt - brindle.lastTurn()!.evaluatedTokens < 100, "little was reused");
+    const short = seen.filter((n) => n !== before && n < prompt);
+    assert.deepEqual(short, [], `the counter read less than the ${prompt}-token prompt: ${[...new Set(seen)].join(", ")}`);
+  } finally {
+    await app.close();
+  }
+});

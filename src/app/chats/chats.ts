@@ -59,7 +59,8 @@ export interface ChatsService {
    */
   open(target: ChatTarget): Promise<ChatSession>;
   /** Imports a SillyTavern JSONL chat (read and checked whole first). */
-  import(file: string, options?: { character?: string; title?: string }): Promise<Chat>;
+  /** A file imported before comes back as the chat it made, `alreadyImported`. */
+  import(file: string, options?: { character?: string; title?: string }): Promise<Chat & { alreadyImported?: true }>;
   export(name: string, format: ChatExportFormat, out: string): Promise<{ chat: Chat; out: string }>;
   rename(name: string, title: string): Promise<Chat>;
   /** Moves a chat's files to the trash folder. */

@@ -213,7 +213,7 @@ export interface ChatSession {
   /** The last turn's prompt and lore, or null before the first one. */
   lastTurn(): TurnReport | null;
   /** The prompt the next reply would be built from (exact with a model's tokenizer, estimated without). */
-  preview(options: { model: Pick<TurnModel, "contextSize" | "chatTemplate" | "countTokens" | "ownTemplate">; template?: string; names?: boolean; maxTokens?: number }): Promise<PromptPreview>;
+  preview(options: { model: Pick<TurnModel, "contextSize" | "trainContext" | "chatTemplate" | "countTokens" | "ownTemplate">; template?: string; names?: boolean; maxTokens?: number }): Promise<PromptPreview>;
 
   /** The chat's reasoning, summary and regex settings, and whether the card's scripts run. */
   roleplay(): ChatRoleplay;

@@ -96,6 +96,10 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       for (const note of remote.notes) io.stderr.write(`${sanitizeForTerminal(note)}\n`);
     } else {
       await app.models.load(v.model!);
+      const info = app.models.plan();
+      if (info && runtime.contextSize !== undefined && info.trainContext > 0 && runtime.contextSize > info.trainContext) {
+        io.stderr.write(`${sanitizeForTerminal(`--context ${runtime.contextSize} is more than ${info.name} was trained on: using its ${info.trainContext} tokens`)}\n`);
+      }
     }
     const played = await session.play(turn);
     for (const problem of session.roleplay().problems) io.stderr.write(`${sanitizeForTerminal(problem)}\n`);

@@ -4,6 +4,7 @@ import { parseCommandArgs } from "../args.ts";
 import { createApp } from "../../app/app.ts";
 import type { ChatExportFormat, ChatsService } from "../../app/chats/chats.ts";
 import { displayLine, displayText } from "../../core/text/sanitize.ts";
+import { plural } from "../../core/units/format.ts";
 import { chatsHelp } from "./help.ts";
 
 function chatsOf(io: CliIO): ChatsService {
@@ -22,7 +23,7 @@ async function list(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
   for (const c of chats) {
-    const line = `${c.id}  ${c.title}  (${c.characterName}, ${c.messageCount} messages, ${c.updatedAt.slice(0, 16).replace("T", " ")})`;
+    const line = `${c.id}  ${c.title}  (${c.characterName}, ${plural(c.messageCount, "message")}, ${c.updatedAt.slice(0, 16).replace("T", " ")})`;
     io.stdout.write(`${displayLine(line)}\n`);
   }
   return 0;
@@ -36,7 +37,9 @@ async function importCommand(argv: string[], io: CliIO): Promise<number> {
     ...(values.character !== undefined && { character: values.character }),
     ...(values.title !== undefined && { title: values.title }),
   });
-  io.stdout.write(displayText(`Imported "${chat.title}" (${chat.messages.length} messages with ${chat.characterName}) as ${chat.id}\n`));
+  io.stdout.write(displayText(chat.alreadyImported
+    ? `Already imported as "${chat.title}" (${chat.id}), unchanged\n`
+    : `Imported "${chat.title}" (${plural(chat.messages.length, "message", "messages")} with ${chat.characterName}) as ${chat.id}\n`));
   return 0;
 }
 
@@ -48,7 +51,7 @@ async function exportCommand(argv: string[], io: CliIO): Promise<number> {
   if (format !== "jsonl" && format !== "json") throw new UsageError(`--format must be jsonl or json, got "${format}"`);
   if (!values.out) throw new UsageError("export needs --out FILE");
   const { chat, out } = await chatsOf(io).export(name, format as ChatExportFormat, values.out);
-  io.stdout.write(displayText(`Exported "${chat.title}" (${chat.messages.length} messages) to ${out}\n`));
+  io.stdout.write(displayText(`Exported "${chat.title}" (${plural(chat.messages.length, "message")}) to ${out}\n`));
   return 0;
 }
 

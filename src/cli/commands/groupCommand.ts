@@ -2,6 +2,7 @@ import type { CliCommand, CliIO } from "../command.ts";
 import { runSubcommand, UsageError } from "../command.ts";
 import { parseCommandArgs } from "../args.ts";
 import { createApp } from "../../app/app.ts";
+import { plural } from "../../core/units/format.ts";
 import type { GroupDetails, GroupsService } from "../../app/groups/groups.ts";
 import { displayText } from "../../core/text/sanitize.ts";
 import { groupHelp } from "./help.ts";
@@ -74,7 +75,7 @@ async function show(argv: string[], io: CliIO): Promise<number> {
     "Members (list order):",
     ...g.members.map((m, i) => `  ${i + 1}. ${m.name}  [${m.key}]${m.muted ? "  muted" : ""}${m.missing ? "  no card in the library: sits out" : ""}`),
     `Chats: ${g.chats.length === 0 ? "none yet" : ""}`,
-    ...g.chats.map((c) => `  ${c.id === g.group.chatId ? "*" : " "} ${c.id}  ${c.title}  (${c.messageCount} messages, ${c.updatedAt.slice(0, 16).replace("T", " ")})`),
+    ...g.chats.map((c) => `  ${c.id === g.group.chatId ? "*" : " "} ${c.id}  ${c.title}  (${plural(c.messageCount, "message")}, ${c.updatedAt.slice(0, 16).replace("T", " ")})`),
     ...(g.scenario !== undefined ? [`Scenario override (open chat): ${g.scenario}`] : []),
     ...(g.lorebook !== undefined ? [`Chat lorebook (open chat): ${g.lorebook}`] : []),
     `Auto mode delay: ${g.autoModeDelay} s (SillyTavern's; kept for export)`,

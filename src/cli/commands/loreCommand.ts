@@ -102,7 +102,7 @@ async function runList(argv: string[], io: CliIO): Promise<number> {
   }
   if (!books.length) io.stdout.write("No lorebooks yet. Import one with `taproom lore import FILE`.\n");
   for (const s of books) {
-    const counts = `${s.entries} entries${s.disabled ? `, ${s.disabled} disabled` : ""}${s.constant ? `, ${s.constant} constant` : ""}`;
+    const counts = `${plural(s.entries, "entry", "entries")}${s.disabled ? `, ${s.disabled} disabled` : ""}${s.constant ? `, ${s.constant} constant` : ""}`;
     const where = s.card ? `, inside the card ${s.card.id}` : "";
     io.stdout.write(`${displayLine(s.name)}  (${counts}${displayLine(where)}, ${s.source}${s.global ? ", global" : ""})\n`);
     for (const w of s.warnings) io.stdout.write(`  repaired: ${displayLine(w)}\n`);

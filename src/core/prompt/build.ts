@@ -84,7 +84,8 @@ export function buildPrompt(input: BuildPromptInput): BuiltPrompt {
   }
   if (fixed + dynamic > budget) {
     throw new PromptBudgetError(
-      `the prompt without history needs ${fixed + dynamic} tokens but only ${budget} fit (context ${input.settings.contextSize} minus ${input.settings.responseTokens} for the reply): use a larger context or shorten the card`,
+      `the prompt without history needs ${fixed + dynamic} tokens but only ${budget} fit (context ${input.settings.contextSize} minus ${input.settings.responseTokens} for the reply): ${budgetAdvice(input.settings, fixed + dynamic)}`,
+      { tokens: fixed + dynamic, budget },
     );
   }
   const messageItems = formatted.items.filter((f) => f.item.message !== undefined);
@@ -125,6 +126,13 @@ export function buildPrompt(input: BuildPromptInput): BuiltPrompt {
       ...(ctx.openReasoning !== undefined && { openReasoning: ctx.openReasoning }),
     };
   }
+}
+
+function budgetAdvice(settings: BuildPromptInput["settings"], tokens: number): string {
+  const { contextSize, contextLimit, responseTokens } = settings;
+  if (contextLimit === undefined) return "use a larger context or shorten the card";
+  if (tokens + responseTokens <= contextLimit && contextSize < contextLimit) return `use a larger context (the model allows up to ${contextLimit}) or shorten the card`;
+  return `shorten the card, or use a model trained on a larger context (this one allows ${contextLimit})`;
 }
 
 function visibleDropped(items: { item: ChatItem }[], start: number): number {

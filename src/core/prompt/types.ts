@@ -44,6 +44,8 @@ export type PromptMode = "reply" | "continue" | "impersonate";
 export interface PromptSettings {
   template: InstructTemplate;
   contextSize: number;
+  /** The model's trained context: when the prompt does not fit, advice never asks for a context past it. */
+  contextLimit?: number;
   /** Tokens kept free for the reply. */
   responseTokens: number;
   /** The user's own system prompt (the card's may replace it, with {{original}}). */
@@ -181,8 +183,11 @@ export interface BuiltPrompt {
 }
 
 export class PromptBudgetError extends Error {
-  constructor(message: string) {
+  /** Tokens the prompt needs without history, and the tokens the context leaves for it; undefined when no reply fits at all. */
+  readonly need: { tokens: number; budget: number } | undefined;
+  constructor(message: string, need?: { tokens: number; budget: number }) {
     super(message);
     this.name = "PromptBudgetError";
+    this.need = need;
   }
 }

@@ -300,6 +300,10 @@ export class LoadedModel implements TurnModel {
     return this.context.contextSize;
   }
 
+  get trainContext(): number {
+    return this.info.trainContext;
+  }
+
   get chatTemplate(): string | undefined {
     return this.model.fileInfo.metadata.tokenizer?.chat_template;
   }
@@ -312,9 +316,13 @@ export class LoadedModel implements TurnModel {
     return this.derived.template;
   }
 
-  /** Tokens now held in the KV cache: how much of the context is in use. */
+  /** Tokens of the prompt being written to, while a generation runs. */
+  private writing = 0;
+
+  /** Tokens held in the KV cache: how much of the context is in use; during a generation, at least its prompt. */
   get contextUsed(): number {
-    return this.sequence.nextTokenIndex;
+    // While the prompt is evaluated the cache holds only the reused part (a few tokens when little is reused).
+    return Math.max(this.sequence.nextTokenIndex, this.writing);
   }
 
   /** Special tokens are parsed: an assembled prompt's `<|im_start|>` is one token, not text. */
@@ -337,6 +345,7 @@ export class LoadedModel implements TurnModel {
       return await this.run(request);
     } finally {
       this.busy = false;
+      this.writing = 0;
     }
   }
 
@@ -377,6 +386,7 @@ export class LoadedModel implements TurnModel {
   private async run(request: TurnGenerationRequest): Promise<GenerationResult> {
     const tokens = this.promptTokens(request.prompt);
     if (tokens.length >= this.contextSize) throw new ContextOverflowError(tokens.length, this.contextSize);
+    this.writing = tokens.length;
     const bias = this.presetBias(request.samplers);
     const grammar = await this.grammarFor(request.samplers);
     return this.runner.run({

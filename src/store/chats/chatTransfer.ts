@@ -16,8 +16,8 @@ export interface ImportChatOptions {
   env?: ChatEnv;
 }
 
-/** Reads and checks the whole file before saving anything: a bad file changes nothing. */
-export async function importChatJsonl(options: ImportChatOptions): Promise<Chat> {
+/** Reads and checks the whole file before saving anything: a bad file changes nothing, and one imported before is not copied again. */
+export async function importChatJsonl(options: ImportChatOptions): Promise<Chat & { alreadyImported?: true }> {
   const text = await readFile(options.file, "utf8");
   const chat = parseChatJsonl({
     text,
@@ -26,8 +26,24 @@ export async function importChatJsonl(options: ImportChatOptions): Promise<Chat>
     title: options.title ?? basename(options.file).replace(/\.jsonl$/i, ""),
     ...(options.characterName !== undefined && { characterName: options.characterName, characterId: options.characterName }),
   });
+  const existing = await sameChat(options.store, chat);
+  if (existing) return { ...existing, alreadyImported: true };
   await options.store.create(chat);
   return chat;
+}
+
+/** The chat already in the store with the same character and messages: a file imported twice is not copied twice. */
+async function sameChat(store: ChatStore, chat: Chat): Promise<Chat | undefined> {
+  const content = (c: Chat) => JSON.stringify(c.messages.map((m) => [m.role, m.name, m.swipeIndex, m.swipes.map((s) => s.text)]));
+  const wanted = content(chat);
+  for (const entry of store.list()) {
+    if (entry.characterId !== chat.characterId || entry.messageCount !== chat.messages.length || entry.groupId !== undefined) continue;
+    const handle = await store.open(entry.id);
+    const stored = handle.chat;
+    await handle.close();
+    if (content(stored) === wanted) return stored;
+  }
+  return undefined;
 }
 
 export type ChatExportFormat = "jsonl" | "json";

@@ -10,7 +10,7 @@ export function samplerCommand(spec: SamplerSpec & { slash: string }): SlashComm
     action(args, ctx) {
       const value = parseBounded(spec.slash, args, spec.min, spec.max, spec.integer ?? false);
       ctx.setSamplers({ [spec.key]: value });
-      ctx.notify(`${spec.name} set to ${value}`);
+      ctx.notify(`${spec.label} set to ${value}`);
     },
   };
 }

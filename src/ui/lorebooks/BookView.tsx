@@ -3,6 +3,7 @@ import type { LoreReport } from "../../core/lorebook/report.ts";
 import { Box, Text } from "ink";
 import type { Lorebook } from "../../core/lorebook/model.ts";
 import { displayText } from "../../core/text/sanitize.ts";
+import { plural } from "../../core/units/format.ts";
 import type { LorebookSource } from "../../app/lore.ts";
 import type { CardBookOwner } from "../../app/lore.ts";
 import type { BookShelf } from "../app/tuiApp.ts";
@@ -178,7 +179,7 @@ export function BookView(props: BookViewProps) {
           : null;
   // Where a card's book lives comes last: a narrow terminal cuts the end of the line.
   const where = props.card ? ` · saved in the ${props.card.format.toUpperCase()} card` : "";
-  const title = `${displayText(book.name)} · ${book.entries.length} entries · ${props.source === "sample" ? "sample (read-only)" : "yours"}${props.dirty ? " · modified" : ""}${where}`;
+  const title = `${displayText(book.name)} · ${plural(book.entries.length, "entry", "entries")} · ${props.source === "sample" ? "sample (read-only)" : "yours"}${props.dirty ? " · modified" : ""}${where}`;
   const footer = state.trying
     ? "type to try · ↑↓ scroll · Esc close"
     : state.search

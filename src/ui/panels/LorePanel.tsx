@@ -1,11 +1,11 @@
 import React from "react";
 import { LinesPanel } from "./LinesPanel.tsx";
 import { displayText } from "../../core/text/sanitize.ts";
+import { plural } from "../../core/units/format.ts";
 import type { TurnReport } from "../../app/turns/playTurn.ts";
 import { wrapRows } from "../text/layout.ts";
 import { entryLabels, outcomeText } from "./loreWords.ts";
 
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /** Lorebook entries of the last turn: the ones that fired and why, then the near misses. */
 export function lorePanelLines(report: TurnReport | null): string[] {

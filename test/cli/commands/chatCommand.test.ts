@@ -1,7 +1,7 @@
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -134,4 +134,23 @@ test("the real binary prints only the reply on stdout", async () => {
     env: { ...process.env, TAPROOM_HOME: home },
   });
   assert.equal(stdout, "Hi, Bryn.\n");
+});
+
+const WORDY_CARD = {
+  spec: "chara_card_v2", spec_version: "2.0",
+  data: {
+    name: "Wordy", description: "Stew is hot. ".repeat(300), personality: "", scenario: "", first_mes: "Hi.", mes_example: "",
+    creator_notes: "", system_prompt: "", post_history_instructions: "", alternate_greetings: [], tags: [], creator: "", character_version: "", extensions: {},
+  },
+};
+
+test("--context past the model's trained context says the cap, and the advice never asks for more than the model allows", async () => {
+  const card = join(home, "wordy.json");
+  await writeFile(card, JSON.stringify(WORDY_CARD));
+  const io = captureIO({ TAPROOM_HOME: home });
+  const code = await runCli(["chat", "--model", modelPath, "--character", card, "--message", "Hi", "--threads", "1", "--context", "8192", "--gpu", "cpu"], io);
+  assert.equal(code, 1, io.out());
+  const [cap, failure] = io.err().trimEnd().split("\n");
+  assert.equal(cap, "--context 8192 is more than taproom-tiny was trained on: using its 2048 tokens");
+  assert.match(failure!, /^taproom chat: the prompt without history needs \d+ tokens but only 1748 fit \(context 2048 minus 300 for the reply\): shorten the card, or use a model trained on a larger context \(this one allows 2048\)$/);
 });

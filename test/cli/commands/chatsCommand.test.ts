@@ -67,6 +67,40 @@ test("chats import --character names the character; a bad file imports nothing",
   assert.equal((JSON.parse(io.out()) as unknown[]).length, 1);
 });
 
+test("importing the same chat again says where it already is instead of making a copy; another character's or a changed chat is new", async () => {
+  const { root, file, env } = await home();
+  let io = captureIO(env);
+  assert.equal(await runCli(["chats", "import", file], io), 0, io.err());
+  const id = /as (\S+)\n$/.exec(io.out())![1]!;
+  io = captureIO(env);
+  assert.equal(await runCli(["chats", "import", file, "--title", "Again"], io), 0, io.err());
+  assert.equal(io.out(), `Already imported as "Seraphina - 2026" (${id}), unchanged\n`);
+  io = captureIO(env);
+  assert.equal(await runCli(["chats", "import", file, "--character", "Sera"], io), 0, io.err());
+  assert.match(io.out(), /^Imported "Seraphina - 2026" \(2 messages with Sera\)/);
+  const changed = join(root, "changed.jsonl");
+  await writeFile(changed, stChat.replace('"mes":"Hi!"', '"mes":"Hi there!"'));
+  io = captureIO(env);
+  assert.equal(await runCli(["chats", "import", changed], io), 0, io.err());
+  assert.match(io.out(), /^Imported "changed"/);
+  io = captureIO(env);
+  await runCli(["chats", "list", "--json"], io);
+  assert.equal((JSON.parse(io.out()) as unknown[]).length, 3);
+});
+
+test("a chat of one message is listed and exported as 1 message", async () => {
+  const { root, env } = await home();
+  const file = join(root, "Short.jsonl");
+  await writeFile(file, stChat.split("\n").slice(0, 2).join("\n") + "\n");
+  assert.equal(await runCli(["chats", "import", file], captureIO(env)), 0);
+  let io = captureIO(env);
+  assert.equal(await runCli(["chats", "list"], io), 0);
+  assert.match(io.out(), /Short {2}\(Seraphina, 1 message, /);
+  io = captureIO(env);
+  assert.equal(await runCli(["chats", "export", "Short", "--out", join(root, "out.jsonl")], io), 0, io.err());
+  assert.match(io.out(), /^Exported "Short" \(1 message\) to /);
+});
+
 test("chats usage errors exit 2 and unknown chats exit 1", async () => {
   const { env } = await home();
   let io = captureIO(env);

@@ -54,6 +54,9 @@ test("lore import, list --json, export st and card", async () => {
   writeFileSync(src, JSON.stringify({ entries: { "3": { uid: 3, key: ["k"], content: "c", sticky: 2, mystery: true } } }));
   assert.equal(await loreCommand.run(["import", src], io), 0);
   assert.match(io.out(), /Imported "in" \(1 entry\)/);
+  const text = { ...captureIO({ TAPROOM_HOME: dir }), cwd: dir };
+  assert.equal(await loreCommand.run(["list"], text), 0);
+  assert.match(text.out(), /^in {2}\(1 entry, user\)$/m);
   await loreCommand.run(["list", "--json"], io);
   const listed = JSON.parse(io.out().slice(io.out().indexOf("[")));
   assert.equal(listed[0].name, "in");

@@ -95,6 +95,21 @@ test("a card too big for the context is a clear error", () => {
   );
 });
 
+test("a card too big for the context is advised a larger context only as far as the model allows", () => {
+  const fail = (contextLimit: number, contextSize = 1000) => {
+    try {
+      buildPrompt({ character: card({ description: "x".repeat(2000) }), persona, messages: [], chatId: "c", settings: { template: getTemplate("plain"), contextSize, contextLimit, responseTokens: 200 }, countTokens: chars });
+    } catch (error) {
+      assert.ok(error instanceof PromptBudgetError);
+      return error.message.slice(error.message.indexOf("): ") + 3);
+    }
+    assert.fail("the prompt fit");
+  };
+  assert.equal(fail(4096), "use a larger context (the model allows up to 4096) or shorten the card");
+  assert.equal(fail(2048), "shorten the card, or use a model trained on a larger context (this one allows 2048)");
+  assert.equal(fail(1000), "shorten the card, or use a model trained on a larger context (this one allows 1000)");
+});
+
 test("at-depth lore coming and going does not move the trimming point", () => {
   const lore = { entryId: "w", content: "Wolves roam the forest at night, hungry and bold.", position: "at_depth" as const, depth: 2, role: "system" as const, order: 1 };
   const starts = (withLore: boolean) => {

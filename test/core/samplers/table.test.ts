@@ -66,7 +66,7 @@ test("a slash command's range is the table's: its ends are taken, past them refu
       const r = recordingContext();
       runSlashCommand(`/${spec.slash} ${value}`, r.ctx);
       assert.equal(r.samplers[spec.key], value, `/${spec.slash} ${value}`);
-      assert.deepEqual(r.notes, [`${spec.name} set to ${value}`]);
+      assert.deepEqual(r.notes, [`${spec.label} set to ${value}`]);
     }
     const r = recordingContext();
     runSlashCommand(`/${spec.slash} ${below(spec)}`, r.ctx);

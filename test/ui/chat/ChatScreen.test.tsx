@@ -88,8 +88,12 @@ test("slash commands change a sampler and report bad values", async () => {
   await type(app.stdin, "/temp 1.3");
   await until(app.lastFrame, (f) => f.includes("│ /temp 1.3"), "the typed command");
   await type(app.stdin, "\r");
-  await until(app.lastFrame, (f) => /temperature set to 1\.3/.test(f), "the change said");
+  await until(app.lastFrame, (f) => /Temperature set to 1\.3/.test(f), "the change said");
   assert.match(app.lastFrame() ?? "", /temp 1\.3 · \? help/);
+  await type(app.stdin, "/topp 0.9");
+  await until(app.lastFrame, (f) => f.includes("│ /topp 0.9"), "the typed command");
+  await type(app.stdin, "\r");
+  await until(app.lastFrame, (f) => f.includes("Top-p set to 0.9"), "the change said with the sampler's label");
   await type(app.stdin, "/temp -1");
   await until(app.lastFrame, (f) => f.includes("│ /temp -1"), "the typed command");
   await type(app.stdin, "\r");

@@ -35,6 +35,11 @@ test("the lore panel lists the entries that fired with why, then the near misses
   assert.match(lorePanelLines(null)[0]!, /No reply yet/);
 });
 
+test("the lore panel counts one entry and one token in the singular", () => {
+  const one: TurnReport = { ...report, lore: [{ title: "Ale", fired: true, outcome: "constant", detail: "", tokens: 1 }], sections: [{ kind: "lore", label: "before the card", tokens: 1 }] };
+  assert.equal(lorePanelLines(one)[0], "Active: 1 of 1 entry, 1 token");
+});
+
 test("Alt+L opens the lore panel (and only it: Alt+S replaces it); Esc closes", async () => {
   const fake = scriptedSession([]);
   const session = { ...fake.session, lastTurn: () => report };
