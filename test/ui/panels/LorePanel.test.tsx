@@ -36,8 +36,8 @@ test("the lore panel lists the entries that fired with why, then the near misses
 });
 
 test("the lore panel counts one entry and one token in the singular", () => {
-  const one: TurnReport = { ...report, lore: [{ title: "Ale", fired: true, outcome: "constant", detail: "", tokens: 1 }], sections: [{ kind: "lore", label: "before the card", tokens: 1 }] };
-  assert.equal(lorePanelLines(one)[0], "Active: 1 of 1 entry, 1 token");
+  const one: TurnReport = { ...report, lore: [{ title: "Ale", fired: true, outcome: "constant", detail: "", tokens: 1 }], loreBudget: { used: 1, budget: 1000 }, sections: [{ kind: "lore", label: "before the card", tokens: 1 }] };
+  assert.deepEqual(lorePanelLines(one).slice(0, 2), ["In the prompt: 1 of 1 entry", "Lore budget: 1 of 1000 tokens used"]);
 });
 
 test("Alt+L opens the lore panel (and only it: Alt+S replaces it); Esc closes", async () => {
