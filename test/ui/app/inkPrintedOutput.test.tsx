@@ -2,9 +2,13 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { EventEmitter } from "node:events";
 import React, { useEffect, useState } from "react";
-import { render, Text } from "ink";
-import { PrintLogProvider, usePrintLog } from "../../../src/ui/app/PrintLog.tsx";
-import { inkPrintedOutputReady } from "../../../src/ui/app/inkPrintedOutput.ts";
+
+// Ink decides as it loads whether it runs under CI, and then draws the live region only at
+// exit; the app clears these before loading Ink (tuiCommand), and so must this test.
+for (const key of ["CI", "CONTINUOUS_INTEGRATION"]) delete process.env[key];
+const { render, Text } = await import("ink");
+const { PrintLogProvider, usePrintLog } = await import("../../../src/ui/app/PrintLog.tsx");
+const { inkPrintedOutputReady } = await import("../../../src/ui/app/inkPrintedOutput.ts");
 
 /** A 80x10 terminal that keeps what was written to it. */
 class Terminal extends EventEmitter {
@@ -39,7 +43,6 @@ async function until(check: () => boolean, what: string) {
 }
 
 test("after the transcript is printed again, a full-screen redraw shows it once, not once per printing", async () => {
-  delete process.env.CI;
   await inkPrintedOutputReady;
   const terminal = new Terminal();
   let set: (next: { epoch: number; tall: number }) => void = () => {};
