@@ -111,6 +111,8 @@ export function createApp(options: AppOptions): App {
     regexMatcher,
   });
   const runtime = options.runtime ?? {};
+  // One engine at a time: connecting a server unloads the model, loading a model disconnects the server.
+  const backends = createBackendService({ settings, secretsPath: paths.secrets, onConnected: () => models.service.unload() });
   let chatsOpen: { flushAll(): Promise<void> } | undefined;
   const models = createModelRuntime({
     root,
@@ -120,9 +122,12 @@ export function createApp(options: AppOptions): App {
     cwd,
     remember: { read: async () => (await settings()).settings.lastModel, write: async (lastModel) => void (await (await settings()).update({ lastModel })) },
     ...(options.machine && { machine: options.machine }),
-    beforeLoad: async () => chatsOpen?.flushAll(),
+    beforeLoad: async () => {
+      await backends.disconnect({ forget: true });
+      await chatsOpen?.flushAll();
+    },
+    remote: () => backends.current(),
   });
-  const backends = createBackendService();
   const personas = createPersonaService(settings);
   const presets = createPresetService({ store: presetStore, defaultPreset: async () => (await settings()).settings.defaultPreset, cwd });
   const chats = createChatsService({

@@ -21,6 +21,7 @@ import { addModelFolder, readExtraModelFolders, removeModelFolder } from "../sto
 import { dataPaths } from "../store/paths.ts";
 import type { RuntimeOptions } from "./options.ts";
 import { findModel } from "./findModel.ts";
+import type { RemoteModel } from "../engine/remote/remoteModel.ts";
 
 export type { FitMachine, LibraryModel, LoadedModelInfo, MachineFacts, ModelDownloadProgress, ModelTokenizer, ModelVerdict };
 export { formatParameters } from "../engine/quants/index.ts";
@@ -53,11 +54,21 @@ export interface ModelDetails extends CurrentModel {
   contextUsed: number;
 }
 
+/** The server turns go to, for the model panel: its model, address, context and what connecting found. */
+export interface RemoteDetails {
+  remote: true;
+  name: string;
+  server: string;
+  contextSize: number;
+  notes: string[];
+}
+
 /** The chat's status line: the model, where it runs, and how full its context is. */
 export interface ModelStatus {
   model: string | null;
   backend: string;
-  contextUsed: number;
+  /** Null where it is not known (a remote server). */
+  contextUsed: number | null;
   contextSize: number;
 }
 
@@ -106,7 +117,7 @@ export interface ModelService {
   /** Loads a model (a path or a library name) in place of the current one; rejects with a one-line reason (the old one is gone then). */
   load(path: string, onProgress?: (fraction: number) => void, options?: { startAfter?: Promise<void> }): Promise<CurrentModel>;
   unload(): Promise<void>;
-  details(): Promise<ModelDetails | null>;
+  details(): Promise<ModelDetails | RemoteDetails | null>;
   /** The status line's figures, read at once. */
   status(): ModelStatus;
   /** One line on the loaded model, or that there is none. */
@@ -145,6 +156,8 @@ export function currentModelOf(model: LoadedModel): CurrentModel {
   };
 }
 
+/** "koboldcpp at 10.0.0.5:5001": the server's address without scheme or path. */
+export const remoteLabel = (remote: { api: string; url: string }) => `${remote.api} at ${remote.url.replace(/^https?:\/\//i, "").replace(/\/.*$/, "")}`;
 const layersOf = (model: LoadedModel) => (model.info.backend === "cpu" ? "" : ` ${model.info.gpuLayers}/${model.info.totalLayers} layers`);
 
 export interface ModelRuntimeOptions {
@@ -160,6 +173,8 @@ export interface ModelRuntimeOptions {
   machine?: () => Promise<MachineFacts>;
   /** Runs before each load: open chats' saves land first, whatever the load does to the process. */
   beforeLoad?: () => Promise<void>;
+  /** The server turns go to instead, while one is connected: the status line names it. */
+  remote?: () => RemoteModel | null;
 }
 
 export function createModelRuntime(options: ModelRuntimeOptions): ModelRuntime {
@@ -255,6 +270,8 @@ export function createModelRuntime(options: ModelRuntimeOptions): ModelRuntime {
         changed();
       }),
     async details() {
+      const remote = options.remote?.();
+      if (remote) return { remote: true as const, name: remote.name, server: remoteLabel(remote), contextSize: remote.contextSize, notes: remote.notes };
       const m = model;
       if (!m) return null;
       const usage = await m.memoryUsage();
@@ -269,13 +286,21 @@ export function createModelRuntime(options: ModelRuntimeOptions): ModelRuntime {
         contextUsed: m.contextUsed,
       };
     },
-    status: () => ({
+    status: () => {
+      const remote = options.remote?.();
+      if (remote) return { model: remote.name, backend: remoteLabel(remote), contextUsed: null, contextSize: remote.contextSize };
+      return {
       model: model?.name ?? null,
       backend: model ? `${model.info.backend}${layersOf(model)}` : "/model NAME loads one",
       contextUsed: model?.contextUsed ?? 0,
       contextSize: model?.contextSize ?? 0,
-    }),
-    line: () => (model ? `${model.name} · ${model.info.backend}${layersOf(model)} · ${model.contextSize} ctx` : "no model loaded"),
+      };
+    },
+    line: () => {
+      const remote = options.remote?.();
+      if (remote) return `${remote.name} · ${remoteLabel(remote)} · ${remote.contextSize} ctx`;
+      return model ? `${model.name} · ${model.info.backend}${layersOf(model)} · ${model.contextSize} ctx` : "no model loaded";
+    },
     async previewPull(uri, signal) {
       // The downloader is loaded when a download is asked for, never at start-up.
       const [{ planPull }, { hubOptionsFromEnv }] = await Promise.all([import("../engine/download/planPull.ts"), import("../engine/download/hubClient.ts")]);

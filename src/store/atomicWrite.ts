@@ -7,18 +7,18 @@ import { writeError } from "./fileErrors.ts";
  * Writes a file so that a crash at any moment leaves either the old or the new
  * content, never a mix: write a temp file beside it, fsync, rename over.
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+export async function writeFileAtomic(path: string, data: string | Uint8Array, options: { mode?: number } = {}): Promise<void> {
   try {
-    await writeAtomically(path, data);
+    await writeAtomically(path, data, options.mode ?? 0o644);
   } catch (error) {
     throw writeError(path, error);
   }
 }
 
-async function writeAtomically(path: string, data: string | Uint8Array): Promise<void> {
+async function writeAtomically(path: string, data: string | Uint8Array, mode: number): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString("hex")}.tmp`);
-  const handle = await open(temp, "w", 0o644);
+  const handle = await open(temp, "w", mode);
   try {
     await handle.writeFile(data);
     await handle.sync();

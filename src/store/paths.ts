@@ -33,6 +33,8 @@ export interface DataPaths {
   groups: string;
   models: string;
   settings: string;
+  /** Keys for remote servers, readable by the user alone. */
+  secrets: string;
   cache: string;
 }
 
@@ -45,6 +47,7 @@ export function dataPaths(root = dataDir()): DataPaths {
     groups: join(root, "groups"),
     models: join(root, "models"),
     settings: join(root, "settings.json"),
+    secrets: join(root, "secrets.json"),
     cache: join(root, "cache"),
   };
 }

@@ -39,6 +39,27 @@ export interface Settings extends RoleplaySettings {
   worldInfo: Partial<LoreSettings>;
   /** How the model's KV cache is kept between turns and runs; what is left out keeps the defaults. */
   promptCache?: PromptCacheSettings;
+  /** The server the TUI chatted through last (its key is kept apart, in secrets.json); it connects again at start. */
+  backend?: SavedBackend;
+}
+
+export interface SavedBackend {
+  url: string;
+  /** What it speaks (koboldcpp, llamacpp, openai...): checked when connecting. */
+  api: string;
+  /** The model asked for, where the server offers several. */
+  model?: string;
+}
+
+function savedBackend(value: unknown, path: string): SavedBackend {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new SettingsError(path, "backend", "must be an object with url and api");
+  const { url, api, model, ...rest } = value as Record<string, unknown>;
+  if (typeof url !== "string" || !/^https?:\/\/\S+$/i.test(url)) throw new SettingsError(path, "backend.url", "must be an http:// or https:// address");
+  if (typeof api !== "string" || api.trim() === "") throw new SettingsError(path, "backend.api", "must name what the server speaks (koboldcpp, llamacpp, openai...)");
+  if (model !== undefined && typeof model !== "string") throw new SettingsError(path, "backend.model", "must be text");
+  const unknown = Object.keys(rest)[0];
+  if (unknown !== undefined) throw new SettingsError(path, `backend.${unknown}`, "is not a backend setting (known: url, api, model; the key goes in secrets.json)");
+  return { url, api, ...(model !== undefined && { model }) };
 }
 
 export interface PromptCacheSettings {
@@ -174,6 +195,7 @@ export function validateSettings(raw: unknown, path: string): Settings {
   }
   if (value.worldInfo !== undefined) settings.worldInfo = worldInfo(value.worldInfo, path);
   if (value.promptCache !== undefined) settings.promptCache = promptCache(value.promptCache, path);
+  if (value.backend !== undefined && value.backend !== null) settings.backend = savedBackend(value.backend, path);
   Object.assign(settings, readRoleplaySettings(value, (field, detail) => {
     throw new SettingsError(path, field, detail);
   }));

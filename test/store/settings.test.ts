@@ -132,3 +132,13 @@ test("the prompt cache settings are checked one field at a time, and left out ke
   assert.throws(() => validateSettings({ promptCache: { saveState: "yes" } }, "s.json"), /"promptCache\.saveState" must be true or false/);
   assert.throws(() => validateSettings({ promptCache: { size: 1 } }, "s.json"), /"promptCache\.size" is not a prompt cache setting/);
 });
+
+test("the remembered server: an http(s) address and an API name; a key or an unknown field is refused with the field named", () => {
+  assert.deepEqual(validateSettings({ backend: { url: "http://10.0.0.5:5001", api: "koboldcpp" } }, "s.json").backend, { url: "http://10.0.0.5:5001", api: "koboldcpp" });
+  assert.deepEqual(validateSettings({ backend: { url: "https://h/x", api: "openai", model: "m" } }, "s.json").backend, { url: "https://h/x", api: "openai", model: "m" });
+  assert.equal(validateSettings({ backend: null }, "s.json").backend, undefined);
+  assert.throws(() => validateSettings({ backend: "http://h" }, "s.json"), /s\.json: "backend" must be an object with url and api/);
+  assert.throws(() => validateSettings({ backend: { url: "ftp://h", api: "openai" } }, "s.json"), /"backend\.url" must be an http:\/\/ or https:\/\/ address/);
+  assert.throws(() => validateSettings({ backend: { url: "http://h", api: "" } }, "s.json"), /"backend\.api" must name what the server speaks/);
+  assert.throws(() => validateSettings({ backend: { url: "http://h", api: "openai", apiKey: "k" } }, "s.json"), /"backend\.apiKey" is not a backend setting .*secrets\.json/);
+});

@@ -6,6 +6,7 @@ import type { ChatMessage } from "../../src/core/chat/types.ts";
 import type { Lorebook } from "../../src/core/lorebook/model.ts";
 import { LorebookNotFoundError, ReadOnlyLorebookError, tryLorebookText, type LorebookSource } from "../../src/app/lore.ts";
 import type { ModelService } from "../../src/app/models.ts";
+import { createBackendService } from "../../src/app/backends.ts";
 import type { BookShelf, CardShelf, TuiApp } from "../../src/ui/app/tuiApp.ts";
 import { scriptedSession } from "./fakeServices.ts";
 import { fakeModelServices } from "./fakeModelServices.ts";
@@ -122,6 +123,7 @@ export function fakeAppServices(chats: ChatIndexEntry[], characters: CardSummary
     },
     lore: lorebooks,
     models,
+    backends: createBackendService(),
   };
   return { services, opened, sessions };
 }

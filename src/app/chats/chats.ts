@@ -137,6 +137,16 @@ export function createChatsService(options: ChatsServiceOptions): { service: Cha
 
   /** What writes the chat's text: the connected backend, else the loaded model once one still loading is there; undefined when stopped while waiting. */
   async function engineFor(signal: AbortSignal | undefined, persist: boolean): Promise<{ model: TurnModel; plan: string[] } | undefined> {
+    const connecting = options.backends.connecting();
+    if (connecting) {
+      const stopped = new Promise<undefined>((done) => signal?.addEventListener("abort", () => done(undefined), { once: true }));
+      try {
+        const remote = await Promise.race([connecting.done, stopped]);
+        if (!remote) return undefined;
+      } catch (error) {
+        throw new NoEngineError(`could not connect to the server: ${(error as Error).message.split("\n")[0]} (the model screen, Ctrl+O then m, connects again or loads a local model)`);
+      }
+    }
     const remote = options.backends.current();
     if (remote) return { model: remote, plan: remote.notes };
     const pending = models.service.loading();

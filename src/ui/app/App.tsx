@@ -1,5 +1,6 @@
 import React, { useCallback, useEffect, useRef, useState } from "react";
 import type { CurrentModel } from "../../app/models.ts";
+import type { RemoteModel } from "../../app/backends.ts";
 import type { ChatSession, ChatTarget } from "../../app/chats/session.ts";
 import type { TuiApp } from "./tuiApp.ts";
 import type { Flash } from "./flash.ts";
@@ -31,6 +32,8 @@ export interface AppProps {
   notice?: string | null;
   /** The model load started with the app (--model), drawn behind it: its outcome is shown on the screen then open. */
   startLoad?: Promise<CurrentModel> | null;
+  /** The connection to the server remembered from last time, made behind the first frame: its outcome is shown like a load's. */
+  startConnect?: Promise<RemoteModel> | null;
   /** A notice that takes a moment to work out (it probes the machine): shown on the screen then open once it is ready. */
   startNotice?: Promise<string> | null;
   onQuit(): void;
@@ -41,7 +44,7 @@ export function App(props: AppProps) {
   const { app, color } = props;
   const { rows, columns } = useTerminalSize(props.stdout);
   const [screen, setScreen] = useState<Screen>(() =>
-    props.start ? { name: "opening", target: props.start } : app.models.current() || app.models.loading() ? { name: "home" } : { name: "models" },
+    props.start ? { name: "opening", target: props.start } : app.models.current() || app.models.loading() || app.backends.current() || props.startConnect ? { name: "home" } : { name: "models" },
   );
   const [notice, setNotice] = useState(props.notice ?? null);
   const [flash, setFlash] = useState<Flash | null>(null);
@@ -56,8 +59,12 @@ export function App(props: AppProps) {
       (error: Error) => show(error.message.split("\n")[0]!),
     );
     props.startNotice?.then(show, () => {});
+    props.startConnect?.then(
+      (remote) => show(`Connected: ${remote.notes.join("; ")}`),
+      (error: Error) => show(`Could not connect to the server used last time: ${error.message.split("\n")[0]} (m: the model screen connects again or loads a local model)`),
+    );
     return () => void (live = false);
-  }, [props.startLoad, props.startNotice]);
+  }, [props.startLoad, props.startNotice, props.startConnect]);
 
   const log = usePrintLog();
   // Each screen starts on a clean terminal, before it prints anything of its own.
@@ -121,6 +128,7 @@ export function App(props: AppProps) {
       return (
         <ModelsScreen
           services={app.models}
+          backends={app.backends}
           color={color}
           rows={rows}
           columns={columns}

@@ -2,6 +2,7 @@ import React from "react";
 import { render } from "ink";
 import { createApp } from "../../app/app.ts";
 import type { StartOptions } from "../../app/options.ts";
+import type { RemoteBackendOptions } from "../../app/backends.ts";
 import { App } from "./App.tsx";
 import { PrintLogProvider } from "./PrintLog.tsx";
 import { resolveKeybindings } from "./keybindings.ts";
@@ -15,6 +16,18 @@ export interface LaunchIO {
   cwd: string;
 }
 
+/** The server saved in settings, its key from secrets.json or TAPROOM_BACKEND_KEY; a broken setting is said and skipped. */
+async function rememberedBackend(app: ReturnType<typeof createApp>, env: NodeJS.ProcessEnv): Promise<RemoteBackendOptions | undefined> {
+  try {
+    const saved = await app.backends.remembered();
+    const key = saved?.apiKey ?? (env.TAPROOM_BACKEND_KEY || undefined);
+    return saved && { ...saved, ...(key !== undefined && { apiKey: key }) };
+  } catch (error) {
+    process.stderr.write(`taproom: ${(error as Error).message.split("\n")[0]}\n`);
+    return undefined;
+  }
+}
+
 /** Renders the app and resolves once it has closed, with the terminal restored on every path. */
 export async function launchTui(options: StartOptions, io: LaunchIO): Promise<number> {
   // A chat open here is held: a `taproom chat` on it waits, then is told the chat screen has it.
@@ -22,7 +35,7 @@ export async function launchTui(options: StartOptions, io: LaunchIO): Promise<nu
   if (options.backend) {
     // Connected before the first frame: a wrong address or key is one line, not a broken chat.
     try {
-      await app.backends.connect(options.backend);
+      await app.backends.connect(options.backend, { remember: true });
     } catch (error) {
       process.stderr.write(`taproom: ${(error as Error).message.split("\n")[0]}\n`);
       await app.close();
@@ -30,15 +43,18 @@ export async function launchTui(options: StartOptions, io: LaunchIO): Promise<nu
     }
   }
   const first = watchFirstScreen(app);
+  // No --model or --backend: the server or the model used last on this machine, as the person left it.
+  const remembered = options.backend || options.model ? undefined : await rememberedBackend(app, io.env);
+  const startConnect = remembered ? first.drawn.then(() => app.backends.connect(remembered, { remember: true })) : null;
+  startConnect?.catch(() => {});
   // The app draws at once and loads the model behind it, once drawn; the screens show its progress.
-  // No --model: the model loaded last on this machine, as the person left it (none with a --backend).
-  const model = options.backend ? undefined : (options.model ?? (await app.models.lastModel()));
+  const model = options.backend || remembered ? undefined : (options.model ?? (await app.models.lastModel()));
   const startLoad = model ? app.models.load(model, undefined, { startAfter: first.drawn }) : null;
   startLoad?.catch(() => {}); // The app shows why; a failure before it has drawn is not unhandled.
   // Straight into a chat without a model: say there why nothing will answer (the model screen
   // shows it all otherwise). Probing the machine takes a moment, so the chat draws first.
   // The probe may load llama.cpp (a machine not remembered yet): after the first frame too.
-  const startNotice = !model && !options.backend && options.character ? first.drawn.then(() => app.models.noModelNotice()) : null;
+  const startNotice = !model && !options.backend && !remembered && options.character ? first.drawn.then(() => app.models.noModelNotice()) : null;
   startNotice?.catch(() => {});
   const keybindings = resolveKeybindings(await app.keybindings());
   let instance: ReturnType<typeof render> | undefined;
@@ -58,6 +74,7 @@ export async function launchTui(options: StartOptions, io: LaunchIO): Promise<nu
         color={colorEnabled(io.env, process.stdout)}
         start={options.character ? { characterId: options.character } : null}
         startLoad={startLoad}
+        startConnect={startConnect}
         startNotice={startNotice}
         keybindings={keybindings}
         onQuit={quit}

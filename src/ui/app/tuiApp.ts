@@ -4,6 +4,7 @@ import type { LibraryService } from "../../app/library.ts";
 import type { LoreService } from "../../app/lore.ts";
 import type { ModelService } from "../../app/models.ts";
 import type { GroupsService } from "../../app/groups/groups.ts";
+import type { BackendService } from "../../app/backends.ts";
 
 /** The card library as the Characters screen uses it: browse, import, edit, trash. */
 export type CardShelf = Pick<LibraryService, "list" | "load" | "importFile" | "copyToLibrary" | "save" | "remove" | "trash" | "restore">;
@@ -14,11 +15,16 @@ export type BookShelf = Pick<LoreService, "list" | "open" | "importFile" | "save
 /** Recent chats, and opening one as a session. */
 export type ChatShelf = Pick<ChatsService, "list" | "open">;
 
+/** The remote server as the model screen uses it: connect (remembered for next time), disconnect. */
+export type ServerLink = Pick<BackendService, "connect" | "current" | "connecting" | "disconnect" | "subscribe">;
+
 export interface TuiApp {
   library: CardShelf;
   chats: ChatShelf;
   lore: BookShelf;
   models: ModelService;
+  /** The server turns go to instead of the embedded model, connected from the model screen. */
+  backends: ServerLink;
   /** The groups, listed on the home screen (their chats open through `chats`). */
   groups?: Pick<GroupsService, "list">;
 }

@@ -9,10 +9,15 @@ import { editActions } from "../input/editKeys.ts";
 import { emptyInput, inputReducer } from "../input/inputReducer.ts";
 import { SelectList } from "../components/SelectList.tsx";
 import { useModelLoading } from "../app/useModelLoading.ts";
-import { downloadLine, libraryDetail, libraryRow, loadedLine, loadingLine, machineLine, planExplanation, wrapText } from "./modelLines.ts";
+import { downloadLine, libraryDetail, libraryRow, loadedLine, loadingLine, machineLine, planExplanation, serverLine, wrapText } from "./modelLines.ts";
+import { newServerForm, serverFormKey, serverFormLines, type ServerForm } from "./serverForm.ts";
+import type { ServerLink } from "../app/tuiApp.ts";
+import type { RemoteBackendOptions } from "../../app/backends.ts";
 
 export interface ModelsScreenProps {
   services: ModelService;
+  /** The remote server: s connects one (turns go there), u disconnects it. */
+  backends: ServerLink;
   color: boolean;
   rows: number;
   columns: number;
@@ -29,6 +34,8 @@ type Mode =
   | { name: "list" }
   | { name: "loading"; model: string; fraction: number }
   | { name: "address"; text: string }
+  | { name: "server"; form: ServerForm }
+  | { name: "connecting"; form: ServerForm }
   | { name: "planning"; uri: string }
   | { name: "confirm"; preview: PullPreview }
   | { name: "downloading"; preview: PullPreview; progress: ModelDownloadProgress | null };
@@ -96,6 +103,8 @@ export function ModelsScreen(props: ModelsScreenProps) {
     readMachine();
     void rescan();
   }, [readMachine, rescan]);
+  // A server connected or dropped elsewhere (the one remembered from last time, at start) shows at once.
+  useEffect(() => props.backends.subscribe(bumpLoaded), [props.backends]);
 
   const say = (text: string | string[], error = false) => setMessage({ text: (Array.isArray(text) ? text : [text]).map(displayText), error });
 
@@ -120,7 +129,34 @@ export function ModelsScreen(props: ModelsScreenProps) {
       });
   };
 
+  const connect = (form: ServerForm, backend: RemoteBackendOptions) => {
+    setMode({ name: "connecting", form });
+    setMessage(null);
+    props.backends.connect(backend, { remember: true }).then(
+      (remote) => {
+        if (!live.current) return;
+        setMode({ name: "list" });
+        say([`Connected: ${remote.notes[0] ?? remote.name}. Chats now go to this server (u disconnects).`, ...remote.notes.slice(1)]);
+        readMachine();
+      },
+      (error: Error) => {
+        const m = get().mode;
+        if (!live.current || m.name !== "connecting") return;
+        setMode({ name: "server", form: { ...m.form, problem: `Could not connect: ${error.message.split("\n")[0]}` } });
+      },
+    );
+  };
+
+  const disconnect = () => {
+    const remote = props.backends.current();
+    void props.backends.disconnect({ forget: true }).then(
+      () => live.current && say(`Disconnected from ${remote?.url ?? "the server"}: chats use the model loaded here (Enter loads one)`),
+      (error: Error) => live.current && say(`Disconnected, but the setting was not saved: ${error.message.split("\n")[0]}`, true),
+    );
+  };
+
   const unload = () => {
+    if (props.backends.current()) return disconnect();
     const current = services.current();
     if (!current) return say("No model is loaded");
     void services.unload().then(() => {
@@ -193,6 +229,18 @@ export function ModelsScreen(props: ModelsScreenProps) {
       return;
     }
     if (m.name === "loading") return;
+    if (m.name === "connecting") {
+      // Given up: the connection under way is dropped, the form comes back as it was.
+      if (key.escape || ctrlC) void props.backends.disconnect().then(() => live.current && setMode({ name: "server", form: m.form }));
+      return;
+    }
+    if (m.name === "server") {
+      const step = serverFormKey(m.form, char, key, (text) => editAtEnd(text, char, key));
+      if ("cancel" in step) return setMode({ name: "list" });
+      if ("connect" in step) return connect(m.form, step.connect);
+      if (step.form !== m.form) setMode({ name: "server", form: step.form });
+      return;
+    }
     if (m.name === "address") {
       if (key.escape || ctrlC) return setMode({ name: "list" });
       if (key.return) {
@@ -230,6 +278,7 @@ export function ModelsScreen(props: ModelsScreenProps) {
     if (key.return && model) return load(model);
     if (char === "u") return unload();
     if (char === "d") return setMode({ name: "address", text: "hf:" });
+    if (char === "s") return setMode({ name: "server", form: newServerForm(props.backends.current()) });
     if (char === "r") {
       say("Scanning the folders…");
       return void rescan().then(() => live.current && setMessage(null));
@@ -238,6 +287,7 @@ export function ModelsScreen(props: ModelsScreenProps) {
 
   const width = Math.max(20, props.columns - 2);
   const current = services.current();
+  const remote = props.backends.current();
   const messageLines = message ? message.text.flatMap((t) => wrapText(displayText(t), width, 3)).slice(0, 5) : [];
   const panel = modePanel(mode, width);
   const selectedModel = models?.[selected];
@@ -245,8 +295,8 @@ export function ModelsScreen(props: ModelsScreenProps) {
   // Title, machine, loaded, list header, footer, and what the message, panel and detail take.
   const listRows = Math.max(3, props.rows - 6 - messageLines.length - panel.length - detail.length);
   const hint =
-    current === null && mode.name === "list"
-      ? [`Pick a model and press Enter, press d to download ${ADDRESS}, or start taproom with --model FILE.gguf. Esc goes home.`]
+    current === null && remote === null && mode.name === "list"
+      ? [`Pick a model and press Enter, press d to download ${ADDRESS}, s to chat through a server, or start taproom with --model FILE.gguf. Esc goes home.`]
       : [];
   const hintLines = hint.flatMap((t) => wrapText(t, width, 2));
   const items = (models ?? []).map((m) => {
@@ -262,8 +312,8 @@ export function ModelsScreen(props: ModelsScreenProps) {
         <Text dimColor>{` · ${where}`}</Text>
       </Text>
       <Text wrap="truncate-end">{machine ? machineLine(machine) : "Machine: detecting…"}</Text>
-      <Text wrap="truncate-end" color={current && color ? "green" : undefined}>
-        {loading ? loadingLine(loading) : loadedLine(current)}
+      <Text wrap="truncate-end" color={(current || remote) && color ? "green" : undefined}>
+        {loading ? loadingLine(loading) : remote ? serverLine(remote) : loadedLine(current)}
       </Text>
       {messageLines.map((line, i) => (
         <Text key={`m${i}`} wrap="truncate-end" color={color ? (message?.error ? "red" : "yellow") : undefined}>
@@ -320,6 +370,10 @@ function modePanel(mode: Mode, width: number): string[] {
       return [];
     case "loading":
       return [`Loading ${displayText(mode.model)}… ${Math.floor(mode.fraction * 100)}%`];
+    case "server":
+      return serverFormLines(mode.form, width);
+    case "connecting":
+      return [`Connecting to ${displayText(mode.form.url)} (${mode.form.api})…`];
     case "address":
       return [`Download ${ADDRESS} (a quant such as :Q4_K_M, or none to pick for this machine):`, `› ${displayText(mode.text)}█`];
     case "planning":
@@ -343,6 +397,10 @@ function footerFor(mode: Mode): string {
   switch (mode.name) {
     case "address":
       return "Enter looks it up · Esc cancels";
+    case "server":
+      return "Tab/↑↓ field · ←→ API · Enter connects · Esc cancels";
+    case "connecting":
+      return "Esc gives up";
     case "planning":
     case "downloading":
       return "Esc or Ctrl+C cancels (a partial download is kept and resumes next time)";
@@ -351,6 +409,6 @@ function footerFor(mode: Mode): string {
     case "confirm":
       return "Enter download · Esc cancel";
     case "list":
-      return "↑↓ select · Enter load · u unload · d download hf: · r rescan · Esc home";
+      return "↑↓ select · Enter load · u unload · d download hf: · s server · r rescan · Esc home";
   }
 }

@@ -2,7 +2,7 @@
 import { formatBytes, formatDuration, formatRate, progressBar } from "../../core/units/format.ts";
 import { displayText } from "../../core/text/sanitize.ts";
 import { textWidth, truncateToWidth } from "../text/layout.ts";
-import { formatParameters, type CurrentModel, type LibraryModel, type MachineFacts, type ModelDownloadProgress, type ModelLoading, type ModelVerdict } from "../../app/models.ts";
+import { formatParameters, remoteLabel, type CurrentModel, type LibraryModel, type MachineFacts, type ModelDownloadProgress, type ModelLoading, type ModelVerdict } from "../../app/models.ts";
 
 export function machineLine(machine: MachineFacts): string {
   const ram = `RAM ${formatBytes(machine.ramBytes)}`;
@@ -16,6 +16,11 @@ export function machineLine(machine: MachineFacts): string {
 export function loadedLine(model: CurrentModel | null): string {
   if (!model) return "No model loaded";
   return `Loaded: ${displayText(model.name)} · ${describePlan(model)}`;
+}
+
+/** The server chats go to: "Server: koboldcpp at 10.0.0.5:5001 · Mistral-Nemo · 16384 context". */
+export function serverLine(remote: { name: string; api: string; url: string; contextSize: number }): string {
+  return `Server: ${displayText(remoteLabel(remote))} · ${displayText(remote.name)} · ${remote.contextSize} context`;
 }
 
 /** "Loading tiny.gguf… 42%". */

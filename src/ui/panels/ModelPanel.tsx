@@ -2,12 +2,13 @@ import React, { useEffect, useState } from "react";
 import { LinesPanel } from "./LinesPanel.tsx";
 import { displayText } from "../../core/text/sanitize.ts";
 import { formatBytes, progressBar } from "../../core/units/format.ts";
-import type { ModelDetails } from "../../app/models.ts";
+import type { ModelDetails, RemoteDetails } from "../../app/models.ts";
 import type { TurnReport } from "../../app/turns/playTurn.ts";
 
 /** The loaded model at a glance: where it runs, what memory it takes, how full the context is, how fast the last turn was. */
-export function modelPanelLines(details: ModelDetails | null, turn: TurnReport | null): string[] {
+export function modelPanelLines(details: ModelDetails | RemoteDetails | null, turn: TurnReport | null): string[] {
   if (!details) return ["No model loaded: /model NAME loads one, or the model screen (Ctrl+O, then m)."];
+  if ("remote" in details) return remoteLines(details, turn);
   const gpu = details.backend === "cpu" ? "" : details.gpuNames.length ? ` (${details.gpuNames.join(", ")})` : "";
   const vram =
     details.backend === "cpu"
@@ -31,9 +32,16 @@ export function modelPanelLines(details: ModelDetails | null, turn: TurnReport |
   return lines.map(displayText);
 }
 
+function remoteLines(details: RemoteDetails, turn: TurnReport | null): string[] {
+  const lines = [`Model: ${details.name} · served by ${details.server} · context ${details.contextSize}`, ...details.notes.slice(1)];
+  if (!turn) lines.push("Last turn: none yet (speed shows after a reply)");
+  else lines.push(`Last turn: ${turn.tokensPerSecond !== undefined ? `${turn.tokensPerSecond.toFixed(1)} tok/s` : "speed unknown"} · ${turn.promptTokens} prompt tokens sent`);
+  return lines.map(displayText);
+}
+
 /** The panel fetches the live figures each time it opens, and again when `refresh` changes. */
-export function ModelPanel(props: { details: () => Promise<ModelDetails | null>; turn: TurnReport | null; refresh: unknown; color: boolean }) {
-  const [state, setState] = useState<{ details: ModelDetails | null; error: string | null } | null>(null);
+export function ModelPanel(props: { details: () => Promise<ModelDetails | RemoteDetails | null>; turn: TurnReport | null; refresh: unknown; color: boolean }) {
+  const [state, setState] = useState<{ details: ModelDetails | RemoteDetails | null; error: string | null } | null>(null);
   useEffect(() => {
     let live = true;
     props.details().then(

@@ -14,7 +14,8 @@ import { createApp, type App as TaproomApp } from "../../../src/app/app.ts";
 import { tinyChatModelBytes, writeTinyChatModel } from "../../support/tinyGguf.ts";
 import { startFakeHub, type FakeHub } from "../../support/fakeHub.ts";
 import { card, chatEntry, fakeAppServices, noEditor } from "../../support/fakeAppServices.ts";
-import { until, settled } from "../../support/frames.ts";
+import { until, settled, press } from "../../support/frames.ts";
+import { startFakeKobold } from "../../support/fakeKobold.ts";
 
 
 let home: string;
@@ -52,7 +53,7 @@ function runtime(dir = modelsDir): TaproomApp {
 
 function mount(r: TaproomApp) {
   let backs = 0;
-  const app = render(<ModelsScreen services={r.models} color={false} rows={24} columns={100} onBack={() => backs++} onQuit={() => {}} />);
+  const app = render(<ModelsScreen services={r.models} backends={r.backends} color={false} rows={24} columns={100} onBack={() => backs++} onQuit={() => {}} />);
   return { ...app, backs: () => backs };
 }
 
@@ -200,7 +201,7 @@ test("with no model loaded the app starts on the model screen, which says how to
   );
   const first = await until(app.lastFrame, (f) => f.includes("tiny.gguf") && f.includes("Machine:"), "the model screen");
   assert.match(first, /No model loaded/);
-  assert.match(first, /press d to download hf:USER\/REPO\[:QUANT\], or start taproom with\s+--model FILE\.gguf/);
+  assert.match(first, /press d to download hf:USER\/REPO\[:QUANT\], s to chat through a\s+server, or start taproom with\s+--model FILE\.gguf/);
   await settled();
   app.stdin.write("\x1b");
   const homeFrame = await until(app.lastFrame, (f) => f.includes("Recent chats"), "home");
@@ -248,4 +249,48 @@ test("GGUF headers with one wrong byte (a string or array length of 2^40, a valu
   for (const name of ["a-string", "b-array", "c-type"]) assert.match(frame, new RegExp(`${name}\\.gguf\\s+\\d+ KiB · unreadable`));
   assert.match(frame, /tiny\.gguf\s+603 KiB · llama/);
   app.unmount();
+});
+
+test("s connects to a server from a form (address, API, hidden key): chats go there, it is shown and remembered; u disconnects", async () => {
+  const kobold = await startFakeKobold({ key: "s3cret-key" });
+  const r = runtime();
+  const app = mount(r);
+  try {
+    await until(app.lastFrame, (f) => f.includes("tiny.gguf"), "the list");
+    await settled();
+    assert.match(app.lastFrame() ?? "", /s to chat through a\s+server/);
+    await press(app.stdin, "s");
+    let frame = await until(app.lastFrame, (f) => f.includes("Connect to a server"), "the form");
+    assert.match(frame, /› Address http:\/\/127\.0\.0\.1:5001█/);
+    assert.match(frame, /API {5}\[koboldcpp\] llamacpp openai ollama tabby vllm/);
+    // A wrong address is refused before anything is sent.
+    await press(app.stdin, "\x15", "localhost:5001", "\r");
+    await until(app.lastFrame, (f) => f.includes("The address must start with http:// or https://"), "the address refused");
+    await press(app.stdin, "\x15", kobold.url, "\t");
+    frame = await until(app.lastFrame, (f) => f.includes("› API"), "the API field");
+    await press(app.stdin, "\x1b[C");
+    await until(app.lastFrame, (f) => f.includes("‹ koboldcpp [llamacpp]"), "the next API");
+    await press(app.stdin, "\x1b[D", "\t", "bad-k3y", "\r");
+    frame = await until(app.lastFrame, (f) => f.includes("Could not connect:"), "the refused key");
+    assert.match(frame, /Could not connect: koboldcpp at http:\/\/127\.0\.0\.1:\d+ answered 401 to \/api\/v1\/model: Invalid API\s+key/);
+    assert.match(frame, /Key {5}•••••••█/, "the form stays, the key hidden");
+    assert.doesNotMatch(frame, /bad-k3y/);
+    await press(app.stdin, "\x15", "s3cret-key", "\r");
+    frame = await until(app.lastFrame, (f) => f.includes("Connected:"), "the connection");
+    const port = new URL(kobold.url).port;
+    assert.match(frame, new RegExp(`Server: koboldcpp at 127\\.0\\.0\\.1:${port} · Nemo-12B-Q4_K_M · 8192 context`));
+    assert.match(frame, /Chats now go to this server \(u\s+disconnects\)/);
+    assert.match(frame, /token counts from the server's \/api\/extra\/tokencount/);
+    assert.doesNotMatch(frame, /s3cret/);
+    assert.equal(r.backends.current()?.name, "Nemo-12B-Q4_K_M");
+    assert.deepEqual(await r.backends.remembered(), { url: kobold.url, api: "koboldcpp", apiKey: "s3cret-key" });
+    await press(app.stdin, "u");
+    frame = await until(app.lastFrame, (f) => f.includes("Disconnected from"), "the disconnection");
+    assert.match(frame, /No model loaded/);
+    assert.equal(r.backends.current(), null);
+    assert.equal(await r.backends.remembered(), undefined);
+  } finally {
+    app.unmount();
+    await kobold.close();
+  }
 });

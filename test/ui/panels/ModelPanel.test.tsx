@@ -86,3 +86,15 @@ test("in the chat, /model loads a library model by part of its name, Tab complet
   await until(app.lastFrame, (f) => !f.includes("Model: taproom-tiny"), "the panel to close");
   app.unmount();
 });
+
+test("a remote server in the model panel: its model, address and context, what connecting found, the last turn's speed", () => {
+  const remote = { remote: true as const, name: "Nemo-12B", server: "koboldcpp at 10.0.0.5:5001", contextSize: 8192, notes: ["koboldcpp at http://10.0.0.5:5001: Nemo-12B", "context 8192 tokens (the server's 8192)", "token counts from the server's /api/extra/tokencount"] };
+  assert.deepEqual(modelPanelLines(remote, null), [
+    "Model: Nemo-12B · served by koboldcpp at 10.0.0.5:5001 · context 8192",
+    "context 8192 tokens (the server's 8192)",
+    "token counts from the server's /api/extra/tokencount",
+    "Last turn: none yet (speed shows after a reply)",
+  ]);
+  const lines = modelPanelLines(remote, { promptTokens: 900, evaluatedTokens: 900, tokensPerSecond: 31.25 } as Parameters<typeof modelPanelLines>[1]);
+  assert.equal(lines.at(-1), "Last turn: 31.3 tok/s · 900 prompt tokens sent");
+});

@@ -1,0 +1,69 @@
+/**
+ * The model screen's "connect to a server" form: address, API, key and model, one field
+ * focused at a time. Pure: keys in, the next form (or what to do) out; lines to draw.
+ */
+import type { Key } from "ink";
+import { REMOTE_APIS, type RemoteApi, type RemoteBackendOptions } from "../../app/backends.ts";
+import { displayText } from "../../core/text/sanitize.ts";
+import { wrapText } from "./modelLines.ts";
+
+export interface ServerForm {
+  url: string;
+  api: RemoteApi;
+  key: string;
+  model: string;
+  focus: ServerField;
+  /** Why the last Enter was not sent, shown under the form. */
+  problem: string | null;
+}
+
+export type ServerField = "url" | "api" | "key" | "model";
+const FIELDS: ServerField[] = ["url", "api", "key", "model"];
+
+/** A new form: the connected server's address and API, else KoboldCpp's usual address. */
+export function newServerForm(current?: { url: string; api: RemoteApi } | null): ServerForm {
+  return { url: current?.url ?? "http://127.0.0.1:5001", api: current?.api ?? "koboldcpp", key: "", model: "", focus: "url", problem: null };
+}
+
+export type ServerFormStep = { form: ServerForm } | { connect: RemoteBackendOptions } | { cancel: true };
+
+/**
+ * One read of keys. `edit` turns the focused text and the keys into the new text (the
+ * screen's own one-line editing), so typing, Backspace and paste behave as elsewhere.
+ */
+export function serverFormKey(form: ServerForm, char: string, key: Key, edit: (text: string) => string): ServerFormStep {
+  if (key.escape || (key.ctrl && char === "c")) return { cancel: true };
+  if (key.return) return submit(form);
+  const at = FIELDS.indexOf(form.focus);
+  if ((key.tab && !key.shift) || key.downArrow) return { form: { ...form, focus: FIELDS[(at + 1) % FIELDS.length]!, problem: null } };
+  if ((key.tab && key.shift) || key.upArrow) return { form: { ...form, focus: FIELDS[(at + FIELDS.length - 1) % FIELDS.length]!, problem: null } };
+  if (form.focus === "api") {
+    const step = key.leftArrow ? -1 : key.rightArrow || char === " " ? 1 : 0;
+    const i = REMOTE_APIS.indexOf(form.api);
+    return { form: step ? { ...form, api: REMOTE_APIS[(i + step + REMOTE_APIS.length) % REMOTE_APIS.length]!, problem: null } : form };
+  }
+  const text = edit(form[form.focus]);
+  return { form: text === form[form.focus] ? form : { ...form, [form.focus]: text, problem: null } };
+}
+
+function submit(form: ServerForm): ServerFormStep {
+  const url = form.url.trim();
+  if (!/^https?:\/\/\S+$/i.test(url)) return { form: { ...form, focus: "url", problem: "The address must start with http:// or https:// (e.g. http://127.0.0.1:5001)" } };
+  const key = form.key.trim();
+  const model = form.model.trim();
+  return { connect: { url, api: form.api, ...(key && { apiKey: key }), ...(model && { model }) } };
+}
+
+/** The form as lines: a title, one row per field (the focused one marked, the key hidden), the problem if any. */
+export function serverFormLines(form: ServerForm, width: number): string[] {
+  const row = (field: ServerField, label: string, value: string) => `${form.focus === field ? "›" : " "} ${label.padEnd(8)}${value}${form.focus === field && field !== "api" ? "█" : ""}`;
+  const apis = REMOTE_APIS.map((a) => (a === form.api ? `[${a}]` : a)).join(" ");
+  return [
+    ...wrapText("Connect to a server: taproom serve, KoboldCpp, llama.cpp's server, OpenAI-compatible, Ollama, TabbyAPI, vLLM", width, 2),
+    row("url", "Address", displayText(form.url)),
+    row("api", "API", form.focus === "api" ? `‹ ${apis} ›` : apis),
+    row("key", "Key", form.key ? "•".repeat(Math.min(form.key.length, 24)) : form.focus === "key" ? "" : "(none)"),
+    row("model", "Model", form.model ? displayText(form.model) : form.focus === "model" ? "" : "(the server's own)"),
+    ...(form.problem ? wrapText(displayText(form.problem), width, 3) : []),
+  ];
+}
