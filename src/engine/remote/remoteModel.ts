@@ -126,7 +126,7 @@ function caller(url: string, options: RemoteBackendOptions): Call {
     }
     if (!response.ok) {
       const why = errorMessageOf(await response.text().catch(() => ""));
-      const hint = response.status === 401 || response.status === 403 ? " (wrong or missing --api-key?)" : "";
+      const hint = response.status === 401 || response.status === 403 ? " (wrong or missing API key?)" : "";
       throw new RemoteBackendError(`${options.api} at ${url} answered ${response.status} to ${path}: ${why}${hint}`);
     }
     return response;

@@ -73,7 +73,7 @@ test("a chat saved through a backend continues, with --json saying which server 
 test("a wrong key or a server that is not there is one line naming the server", async () => {
   let io = captureIO({ TAPROOM_HOME: home });
   assert.notEqual(await runCli(["chat", "--backend", server.url, "--api", "koboldcpp", "--api-key", "wrong", "--character", "Brindle", "--message", "Hi"], io), 0);
-  assert.match(io.err(), /koboldcpp at http:\/\/127\.0\.0\.1:\d+ answered 401 to \/api\/v1\/config\/max_context_length: .*\(wrong or missing --api-key\?\)/);
+  assert.match(io.err(), /koboldcpp at http:\/\/127\.0\.0\.1:\d+ answered 401 to \/api\/v1\/config\/max_context_length: .*\(wrong or missing API key\?\)/);
   const closed = createServer();
   await new Promise<void>((done) => closed.listen(0, "127.0.0.1", done));
   const port = (closed.address() as AddressInfo).port;

@@ -196,7 +196,7 @@ test("tabby: both key headers, the loaded model's max_seq_len, /v1/token/encode,
 test("tabby: a wrong key is one line naming the server and the key; the non-streamed answer reads as one piece", async () => {
   const server = await fake({ "GET /v1/models": (_s, res) => json(res, 200, { data: [] }) }, "sesame");
   const message = await failure(connectRemote({ url: server.url, api: "tabby", apiKey: "wrong" }));
-  assert.equal(message, `tabby at ${server.url} answered 401 to /v1/models: Invalid API key (wrong or missing --api-key?)`);
+  assert.equal(message, `tabby at ${server.url} answered 401 to /v1/models: Invalid API key (wrong or missing API key?)`);
   const body = flavours.tabby.body({ prompt: "P", samplers, stops: ["\nUser:"], stream: false, model: "m", contextSize: 1024, genkey: "k" });
   assert.deepEqual([body.stream, body.stop], [false, ["\nUser:"]]);
   assert.deepEqual(flavours.tabby.piece({ object: "text_completion", choices: [{ index: 0, text: "Hi, Bryn.", finish_reason: "length" }] }), { text: "Hi, Bryn.", finish: "max-tokens" });
