@@ -59,7 +59,7 @@ export function createBackendService(options: BackendServiceOptions = {}): Backe
     const saved = store.settings.backend;
     // Every model load forgets the server: with none saved there is nothing to write.
     if (!backend && !saved) return;
-    if (options.secretsPath && (backend || saved)) await saveBackendKey(options.secretsPath, backend?.url ?? saved!.url, backend?.apiKey);
+    if (options.secretsPath) await saveBackendKey(options.secretsPath, backend?.url ?? saved!.url, backend?.apiKey);
     await store.update({ backend: backend && { url: backend.url, api: backend.api, ...(backend.model !== undefined && { model: backend.model }) } });
   };
 

@@ -290,10 +290,10 @@ export function createModelRuntime(options: ModelRuntimeOptions): ModelRuntime {
       const remote = options.remote?.();
       if (remote) return { model: remote.name, backend: remoteLabel(remote), contextUsed: null, contextSize: remote.contextSize };
       return {
-      model: model?.name ?? null,
-      backend: model ? `${model.info.backend}${layersOf(model)}` : "/model NAME loads one",
-      contextUsed: model?.contextUsed ?? 0,
-      contextSize: model?.contextSize ?? 0,
+        model: model?.name ?? null,
+        backend: model ? `${model.info.backend}${layersOf(model)}` : "/model NAME loads one",
+        contextUsed: model?.contextUsed ?? 0,
+        contextSize: model?.contextSize ?? 0,
       };
     },
     line: () => {

@@ -409,7 +409,7 @@ export function ChatScreen(props: ChatScreenProps) {
       <Text dimColor wrap="truncate-end">
         {/* Without colour the input's grey border is the only other sign that a reply is being written. */}
         {(writing || generation.impersonating ? "writing… Ctrl+C stops · " : "") +
-          (loading ? loadingLine(loading) : `${model.model ?? "no model"} · ${model.backend} · ctx ${model.contextUsed === null ? "" : `${model.contextUsed}/`}${model.contextSize}`) +
+          (loading ? loadingLine(loading) : `${displayText(model.model ?? "no model")} · ${displayText(model.backend)} · ctx ${model.contextUsed === null ? "" : `${model.contextUsed}/`}${model.contextSize}`) +
           (generation.speed !== null ? ` · ${generation.speed.toFixed(1)} tok/s` : "") +
           ` · temp ${samplers.temperature} · ? help` +
           (!writing && kvStatus ? ` · ${kvStatus}` : "")}
