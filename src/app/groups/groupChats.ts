@@ -126,6 +126,11 @@ export async function openGroupChat(target: ChatTarget, groupId: string, deps: G
   const missingLine = missing.length ? [`not in the library, sitting out: ${missing.join(", ")}`] : [];
   const notes = [...missingLine, ...problems];
   const booksFor = (m: MemberCard) => bookSets.get(m.key) ?? { books: [], tiers: [] };
+  // SillyTavern runs the speaker's own (allowed) scripts while it writes, and only the global ones otherwise.
+  const memberCard = (m: MemberCard) => ({ id: group.cards[m.key] ?? m.key, extensions: m.character.extensions });
+  const regexFor = (m: MemberCard) => chatRoleplay(settings, memberCard(m)).regex;
+  const unasked = members.filter((m) => chatRoleplay(settings, memberCard(m)).cardScripts === "ask");
+  for (const m of unasked) notes.push(`${m.name}'s own regex scripts are off until allowed (taproom regex allow ${m.name}, or /scripts allow in a chat with ${m.name})`);
   let info = groupInfoOf(group, members, missing);
 
   const groupCard = { id: groupCharacterId(group.id), extensions: {} };
@@ -150,7 +155,7 @@ export async function openGroupChat(target: ChatTarget, groupId: string, deps: G
     loreSettings: settings.settings.worldInfo,
     prompts: { ...settings.promptSettings(), templates: presetStore.templates() },
     run: deps.run(handle !== undefined),
-    // A group runs the global regex scripts; a member card's own scripts are not asked about here.
+    // Shown and kept outside a turn: the global scripts (a member's own run in its turns, see regexFor).
     roleplay: chatRoleplay(settings, groupCard),
     answerCardScripts: (allow) => answerCardRegex(settings, groupCard, allow),
     summarize: deps.summarize(handle !== undefined),
@@ -160,7 +165,7 @@ export async function openGroupChat(target: ChatTarget, groupId: string, deps: G
       await writeFileAtomic(out, formatStGroupChat(current));
       return out;
     },
-    playTurn: (request, ctx) => playGroupSessionTurn(request, ctx, { group: () => group, members: () => members, booksFor, env: deps.env, random }),
+    playTurn: (request, ctx) => playGroupSessionTurn(request, ctx, { group: () => group, members: () => members, booksFor, regexFor, env: deps.env, random }),
   });
 
   const controls: GroupChatControls = {

@@ -10,6 +10,7 @@ import { findMember } from "../../core/group/members.ts";
 import type { ChosenSpeaker, TurnKind } from "../../core/group/activation.ts";
 import { playGroupTurn, type GroupTurnRequest } from "../../core/group/turn.ts";
 import type { Group, MemberCard } from "../../core/group/types.ts";
+import type { PromptRegex } from "../../core/prompt/types.ts";
 import { turnText, type TurnMode } from "../../core/prompt/turn.ts";
 import type { SessionTurnContext, TurnOutcome, TurnRequest } from "../chats/session.ts";
 import type { TurnResult } from "../turns/playTurn.ts";
@@ -22,6 +23,8 @@ export interface GroupTurnDeps {
   members: () => MemberCard[];
   /** The books a member's turns scan: the global ones, the member's own, the chat's. */
   booksFor(member: MemberCard): { books: Lorebook[]; tiers: number[] };
+  /** The regex scripts a member's turn runs: the global ones, and the member card's own once allowed. */
+  regexFor(member: MemberCard): PromptRegex;
   env: ChatEnv;
   random: () => number;
 }
@@ -56,7 +59,7 @@ export async function playGroupSessionTurn(request: TurnRequest, ctx: SessionTur
       const { books, tiers } = deps.booksFor(member);
       const result = await ctx.run({
         chat: turn.chat, character: turn.character, persona: ctx.persona(), books, bookTiers: tiers, loreSettings: ctx.loreSettings,
-        settings, mode: turn.mode, group: turn.group, regex: ctx.regex(), extensionPrompts: ctx.extensionPrompts(turn.chat),
+        settings, mode: turn.mode, group: turn.group, regex: deps.regexFor(member), extensionPrompts: ctx.extensionPrompts(turn.chat),
         ...(request.signal && { signal: request.signal }),
         onText: (chunk) => request.onText?.(turnText(turn.mode, (generated += chunk), name, continued)),
         onReasoning: (chunk) => request.onReasoning?.((thought += chunk)),

@@ -2,7 +2,7 @@
 // library, opened as a chat session, played on the tiny model, muted, reopened and deleted.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, readFile } from "node:fs/promises";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createApp } from "../../../src/app/app.ts";
@@ -79,6 +79,35 @@ test("a group exported from taproom reads back in SillyTavern's shape, its chat 
     const back = await app.groups.import(written.groupFile);
     assert.notEqual(back.group.id, made.id);
     assert.deepEqual(back.missingMembers, []);
+  } finally {
+    await app.close();
+  }
+});
+
+test("a member's own regex scripts run in its turns once allowed, and not in the others' (SillyTavern runs the speaker's)", async () => {
+  const home = await mkdtemp(join(tmpdir(), "taproom-groups-regex-"));
+  const model = await writeTinyChatModel(join(home, "tiny.gguf"));
+  const cardPath = join(home, "Tamsin.json");
+  const title = { id: "1", scriptName: "Title", findRegex: "/Bryn/g", replaceString: "Bryn the {{user}}-friend", trimStrings: [], placement: [2], disabled: false, markdownOnly: false, promptOnly: false, runOnEdit: true, substituteRegex: 0, minDepth: null, maxDepth: null };
+  await writeFile(cardPath, JSON.stringify({
+    spec: "chara_card_v2", spec_version: "2.0",
+    data: { name: "Tamsin", description: "A ferrywoman.", personality: "", scenario: "", first_mes: "Room on the ferry.", mes_example: "", extensions: { regex_scripts: [title] } },
+  }));
+  const app = createApp({ env: { TAPROOM_HOME: home }, runtime: { gpu: "cpu", threads: 1, contextSize: 2048 } });
+  try {
+    await app.library.importFile(cardPath);
+    const made = await app.groups.create({ name: "Ferry", members: ["Tamsin", "Brindle"], strategy: "list" });
+    const session = await app.chats.open({ groupId: made.id });
+    assert.match(session.notice ?? "", /Tamsin's own regex scripts are off until allowed \(taproom regex allow Tamsin/);
+    await app.models.load(model);
+    const before = await session.play({ mode: "reply", text: "Evening.", samplers: greedy });
+    assert.deepEqual(before.group?.replies.map((r) => [r.speaker.name, r.text]), [["Tamsin", "Hi, Bryn."], ["Brindle", "Hi, Bryn."]]);
+
+    await app.regex.answer("Tamsin", true);
+    const after = await session.play({ mode: "reply", text: "Again.", samplers: greedy });
+    const stored = after.chat.messages.slice(-2).map((m) => [m.name, m.swipes[m.swipeIndex]!.text]);
+    assert.deepEqual(stored, [["Tamsin", "Hi, Bryn the User-friend."], ["Brindle", "Hi, Bryn."]]);
+    await session.close();
   } finally {
     await app.close();
   }
