@@ -112,7 +112,9 @@ export function createApp(options: AppOptions): App {
   });
   const runtime = options.runtime ?? {};
   // One engine at a time: connecting a server unloads the model, loading a model disconnects the server.
-  const backends = createBackendService({ settings, secretsPath: paths.secrets, onConnected: () => models.service.unload() });
+  const backends = createBackendService({
+    settings, secretsPath: paths.secrets, onConnected: () => models.service.unload(), findModel: (typed) => models.service.find(typed),
+  });
   let chatsOpen: { flushAll(): Promise<void> } | undefined;
   const models = createModelRuntime({
     root,
@@ -165,6 +167,7 @@ export function createApp(options: AppOptions): App {
       // Only a store that was opened has anything to write.
       await (await chatStore.ifOpened()?.catch(() => undefined))?.flush();
       await models.close();
+      await backends.disconnect();
     },
   };
 }

@@ -43,6 +43,8 @@ export interface BackendServiceOptions {
   secretsPath?: string;
   /** Runs once a server is connected: the embedded model, now unused, gives its memory back. */
   onConnected?: () => Promise<void>;
+  /** Where a typed tokenizer GGUF is found (a path, `~`, or a library name); used as typed without. */
+  findModel?: (pathOrName: string) => Promise<string>;
 }
 
 export function createBackendService(options: BackendServiceOptions = {}): BackendService {
@@ -60,17 +62,25 @@ export function createBackendService(options: BackendServiceOptions = {}): Backe
     // Every model load forgets the server: with none saved there is nothing to write.
     if (!backend && !saved) return;
     if (options.secretsPath) await saveBackendKey(options.secretsPath, backend?.url ?? saved!.url, backend?.apiKey);
-    await store.update({ backend: backend && { url: backend.url, api: backend.api, ...(backend.model !== undefined && { model: backend.model }) } });
+    const kept = backend && { url: backend.url, api: backend.api, ...(backend.model !== undefined && { model: backend.model }), ...(backend.tokenizer !== undefined && { tokenizer: backend.tokenizer }) };
+    await store.update({ backend: kept });
   };
 
   return {
     connect(backend, how = {}) {
       const mine = ++generation;
       const done = (async () => {
-        const remote = await connectRemote(backend);
-        if (mine !== generation) throw new RemoteBackendError(`${backend.url}: connecting was given up for another choice`);
+        const tokenizer = backend.tokenizer !== undefined && options.findModel ? await options.findModel(backend.tokenizer) : backend.tokenizer;
+        const remote = await connectRemote({ ...backend, ...(tokenizer !== undefined && { tokenizer }) });
+        if (mine !== generation) {
+          await remote.close();
+          throw new RemoteBackendError(`${backend.url}: connecting was given up for another choice`);
+        }
+        const old = current;
         current = remote;
-        if (how.remember) await remember(backend);
+        await old?.close();
+        // The GGUF as found, so a start from another folder finds it too.
+        if (how.remember) await remember({ ...backend, ...(tokenizer !== undefined && { tokenizer }) });
         await options.onConnected?.();
         return remote;
       })();
@@ -89,7 +99,9 @@ export function createBackendService(options: BackendServiceOptions = {}): Backe
     async disconnect(how = {}) {
       generation++;
       const had = current !== null || pending !== null;
+      const old = current;
       current = null;
+      await old?.close();
       pending = null;
       if (had) changed();
       if (how.forget) await remember(undefined);
@@ -101,7 +113,10 @@ export function createBackendService(options: BackendServiceOptions = {}): Backe
         throw new RemoteBackendError(`settings.json: "backend.api" must be one of ${REMOTE_APIS.join(", ")}, got "${saved.api}"`);
       }
       const apiKey = options.secretsPath ? await readBackendKey(options.secretsPath, saved.url) : undefined;
-      return { url: saved.url, api: saved.api as RemoteApi, ...(saved.model !== undefined && { model: saved.model }), ...(apiKey !== undefined && { apiKey }) };
+      return {
+        url: saved.url, api: saved.api as RemoteApi,
+        ...(saved.model !== undefined && { model: saved.model }), ...(saved.tokenizer !== undefined && { tokenizer: saved.tokenizer }), ...(apiKey !== undefined && { apiKey }),
+      };
     },
     subscribe(listener) {
       listeners.add(listener);

@@ -49,17 +49,20 @@ export interface SavedBackend {
   api: string;
   /** The model asked for, where the server offers several. */
   model?: string;
+  /** A GGUF whose vocabulary counts tokens where the server cannot. */
+  tokenizer?: string;
 }
 
 function savedBackend(value: unknown, path: string): SavedBackend {
   if (typeof value !== "object" || value === null || Array.isArray(value)) throw new SettingsError(path, "backend", "must be an object with url and api");
-  const { url, api, model, ...rest } = value as Record<string, unknown>;
+  const { url, api, model, tokenizer, ...rest } = value as Record<string, unknown>;
   if (typeof url !== "string" || !/^https?:\/\/\S+$/i.test(url)) throw new SettingsError(path, "backend.url", "must be an http:// or https:// address");
   if (typeof api !== "string" || api.trim() === "") throw new SettingsError(path, "backend.api", "must name what the server speaks (koboldcpp, llamacpp, openai...)");
   if (model !== undefined && typeof model !== "string") throw new SettingsError(path, "backend.model", "must be text");
+  if (tokenizer !== undefined && (typeof tokenizer !== "string" || tokenizer.trim() === "")) throw new SettingsError(path, "backend.tokenizer", "must be a GGUF path");
   const unknown = Object.keys(rest)[0];
-  if (unknown !== undefined) throw new SettingsError(path, `backend.${unknown}`, "is not a backend setting (known: url, api, model; the key goes in secrets.json)");
-  return { url, api, ...(model !== undefined && { model }) };
+  if (unknown !== undefined) throw new SettingsError(path, `backend.${unknown}`, "is not a backend setting (known: url, api, model, tokenizer; the key goes in secrets.json)");
+  return { url, api, ...(model !== undefined && { model }), ...(tokenizer !== undefined && { tokenizer: tokenizer as string }) };
 }
 
 export interface PromptCacheSettings {

@@ -99,7 +99,10 @@ test("one engine at a time: connecting unloads the local model, loading a local 
   const app = createApp({ env: { TAPROOM_HOME: home }, runtime: { gpu: "cpu", threads: 1, contextSize: 512 } });
   try {
     await app.models.load(path);
-    await app.backends.connect({ url: kobold.url, api: "koboldcpp", apiKey: "s3cret-key" }, { remember: true });
+    // A tokenizer named as in the library is remembered as the file found, for a start from any folder.
+    const remote = await app.backends.connect({ url: kobold.url, api: "koboldcpp", apiKey: "s3cret-key", tokenizer: "tiny" }, { remember: true });
+    assert.deepEqual((await settingsOf(home)).backend, { url: kobold.url, api: "koboldcpp", tokenizer: path });
+    assert.equal(remote.notes[2], "token counts from the server's /api/extra/tokencount", "the server's own count comes first");
     assert.equal(app.models.current(), null, "the model's memory is given back");
     assert.equal(app.models.status().model, "Nemo-12B-Q4_K_M");
 

@@ -137,6 +137,8 @@ test("the remembered server: an http(s) address and an API name; a key or an unk
   assert.deepEqual(validateSettings({ backend: { url: "http://10.0.0.5:5001", api: "koboldcpp" } }, "s.json").backend, { url: "http://10.0.0.5:5001", api: "koboldcpp" });
   assert.deepEqual(validateSettings({ backend: { url: "https://h/x", api: "openai", model: "m" } }, "s.json").backend, { url: "https://h/x", api: "openai", model: "m" });
   assert.equal(validateSettings({ backend: null }, "s.json").backend, undefined);
+  assert.equal(validateSettings({ backend: { url: "http://h", api: "ollama", tokenizer: "/m/a.gguf" } }, "s.json").backend?.tokenizer, "/m/a.gguf");
+  assert.throws(() => validateSettings({ backend: { url: "http://h", api: "ollama", tokenizer: 3 } }, "s.json"), /"backend\.tokenizer" must be a GGUF path/);
   assert.throws(() => validateSettings({ backend: "http://h" }, "s.json"), /s\.json: "backend" must be an object with url and api/);
   assert.throws(() => validateSettings({ backend: { url: "ftp://h", api: "openai" } }, "s.json"), /"backend\.url" must be an http:\/\/ or https:\/\/ address/);
   assert.throws(() => validateSettings({ backend: { url: "http://h", api: "" } }, "s.json"), /"backend\.api" must name what the server speaks/);

@@ -11,6 +11,7 @@ import { errorMessageOf, RemoteBackendError } from "./errors.ts";
 import { flavours, ignoredSamplers, type Piece, type RemoteApi } from "./flavours.ts";
 import { readFrames } from "./frames.ts";
 import { SyncRequester } from "./syncRequest.ts";
+import type { ModelTokenizer } from "../generation/loadTokenizer.ts";
 
 export interface RemoteBackendOptions {
   url: string;
@@ -20,6 +21,8 @@ export interface RemoteBackendOptions {
   model?: string;
   /** The context to build prompts for when the server does not say (or to ask less of it). */
   contextSize?: number;
+  /** A GGUF whose vocabulary counts tokens where the server has no tokenize route (and whose chat template "auto" uses). */
+  tokenizer?: string;
   signal?: AbortSignal;
 }
 
@@ -28,6 +31,8 @@ export interface RemoteModel extends TurnModel {
   url: string;
   /** What connecting found out, in words: the model, the context and where it came from, what is ignored. */
   notes: string[];
+  /** Lets go of what connecting loaded (the GGUF's vocabulary). */
+  close(): Promise<void>;
 }
 
 /** Characters per token assumed when the server cannot count: low, so prompts are not cut too late. */
@@ -38,10 +43,29 @@ export async function connectRemote(options: RemoteBackendOptions): Promise<Remo
   const url = options.url.replace(/\/+$/, "");
   if (!/^https?:\/\//i.test(url)) throw new RemoteBackendError(`--backend must be an http:// or https:// address, got "${options.url}"`);
   const call = caller(url, options);
+  const vocab = options.tokenizer !== undefined ? await loadVocabulary(options.tokenizer) : undefined;
+  try {
+    return await connectWith(url, call, options, vocab);
+  } catch (error) {
+    await vocab?.close();
+    throw error;
+  }
+}
+
+async function loadVocabulary(path: string): Promise<ModelTokenizer> {
+  const { loadTokenizer } = await import("../generation/loadTokenizer.ts");
+  try {
+    return await loadTokenizer(path);
+  } catch (error) {
+    throw new RemoteBackendError(`the tokenizer GGUF ${path}: ${(error as Error).message.split("\n")[0]}`);
+  }
+}
+
+async function connectWith(url: string, call: Call, options: RemoteBackendOptions, vocab: ModelTokenizer | undefined): Promise<RemoteModel> {
   const found = await discover(call, options);
   const contextSize = Math.min(options.contextSize ?? found.contextSize ?? DEFAULT_CONTEXT, found.contextSize ?? Number.POSITIVE_INFINITY);
   const ignored = ignoredSamplers(options.api);
-  const counter = await tokenCounter(url, options, call);
+  const counter = await tokenCounter(url, options, call, vocab);
   const notes = [
     `${options.api} at ${url}: ${found.name}`,
     found.contextSize !== undefined
@@ -57,16 +81,25 @@ export async function connectRemote(options: RemoteBackendOptions): Promise<Remo
     url,
     notes,
     countTokens: counter.count,
+    ...(vocab?.chatTemplate !== undefined && { chatTemplate: vocab.chatTemplate }),
+    ...(vocab?.ownTemplate !== undefined && { ownTemplate: vocab.ownTemplate }),
     generate: (request) => generate(call, options, found.name, contextSize, request),
+    close: async () => vocab?.close(),
   };
 }
 
 const estimate = (text: string) => Math.ceil(text.length / CHARS_PER_TOKEN);
 
-/** Counts from the server's tokenize route when it answers one (cached: history repeats every turn), else an estimate. */
-async function tokenCounter(url: string, options: RemoteBackendOptions, call: Call): Promise<{ count: (text: string) => number; note: string }> {
+/**
+ * Counts from the server's tokenize route when it answers one (cached: history repeats
+ * every turn), else from the GGUF given for it, else an estimate.
+ */
+async function tokenCounter(url: string, options: RemoteBackendOptions, call: Call, vocab?: ModelTokenizer): Promise<{ count: (text: string) => number; note: string }> {
   const route = flavours[options.api].tokenize;
-  const estimated = (why: string) => ({ count: estimate, note: `token counts are estimated (about ${CHARS_PER_TOKEN} characters a token): ${why}` });
+  const estimated = (why: string) =>
+    vocab
+      ? { count: (text: string) => vocab.countTokens(text), note: `token counts from ${vocab.name}'s vocabulary (${options.tokenizer}): ${why}` }
+      : { count: estimate, note: `token counts are estimated (about ${CHARS_PER_TOKEN} characters a token): ${why}; name the same model's GGUF as its tokenizer to count exactly` };
   if (!route) return estimated(`${options.api} has no tokenize endpoint`);
   try {
     const probe = route.count((await (await call(route.path, { body: route.body("Hello") })).json()) as Record<string, unknown>);

@@ -12,17 +12,19 @@ export interface ServerForm {
   api: RemoteApi;
   key: string;
   model: string;
+  /** The same model's GGUF, for exact token counts where the server cannot count. */
+  tokenizer: string;
   focus: ServerField;
   /** Why the last Enter was not sent, shown under the form. */
   problem: string | null;
 }
 
-export type ServerField = "url" | "api" | "key" | "model";
-const FIELDS: ServerField[] = ["url", "api", "key", "model"];
+export type ServerField = "url" | "api" | "key" | "model" | "tokenizer";
+const FIELDS: ServerField[] = ["url", "api", "key", "model", "tokenizer"];
 
 /** A new form: the connected server's address and API, else KoboldCpp's usual address. */
 export function newServerForm(current?: { url: string; api: RemoteApi } | null): ServerForm {
-  return { url: current?.url ?? "http://127.0.0.1:5001", api: current?.api ?? "koboldcpp", key: "", model: "", focus: "url", problem: null };
+  return { url: current?.url ?? "http://127.0.0.1:5001", api: current?.api ?? "koboldcpp", key: "", model: "", tokenizer: "", focus: "url", problem: null };
 }
 
 export type ServerFormStep = { form: ServerForm } | { connect: RemoteBackendOptions } | { cancel: true };
@@ -51,7 +53,8 @@ function submit(form: ServerForm): ServerFormStep {
   if (!/^https?:\/\/\S+$/i.test(url)) return { form: { ...form, focus: "url", problem: "The address must start with http:// or https:// (e.g. http://127.0.0.1:5001)" } };
   const key = form.key.trim();
   const model = form.model.trim();
-  return { connect: { url, api: form.api, ...(key && { apiKey: key }), ...(model && { model }) } };
+  const tokenizer = form.tokenizer.trim();
+  return { connect: { url, api: form.api, ...(key && { apiKey: key }), ...(model && { model }), ...(tokenizer && { tokenizer }) } };
 }
 
 /** The form as lines: a title, one row per field (the focused one marked, the key hidden), the problem if any. */
@@ -64,6 +67,7 @@ export function serverFormLines(form: ServerForm, width: number): string[] {
     row("api", "API", form.focus === "api" ? `‹ ${apis} ›` : apis),
     row("key", "Key", form.key ? "•".repeat(Math.min(form.key.length, 24)) : form.focus === "key" ? "" : "(none)"),
     row("model", "Model", form.model ? displayText(form.model) : form.focus === "model" ? "" : "(the server's own)"),
+    row("tokenizer", "GGUF", form.tokenizer ? displayText(form.tokenizer) : form.focus === "tokenizer" ? "" : "(optional: the same model's file, for exact token counts)"),
     ...(form.problem ? wrapText(displayText(form.problem), width, 3) : []),
   ];
 }

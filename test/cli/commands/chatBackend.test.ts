@@ -53,6 +53,18 @@ for (const api of ["koboldcpp", "llamacpp", "openai"] as const) {
   });
 }
 
+test("taproom chat --api openai --tokenizer GGUF counts with the model's own vocabulary: the full context, and the embedded model's reply", async () => {
+  const io = captureIO({ TAPROOM_HOME: home, TAPROOM_BACKEND_KEY: "sesame" });
+  const code = await runCli(["chat", "--backend", server.url, "--api", "openai", "--tokenizer", modelPath, "--character", "Brindle", "--message", "Evening.", "--temperature", "0", "--max-tokens", "40"], io);
+  assert.equal(code, 0, io.err());
+  assert.equal(io.out(), "Hi, Bryn.\n");
+  assert.match(io.err(), /context 2048 tokens \(the server's 2048\)/);
+  assert.match(io.err(), new RegExp(`token counts from taproom-tiny's vocabulary \\(${modelPath.replace(/[.]/g, "\\.")}\\): openai has no tokenize endpoint`));
+  const wrong = captureIO({ TAPROOM_HOME: home });
+  assert.equal(await runCli(["chat", "--tokenizer", modelPath, "--character", "Brindle", "--message", "x"], wrong), 2);
+  assert.match(wrong.err(), /--api, --remote-model and --tokenizer go with --backend URL/);
+});
+
 test("a chat saved through a backend continues, with --json saying which server answered", async () => {
   const args = ["--backend", server.url, "--api", "llamacpp", "--api-key", "sesame", "--temperature", "0"];
   let io = captureIO({ TAPROOM_HOME: home });

@@ -14,6 +14,11 @@ import { connectRemote } from "../../../src/engine/remote/remoteModel.ts";
 import { flavours } from "../../../src/engine/remote/flavours.ts";
 import { RemoteBackendError } from "../../../src/engine/remote/errors.ts";
 import { resolveSamplers } from "../../../src/core/samplers/validate.ts";
+import { loadTokenizer } from "../../../src/engine/generation/loadTokenizer.ts";
+import { writeTinyChatModel } from "../../support/tinyGguf.ts";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 interface Seen {
   method: string;
@@ -111,7 +116,7 @@ test("ollama: the first pulled model, raw ndjson generation with its options, th
   assert.deepEqual(model.notes, [
     `ollama at ${server.url}: llama3.2:1b`,
     "context 4096 tokens (the server does not say; set --context)",
-    "token counts are estimated (about 3 characters a token): ollama has no tokenize endpoint",
+    "token counts are estimated (about 3 characters a token): ollama has no tokenize endpoint; name the same model's GGUF as its tokenizer to count exactly",
     "ollama ignores these samplers: dryMultiplier, dryBase, dryAllowedLength, dryLastN, drySequenceBreakers, xtcProbability, xtcThreshold",
   ]);
   assert.equal(model.countTokens("abcdef"), 2);
@@ -240,7 +245,7 @@ test("vllm: --remote-model picks from the list; an error in the stream and a ser
   });
   const model = await connectRemote({ url: server.url, api: "vllm", model: "b" });
   assert.deepEqual([model.name, model.contextSize], ["b", 1024]);
-  assert.equal(model.notes[2], "token counts are estimated (about 3 characters a token): /tokenize did not answer");
+  assert.equal(model.notes[2], "token counts are estimated (about 3 characters a token): /tokenize did not answer; name the same model's GGUF as its tokenizer to count exactly");
   assert.equal(await failure(reply(model)), "the server stopped with an error: The model ran out of memory.");
   const port = await closedPort();
   assert.equal(await failure(connectRemote({ url: `http://127.0.0.1:${port}`, api: "vllm" })), `cannot reach vllm at http://127.0.0.1:${port}: ECONNREFUSED`);
@@ -316,4 +321,24 @@ test("a server that answers the whole reply as one JSON body instead of a stream
   const ollama = await fake({ "POST /api/generate": (_s, res) => json(res, 200, { model: "m", response: "Hi, Bryn.", done: true, done_reason: "stop" }) });
   const result = await reply(await connectRemote({ url: ollama.url, api: "ollama", model: "m" }));
   assert.deepEqual([result.text, result.stopReason], ["Hi, Bryn.", "eos"]);
+});
+
+test("a GGUF named as the tokenizer counts exactly where the server cannot, and brings its chat template; a wrong file is one line", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "taproom-remote-vocab-"));
+  const gguf = await writeTinyChatModel(join(dir, "tiny.gguf"));
+  const server = await fake({ "GET /api/tags": (_s, res) => json(res, 200, { models: [{ name: "tiny:latest" }] }) });
+  const model = await connectRemote({ url: server.url, api: "ollama", tokenizer: gguf });
+  try {
+    assert.equal(model.notes[2], `token counts from taproom-tiny's vocabulary (${gguf}): ollama has no tokenize endpoint`);
+    const local = await loadTokenizer(gguf);
+    const text = "The lamps are lit along the quay.";
+    assert.equal(model.countTokens(text), local.countTokens(text));
+    assert.notEqual(model.countTokens(text), Math.ceil(text.length / 3), "not the estimate");
+    assert.equal(model.chatTemplate, local.chatTemplate);
+    await local.close();
+  } finally {
+    await model.close();
+  }
+  await writeFile(join(dir, "notes.gguf"), "not a model");
+  assert.match(await failure(connectRemote({ url: server.url, api: "ollama", tokenizer: join(dir, "notes.gguf") })), /^the tokenizer GGUF .*notes\.gguf: .*not a GGUF file/);
 });

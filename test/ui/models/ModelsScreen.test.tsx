@@ -263,6 +263,7 @@ test("s connects to a server from a form (address, API, hidden key): chats go th
     let frame = await until(app.lastFrame, (f) => f.includes("Connect to a server"), "the form");
     assert.match(frame, /› Address http:\/\/127\.0\.0\.1:5001█/);
     assert.match(frame, /API {5}\[koboldcpp\] llamacpp openai ollama tabby vllm/);
+    assert.match(frame, /GGUF {4}\(optional: the same model's file, for exact token counts\)/);
     // A wrong address is refused before anything is sent.
     await press(app.stdin, "\x15", "localhost:5001", "\r");
     await until(app.lastFrame, (f) => f.includes("The address must start with http:// or https://"), "the address refused");
