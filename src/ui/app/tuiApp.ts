@@ -25,6 +25,6 @@ export interface TuiApp {
   models: ModelService;
   /** The server turns go to instead of the embedded model, connected from the model screen. */
   backends: ServerLink;
-  /** The groups, listed on the home screen (their chats open through `chats`). */
-  groups?: Pick<GroupsService, "list">;
+  /** The groups, listed, made and deleted on the home screen (their chats open through `chats`). */
+  groups?: Pick<GroupsService, "list" | "create" | "remove">;
 }

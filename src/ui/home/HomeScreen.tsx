@@ -10,6 +10,8 @@ import { loadingLine } from "../models/modelLines.ts";
 import { displayText } from "../../core/text/sanitize.ts";
 import type { Flash } from "../app/flash.ts";
 import { homeItems, type HomeItem } from "./homeItems.ts";
+import { groupFormKey, groupFormLines, newGroupForm, type GroupForm } from "./groupForm.ts";
+import { editAtEnd } from "../input/editAtEnd.ts";
 
 /** A screen the home screen can open with one key. */
 export interface HomeLink {
@@ -35,12 +37,15 @@ export interface HomeScreenProps {
 
 type Loaded = { items: HomeItem[]; error: null } | { items: null; error: string | null };
 
+/** Besides the list: a new group being filled in or made, or a group's deletion being confirmed. */
+type Mode = { name: "list" } | { name: "group"; form: GroupForm } | { name: "making"; form: GroupForm } | { name: "delete"; item: HomeItem };
+
 /** Recent chats and characters: Enter resumes the latest chat, a digit opens any of the first nine. */
 export function HomeScreen(props: HomeScreenProps) {
   const { app, color } = props;
   // One state object, read by the key handler as the keys before it left it.
-  const [state, get, set] = useLiveState(() => ({ loaded: { items: null, error: null } as Loaded, selected: 0, notice: props.notice ?? null, reloads: 0, quitArmed: false }));
-  const { loaded, selected, notice, reloads } = state;
+  const [state, get, set] = useLiveState(() => ({ loaded: { items: null, error: null } as Loaded, selected: 0, notice: props.notice ?? null, reloads: 0, quitArmed: false, mode: { name: "list" } as Mode }));
+  const { loaded, selected, notice, reloads, mode } = state;
   const setNotice = (text: string | null) => set({ notice: text });
   const restoring = useRef(false);
   const loading = useModelLoading(app.models);
@@ -72,9 +77,48 @@ export function HomeScreen(props: HomeScreenProps) {
       .finally(() => void (restoring.current = false));
   };
 
+  const makeGroup = (form: GroupForm, wanted: { name: string; members: string[]; strategy: string }) => {
+    if (!app.groups) return;
+    set({ mode: { name: "making", form } });
+    app.groups.create(wanted).then(
+      (made) => {
+        set({ mode: { name: "list" }, notice: `Made the group ${displayText(made.name)}: ${made.members.map((m) => displayText(m.name)).join(", ")}` });
+        props.onOpen({ groupId: made.id });
+      },
+      (error: Error) => set({ mode: { name: "group", form: { ...form, problem: error.message.split("\n")[0]! } } }),
+    );
+  };
+
+  const deleteGroup = (item: HomeItem) => {
+    set({ mode: { name: "list" } });
+    app.groups?.remove(item.target.groupId!).then(
+      ({ group, chats }) => set((s) => ({ notice: `Deleted the group ${displayText(group.name)} and its ${chats} chat${chats === 1 ? "" : "s"} (to the trash)`, reloads: s.reloads + 1 })),
+      (error: Error) => setNotice(`Could not delete the group: ${displayText(error.message.split("\n")[0]!)}`),
+    );
+  };
+
+  /** Keys for the form or the confirmation; false when the list has them. */
+  const modeKeys = (m: Mode, char: string, key: Parameters<Parameters<typeof useInput>[0]>[1]): boolean => {
+    if (m.name === "making") return true;
+    if (m.name === "delete") {
+      if (char === "y") deleteGroup(m.item);
+      else set({ mode: { name: "list" }, notice: "The group is kept" });
+      return true;
+    }
+    if (m.name === "group") {
+      const step = groupFormKey(m.form, char, key, (text) => editAtEnd(text, char, key));
+      if ("cancel" in step) set({ mode: { name: "list" } });
+      else if ("create" in step) makeGroup(m.form, step.create);
+      else if (step.form !== m.form) set({ mode: { name: "group", form: step.form } });
+      return true;
+    }
+    return false;
+  };
+
   const items = loaded.items ?? [];
   useInput((char, key) => {
     const current = get();
+    if (modeKeys(current.mode, char, key)) return;
     if (key.ctrl && char === "c") {
       if (current.quitArmed) return props.onQuit();
       return set({ quitArmed: true, notice: "Press Ctrl+C again to quit" });
@@ -95,12 +139,15 @@ export function HomeScreen(props: HomeScreenProps) {
     }
     if (char === "n" && item) return props.onOpen({ ...(item.target.groupId !== undefined ? { groupId: item.target.groupId } : { characterId: item.target.characterId }), fresh: true });
     if (char === "u" && item?.deletedCard) return restore(item);
+    if (char === "g" && app.groups) return set({ mode: { name: "group", form: newGroupForm(item?.section === "characters" ? item.label : undefined) }, notice: null });
+    if (char === "x" && item?.section === "groups") return set({ mode: { name: "delete", item } });
     if (char === "q") return props.onQuit();
     const link = props.links.find((l) => l.key === char);
     if (link) link.open();
   });
 
-  const listRows = Math.max(3, props.rows - 7);
+  const panel = modeLines(mode);
+  const listRows = Math.max(3, props.rows - 7 - panel.length);
   const [start, end] = listWindow(items.length, selected, listRows);
   return (
     <Box flexDirection="column">
@@ -110,6 +157,11 @@ export function HomeScreen(props: HomeScreenProps) {
       </Text>
       {notice ? <Text color={color ? "yellow" : undefined}>{displayText(notice)}</Text> : null}
       {loaded.error ? <Text color={color ? "red" : undefined}>{`Could not read the library: ${loaded.error}`}</Text> : null}
+      {panel.map((line, i) => (
+        <Text key={`p${i}`} wrap="truncate-end" color={color && i === 0 ? "cyan" : undefined}>
+          {line}
+        </Text>
+      ))}
       {loaded.items === null && !loaded.error ? <Text dimColor>Loading…</Text> : null}
       {loaded.items?.length === 0 ? <Text>No characters yet: press c to import a card.</Text> : null}
       {items.slice(start, end).map((item, i) => {
@@ -124,10 +176,25 @@ export function HomeScreen(props: HomeScreenProps) {
       })}
       {/* Wrapped, never cut: a narrow terminal must still show how to leave. The layout keeps a row free for it. */}
       <Text dimColor wrap="wrap">
-        {keyHintRows(["↑↓ Enter open", "1-9", "n new", ...props.links.map((l) => `${l.key} ${l.label}`), "q quit"], props.columns ?? 80)}
+        {mode.name === "group"
+          ? "Tab/↑↓ field · ←→ who replies · Enter makes the group and opens its chat · Esc cancels"
+          : keyHintRows(["↑↓ Enter open", "1-9", "n new", ...(app.groups ? ["g group"] : []), ...(items[selected]?.section === "groups" ? ["x delete"] : []), ...props.links.map((l) => `${l.key} ${l.label}`), "q quit"], props.columns ?? 80)}
       </Text>
     </Box>
   );
+}
+
+function modeLines(mode: Mode): string[] {
+  switch (mode.name) {
+    case "list":
+      return [];
+    case "group":
+      return groupFormLines(mode.form);
+    case "making":
+      return [`Making the group ${displayText(mode.form.name.trim())}…`];
+    case "delete":
+      return [`Delete the group ${mode.item.label} and its chats? They go to the trash. y deletes, any other key keeps it.`];
+  }
 }
 
 function HomeRow({ item, index, active, color }: { item: HomeItem; index: number; active: boolean; color: boolean }) {

@@ -1,12 +1,11 @@
 import React, { useCallback, useEffect, useRef } from "react";
 import { useLiveState } from "../hooks/useLiveState.ts";
-import { Box, Text, useInput, type Key } from "ink";
+import { Box, Text, useInput } from "ink";
 import { displayText } from "../../core/text/sanitize.ts";
 import type { Flash } from "../app/flash.ts";
 import type { LibraryModel, MachineFacts, ModelDownloadProgress, ModelService, PullPreview } from "../../app/models.ts";
 import { moveSelection } from "../components/listWindow.ts";
-import { editActions } from "../input/editKeys.ts";
-import { emptyInput, inputReducer } from "../input/inputReducer.ts";
+import { editAtEnd } from "../input/editAtEnd.ts";
 import { SelectList } from "../components/SelectList.tsx";
 import { useModelLoading } from "../app/useModelLoading.ts";
 import { downloadLine, libraryDetail, libraryRow, loadedLine, loadingLine, machineLine, planExplanation, serverLine, wrapText } from "./modelLines.ts";
@@ -352,16 +351,6 @@ export function ModelsScreen(props: ModelsScreenProps) {
       </Text>
     </Box>
   );
-}
-
-/**
- * A one-line field edited at its end (the cursor is drawn there): typing, Backspace,
- * Ctrl+U and Ctrl+W, several in one read; a pasted line break or stray control is dropped.
- */
-function editAtEnd(text: string, char: string, key: Key): string {
-  const moves = new Set(["left", "right", "home", "end"]);
-  const edits = (editActions(char.replace(/[\r\n]+/g, ""), key) ?? []).filter((a) => !moves.has(a.type));
-  return edits.reduce(inputReducer, { ...emptyInput, text, cursor: text.length }).text;
 }
 
 function modePanel(mode: Mode, width: number): string[] {

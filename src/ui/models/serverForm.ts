@@ -6,6 +6,7 @@ import type { Key } from "ink";
 import { REMOTE_APIS, type RemoteApi, type RemoteBackendOptions } from "../../app/backends.ts";
 import { displayText } from "../../core/text/sanitize.ts";
 import { wrapText } from "./modelLines.ts";
+import { cycledChoice, movedFocus } from "../components/formFocus.ts";
 
 export interface ServerForm {
   url: string;
@@ -36,13 +37,11 @@ export type ServerFormStep = { form: ServerForm } | { connect: RemoteBackendOpti
 export function serverFormKey(form: ServerForm, char: string, key: Key, edit: (text: string) => string): ServerFormStep {
   if (key.escape || (key.ctrl && char === "c")) return { cancel: true };
   if (key.return) return submit(form);
-  const at = FIELDS.indexOf(form.focus);
-  if ((key.tab && !key.shift) || key.downArrow) return { form: { ...form, focus: FIELDS[(at + 1) % FIELDS.length]!, problem: null } };
-  if ((key.tab && key.shift) || key.upArrow) return { form: { ...form, focus: FIELDS[(at + FIELDS.length - 1) % FIELDS.length]!, problem: null } };
+  const focus = movedFocus(FIELDS, form.focus, key);
+  if (focus) return { form: { ...form, focus, problem: null } };
   if (form.focus === "api") {
-    const step = key.leftArrow ? -1 : key.rightArrow || char === " " ? 1 : 0;
-    const i = REMOTE_APIS.indexOf(form.api);
-    return { form: step ? { ...form, api: REMOTE_APIS[(i + step + REMOTE_APIS.length) % REMOTE_APIS.length]!, problem: null } : form };
+    const api = cycledChoice(REMOTE_APIS, form.api, char, key);
+    return { form: api === form.api ? form : { ...form, api, problem: null } };
   }
   const text = edit(form[form.focus]);
   return { form: text === form[form.focus] ? form : { ...form, [form.focus]: text, problem: null } };

@@ -7,7 +7,13 @@ import { PrintLogProvider } from "../../../src/ui/app/PrintLog.tsx";
 import { defaultKeybindings } from "../../../src/ui/app/keybindings.ts";
 import { homeItems } from "../../../src/ui/home/homeItems.ts";
 import { card, chatEntry, fakeAppServices, noEditor } from "../../support/fakeAppServices.ts";
-import { until, settled } from "../../support/frames.ts";
+import { until, settled, press } from "../../support/frames.ts";
+import { HomeScreen } from "../../../src/ui/home/HomeScreen.tsx";
+import { createApp } from "../../../src/app/app.ts";
+import type { ChatTarget } from "../../../src/app/chats/session.ts";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 const now = new Date("2026-12-01T20:00:00Z");
 
@@ -132,4 +138,51 @@ test("a recent chat with unsent text says so", () => {
   const items = homeItems([{ ...chats[0]!, hasDraft: true }, chats[1]!], library, now);
   assert.equal(items[0]?.detail, "14 messages · ✎ draft · 5m ago");
   assert.equal(items[1]?.detail, "3 messages · 2d ago");
+});
+
+test("g makes a group from the home screen (name, members by name, who replies) and opens its chat; x deletes one after y", async () => {
+  const home = await mkdtemp(join(tmpdir(), "taproom-home-groups-"));
+  const runtime = createApp({ env: { TAPROOM_HOME: home } });
+  const opened: ChatTarget[] = [];
+  const app = render(<HomeScreen app={runtime} color={false} rows={24} columns={100} links={[]} onOpen={(t) => opened.push(t)} onQuit={() => {}} />);
+  try {
+    await until(app.lastFrame, (f) => f.includes("Brindle") && f.includes("g group"), "the characters");
+    await press(app.stdin, "\x1b[B");
+    const selected = await until(app.lastFrame, (f) => /› 2 Maelis/.test(f), "Maelis selected");
+    assert.match(selected, /› 2 Maelis/);
+    await press(app.stdin, "g");
+    let frame = await until(app.lastFrame, (f) => f.includes("New group chat:"), "the form");
+    assert.match(frame, /Members {2}Maelis,/, "the selected character is the first member");
+    await press(app.stdin, "\r");
+    await until(app.lastFrame, (f) => f.includes("Name the group"), "a name asked for");
+    await press(app.stdin, "The Inn", "\t", "Zed", "\r");
+    frame = await until(app.lastFrame, (f) => f.includes('no character "Zed" in the library'), "an unknown member refused");
+    assert.equal(opened.length, 0);
+    await press(app.stdin, "\x17", "Brindle", "\t", "\x1b[C");
+    frame = await until(app.lastFrame, (f) => f.includes("‹ natural [list]"), "list order chosen");
+    assert.match(frame, /everyone, in list order/);
+    await press(app.stdin, "\r");
+    await until(() => String(opened.length), (n) => n === "1", "the group's chat opened");
+    const made = (await runtime.groups.list()).groups;
+    assert.deepEqual(made.map((g) => [g.name, g.members.map((m) => m.name), g.strategy]), [["The Inn", ["Maelis", "Brindle"], "list"]]);
+    assert.deepEqual(opened[0], { groupId: made[0]!.id });
+    app.unmount();
+
+    const again = render(<HomeScreen app={runtime} color={false} rows={24} columns={100} links={[]} onOpen={() => {}} onQuit={() => {}} />);
+    await until(again.lastFrame, (f) => f.includes("The Inn"), "the group listed");
+    await press(again.stdin, "\x1b[A");
+    for (let i = 0; i < 5 && !/› \d The Inn/.test(again.lastFrame() ?? ""); i++) await press(again.stdin, "\x1b[A");
+    await until(again.lastFrame, (f) => /› \d The Inn/.test(f) && f.includes("x delete"), "the group selected");
+    await press(again.stdin, "x");
+    await until(again.lastFrame, (f) => f.includes("Delete the group The Inn and its chats? They go to the trash."), "the question");
+    await press(again.stdin, "n");
+    await until(again.lastFrame, (f) => f.includes("The group is kept"), "kept");
+    await press(again.stdin, "x", "y");
+    const gone = await until(again.lastFrame, (f) => f.includes("Deleted the group The Inn"), "the deletion");
+    assert.doesNotMatch(gone, /› \d The Inn/);
+    assert.deepEqual((await runtime.groups.list()).groups, []);
+    again.unmount();
+  } finally {
+    await runtime.close();
+  }
 });
