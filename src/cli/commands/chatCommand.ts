@@ -1,3 +1,5 @@
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import { SamplerRangeError } from "../../core/samplers/validate.ts";
 import { displayText } from "../../core/text/sanitize.ts";
 import { notAppliedNotice } from "../../core/samplers/notApplied.ts";
@@ -9,7 +11,7 @@ import { namesFlag } from "../namesFlag.ts";
 import { groupTurnRequest, openGroupSession, printGroupTurn, type GroupChatFlags } from "./groupChat.ts";
 import { reuseSummary } from "../../core/promptCache/explain.ts";
 import { sanitizeForTerminal } from "../../core/text/sanitize.ts";
-import { readSamplerFlags, samplerFlagOptions } from "../samplerFlags.ts";
+import { readSamplerFlags, readTokenFlags, samplerFlagOptions, tokenFlagOptions } from "../samplerFlags.ts";
 import { chatHelp } from "./help.ts";
 import { backendFlagOptions, readBackendFlags } from "../backendFlags.ts";
 
@@ -24,6 +26,7 @@ const options = {
   json: { type: "boolean" },
   "allow-card-scripts": { type: "boolean" },
   ...samplerFlagOptions,
+  ...tokenFlagOptions,
   preset: { type: "string" },
   group: { type: "string" },
   as: { type: "string" },
@@ -52,7 +55,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   if (v.as !== undefined && v.group === undefined) throw new UsageError("--as MEMBER works with --group NAME");
   if (v.group === undefined && !v.message) throw new UsageError("--message TEXT is required");
   if (v.group === undefined && !v.chat && !v.character) throw new UsageError("--character FILE_OR_NAME is required (or --chat NAME, or --group NAME)");
-  const flags = readSamplerFlags(v);
+  const flags = { ...readSamplerFlags(v), ...(await readTokenFlags(v, (path) => readFile(resolve(io.cwd, path), "utf8"))) };
   const gpu = parseGpuChoice(v.gpu);
   const names = namesFlag(v.names);
   const runtime = {

@@ -3,6 +3,7 @@
 import { ARCHITECTURES } from "../../app/architectures.ts";
 import { samplerRangeText, samplerTable } from "../../core/samplers/table.ts";
 import type { CommandHelp } from "../command.ts";
+import { tokenFlagUsage } from "../samplerFlags.ts";
 
 /** One usage line per sampler flag of the table: its range, its default and what it does. */
 export function samplerFlagUsage(): string {
@@ -16,6 +17,7 @@ const backendUsage = `Remote backend (instead of --model):
   --api NAME             what it speaks: koboldcpp | llamacpp | openai | ollama | tabby | vllm
   --api-key KEY          sent as "Authorization: Bearer KEY" (or set TAPROOM_BACKEND_KEY)
   --remote-model NAME    the model to ask for (openai, ollama, tabby, vllm; default the server's first)
+  --tokenizer FILE.gguf  the same model's GGUF: exact token counts where the server has no tokenize route
   The prompt is built here exactly as for the embedded model; the connection notes say which samplers
   the API ignores.
 `;
@@ -61,6 +63,7 @@ Chat:
 Sampling (over the chat's preset and its own settings, for this reply; range, default):
   --preset NAME                                 the sampler preset to start from
 ${samplerFlagUsage()}
+${tokenFlagUsage}
 Runtime:
   --gpu auto|cuda|vulkan|metal|cpu  --gpu-layers N  --context N  --threads N
 ${backendUsage}`,

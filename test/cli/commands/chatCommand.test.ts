@@ -154,3 +154,37 @@ test("--context past the model's trained context says the cap, and the advice ne
   assert.equal(cap, "--context 8192 is more than taproom-tiny was trained on: using its 2048 tokens");
   assert.match(failure!, /^taproom chat: the prompt without history needs \d+ tokens but only 1748 fit \(context 2048 minus 300 for the reply\): shorten the card, or use a model trained on a larger context \(this one allows 2048\)$/);
 });
+
+test("--ban, --logit-bias, --grammar and --ban-eos shape the reply on the tiny model; a malformed one is one usage line", async () => {
+  const chat = async (...extra: string[]) => {
+    const io = captureIO({ TAPROOM_HOME: home });
+    const code = await runCli(["chat", "--model", modelPath, "--character", "Brindle", "--message", "Evening.", "--temperature", "0", "--threads", "1", "--context", "2048", "--gpu", "cpu", ...extra], io);
+    return { code, out: io.out(), err: io.err() };
+  };
+  const banned = await chat("--ban", ",", "--max-tokens", "20");
+  assert.equal(banned.code, 0, banned.err);
+  assert.ok(banned.out.trim().length > 0 && !banned.out.includes(","), banned.out);
+  const biased = await chat("--logit-bias", "{i}=-100", "--max-tokens", "20");
+  assert.equal(biased.code, 0, biased.err);
+  assert.ok(!biased.out.includes("i") && biased.out !== "Hi, Bryn.\n", biased.out);
+  const grammarFile = join(home, "bryn.gbnf");
+  await writeFile(grammarFile, 'root ::= "Bryn" [.!]\n');
+  const shaped = await chat("--grammar", grammarFile);
+  assert.equal(shaped.code, 0, shaped.err);
+  assert.match(shaped.out, /^Bryn[.!]\n$/);
+  const long = await chat("--ban-eos", "--max-tokens", "16", "--json");
+  assert.equal(long.code, 0, long.err);
+  const json = JSON.parse(long.out) as { reply: string; stopReason: string; tokens: number };
+  assert.deepEqual([json.stopReason, json.tokens], ["max-tokens", 16]);
+  assert.ok(json.reply.startsWith("Hi, Bryn."), json.reply);
+
+  const bad = await chat("--logit-bias", "Bryn");
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /--logit-bias takes TEXT=N \(e\.g\. "Bryn=-100"\), got "Bryn"/);
+  const missing = await chat("--grammar", join(home, "nope.gbnf"));
+  assert.equal(missing.code, 2);
+  assert.match(missing.err, /--grammar .*nope\.gbnf: no such file/);
+  const empty = await chat("--logit-bias", "=5");
+  assert.equal(empty.code, 2);
+  assert.match(empty.err, /--logit-bias takes TEXT=N/);
+});
