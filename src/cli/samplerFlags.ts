@@ -25,11 +25,6 @@ export const tokenFlagOptions = {
   "ban-eos": { type: "boolean" },
 } as const;
 
-export const tokenFlagUsage = `  --ban TEXT             keep TEXT's tokens out of the reply ("[id,id]" for token ids); repeatable
-  --logit-bias TEXT=N    add N to TEXT's tokens ({TEXT} verbatim, "[id,id]" ids); -100 keeps them out; repeatable
-  --grammar FILE.gbnf    a GBNF grammar the reply must follow
-  --ban-eos              never end early: write to --max-tokens or a stop string`;
-
 /** The token flags given, the grammar read from its file; each problem is one usage line naming the flag. */
 export async function readTokenFlags(
   values: { ban?: string[]; "logit-bias"?: string[]; grammar?: string; "ban-eos"?: boolean },

@@ -3,7 +3,6 @@
 import { ARCHITECTURES } from "../../app/architectures.ts";
 import { samplerRangeText, samplerTable } from "../../core/samplers/table.ts";
 import type { CommandHelp } from "../command.ts";
-import { tokenFlagUsage } from "../samplerFlags.ts";
 
 /** One usage line per sampler flag of the table: its range, its default and what it does. */
 export function samplerFlagUsage(): string {
@@ -11,6 +10,12 @@ export function samplerFlagUsage(): string {
     .map((s) => `  ${`--${s.flag} ${s.integer ? "N" : "X"}`.padEnd(24)}${`${samplerRangeText(s)}, ${s.default}`.padEnd(22)}${s.help}`)
     .join("\n");
 }
+
+/** samplerFlags.ts's tokenFlagOptions, described (here: the help loads no command module). */
+const tokenFlagUsage = `  --ban TEXT             keep TEXT's tokens out of the reply ("[id,id]" for token ids); repeatable
+  --logit-bias TEXT=N    add N to TEXT's tokens ({TEXT} verbatim, "[id,id]" ids); -100 keeps them out; repeatable
+  --grammar FILE.gbnf    a GBNF grammar the reply must follow
+  --ban-eos              never end early: write to --max-tokens or a stop string`;
 
 const backendUsage = `Remote backend (instead of --model):
   --backend URL          a running server: taproom serve, KoboldCpp, llama-server, Ollama, TabbyAPI, vLLM, ...
