@@ -101,9 +101,9 @@ export function createBackendService(options: BackendServiceOptions = {}): Backe
       const had = current !== null || pending !== null;
       const old = current;
       current = null;
-      await old?.close();
       pending = null;
       if (had) changed();
+      await old?.close();
       if (how.forget) await remember(undefined);
     },
     async remembered() {
