@@ -2,37 +2,14 @@
 // --group --json), then the same group's chat in the TUI in tmux, on the tiny model.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { runTmuxTests, tmuxSession } from "../support/tmux.ts";
 
-const runTmuxTests = spawnSync("tmux", ["-V"]).status === 0 || Boolean(process.env.CI);
 const root = resolve(import.meta.dirname, "../..");
 const idle = (screen: string | null) => screen !== null && !screen.includes("writing…") && screen.includes("? help");
-
-function tmuxSession() {
-  const socket = `taproom-e2e-groups-${process.pid}-${Date.now()}`;
-  const tmux = (...args: string[]) => execFileSync("tmux", ["-L", socket, ...args], { encoding: "utf8" });
-  const capture = () => {
-    try {
-      return tmux("capture-pane", "-p", "-t", "app");
-    } catch {
-      return null;
-    }
-  };
-  const waitFor = async (check: (screen: string | null) => boolean, what: string, ms = 15000) => {
-    const deadline = Date.now() + ms;
-    let screen: string | null = "";
-    while (Date.now() < deadline) {
-      screen = capture();
-      if (check(screen)) return screen ?? "";
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    assert.fail(`timed out waiting for ${what}; screen:\n${screen}`);
-  };
-  return { tmux, waitFor, kill: () => spawnSync("tmux", ["-L", socket, "kill-server"]) };
-}
 
 test("taproom group and taproom chat --group headless, then the group's chat in the TUI in tmux", { skip: runTmuxTests ? false : "tmux is not installed" }, async () => {
   const home = mkdtempSync(join(tmpdir(), "taproom-e2e-groups-"));
@@ -53,8 +30,8 @@ test("taproom group and taproom chat --group headless, then the group's chat in 
     assert.equal(taproom("chat", "--group", "Night Shift", "--as", "Maelis", ...flags), "Maelis: Hi, Bryn.\n");
     assert.match(taproom("group", "show", "Night Shift"), /Chats: \n {2}\* \S+ {2}\S+ {2}\(6 messages,/);
 
-    t.tmux("new-session", "-d", "-s", "app", "-x", "100", "-y", "30", `cd ${JSON.stringify(root)} && TAPROOM_HOME=${JSON.stringify(home)} NO_COLOR=1 node bin/taproom.js --model ${JSON.stringify(model)} --gpu cpu --threads 1 --context 2048`);
-    const homeScreen = await t.waitFor((s) => (s?.includes("Groups") && s.includes("taproom-tiny")) ?? false, "the home screen with the group and the model", 60000);
+    t.start(`cd ${JSON.stringify(root)} && TAPROOM_HOME=${JSON.stringify(home)} NO_COLOR=1 node bin/taproom.js --model ${JSON.stringify(model)} --gpu cpu --threads 1 --context 2048`, { columns: 100, rows: 30 });
+    const homeScreen = (await t.waitFor((s) => (s?.includes("Groups") && s.includes("taproom-tiny")) ?? false, "the home screen with the group and the model", 60000)) ?? "";
     assert.match(homeScreen, /1 group Night Shift · \S+ +6 messages/, "the group's chat is the recent one");
     assert.match(homeScreen, /2 Night Shift {2}Brindle, Maelis · list · 1 chat/);
     t.tmux("send-keys", "-t", "app", "1");
@@ -65,7 +42,7 @@ test("taproom group and taproom chat --group headless, then the group's chat in 
     t.tmux("send-keys", "-t", "app", "-l", "Quiet night?");
     await t.waitFor((s) => s?.includes("│ Quiet night?") ?? false, "the typed text");
     t.tmux("send-keys", "-t", "app", "Enter");
-    const after = await t.waitFor((s) => (s?.includes("Maelis (2nd in list order)") ?? false) && idle(s), "both members' replies", 60000);
+    const after = (await t.waitFor((s) => (s?.includes("Maelis (2nd in list order)") ?? false) && idle(s), "both members' replies", 60000)) ?? "";
     assert.match(after, /Quiet night\?\n\nBrindle\nHi, Bryn\.\n\nMaelis\nHi, Bryn\./);
     // The members panel: Maelis speaks on her own.
     t.tmux("send-keys", "-t", "app", "M-g");

@@ -1,48 +1,22 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { runTmuxTests, tmuxSession } from "../support/tmux.ts";
 
-// CI must run these (the issue asks for the real binary in CI): there a missing tmux fails them instead of skipping.
-const runTmuxTests = spawnSync("tmux", ["-V"]).status === 0 || Boolean(process.env.CI);
 const root = resolve(import.meta.dirname, "../..");
 
 /** The chat's status line says "writing… Ctrl+C stops" until a reply ends. */
 const idle = (screen: string | null) => screen !== null && !screen.includes("writing…") && screen.includes("? help");
-
-/** One tmux server on its own socket, always killed at the end. */
-function tmuxSession() {
-  const socket = `taproom-e2e-${process.pid}-${Date.now()}`;
-  const tmux = (...args: string[]) => execFileSync("tmux", ["-L", socket, ...args], { encoding: "utf8" });
-  const capture = () => {
-    try {
-      return tmux("capture-pane", "-p", "-t", "app");
-    } catch {
-      return null; // the session ended
-    }
-  };
-  const waitFor = async (check: (screen: string | null) => boolean, what: string, ms = 90_000) => {
-    const deadline = Date.now() + ms;
-    let screen: string | null = "";
-    while (Date.now() < deadline) {
-      screen = capture();
-      if (check(screen)) return screen;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    assert.fail(`timed out waiting for ${what}; screen:\n${screen}`);
-  };
-  const kill = () => spawnSync("tmux", ["-L", socket, "kill-server"]);
-  return { tmux, capture, waitFor, kill };
-}
 
 test("the real binary in tmux: start, type, see the reason a reply failed, help, quit with Ctrl+C twice", { skip: runTmuxTests ? false : "tmux is not installed" }, async () => {
   const home = mkdtempSync(join(tmpdir(), "taproom-e2e-"));
   const t = tmuxSession();
   try {
     const command = `cd ${JSON.stringify(root)} && TAPROOM_HOME=${JSON.stringify(home)} NO_COLOR=1 node bin/taproom.js --character Brindle`;
-    t.tmux("new-session", "-d", "-s", "app", "-x", "80", "-y", "24", command);
+    t.start(command);
     // The chat draws first; the notice follows once the machine has been probed.
     const start = await t.waitFor((s) => (s?.includes("? help") && s.includes("No model loaded")) ?? false, "the status line and the no-model notice");
     assert.match(start ?? "", /No model loaded/);
@@ -75,7 +49,7 @@ test("the real binary in tmux without a model: the model screen first (machine, 
   execFileSync(process.execPath, ["--import", "tsx", join(root, "test/support/makeTinyModel.ts"), join(home, "models", "tiny.gguf")], { cwd: root });
   const t = tmuxSession();
   try {
-    t.tmux("new-session", "-d", "-s", "app", "-x", "80", "-y", "24", `cd ${JSON.stringify(root)} && TAPROOM_HOME=${JSON.stringify(home)} NO_COLOR=1 node bin/taproom.js --gpu cpu`);
+    t.start(`cd ${JSON.stringify(root)} && TAPROOM_HOME=${JSON.stringify(home)} NO_COLOR=1 node bin/taproom.js --gpu cpu`);
     const screen = await t.waitFor((s) => (s?.includes("tiny.gguf") && s.includes("Machine:")) ?? false, "the model screen", 120_000);
     assert.match(screen ?? "", /No model loaded/);
     assert.match(screen ?? "", /tiny\.gguf +[\d.]+ KiB · llama .* · CPU, 2048 ctx/);
@@ -97,7 +71,7 @@ test("the real binary in tmux with a tiny model: a streamed reply, a swipe, quit
   const command = `cd ${JSON.stringify(root)} && TAPROOM_HOME=${JSON.stringify(home)} NO_COLOR=1 node bin/taproom.js --character Brindle --model ${JSON.stringify(model)} --gpu cpu --threads 1 --context 2048`;
   const t = tmuxSession();
   try {
-    t.tmux("new-session", "-d", "-s", "app", "-x", "100", "-y", "30", command);
+    t.start(command, { columns: 100, rows: 30 });
     // The chat draws while the model loads ("Loading tiny.gguf… 0%" in the status line), then names it.
     await t.waitFor((s) => /taproom-tiny · cpu[^\n]*\? help/.test(s ?? ""), "the status line with the model loaded", 120_000);
     t.tmux("send-keys", "-t", "app", "-l", "/temp 0");
@@ -115,7 +89,7 @@ test("the real binary in tmux with a tiny model: a streamed reply, a swipe, quit
     await t.waitFor((s) => s?.includes("Press Ctrl+C again to quit") ?? false, "the quit prompt");
     t.tmux("send-keys", "-t", "app", "C-c");
     await t.waitFor((s) => s === null, "the app to exit");
-    t.tmux("new-session", "-d", "-s", "app", "-x", "100", "-y", "30", command);
+    t.start(command, { columns: 100, rows: 30 });
     // The history is printed just after the first frame: wait for it rather than race it.
     const resumed = await t.waitFor((s) => (s?.includes("? help") && s.includes("Evening.")) ?? false, "the app to start again with the saved chat shown", 120_000);
     assert.match(resumed ?? "", /Hi, Bryn\./, "the reply is shown again");
@@ -132,7 +106,7 @@ test("the real binary in tmux at 80x24: home, pick a character, chat, swipe, hom
   const t = tmuxSession();
   const keys = (...k: string[]) => t.tmux("send-keys", "-t", "app", ...k);
   try {
-    t.tmux("new-session", "-d", "-s", "app", "-x", "80", "-y", "24", `cd ${JSON.stringify(root)} && TAPROOM_HOME=${JSON.stringify(home)} NO_COLOR=1 node bin/taproom.js --model ${JSON.stringify(model)} --gpu cpu --threads 1 --context 2048`);
+    t.start(`cd ${JSON.stringify(root)} && TAPROOM_HOME=${JSON.stringify(home)} NO_COLOR=1 node bin/taproom.js --model ${JSON.stringify(model)} --gpu cpu --threads 1 --context 2048`);
     await t.waitFor((s) => (s?.includes("taproom · taproom-tiny") && s.includes("m models")) ?? false, "the home screen with the model loaded", 120_000);
     keys("c");
     await t.waitFor((s) => s?.includes("Characters · 3 cards") ?? false, "the character browser");
@@ -174,7 +148,7 @@ test("the real binary in tmux: SIGTERM while a reply is written saves the chat a
   try {
     const app = `TAPROOM_HOME=${JSON.stringify(home)} NO_COLOR=1 node bin/taproom.js --character Brindle --model ${JSON.stringify(model)} --gpu cpu --threads 1 --context 2048`;
     // The shell stays to report how the app ended.
-    t.tmux("new-session", "-d", "-s", "app", "-x", "100", "-y", "30", `cd ${JSON.stringify(root)} && ${app}; echo "exited with $?"; sleep 60`);
+    t.start(`cd ${JSON.stringify(root)} && ${app}; echo "exited with $?"; sleep 60`, { columns: 100, rows: 30 });
     await t.waitFor((s) => /taproom-random · cpu[^\n]*\? help/.test(s ?? ""), "the model loaded", 120_000);
     t.tmux("send-keys", "-t", "app", "-l", "Evening.");
     await t.waitFor((s) => s?.includes("│ Evening.") ?? false, "the typed text");
