@@ -1,7 +1,7 @@
 import React, { useEffect, useRef } from "react";
 import { useLiveState } from "../hooks/useLiveState.ts";
 import { keyHintRows } from "../components/keyHints.ts";
-import { Box, Text, useInput } from "ink";
+import { Box, Text, useInput, type Key } from "ink";
 import type { ChatTarget } from "../../app/chats/session.ts";
 import type { TuiApp } from "../app/tuiApp.ts";
 import { listWindow, moveSelection } from "../components/listWindow.ts";
@@ -98,7 +98,7 @@ export function HomeScreen(props: HomeScreenProps) {
   };
 
   /** Keys for the form or the confirmation; false when the list has them. */
-  const modeKeys = (m: Mode, char: string, key: Parameters<Parameters<typeof useInput>[0]>[1]): boolean => {
+  const modeKeys = (m: Mode, char: string, key: Key): boolean => {
     if (m.name === "making") return true;
     if (m.name === "delete") {
       if (char === "y") deleteGroup(m.item);

@@ -6,7 +6,7 @@
 import type { Key } from "ink";
 import { ACTIVATION_STRATEGIES, type ActivationStrategy } from "../../core/group/types.ts";
 import { displayText } from "../../core/text/sanitize.ts";
-import { cycledChoice, movedFocus } from "../components/formFocus.ts";
+import { formKey } from "../components/formFocus.ts";
 
 export type GroupField = "name" | "members" | "strategy";
 const FIELDS: GroupField[] = ["name", "members", "strategy"];
@@ -35,16 +35,8 @@ const WHY: Record<ActivationStrategy, string> = {
 };
 
 export function groupFormKey(form: GroupForm, char: string, key: Key, edit: (text: string) => string): GroupFormStep {
-  if (key.escape || (key.ctrl && char === "c")) return { cancel: true };
-  if (key.return) return submit(form);
-  const focus = movedFocus(FIELDS, form.focus, key);
-  if (focus) return { form: { ...form, focus, problem: null } };
-  if (form.focus === "strategy") {
-    const strategy = cycledChoice(ACTIVATION_STRATEGIES, form.strategy, char, key);
-    return { form: strategy === form.strategy ? form : { ...form, strategy, problem: null } };
-  }
-  const text = edit(form[form.focus]);
-  return { form: text === form[form.focus] ? form : { ...form, [form.focus]: text, problem: null } };
+  const step = formKey(form, { fields: FIELDS, choice: { field: "strategy", choices: ACTIVATION_STRATEGIES } }, char, key, edit);
+  return "submit" in step ? submit(form) : step;
 }
 
 function submit(form: GroupForm): GroupFormStep {

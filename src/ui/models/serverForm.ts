@@ -6,7 +6,7 @@ import type { Key } from "ink";
 import { REMOTE_APIS, type RemoteApi, type RemoteBackendOptions } from "../../app/backends.ts";
 import { displayText } from "../../core/text/sanitize.ts";
 import { wrapText } from "./modelLines.ts";
-import { cycledChoice, movedFocus } from "../components/formFocus.ts";
+import { formKey } from "../components/formFocus.ts";
 
 export interface ServerForm {
   url: string;
@@ -35,16 +35,8 @@ export type ServerFormStep = { form: ServerForm } | { connect: RemoteBackendOpti
  * screen's own one-line editing), so typing, Backspace and paste behave as elsewhere.
  */
 export function serverFormKey(form: ServerForm, char: string, key: Key, edit: (text: string) => string): ServerFormStep {
-  if (key.escape || (key.ctrl && char === "c")) return { cancel: true };
-  if (key.return) return submit(form);
-  const focus = movedFocus(FIELDS, form.focus, key);
-  if (focus) return { form: { ...form, focus, problem: null } };
-  if (form.focus === "api") {
-    const api = cycledChoice(REMOTE_APIS, form.api, char, key);
-    return { form: api === form.api ? form : { ...form, api, problem: null } };
-  }
-  const text = edit(form[form.focus]);
-  return { form: text === form[form.focus] ? form : { ...form, [form.focus]: text, problem: null } };
+  const step = formKey(form, { fields: FIELDS, choice: { field: "api", choices: REMOTE_APIS } }, char, key, edit);
+  return "submit" in step ? submit(form) : step;
 }
 
 function submit(form: ServerForm): ServerFormStep {
