@@ -43,10 +43,15 @@ export interface Strategy {
   /** Prompt settings: trimming step, reserve, boundary hold. */
   prompt: Partial<TurnSettings>;
   contextShift: boolean;
+  /** Keep blocks that moved and evaluate a block that came in place (taproom's default). */
+  splice: boolean;
 }
 
 /** taproom's defaults. */
-export const TAPROOM: Strategy = { name: "taproom", prompt: {}, contextShift: true };
+export const TAPROOM: Strategy = { name: "taproom", prompt: {}, contextShift: true, splice: true };
+
+/** taproom with splicing off: exact erase-and-shift reuse only. */
+export const TAPROOM_EXACT: Strategy = { name: "taproom, splice off", prompt: {}, contextShift: true, splice: false };
 
 /**
  * SillyTavern's text-completion prompt on a prefix-caching server (llama-server with
@@ -57,6 +62,7 @@ export const SILLYTAVERN: Strategy = {
   name: "SillyTavern + llama-server",
   prompt: { trimFreeFraction: 0, insertionReserve: 0, holdTrimBoundary: false },
   contextShift: false,
+  splice: false,
 };
 
 export interface TurnFigures {
@@ -89,15 +95,15 @@ function kindOf(s: PromptSection, seen: ReadonlySet<string>): Again {
   return /depth/.test(s.label) ? "injected" : "other";
 }
 
-/** The evaluated tokens (from `from` on) by kind of section. */
-export function evaluatedByKind(prompt: BuiltPrompt, from: number, previous: BuiltPrompt | undefined): Record<Again, number> {
+/** The evaluated tokens (the token ranges given) by kind of section. */
+export function evaluatedByKind(prompt: BuiltPrompt, ranges: ReadonlyArray<{ start: number; end: number }>, previous: BuiltPrompt | undefined): Record<Again, number> {
   const seen = new Set(previous?.sections.flatMap((s) => (s.messageId ? [s.messageId] : [])) ?? []);
   const out: Record<Again, number> = { new: 0, messages: 0, injected: 0, other: 0 };
   let at = 0;
   for (const s of prompt.sections) {
     const start = at;
     at += s.tokens;
-    out[kindOf(s, seen)] += Math.max(0, at - Math.max(start, from));
+    for (const r of ranges) out[kindOf(s, seen)] += Math.max(0, Math.min(at, r.end) - Math.max(start, r.start));
   }
   return out;
 }
@@ -116,6 +122,12 @@ export function floorTokens(prompt: BuiltPrompt, previous: BuiltPrompt | undefin
     k++;
   }
   return Math.max(1, prompt.sections.slice(i).reduce((sum, s) => sum + s.tokens, 0));
+}
+
+/** The prompt's evaluated token ranges: blocks a splice put in place, then the tail. */
+function evaluatedRanges(promptTokens: number, evaluated: number, inserted: ReadonlyArray<{ at: number; tokens: number }>): Array<{ start: number; end: number }> {
+  const insertedTokens = inserted.reduce((sum, r) => sum + r.tokens, 0);
+  return [...inserted.map((r) => ({ start: r.at, end: r.at + r.tokens })), { start: promptTokens - (evaluated - insertedTokens), end: promptTokens }];
 }
 
 export interface LoopOptions {
@@ -159,7 +171,7 @@ export async function playLoop(options: LoopOptions): Promise<{ figures: TurnFig
   for (let turn = first; turn < first + options.turns; turn++) {
     chat = { ...chat, messages: [...chat.messages, userMessage(turn)] };
     const model = await options.model(turn);
-    model.usePromptCache({ contextShift: strategy.contextShift });
+    model.usePromptCache({ contextShift: strategy.contextShift, splice: strategy.splice });
     const played = await playChatTurn({
       model, chat, character: benchCharacter, persona: benchPersona, books,
       settings,
@@ -178,7 +190,7 @@ export async function playLoop(options: LoopOptions): Promise<{ figures: TurnFig
       cause: reuse?.cause ?? "unreported",
       reason: reuse?.reason ?? "",
       reprocessed: reuse?.reprocessed ?? 0,
-      again: evaluatedByKind(prompt, reuse?.firstEvaluatedToken ?? 0, previousPrompt),
+      again: evaluatedByKind(prompt, evaluatedRanges(played.turn.timings.promptTokens, played.turn.timings.evaluatedPromptTokens, reuse?.inserted ?? []), previousPrompt),
       floor: floorTokens(prompt, previousPrompt),
       promptMs: played.turn.timings.promptMs ?? 0,
     });

@@ -1,7 +1,7 @@
 /**
  * The prompt cache as the user's settings ask for it: where chats' KV states are saved
  * (dataPaths().cache/kv-states, bounded per chat and in total) and whether context
- * shift is on. One store per process, shared by every model loaded.
+ * shift and splice are on. One store per process, shared by every model loaded.
  */
 import { join } from "node:path";
 import type { PromptCacheOptions } from "../engine/kv/sequenceCache.ts";
@@ -18,7 +18,7 @@ export function kvStateDir(paths: DataPaths): string {
 /** Options for LoadedModel.usePromptCache; `persist: false` for a chat that is not saved (its state would be an orphan). */
 export function promptCacheOptions(settings: Settings, paths: DataPaths, persist = true): PromptCacheOptions {
   const s = promptCacheSettings(settings);
-  if (!persist || !s.saveState) return { contextShift: s.contextShift, storage: undefined };
+  if (!persist || !s.saveState) return { contextShift: s.contextShift, splice: s.splice, storage: undefined };
   const dir = kvStateDir(paths);
   let store = stores.get(dir);
   if (!store) {
@@ -27,5 +27,5 @@ export function promptCacheOptions(settings: Settings, paths: DataPaths, persist
     // States a crash left half-written go; never in the way of the turn.
     void store.removeStale().catch(() => {});
   }
-  return { contextShift: s.contextShift, storage: store };
+  return { contextShift: s.contextShift, splice: s.splice, storage: store };
 }

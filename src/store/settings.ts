@@ -74,9 +74,14 @@ export interface PromptCacheSettings {
   maxTotalMiB?: number;
   /** Erase blocks that went (trimmed messages, lore) from the cache and keep the rest, as KoboldCpp's ContextShift (default true). */
   contextShift?: boolean;
+  /**
+   * With context shift, keep lore and notes that moved and evaluate a block that came in
+   * its place, so the messages after it are not evaluated again (default true).
+   */
+  splice?: boolean;
 }
 
-export const defaultPromptCache: Required<PromptCacheSettings> = { saveState: true, maxChatMiB: 2048, maxTotalMiB: 6144, contextShift: true };
+export const defaultPromptCache: Required<PromptCacheSettings> = { saveState: true, maxChatMiB: 2048, maxTotalMiB: 6144, contextShift: true, splice: true };
 
 /** The prompt cache settings with defaults for what the file leaves out. */
 export function promptCacheSettings(settings: Settings): Required<PromptCacheSettings> {
@@ -87,14 +92,14 @@ function promptCache(value: unknown, path: string): PromptCacheSettings {
   if (typeof value !== "object" || value === null || Array.isArray(value)) throw new SettingsError(path, "promptCache", "must be an object");
   const out: PromptCacheSettings = {};
   for (const [key, v] of Object.entries(value)) {
-    if (key === "saveState" || key === "contextShift") {
+    if (key === "saveState" || key === "contextShift" || key === "splice") {
       if (typeof v !== "boolean") throw new SettingsError(path, `promptCache.${key}`, "must be true or false");
       out[key] = v;
     } else if (key === "maxChatMiB" || key === "maxTotalMiB") {
       if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > 10_000_000) throw new SettingsError(path, `promptCache.${key}`, "must be a whole number of MiB from 0 to 10000000");
       out[key] = v;
     } else {
-      throw new SettingsError(path, `promptCache.${key}`, "is not a prompt cache setting (known: saveState, maxChatMiB, maxTotalMiB, contextShift)");
+      throw new SettingsError(path, `promptCache.${key}`, "is not a prompt cache setting (known: saveState, maxChatMiB, maxTotalMiB, contextShift, splice)");
     }
   }
   return out;

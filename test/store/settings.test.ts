@@ -125,9 +125,10 @@ test("the user's own system prompt and post-history instructions reach the promp
 
 test("the prompt cache settings are checked one field at a time, and left out keep the defaults", async () => {
   const { promptCacheSettings } = await import("../../src/store/settings.ts");
-  const settings = validateSettings({ promptCache: { maxChatMiB: 512, contextShift: false } }, "s.json");
-  assert.deepEqual(promptCacheSettings(settings), { saveState: true, maxChatMiB: 512, maxTotalMiB: 6144, contextShift: false });
-  assert.deepEqual(promptCacheSettings(validateSettings({}, "s.json")), { saveState: true, maxChatMiB: 2048, maxTotalMiB: 6144, contextShift: true });
+  const settings = validateSettings({ promptCache: { maxChatMiB: 512, contextShift: false, splice: false } }, "s.json");
+  assert.deepEqual(promptCacheSettings(settings), { saveState: true, maxChatMiB: 512, maxTotalMiB: 6144, contextShift: false, splice: false });
+  assert.deepEqual(promptCacheSettings(validateSettings({}, "s.json")), { saveState: true, maxChatMiB: 2048, maxTotalMiB: 6144, contextShift: true, splice: true });
+  assert.throws(() => validateSettings({ promptCache: { splice: 1 } }, "s.json"), /"promptCache\.splice" must be true or false/);
   assert.throws(() => validateSettings({ promptCache: { maxTotalMiB: -1 } }, "s.json"), /s\.json: "promptCache\.maxTotalMiB" must be a whole number of MiB/);
   assert.throws(() => validateSettings({ promptCache: { saveState: "yes" } }, "s.json"), /"promptCache\.saveState" must be true or false/);
   assert.throws(() => validateSettings({ promptCache: { size: 1 } }, "s.json"), /"promptCache\.size" is not a prompt cache setting/);

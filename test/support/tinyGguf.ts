@@ -421,14 +421,14 @@ export function writeThinkingModel(path: string): Promise<string> {
 }
 
 /** A larger model with random weights (deterministic per seed): a real load for benchmarks. */
-export async function writeRandomModel(path: string, options: { layers?: number; embd?: number; ff?: number; heads?: number; seed?: number; vocabulary?: number } = {}): Promise<string> {
-  const { layers = 8, embd = 512, ff = 1024, heads = 8 } = options;
+export async function writeRandomModel(path: string, options: { layers?: number; embd?: number; ff?: number; heads?: number; seed?: number; vocabulary?: number; scale?: number } = {}): Promise<string> {
+  const { layers = 8, embd = 512, ff = 1024, heads = 8, scale = 0.08 } = options;
   let state = (options.seed ?? 1) >>> 0;
   const random = (n: number) => {
     const data = new Float32Array(n);
     for (let i = 0; i < n; i++) {
       state = (state * 1664525 + 1013904223) >>> 0;
-      data[i] = (state / 2 ** 32 - 0.5) * 0.08;
+      data[i] = (state / 2 ** 32 - 0.5) * scale;
     }
     return data;
   };

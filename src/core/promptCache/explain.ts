@@ -39,6 +39,11 @@ export interface ReuseFacts {
   cachedChar: number;
   /** Blocks erased from the cache so what followed them could be kept (context shift), in cached-text offsets. */
   erased: Array<{ start: number; end: number; tokens: number }>;
+  /**
+   * Blocks of the new prompt evaluated and moved into place (splice), in prompt offsets
+   * (`firstToken`: its first token's index): what follows them was kept.
+   */
+  inserted?: Array<{ start: number; end: number; tokens: number; firstToken: number }>;
 }
 
 export interface ReuseExplanation {
@@ -59,6 +64,8 @@ export interface ReuseExplanation {
   section?: string;
   /** Blocks erased from the cache with the rest kept (context shift). */
   shifted: Array<{ tokens: number; what: string }>;
+  /** Blocks evaluated and put in place with what follows them kept (splice); `at`: the block's first prompt token. */
+  inserted: Array<{ tokens: number; what: string; at: number }>;
 }
 
 const TAIL_KINDS = new Set(["reply_prefix", "post_history"]);
@@ -164,6 +171,13 @@ function describeErased(previous: PromptLayout | undefined, next: PromptLayout, 
   return [...new Set((mostly.length ? mostly : touched).map((s) => s.label))].join(", ");
 }
 
+function describeInserted(previous: PromptLayout, next: PromptLayout, range: { start: number; end: number }): string {
+  const touched = next.sections.filter((s) => Math.min(s.end, range.end) > Math.max(s.start, range.start));
+  const positions = [...new Set(touched.flatMap(lorePositions))];
+  const lore = positions.length ? loreChange(previous, next, positions) : undefined;
+  return lore ?? ([...new Set(touched.map((s) => s.label))].join(", ") || "a block");
+}
+
 export function explainReuse(facts: ReuseFacts, prompt: BuiltPrompt, next: PromptLayout): ReuseExplanation {
   const { previous } = facts;
   const base = {
@@ -178,20 +192,22 @@ export function explainReuse(facts: ReuseFacts, prompt: BuiltPrompt, next: Promp
   const section = now?.label;
   if (!previous || facts.reused === 0 && facts.source === "none") {
     const reason = facts.miss ?? (previous ? "the cache held nothing of this prompt" : "nothing was cached for this chat");
-    return { ...base, newTokens: facts.evaluated, reprocessed: 0, cause: "cold", reason, ...(section && { section }), shifted: [] };
+    return { ...base, newTokens: facts.evaluated, reprocessed: 0, cause: "cold", reason, ...(section && { section }), shifted: [], inserted: [] };
   }
   const newTokens = Math.min(facts.promptTokens, newPromptTokens(prompt, previous));
   const old = facts.cachedChar < previous.length ? sectionAt(previous, facts.cachedChar) : undefined;
   const { cause, reason } = classify(previous, next, old, now);
   const shifted = facts.erased.map((r) => ({ tokens: r.tokens, what: describeErased(previous, next, r) }));
+  const inserted = (facts.inserted ?? []).map((r) => ({ tokens: r.tokens, what: describeInserted(previous, next, r), at: r.firstToken }));
   const reprocessed = cause === "new-messages" ? 0 : Math.max(0, facts.evaluated - newTokens);
-  return { ...base, newTokens, reprocessed, cause, reason: facts.miss ? `${facts.miss}; ${reason}` : reason, ...(section && { section }), shifted };
+  return { ...base, newTokens, reprocessed, cause, reason: facts.miss ? `${facts.miss}; ${reason}` : reason, ...(section && { section }), shifted, inserted };
 }
 
 /** One line for the status line and the CLI: "2,310 reused · 45 evaluated · lore entry "Greyway" came". */
 export function reuseSummary(e: ReuseExplanation): string {
   const parts = [`${e.reused} reused`, `${e.evaluated} evaluated`];
   if (e.shifted.length) parts.push(`${e.shifted.reduce((s, x) => s + x.tokens, 0)} shifted out`);
+  if (e.inserted.length) parts.push(`${e.inserted.reduce((s, x) => s + x.tokens, 0)} evaluated in place`);
   if (e.cause !== "new-messages") parts.push(e.reason);
   return parts.join(" · ");
 }

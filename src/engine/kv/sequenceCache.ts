@@ -10,7 +10,10 @@ import type { LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
 import type { PromptLayout } from "../../core/promptCache/layout.ts";
 import type { ReuseFacts } from "../../core/promptCache/explain.ts";
 import { stateKeyMismatch, type StateKey, type StateRecord } from "../../core/promptCache/state.ts";
-import { planReuse, type ReusePlan } from "./planReuse.ts";
+import { planReuse, type ReusePlan, type TokenRange } from "./planReuse.ts";
+import { planSplice, type SplicePlan } from "./planSplice.ts";
+import { spliceable, spliceSequence } from "./spliceSequence.ts";
+import { blockKeys } from "./blockKeys.ts";
 import type { KvStrategy } from "./strategy.ts";
 
 /** Where saved states live (store/kvStates.ts implements it). */
@@ -25,6 +28,11 @@ export interface PromptCacheOptions {
   storage?: StateStorage | undefined;
   /** Erase blocks that went and keep what follows (true, the default), or keep only the common prefix. */
   contextShift?: boolean;
+  /**
+   * With context shift, also keep blocks that moved and evaluate a block that came in
+   * place, without evaluating what follows it again (planSplice; off by default).
+   */
+  splice?: boolean;
 }
 
 /** Which chat a prompt belongs to and what it is made of. */
@@ -44,6 +52,30 @@ export interface PreparedPrompt {
   /** Evaluate the prompt's tokens from this index. */
   from: number;
   facts: ReuseFacts;
+}
+
+/** The prompt's token ranges a splice evaluated and moved into place. */
+function insertedRanges(plan: SplicePlan): TokenRange[] {
+  return plan.pieces.flatMap((p) => (p.kind === "insert" ? [{ start: p.start, end: p.end }] : []));
+}
+
+/** Cache position after the last cached piece placed before prompt token `index` (0 when none is). */
+function cacheStopBefore(plan: SplicePlan, index: number): number {
+  let at = 0;
+  let stop = 0;
+  for (const p of plan.pieces) {
+    const length = p.kind === "cached" ? p.length : p.end - p.start;
+    if (at >= index) break;
+    if (p.kind === "cached") stop = p.at + p.length;
+    at += length;
+  }
+  return stop;
+}
+
+/** Erased ranges that kept cells follow in the cache (the stale tail left out), as context shift reports them. */
+function shiftedOut(plan: SplicePlan): TokenRange[] {
+  const lastKept = Math.max(0, ...plan.pieces.map((p) => (p.kind === "cached" ? p.at + p.length : 0)));
+  return plan.erase.filter((r) => r.end <= lastKept);
 }
 
 /** A saved state is loaded only when it serves this many more tokens than what is in memory. */
@@ -81,6 +113,30 @@ export class SequenceCache {
     return planReuse(cached, tokens, { shift: this.shifting });
   }
 
+  /**
+   * A splice plan when splicing is on and saves evaluation over `plan`. It needs both
+   * prompts' layouts: a cached token is only kept for the same block (blockKeys).
+   */
+  private splicePlan(cached: readonly Token[], tokens: readonly Token[], plan: ReusePlan, layouts: { cached?: PromptLayout; next?: PromptLayout }): SplicePlan | undefined {
+    if (!this.options.splice || !this.shifting || this.strategy !== "shift" || !spliceable(this.sequence)) return undefined;
+    if (!layouts.cached || !layouts.next) return undefined;
+    const blocks = blockKeys({ offsets: this.offsets(cached), layout: layouts.cached }, { offsets: this.offsets(tokens), layout: layouts.next });
+    const splice = planSplice(cached, tokens, { blocks });
+    const cost = splice.inserted + tokens.length - splice.reused;
+    return splice.moves && cost < tokens.length - plan.reused ? splice : undefined;
+  }
+
+  /** Each token's character offset in the text `tokens` spell (BOS left out); a character split over tokens may move it by one. */
+  private offsets(tokens: readonly Token[]): number[] {
+    const bos = this.model.tokens.bos;
+    let at = 0;
+    return tokens.map((t, i) => {
+      const start = at;
+      if (!(i === 0 && t === bos)) at += this.model.detokenize([t], true).length;
+      return start;
+    });
+  }
+
   /** Character offset of token `index` in the text `tokens` spell (BOS left out, as prompt texts have none). */
   private charAt(tokens: readonly Token[], index: number): number {
     const bos = this.model.tokens.bos;
@@ -111,20 +167,36 @@ export class SequenceCache {
     const restoreCost = this.sequence.needsCheckpoints && plan.cacheStop < cached.length && plan.cacheStop > 0
       ? Math.max(0, this.sequence.getRestoreToPrefixIndexEvaluationSize(plan.cacheStop - 1))
       : 0;
-    if (plan.erase.length > 0) await this.sequence.eraseContextTokenRanges(plan.erase);
-    const from = await this.alignedLength(tokens, plan.reused);
+    let splice = this.splicePlan(cached, tokens, plan, { ...(previous && { cached: previous }), ...(turn.layout && { next: turn.layout }) });
+    if (splice) {
+      try {
+        await spliceSequence(this.sequence, tokens, splice);
+      } catch (error) {
+        // Half-moved cells are worse than none: start the prompt afresh.
+        await this.sequence.clearHistory();
+        splice = undefined;
+        plan = this.plan([], tokens);
+        source = "none";
+        miss = `the cache could not be rearranged (${(error as Error).message.split("\n")[0]}), so the prompt was evaluated afresh`;
+      }
+    } else if (plan.erase.length > 0) await this.sequence.eraseContextTokenRanges(plan.erase);
+    const from = await this.alignedLength(tokens, splice?.reused ?? plan.reused);
     this.holder = { ...(turn.chatId !== undefined && { chatId: turn.chatId }), dirty: this.holder.dirty && !otherChat };
+    const inserted = splice && from === splice.reused ? insertedRanges(splice) : [];
+    const insertedTokens = inserted.reduce((sum, r) => sum + r.end - r.start, 0);
+    const firstEvaluated = inserted[0]?.start ?? from;
     const facts: ReuseFacts = {
       source,
       ...(miss && { miss }),
       promptTokens: tokens.length,
-      reused: from,
-      evaluated: tokens.length - from + restoreCost,
+      reused: from - insertedTokens,
+      evaluated: tokens.length - from + insertedTokens + restoreCost,
       ...(previous && { previous }),
-      firstEvaluatedToken: from,
-      firstEvaluatedChar: this.charAt(tokens, from),
-      cachedChar: this.charAt(cached, plan.cacheStop),
-      erased: plan.shifted.map((r) => ({ start: this.charAt(cached, r.start), end: this.charAt(cached, r.end), tokens: r.end - r.start })),
+      firstEvaluatedToken: firstEvaluated,
+      firstEvaluatedChar: this.charAt(tokens, firstEvaluated),
+      cachedChar: this.charAt(cached, splice ? cacheStopBefore(splice, firstEvaluated) : plan.cacheStop),
+      erased: (splice ? shiftedOut(splice) : plan.shifted).map((r) => ({ start: this.charAt(cached, r.start), end: this.charAt(cached, r.end), tokens: r.end - r.start })),
+      ...(inserted.length > 0 && { inserted: inserted.map((r) => ({ start: this.charAt(tokens, r.start), end: this.charAt(tokens, r.end), tokens: r.end - r.start, firstToken: r.start })) }),
     };
     return { from, facts };
   }

@@ -11,6 +11,7 @@ export function reuseLines(report: TurnReport): string[] {
   if (r.cause === "new-messages") lines.push("  nothing was processed again");
   else lines.push(`  ${r.cause === "cold" ? "all evaluated" : `${r.reprocessed} processed again from ${r.section ?? "the start"}`}: ${r.reason}`);
   for (const s of r.shifted) lines.push(`  shifted out ${s.tokens} tokens (${s.what}), the rest kept`);
+  for (const s of r.inserted) lines.push(`  evaluated ${s.tokens} tokens in place (${s.what}), what follows kept`);
   return lines;
 }
 

@@ -67,6 +67,22 @@ test("a turn that only adds messages processes nothing again", () => {
   assert.equal(reuseSummary(e), `${e.reused} reused · ${e.evaluated} evaluated`);
 });
 
+test("a block spliced into the middle is named by what came, and the summary counts it", () => {
+  const wolvesDeep: LoreInsertion = { ...wolves, position: "at_depth", depth: 2 };
+  const before = turn({ messages: chat(3) });
+  const after = turn({ messages: chat(3), lore: [wolvesDeep] });
+  const section = after.layout.sections.find((s) => /lore at depth 2/.test(s.label))!;
+  const tokens = section.end - section.start;
+  const e = explainReuse({
+    ...facts(before.layout, after, before.prompt.text),
+    reused: after.prompt.tokens - tokens - 1, evaluated: tokens + 1, firstEvaluatedToken: section.start, firstEvaluatedChar: section.start,
+    inserted: [{ start: section.start, end: section.end, tokens, firstToken: section.start }],
+  }, after.prompt, after.layout);
+  assert.equal(e.cause, "lore");
+  assert.deepEqual(e.inserted, [{ tokens, what: 'lore entry "Wolves" came (at depth 2)', at: section.start }]);
+  assert.match(reuseSummary(e), new RegExp(` · ${tokens} evaluated in place · lore entry "Wolves" came \\(at depth 2\\)$`));
+});
+
 test("a lore entry that came is named, with where it went", () => {
   const before = turn({ messages: chat(3) });
   const after = turn({ messages: chat(3), lore: [wolves] });

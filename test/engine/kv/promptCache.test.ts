@@ -14,6 +14,7 @@ import { loadModel, type LoadedModel } from "../../../src/engine/generation/load
 import { playChatTurn, type PlayedChatTurn } from "../../../src/app/turns/playTurn.ts";
 import type { TurnSettings } from "../../../src/engine/chatTurn.ts";
 import { KvStateStore } from "../../../src/store/kvStates.ts";
+import type { PromptCacheOptions } from "../../../src/engine/kv/sequenceCache.ts";
 import { card, persona } from "../../core/prompt/fixture.ts";
 import { testEnv } from "../../support/chatFixtures.ts";
 import { greedyReference, writeRandomModel, writeTinyChatModel } from "../../support/tinyGguf.ts";
@@ -181,10 +182,30 @@ test("a damaged state file is a cache miss that says so; the turn is evaluated a
   assert.equal((await store.list()).length, 1, "the fresh state was saved in its place");
 });
 
+const cider = () => [parseWorldInfo({ entries: {
+  "0": { uid: 0, key: ["cider"], comment: "Cider", content: "The inn's cider is famous.", position: 0 },
+} }, { file: "w.json", name: "W" })];
+
+/** Plays the messages as turns of a new chat on a fresh model with these cache options, up to the first turn `stop` accepts; that turn's reuse. */
+async function playUntil(books: Lorebook[], cache: PromptCacheOptions, texts: string[], stop: (played: PlayedChatTurn) => boolean = () => false) {
+  const model = await open();
+  model.usePromptCache(cache);
+  try {
+    const env = testEnv();
+    let chat = createChat({ character, characterId: "s", env });
+    for (const [i, text] of texts.entries()) {
+      const played = await say(model, chat, text, env, books);
+      if (stop(played) || i === texts.length - 1) return played.turn.reuse!;
+      chat = played.chat;
+    }
+    throw new Error("no messages");
+  } finally {
+    await model.unload();
+  }
+}
+
 test("a lore entry that comes is named as the reason the prompt was evaluated again from there", async () => {
-  const books = [parseWorldInfo({ entries: {
-    "0": { uid: 0, key: ["cider"], comment: "Cider", content: "The inn's cider is famous.", position: 0 },
-  } }, { file: "w.json", name: "W" })];
+  const books = cider();
   const model = await open();
   try {
     const env = testEnv();
@@ -202,28 +223,12 @@ test("a lore entry that comes is named as the reason the prompt was evaluated ag
 });
 
 test("a lore entry that went from before the character is erased from the cache and the rest kept", async () => {
-  const books = [parseWorldInfo({ entries: {
-    "0": { uid: 0, key: ["cider"], comment: "Cider", content: "The inn's cider is famous.", position: 0 },
-  } }, { file: "w.json", name: "W" })];
-  const run = async (contextShift: boolean) => {
-    const model = await open();
-    model.usePromptCache({ contextShift });
-    try {
-      const env = testEnv();
-      let chat = createChat({ character, characterId: "s", env });
-      chat = (await say(model, chat, "Is there cider?", env, books)).chat;
-      // Once the keyword is out of the scanned messages the entry goes.
-      for (const text of ["Where do I sleep?", "Is the road safe?", "Who keeps the inn?"]) {
-        const played = await say(model, chat, text, env, books);
-        if (!played.turn.prompt.text.includes("cider is famous")) return played.turn.reuse!;
-        chat = played.chat;
-      }
-      throw new Error("the entry never went");
-    } finally {
-      await model.unload();
-    }
-  };
+  // Once the keyword is out of the scanned messages the entry goes.
+  const texts = ["Is there cider?", "Where do I sleep?", "Is the road safe?", "Who keeps the inn?"];
+  let gone = false;
+  const run = (contextShift: boolean) => playUntil(cider(), { contextShift }, texts, (p) => (gone = !p.turn.prompt.text.includes("cider is famous")));
   const shifted = await run(true);
+  assert.ok(gone, "the entry went");
   assert.equal(shifted.cause, "new-messages", shifted.reason);
   assert.equal(shifted.reprocessed, 0);
   assert.equal(shifted.shifted[0]?.what, 'lore entry "Cider" went (before character)');
@@ -234,6 +239,33 @@ test("a lore entry that went from before the character is erased from the cache 
   assert.equal(prefixOnly.cause, "lore");
   assert.equal(prefixOnly.reason, 'lore entry "Cider" went (before character)');
   assert.ok(prefixOnly.evaluated > prefixOnly.newTokens + shifted.evaluated, `prefix only ${prefixOnly.evaluated}, shifted ${shifted.evaluated}`);
+});
+
+test("with splice on, a lore entry that comes is evaluated in its place and the messages after it are kept", async () => {
+  const run = (splice: boolean) => playUntil(cider(), { splice }, ["Where am I?", "Where do I sleep?", "Is the road safe?", "Is there cider?"]);
+  const spliced = await run(true);
+  assert.equal(spliced.cause, "lore");
+  assert.equal(spliced.inserted.length, 1);
+  assert.equal(spliced.inserted[0]!.what, 'lore entry "Cider" came (before character)');
+  assert.ok(spliced.reprocessed <= spliced.inserted[0]!.tokens, `only the entry is evaluated beyond the new tokens (${spliced.reprocessed} of ${spliced.inserted[0]!.tokens})`);
+  const exact = await run(false);
+  assert.deepEqual(exact.inserted, []);
+  assert.ok(exact.evaluated > spliced.evaluated + 40, `without splice the history after the entry is evaluated again: ${exact.evaluated} vs ${spliced.evaluated}`);
+});
+
+test("with splice on, an entry at a depth that slides with the chat is moved, not evaluated again", async () => {
+  const books = [parseWorldInfo({ entries: {
+    "0": { uid: 0, key: [], constant: true, comment: "Weather", content: "Rain drums on the inn's roof all evening.", position: 4, depth: 2 },
+  } }, { file: "w.json", name: "W" })];
+  const run = (splice: boolean) => playUntil(books, { splice }, ["Where am I?", "Where do I sleep?", "Is the road safe?"]);
+  const spliced = await run(true);
+  assert.equal(spliced.cause, "new-messages", spliced.reason);
+  assert.equal(spliced.reprocessed, 0);
+  assert.ok(spliced.evaluated <= spliced.newTokens, `evaluated ${spliced.evaluated}, new ${spliced.newTokens}`);
+  const exact = await run(false);
+  assert.equal(exact.cause, "depth-insertion");
+  assert.match(exact.reason, /moves with each new message \(it goes 2 messages from the end\)/);
+  assert.ok(exact.reprocessed > 0);
 });
 
 test("going back to a chat after another one used the model loads its saved state instead of evaluating it again", async () => {

@@ -125,6 +125,7 @@ const reprocessed: TurnReport = {
     source: "saved", promptTokens: 1200, reused: 560, evaluated: 640, newTokens: 60, reprocessed: 580, cause: "lore",
     reason: 'lore entry "Greyway" came (after character)', firstEvaluatedToken: 560, section: "lore after character",
     shifted: [{ tokens: 212, what: "3 trimmed messages (message 1 (assistant) to message 3 (assistant))" }],
+    inserted: [],
   },
 };
 
@@ -135,6 +136,8 @@ test("the panel says what the KV cache reused, from where, why it processed part
     '  580 processed again from lore after character: lore entry "Greyway" came (after character)',
     "  shifted out 212 tokens (3 trimmed messages (message 1 (assistant) to message 3 (assistant))), the rest kept",
   ]);
+  const spliced = turnPanelLines({ ...reprocessed, reuse: { ...reprocessed.reuse!, inserted: [{ tokens: 38, what: 'lore entry "Greyway" came (at depth 4)', at: 900 }] } });
+  assert.equal(spliced[4], '  evaluated 38 tokens in place (lore entry "Greyway" came (at depth 4)), what follows kept');
   const clean = turnPanelLines({ ...reprocessed, reuse: { ...reprocessed.reuse!, cause: "new-messages", reprocessed: 0, shifted: [], source: "memory" } });
   assert.deepEqual(clean.slice(1, 3), ["KV cache: 560 reused (from memory), 640 evaluated, 60 new in this turn", "  nothing was processed again"]);
 });
