@@ -132,9 +132,20 @@ export class SequenceCache {
     let at = 0;
     return tokens.map((t, i) => {
       const start = at;
-      if (!(i === 0 && t === bos)) at += this.model.detokenize([t], true).length;
+      if (!(i === 0 && t === bos)) at += this.tokenLength(t);
       return start;
     });
+  }
+
+  private readonly tokenLengths = new Map<Token, number>();
+
+  private tokenLength(token: Token): number {
+    let length = this.tokenLengths.get(token);
+    if (length === undefined) {
+      length = this.model.detokenize([token], true).length;
+      this.tokenLengths.set(token, length);
+    }
+    return length;
   }
 
   /** Character offset of token `index` in the text `tokens` spell (BOS left out, as prompt texts have none). */

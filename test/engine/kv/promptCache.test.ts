@@ -15,6 +15,7 @@ import { playChatTurn, type PlayedChatTurn } from "../../../src/app/turns/playTu
 import type { TurnSettings } from "../../../src/engine/chatTurn.ts";
 import { KvStateStore } from "../../../src/store/kvStates.ts";
 import type { PromptCacheOptions } from "../../../src/engine/kv/sequenceCache.ts";
+import { LlamaContextSequence } from "node-llama-cpp";
 import { card, persona } from "../../core/prompt/fixture.ts";
 import { testEnv } from "../../support/chatFixtures.ts";
 import { greedyReference, writeRandomModel, writeTinyChatModel } from "../../support/tinyGguf.ts";
@@ -266,6 +267,34 @@ test("with splice on, an entry at a depth that slides with the chat is moved, no
   assert.equal(exact.cause, "depth-insertion");
   assert.match(exact.reason, /moves with each new message \(it goes 2 messages from the end\)/);
   assert.ok(exact.reprocessed > 0);
+});
+
+test("when the cache cannot be rearranged, the turn is evaluated afresh, still correct, and says why", async () => {
+  // Fault injection: the evaluation of the block to splice in fails once.
+  const prototype = LlamaContextSequence.prototype;
+  const original = prototype.evaluateWithoutGeneratingNewTokens;
+  let failNext = false;
+  prototype.evaluateWithoutGeneratingNewTokens = function (this: LlamaContextSequence, ...args: Parameters<typeof original>) {
+    if (failNext) {
+      failNext = false;
+      return Promise.reject(new Error("decode failed"));
+    }
+    return original.apply(this, args);
+  };
+  try {
+    let turns = 0;
+    // `say` checks the reply against the model's exact reference, fallback or not.
+    const reuse = await playUntil(cider(), { splice: true }, ["Where am I?", "Where do I sleep?", "Is the road safe?", "Is there cider?"], () => {
+      failNext = ++turns === 3;
+      return false;
+    });
+    assert.equal(failNext, false, "the splice tried to evaluate the entry that came");
+    assert.equal(reuse.cause, "cold");
+    assert.equal(reuse.reason, "the cache could not be rearranged (decode failed), so the prompt was evaluated afresh");
+    assert.equal(reuse.evaluated, reuse.promptTokens);
+  } finally {
+    prototype.evaluateWithoutGeneratingNewTokens = original;
+  }
 });
 
 test("going back to a chat after another one used the model loads its saved state instead of evaluating it again", async () => {
