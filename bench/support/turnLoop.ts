@@ -50,8 +50,8 @@ export interface Strategy {
 /** taproom's defaults. */
 export const TAPROOM: Strategy = { name: "taproom", prompt: {}, contextShift: true, splice: true };
 
-/** taproom with splicing off: exact erase-and-shift reuse only. */
-export const TAPROOM_EXACT: Strategy = { name: "taproom, splice off", prompt: {}, contextShift: true, splice: false };
+/** taproom with splicing off: erase-and-shift reuse only. */
+export const TAPROOM_NO_SPLICE: Strategy = { name: "taproom, splice off", prompt: {}, contextShift: true, splice: false };
 
 /**
  * SillyTavern's text-completion prompt on a prefix-caching server (llama-server with

@@ -55,10 +55,8 @@ function indexRuns(cached: readonly number[], probe: number): Map<string, number
   for (let q = 0; q + probe <= cached.length; q++) {
     const key = keyAt(cached, q, probe);
     const list = index.get(key);
-    if (list) {
-      if (list.length < MAX_CANDIDATES) list.push(q);
-    }
-    else index.set(key, [q]);
+    if (!list) index.set(key, [q]);
+    else if (list.length < MAX_CANDIDATES) list.push(q);
   }
   return index;
 }

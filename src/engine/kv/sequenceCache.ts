@@ -123,7 +123,9 @@ export class SequenceCache {
     const blocks = blockKeys({ offsets: this.offsets(cached), layout: layouts.cached }, { offsets: this.offsets(tokens), layout: layouts.next });
     const splice = planSplice(cached, tokens, { blocks });
     const cost = splice.inserted + tokens.length - splice.reused;
-    return splice.moves && cost < tokens.length - plan.reused ? splice : undefined;
+    // Erasing from the cache's first cell makes node-llama-cpp evaluate what is left again.
+    const keepsStart = splice.pieces[0]?.kind === "cached" && splice.pieces[0].at === 0;
+    return keepsStart && splice.moves && cost < tokens.length - plan.reused ? splice : undefined;
   }
 
   /** Each token's character offset in the text `tokens` spell (BOS left out); a character split over tokens may move it by one. */
@@ -178,19 +180,12 @@ export class SequenceCache {
     const restoreCost = this.sequence.needsCheckpoints && plan.cacheStop < cached.length && plan.cacheStop > 0
       ? Math.max(0, this.sequence.getRestoreToPrefixIndexEvaluationSize(plan.cacheStop - 1))
       : 0;
-    let splice = this.splicePlan(cached, tokens, plan, { ...(previous && { cached: previous }), ...(turn.layout && { next: turn.layout }) });
-    if (splice) {
-      try {
-        await spliceSequence(this.sequence, tokens, splice);
-      } catch (error) {
-        // Half-moved cells are worse than none: start the prompt afresh.
-        await this.sequence.clearHistory();
-        splice = undefined;
-        plan = this.plan([], tokens);
-        source = "none";
-        miss = `the cache could not be rearranged (${(error as Error).message.split("\n")[0]}), so the prompt was evaluated afresh`;
-      }
-    } else if (plan.erase.length > 0) await this.sequence.eraseContextTokenRanges(plan.erase);
+    const { splice, failed } = await this.carryOut(cached, tokens, plan, { ...(previous && { cached: previous }), ...(turn.layout && { next: turn.layout }) });
+    if (failed) {
+      plan = this.plan([], tokens);
+      source = "none";
+      miss = failed;
+    }
     const from = await this.alignedLength(tokens, splice?.reused ?? plan.reused);
     this.holder = { ...(turn.chatId !== undefined && { chatId: turn.chatId }), dirty: this.holder.dirty && !otherChat };
     const inserted = splice && from === splice.reused ? insertedRanges(splice) : [];
@@ -210,6 +205,23 @@ export class SequenceCache {
       ...(inserted.length > 0 && { inserted: inserted.map((r) => ({ start: this.charAt(tokens, r.start), end: this.charAt(tokens, r.end), tokens: r.end - r.start, firstToken: r.start })) }),
     };
     return { from, facts };
+  }
+
+  /** Splices the cache or erases what the plan says; a splice that fails leaves the sequence empty and says why. */
+  private async carryOut(cached: readonly Token[], tokens: Token[], plan: ReusePlan, layouts: { cached?: PromptLayout; next?: PromptLayout }): Promise<{ splice?: SplicePlan; failed?: string }> {
+    const splice = this.splicePlan(cached, tokens, plan, layouts);
+    if (!splice) {
+      if (plan.erase.length > 0) await this.sequence.eraseContextTokenRanges(plan.erase);
+      return {};
+    }
+    try {
+      await spliceSequence(this.sequence, tokens, splice);
+      return { splice };
+    } catch (error) {
+      // Half-moved cells are worse than none: start the prompt afresh.
+      await this.sequence.clearHistory();
+      return { failed: `the cache could not be rearranged (${(error as Error).message.split("\n")[0]}), so the prompt was evaluated afresh` };
+    }
   }
 
   /** The planned prefix, checked against what the sequence really holds now; anything else is erased. */
