@@ -139,7 +139,7 @@ export default async function turnLoop(): Promise<void> {
     console.log(`  same without the saved state:   prompt ${r.cold.promptTokens}, evaluated ${r.cold.evaluated}, prompt ${r.cold.promptMs.toFixed(0)} ms`);
 
     console.log("targets:");
-    console.log(`  one process evaluated/new ${ours.toFixed(2)} (<= 1.2: ${ours <= 1.2 ? "met" : "NOT met"}); splice off (erase-and-shift only) ${noSplice.toFixed(2)}; without lore churn ${(sum(quiet.taproom, "evaluated") / sum(quiet.taproom, "newTokens")).toFixed(2)}`);
+    console.log(`  one process evaluated/new ${ours.toFixed(2)} (<= 1.2: ${ours <= 1.2 ? "met" : "NOT met"}); splice off (erase-and-shift only) ${noSplice.toFixed(2)}, what splice costs in fidelity: npm run bench spliceDrift; without lore churn ${(sum(quiet.taproom, "evaluated") / sum(quiet.taproom, "newTokens")).toFixed(2)}`);
     const lore = single.taproom.filter((t) => t.cause === "lore" || t.cause === "depth-insertion");
     console.log(`    beyond the new tokens: ${sum(single.taproom, "reprocessed")}, of which ${sum(lore, "reprocessed")} where lore came, went or moved (with splice: the entries that came, evaluated in place)`);
     console.log(`  process per turn evaluated/new ${perTurn.toFixed(2)} (<= 1.3: ${perTurn <= 1.3 ? "met" : "NOT met"})`);
