@@ -106,6 +106,25 @@ test("a saved chat's next headless turn loads its KV state and evaluates only th
   assert.equal(other.reason, "the saved state is for a context of 2048, this one has 1792");
 });
 
+test("a headless turn whose lore entry came evaluates it in place from the saved state and keeps the history after it", async () => {
+  const args = ["--model", modelPath, "--temperature", "0", "--threads", "1", "--context", "2048", "--json"];
+  let io = captureIO({ TAPROOM_HOME: home });
+  assert.equal(await runCli(["chat", ...args, "--character", "Brindle", "--new-chat", "stout night", "--message", "Hello"], io), 0, io.err());
+  for (const message of ["Hello", "Any news?"]) {
+    io = captureIO({ TAPROOM_HOME: home });
+    assert.equal(await runCli(["chat", ...args, "--chat", "stout night", "--message", message], io), 0, io.err());
+  }
+  io = captureIO({ TAPROOM_HOME: home });
+  assert.equal(await runCli(["chat", ...args, "--chat", "stout night", "--message", "A stout, please."], io), 0, io.err());
+  const cache = JSON.parse(io.out()).cache;
+  assert.equal(cache.source, "saved");
+  assert.equal(cache.cause, "lore");
+  assert.deepEqual(cache.inserted.map((b: { what: string }) => b.what), ['lore entry "Emberstout" came (before character)']);
+  assert.ok(cache.reprocessed <= cache.inserted[0].tokens, JSON.stringify(cache));
+  assert.ok(cache.evaluated < cache.promptTokens / 2, `the history after the entry was kept: ${JSON.stringify(cache)}`);
+  assert.match(cache.summary, new RegExp(` · ${cache.inserted[0].tokens} evaluated in place · lore entry "Emberstout" came \\(before character\\)$`));
+});
+
 test("a bad sampler value and a bad model file fail with one line and a non-zero code", async () => {
   let io = captureIO({ TAPROOM_HOME: home });
   assert.equal(await runCli(["chat", "--model", modelPath, "--character", "Brindle", "--message", "x", "--temperature", "-1"], io), 2);
