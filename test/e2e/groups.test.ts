@@ -49,10 +49,7 @@ test("taproom group and taproom chat --group headless, then the group's chat in 
     await t.waitFor((s) => s?.includes("Night Shift · list · swap") ?? false, "the members panel");
     t.tmux("send-keys", "-t", "app", "2");
     await t.waitFor((s) => (s?.includes("Maelis (you asked for them)") ?? false) && idle(s), "Maelis asked to speak", 60000);
-    t.tmux("send-keys", "-t", "app", "C-c");
-    await t.waitFor((s) => s?.includes("Press Ctrl+C again to quit") ?? false, "the quit prompt");
-    t.tmux("send-keys", "-t", "app", "C-c");
-    await t.waitFor((s) => s === null, "the app to exit");
+    await t.quitWithCtrlC();
     assert.match(taproom("group", "list"), /Night Shift {2}\(2 members: Brindle, Maelis; list; swap; 1 chat\)/);
     assert.match(taproom("group", "show", "Night Shift"), /\(10 messages,/);
   } finally {

@@ -30,10 +30,7 @@ test("the real binary in tmux reconnects to the server used last time and chats 
     await t.waitFor((s) => (s?.includes("The lamps are lit.") ?? false) && !s!.includes("writing…"), "the server's reply");
     const seen = await kobold.seen();
     assert.ok(seen.some((r) => r.route === "POST /api/extra/generate/stream" && r.authorization === "Bearer s3cret-key"), "the saved key is sent");
-    t.tmux("send-keys", "-t", "app", "C-c");
-    await t.waitFor((s) => s?.includes("Press Ctrl+C again to quit") ?? false, "the quit prompt");
-    t.tmux("send-keys", "-t", "app", "C-c");
-    await t.waitFor((s) => s === null, "the app to exit");
+    await t.quitWithCtrlC();
   } finally {
     t.kill();
     await kobold.close();

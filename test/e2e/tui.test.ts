@@ -33,10 +33,7 @@ test("the real binary in tmux: start, type, see the reason a reply failed, help,
     await t.waitFor((s) => /^│ +│$/m.test(s ?? "") && !(s?.includes("│ hello") ?? true), "the input to empty");
     t.tmux("send-keys", "-t", "app", "?");
     await t.waitFor((s) => s?.includes("Stop; idle: twice quits") ?? false, "the help overlay");
-    t.tmux("send-keys", "-t", "app", "C-c");
-    await t.waitFor((s) => s?.includes("Press Ctrl+C again to quit") ?? false, "the quit prompt");
-    t.tmux("send-keys", "-t", "app", "C-c");
-    await t.waitFor((s) => s === null, "the app to exit");
+    await t.quitWithCtrlC();
   } finally {
     t.kill();
     rmSync(home, { recursive: true, force: true });
@@ -85,10 +82,7 @@ test("the real binary in tmux with a tiny model: a streamed reply, a swipe, quit
     t.tmux("send-keys", "-t", "app", "Right");
     // While a swipe is written Ctrl+C stops it rather than arming quit: wait for it to end.
     await t.waitFor((s) => (s?.includes("2/2") ?? false) && idle(s), "a second swipe, finished", 120_000);
-    t.tmux("send-keys", "-t", "app", "C-c");
-    await t.waitFor((s) => s?.includes("Press Ctrl+C again to quit") ?? false, "the quit prompt");
-    t.tmux("send-keys", "-t", "app", "C-c");
-    await t.waitFor((s) => s === null, "the app to exit");
+    await t.quitWithCtrlC();
     t.start(command, { columns: 100, rows: 30 });
     // The history is printed just after the first frame: wait for it rather than race it.
     const resumed = await t.waitFor((s) => (s?.includes("? help") && s.includes("Evening.")) ?? false, "the app to start again with the saved chat shown", 120_000);

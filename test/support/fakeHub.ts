@@ -43,10 +43,13 @@ export interface FakeHub {
 export async function startFakeHub(options: FakeHubOptions): Promise<FakeHub> {
   const requests: string[] = [];
   let dropped = false;
-  const open = new Set<ServerResponse>();
+  /** Responses under way, each with a promise that settles when it closes. */
+  const open = new Map<ServerResponse, Promise<void>>();
   const server = createServer((req, res) => {
-    open.add(res);
-    res.on("close", () => open.delete(res));
+    open.set(res, new Promise((done) => res.on("close", () => {
+      open.delete(res);
+      done();
+    })));
     requests.push(`${req.method} ${req.url}${req.headers.range ? ` ${req.headers.range}` : ""}`);
     void handle(req, res).catch(() => res.destroy());
   });
@@ -130,10 +133,12 @@ export async function startFakeHub(options: FakeHubOptions): Promise<FakeHub> {
     // Responses under way finish first (a generous limit for a stuck client), then idle connections go.
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      const deadline = Date.now() + 30_000;
-      while (open.size > 0 && Date.now() < deadline) {
-        await Promise.race([...open].map((r) => new Promise((done) => r.once("close", done))).concat(new Promise((done) => setTimeout(done, 1000))));
-      }
+      let timer: NodeJS.Timeout | undefined;
+      let late = false;
+      const limit = new Promise<void>((done) => (timer = setTimeout(() => done(void (late = true)), 30_000)));
+      // A kept-alive connection may still bring a request: wait again for any that came meanwhile.
+      while (open.size > 0 && !late) await Promise.race([Promise.all(open.values()), limit]);
+      clearTimeout(timer);
       server.closeAllConnections();
       await closed;
     },

@@ -39,6 +39,8 @@ export async function startServe(args: string[], options: { env?: NodeJS.Process
   child.stdout!.on("data", onData);
   child.stderr!.on("data", onData);
   const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
+  // "close" comes after the process exited and its output was all read: nothing more can match.
+  const outputEnded = new Promise<void>((done) => child.on("close", () => done()));
   const waitFor = (pattern: RegExp, ms = 120_000, from = 0) =>
     new Promise<RegExpMatchArray>((done, fail) => {
       const check = () => {
@@ -49,12 +51,17 @@ export async function startServe(args: string[], options: { env?: NodeJS.Process
           done(match);
         }
       };
-      const timer = setTimeout(() => {
+      const giveUp = (why: string) => {
         listeners.delete(check);
-        fail(new Error(`no ${pattern} in taproom serve's output within ${ms} ms:\n${output}`));
-      }, ms);
+        clearTimeout(timer);
+        fail(new Error(`no ${pattern} in taproom serve's output ${why}:\n${output}`));
+      };
+      const timer = setTimeout(() => giveUp(`within ${ms} ms`), ms);
       listeners.add(check);
-      void exited.then(() => setTimeout(check, 50));
+      void outputEnded.then(() => {
+        if (listeners.has(check)) check();
+        if (listeners.has(check)) giveUp("before it ended");
+      });
       check();
     });
   const listening = await waitFor(/listening on http:\/\/[^:]+:(\d+)/);

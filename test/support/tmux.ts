@@ -21,6 +21,8 @@ export interface TmuxSession {
   capture(): string | null;
   /** Waits until `check` passes on the screen (null: ended) and returns it; fails naming `what`, with the screen. */
   waitFor(check: (screen: string | null) => boolean, what: string, ms?: number): Promise<string | null>;
+  /** Quits the app as a person does: Ctrl+C, the prompt to press it again, Ctrl+C; waits for it to exit. */
+  quitWithCtrlC(): Promise<void>;
   kill(): void;
 }
 
@@ -80,6 +82,12 @@ export function tmuxSession(): TmuxSession {
         }
         await next.written;
       }
+    },
+    async quitWithCtrlC() {
+      tmux("send-keys", "-t", "app", "C-c");
+      await this.waitFor((s) => s?.includes("Press Ctrl+C again to quit") ?? false, "the quit prompt");
+      tmux("send-keys", "-t", "app", "C-c");
+      await this.waitFor((s) => s === null, "the app to exit");
     },
     kill() {
       spawnSync("tmux", ["-L", socket, "kill-server"]);
